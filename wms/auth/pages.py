@@ -1,0 +1,98 @@
+"""Login, logout and the handheld's token login."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from wms.auth import roles, services
+from wms.auth.access import allow, public
+from wms.errors import DomainError, ValidationFailed
+from wms.extensions import csrf, db
+from wms.i18n import LOCALES, _
+
+bp = Blueprint("auth", __name__)
+
+HOME_BY_ROLE = {
+    roles.ADMIN: "admin.users",
+    roles.SUPERVISOR: "review.queue",
+    roles.REVIEWER: "review.queue",
+    roles.PICKER: "handheld.app",
+    roles.PACKER: "handheld.app",
+}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Desktop login with username and password."""
+    if request.method == "POST":
+        try:
+            user = services.authenticate_password(request.form.get("username"), request.form.get("password", ""))
+        except DomainError as error:
+            flash(_(error.message), "error")
+            return render_template("auth/login.html"), error.status
+        session.permanent = True
+        login_user(user)
+        target = request.args.get("next") or ""
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("auth.home")
+        return redirect(target)
+    return render_template("auth/login.html")
+
+
+@bp.post("/logout")
+@allow(roles.EVERYONE)
+def logout():
+    """End the session."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+@public
+def home():
+    """Send each role to its own first screen."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_BY_ROLE.get(current_user.role, "auth.login")))
+
+
+@bp.post("/me/locale")
+@allow(roles.EVERYONE)
+def set_locale():
+    """Switch the UI language for this user."""
+    locale = request.form.get("locale")
+    if locale not in LOCALES:
+        raise ValidationFailed("Unknown language", field="locale")
+    current_user.locale = locale
+    db.session.commit()
+    return redirect(request.referrer or url_for("auth.home"))
+
+
+@bp.post("/api/auth/handheld")
+@csrf.exempt
+@public
+def handheld_login():
+    """Handheld login by badge QR or username + PIN; answers a bearer token for REST and Socket.IO."""
+    body = request.get_json(silent=True) or {}
+    device_code = body.get("device")
+    if body.get("badge"):
+        user = services.authenticate_badge(body["badge"])
+    elif body.get("username") and body.get("pin"):
+        user = services.authenticate_pin(body["username"], str(body["pin"]))
+    else:
+        raise ValidationFailed("Scan your badge, or enter your username and PIN")
+    device = services.register_device(device_code, kind=body.get("kind", "handheld"), user=user)
+    return {"token": services.issue_handheld_token(user, device), "user": _user_json(user),
+            "device": device.code}
+
+
+@bp.get("/api/auth/me")
+@allow(roles.EVERYONE | {roles.INTEGRATION})
+def me():
+    """Who the bearer token or session belongs to."""
+    return _user_json(current_user)
+
+
+def _user_json(user):
+    return {"id": user.id, "username": user.username, "name": user.display_name,
+            "role": user.role, "locale": getattr(user, "locale", "en")}

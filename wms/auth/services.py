@@ -1,0 +1,178 @@
+"""Logging in by password, PIN or badge; lockouts; handheld and integration tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from wms.auth import roles
+from wms.auth.models import ApiToken, Device, User
+from wms.errors import LockedOut, NotFound, PermissionDenied, ValidationFailed
+from wms.extensions import db
+from wms.timeutil import utcnow
+
+BADGE_PREFIX = "WMSBADGE:"
+_BAD_LOGIN = "Wrong username or password"
+
+
+def authenticate_password(username, password):
+    """The user for these credentials, counting failures towards a lockout."""
+    return _authenticate(username, lambda user: user.check_password(password), _BAD_LOGIN)
+
+
+def authenticate_pin(username, pin):
+    """Handheld login with username (or badge number) + PIN; a 4-6 digit PIN locks out fast."""
+    return _authenticate(username, lambda user: user.check_pin(pin), "Wrong username or PIN")
+
+
+def authenticate_badge(scanned):
+    """The user whose badge QR was scanned; a rotated (lost) badge no longer works."""
+    secret = scanned.strip().removeprefix(BADGE_PREFIX)
+    user = db.session.scalar(select(User).where(User.badge_secret == secret)) if secret else None
+    if user is None or not user.active:
+        raise PermissionDenied("Unknown or revoked badge")
+    return user
+
+
+def _authenticate(username, check, message):
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+        raise LockedOut(f"Too many failed attempts; try again in {minutes} min", retry_after_min=minutes)
+    if user is None or not user.active or not check(user):
+        if user is not None:
+            _count_failure(user, now)
+        raise PermissionDenied(message)
+    user.failed_logins, user.locked_until = 0, None
+    db.session.commit()
+    return user
+
+
+def _count_failure(user, now):
+    cfg = current_app.config
+    user.failed_logins += 1
+    if user.failed_logins >= cfg["LOGIN_MAX_ATTEMPTS"]:
+        user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+        user.failed_logins = 0
+    db.session.commit()
+
+
+def unlock_user(user_id):
+    """Admin action: clear a lockout."""
+    user = _get_user(user_id)
+    user.failed_logins, user.locked_until = 0, None
+    db.session.commit()
+    return user
+
+
+def rotate_badge(user_id):
+    """Issue a new badge secret (the old badge stops working); returns the QR payload."""
+    user = _get_user(user_id)
+    user.badge_secret = secrets.token_urlsafe(18)
+    db.session.commit()
+    return badge_payload(user)
+
+
+def badge_payload(user):
+    return f"{BADGE_PREFIX}{user.badge_secret}"
+
+
+def register_device(code, kind="handheld", user=None):
+    """The device with this client-generated code, created on first sight."""
+    code = (code or "").strip()[:64]
+    if not code:
+        raise ValidationFailed("A device id is required", field="device")
+    device = db.session.scalar(select(Device).where(Device.code == code))
+    if device is None:
+        device = Device(code=code, kind=kind, name=code[:20])
+        db.session.add(device)
+    if not device.active:
+        raise PermissionDenied("This device has been disabled by an admin")
+    device.last_seen_at = utcnow()
+    device.last_user_id = getattr(user, "id", None)
+    db.session.commit()
+    return device
+
+
+# --- handheld bearer tokens (signed, expiring) -------------------------------------------
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="handheld")
+
+
+def issue_handheld_token(user, device):
+    return _serializer().dumps({"u": user.id, "d": device.code})
+
+
+def user_from_handheld_token(token):
+    """(user, device code) for a valid, unexpired handheld token, else (None, None)."""
+    max_age = current_app.config["HANDHELD_TOKEN_HOURS"] * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None, None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active:
+        return None, None
+    return user, data.get("d")
+
+
+# --- integration API tokens ---------------------------------------------------------------
+
+class TokenPrincipal:
+    """What an API token logs in as: a role without a person."""
+
+    is_authenticated, is_active, is_anonymous = True, True, False
+    locale = "en"
+
+    def __init__(self, token):
+        self.id = None
+        self.token_id = token.id
+        self.username = f"token:{token.name}"
+        self.display_name = token.name
+        self.role = token.role
+
+    def get_id(self):
+        return None
+
+
+def create_api_token(name, role=roles.INTEGRATION):
+    """Create a token; the plain value is returned once and never stored."""
+    if role not in roles.ALL_ROLES:
+        raise ValidationFailed(f"Unknown role '{role}'", field="role")
+    plain = "wms_" + secrets.token_urlsafe(32)
+    token = ApiToken(name=name.strip() or "token", token_hash=_hash(plain), prefix=plain[:10], role=role)
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def principal_for_api_token(plain):
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain)))
+    if token is None or token.revoked:
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return TokenPrincipal(token)
+
+
+def revoke_api_token(token_id):
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("No such token")
+    token.revoked = True
+    db.session.commit()
+
+
+def _hash(plain):
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def _get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    return user

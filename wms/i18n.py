@@ -1,0 +1,55 @@
+"""zh-CN and English, chosen per user. Text is keyed by its English wording (like gettext).
+
+Each feature keeps its Chinese catalogue in wms/translations/zh_CN/<feature>.json so that the
+scanner messages, the pages and the API errors are translated in one way.
+"""
+import json
+from pathlib import Path
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+
+LOCALES = ("zh_CN", "en")
+_CATALOGUE_DIR = Path(__file__).parent / "translations"
+_catalogues = {}
+
+
+def _catalogue(locale):
+    if locale not in _catalogues:
+        merged = {}
+        for path in sorted((_CATALOGUE_DIR / locale).glob("*.json")):
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+        _catalogues[locale] = merged
+    return _catalogues[locale]
+
+
+def current_locale(default="zh_CN"):
+    """The logged-in user's locale, else ?lang=, else the browser's preference."""
+    if not has_request_context():
+        return default
+    if "wms_locale" in g:
+        return g.wms_locale
+    locale = request.args.get("lang")
+    if locale not in LOCALES and getattr(current_user, "is_authenticated", False):
+        locale = getattr(current_user, "locale", None)
+    if locale not in LOCALES:
+        best = request.accept_languages.best_match(["zh", "zh-CN", "en"], default="zh")
+        locale = "en" if best == "en" else default
+    g.wms_locale = locale
+    return locale
+
+
+def translate(text, locale=None, **values):
+    """`text` in the locale (English is the key), with {name} placeholders filled."""
+    locale = locale or current_locale()
+    if locale != "en":
+        text = _catalogue(locale).get(text, text)
+    return text.format(**values) if values else text
+
+
+_ = translate
+
+
+def catalogue_for_client(locale):
+    """The whole catalogue for the PWA, which translates offline."""
+    return {} if locale == "en" else dict(_catalogue(locale))

@@ -1,0 +1,127 @@
+"""Streaming readers for uploaded spreadsheets: CSV (UTF-8, UTF-8 with BOM, GBK) and XLSX.
+
+`read_rows(path)` yields `(row_number, {header: value})` one row at a time, never loading the whole
+file: a 100k-order export stays a few MB of memory. Row numbers are the spreadsheet's own (the
+header is row 1), so an error report points at the line a person sees in Excel.
+"""
+import codecs
+import csv
+import io
+from pathlib import Path
+
+from wms.errors import ValidationFailed
+
+SNIFF_BYTES = 256 * 1024
+CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+
+
+def detect_encoding(sample: bytes) -> str:
+    """utf-8-sig for a BOM, utf-8 if the sample decodes, else gb18030 (a superset of GBK/GB2312)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def read_rows(path, filename=None):
+    """Yield (row_number, row dict) from a CSV or XLSX file; headers are stripped of whitespace."""
+    path = Path(path)
+    suffix = Path(filename or path.name).suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        yield from _xlsx_rows(path)
+    elif suffix in CSV_EXTENSIONS or not suffix:
+        yield from _csv_rows(path)
+    else:
+        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+
+
+def read_headers(path, filename=None):
+    """The header row only (for the column-mapping screen)."""
+    for _number, row in read_rows(path, filename):
+        return list(row.keys())
+    return []
+
+
+def _csv_rows(path):
+    with open(path, "rb") as raw:
+        encoding = detect_encoding(raw.read(SNIFF_BYTES))
+        raw.seek(0)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        sample = text.read(8192)
+        text.seek(0)
+        dialect = _dialect(sample)
+        reader = csv.reader(text, dialect)
+        try:
+            headers = [h.strip() for h in next(reader)]
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:
+            raise ValidationFailed(f"The file is neither UTF-8 nor GBK text ({error.reason})", field="file")
+        _check_headers(headers)
+        try:
+            for number, values in enumerate(reader, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                yield number, _zip(headers, values)
+        except UnicodeDecodeError as error:
+            raise ValidationFailed(f"Row {reader.line_num}: the text is not valid {encoding} ({error.reason})",
+                                   field="file")
+
+
+def _dialect(sample):
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _xlsx_rows(path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:
+        raise ValidationFailed(f"Not a readable XLSX file: {error}", field="file")
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        try:
+            headers = [("" if h is None else str(h)).strip() for h in next(rows)]
+        except StopIteration:
+            return
+        _check_headers(headers)
+        for number, values in enumerate(rows, start=2):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            yield number, _zip(headers, cells)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel turns 13800138000 and order numbers into floats
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_headers(headers):
+    named = [h for h in headers if h]
+    if not named:
+        raise ValidationFailed("The first row must hold the column headers", field="file")
+    duplicates = sorted({h for h in named if named.count(h) > 1})
+    if duplicates:
+        raise ValidationFailed(f"Duplicate column headers: {', '.join(duplicates)}", field="file")
+
+
+def _zip(headers, values):
+    row = {}
+    for index, header in enumerate(headers):
+        if header:
+            row[header] = values[index].strip() if index < len(values) else ""
+    return row

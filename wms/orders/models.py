@@ -1,0 +1,124 @@
+"""Orders, their lines, and the audit trail of every state change."""
+from datetime import datetime
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wms.extensions import db
+from wms.orders import states
+from wms.timeutil import utcnow
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (db.UniqueConstraint("channel_id", "external_id", name="uq_order_channel_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=states.IMPORTED, index=True)
+    # Optimistic lock: two reviewers saving the same order -> the second gets ConcurrentUpdate.
+    version: Mapped[int] = mapped_column(default=1)
+
+    buyer_name: Mapped[str] = mapped_column(String(120), default="")
+    buyer_phone: Mapped[str] = mapped_column(String(40), default="")
+    buyer_email: Mapped[str] = mapped_column(String(255), default="")
+    country: Mapped[str] = mapped_column(String(2), default="CN")
+    province: Mapped[str] = mapped_column(String(60), default="")
+    city: Mapped[str] = mapped_column(String(60), default="")
+    district: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")  # street, building, room
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+
+    total_cents: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    payment_status: Mapped[str] = mapped_column(String(20), default="paid")  # paid | pending | refunded
+    buyer_remark: Mapped[str] = mapped_column(Text, default="")
+    seller_note: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    priority: Mapped[int] = mapped_column(default=0)  # higher first
+    carrier_code: Mapped[str | None] = mapped_column(String(40))
+    # Every reason the order is on hold: [{"code": "address", "detail": "..."}]
+    hold_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    merged_into_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"))
+    split_from_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"))
+
+    ordered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    channel = relationship("Channel")
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id")
+    events: Mapped[list["OrderEvent"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id")
+
+    def transition_to(self, new, *, reason="", actor=None):
+        """The only writer of `status`: checks the table and records the audit row.
+
+        Transitions: any pair allowed by states.TRANSITIONS.
+        """
+        states.check_transition(self.status, new)
+        self.events.append(OrderEvent(
+            from_state=self.status, to_state=new, reason=reason or "",
+            actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+        self.status = new
+        if new != states.ON_HOLD:
+            self.hold_reasons = []
+
+    def note(self, text, *, actor=None, kind="note"):
+        """Record a non-state event (an edit, a merge, a sync update) on the timeline."""
+        self.events.append(OrderEvent(
+            from_state=self.status, to_state=self.status, reason=text, kind=kind,
+            actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+
+    @property
+    def item_count(self):
+        return sum(line.qty for line in self.lines)
+
+    @property
+    def hold_codes(self):
+        return [reason["code"] for reason in self.hold_reasons or []]
+
+
+def _actor_name(actor):
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "username", None) or str(actor)
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    sku_id: Mapped[int | None] = mapped_column(db.ForeignKey("skus.id"), index=True)  # None: unmatched
+    sku_code: Mapped[str] = mapped_column(String(64))  # as the channel sent it
+    name: Mapped[str] = mapped_column(String(255), default="")
+    qty: Mapped[int]
+    unit_price_cents: Mapped[int] = mapped_column(default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    sku = relationship("Sku")
+
+
+class OrderEvent(db.Model):
+    """Audit row: who changed what, when, from which state to which, and why."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default="state")  # state | edit | note | import
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="system")
+
+    order: Mapped[Order] = relationship(back_populates="events")

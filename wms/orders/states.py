@@ -1,0 +1,71 @@
+"""Order states and the one transition table. Pure: stdlib only.
+
+Every status change of an order goes through `check_transition`; `Order.transition_to`
+is its only caller that writes.
+"""
+from wms.errors import IllegalTransition
+
+IMPORTED = "imported"      # arrived from a channel or a file, not yet reviewed
+ON_HOLD = "on_hold"        # an exception in review (address, payment, shortage, risk...); reasons kept
+APPROVED = "approved"      # reviewed, awaiting fulfilment (待发货)
+BACKORDER = "backorder"    # approved but no warehouse can ship it complete (缺货)
+ALLOCATED = "allocated"    # stock reserved in one warehouse
+WAVED = "waved"            # in a released wave, pick tasks exist
+PICKING = "picking"        # a picker has started on it
+PICKED = "picked"          # every line picked, on its way to packing
+PACKED = "packed"          # verified and sealed in a parcel
+LABELLED = "labelled"      # carrier waybill and label exist
+SHIPPED = "shipped"        # handed over to the carrier (stock deducted)
+DELIVERED = "delivered"    # carrier reports signed
+COMPLETED = "completed"    # closed (已完成)
+CANCELLED = "cancelled"    # cancelled or refunded before shipping; terminal
+RETURNED = "returned"      # came back after shipping; terminal
+
+ALL_STATES = (
+    IMPORTED, ON_HOLD, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED,
+    PACKED, LABELLED, SHIPPED, DELIVERED, COMPLETED, CANCELLED, RETURNED,
+)
+
+# States in which a reviewer or the channel may still cancel without a carrier intercept.
+BEFORE_SHIPPING = frozenset({
+    IMPORTED, ON_HOLD, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED, LABELLED,
+})
+# States a reviewer may still edit (address, phone, lines) without touching the floor.
+EDITABLE = frozenset({IMPORTED, ON_HOLD, APPROVED, BACKORDER})
+# States in which stock is reserved for the order.
+RESERVING = frozenset({ALLOCATED, WAVED, PICKING, PICKED, PACKED, LABELLED})
+TERMINAL = frozenset({COMPLETED, CANCELLED, RETURNED})
+
+_HOLDABLE = frozenset({IMPORTED, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED})
+
+TRANSITIONS = {
+    IMPORTED: {APPROVED, ON_HOLD, CANCELLED},
+    ON_HOLD: {APPROVED, CANCELLED},
+    APPROVED: {ALLOCATED, BACKORDER, ON_HOLD, CANCELLED},
+    BACKORDER: {ALLOCATED, ON_HOLD, CANCELLED},
+    ALLOCATED: {WAVED, ON_HOLD, CANCELLED},
+    WAVED: {PICKING, ALLOCATED, ON_HOLD, CANCELLED},
+    PICKING: {PICKED, ON_HOLD, CANCELLED},
+    PICKED: {PACKED, ON_HOLD, CANCELLED},
+    PACKED: {LABELLED, ON_HOLD, CANCELLED},
+    LABELLED: {SHIPPED, PACKED, CANCELLED},
+    SHIPPED: {DELIVERED, COMPLETED, RETURNED},
+    DELIVERED: {COMPLETED, RETURNED},
+    COMPLETED: {RETURNED},
+    CANCELLED: set(),
+    RETURNED: set(),
+}
+assert all(s in TRANSITIONS for s in ALL_STATES)
+assert all(ON_HOLD in TRANSITIONS[s] for s in _HOLDABLE)
+
+
+def can_transition(current, new):
+    """True if the table allows current -> new."""
+    return new in TRANSITIONS.get(current, ())
+
+
+def check_transition(current, new):
+    """Raise IllegalTransition unless current -> new is allowed."""
+    if not can_transition(current, new):
+        raise IllegalTransition(
+            f"an order cannot go from '{current}' to '{new}'", current=current, requested=new)

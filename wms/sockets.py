@@ -1,0 +1,50 @@
+"""Socket.IO connection auth and rooms. Anonymous connections are refused.
+
+Every connection joins `user:<id>` and `role:<role>`; a handheld also joins `device:<code>`.
+Feature handlers live in each feature's sockets.py.
+"""
+from flask import request
+from flask_login import current_user
+from flask_socketio import join_room
+
+from wms.auth_loaders import principal_for_token
+from wms.extensions import socketio
+from wms.realtime import room_for_device, room_for_role, room_for_user
+
+_connections = {}  # sid -> user id, role, device (for handlers that need the principal)
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Authenticate by session cookie or `auth: {token}`; join the user's rooms."""
+    user, device = _principal(auth)
+    if user is None or getattr(user, "id", None) is None:
+        return False  # refuses the connection
+    _connections[request.sid] = {"user_id": user.id, "role": user.role, "device": device}
+    join_room(room_for_user(user.id))
+    join_room(room_for_role(user.role))
+    if device:
+        join_room(room_for_device(device))
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    _connections.pop(request.sid, None)
+
+
+def connection_info(sid=None):
+    """The principal of a socket connection (user id, role, device)."""
+    return _connections.get(sid or request.sid)
+
+
+def _principal(auth):
+    from flask import g
+
+    token = (auth or {}).get("token") if isinstance(auth, dict) else None
+    if token:
+        user = principal_for_token(token)
+        return user, g.get("device_code")
+    if current_user.is_authenticated:
+        return current_user._get_current_object(), None
+    return None, None
