@@ -4,7 +4,8 @@
 the walked length in metres.
 
 - ``exact`` minimises the tour length exactly: the dynamic programme of Ratliff & Rosenthal (1983) for
-  one block, generalised to several cross aisles as by Roodbergen & de Koster (2001). It sweeps the
+  one block, generalised to several cross aisles as by Roodbergen & de Koster (2001) (their two-block
+  DP is the case of one middle cross aisle; the same sweep handles three blocks, 112 states). It sweeps the
   aisles left to right. Within a sub-aisle an optimal tour uses one of six edge patterns (none,
   traverse, traverse twice, up from the front and back, down from the back and back, in from both
   ends leaving the largest gap); on a cross-aisle segment it uses 0, 1 or 2 copies. A state records,
@@ -20,12 +21,539 @@ the walked length in metres.
   With one block they are the textbook single-block heuristics.
 - ``multiblock``: every classic tour and nearest neighbour, each improved by 2-opt and Or-opt over the
   shortest-path distance matrix; the best wins. O(p^2) per improvement pass.
-- ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` blocks, ``multiblock`` beyond.
+- ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` (3) blocks, ``multiblock`` beyond, where the state
+  count grows too fast for a few milliseconds a route.
 
 ``held_karp(dist)`` is the exact O(2^n n^2) TSP, the reference for small pick lists.
 """
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from wms.picking import blocks as _blocks
 from wms.picking.layout import Layout, Location
+
+INF = float("inf")
+EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) still take ~4 ms
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Route:
+    """Distinct locations in visiting order and the walked length in metres, depot to depot."""
+
+    order: tuple
+    length: float
+    method: str
+
+
+def route(layout: Layout, locations: Iterable[Location], method: str = "best") -> Route:
+    """Route a picker from the depot through every location and back with the named method."""
+    method = _resolve(layout, method)
+    groups = _group(layout, locations)
+    if not groups:
+        return Route((), 0.0, method)
+    order, length = _METHODS[method](layout, list(groups))
+    return Route(tuple(loc for p in order for loc in groups[p]), length, method)
+
+
+def route_length(layout: Layout, locations: Iterable[Location], method: str = "best") -> float:
+    """Length of ``route(layout, locations, method)`` (for ``exact``, without building the order)."""
+    method = _resolve(layout, method)
+    points = list(_group(layout, locations))
+    if not points:
+        return 0.0
+    if method == "exact":
+        return _exact_dp(layout, points)[0]
+    return _METHODS[method](layout, points)[1]
+
+
+def tour_length(layout: Layout, order: Sequence[Location]) -> float:
+    """Length of visiting ``order`` from the depot and back along shortest paths."""
+    stops = [layout.point(layout.depot)] + [layout.point(loc) for loc in order]
+    stops.append(stops[0])
+    return sum(layout.walk(stops[i], stops[i + 1]) for i in range(len(stops) - 1))
+
+
+def held_karp(dist: Sequence[Sequence[float]]) -> tuple:
+    """Exact TSP over a distance matrix (node 0 = depot): (length, tour starting at 0). O(2^n n^2)."""
+    n = len(dist)
+    if n <= 2:
+        return (2 * dist[0][1] if n == 2 else 0.0), list(range(n))
+    m = n - 1
+    full = 1 << m
+    cost = [[INF] * m for _ in range(full)]
+    parent = [[-1] * m for _ in range(full)]
+    for i in range(m):
+        cost[1 << i][i] = dist[0][i + 1]
+    for mask in range(1, full):
+        row = cost[mask]
+        for last in range(m):
+            here = row[last]
+            if here == INF:
+                continue
+            out = dist[last + 1]
+            for nxt in range(m):
+                bit = 1 << nxt
+                if mask & bit:
+                    continue
+                value = here + out[nxt + 1]
+                if value < cost[mask | bit][nxt]:
+                    cost[mask | bit][nxt] = value
+                    parent[mask | bit][nxt] = last
+    last_row = cost[full - 1]
+    length, last = min((last_row[i] + dist[i + 1][0], i) for i in range(m))
+    tour, mask = [], full - 1
+    while last >= 0:
+        tour.append(last + 1)
+        mask, last = mask ^ (1 << last), parent[mask][last]
+    return length, [0] + tour[::-1]
+
+
+def _resolve(layout: Layout, method: str) -> str:
+    if method == "best":
+        return "exact" if layout.n_blocks <= EXACT_MAX_BLOCKS else "multiblock"
+    if method not in _METHODS:
+        raise ValueError(f"unknown routing method {method!r}; one of {sorted(METHODS)}")
+    return method
+
+
+def _group(layout: Layout, locations: Iterable[Location]) -> dict:
+    """Distinct locations grouped by the point they stand on (both sides of an aisle share one)."""
+    groups = {}
+    for loc in locations:
+        members = groups.setdefault(layout.point(loc), [])
+        if loc not in members:
+            members.append(loc)
+    return groups
+
+
+def _subaisles(points: Iterable[tuple]) -> dict:
+    """Points grouped by (aisle, block), each list sorted front to back."""
+    subs = {}
+    for p in points:
+        subs.setdefault((p[0], p[1]), []).append(p)
+    for members in subs.values():
+        members.sort()
+    return subs
+
+
+def _first_visits(path: Sequence, wanted: set) -> list:
+    seen, order = set(), []
+    for p in path:
+        if p in wanted and p not in seen:
+            seen.add(p)
+            order.append(p)
+    return order
+
+
+def _walk_length(layout: Layout, path: Sequence[tuple]) -> float:
+    walk = layout.walk
+    return sum(walk(path[i], path[i + 1]) for i in range(len(path) - 1))
+
+
+# --- exact: sweep-line DP over aisles -------------------------------------------------------
+
+NONE, TRAVERSE, TWICE, FROM_FRONT, FROM_BACK, GAP = range(6)
+# degree added to the sub-aisle's front vertex, to its back vertex, and whether it joins them
+_EFFECTS = ((0, 0, False), (1, 1, True), (2, 2, True), (2, 0, False), (0, 2, False), (2, 2, False))
+
+
+def _canon(vertices: list) -> tuple:
+    """State code per cross-aisle vertex: 0 = unused, else 2 * component + odd, components renumbered."""
+    labels, out = {}, []
+    for v in vertices:
+        out.append(0 if v is None else 2 * labels.setdefault(v[0], len(labels) + 1) + v[1])
+    return tuple(out)
+
+
+def _decode(state: tuple) -> list:
+    return [None if c == 0 else (c // 2, c % 2) for c in state]
+
+
+def _after_subaisle(state: tuple, block: int, effect: int) -> tuple:
+    vertices, fresh = _decode(state), len(state) + 1
+    front_deg, back_deg, joins = _EFFECTS[effect]
+    for idx, deg in ((block, front_deg), (block + 1, back_deg)):
+        if deg and vertices[idx] is None:
+            vertices[idx], fresh = (fresh, deg % 2), fresh + 1
+        elif deg:
+            vertices[idx] = (vertices[idx][0], vertices[idx][1] ^ (deg % 2))
+    if joins:
+        old, new = vertices[block + 1][0], vertices[block][0]
+        vertices = [v if v is None or v[0] != old else (new, v[1]) for v in vertices]
+    return _canon(vertices)
+
+
+def _after_crossing(state: tuple, cross: int, copies: int):
+    """Replace a cross aisle's vertex by the next aisle's; None if parity breaks or a part is cut off."""
+    vertices = _decode(state)
+    vertex = vertices[cross]
+    if vertex is None:
+        return state if copies == 0 else None
+    if vertex[1] != (copies == 1):
+        return None
+    vertices[cross] = (vertex[0], copies % 2) if copies else None
+    if not copies and all(v is None or v[0] != vertex[0] for v in vertices):
+        return None
+    return _canon(vertices)
+
+
+class _Tables:
+    """Every reachable state of a block count, with its successor for each sub-aisle/crossing choice."""
+
+    def __init__(self, n_blocks: int):
+        start = (0,) * (n_blocks + 1)
+        self.ids, self.states = {start: 0}, [start]
+        self.sub = [[] for _ in range(n_blocks)]
+        self.cross = [[] for _ in range(n_blocks + 1)]
+        i = 0
+        while i < len(self.states):
+            state = self.states[i]
+            for b, table in enumerate(self.sub):
+                table.append(tuple(self._id(_after_subaisle(state, b, e)) for e in range(6)))
+            for c, table in enumerate(self.cross):
+                table.append(tuple(self._id(_after_crossing(state, c, h)) for h in range(3)))
+            i += 1
+        self.final = [all(c % 2 == 0 for c in s) and {c // 2 for c in s if c} == {1} for s in self.states]
+
+    def _id(self, state) -> int:
+        if state is None:
+            return -1
+        if state not in self.ids:
+            self.ids[state] = len(self.states)
+            self.states.append(state)
+        return self.ids[state]
+
+
+_TABLES = {}
+
+
+def _tables(n_blocks: int) -> _Tables:
+    if n_blocks not in _TABLES:
+        _TABLES[n_blocks] = _Tables(n_blocks)
+    return _TABLES[n_blocks]
+
+
+def _subaisle_options(ys: list, y0: float, length: float) -> tuple:
+    """(pattern, cost) pairs allowed in a sub-aisle holding picks at absolute ys (sorted)."""
+    lo, hi = ys[0] - y0, ys[-1] - y0
+    options = [(TRAVERSE, length), (TWICE, 2 * length), (FROM_FRONT, 2 * hi), (FROM_BACK, 2 * (length - lo))]
+    if len(ys) > 1:
+        gap = max(ys[i + 1] - ys[i] for i in range(len(ys) - 1))
+        options.append((GAP, 2 * (length - gap)))
+    return options
+
+
+def _exact_dp(layout: Layout, points: list) -> tuple:
+    """(length, layers) of the optimal tour; layers hold back-pointers for the reconstruction."""
+    tables, ys, n_blocks = _tables(layout.n_blocks), layout.cross_y, layout.n_blocks
+    depot = layout.point(layout.depot)
+    pick_ys = {}
+    for aisle, block, y in points + [depot]:
+        pick_ys.setdefault((aisle, block), []).append(y)
+    lengths = [ys[b + 1] - ys[b] for b in range(n_blocks)]
+    empty = [((NONE, 0.0), (TRAVERSE, ln), (TWICE, 2 * ln)) for ln in lengths]
+    crossing = tuple((h, h * layout.aisle_spacing) for h in range(3))
+    first, last = min(a for a, _ in pick_ys), max(a for a, _ in pick_ys)
+    current, layers = {0: 0.0}, []
+    for aisle in range(first, last + 1):
+        for b in range(n_blocks):
+            found = pick_ys.get((aisle, b))
+            options = _subaisle_options(sorted(found), ys[b], lengths[b]) if found else empty[b]
+            current, back = _relax(current, tables.sub[b], options)
+            layers.append((aisle, b, False, back))
+        if aisle == last:
+            break
+        for c in range(n_blocks + 1):
+            current, back = _relax(current, tables.cross[c], crossing)
+            layers.append((aisle, c, True, back))
+    final = tables.final
+    best = min((s for s in current if final[s]), key=current.__getitem__)
+    return current[best], layers, best
+
+
+def _relax(current: dict, table: list, options: Sequence) -> tuple:
+    nxt, back = {}, {}
+    for state, cost in current.items():
+        row = table[state]
+        for choice, extra in options:
+            target = row[choice]
+            if target < 0:
+                continue
+            value = cost + extra
+            if value < nxt.get(target, INF):
+                nxt[target] = value
+                back[target] = (state, choice)
+    return nxt, back
+
+
+def _exact(layout: Layout, points: list) -> tuple:
+    length, layers, state = _exact_dp(layout, points)
+    depot = layout.point(layout.depot)
+    subs = _subaisles(points + [depot])
+    graph = _TourGraph()
+    for aisle, idx, is_crossing, back in reversed(layers):
+        state, choice = back[state]
+        if is_crossing:
+            graph.add([("x", aisle, idx), ("x", aisle + 1, idx)], choice)
+        else:
+            _add_subaisle(graph, aisle, idx, subs.get((aisle, idx), []), choice)
+    return _first_visits(graph.circuit(depot), set(points)), length
+
+
+def _add_subaisle(graph, aisle: int, block: int, picks: list, pattern: int):
+    chain = [("x", aisle, block)] + picks + [("x", aisle, block + 1)]
+    if pattern in (TRAVERSE, TWICE):
+        graph.add(chain, pattern)  # TRAVERSE == 1 copy, TWICE == 2 copies
+    elif pattern == FROM_FRONT:
+        graph.add(chain[:-1], 2)
+    elif pattern == FROM_BACK:
+        graph.add(chain[1:], 2)
+    elif pattern == GAP:
+        gaps = [picks[i + 1][2] - picks[i][2] for i in range(len(picks) - 1)]
+        k = gaps.index(max(gaps))
+        graph.add(chain[:k + 2], 2)
+        graph.add(chain[k + 2:], 2)
+
+
+class _TourGraph:
+    """Multigraph of the chosen edges; its Euler circuit is the tour."""
+
+    def __init__(self):
+        self.adj, self.n_edges = {}, 0
+
+    def add(self, chain: list, copies: int):
+        for _ in range(copies):
+            for u, v in zip(chain, chain[1:]):
+                self.adj.setdefault(u, []).append((v, self.n_edges))
+                self.adj.setdefault(v, []).append((u, self.n_edges))
+                self.n_edges += 1
+
+    def circuit(self, start) -> list:
+        """Hierholzer's algorithm, O(edges)."""
+        used, cursor = [False] * self.n_edges, {}
+        stack, walk = [start], []
+        while stack:
+            node = stack[-1]
+            edges, i = self.adj.get(node, ()), cursor.get(node, 0)
+            while i < len(edges) and used[edges[i][1]]:
+                i += 1
+            cursor[node] = i
+            if i == len(edges):
+                walk.append(stack.pop())
+            else:
+                used[edges[i][1]] = True
+                stack.append(edges[i][0])
+        return walk[::-1]
+
+
+# --- classic heuristics, multi-block form ---------------------------------------------------
+
+def _cross(layout: Layout, aisle: int, c: int) -> tuple:
+    """The point where an aisle meets cross aisle ``c``."""
+    return (aisle, min(c, layout.n_blocks - 1), layout.cross_y[c])
+
+
+def _traverse(layout: Layout, aisle: int, block: int, picks: list, side: int) -> list:
+    """Walk a whole sub-aisle from cross aisle ``side`` (block or block + 1) to the other."""
+    if side == block:
+        return [_cross(layout, aisle, block)] + picks + [_cross(layout, aisle, block + 1)]
+    return [_cross(layout, aisle, block + 1)] + picks[::-1] + [_cross(layout, aisle, block)]
+
+
+def _visit(layout: Layout, aisle: int, block: int, picks: list, side: int) -> list:
+    """Enter a sub-aisle from cross aisle ``side``, walk to the farthest pick, come back."""
+    end = _cross(layout, aisle, side)
+    return [end] + (picks if side == block else picks[::-1]) + [end]
+
+
+def _skeleton(layout: Layout, points: list, serve: Callable) -> list:
+    """Waypoints of a multi-block heuristic: up the leftmost pick aisle, then blocks far to near."""
+    subs = _subaisles(points)
+    depot = layout.point(layout.depot)
+    far, left = max(b for _, b in subs), min(a for a, _ in subs)
+    path = [depot]
+    if far > 0:
+        path.append(_cross(layout, left, 0))
+        for b in range(far):
+            path += subs.pop((left, b), [])
+        path.append(_cross(layout, left, far))
+    for b in range(far, -1, -1):
+        aisles = sorted(a for a, bb in subs if bb == b)
+        if not aisles:
+            continue
+        here = path[-1][0]
+        if abs(aisles[-1] - here) < abs(aisles[0] - here):
+            aisles.reverse()
+        entry = b if b == far else b + 1
+        path += serve(layout, b, aisles, [subs[(a, b)] for a in aisles], entry, path[-1])
+    path.append(depot)
+    return path
+
+
+def _serve_s_shape(layout, block, aisles, groups, entry, start) -> list:
+    """Traverse every pick sub-aisle in turn; the last is a return visit if the parity needs it."""
+    n = len(aisles)
+    traversals = n if (n % 2 == 0) == (entry == block) else n - 1
+    side, out = entry, []
+    for i, (aisle, picks) in enumerate(zip(aisles, groups)):
+        if i < traversals:
+            out += _traverse(layout, aisle, block, picks, side)
+            side = block + 1 if side == block else block
+        else:
+            out += _visit(layout, aisle, block, picks, side)
+    return out
+
+
+def _serve_return(layout, block, aisles, groups, entry, start) -> list:
+    """Enter and leave every pick sub-aisle from the block's front cross aisle."""
+    return [p for aisle, picks in zip(aisles, groups) for p in _visit(layout, aisle, block, picks, block)]
+
+
+def _midpoint_split(layout: Layout, block: int, picks: list) -> tuple:
+    mid = (layout.cross_y[block] + layout.cross_y[block + 1]) / 2
+    return [p for p in picks if p[2] <= mid], [p for p in picks if p[2] > mid]
+
+
+def _largest_gap_split(layout: Layout, block: int, picks: list) -> tuple:
+    ends = [layout.cross_y[block]] + [p[2] for p in picks] + [layout.cross_y[block + 1]]
+    gaps = [ends[i + 1] - ends[i] for i in range(len(ends) - 1)]
+    k = gaps.index(max(gaps))
+    return picks[:k], picks[k:]
+
+
+def _serve_split(split: Callable) -> Callable:
+    """Midpoint / largest gap: back parts from the back, last aisle traversed, front parts from the front."""
+    def serve(layout, block, aisles, groups, entry, start):
+        if len(aisles) == 1:
+            if entry == block:
+                return _visit(layout, aisles[0], block, groups[0], block)
+            return _traverse(layout, aisles[0], block, groups[0], entry)
+        out, middle = [], list(zip(aisles[:-1], groups[:-1]))
+        if entry == block:
+            out += _traverse(layout, aisles[0], block, groups[0], block)
+            middle = middle[1:]
+        parts = [(aisle, split(layout, block, picks)) for aisle, picks in middle]
+        for aisle, (_, back) in parts:
+            if back:
+                out += _visit(layout, aisle, block, back, block + 1)
+        out += _traverse(layout, aisles[-1], block, groups[-1], block + 1)
+        for aisle, (front, _) in reversed(parts):
+            if front:
+                out += _visit(layout, aisle, block, front, block)
+        return out
+    return serve
+
+
+def _serve_combined(layout, block, aisles, groups, entry, start) -> list:
+    """Per sub-aisle, traverse or return, chosen by a two-state DP (at front / at back) over the aisles."""
+    states = {entry: (0.0, [start])}
+    for aisle, picks in zip(aisles, groups):
+        nxt = {}
+        for side, (cost, path) in states.items():
+            other = block + 1 if side == block else block
+            for steps, end in ((_traverse(layout, aisle, block, picks, side), other),
+                               (_visit(layout, aisle, block, picks, side), side)):
+                value = cost + layout.walk(path[-1], steps[0]) + _walk_length(layout, steps)
+                if value < nxt.get(end, (INF,))[0]:
+                    nxt[end] = (value, path + steps)
+        states = nxt
+    return states[block][1][1:]
+
+
+def _heuristic(serve: Callable) -> Callable:
+    def run(layout: Layout, points: list) -> tuple:
+        path = _skeleton(layout, points, serve)
+        return _first_visits(path, set(points)), _walk_length(layout, path)
+    return run
+
+
+# --- multiblock: best classic tour + 2-opt / Or-opt -----------------------------------------
+
+def _nearest_neighbour(dist: list) -> list:
+    tour, left = [0], set(range(1, len(dist)))
+    while left:
+        here = dist[tour[-1]]
+        nxt = min(left, key=here.__getitem__)
+        tour.append(nxt)
+        left.remove(nxt)
+    return tour
+
+
+def _cycle_length(tour: list, dist: list) -> float:
+    return sum(dist[tour[i - 1]][tour[i]] for i in range(len(tour)))
+
+
+def _two_opt(tour: list, dist: list) -> bool:
+    """One first-improvement 2-opt pass (node 0 stays first); True if the tour changed."""
+    n, improved = len(tour), False
+    for i in range(n - 2):
+        a, b = tour[i], tour[i + 1]
+        da = dist[a]
+        for j in range(i + 2, n if i else n - 1):
+            c, e = tour[j], tour[(j + 1) % n]
+            if da[c] + dist[b][e] < da[b] + dist[c][e] - _EPS:
+                tour[i + 1:j + 1] = tour[i + 1:j + 1][::-1]
+                a, b, improved = tour[i], tour[i + 1], True
+                da = dist[a]
+    return improved
+
+
+def _or_opt(tour: list, dist: list) -> bool:
+    """Move one segment of 1-3 stops (either way round) to its best place; True if one moved."""
+    n = len(tour)
+    for size in (1, 2, 3):
+        for i in range(1, n - size + 1):
+            seg = tour[i:i + size]
+            prev, nxt = tour[i - 1], tour[(i + size) % n]
+            gain = dist[prev][seg[0]] + dist[seg[-1]][nxt] - dist[prev][nxt]
+            rest = tour[:i] + tour[i + size:]
+            best, where, flip = gain - _EPS, -1, False
+            for k in range(len(rest)):
+                u, v = rest[k], rest[(k + 1) % len(rest)]
+                base = dist[u][v]
+                forward = dist[u][seg[0]] + dist[seg[-1]][v] - base
+                backward = dist[u][seg[-1]] + dist[seg[0]][v] - base
+                if forward < best:
+                    best, where, flip = forward, k, False
+                if backward < best:
+                    best, where, flip = backward, k, True
+            if where >= 0:
+                tour[:] = rest[:where + 1] + (seg[::-1] if flip else seg) + rest[where + 1:]
+                return True
+    return False
+
+
+def improve_tour(tour: list, dist: list) -> list:
+    """2-opt and Or-opt until neither improves; node 0 (the depot) stays first. O(n^2) per pass."""
+    tour = list(tour)
+    while _two_opt(tour, dist) | _or_opt(tour, dist):
+        pass
+    return tour
+
+
+def _multiblock(layout: Layout, points: list) -> tuple:
+    nodes = [layout.point(layout.depot)] + points
+    index = {p: i for i, p in enumerate(nodes)}
+    dist = layout.distance_matrix(nodes)
+    starts = [_nearest_neighbour(dist)]
+    for name in ("s_shape", "largest_gap", "combined", "midpoint", "return"):
+        starts.append([0] + [index[p] for p in _METHODS[name](layout, points)[0]])
+    best, best_len = None, INF
+    for start in starts:
+        tour = improve_tour(start, dist)
+        length = _cycle_length(tour, dist)
+        if length < best_len - _EPS:
+            best, best_len = tour, length
+    return [nodes[i] for i in best[1:]], best_len
+
+
+_METHODS = {
+    "exact": _exact,
+    "multiblock": _multiblock,
+    "s_shape": _heuristic(_serve_s_shape),
+    "return": _heuristic(_serve_return),
+    "midpoint": _heuristic(_serve_split(_midpoint_split)),
+    "largest_gap": _heuristic(_serve_split(_largest_gap_split)),
+    "combined": _heuristic(_serve_combined),
+}
+METHODS = tuple(_METHODS) + ("best",)
