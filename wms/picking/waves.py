@@ -1,0 +1,119 @@
+"""Wave planning: which allocated orders go into the next wave, and how they are grouped. Pure.
+
+A wave takes the orders that match the supervisor's filter (carrier, cut-off, priority, zone,
+order type), most urgent first: earliest carrier cut-off, then highest priority, then oldest. It
+stops at the wave's limits (orders, lines). Single-item orders are picked together onto one cart
+and sorted at the pack bench, so their batches are limited by units per cart; multi-item orders are
+batch-picked into the slots of a tote cart, so their batches are limited by tote slots. The batching
+itself (which orders share a cart) is `batching.plan_batches`, minimising total walking.
+
+Complexity: O(n log n) for n candidate orders (one sort).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+SINGLE = "single"  # one unit in the order: picked in bulk, sorted at pack
+MULTI = "multi"    # several units: picked into its own tote slot
+ANY = "any"
+
+_FAR_FUTURE = datetime(9999, 1, 1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An allocated order as wave planning sees it."""
+
+    order_id: int
+    units: int
+    lines: int
+    priority: int = 0
+    carrier: str | None = None
+    cutoff: datetime | None = None   # next carrier cut-off (naive UTC)
+    created_at: datetime = _FAR_FUTURE
+    zones: frozenset = frozenset()
+    weight_g: int = 0
+    volume_cm3: float = 0.0
+
+    @property
+    def order_type(self):
+        return SINGLE if self.units == 1 else MULTI
+
+
+@dataclass(frozen=True)
+class WaveFilter:
+    """What a supervisor (or the automatic rule) asks for; None means no restriction."""
+
+    carriers: frozenset | None = None
+    cutoff_before: datetime | None = None
+    min_priority: int | None = None
+    zones: frozenset | None = None
+    order_type: str = ANY
+
+    def matches(self, c: Candidate) -> bool:
+        return ((self.carriers is None or c.carrier in self.carriers)
+                and (self.cutoff_before is None or (c.cutoff is not None and c.cutoff <= self.cutoff_before))
+                and (self.min_priority is None or c.priority >= self.min_priority)
+                and (self.zones is None or (c.zones and c.zones <= self.zones))
+                and (self.order_type == ANY or c.order_type == self.order_type))
+
+
+@dataclass(frozen=True)
+class WaveLimits:
+    """Limits of one wave and of each batch (one picker's cart) inside it."""
+
+    max_orders: int = 400
+    max_lines: int = 2000
+    tote_slots: int = 8            # orders per multi-item batch
+    single_units_per_cart: int = 40
+    max_batch_lines: int | None = None
+    max_batch_weight_g: int | None = 25_000
+    max_batch_volume_cm3: float | None = None
+
+
+@dataclass
+class WavePlan:
+    """The chosen orders, split by order type."""
+
+    single: list = field(default_factory=list)
+    multi: list = field(default_factory=list)
+    skipped: int = 0  # matched the filter but did not fit this wave's limits
+
+    @property
+    def orders(self):
+        return self.single + self.multi
+
+
+def urgency(c: Candidate):
+    """Sort key: earliest cut-off, then highest priority, then oldest order."""
+    return (c.cutoff or _FAR_FUTURE, -c.priority, c.created_at, c.order_id)
+
+
+def plan_wave(candidates, wave_filter: WaveFilter, limits: WaveLimits) -> WavePlan:
+    """The most urgent matching orders within the wave limits, split into single and multi."""
+    plan = WavePlan()
+    lines = 0
+    for c in sorted((c for c in candidates if wave_filter.matches(c)), key=urgency):
+        if len(plan.orders) >= limits.max_orders or lines + c.lines > limits.max_lines:
+            plan.skipped += 1
+            continue
+        lines += c.lines
+        (plan.single if c.order_type == SINGLE else plan.multi).append(c)
+    return plan
+
+
+@dataclass(frozen=True)
+class AutoWaveRule:
+    """Build a wave automatically every `every_minutes`, or as soon as `at_orders` are waiting."""
+
+    enabled: bool = False
+    every_minutes: int = 30
+    at_orders: int = 200
+
+
+def auto_wave_due(rule: AutoWaveRule, now: datetime, last_run: datetime | None, waiting: int) -> bool:
+    """True when the automatic rule should build a wave now."""
+    if not rule.enabled or waiting == 0:
+        return False
+    if waiting >= rule.at_orders:
+        return True
+    return last_run is None or now - last_run >= timedelta(minutes=rule.every_minutes)
