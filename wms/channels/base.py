@@ -1,0 +1,82 @@
+"""The sales-channel adapter interface, and `adapter_for(channel)` to pick one by platform.
+
+An adapter speaks one platform's documented wire format and translates it to our canonical order
+record (the dict `wms.imports.services.import_order_records` takes). It knows nothing of the
+database: the sync service owns the transaction and the cursor. Pure: stdlib only (the adapters
+themselves may use `requests`).
+
+Canonical record keys: external_id, ordered_at (naive-UTC ISO or None), buyer_name, buyer_phone,
+buyer_email, country (ISO2), province, city, district, address, postcode, total_cents, currency,
+payment_status (paid | pending | refunded), buyer_remark, seller_note, tags, priority,
+carrier_code, lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
+`cancelled_at` (naive-UTC ISO or None), which the sync service acts on and strips before importing.
+"""
+from typing import Iterator, Protocol
+
+from wms.errors import DomainError
+
+
+class ChannelError(DomainError):
+    """The platform could not be reached or said no; the sync stops and keeps its cursor."""
+
+    status, code = 502, "channel_error"
+
+
+class ChannelAuthFailed(ChannelError):
+    """The platform refused our credentials (401/403): fix the channel's access token."""
+
+    code = "channel_auth_failed"
+
+
+class ChannelUnavailable(ChannelError):
+    """Timeouts, 5xx or rate limits outlasted every retry."""
+
+    code = "channel_unavailable"
+
+
+class ChannelAdapter(Protocol):
+    """What the sync service and the label step need from a sales platform."""
+
+    platform: str
+
+    def fetch_orders(self, since: str | None) -> Iterator[tuple[dict, str]]:
+        """Orders updated at or after `since` (a cursor from an earlier call, None = all), oldest
+        change first, as (canonical record, cursor) pairs; a cursor sorts as an ISO UTC time."""
+
+    def push_tracking(self, external_id: str, carrier: str, tracking_number: str, *,
+                      tracking_url: str | None = None, notify_buyer: bool = False) -> dict:
+        """Tell the platform the order shipped with this carrier and tracking number."""
+
+
+_FACTORIES = {}
+
+
+def register(platform):
+    """Class decorator: `cls.from_channel(channel)` builds the adapter for `platform`."""
+
+    def decorate(cls):
+        _FACTORIES[platform] = cls
+        cls.platform = platform
+        return cls
+
+    return decorate
+
+
+def adapter_for(channel, **overrides):
+    """The adapter for `channel.platform`, configured from `channel.settings` (and overrides)."""
+    _load_builtin_adapters()
+    factory = _FACTORIES.get(channel.platform)
+    if factory is None:
+        raise ChannelError(f"Channel {channel.code} ({channel.platform}) has no sync adapter",
+                           platform=channel.platform)
+    return factory.from_channel(channel, **overrides)
+
+
+def platforms():
+    """Platforms that have an adapter."""
+    _load_builtin_adapters()
+    return sorted(_FACTORIES)
+
+
+def _load_builtin_adapters():
+    from wms.channels import shopify  # noqa: F401  (registers itself)

@@ -1,0 +1,323 @@
+"""A local Shopify Admin REST sandbox: orders.json with cursor pagination, fulfillment orders,
+fulfillments, token checks and rate limits, plus /_sandbox/ endpoints that tests use to change it.
+
+    python -m wms.channels.sandbox.shopify --port 8701 [--token shpat_sandbox]
+
+Channel settings to point at it: {"base_url": "http://127.0.0.1:8701", "access_token": "shpat_sandbox"}.
+"""
+import argparse
+import base64
+import copy
+import itertools
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+from flask import Flask, abort, jsonify, request, url_for
+
+from wms.channels.sandbox import serve_in_thread
+from wms.channels.sandbox.shopify_seed import FIRST_ID, FIRST_NUMBER, SEED, SHOP_TZ, build_order, seed_orders
+
+DEFAULT_TOKEN = "shpat_sandbox"
+MAX_LIMIT = 250
+ORDER_FILTERS = {"ids", "since_id", "status", "financial_status", "fulfillment_status", "order",
+                 "created_at_min", "created_at_max", "updated_at_min", "updated_at_max"}
+
+
+def _parse(text):
+    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+class ShopifyStore:
+    """The sandbox shop's state; every method holds the lock (the server is threaded)."""
+
+    def __init__(self, access_token=DEFAULT_TOKEN, seed=True):
+        self.access_token = access_token
+        self.lock = threading.RLock()
+        self.orders = {order["id"]: order for order in (seed_orders() if seed else [])}
+        self.fulfillment_orders = {oid: [self._new_fulfillment_order(o)] for oid, o in self.orders.items()}
+        self.fulfillments = []
+        self.faults = []          # [(status, retry_after)] served, in turn, before real answers
+        self.requests = []        # [(method, path, query string)] of every Admin API call
+        self._ids = itertools.count(FIRST_ID + len(self.orders) + 1000)
+        self._numbers = itertools.count(FIRST_NUMBER + len(self.orders))
+
+    def tick(self):
+        """Now in shop time, strictly after every updated_at so far (Shopify stamps in seconds)."""
+        latest = max((_parse(o["updated_at"]) for o in self.orders.values()), default=None)
+        now = datetime.now(SHOP_TZ).replace(microsecond=0)
+        if latest and now <= latest:
+            now = latest + timedelta(seconds=1)
+        return now.astimezone(SHOP_TZ).isoformat(timespec="seconds")
+
+    def add_order(self, fields=None):
+        """A new order built from a seed shape, then overridden by `fields`."""
+        with self.lock:
+            fields = dict(fields or {})
+            spec = SEED[fields.pop("seed", 0) % len(SEED)]
+            order_id = next(self._ids)
+            order = build_order(order_id, next(self._numbers), spec, _parse(self.tick()))
+            order.update(fields, id=order_id)
+            order["updated_at"] = self.tick()
+            self.orders[order_id] = order
+            self.fulfillment_orders[order_id] = [self._new_fulfillment_order(order)]
+            return copy.deepcopy(order)
+
+    def modify_order(self, order_id, fields):
+        """Change fields of an order (nested dicts merge) and stamp a new updated_at."""
+        with self.lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                return None
+            for key, value in fields.items():
+                if isinstance(value, dict) and isinstance(order.get(key), dict):
+                    order[key].update(value)
+                else:
+                    order[key] = value
+            if fields.get("cancelled_at") == "now":
+                order["cancelled_at"] = order["closed_at"] = self.tick()
+                order.setdefault("cancel_reason", "customer")
+            order["updated_at"] = self.tick()
+            return copy.deepcopy(order)
+
+    def list_orders(self, filters, limit, after=None):
+        """Filtered orders sorted by the `order` filter, after the keyset `after` = (value, id)."""
+        with self.lock:
+            field, _, direction = (filters.get("order") or "created_at desc").partition(" ")
+            field = field if field in ("created_at", "updated_at", "processed_at", "id") else "created_at"
+            rows = [o for o in self.orders.values() if _matches(o, filters)]
+            key = (lambda o: (o["id"], o["id"])) if field == "id" else (lambda o: (_parse(o[field]), o["id"]))
+            descending = direction.lower() == "desc"
+            rows.sort(key=key, reverse=descending)
+            if after is not None:
+                mark = (after[0] if field == "id" else _parse(after[0]), after[1])
+                rows = [o for o in rows if (key(o) < mark if descending else key(o) > mark)]
+            page = rows[:limit]
+            more = len(rows) > limit
+            cursor = (page[-1][field], page[-1]["id"]) if more else None
+            return copy.deepcopy(page), cursor
+
+    def fulfil(self, body):
+        """Create a fulfillment from line_items_by_fulfillment_order; 422-style errors as a list."""
+        with self.lock:
+            wanted = body.get("line_items_by_fulfillment_order") or []
+            found = {fo["id"]: (oid, fo) for oid, fos in self.fulfillment_orders.items() for fo in fos}
+            errors = [f"Fulfillment order {w.get('fulfillment_order_id')} does not exist."
+                      for w in wanted if w.get("fulfillment_order_id") not in found]
+            errors += [f"Fulfillment order {w['fulfillment_order_id']} has an unfulfillable status= "
+                       f"{found[w['fulfillment_order_id']][1]['status']}." for w in wanted
+                       if w.get("fulfillment_order_id") in found
+                       and found[w["fulfillment_order_id"]][1]["status"] not in ("open", "in_progress")]
+            if not wanted:
+                errors.append("line_items_by_fulfillment_order is required.")
+            if errors:
+                return None, errors
+            return self._record_fulfillment(wanted, found, body), []
+
+    def _record_fulfillment(self, wanted, found, body):
+        order_id = found[wanted[0]["fulfillment_order_id"]][0]
+        order, tracking, stamp = self.orders[order_id], body.get("tracking_info") or {}, self.tick()
+        items = []
+        for w in wanted:
+            fo = found[w["fulfillment_order_id"]][1]
+            fo["status"] = "closed"
+            items += [{"id": li["line_item_id"], "quantity": li["quantity"]} for li in fo["line_items"]]
+        fulfillment = {
+            "id": 5_500_000_000 + len(self.fulfillments) + 1, "order_id": order_id, "status": "success",
+            "name": f"{order['name']}.{len(order['fulfillments']) + 1}", "created_at": stamp,
+            "updated_at": stamp, "tracking_company": tracking.get("company"),
+            "tracking_number": tracking.get("number"), "tracking_numbers": [tracking.get("number")],
+            "tracking_url": tracking.get("url"), "tracking_urls": [tracking.get("url")] if tracking.get("url") else [],
+            "notify_customer": bool(body.get("notify_customer")), "line_items": items,
+        }
+        self.fulfillments.append(fulfillment)
+        order["fulfillments"].append(fulfillment)
+        order["fulfillment_status"] = "fulfilled"
+        order["updated_at"] = stamp
+        return copy.deepcopy(fulfillment)
+
+    def _new_fulfillment_order(self, order):
+        fo_id = 7_700_000_000 + order["id"] % 1_000_000_000
+        return {"id": fo_id, "order_id": order["id"], "assigned_location_id": 6_600_000_001,
+                "status": "closed" if order.get("cancelled_at") else "open",
+                "request_status": "unsubmitted", "supported_actions": ["create_fulfillment"],
+                "line_items": [{"id": fo_id * 10 + i, "fulfillment_order_id": fo_id, "line_item_id": li["id"],
+                                "quantity": li["current_quantity"], "fulfillable_quantity": li["current_quantity"],
+                                "variant_id": li["variant_id"]}
+                               for i, li in enumerate(order["line_items"]) if li.get("requires_shipping")]}
+
+
+def _matches(order, filters):
+    status = filters.get("status") or "open"
+    if status == "open" and (order.get("cancelled_at") or order.get("closed_at")):
+        return False
+    if status == "cancelled" and not order.get("cancelled_at"):
+        return False
+    if status == "closed" and not order.get("closed_at"):
+        return False
+    for field in ("created_at", "updated_at"):
+        if filters.get(f"{field}_min") and _parse(order[field]) < _parse(filters[f"{field}_min"]):
+            return False
+        if filters.get(f"{field}_max") and _parse(order[field]) > _parse(filters[f"{field}_max"]):
+            return False
+    if filters.get("since_id") and order["id"] <= int(filters["since_id"]):
+        return False
+    if filters.get("ids") and str(order["id"]) not in filters["ids"].split(","):
+        return False
+    return not filters.get("financial_status") or filters["financial_status"] in ("any", order["financial_status"])
+
+
+def _encode_page_info(data):
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_page_info(text):
+    try:
+        return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except ValueError:
+        return None
+
+
+def create_app(store=None):
+    """The sandbox's Flask app around a ShopifyStore (a fresh seeded one by default)."""
+    store = store or ShopifyStore()
+    app = Flask(__name__)
+    app.config["store"] = store
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    @app.before_request
+    def _admin_api_etiquette():
+        if not request.path.startswith("/admin/"):
+            return None
+        with store.lock:
+            store.requests.append((request.method, request.path, request.query_string.decode()))
+            if request.headers.get("X-Shopify-Access-Token") != store.access_token:
+                return jsonify(errors="[API] Invalid API key or access token (unrecognized login or wrong password)"), 401
+            if store.faults:
+                status, retry_after = store.faults.pop(0)
+                response = jsonify(errors="Exceeded 2 calls per second for api client. Reduce request rates "
+                                          "to resume uninterrupted service." if status == 429 else "Internal error")
+                response.status_code = status
+                if status == 429:
+                    response.headers["Retry-After"] = retry_after
+                return response
+        return None
+
+    @app.after_request
+    def _call_limit(response):
+        if request.path.startswith("/admin/") and response.status_code < 400:
+            response.headers["X-Shopify-Shop-Api-Call-Limit"] = f"{min(len(store.requests), 40)}/40"
+        return response
+
+    @app.get("/admin/api/<version>/orders.json")
+    def list_orders(version):
+        """GET orders: filters on the first page, page_info (+ limit, fields) after that."""
+        args = request.args
+        try:
+            limit = int(args.get("limit", 50))
+        except ValueError:
+            return jsonify(errors={"limit": "limit must be an integer"}), 400
+        if not 1 <= limit <= MAX_LIMIT:
+            return jsonify(errors={"limit": f"limit must be between 1 and {MAX_LIMIT}"}), 400
+        if "page_info" in args:
+            extra = sorted(set(args) - {"page_info", "limit", "fields"})
+            if extra:
+                return jsonify(errors={extra[0]: f"{extra[0]} cannot be passed when page_info is present."}), 400
+            info = _decode_page_info(args["page_info"])
+            if not info or info.get("direction") != "next":
+                return jsonify(errors={"page_info": "Invalid value."}), 400
+            filters, after = info["filters"], (info["last_value"], info["last_id"])
+        else:
+            filters, after = {k: v for k, v in args.items() if k in ORDER_FILTERS}, None
+        try:
+            page, cursor = store.list_orders(filters, limit, after)
+        except ValueError as error:
+            return jsonify(errors={"query": str(error)}), 400
+        fields = [f for f in args.get("fields", "").split(",") if f]
+        response = jsonify(orders=[{k: o[k] for k in fields if k in o} if fields else o for o in page])
+        if cursor:
+            token = _encode_page_info({"direction": "next", "filters": filters,
+                                       "last_value": cursor[0], "last_id": cursor[1]})
+            extra = {"fields": args["fields"]} if fields else {}
+            link = url_for("list_orders", version=version, limit=limit, page_info=token, _external=True, **extra)
+            response.headers["Link"] = f'<{link}>; rel="next"'
+        return response
+
+    @app.get("/admin/api/<version>/orders/<int:order_id>.json")
+    def get_order(version, order_id):
+        """GET one order."""
+        order = store.orders.get(order_id) or abort(404)
+        return jsonify(order=order)
+
+    @app.get("/admin/api/<version>/orders/<int:order_id>/fulfillment_orders.json")
+    def list_fulfillment_orders(version, order_id):
+        """GET an order's fulfillment orders."""
+        if order_id not in store.orders:
+            return jsonify(errors="Not Found"), 404
+        return jsonify(fulfillment_orders=store.fulfillment_orders[order_id])
+
+    @app.post("/admin/api/<version>/fulfillments.json")
+    def create_fulfillment(version):
+        """POST a fulfillment for fulfillment orders, with tracking_info."""
+        body = (request.get_json(silent=True) or {}).get("fulfillment")
+        if not isinstance(body, dict):
+            return jsonify(errors={"fulfillment": "Required parameter missing or invalid"}), 400
+        fulfillment, errors = store.fulfil(body)
+        if errors:
+            return jsonify(errors=errors), 422
+        return jsonify(fulfillment=fulfillment), 201
+
+    _install_controls(app, store)
+    return app
+
+
+def _install_controls(app, store):
+    """Test controls under /_sandbox/ (no token): add/modify orders, inject faults, read pushes."""
+
+    @app.post("/_sandbox/orders")
+    def add_orders():
+        body = request.get_json(silent=True) or {}
+        count = int(body.pop("count", 1))
+        return jsonify(orders=[store.add_order(body) for _ in range(count)]), 201
+
+    @app.patch("/_sandbox/orders/<int:order_id>")
+    def modify_order(order_id):
+        order = store.modify_order(order_id, request.get_json(silent=True) or {})
+        return (jsonify(order=order), 200) if order else (jsonify(errors="Not Found"), 404)
+
+    @app.post("/_sandbox/faults")
+    def add_faults():
+        body = request.get_json(silent=True) or {}
+        with store.lock:
+            store.faults += [(int(body.get("status", 429)), str(body.get("retry_after", "2.0")))] * int(body.get("count", 1))
+        return jsonify(pending=len(store.faults))
+
+    @app.get("/_sandbox/fulfillments")
+    def fulfillments():
+        return jsonify(fulfillments=store.fulfillments)
+
+    @app.get("/_sandbox/requests")
+    def requests_seen():
+        return jsonify(requests=[{"method": m, "path": p, "query": q} for m, p, q in store.requests])
+
+
+def start_in_thread(access_token=DEFAULT_TOKEN, seed=True, port=0):
+    """Run a fresh sandbox on localhost (port 0 = any free port); `.base_url`, `.state`, `.stop()`."""
+    store = ShopifyStore(access_token=access_token, seed=seed)
+    return serve_in_thread(create_app(store), store, port=port)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Local Shopify Admin REST sandbox")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8701)
+    parser.add_argument("--token", default=DEFAULT_TOKEN, help="the access token it accepts")
+    args = parser.parse_args(argv)
+    print(f"Shopify sandbox on http://{args.host}:{args.port} (token {args.token})", flush=True)
+    create_app(ShopifyStore(access_token=args.token)).run(host=args.host, port=args.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()
