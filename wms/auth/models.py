@@ -83,3 +83,19 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+
+
+class LoginThrottle(db.Model):
+    """Failed login attempts from one client address in one fixed time window.
+
+    Kept in the database (not in process memory) so that every web process counts towards the
+    same limit: an attacker can't spray PINs across all users by spreading requests over workers.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (db.UniqueConstraint("address", "window_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    failures: Mapped[int] = mapped_column(default=0)

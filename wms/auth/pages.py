@@ -4,7 +4,7 @@ from flask_login import current_user, login_user, logout_user
 
 from wms.auth import roles, services
 from wms.auth.access import allow, public
-from wms.errors import DomainError, ValidationFailed
+from wms.errors import DomainError, LockedOut, ValidationFailed
 from wms.extensions import csrf, db
 from wms.i18n import LOCALES, _
 
@@ -25,10 +25,12 @@ def login():
     """Desktop login with username and password."""
     if request.method == "POST":
         try:
-            user = services.authenticate_password(request.form.get("username"), request.form.get("password", ""))
+            user = services.authenticate_password(request.form.get("username"), request.form.get("password", ""),
+                                                  address=request.remote_addr)
         except DomainError as error:
-            flash(_(error.message), "error")
-            return render_template("auth/login.html"), error.status
+            flash(error_text(error), "error")
+            headers = _retry_after(error)
+            return render_template("auth/login.html", locked=isinstance(error, LockedOut)), error.status, headers
         session.permanent = True
         login_user(user)
         target = request.args.get("next") or ""
@@ -76,9 +78,9 @@ def handheld_login():
     body = request.get_json(silent=True) or {}
     device_code = body.get("device")
     if body.get("badge"):
-        user = services.authenticate_badge(body["badge"])
+        user = services.authenticate_badge(str(body["badge"]), address=request.remote_addr)
     elif body.get("username") and body.get("pin"):
-        user = services.authenticate_pin(body["username"], str(body["pin"]))
+        user = services.authenticate_pin(str(body["username"]), str(body["pin"]), address=request.remote_addr)
     else:
         raise ValidationFailed("Scan your badge, or enter your username and PIN")
     device = services.register_device(device_code, kind=body.get("kind", "handheld"), user=user)
@@ -91,6 +93,19 @@ def handheld_login():
 def me():
     """Who the bearer token or session belongs to."""
     return _user_json(current_user)
+
+
+def error_text(error):
+    """The error's message in the user's language (lockouts carry their minutes)."""
+    if isinstance(error, LockedOut):
+        template = services.ADDRESS_LOCKED if error.details.get("scope") == "address" else services.USER_LOCKED
+        return _(template, minutes=error.details.get("retry_after_min", 1))
+    return _(error.message)
+
+
+def _retry_after(error):
+    minutes = error.details.get("retry_after_min") if isinstance(error, LockedOut) else None
+    return {"Retry-After": str(minutes * 60)} if minutes else {}
 
 
 def _user_json(user):

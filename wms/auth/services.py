@@ -1,50 +1,69 @@
-"""Logging in by password, PIN or badge; lockouts; handheld and integration tokens."""
+"""Logging in by password, PIN or badge; lockouts; handheld and integration tokens.
+
+Two brakes on guessing, both stored in the database so that every web process shares them:
+- per user: LOGIN_MAX_ATTEMPTS failures lock the account for LOGIN_LOCKOUT_MINUTES;
+- per client address: LOGIN_THROTTLE_MAX failures within LOGIN_THROTTLE_MINUTES (a sliding window
+  of one-minute buckets) refuse every further password, PIN or badge attempt from that address
+  with 429, so one attacker can't try a PIN or two against every user in turn.
+With 6-digit PINs (a million values, trivial ones refused) and 5 tries per 15 minutes per user,
+guessing one PIN takes years.
+"""
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from wms.auth import roles
-from wms.auth.models import ApiToken, Device, User
+from wms.auth.models import ApiToken, Device, LoginThrottle, User
 from wms.errors import LockedOut, NotFound, PermissionDenied, ValidationFailed
 from wms.extensions import db
 from wms.timeutil import utcnow
 
 BADGE_PREFIX = "WMSBADGE:"
 _BAD_LOGIN = "Wrong username or password"
+USER_LOCKED = "Too many failed attempts; try again in {minutes} min"
+ADDRESS_LOCKED = "Too many failed attempts from this address; try again in {minutes} min"
+_EPOCH = datetime(2000, 1, 1)
 
 
-def authenticate_password(username, password):
-    """The user for these credentials, counting failures towards a lockout."""
-    return _authenticate(username, lambda user: user.check_password(password), _BAD_LOGIN)
+def authenticate_password(username, password, address=None):
+    """The user for these credentials, counting failures towards the user and address lockouts."""
+    return _authenticate(username, lambda user: user.check_password(password), _BAD_LOGIN, address)
 
 
-def authenticate_pin(username, pin):
-    """Handheld login with username (or badge number) + PIN; a 4-6 digit PIN locks out fast."""
-    return _authenticate(username, lambda user: user.check_pin(pin), "Wrong username or PIN")
+def authenticate_pin(username, pin, address=None):
+    """Handheld login with username + PIN; failures lock the user and throttle the address."""
+    return _authenticate(username, lambda user: user.check_pin(pin), "Wrong username or PIN", address)
 
 
-def authenticate_badge(scanned):
+def authenticate_badge(scanned, address=None):
     """The user whose badge QR was scanned; a rotated (lost) badge no longer works."""
-    secret = scanned.strip().removeprefix(BADGE_PREFIX)
+    check_address(address)
+    secret = (scanned or "").strip().removeprefix(BADGE_PREFIX)
     user = db.session.scalar(select(User).where(User.badge_secret == secret)) if secret else None
     if user is None or not user.active:
+        _record_address_failure(address, utcnow())
+        db.session.commit()
         raise PermissionDenied("Unknown or revoked badge")
     return user
 
 
-def _authenticate(username, check, message):
+def _authenticate(username, check, message, address):
+    check_address(address)
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LockedOut(f"Too many failed attempts; try again in {minutes} min", retry_after_min=minutes)
+        raise LockedOut(USER_LOCKED.format(minutes=minutes), retry_after_min=minutes, scope="user")
     if user is None or not user.active or not check(user):
         if user is not None:
             _count_failure(user, now)
+        _record_address_failure(address, now)
+        db.session.commit()
         raise PermissionDenied(message)
     user.failed_logins, user.locked_until = 0, None
     db.session.commit()
@@ -57,7 +76,69 @@ def _count_failure(user, now):
     if user.failed_logins >= cfg["LOGIN_MAX_ATTEMPTS"]:
         user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
         user.failed_logins = 0
-    db.session.commit()
+
+
+# --- per-address throttle -------------------------------------------------------------------
+
+def _throttle_settings():
+    cfg = current_app.config
+    return cfg.get("LOGIN_THROTTLE_MAX", 20), timedelta(minutes=cfg.get("LOGIN_THROTTLE_MINUTES", 10))
+
+
+def _bucket(now):
+    """The start of the one-minute bucket holding `now`."""
+    return now - timedelta(seconds=(now - _EPOCH).total_seconds() % 60)
+
+
+def check_address(address, now=None):
+    """Raise LockedOut (429) when `address` failed too often within the sliding window."""
+    if not address:
+        return
+    now = now or utcnow()
+    limit, window = _throttle_settings()
+    buckets = db.session.execute(
+        select(LoginThrottle.window_start, LoginThrottle.failures)
+        .where(LoginThrottle.address == address, LoginThrottle.window_start > now - window)
+        .order_by(LoginThrottle.window_start)).all()
+    total = sum(failures for _start, failures in buckets)
+    if total < limit:
+        return
+    minutes = int(window.total_seconds() // 60)
+    for start, failures in buckets:  # when enough old buckets leave the window
+        total -= failures
+        if total < limit:
+            minutes = max(1, int((start + window - now).total_seconds() // 60) + 1)
+            break
+    raise LockedOut(ADDRESS_LOCKED.format(minutes=minutes), retry_after_min=minutes, scope="address")
+
+
+def _record_address_failure(address, now):
+    """Count one failure for `address` atomically (UPDATE ... + 1), in the caller's transaction."""
+    if not address:
+        return
+    address, start = address[:64], _bucket(now)
+    for _attempt in range(2):
+        bumped = db.session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.address == address, LoginThrottle.window_start == start)
+            .values(failures=LoginThrottle.failures + 1))
+        if bumped.rowcount:
+            break
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(LoginThrottle).values(address=address, window_start=start, failures=1))
+            break
+        except IntegrityError:  # another process inserted this bucket first: bump it instead
+            continue
+    _, window = _throttle_settings()
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.window_start < now - window - timedelta(hours=1)))
+
+
+def address_failures(address):
+    """Failures counted for `address` within the current window (for the admin page and tests)."""
+    _, window = _throttle_settings()
+    return db.session.scalar(select(func.coalesce(func.sum(LoginThrottle.failures), 0)).where(
+        LoginThrottle.address == address, LoginThrottle.window_start > utcnow() - window))
 
 
 def unlock_user(user_id):

@@ -1,0 +1,290 @@
+"""Admin desk pages: users, roles, badges, devices, API tokens, channels and the job list."""
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from wms.admin import badges, services
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.auth.services import badge_payload
+from wms.errors import DomainError
+from wms.i18n import LOCALES, _
+from wms.timeutil import utcnow
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# What each capability lets a role do, for the roles page (in the order people read it).
+CAPABILITIES = (
+    ("MANAGE", "Users, devices, channels, SKUs, tokens"),
+    ("SUPERVISE", "Waves, reassignments, background jobs"),
+    ("REVIEW", "Review queue"),
+    ("IMPORT", "Order import"),
+    ("OFFICE", "Desk pages"),
+    ("PICK", "Handheld picking"),
+    ("PACK", "Pack station"),
+    ("FLOOR", "Floor screens"),
+)
+
+
+def _fail(error):
+    flash(_(error.message), "error")
+
+
+# --- users ------------------------------------------------------------------------------------
+
+@bp.get("/users")
+@allow(roles.MANAGE)
+def users():
+    """All users with their role, lockout and credentials, and the form to add one."""
+    return _users_page()
+
+
+@bp.post("/users")
+@allow(roles.MANAGE)
+def create_user():
+    """Add a user (password for desk staff, PIN for floor staff, or both)."""
+    form = request.form
+    try:
+        user = services.create_user(form.get("username"), form.get("display_name"), form.get("role"),
+                                    password=form.get("password") or None, pin=form.get("pin") or None,
+                                    locale=form.get("locale") or "zh_CN")
+    except DomainError as error:
+        _fail(error)
+        return _users_page(form=form), error.status
+    flash(_("User {name} created", name=user.username), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+def _users_page(form=None):
+    return render_template("admin/users.html", users=services.list_users(), roles=roles.HUMAN_ROLES,
+                           locales=LOCALES, form=form or {}, now=utcnow())
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def edit_user(user_id):
+    """One user: name, role, language; credentials, lockout and badge actions."""
+    user = services.get_user(user_id)
+    if request.method == "POST":
+        form = request.form
+        try:
+            services.update_user(user_id, display_name=form.get("display_name"), role=form.get("role"),
+                                 locale=form.get("locale"))
+        except DomainError as error:
+            _fail(error)
+            return _user_page(user), error.status
+        flash(_("Saved"), "success")
+        return redirect(url_for("admin.edit_user", user_id=user_id))
+    return _user_page(user)
+
+
+def _user_page(user):
+    return render_template("admin/user_edit.html", u=user, roles=roles.HUMAN_ROLES, locales=LOCALES, now=utcnow())
+
+
+@bp.post("/users/<int:user_id>/password")
+@allow(roles.MANAGE)
+def reset_password(user_id):
+    """Set a new password (at least 8 characters)."""
+    return _user_action(user_id, lambda: services.set_password(user_id, request.form.get("password", "")),
+                        "Password changed")
+
+
+@bp.post("/users/<int:user_id>/pin")
+@allow(roles.MANAGE)
+def reset_pin(user_id):
+    """Set a new 6-digit handheld PIN."""
+    return _user_action(user_id, lambda: services.set_pin(user_id, request.form.get("pin", "")), "PIN changed")
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@allow(roles.MANAGE)
+def unlock_user(user_id):
+    """Clear a lockout after too many failed logins."""
+    return _user_action(user_id, lambda: services.unlock(user_id), "Unlocked")
+
+
+@bp.post("/users/<int:user_id>/badge")
+@allow(roles.MANAGE)
+def rotate_badge(user_id):
+    """Issue a new badge; the old printed badge stops working."""
+    return _user_action(user_id, lambda: services.rotate_badge(user_id), "New badge issued; print it")
+
+
+@bp.post("/users/<int:user_id>/active")
+@allow(roles.MANAGE)
+def set_active(user_id):
+    """Deactivate or reactivate a user."""
+    active = request.form.get("active") == "1"
+    return _user_action(user_id, lambda: services.update_user(user_id, active=active),
+                        "Reactivated" if active else "Deactivated")
+
+
+def _user_action(user_id, action, done):
+    try:
+        action()
+        flash(_(done), "success")
+    except DomainError as error:
+        _fail(error)
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.get("/roles")
+@allow(roles.MANAGE)
+def roles_page():
+    """Which role may do what."""
+    matrix = [(name, label, getattr(roles, name)) for name, label in CAPABILITIES]
+    return render_template("admin/roles.html", matrix=matrix, roles=roles.HUMAN_ROLES)
+
+
+# --- badges -----------------------------------------------------------------------------------
+
+@bp.get("/badges")
+@allow(roles.MANAGE)
+def badges_sheet():
+    """A printable A4 sheet of badges (all active users, or ?user=<id>&user=<id>)."""
+    cards = [dict(card, qr=badges.qr_data_uri(card["payload"])) for card in _cards()]
+    return render_template("admin/badges.html", cards=cards, user_ids=request.args.getlist("user"))
+
+
+@bp.get("/badges.pdf")
+@allow(roles.MANAGE)
+def badges_pdf():
+    """The same badges as a PDF to print."""
+    pdf = badges.badges_pdf(_cards())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": "inline; filename=badges.pdf", "Cache-Control": "no-store"})
+
+
+def _cards():
+    ids = [int(i) for i in request.args.getlist("user") if i.isdigit()]
+    return [{"name": u.display_name, "username": u.username, "role": _(u.role), "payload": badge_payload(u)}
+            for u in services.badge_users(ids)]
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+@bp.get("/devices")
+@allow(roles.MANAGE)
+def devices():
+    """Handhelds and pack-station tablets seen so far."""
+    return render_template("admin/devices.html", devices=services.list_devices())
+
+
+@bp.post("/devices/<int:device_id>")
+@allow(roles.MANAGE)
+def update_device(device_id):
+    """Rename, enable or disable a device."""
+    action = request.form.get("action")
+    try:
+        if action == "enable":
+            services.enable_device(device_id)
+        elif action == "disable":
+            services.disable_device(device_id)
+        else:
+            services.rename_device(device_id, request.form.get("name"))
+        flash(_("Saved"), "success")
+    except DomainError as error:
+        _fail(error)
+    return redirect(url_for("admin.devices"))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def tokens():
+    """Integration API tokens; a new token's value is shown once, on this response only."""
+    plain, status = None, 200
+    if request.method == "POST":
+        try:
+            _token, plain = services.create_token(request.form.get("name"),
+                                                  request.form.get("role") or roles.INTEGRATION)
+            status = 201
+        except DomainError as error:
+            _fail(error)
+            status = error.status
+    html = render_template("admin/tokens.html", tokens=services.list_tokens(), plain=plain, roles=roles.ALL_ROLES)
+    return html, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@allow(roles.MANAGE)
+def revoke_token(token_id):
+    """Revoke a token: the integration using it is refused from the next request."""
+    try:
+        services.revoke_token(token_id)
+        flash(_("Token revoked"), "success")
+    except DomainError as error:
+        _fail(error)
+    return redirect(url_for("admin.tokens"))
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+@bp.route("/channels", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def channels():
+    """Sales channels (stores), and the form to add one."""
+    if request.method == "POST":
+        try:
+            channel = services.create_channel(request.form.get("code"), **_channel_form())
+        except DomainError as error:
+            _fail(error)
+            return _channels_page(request.form), error.status
+        flash(_("Channel {code} created", code=channel.code), "success")
+        return redirect(url_for("admin.channels"))
+    return _channels_page()
+
+
+def _channels_page(form=None):
+    return render_template("admin/channels.html", channels=services.list_channels(),
+                           platforms=services.PLATFORMS, form=form or {})
+
+
+@bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def edit_channel(channel_id):
+    """Edit a channel's name, platform, settings and flags."""
+    channel = services.get_channel(channel_id)
+    form = None
+    if request.method == "POST":
+        try:
+            services.update_channel(channel_id, **_channel_form())
+            flash(_("Saved"), "success")
+            return redirect(url_for("admin.edit_channel", channel_id=channel_id))
+        except DomainError as error:
+            _fail(error)
+            form = request.form
+    settings = form.get("settings") if form else json.dumps(channel.settings or {}, ensure_ascii=False, indent=2)
+    html = render_template("admin/channel_edit.html", channel=channel, platforms=services.PLATFORMS,
+                           settings=settings)
+    return html, 422 if form else 200
+
+
+def _channel_form():
+    form = request.form
+    return {"name": form.get("name"), "platform": form.get("platform") or "manual",
+            "settings": form.get("settings") or "{}", "notifies_buyers": "notifies_buyers" in form,
+            "virtual_shipping": "virtual_shipping" in form, "active": "active" in form}
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+@bp.get("/jobs")
+@allow(roles.SUPERVISE)
+def jobs():
+    """Background jobs, failed ones first with their last error."""
+    return render_template("admin/jobs.html", jobs=services.list_jobs())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@allow(roles.SUPERVISE)
+def retry_job(job_id):
+    """Put a failed job back in the queue."""
+    try:
+        services.retry_job(job_id)
+        flash(_("Job {id} queued again", id=job_id), "success")
+    except DomainError as error:
+        _fail(error)
+    return redirect(url_for("admin.jobs"))

@@ -1,0 +1,306 @@
+"""Admin use cases: users and their credentials, devices, API tokens, channels, the job list.
+
+Role changes take effect on the next request (the session stores only the user id). The last
+active admin can't be demoted or deactivated, so the warehouse can never lock itself out.
+"""
+import json
+import re
+import secrets
+
+from sqlalchemy import func, select
+
+from wms import worker
+from wms.admin.credentials import MIN_PASSWORD_LENGTH, password_problem, pin_problem
+from wms.auth import roles
+from wms.auth import services as auth_services
+from wms.auth.models import ApiToken, Device, User
+from wms.channels.models import Channel
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.i18n import LOCALES
+from wms.worker import QueuedJob
+
+PLATFORMS = ("manual", "shopify", "taobao")
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+_CHANNEL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+# --- users ------------------------------------------------------------------------------------
+
+def list_users():
+    return db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.username)).all()
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    return user
+
+
+def create_user(username, display_name, role, password=None, pin=None, locale="zh_CN"):
+    """A new active user with a fresh badge; password and PIN are optional (desk vs floor staff)."""
+    username = (username or "").strip()
+    if not _USERNAME.match(username):
+        raise ValidationFailed("A username is 2-64 letters, digits, '.', '_' or '-'", field="username")
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise ValidationFailed(f"The username '{username}' is taken", field="username")
+    _check_role(role)
+    _check_locale(locale)
+    user = User(username=username, display_name=_display_name(display_name, username), role=role,
+                locale=locale, active=True, badge_secret=secrets.token_urlsafe(18))
+    if password:
+        _apply_password(user, password)
+    if pin:
+        _apply_pin(user, pin)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(user_id, display_name=None, role=None, locale=None, active=None):
+    """Change a user's name, role, language or active flag (None leaves a field as it is)."""
+    user = get_user(user_id)
+    if role is not None:
+        _check_role(role)
+        if user.role == roles.ADMIN and role != roles.ADMIN:
+            _keep_an_admin(user, "demote")
+    if active is not None and not active and user.role == roles.ADMIN:
+        _keep_an_admin(user, "deactivate")
+    if locale is not None:
+        _check_locale(locale)
+    if role is not None:
+        user.role = role
+    if active is not None:
+        user.active = bool(active)
+    if display_name is not None:
+        user.display_name = _display_name(display_name, user.username)
+    if locale is not None:
+        user.locale = locale
+    db.session.commit()
+    return user
+
+
+def deactivate(user_id):
+    """The user can no longer log in; their sessions and handheld tokens stop working at once."""
+    return update_user(user_id, active=False)
+
+
+def reactivate(user_id):
+    return update_user(user_id, active=True)
+
+
+def set_password(user_id, password):
+    user = get_user(user_id)
+    _apply_password(user, password)
+    db.session.commit()
+    return user
+
+
+def set_pin(user_id, pin):
+    user = get_user(user_id)
+    _apply_pin(user, pin)
+    db.session.commit()
+    return user
+
+
+def unlock(user_id):
+    """Clear a user's lockout."""
+    return auth_services.unlock_user(user_id)
+
+
+def rotate_badge(user_id):
+    """A new badge secret for the user (the old printed badge stops working)."""
+    get_user(user_id)
+    return auth_services.rotate_badge(user_id)
+
+
+def badge_users(user_ids=None):
+    """Active users with a badge, for the printable sheet (all of them, or the given ids)."""
+    query = select(User).where(User.active.is_(True), User.badge_secret.is_not(None))
+    if user_ids:
+        query = query.where(User.id.in_(user_ids))
+    return db.session.scalars(query.order_by(User.role, User.username)).all()
+
+
+def _apply_password(user, password):
+    problem = password_problem(password, user.username)
+    if problem:
+        raise ValidationFailed(problem.format(n=MIN_PASSWORD_LENGTH), field="password")
+    user.set_password(password)
+
+
+def _apply_pin(user, pin):
+    problem = pin_problem(str(pin or "").strip())
+    if problem:
+        raise ValidationFailed(problem, field="pin")
+    user.set_pin(str(pin).strip())
+
+
+def _keep_an_admin(user, action):
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.role == roles.ADMIN, User.active.is_(True), User.id != user.id))
+    if user.active and not others:
+        raise ValidationFailed(f"The last active admin can't be {action}d; make another admin first",
+                               field="role" if action == "demote" else "active")
+
+
+def _check_role(role):
+    if role not in roles.HUMAN_ROLES:
+        raise ValidationFailed(f"Unknown role '{role}'", field="role")
+
+
+def _check_locale(locale):
+    if locale not in LOCALES:
+        raise ValidationFailed(f"Unknown language '{locale}'", field="locale")
+
+
+def _display_name(name, fallback):
+    name = (name or "").strip()[:120]
+    return name or fallback
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+def list_devices():
+    return db.session.scalars(select(Device).order_by(Device.active.desc(), Device.name)).all()
+
+
+def set_device_active(device_id, active):
+    """Enable or disable a device; a disabled device can't log in (its next login is refused)."""
+    device = _get_device(device_id)
+    device.active = bool(active)
+    db.session.commit()
+    return device
+
+
+def enable_device(device_id):
+    return set_device_active(device_id, True)
+
+
+def disable_device(device_id):
+    return set_device_active(device_id, False)
+
+
+def rename_device(device_id, name):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("A device needs a name", field="name")
+    device = _get_device(device_id)
+    device.name = name[:120]
+    db.session.commit()
+    return device
+
+
+def _get_device(device_id):
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise NotFound("No such device")
+    return device
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+def list_tokens():
+    return db.session.scalars(select(ApiToken).order_by(ApiToken.revoked, ApiToken.created_at.desc())).all()
+
+
+def create_token(name, role=roles.INTEGRATION):
+    """(token, plain value): the plain value is shown once and never stored."""
+    if not (name or "").strip():
+        raise ValidationFailed("A token needs a name (who uses it)", field="name")
+    return auth_services.create_api_token(name.strip()[:120], role)
+
+
+def revoke_token(token_id):
+    auth_services.revoke_api_token(token_id)
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+def list_channels():
+    return db.session.scalars(select(Channel).order_by(Channel.active.desc(), Channel.code)).all()
+
+
+def get_channel(channel_id):
+    channel = db.session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound("No such channel")
+    return channel
+
+
+def create_channel(code, name, platform="manual", settings=None, notifies_buyers=False,
+                   virtual_shipping=False, active=True):
+    """A new sales channel (store); `settings` is a dict or a JSON object text."""
+    code = (code or "").strip()
+    if not _CHANNEL_CODE.match(code):
+        raise ValidationFailed("A channel code is 1-40 letters, digits, '.', '_' or '-'", field="code")
+    if db.session.scalar(select(Channel.id).where(func.lower(Channel.code) == code.lower())):
+        raise ValidationFailed(f"The channel code '{code}' is taken", field="code")
+    values = _channel_values(name=name, platform=platform, settings=settings or {},
+                             notifies_buyers=notifies_buyers, virtual_shipping=virtual_shipping, active=active)
+    channel = Channel(code=code, **values)
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def update_channel(channel_id, **fields):
+    """Change name, platform, settings, notifies_buyers, virtual_shipping or active."""
+    channel = get_channel(channel_id)
+    for field, value in _channel_values(**fields).items():
+        setattr(channel, field, value)
+    db.session.commit()
+    return channel
+
+
+def _channel_values(**fields):
+    """The checked values of the given channel fields; raises before anything is changed."""
+    unknown = set(fields) - {"name", "platform", "settings", "notifies_buyers", "virtual_shipping", "active"}
+    if unknown:
+        raise ValidationFailed(f"Unknown channel field(s): {', '.join(sorted(unknown))}")
+    values = {}
+    if "name" in fields:
+        values["name"] = (fields["name"] or "").strip()[:120]
+        if not values["name"]:
+            raise ValidationFailed("A channel needs a name", field="name")
+    if "platform" in fields:
+        if fields["platform"] not in PLATFORMS:
+            raise ValidationFailed(f"Unknown platform '{fields['platform']}'", field="platform")
+        values["platform"] = fields["platform"]
+    if "settings" in fields:
+        values["settings"] = _parse_settings(fields["settings"])
+    for flag in ("notifies_buyers", "virtual_shipping", "active"):
+        if flag in fields:
+            values[flag] = bool(fields[flag])
+    return values
+
+
+def _parse_settings(settings):
+    if isinstance(settings, str):
+        try:
+            settings = json.loads(settings.strip() or "{}")
+        except ValueError as error:
+            raise ValidationFailed(f"Settings are not valid JSON: {error}", field="settings")
+    if not isinstance(settings, dict):
+        raise ValidationFailed('Settings must be a JSON object, e.g. {"base_url": "..."}', field="settings")
+    return settings
+
+
+# --- background jobs --------------------------------------------------------------------------
+
+def list_jobs(limit=200):
+    """Failed jobs first, then the rest newest first."""
+    failed_first = (QueuedJob.status != "failed")
+    return db.session.scalars(select(QueuedJob).order_by(failed_first, QueuedJob.id.desc()).limit(limit)).all()
+
+
+def retry_job(job_id):
+    """Put a failed job back in the queue."""
+    job = db.session.get(QueuedJob, job_id)
+    if job is None:
+        raise NotFound("No such job")
+    if job.status != "failed":
+        raise ValidationFailed("Only a failed job can be retried", field="status")
+    worker.retry_job(job_id)
+    return db.session.get(QueuedJob, job_id)

@@ -1,0 +1,52 @@
+"""How a SKU spreadsheet's headers and barcode cells are read. Pure: stdlib only."""
+import re
+
+FIELDS = ("code", "name", "barcodes", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
+
+# header (lower-cased, spaces removed) -> our field; English and the usual Chinese exports.
+HEADER_ALIASES = {
+    "code": "code", "sku": "code", "skucode": "code", "sku_code": "code", "编码": "code", "商品编码": "code",
+    "sku编码": "code", "货号": "code",
+    "name": "name", "名称": "name", "商品名称": "name", "品名": "name",
+    "barcodes": "barcodes", "barcode": "barcodes", "条码": "barcodes", "条形码": "barcodes", "商品条码": "barcodes",
+    "weight_g": "weight_g", "weight": "weight_g", "weight(g)": "weight_g", "重量(g)": "weight_g", "重量（g）": "weight_g",
+    "重量": "weight_g",
+    "length_mm": "length_mm", "length": "length_mm", "长(mm)": "length_mm", "长（mm）": "length_mm", "长": "length_mm",
+    "width_mm": "width_mm", "width": "width_mm", "宽(mm)": "width_mm", "宽（mm）": "width_mm", "宽": "width_mm",
+    "height_mm": "height_mm", "height": "height_mm", "高(mm)": "height_mm", "高（mm）": "height_mm", "高": "height_mm",
+    "image_url": "image_url", "image": "image_url", "图片": "image_url", "图片链接": "image_url", "图片url": "image_url",
+}
+
+_SEPARATORS = re.compile(r"[|;,，；\s]+")
+
+
+def field_for_header(header):
+    """Our field name for a spreadsheet header, or None for a column we don't read."""
+    key = re.sub(r"\s+", "", (header or "")).lower()
+    return HEADER_ALIASES.get(key)
+
+
+def map_row(row):
+    """{our field: cell text} from a {header: cell text} row; unknown columns are dropped."""
+    mapped = {}
+    for header, value in row.items():
+        field = field_for_header(header)
+        if field and field not in mapped:
+            mapped[field] = value
+    return mapped
+
+
+def missing_columns(headers):
+    """Required fields that no header maps to."""
+    present = {field_for_header(h) for h in headers}
+    return [field for field in ("code", "name") if field not in present]
+
+
+def split_barcodes(text):
+    """Barcodes from one cell, separated by | ; , or spaces; duplicates dropped, order kept."""
+    seen = []
+    for part in _SEPARATORS.split(text or ""):
+        part = part.strip()
+        if part and part not in seen:
+            seen.append(part)
+    return seen

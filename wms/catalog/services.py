@@ -1,0 +1,276 @@
+"""SKU catalogue use cases: create/edit SKUs, their barcodes and image; bulk import from CSV/XLSX.
+
+A barcode belongs to one SKU only (the scanner must resolve it to exactly one item): a clash is
+refused with the other SKU's code. An import validates every row; good rows are upserted by code,
+each in its own savepoint so a row is never half-imported; bad rows come back as (row, field,
+reason), the same shape as the order import's report.
+"""
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import func, or_, select
+
+from wms.catalog.columns import map_row, missing_columns
+from wms.catalog.models import Sku, SkuBarcode
+from wms.catalog.schemas import SkuRowSchema, first_errors
+from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.imports.sources import read_rows
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+               ".gif": "image/gif"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_ROUTE = "/catalog/images/"
+IMPORT_BATCH = 500
+_schema = SkuRowSchema()
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def get_sku(sku_id):
+    sku = db.session.get(Sku, sku_id)
+    if sku is None:
+        raise NotFound("No such SKU")
+    return sku
+
+
+def search_skus(q="", page=1, per_page=50):
+    """(skus, total) matching `q` in code, name or any barcode, ordered by code."""
+    query = select(Sku)
+    q = (q or "").strip()
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Sku.code.ilike(like), Sku.name.ilike(like),
+                                Sku.id.in_(select(SkuBarcode.sku_id).where(SkuBarcode.barcode.ilike(like)))))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, int(page or 1))
+    skus = db.session.scalars(query.order_by(Sku.code).offset((page - 1) * per_page).limit(per_page)).all()
+    return skus, total
+
+
+# --- single SKU -------------------------------------------------------------------------------
+
+def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, height_mm=0, image_url=None):
+    """A new SKU with its barcodes; a taken code or barcode is refused and nothing is written."""
+    barcodes = barcodes if isinstance(barcodes, str) else list(barcodes)
+    data = _load(dict(code=code, name=name, barcodes=barcodes, weight_g=weight_g, length_mm=length_mm,
+                      width_mm=width_mm, height_mm=height_mm, image_url=image_url))
+    if _sku_by_code(data["code"]) is not None:
+        raise ValidationFailed(f"SKU code '{data['code']}' already exists", field="code")
+    sku = Sku(code=data["code"])
+    _apply(sku, data)
+    db.session.add(sku)
+    _commit()
+    return sku
+
+
+def update_sku(sku_id, **fields):
+    """Change a SKU's fields (code is fixed once created); `barcodes` replaces the whole list."""
+    sku = get_sku(sku_id)
+    if "code" in fields and fields["code"] != sku.code:
+        raise ValidationFailed("A SKU's code can't be changed", field="code")
+    current = dict(code=sku.code, name=sku.name, barcodes=[b.barcode for b in sku.barcodes],
+                   weight_g=sku.weight_g, length_mm=sku.length_mm, width_mm=sku.width_mm,
+                   height_mm=sku.height_mm, image_url=sku.image_url)
+    data = _load({**current, **{k: v for k, v in fields.items() if k != "code"}})
+    _apply(sku, data)
+    _commit()
+    return sku
+
+
+def add_barcode(sku_id, barcode):
+    sku = get_sku(sku_id)
+    return update_sku(sku.id, barcodes=[b.barcode for b in sku.barcodes] + [str(barcode or "").strip()])
+
+
+def remove_barcode(sku_id, barcode):
+    sku = get_sku(sku_id)
+    remaining = [b.barcode for b in sku.barcodes if b.barcode != barcode]
+    if len(remaining) == len(sku.barcodes):
+        raise NotFound(f"SKU {sku.code} has no barcode '{barcode}'")
+    return update_sku(sku.id, barcodes=remaining)
+
+
+def save_image(sku_id, filename, stream):
+    """Store an uploaded image under UPLOAD_DIR/sku-images and point the SKU at it."""
+    sku = get_sku(sku_id)
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        raise ValidationFailed("Upload a JPG, PNG, WEBP or GIF image", field="image")
+    content = stream.read(MAX_IMAGE_BYTES + 1)
+    if not content:
+        raise ValidationFailed("The image file is empty", field="image")
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ValidationFailed("An image may be at most 5 MB", field="image")
+    name = f"{sku.id}-{secrets.token_hex(8)}{suffix}"
+    image_dir().mkdir(parents=True, exist_ok=True)
+    (image_dir() / name).write_bytes(content)
+    sku.image_url = IMAGE_ROUTE + name
+    _commit()
+    return sku
+
+
+def image_dir():
+    return Path(current_app.config["UPLOAD_DIR"]) / "sku-images"
+
+
+def image_path(name):
+    """The stored file for an image name; refuses anything that isn't a plain stored name."""
+    if "/" in name or "\\" in name or name.startswith(".") or Path(name).suffix.lower() not in IMAGE_TYPES:
+        raise NotFound("No such image")
+    path = image_dir() / name
+    if not path.is_file():
+        raise NotFound("No such image")
+    return path
+
+
+def _load(raw):
+    try:
+        return _schema.load(raw)
+    except ValidationError as error:
+        field, reason = first_errors(error.messages)[0]
+        raise ValidationFailed(f"{field}: {reason}", field=field)
+
+
+def _apply(sku, data):
+    """Write validated fields; refuses barcodes that belong to another SKU."""
+    _check_barcodes(sku, data["barcodes"])
+    sku.name = data["name"]
+    for name in ("weight_g", "length_mm", "width_mm", "height_mm"):
+        setattr(sku, name, data[name])
+    sku.image_url = data.get("image_url") or None
+    kept = {b.barcode: b for b in sku.barcodes}
+    sku.barcodes = [kept.get(code) or SkuBarcode(barcode=code) for code in data["barcodes"]]
+
+
+def _check_barcodes(sku, barcodes):
+    if not barcodes:
+        return
+    with db.session.no_autoflush:
+        clash = db.session.execute(
+            select(SkuBarcode.barcode, Sku.code).join(Sku, Sku.id == SkuBarcode.sku_id)
+            .where(SkuBarcode.barcode.in_(barcodes), SkuBarcode.sku_id != (sku.id or -1))).first()
+    if clash:
+        raise ValidationFailed(f"Barcode {clash[0]} already belongs to SKU {clash[1]}", field="barcodes",
+                               barcode=clash[0], other_sku=clash[1])
+
+
+def _sku_by_code(code):
+    return db.session.scalar(select(Sku).where(Sku.code == code))
+
+
+def _commit():
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- import -----------------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, and one (row, field, reason) per refused row."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def imported(self):
+        return self.created + self.updated
+
+    def add_error(self, row, field_name, reason, code=""):
+        self.errors.append({"row": row, "code": code, "field": field_name, "reason": reason})
+
+    def errors_csv(self):
+        """The error report as CSV text (UTF-8 with BOM so that Excel shows Chinese)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["row", "code", "field", "reason"])
+        for error in self.errors:
+            writer.writerow([error["row"], error["code"], error["field"], error["reason"]])
+        return "\ufeff" + out.getvalue()
+
+
+def import_skus(path, filename=None):
+    """Upsert SKUs by code from a CSV/XLSX file; returns an ImportReport (bad rows listed, not raised)."""
+    report = ImportReport()
+    rows = read_rows(path, filename)
+    checked_headers = False
+    pending = 0
+    for number, raw in rows:
+        if not checked_headers:
+            missing = missing_columns(raw.keys())
+            if missing:
+                raise ValidationFailed(f"Missing column(s): {', '.join(missing)} (e.g. 编码/商品编码, 名称/商品名称)",
+                                       field="file")
+            checked_headers = True
+        mapped = map_row(raw)
+        try:
+            data = _schema.load(mapped)
+        except ValidationError as error:
+            for field_name, reason in first_errors(error.messages):
+                report.add_error(number, field_name, reason, mapped.get("code", ""))
+            continue
+        given = {key for key, value in mapped.items() if str(value).strip()}
+        try:
+            with db.session.begin_nested():
+                created = _upsert(data, given)
+        except DomainError as error:
+            report.add_error(number, error.details.get("field", ""), error.message, data["code"])
+            continue
+        report.created += created
+        report.updated += not created
+        pending += 1
+        if pending >= IMPORT_BATCH:
+            db.session.commit()
+            pending = 0
+    db.session.commit()
+    return report
+
+
+def _upsert(data, given):
+    """Create or update one SKU from a validated row; True when created. Flushes (inside a savepoint).
+
+    On update, a column that is missing or blank in the file leaves the SKU's value as it is.
+    """
+    sku = _sku_by_code(data["code"])
+    created = sku is None
+    if created:
+        sku = Sku(code=data["code"])
+        db.session.add(sku)
+    else:
+        current = dict(barcodes=[b.barcode for b in sku.barcodes], weight_g=sku.weight_g,
+                       length_mm=sku.length_mm, width_mm=sku.width_mm, height_mm=sku.height_mm,
+                       image_url=sku.image_url)
+        data = {**data, **{key: value for key, value in current.items() if key not in given}}
+    _apply(sku, data)
+    db.session.flush()
+    return created
+
+
+def store_report(report):
+    """Keep an import's error report on disk (shared by every web process); returns its id."""
+    report_id = secrets.token_hex(12)
+    _report_dir().mkdir(parents=True, exist_ok=True)
+    (_report_dir() / f"{report_id}.csv").write_text(report.errors_csv(), encoding="utf-8")
+    return report_id
+
+
+def report_path(report_id):
+    """The stored error report's file; NotFound for an unknown or malformed id."""
+    path = _report_dir() / f"{report_id}.csv"
+    if not report_id.isalnum() or not path.is_file():
+        raise NotFound("No such report")
+    return path
+
+
+def _report_dir():
+    return Path(current_app.config["UPLOAD_DIR"]) / "sku-import-reports"
