@@ -1,0 +1,239 @@
+"""Addresses: parse a Chinese address into province / city / district + rest, validate others.
+
+Pure: stdlib only. China uses the compact division tree in data/divisions_cn.json (34 provinces,
+~370 prefecture-level cities, ~2,900 districts; generated once by data/build_divisions.py).
+
+Parsing walks the string left to right, one level at a time, taking the longest known name (full
+or short form: 浙江省/浙江, 杭州市/杭州) that the string starts with. Each level is a dict lookup
+per candidate length (names are at most ~12 characters), so a parse costs a few dozen dict
+lookups: 100k addresses take well under a second. A level that is missing (no province written,
+only the city) is inferred from the level below when that is unambiguous.
+"""
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "divisions_cn.json"
+
+NATIONS = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+    "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+    "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
+_ETHNIC_TAIL = re.compile("(?:%s)族$" % "|".join(sorted(NATIONS, key=len, reverse=True)))
+_PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+_CITY_SUFFIXES = ("自治州", "地区", "市", "盟", "县")
+_DISTRICT_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "区", "县", "市", "旗")
+# A short name followed by one of these was really a longer name we do not know: don't take it.
+_DIVISION_CHARS = frozenset("省市区县旗州盟镇乡")
+_SPACES = re.compile(r"[\s\u3000,，]+")
+
+
+@dataclass
+class ParsedAddress:
+    """The outcome of parsing: the parts found, what is left, and what looks wrong."""
+
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    rest: str = ""
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def short_name(name, suffixes):
+    """浙江省 -> 浙江, 延边朝鲜族自治州 -> 延边; None when the short form would be one character."""
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            while _ETHNIC_TAIL.search(stem):
+                stem = _ETHNIC_TAIL.sub("", stem)
+            return stem if len(stem) >= 2 else None
+    return None
+
+
+class _Index:
+    """Longest-prefix lookup over full and short names."""
+
+    def __init__(self):
+        self.full, self.short = {}, {}
+        self.longest = {"full": 0, "short": 0}
+
+    def add(self, name, value, suffixes):
+        self.full.setdefault(name, []).append(value)
+        self.longest["full"] = max(self.longest["full"], len(name))
+        short = short_name(name, suffixes)
+        if short and short != name:
+            self.short.setdefault(short, []).append(value)
+            self.longest["short"] = max(self.longest["short"], len(short))
+
+    def match(self, text):
+        """(values, matched length) of the longest full or guarded short name `text` starts with."""
+        best = (None, 0)
+        for table, guarded, longest in ((self.full, False, self.longest["full"]),
+                                        (self.short, True, self.longest["short"])):
+            for n in range(min(len(text), longest), max(best[1], 1) - 1, -1):
+                values = table.get(text[:n])
+                if values and not (guarded and text[n:n + 1] in _DIVISION_CHARS):
+                    best = (values, n)
+                    break
+        return best
+
+
+class Divisions:
+    """China's administrative divisions, indexed for parsing."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.provinces, self.cities, self.districts = _Index(), _Index(), _Index()
+        self.cities_in, self.districts_in = {}, {}
+        for province, cities in tree.items():
+            self.provinces.add(province, province, _PROVINCE_SUFFIXES)
+            self.cities_in[province] = _Index()
+            for city, districts in cities.items():
+                self.cities.add(city, (province, city), _CITY_SUFFIXES)
+                self.cities_in[province].add(city, (province, city), _CITY_SUFFIXES)
+                self.districts_in[(province, city)] = index = _Index()
+                for district in districts:
+                    self.districts.add(district, (province, city, district), _DISTRICT_SUFFIXES)
+                    index.add(district, (province, city, district), _DISTRICT_SUFFIXES)
+
+    def has_districts(self, province, city):
+        return bool(self.tree.get(province, {}).get(city))
+
+
+@lru_cache(maxsize=1)
+def divisions():
+    """The division index, built once per process (~20 ms)."""
+    return Divisions(json.loads(_DATA.read_text(encoding="utf-8")))
+
+
+def parse_cn(text, *, require_district=True):
+    """Parse a Chinese address string into province / city / district / rest with problems."""
+    data = divisions()
+    s = _SPACES.sub("", text or "")
+    out = ParsedAddress()
+    values, n = data.provinces.match(s)
+    if values:
+        out.province, s = values[0], s[n:]
+        s = _skip(s, _names(out.province, _PROVINCE_SUFFIXES))
+    s = _parse_city(s, out, data)
+    s = _parse_district(s, out, data)
+    out.rest = s.strip("-—_/ ")
+    out.problems = _problems(out, data, text, require_district)
+    return out
+
+
+def _parse_city(s, out, data):
+    index = data.cities_in[out.province] if out.province else data.cities
+    values, n = index.match(s)
+    if values and len(set(values)) == 1:
+        out.province, out.city = values[0]
+        return _skip(s[n:], _names(out.city, _CITY_SUFFIXES) | _names(out.province, _PROVINCE_SUFFIXES))
+    if values and out.province:
+        return s
+    if out.province and not values:
+        foreign, m = data.cities.match(s)
+        if foreign and foreign[0][0] != out.province:
+            out.city = foreign[0][1]
+            out.problems.append(f"{out.city} is not in {out.province}")
+            return s[m:]
+        only = list(data.tree[out.province])
+        if len(only) == 1:  # a municipality: 北京市 is both province and city
+            out.city = only[0]
+    return s
+
+
+def _parse_district(s, out, data):
+    if out.city:
+        index = data.districts_in.get((out.province, out.city))
+        values, n = index.match(s) if index else (None, 0)
+        if values:
+            out.district = values[0][2]
+            return _skip(s[n:], _names(out.district, _DISTRICT_SUFFIXES))
+        return s
+    values, n = data.districts.match(s)
+    if values:
+        if out.province:
+            values = [v for v in values if v[0] == out.province]
+        if len(values) == 1 and (n == len(values[0][2]) or out.province):
+            out.province, out.city, out.district = values[0]
+            return _skip(s[n:], _names(out.district, _DISTRICT_SUFFIXES))
+    return s
+
+
+def _names(name, suffixes):
+    short = short_name(name, suffixes)
+    return {name, short} if short else {name}
+
+
+def _skip(s, names):
+    """Drop a name repeated right after its level (the 省 field + an address that repeats it)."""
+    for name in sorted(names, key=len, reverse=True):
+        if s.startswith(name) and not (name != max(names, key=len) and s[len(name):len(name) + 1]
+                                       in _DIVISION_CHARS):
+            return _skip(s[len(name):], names)
+    return s
+
+
+def _problems(out, data, text, require_district):
+    problems = list(out.problems)
+    if not (text or "").strip():
+        return ["address is empty"]
+    if not out.province and not out.city:
+        problems.append("province and city not recognised")
+    elif not out.city:
+        problems.append("city not recognised")
+    elif require_district and not out.district and data.has_districts(out.province, out.city):
+        problems.append("district not recognised")
+    if len(out.rest) < 2:
+        problems.append("street address missing")
+    elif out.rest.isdigit():
+        problems.append("street address is only a number")
+    return problems
+
+
+# --- international -------------------------------------------------------------------------
+
+POSTCODES = {
+    "US": r"\d{5}(-\d{4})?", "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
+    "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "IE": r"[A-Z]\d[\dW] ?[A-Z\d]{4}",
+    "DE": r"\d{5}", "FR": r"\d{5}", "IT": r"\d{5}", "ES": r"\d{5}", "FI": r"\d{5}",
+    "NL": r"\d{4} ?[A-Z]{2}", "BE": r"\d{4}", "CH": r"\d{4}", "AT": r"\d{4}", "DK": r"\d{4}",
+    "NO": r"\d{4}", "SE": r"\d{3} ?\d{2}", "PL": r"\d{2}-\d{3}", "PT": r"\d{4}-\d{3}",
+    "AU": r"\d{4}", "NZ": r"\d{4}", "JP": r"\d{3}-?\d{4}", "KR": r"\d{5}", "SG": r"\d{6}",
+    "MY": r"\d{5}", "TH": r"\d{5}", "VN": r"\d{5,6}", "IN": r"\d{6}", "RU": r"\d{6}",
+    "BR": r"\d{5}-?\d{3}", "MX": r"\d{5}", "TW": r"\d{3}(\d{2,3})?", "CN": r"\d{6}",
+}
+NO_POSTCODE = frozenset({"HK", "MO", "AE", "QA"})
+REGIONS = {
+    "US": set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+              "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()),
+    "CA": set("AB BC MB NB NL NS NT NU ON PE QC SK YT".split()),
+    "AU": set("ACT NSW NT QLD SA TAS VIC WA".split()),
+}
+_COMPILED = {code: re.compile(pattern) for code, pattern in POSTCODES.items()}
+
+
+def validate_international(country, region, city, postcode, street):
+    """Problems with a non-Chinese address (empty list when it looks deliverable)."""
+    country = (country or "").strip().upper()
+    problems = []
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        return [f"country '{country}' is not an ISO 3166 two-letter code"]
+    if len((street or "").strip()) < 3:
+        problems.append("street address missing")
+    if not (city or "").strip() and country not in {"SG", "HK", "MO"}:
+        problems.append("city missing")
+    region_codes = REGIONS.get(country)
+    if region_codes and (region or "").strip().upper() not in region_codes:
+        problems.append(f"region '{region}' is not a {country} state/province code")
+    pattern = _COMPILED.get(country)
+    code = (postcode or "").strip().upper()
+    if pattern and not pattern.fullmatch(code):
+        problems.append(f"postcode '{postcode}' does not fit {country}")
+    return problems

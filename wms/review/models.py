@@ -1,0 +1,79 @@
+"""Review settings: the switchable, ordered rules and the blacklist. Plus desk-query indexes."""
+from datetime import datetime
+
+from sqlalchemy import JSON, String, delete, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from wms.extensions import db
+from wms.orders.models import Order
+from wms.timeutil import utcnow
+
+
+class ReviewRule(db.Model):
+    """One automatic check (rules.RULES code): on/off, its place in the run, its parameters."""
+
+    __tablename__ = "review_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(64), default="system")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BlacklistEntry(db.Model):
+    """A buyer name, phone or address that must never be approved automatically."""
+
+    __tablename__ = "review_blacklist"
+    __table_args__ = (db.UniqueConstraint("kind", "value_key", name="uq_blacklist_kind_value"),)
+
+    KINDS = ("buyer", "phone", "address")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # buyer | phone | address
+    value: Mapped[str] = mapped_column(String(500))  # as typed
+    value_key: Mapped[str] = mapped_column(String(500))  # normalised (rules.normalise)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by: Mapped[str] = mapped_column(String(64), default="system")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The desk filters and the duplicate check look orders up by these; the orders table is shared,
+# so the indexes live with the feature that needs them (create_all / the migration pick them up).
+db.Index("ix_orders_buyer_phone", Order.buyer_phone)
+db.Index("ix_orders_buyer_name", Order.buyer_name)
+db.Index("ix_orders_status_created", Order.status, Order.created_at)
+
+
+class OrderHoldCode(db.Model):
+    """One row per (order, hold reason code): what the desk filters and counts by.
+
+    Kept in step with Order.hold_reasons by a before_flush listener, whoever sets the reasons
+    (review, the picking floor's shortage...), so the queue never scans JSON. `rebuild_hold_codes`
+    in wms.review.queue backfills it.
+    """
+
+    __tablename__ = "review_hold_codes"
+    __table_args__ = (db.Index("ix_hold_codes_code_order", "code", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+
+    order = relationship(Order)
+
+
+@event.listens_for(Session, "before_flush")
+def _sync_hold_codes(session, _flush_context, _instances):
+    changed = [obj for obj in list(session.new) + list(session.dirty) if isinstance(obj, Order)
+               and (obj in session.new or inspect(obj).attrs.hold_reasons.history.has_changes()
+                    or inspect(obj).attrs.status.history.has_changes())]
+    stale = [order.id for order in changed if order.id is not None]
+    if stale:
+        session.execute(delete(OrderHoldCode).where(OrderHoldCode.order_id.in_(stale)))
+    for order in changed:
+        if order.status == "on_hold":
+            for code in dict.fromkeys(r.get("code", "") for r in order.hold_reasons or []):
+                session.add(OrderHoldCode(order=order, code=str(code)[:40]))

@@ -1,0 +1,249 @@
+"""The automatic review checks: each a small named rule over a plain snapshot of an order.
+
+Pure: stdlib + phonenumbers. A rule is `check(order, ctx, params) -> [Reason...]`; it never
+touches the database. The service builds the snapshots and one `ReviewContext` per batch (the
+catalogue codes, the blacklist, the duplicate keys) with a few queries, then runs the enabled
+rules in the supervisor's order. An order with no reasons is approved, otherwise held with all.
+"""
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import phonenumbers
+
+from wms.review import address as addresses
+
+
+@dataclass
+class LineSnapshot:
+    sku_code: str
+    qty: int
+    sku_id: int | None = None
+
+
+@dataclass
+class OrderSnapshot:
+    """What the rules may look at: plain values, no ORM object."""
+
+    id: int | None = None
+    external_id: str = ""
+    channel_id: int | None = None
+    buyer_name: str = ""
+    buyer_phone: str = ""
+    buyer_email: str = ""
+    country: str = "CN"
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    address: str = ""
+    postcode: str = ""
+    total_cents: int = 0
+    currency: str = "CNY"
+    payment_status: str = "paid"
+    buyer_remark: str = ""
+    lines: list = field(default_factory=list)
+
+    @property
+    def is_china(self):
+        return (self.country or "CN").upper() == "CN"
+
+    @cached_property
+    def parsed(self):
+        """The parsed address (China) or None (elsewhere); parsed once per snapshot."""
+        if not self.is_china:
+            return None
+        full = "".join(part for part in (self.province, self.city, self.district, self.address) if part)
+        return addresses.parse_cn(full)
+
+
+@dataclass
+class ReviewContext:
+    """What the rules need beyond the order, loaded once per batch."""
+
+    sku_codes: frozenset = frozenset()
+    sku_ids: dict = field(default_factory=dict)     # catalogue code -> SKU id (for matching lines)
+    blacklist: dict = field(default_factory=dict)   # kind -> set of normalised values
+    duplicates: dict = field(default_factory=dict)  # duplicate_key -> [(order id, external id)]
+
+
+def reason(code, detail):
+    return {"code": code, "detail": detail}
+
+
+# --- normalisers shared with the service (blacklist, duplicate keys) ---------------------------
+
+_NOT_DIGIT = re.compile(r"\D")
+_SPACE = re.compile(r"[\s\u3000,，]+")
+
+
+def normalise_phone(value):
+    digits = _NOT_DIGIT.sub("", value or "")
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def normalise_text(value):
+    return _SPACE.sub("", value or "").lower()
+
+
+def normalise(kind, value):
+    """The form a blacklist value is stored and compared in."""
+    return normalise_phone(value) if kind == "phone" else normalise_text(value)
+
+
+def full_address(order):
+    """One comparable string for 'same address' (parsed parts for China)."""
+    parsed = order.parsed
+    if parsed is not None and parsed.city:
+        return normalise_text(parsed.province + parsed.city + parsed.district + parsed.rest)
+    return normalise_text(" ".join((order.country, order.province, order.city, order.district,
+                                    order.address, order.postcode)))
+
+
+def duplicate_key(order):
+    """Same buyer (name + phone) and same address."""
+    return (normalise_text(order.buyer_name), normalise_phone(order.buyer_phone), full_address(order))
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+def check_required_fields(order, ctx, params):
+    """Buyer name, a way to reach them, an address and at least one line with a quantity."""
+    missing = [name for name, value in (
+        ("buyer name", order.buyer_name), ("phone", order.buyer_phone or order.buyer_email),
+        ("address", order.address), ("country", order.country)) if not (value or "").strip()]
+    if not order.lines:
+        missing.append("order lines")
+    elif any(line.qty <= 0 for line in order.lines):
+        missing.append("line quantity")
+    return [reason("required_fields", "missing: " + ", ".join(missing))] if missing else []
+
+
+def check_address(order, ctx, params):
+    """China: province/city/district must parse; elsewhere: country/region/postcode formats."""
+    if not (order.address or "").strip():
+        return []  # required_fields reports it
+    if order.is_china:
+        problems = order.parsed.problems
+        if not params.get("require_district", True):
+            problems = [p for p in problems if p != "district not recognised"]
+    else:
+        problems = addresses.validate_international(
+            order.country, order.province, order.city, order.postcode, order.address)
+    return [reason("address", "; ".join(problems))] if problems else []
+
+
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def phone_problem(phone, country="CN"):
+    """None when the phone looks callable: a CN mobile (or landline), or a valid E.164 number."""
+    raw = (phone or "").strip()
+    if not raw:
+        return None
+    if (country or "CN").upper() == "CN" and _CN_MOBILE.fullmatch(normalise_phone(raw)):
+        return None
+    try:
+        number = phonenumbers.parse(raw, None if raw.startswith("+") else (country or "CN").upper())
+    except phonenumbers.NumberParseException:
+        return f"'{raw}' is not a phone number"
+    if not phonenumbers.is_valid_number(number):
+        return f"'{raw}' is not a valid {country or 'CN'} phone number"
+    return None
+
+
+def check_phone(order, ctx, params):
+    """CN mobile (11 digits, 1[3-9]...) or a valid international number."""
+    problem = phone_problem(order.buyer_phone, order.country)
+    return [reason("phone", problem)] if problem else []
+
+
+def check_payment(order, ctx, params):
+    """Only paid orders ship."""
+    status = (order.payment_status or "").strip().lower()
+    if status in set(params.get("accepted", ["paid"])):
+        return []
+    return [reason("payment", f"payment not confirmed ({status or 'unknown'})")]
+
+
+def check_unknown_sku(order, ctx, params):
+    """Every line must match a SKU of the catalogue (未匹配 otherwise)."""
+    unknown = [line.sku_code for line in order.lines
+               if line.sku_id is None and line.sku_code not in ctx.sku_codes]
+    if not unknown:
+        return []
+    return [reason("unknown_sku", "not in the catalogue (未匹配): " + ", ".join(unknown))]
+
+
+def check_duplicate(order, ctx, params):
+    """Another order of the same buyer to the same address is not shipped yet (merge?)."""
+    others = [ext for oid, ext in ctx.duplicates.get(duplicate_key(order), ()) if oid != order.id]
+    if not others:
+        return []
+    return [reason("duplicate", "same buyer and address as " + ", ".join(sorted(others)[:10]))]
+
+
+def check_remark(order, ctx, params):
+    """A buyer remark needs a person to read it."""
+    remark = (order.buyer_remark or "").strip()
+    if not remark:
+        return []
+    limit = int(params.get("preview_chars", 80))
+    return [reason("remark", "buyer remark: " + (remark[:limit] + ("…" if len(remark) > limit else "")))]
+
+
+def check_blacklist(order, ctx, params):
+    """Buyer name, phone or address on the blacklist."""
+    hits = []
+    if normalise_text(order.buyer_name) in ctx.blacklist.get("buyer", ()):
+        hits.append(f"buyer {order.buyer_name}")
+    if normalise_phone(order.buyer_phone) in ctx.blacklist.get("phone", ()):
+        hits.append(f"phone {order.buyer_phone}")
+    where = full_address(order)
+    if any(value and value in where for value in ctx.blacklist.get("address", ())):
+        hits.append("address")
+    return [reason("blacklist", "blacklisted: " + ", ".join(hits))] if hits else []
+
+
+def check_amount(order, ctx, params):
+    """Orders above the threshold get a second look."""
+    threshold = int(params.get("threshold_cents", 500_000))
+    if order.total_cents <= threshold:
+        return []
+    return [reason("amount", f"amount {order.total_cents / 100:,.2f} {order.currency} "
+                             f"above {threshold / 100:,.2f}")]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    check: object
+    label: str
+    defaults: dict
+
+
+RULES = {rule.code: rule for rule in (
+    Rule("required_fields", check_required_fields, "Required fields", {}),
+    Rule("address", check_address, "Address parse", {"require_district": True}),
+    Rule("phone", check_phone, "Phone format", {}),
+    Rule("payment", check_payment, "Payment confirmed", {"accepted": ["paid"]}),
+    Rule("unknown_sku", check_unknown_sku, "Unknown SKU", {}),
+    Rule("duplicate", check_duplicate, "Duplicate or mergeable", {}),
+    Rule("remark", check_remark, "Buyer remark", {"preview_chars": 80}),
+    Rule("blacklist", check_blacklist, "Blacklist", {}),
+    Rule("amount", check_amount, "Amount above threshold", {"threshold_cents": 500_000}),
+)}
+DEFAULT_ORDER = tuple(RULES)
+
+
+def run_rules(order, ctx, enabled):
+    """Every reason the enabled rules find, in their order. `enabled`: [(code, params)]."""
+    found = []
+    for code, params in enabled:
+        rule = RULES.get(code)
+        if rule is not None:
+            found.extend(rule.check(order, ctx, {**rule.defaults, **(params or {})}))
+    return found

@@ -1,0 +1,104 @@
+"""Review settings use cases: switch and order the rules, tune their parameters, keep the blacklist."""
+import json
+
+from sqlalchemy import select
+
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.review import checks, rules
+from wms.review.models import BlacklistEntry
+
+
+def rule_settings():
+    """The rules in run order, created with defaults if missing."""
+    rows = checks.ensure_rules()
+    db.session.commit()
+    return rows
+
+
+def save_rule_settings(settings, *, actor):
+    """settings: {code: {"enabled": bool, "position": int, "params": dict | JSON text}}."""
+    rows = {row.code: row for row in checks.ensure_rules()}
+    for code, values in (settings or {}).items():
+        row = rows.get(code)
+        if row is None:
+            raise ValidationFailed(f"Unknown rule '{code}'", field=code)
+        row.enabled = bool(values.get("enabled"))
+        try:
+            row.position = int(values.get("position", row.position))
+        except (TypeError, ValueError):
+            raise ValidationFailed(f"{code}: position must be a number", field=code) from None
+        if "params" in values:
+            row.params = _params(code, values["params"])
+        row.updated_by = getattr(actor, "username", str(actor))
+    _renumber(rows.values())
+    db.session.commit()
+    return sorted(rows.values(), key=lambda row: row.position)
+
+
+def move_rule(code, direction, *, actor):
+    """Swap a rule with its neighbour (direction -1 up, +1 down)."""
+    ordered = checks.ensure_rules()
+    index = next((i for i, row in enumerate(ordered) if row.code == code), None)
+    if index is None:
+        raise NotFound(f"Unknown rule '{code}'")
+    other = index + (1 if int(direction) > 0 else -1)
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        ordered[index].updated_by = getattr(actor, "username", str(actor))
+    _renumber(ordered, keep_order=True)
+    db.session.commit()
+    return ordered
+
+
+def _renumber(rows, keep_order=False):
+    ordered = list(rows) if keep_order else sorted(rows, key=lambda row: (row.position, row.code))
+    for position, row in enumerate(ordered, start=1):
+        row.position = position
+
+
+def _params(code, value):
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "{}")
+        except json.JSONDecodeError as error:
+            raise ValidationFailed(f"{code}: parameters are not valid JSON ({error.msg})", field=code) from None
+    if not isinstance(value, dict):
+        raise ValidationFailed(f"{code}: parameters must be a JSON object", field=code)
+    unknown = set(value) - set(rules.RULES[code].defaults)
+    if unknown:
+        raise ValidationFailed(f"{code}: unknown parameter(s) {', '.join(sorted(unknown))}", field=code)
+    if "threshold_cents" in value and not (isinstance(value["threshold_cents"], int) and value["threshold_cents"] >= 0):
+        raise ValidationFailed(f"{code}: threshold_cents must be a whole number of cents", field=code)
+    return value
+
+
+def blacklist():
+    return db.session.scalars(select(BlacklistEntry).order_by(BlacklistEntry.kind, BlacklistEntry.value)).all()
+
+
+def add_blacklist_entry(kind, value, *, note="", actor):
+    """Blacklist a buyer name, phone or address (normalised, so spacing and +86 do not matter)."""
+    if kind not in BlacklistEntry.KINDS:
+        raise ValidationFailed("Kind must be buyer, phone or address", field="kind")
+    value = (value or "").strip()
+    key = rules.normalise(kind, value)
+    if not key:
+        raise ValidationFailed("Enter a value to blacklist", field="value")
+    if len(value) > 500 or len(note or "") > 500:
+        raise ValidationFailed("Value or note is too long (500 characters)", field="value")
+    if db.session.scalar(select(BlacklistEntry.id).where(BlacklistEntry.kind == kind, BlacklistEntry.value_key == key)):
+        raise ValidationFailed("Already on the blacklist", field="value")
+    entry = BlacklistEntry(kind=kind, value=value, value_key=key, note=(note or "").strip(),
+                           created_by=getattr(actor, "username", str(actor)))
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def remove_blacklist_entry(entry_id, *, actor):
+    entry = db.session.get(BlacklistEntry, int(entry_id))
+    if entry is None:
+        raise NotFound("Blacklist entry not found")
+    db.session.delete(entry)
+    db.session.commit()
