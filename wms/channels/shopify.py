@@ -58,11 +58,12 @@ class ShopifyAdapter:
 
     @classmethod
     def from_channel(cls, channel, **overrides):
-        """Build from `channel.settings` (keys: base_url, access_token, api_version, page_size)."""
+        """Build from `channel.settings`: base_url, access_token (or token), api_version, page_size."""
         settings = {**(channel.settings or {}), **overrides}
         options = {key: settings[key] for key in ("api_version", "page_size", "timeout",
                                                     "max_attempts", "sleep", "session") if key in settings}
-        return cls(settings.get("base_url"), settings.get("access_token"), **options)
+        token = settings.get("access_token") or settings.get("token")
+        return cls(settings.get("base_url"), token, **options)
 
     def fetch_orders(self, since=None):
         """Yield (record, cursor) for orders updated at or after `since`, oldest change first."""
