@@ -445,15 +445,18 @@ def get_warehouse(warehouse_id):
 
 
 def save_warehouse(warehouse_id=None, **fields):
-    """Create (no id) or update a warehouse after checking every field."""
-    warehouse = get_warehouse(warehouse_id) if warehouse_id else Warehouse()
-    values = _clean_warehouse_fields(fields, creating=warehouse_id is None)
+    """Create (no id) or update a warehouse after checking every field; a bad value changes nothing."""
+    warehouse = get_warehouse(warehouse_id) if warehouse_id else None
+    values = _clean_warehouse_fields(fields, creating=warehouse is None)
+    merged = {name: getattr(warehouse, name, None) for name in WAREHOUSE_FIELDS}
+    merged.update(values)
+    _check_layout_fits({name: value for name, value in merged.items() if value is not None})
+    clash = db.session.scalar(select(Warehouse.id).where(Warehouse.code == merged["code"]))
+    if clash is not None and clash != warehouse_id:
+        raise ValidationFailed("A warehouse with this code exists", field="code")
+    warehouse = warehouse or Warehouse()
     for name, value in values.items():
         setattr(warehouse, name, value)
-    _check_layout_fits(warehouse)
-    clash = db.session.scalar(select(Warehouse.id).where(Warehouse.code == warehouse.code))
-    if clash is not None and clash != warehouse.id:
-        raise ValidationFailed("A warehouse with this code exists", field="code")
     db.session.add(warehouse)
     aftercommit.commit()
     return warehouse
@@ -483,13 +486,16 @@ def _clean_warehouse_fields(fields, creating):
     return values
 
 
-def _check_layout_fits(w):
-    checks = (("n_aisles", 1 <= (w.n_aisles or 12) <= 200), ("n_blocks", (w.n_blocks or 1) in (1, 2, 3)),
-              ("aisle_length_m", 0 < (w.aisle_length_m or 30.0) <= 1000),
-              ("bay_length_m", 0 < (w.bay_length_m or 2.0) <= (w.aisle_length_m or 30.0)),
-              ("aisle_spacing_m", 0 < (w.aisle_spacing_m or 3.0) <= 50),
-              ("cross_aisle_width_m", 0 < (w.cross_aisle_width_m or 3.0) <= 50),
-              ("depot_aisle", 0 <= (w.depot_aisle or 0) < (w.n_aisles or 12)))
+def _check_layout_fits(values):
+    """Layout values in range; missing ones take the column defaults."""
+    v = {"n_aisles": 12, "n_blocks": 1, "aisle_length_m": 30.0, "bay_length_m": 2.0, "aisle_spacing_m": 3.0,
+         "cross_aisle_width_m": 3.0, "depot_aisle": 0, **values}
+    checks = (("n_aisles", 1 <= v["n_aisles"] <= 200), ("n_blocks", v["n_blocks"] in (1, 2, 3)),
+              ("aisle_length_m", 0 < v["aisle_length_m"] <= 1000),
+              ("bay_length_m", 0 < v["bay_length_m"] <= v["aisle_length_m"] / v["n_blocks"]),
+              ("aisle_spacing_m", 0 < v["aisle_spacing_m"] <= 50),
+              ("cross_aisle_width_m", 0 < v["cross_aisle_width_m"] <= 50),
+              ("depot_aisle", 0 <= v["depot_aisle"] < v["n_aisles"]))
     for field, ok in checks:
         if not ok:
             raise ValidationFailed("This layout value is out of range", field=field)
