@@ -138,7 +138,7 @@ def test_a_crash_after_a_chunk_imported_resumes_without_loss_or_duplicates(app, 
 
     assert order_count(channel.id) == SEEDED_LIVE
     assert summary.created == SEEDED_LIVE - imported_before_crash  # chunk 2 came again: unchanged
-    assert summary.unchanged >= 4 and summary.failed == 0
+    assert summary.unchanged > 0 and summary.failed == 0
     assert cursor_of(channel.id) == "2026-11-20T03:20:00+00:00"
 
 
