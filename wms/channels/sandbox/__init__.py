@@ -24,7 +24,9 @@ class RunningSandbox:
     _thread: threading.Thread
 
     def stop(self):
-        """Shut the server down and wait for its thread."""
+        """Shut the server down and wait for its thread (a second call does nothing)."""
+        if not self._thread.is_alive():
+            return
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -36,6 +38,6 @@ class RunningSandbox:
 def serve_in_thread(app, state, host="127.0.0.1", port=0):
     """Serve `app` on a background thread (port 0 = any free port)."""
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{server.port}", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox-{server.port}", daemon=True)
     thread.start()
     return RunningSandbox(f"http://{host}:{server.port}", state, server, thread)
