@@ -39,6 +39,61 @@ def read_rows(path, filename=None):
         raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
 
 
+def read_table(path, filename=None):
+    """(headers, iterator of (row_number, [cell text])): read_rows without a dict per row.
+
+    Cells are stripped; a row may be shorter than the headers. For the 100k-row import path.
+    """
+    path = Path(path)
+    suffix = Path(filename or path.name).suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        rows = _xlsx_rows(path)
+        first = next(rows, None)
+        if first is None:
+            return [], iter(())
+        headers = list(first[1].keys())
+
+        def xlsx_values():
+            yield first[0], list(first[1].values())
+            for number, row in rows:
+                yield number, list(row.values())
+        return headers, xlsx_values()
+    if suffix not in CSV_EXTENSIONS and suffix:
+        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+    return _csv_table(path)
+
+
+def _csv_table(path):
+    raw = open(path, "rb")
+    encoding = detect_encoding(raw.read(SNIFF_BYTES))
+    raw.seek(0)
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    try:
+        sample = text.read(8192)
+        text.seek(0)
+        reader = csv.reader(text, _dialect(sample))
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        text.close()
+        return [], iter(())
+    except UnicodeDecodeError as error:
+        text.close()
+        raise ValidationFailed(f"The file is neither UTF-8 nor GBK text ({error.reason})", field="file")
+    _check_headers(headers)
+
+    def values():
+        with text:
+            try:
+                for number, cells in enumerate(reader, start=2):
+                    cells = [c.strip() for c in cells]
+                    if any(cells):
+                        yield number, cells
+            except UnicodeDecodeError as error:
+                raise ValidationFailed(f"Row {reader.line_num}: the text is not valid {encoding} ({error.reason})",
+                                       field="file")
+    return headers, values()
+
+
 def read_headers(path, filename=None):
     """The header row only (for the column-mapping screen)."""
     for _number, row in read_rows(path, filename):
@@ -125,3 +180,23 @@ def _zip(headers, values):
         if header:
             row[header] = values[index].strip() if index < len(values) else ""
     return row
+
+
+def estimate_rows(path, filename=None):
+    """About how many data rows the file holds (for a progress bar), without parsing it."""
+    path = Path(path)
+    if Path(filename or path.name).suffix.lower() in XLSX_EXTENSIONS:
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True)
+            rows = workbook.worksheets[0].max_row or 0
+            workbook.close()
+        except Exception:
+            return 0
+        return max(0, rows - 1)
+    newlines = 0
+    with open(path, "rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            newlines += block.count(b"\n")
+    return max(0, newlines - 1)

@@ -1,0 +1,376 @@
+"""Spreadsheet imports: upload, map columns (saved per channel), run as an rq job, report.
+
+The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHUNK orders - so a
+100k-order file is never in memory; each chunk is one transaction (services.write_chunk) that also
+moves the job's progress, so the progress bar never shows what did not commit. Rejected rows go
+to a report CSV (row, order, field, column, reason) as they are found.
+"""
+import csv
+import io
+import uuid
+from itertools import islice
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
+
+from wms import aftercommit, realtime
+from wms.auth.models import User
+from wms.channels.models import Channel, ImportMapping
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.imports import mapping as mapping_rules
+from wms.imports import models, services, sources, validation
+from wms.imports.models import ImportJob
+from wms.timeutil import utcnow
+from wms.worker import enqueue
+
+ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
+FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
+REPORT_HEADERS = ("row", "order", "field", "column", "reason")
+
+
+# --- upload and mapping -------------------------------------------------------------------
+
+def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
+    """Save the uploaded file(s) and open a draft job whose columns are mapped next."""
+    channel = db.session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound("Choose a channel", field="channel")
+    if upload is None or not upload.filename:
+        raise ValidationFailed("Choose a file to import", field="file")
+    job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
+                    status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
+    if lines_upload is not None and lines_upload.filename:
+        job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
+    sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+    if job.lines_path:
+        sources.read_headers(job.lines_path, job.lines_filename)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def _save(upload):
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    name = secure_filename(upload.filename) or "upload"
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
+        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+    path = directory / f"{uuid.uuid4().hex}-{name}"
+    if not path.suffix:
+        path = path.with_suffix(suffix)
+    upload.save(path)
+    return path
+
+
+def mapping_screen(job_id):
+    """What the mapping page shows: headers, a preview row, and the suggested mappings."""
+    job = get_job(job_id)
+    headers, preview = _headers_and_preview(job.path, job.filename)
+    screen = {"job": job, "headers": headers, "preview": preview, "shopify": mapping_rules.is_shopify_export(headers),
+              "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
+    if job.lines_path:
+        lines_headers, lines_preview = _headers_and_preview(job.lines_path, job.lines_filename)
+        screen.update(lines_headers=lines_headers, lines_preview=lines_preview,
+                      lines_mapping=_suggest(job.channel_id, LINES_MAPPING, lines_headers))
+    return screen
+
+
+def _headers_and_preview(path, filename):
+    rows = list(islice(sources.read_rows(path, filename), 3))
+    headers = sources.read_headers(path, filename)
+    return headers, [row for _n, row in rows]
+
+
+def _suggest(channel_id, name, headers):
+    """The channel's saved mapping if this file has all its columns, else our best guess."""
+    saved = saved_mapping(channel_id, name)
+    if saved and all(h in headers for src in saved.values() for h in ([src] if isinstance(src, str) else src)):
+        return saved
+    return mapping_rules.guess_mapping(headers)
+
+
+def saved_mapping(channel_id, name=ORDERS_MAPPING):
+    """The column mapping saved for a channel (or None)."""
+    row = db.session.scalar(select(ImportMapping).where(
+        ImportMapping.channel_id == channel_id, ImportMapping.name == name))
+    return dict(row.columns) if row else None
+
+
+def save_mapping(channel_id, columns, name=ORDERS_MAPPING):
+    """Remember a channel's column mapping (one per channel and name); caller commits."""
+    row = db.session.scalar(select(ImportMapping).where(
+        ImportMapping.channel_id == channel_id, ImportMapping.name == name))
+    if row is None:
+        row = ImportMapping(channel_id=channel_id, name=name)
+        db.session.add(row)
+    row.columns = dict(columns)
+    return row
+
+
+def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
+    """Check the mapping against the file, save it for the channel, and queue the import job."""
+    job = get_job(job_id)
+    if job.status != models.DRAFT:
+        raise ValidationFailed("This import has already been started", field="job")
+    columns = _clean_columns(columns)
+    problems = mapping_rules.check_mapping(columns, sources.read_headers(job.path, job.filename),
+                                           lines_separate=bool(job.lines_path))
+    if job.lines_path:
+        lines_columns = _clean_columns(lines_columns or {})
+        lines_headers = sources.read_headers(job.lines_path, job.lines_filename)
+        problems += mapping_rules.check_mapping(lines_columns, lines_headers)
+    if problems:
+        field, reason = problems[0]
+        raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
+    job.mapping, job.lines_mapping = columns, lines_columns if job.lines_path else None
+    if remember:
+        save_mapping(job.channel_id, columns, ORDERS_MAPPING)
+        if job.lines_path:
+            save_mapping(job.channel_id, lines_columns, LINES_MAPPING)
+    job.status = models.PENDING
+    enqueue("wms.imports.jobs.run_import", job.id, queue="imports")
+    aftercommit.commit()
+    return job
+
+
+def _clean_columns(columns):
+    return {f: src for f, src in (columns or {}).items() if src and f in mapping_rules.FIELDS}
+
+
+def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path=None,
+                    lines_columns=None, actor=None):
+    """A job for a file already on disk (CLI, bench, tests); guesses the mapping if none is given."""
+    filename = filename or Path(path).name
+    if columns is None:
+        columns = mapping_rules.guess_mapping(sources.read_headers(path, filename))
+    job = ImportJob(channel_id=channel_id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
+                    status=models.PENDING, filename=filename, path=str(path), mapping=columns,
+                    lines_path=str(lines_path) if lines_path else None,
+                    lines_filename=Path(lines_path).name if lines_path else None)
+    if lines_path:
+        job.lines_mapping = lines_columns or mapping_rules.guess_mapping(sources.read_headers(lines_path))
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def get_job(job_id):
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound("No such import")
+    return job
+
+
+def recent_jobs(limit=20):
+    return db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)).all()
+
+
+def report_path(job_id):
+    """The report CSV of a finished job with rejected rows."""
+    job = get_job(job_id)
+    if not job.report_path or not Path(job.report_path).exists():
+        raise NotFound("This import has no report of rejected rows")
+    return Path(job.report_path)
+
+
+def template_csv(language="en"):
+    """Our import template: header row and one example order of two lines (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(mapping_rules.template_headers(language))
+    example = {"external_id": "A1001", "ordered_at": "2026-11-22 10:30", "buyer_name": "张三",
+               "buyer_phone": "13800138000", "country": "CN", "province": "浙江省", "city": "杭州市",
+               "district": "西湖区", "address": "文三路 90 号 1 幢 101 室", "postcode": "310012",
+               "total": "99.00", "currency": "CNY", "payment_status": "paid", "tags": "VIP",
+               "priority": "0", "sku_code": "SKU-1", "name": "T 恤", "qty": "2", "unit_price": "33.00"}
+    writer.writerow([example.get(f, "") for f in mapping_rules.FIELDS])
+    writer.writerow([{"external_id": "A1001", "sku_code": "SKU-2", "name": "袜子", "qty": "1",
+                      "unit_price": "33.00"}.get(f, "") for f in mapping_rules.FIELDS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _name(actor):
+    if actor is None:
+        return "system"
+    return getattr(actor, "username", None) or str(actor)
+
+
+# --- the run (rq job body) ------------------------------------------------------------------
+
+def run_file_import(job_id):
+    """Read, validate and import a job's file(s) chunk by chunk; idempotent (re-runs are no-ops)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.status not in (models.PENDING, models.RUNNING):
+        return job
+    for counter in ("rows_done", "orders_done", "created", "updated", "unchanged", "failed", "error_count"):
+        setattr(job, counter, 0)
+    job.errors, job.status, job.started_at, job.message = [], models.RUNNING, utcnow(), ""
+    job.rows_total = sources.estimate_rows(job.path, job.filename)
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    job.report_path = str(directory / f"import-{job.id}-report.csv")
+    db.session.commit()
+    run = FileRun(job)
+    try:
+        run.execute()
+    except ValidationFailed as error:
+        db.session.rollback()
+        job = db.session.get(ImportJob, job_id)
+        job.status, job.message, job.finished_at = models.FAILED, error.message, utcnow()
+        job.report_path = None
+        _announce(job, "import.finished")
+        aftercommit.commit()
+    finally:
+        run.close()
+    return db.session.get(ImportJob, job_id)
+
+
+class FileRun:
+    """One pass over a job's file(s)."""
+
+    def __init__(self, job):
+        self.job = job
+        self.job_id = job.id
+        self.channel_id = job.channel_id
+        self.actor = db.session.get(User, job.user_id) if job.user_id else job.actor_name
+        self.tz = ZoneInfo(current_app.config["WAREHOUSE_TIMEZONE"])
+        self.source = f"file {job.filename}"
+        self.columns = {f: (s if isinstance(s, str) else " | ".join(s)) for f, s in (job.mapping or {}).items()}
+        self.skus = services.SkuResolver()
+        self.seen = set()
+        self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
+        self.report = csv.writer(self.report_file)
+        self.report.writerow(REPORT_HEADERS)
+        self.line_file = None
+
+    def execute(self):
+        job = self.job
+        headers, rows = sources.read_table(job.path, job.filename)
+        groups = mapping_rules.read_orders(headers, rows, job.mapping or {})
+        if job.lines_path:
+            lines_headers, lines_rows = sources.read_table(job.lines_path, job.lines_filename)
+            self.line_file = mapping_rules.LineFile(
+                mapping_rules.mapped_rows(lines_headers, lines_rows, job.lines_mapping or {}),
+                directory=Path(job.report_path).parent)
+        while True:
+            chunk = list(islice(groups, services.CHUNK))
+            if not chunk:
+                break
+            self._import_chunk(chunk)
+        self._finish()
+
+    def _import_chunk(self, chunk):
+        if self.line_file is not None:
+            self.line_file.attach(chunk)
+        chunk = _merge_repeats(chunk)
+        checked = [self._validate(group) for group in chunk]
+        items = [(clean, errors) for clean, errors, _rows in checked]
+        last_row = max(g.rows[-1] for g in chunk)
+        report_rows = []
+
+        def progress(outcomes):
+            report_rows.clear()
+            job = db.session.get(ImportJob, self.job_id)
+            for group, (_clean, _errors, rows), outcome in zip(chunk, checked, outcomes):
+                if rows:
+                    report_rows.extend(rows)
+                elif outcome.outcome == services.FAILED:
+                    report_rows.extend((group.first_row, group.external_id, e["field"],
+                                        self.columns.get(e["field"], ""), e["reason"]) for e in outcome.errors)
+                setattr(job, outcome.outcome, getattr(job, outcome.outcome) + 1)
+            job.rows_done, job.orders_done = last_row, job.orders_done + len(chunk)
+            self._record_errors(job, report_rows)
+            _announce(job, "import.progress")
+
+        services.write_chunk(self.channel_id, items, self.source, self.actor, skus=self.skus,
+                             before_commit=progress)
+        if report_rows:
+            self.report.writerows(report_rows)
+            self.report_file.flush()
+
+    def _validate(self, group):
+        """(clean record or None, errors, report rows) of one order read from the file."""
+        if group.external_id and group.external_id in self.seen:
+            reason = "This order's rows are not together: it appeared earlier in the file."
+            return None, [("external_id", reason)], [
+                (group.first_row, group.external_id, "external_id", self.columns.get("external_id", ""), reason)]
+        self.seen.add(group.external_id)
+        record, problems = mapping_rules.to_record(group, self.tz)
+        clean, errors = validation.validate_record(record)
+        if not problems and not errors:
+            return clean, [], []
+        for path, reason in errors:
+            row, field = _row_and_field(group, path)
+            problems.append((row, field, reason))
+        problems.sort(key=lambda p: p[0])
+        rows = [(row, group.external_id, field, self.columns.get(field, ""), reason)
+                for row, field, reason in problems]
+        return None, [(field, reason) for _row, field, reason in problems], rows
+
+    def _record_errors(self, job, report_rows):
+        if not report_rows:
+            return
+        job.error_count += len(report_rows)
+        room = models.ERRORS_KEPT - len(job.errors)
+        if room > 0:
+            job.errors = job.errors + [dict(zip(REPORT_HEADERS, r)) for r in report_rows[:room]]
+
+    def _finish(self):
+        job = db.session.get(ImportJob, self.job_id)
+        if self.line_file is not None:
+            orphans = [(row, order_no, "external_id", "",
+                        "No order with this number in the orders file.") for row, order_no in self.line_file.unclaimed()]
+            self._record_errors(job, orphans)
+            self.report.writerows(orphans)
+        job.status, job.finished_at = models.DONE, utcnow()
+        if not job.error_count:
+            job.report_path = None
+        _announce(job, "import.finished")
+        aftercommit.commit()
+
+    def close(self):
+        self.report_file.close()
+        if self.line_file is not None:
+            self.line_file.close()
+        job = db.session.get(ImportJob, self.job_id)
+        if job is not None and not job.report_path:
+            Path(self.report_file.name).unlink(missing_ok=True)
+
+
+def _row_and_field(group, path):
+    """'lines.2.qty' -> (row of that line, 'qty'); 'total_cents' -> (first row, 'total')."""
+    parts = path.split(".")
+    if parts[0] == "lines" and len(parts) >= 2 and parts[1].isdigit():
+        index = int(parts[1])
+        row = group.lines[index][0] if index < len(group.lines) else group.first_row
+        field = parts[2] if len(parts) > 2 else "sku_code"
+        return row, FILE_FIELD.get(field, field)
+    return group.first_row, FILE_FIELD.get(parts[0], parts[0])
+
+
+def _merge_repeats(chunk):
+    """Orders whose rows are apart but in the same chunk are folded into their first group."""
+    first = {}
+    merged = []
+    for group in chunk:
+        earlier = first.get(group.external_id) if group.external_id else None
+        if earlier is None:
+            first[group.external_id] = group
+            merged.append(group)
+            continue
+        earlier.rows += group.rows
+        earlier.lines += group.lines
+        earlier.problems += group.problems
+        for key, value in group.fields.items():
+            earlier.fields.setdefault(key, value)
+    return merged
+
+
+def _announce(job, event):
+    if job.user_id:
+        realtime.publish(event, job.to_dict(), realtime.room_for_user(job.user_id))

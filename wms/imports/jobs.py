@@ -1,0 +1,7 @@
+"""rq entry points of imports: they take ids and call one service."""
+from wms.imports import files
+
+
+def run_import(job_id):
+    """Run an uploaded file's import (queued by files.start_file_import)."""
+    files.run_file_import(job_id)

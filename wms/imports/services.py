@@ -1,0 +1,255 @@
+"""Import orders: records from the API or a sync, and spreadsheet files through an rq job.
+
+Every path ends in `_write_chunk`, which writes up to CHUNK orders in one transaction: one query
+finds which (channel, external id) already exist, new orders, their lines and their audit events
+are inserted with Core executemany (RETURNING ids), existing ones are compared and updated through
+the ORM (rare, and it needs the version check). A chunk commits whole or not at all, and chunks
+are made of whole orders, so an order is never half-imported. After each commit the automatic
+review of the new and changed orders is enqueued.
+"""
+import importlib.util
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from wms import aftercommit
+from wms.catalog.models import Sku, SkuBarcode
+from wms.channels.models import Channel
+from wms.errors import NotFound
+from wms.extensions import db
+from wms.imports import bulk, validation
+from wms.imports.schemas import schema_errors
+from wms.orders import states
+from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name
+from wms.timeutil import utcnow
+from wms.worker import enqueue
+
+CHUNK = 2000           # orders per transaction
+REVIEW_CHUNK = 1000    # order ids per review job
+REVIEW_JOB = "wms.review.services.review_orders"
+
+COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+
+
+@dataclass
+class RecordResult:
+    external_id: str | None
+    outcome: str
+    order_id: int | None = None
+    errors: list = field(default_factory=list)   # [{"field", "reason"} (+ "row" for files)]
+    index: int | None = None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    results: list = field(default_factory=list)
+    order_ids: list = field(default_factory=list)   # created and updated orders
+
+    def add(self, result):
+        setattr(self, result.outcome, getattr(self, result.outcome) + 1)
+        self.results.append(result)
+        if result.outcome in (CREATED, UPDATED):
+            self.order_ids.append(result.order_id)
+
+
+def import_order_records(channel_id, records, *, source="api", actor=None):
+    """Import canonical order records (dicts); idempotent on (channel, external_id).
+
+    Each record is created, updated (still editable and changed), unchanged, or failed (invalid,
+    or changed after it went to the floor). Commits per chunk; enqueues review after each commit.
+    """
+    _get_channel(channel_id)
+    items = [(index, *validation.validate_record(record), record) for index, record in enumerate(records)]
+    return _import_items(channel_id, items, source, actor)
+
+
+def import_order_batch(channel_code, records, *, actor=None):
+    """The JSON API's batch: records validated by the marshmallow contract, then imported."""
+    channel = db.session.scalar(select(Channel).where(Channel.code == (channel_code or "").strip()))
+    if channel is None:
+        raise NotFound(f"No channel with code '{channel_code}'", field="channel")
+    items = []
+    for index, record in enumerate(records):
+        errors = schema_errors(record)
+        clean = None if errors else validation.validate_record(record)[0]
+        items.append((index, clean, errors, record))
+    return _import_items(channel.id, items, "api", actor)
+
+
+def _import_items(channel_id, items, source, actor):
+    result = ImportResult()
+    skus = SkuResolver()
+    for start in range(0, len(items), CHUNK):
+        part = items[start:start + CHUNK]
+        outcomes = write_chunk(channel_id, [(clean, errors) for _i, clean, errors, _r in part], source, actor,
+                               skus=skus)
+        for (index, clean, _errors, raw), outcome in zip(part, outcomes):
+            outcome.index = index
+            if outcome.external_id is None:
+                outcome.external_id = _raw_external_id(raw)
+            result.add(outcome)
+    return result
+
+
+def _raw_external_id(raw):
+    value = raw.get("external_id") if isinstance(raw, dict) else None
+    return value.strip() if isinstance(value, str) else None
+
+
+def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=None):
+    """Write [(clean record or None, errors)] in one transaction; [RecordResult] in the same order.
+
+    A concurrent import of the same orders (unique key or version clash) retries the chunk once:
+    the second pass sees them as existing.
+    """
+    for attempt in (1, 2):
+        try:
+            outcomes = _write(channel_id, items, source, actor, skus or SkuResolver())
+            if before_commit:
+                before_commit(outcomes)
+            enqueue_review([o.order_id for o in outcomes if o.outcome in (CREATED, UPDATED)])
+            aftercommit.commit()
+            return outcomes
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def _write(channel_id, items, source, actor, skus):
+    outcomes = [None] * len(items)
+    wanted = {}
+    for position, (clean, errors) in enumerate(items):
+        if clean is None:
+            outcomes[position] = RecordResult(None, FAILED, errors=_error_dicts(errors))
+        elif clean["external_id"] in wanted:
+            outcomes[position] = RecordResult(clean["external_id"], FAILED, errors=[
+                {"field": "external_id", "reason": "The same order appears twice in this import."}])
+        else:
+            wanted[clean["external_id"]] = position
+    existing = _existing(channel_id, list(wanted))
+    new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
+    skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
+    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor)
+    for position, record in new:
+        outcomes[position] = RecordResult(record["external_id"], CREATED, ids[record["external_id"]])
+    if existing:
+        orders = db.session.scalars(select(Order).options(selectinload(Order.lines)).where(
+            Order.id.in_(existing.values()))).all()
+        for order in orders:
+            position = wanted[order.external_id]
+            outcomes[position] = _update(order, items[position][0], skus, source, actor)
+        db.session.flush()
+    return outcomes
+
+
+def _error_dicts(errors):
+    return [{"field": path, "reason": reason} for path, reason in errors]
+
+
+def _existing(channel_id, external_ids):
+    found = {}
+    for start in range(0, len(external_ids), 1000):
+        part = external_ids[start:start + 1000]
+        found.update(db.session.execute(select(Order.external_id, Order.id).where(
+            Order.channel_id == channel_id, Order.external_id.in_(part))).all())
+    return found
+
+
+ORDER_COLUMNS = ("channel_id", "external_id", "status", "version", "hold_reasons", "created_at",
+                 "updated_at") + COMPARED
+LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cents")
+EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id", "actor_name")
+
+
+def _insert_new(channel_id, records, skus, source, actor):
+    """Insert orders, lines and their import events in bulk; {external_id: id}."""
+    if not records:
+        return {}
+    now = utcnow()
+    head = (channel_id, None, states.IMPORTED, 1, [], now, now)
+    rows = [(channel_id, record["external_id"]) + head[2:] + tuple(record[name] for name in COMPARED)
+            for record in records]
+    ids = dict((external_id, order_id) for order_id, external_id in bulk.insert_returning(
+        Order.__table__, ORDER_COLUMNS, rows, ("id", "external_id")))
+    resolve = skus.resolve
+    bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, [
+        (ids[record["external_id"]], resolve(line["sku_code"]), line["sku_code"], line["name"], line["qty"],
+         line["unit_price_cents"]) for record in records for line in record["lines"]])
+    event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000],
+             getattr(actor, "id", None), _actor_name(actor))
+    bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids.values()])
+    return ids
+
+
+def _update(order, record, skus, source, actor):
+    """Unchanged, updated (still editable), or failed (it has gone to the floor)."""
+    changed = [name for name in COMPARED if getattr(order, name) != record[name]]
+    lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents) for l in order.lines]
+    lines_new = [(l["sku_code"], l["name"], l["qty"], l["unit_price_cents"]) for l in record["lines"]]
+    if lines_now != lines_new:
+        changed.append("lines")
+    if not changed:
+        return RecordResult(order.external_id, UNCHANGED, order.id)
+    if order.status not in states.EDITABLE:
+        return RecordResult(order.external_id, FAILED, order.id, [{
+            "field": "external_id",
+            "reason": f"order already {order.status}; change it in review (changed: {', '.join(changed)})"}])
+    for name in changed:
+        if name != "lines":
+            setattr(order, name, record[name])
+    if "lines" in changed:
+        order.lines = [OrderLine(sku_code=l["sku_code"], sku_id=skus.resolve(l["sku_code"]), name=l["name"],
+                                 qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]]
+    order.note(f"Updated by import from {source}: {', '.join(changed)}", actor=actor, kind="import")
+    return RecordResult(order.external_id, UPDATED, order.id)
+
+
+class SkuResolver:
+    """sku_code -> Sku id by code or any barcode; looked up once per code per import run."""
+
+    def __init__(self):
+        self.ids = {}
+
+    def load(self, codes):
+        missing = [c for c in codes if c not in self.ids]
+        for start in range(0, len(missing), 1000):
+            part = missing[start:start + 1000]
+            found = dict(db.session.execute(select(SkuBarcode.barcode, SkuBarcode.sku_id).where(
+                SkuBarcode.barcode.in_(part))).all())
+            found.update(db.session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(part))).all())
+            for code in part:
+                self.ids[code] = found.get(code)
+
+    def resolve(self, code):
+        return self.ids.get(code)
+
+
+def enqueue_review(order_ids):
+    """Queue the automatic review of these orders (after commit), REVIEW_CHUNK ids per job."""
+    if not order_ids or not review_available():
+        return
+    for start in range(0, len(order_ids), REVIEW_CHUNK):
+        enqueue(REVIEW_JOB, order_ids[start:start + REVIEW_CHUNK])
+
+
+def review_available():
+    try:
+        return importlib.util.find_spec("wms.review.services") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _get_channel(channel_id):
+    channel = db.session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound("No such channel", field="channel")
+    return channel
