@@ -11,6 +11,11 @@ from wms.errors import DomainError
 from wms.i18n import LOCALES, _
 from wms.timeutil import utcnow
 
+def error_text(error):
+    """A service's refusal in the user's language (templated refusals keep their values)."""
+    return _(getattr(error, "template", error.message), **getattr(error, "values", {}))
+
+
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # What each capability lets a role do, for the roles page (in the order people read it).
@@ -27,7 +32,7 @@ CAPABILITIES = (
 
 
 def _fail(error):
-    flash(_(error.message), "error")
+    flash(error_text(error), "error")
 
 
 # --- users ------------------------------------------------------------------------------------

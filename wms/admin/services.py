@@ -44,7 +44,7 @@ def create_user(username, display_name, role, password=None, pin=None, locale="z
     if not _USERNAME.match(username):
         raise ValidationFailed("A username is 2-64 letters, digits, '.', '_' or '-'", field="username")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise ValidationFailed(f"The username '{username}' is taken", field="username")
+        raise _refusal("The username '{username}' is taken", "username", username=username)
     _check_role(role)
     _check_locale(locale)
     user = User(username=username, display_name=_display_name(display_name, username), role=role,
@@ -126,7 +126,7 @@ def badge_users(user_ids=None):
 def _apply_password(user, password):
     problem = password_problem(password, user.username)
     if problem:
-        raise ValidationFailed(problem.format(n=MIN_PASSWORD_LENGTH), field="password")
+        raise _refusal(problem, "password", n=MIN_PASSWORD_LENGTH)
     user.set_password(password)
 
 
@@ -141,13 +141,14 @@ def _keep_an_admin(user, action):
     others = db.session.scalar(select(func.count(User.id)).where(
         User.role == roles.ADMIN, User.active.is_(True), User.id != user.id))
     if user.active and not others:
-        raise ValidationFailed(f"The last active admin can't be {action}d; make another admin first",
-                               field="role" if action == "demote" else "active")
+        template = ("The last active admin can't be demoted; make another admin first" if action == "demote"
+                    else "The last active admin can't be deactivated; make another admin first")
+        raise _refusal(template, "role" if action == "demote" else "active")
 
 
 def _check_role(role):
     if role not in roles.HUMAN_ROLES:
-        raise ValidationFailed(f"Unknown role '{role}'", field="role")
+        raise _refusal("Unknown role '{role}'", "role", role=role)
 
 
 def _check_locale(locale):
@@ -158,6 +159,13 @@ def _check_locale(locale):
 def _display_name(name, fallback):
     name = (name or "").strip()[:120]
     return name or fallback
+
+
+def _refusal(template, field=None, **values):
+    """A ValidationFailed whose English message pages can translate (template + values kept)."""
+    error = ValidationFailed(template.format(**values), field=field)
+    error.template, error.values = template, values
+    return error
 
 
 # --- devices ----------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ def create_channel(code, name, platform="manual", settings=None, notifies_buyers
     if not _CHANNEL_CODE.match(code):
         raise ValidationFailed("A channel code is 1-40 letters, digits, '.', '_' or '-'", field="code")
     if db.session.scalar(select(Channel.id).where(func.lower(Channel.code) == code.lower())):
-        raise ValidationFailed(f"The channel code '{code}' is taken", field="code")
+        raise _refusal("The channel code '{code}' is taken", "code", code=code)
     values = _channel_values(name=name, platform=platform, settings=settings or {},
                              notifies_buyers=notifies_buyers, virtual_shipping=virtual_shipping, active=active)
     channel = Channel(code=code, **values)
@@ -266,7 +274,7 @@ def _channel_values(**fields):
             raise ValidationFailed("A channel needs a name", field="name")
     if "platform" in fields:
         if fields["platform"] not in PLATFORMS:
-            raise ValidationFailed(f"Unknown platform '{fields['platform']}'", field="platform")
+            raise _refusal("Unknown platform '{platform}'", "platform", platform=fields["platform"])
         values["platform"] = fields["platform"]
     if "settings" in fields:
         values["settings"] = _parse_settings(fields["settings"])

@@ -168,7 +168,7 @@ def register_device(code, kind="handheld", user=None):
         raise ValidationFailed("A device id is required", field="device")
     device = db.session.scalar(select(Device).where(Device.code == code))
     if device is None:
-        device = Device(code=code, kind=kind, name=code[:20])
+        device = Device(code=code, kind=kind, name=code[:20], active=True)
         db.session.add(device)
     if not device.active:
         raise PermissionDenied("This device has been disabled by an admin")

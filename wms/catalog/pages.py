@@ -10,6 +10,11 @@ from wms.catalog import services
 from wms.errors import DomainError, ValidationFailed
 from wms.i18n import _
 
+def error_text(error):
+    """A service's refusal in the user's language (templated refusals keep their values)."""
+    return _(getattr(error, "template", error.message), **getattr(error, "values", {}))
+
+
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 PER_PAGE = 50
 _FIELDS = ("name", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
@@ -36,7 +41,7 @@ def new_sku():
             sku = services.create_sku(form.get("code"), form.get("name"), barcodes=form.get("barcodes", ""),
                                       **_numbers(form))
         except DomainError as error:
-            flash(_(error.message), "error")
+            flash(error_text(error), "error")
             return render_template("catalog/sku_form.html", sku=None, form=form), error.status
         flash(_("SKU {code} created", code=sku.code), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku.id))
@@ -52,7 +57,7 @@ def edit_sku(sku_id):
         try:
             services.update_sku(sku_id, name=request.form.get("name"), **_numbers(request.form))
         except DomainError as error:
-            flash(_(error.message), "error")
+            flash(error_text(error), "error")
             return render_template("catalog/sku_form.html", sku=sku, form=request.form), error.status
         flash(_("Saved"), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
@@ -74,7 +79,7 @@ def add_barcode(sku_id):
         services.add_barcode(sku_id, request.form.get("barcode", ""))
         flash(_("Barcode added"), "success")
     except DomainError as error:
-        flash(_(error.message), "error")
+        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -86,7 +91,7 @@ def remove_barcode(sku_id):
         services.remove_barcode(sku_id, request.form.get("barcode", ""))
         flash(_("Barcode removed"), "success")
     except DomainError as error:
-        flash(_(error.message), "error")
+        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -101,7 +106,7 @@ def upload_image(sku_id):
         services.save_image(sku_id, upload.filename, upload.stream)
         flash(_("Image saved"), "success")
     except DomainError as error:
-        flash(_(error.message), "error")
+        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -129,7 +134,7 @@ def import_skus():
         try:
             report = services.import_skus(tmp.name, upload.filename)
         except DomainError as error:
-            flash(_(error.message), "error")
+            flash(error_text(error), "error")
             return render_template("catalog/import.html", report=None, report_id=None), error.status
     report_id = services.store_report(report) if report.errors else None
     return render_template("catalog/import.html", report=report, report_id=report_id)

@@ -61,7 +61,7 @@ def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, hei
     data = _load(dict(code=code, name=name, barcodes=barcodes, weight_g=weight_g, length_mm=length_mm,
                       width_mm=width_mm, height_mm=height_mm, image_url=image_url))
     if _sku_by_code(data["code"]) is not None:
-        raise ValidationFailed(f"SKU code '{data['code']}' already exists", field="code")
+        raise _refusal("SKU code '{code}' already exists", "code", code=data["code"])
     sku = Sku(code=data["code"])
     _apply(sku, data)
     db.session.add(sku)
@@ -92,7 +92,7 @@ def remove_barcode(sku_id, barcode):
     sku = get_sku(sku_id)
     remaining = [b.barcode for b in sku.barcodes if b.barcode != barcode]
     if len(remaining) == len(sku.barcodes):
-        raise NotFound(f"SKU {sku.code} has no barcode '{barcode}'")
+        raise NotFound(f"SKU {sku.code} has no barcode '{barcode}'", field="barcode")
     return update_sku(sku.id, barcodes=remaining)
 
 
@@ -134,7 +134,7 @@ def _load(raw):
         return _schema.load(raw)
     except ValidationError as error:
         field, reason = first_errors(error.messages)[0]
-        raise ValidationFailed(f"{field}: {reason}", field=field)
+        raise _refusal("{field}: {reason}", field, field=field, reason=reason)
 
 
 def _apply(sku, data):
@@ -156,8 +156,15 @@ def _check_barcodes(sku, barcodes):
             select(SkuBarcode.barcode, Sku.code).join(Sku, Sku.id == SkuBarcode.sku_id)
             .where(SkuBarcode.barcode.in_(barcodes), SkuBarcode.sku_id != (sku.id or -1))).first()
     if clash:
-        raise ValidationFailed(f"Barcode {clash[0]} already belongs to SKU {clash[1]}", field="barcodes",
-                               barcode=clash[0], other_sku=clash[1])
+        raise _refusal("Barcode {barcode} already belongs to SKU {other_sku}", "barcodes",
+                       barcode=clash[0], other_sku=clash[1])
+
+
+def _refusal(template, field=None, **values):
+    """A ValidationFailed whose English message pages can translate (template + values kept)."""
+    error = ValidationFailed(template.format(**values), field=field)
+    error.template, error.values = template, values
+    return error
 
 
 def _sku_by_code(code):
