@@ -121,3 +121,18 @@ class FloorEvent(db.Model):
     answer: Mapped[dict] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WaveRule(db.Model):
+    """The automatic wave rule of a warehouse: every N minutes or at N waiting orders."""
+
+    __tablename__ = "wave_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(db.ForeignKey("warehouses.id"), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    every_minutes: Mapped[int] = mapped_column(default=30)
+    at_orders: Mapped[int] = mapped_column(default=200)
+    limits: Mapped[dict] = mapped_column(JSON, default=dict)   # WaveLimits fields
+    last_run_at: Mapped[datetime | None]
+    last_result: Mapped[str] = mapped_column(String(200), default="")

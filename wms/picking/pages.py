@@ -1,0 +1,113 @@
+"""Supervisor pages: preview and release waves, watch their tasks, reassign, print pick lists."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+import io
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.errors import DomainError
+from wms.i18n import _
+from wms.inventory.services import list_warehouses
+from wms.picking import queries, rules, services
+
+bp = Blueprint("picking", __name__, url_prefix="/waves")
+
+
+@bp.get("/")
+@allow(roles.SUPERVISE)
+def waves():
+    """Waves with progress, the preview/release form and the automatic rule."""
+    warehouses = list_warehouses(active_only=True)
+    warehouse_id = request.args.get("warehouse", type=int) or (warehouses[0].id if warehouses else None)
+    rule = rules.get_rule(warehouse_id) if warehouse_id else None
+    return render_template("picking/waves.html", warehouses=warehouses, warehouse_id=warehouse_id,
+                           waves=queries.recent_waves(warehouse_id), rule=rule, form=request.args, preview=None)
+
+
+@bp.post("/preview")
+@allow(roles.SUPERVISE)
+def preview():
+    """Show what releasing now would produce (batches, walking distance, saving vs first-come)."""
+    warehouse_id = request.form.get("warehouse", type=int)
+    try:
+        plan = services.preview_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form))
+    except DomainError as error:
+        flash(_(error.message), "error")
+        return redirect(url_for(".waves", warehouse=warehouse_id))
+    return render_template("picking/waves.html", warehouses=list_warehouses(active_only=True),
+                           warehouse_id=warehouse_id, waves=queries.recent_waves(warehouse_id),
+                           rule=rules.get_rule(warehouse_id), form=request.form, preview=plan)
+
+
+@bp.post("/release")
+@allow(roles.SUPERVISE)
+def release():
+    """Release a wave with the form's filter and limits."""
+    warehouse_id = request.form.get("warehouse", type=int)
+    try:
+        wave = services.release_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form),
+                                     actor=current_user)
+    except DomainError as error:
+        flash(_(error.message), "error")
+        return redirect(url_for(".waves", warehouse=warehouse_id))
+    flash(_("Wave {code} released: {orders} orders", code=wave.code, orders=wave.orders_count), "success")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.post("/rule")
+@allow(roles.SUPERVISE)
+def save_rule():
+    """Save the automatic wave rule of a warehouse."""
+    warehouse_id = request.form.get("warehouse", type=int)
+    try:
+        rules.save_rule(warehouse_id, request.form.get("enabled") == "on", request.form.get("every_minutes"),
+                        request.form.get("at_orders"), request.form)
+        flash(_("Automatic wave rule saved"), "success")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(url_for(".waves", warehouse=warehouse_id))
+
+
+@bp.get("/<int:wave_id>")
+@allow(roles.SUPERVISE)
+def wave(wave_id):
+    """One wave: its tasks, who picks them, progress; reassign and print."""
+    wave_, tasks = queries.wave_with_tasks(wave_id)
+    return render_template("picking/wave.html", wave=wave_, tasks=tasks, pickers=queries.pickers())
+
+
+@bp.post("/<int:wave_id>/cancel")
+@allow(roles.SUPERVISE)
+def cancel(wave_id):
+    """Withdraw a wave nobody has started."""
+    try:
+        services.cancel_wave(wave_id, actor=current_user)
+        flash(_("Wave cancelled; its orders are back to allocated"), "success")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(url_for(".wave", wave_id=wave_id))
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@allow(roles.SUPERVISE)
+def assign(task_id):
+    """Give a task to a picker (or back to the open pool), live on their handhelds."""
+    picker_id = request.form.get("picker_id", type=int)
+    try:
+        task = services.assign_task(task_id, picker_id, actor=current_user,
+                                    expected_version=request.form.get("version", type=int))
+        flash(_("Task {code} reassigned", code=task.code), "success")
+        wave_id = task.wave_id
+    except DomainError as error:
+        flash(_(error.message), "error")
+        wave_id = request.form.get("wave_id", type=int)
+    return redirect(url_for(".wave", wave_id=wave_id))
+
+
+@bp.get("/tasks/<int:task_id>/picklist.pdf")
+@allow(roles.SUPERVISE)
+def picklist(task_id):
+    """The paper pick list (拣货单) of a task."""
+    name, pdf = queries.pick_list_pdf(task_id, current_app.config["WAREHOUSE_TIMEZONE"])
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name)

@@ -1,0 +1,59 @@
+"""Read-side of picking: wave lists, task detail, pick list PDF data. No writes."""
+from sqlalchemy import case, func, select
+
+from wms.auth.models import User
+from wms.catalog.models import Sku
+from wms.errors import NotFound
+from wms.extensions import db
+from wms.inventory.models import Bin, Warehouse
+from wms.orders.models import Order
+from wms.picking.models import LINE_OPEN, PickLine, PickTask, Wave
+from wms.picking.picklist import PickListLine, render_pick_list
+from wms.timeutil import to_local, utcnow
+
+
+def recent_waves(warehouse_id=None, limit=50):
+    """Waves, newest first, with line progress (done lines / all lines)."""
+    done = func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0))
+    query = (select(Wave, func.count(PickLine.id), done)
+             .outerjoin(PickTask, PickTask.wave_id == Wave.id).outerjoin(PickLine, PickLine.task_id == PickTask.id)
+             .group_by(Wave.id).order_by(Wave.id.desc()).limit(limit))
+    if warehouse_id:
+        query = query.where(Wave.warehouse_id == warehouse_id)
+    return [{"wave": wave, "lines": lines or 0, "done": int(done_ or 0)}
+            for wave, lines, done_ in db.session.execute(query).all()]
+
+
+def wave_with_tasks(wave_id):
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        raise NotFound("No such wave")
+    done = func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0))
+    rows = db.session.execute(
+        select(PickTask, func.count(PickLine.id), done).outerjoin(PickLine, PickLine.task_id == PickTask.id)
+        .where(PickTask.wave_id == wave_id).group_by(PickTask.id).order_by(PickTask.id)).all()
+    return wave, [{"task": task, "lines": n or 0, "done": int(d or 0)} for task, n, d in rows]
+
+
+def pickers():
+    return db.session.scalars(select(User).where(User.role == "picker", User.active.is_(True))
+                              .order_by(User.display_name)).all()
+
+
+def pick_list_pdf(task_id, tz_name):
+    """(filename, PDF bytes) of a task's paper pick list."""
+    task = db.session.get(PickTask, task_id)
+    if task is None:
+        raise NotFound("No such task")
+    rows = db.session.execute(
+        select(PickLine, Bin.code, Sku.code, Sku.name, Order.external_id)
+        .join(Bin, Bin.id == PickLine.bin_id).join(Sku, Sku.id == PickLine.sku_id)
+        .join(Order, Order.id == PickLine.order_id)
+        .where(PickLine.task_id == task_id).order_by(PickLine.seq)).all()
+    lines = [PickListLine(line.seq, bin_code, sku_code, name, line.qty,
+                          str(line.tote_slot) if line.tote_slot else "-", ext)
+             for line, bin_code, sku_code, name, ext in rows]
+    warehouse = db.session.get(Warehouse, task.warehouse_id)
+    printed = to_local(utcnow(), tz_name).strftime("%Y-%m-%d %H:%M")
+    pdf = render_pick_list(task.code, task.wave.code, warehouse.code, task.distance_m, lines, printed)
+    return f"picklist-{task.code}.pdf", pdf
