@@ -312,9 +312,8 @@ def adjust_stock(bin_id, sku_id, delta, reason, actor=None):
     item = _stock_rows_for([(bin_id, sku_id)])[(bin_id, sku_id)]
     if item.on_hand + delta < item.reserved:
         db.session.rollback()
-        raise InsufficientStock(
-            f"Only {item.on_hand - item.reserved} can be removed: {item.reserved} are reserved for orders",
-            on_hand=item.on_hand, reserved=item.reserved)
+        raise InsufficientStock("Cannot remove more than is available: the rest is reserved for orders",
+                                on_hand=item.on_hand, reserved=item.reserved)
     item.on_hand += delta
     _record(ADJUST, item, delta, reason=reason.strip(), actor=actor)
     aftercommit.commit()
@@ -469,7 +468,7 @@ def _clean_warehouse_fields(fields, creating):
     for name, value in fields.items():
         kind = WAREHOUSE_FIELDS.get(name)
         if kind is None:
-            raise ValidationFailed(f"Unknown field {name}", field=name)
+            raise ValidationFailed("Unknown field", field=name)
         try:
             values[name] = kind(value.strip() if isinstance(value, str) and kind is not bool else value)
         except (TypeError, ValueError):
@@ -572,6 +571,11 @@ def find_bins(warehouse_id, search="", limit=500):
         query = query.where(Bin.code.ilike(like) | Bin.barcode.ilike(like))
     return db.session.scalars(query.order_by(Bin.aisle, Bin.block, Bin.position_m, Bin.side, Bin.level,
                                              Bin.slot).limit(limit)).all()
+
+
+def count_bins(warehouse_id):
+    """How many bins a warehouse has."""
+    return db.session.scalar(select(func.count(Bin.id)).where(Bin.warehouse_id == warehouse_id))
 
 
 def find_stock(warehouse_id=None, search="", limit=500):

@@ -1,0 +1,179 @@
+"""Admin pages: warehouses and layout, bins, stock, receiving (入库), adjustments and cycle counts."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.errors import DomainError, ValidationFailed
+from wms.i18n import _
+from wms.inventory import services
+
+bp = Blueprint("inventory", __name__, url_prefix="/inventory")
+
+WAREHOUSE_FORM_FIELDS = ("code", "name", "timezone", "address", "region", "priority", "n_aisles", "n_blocks",
+                         "aisle_length_m", "aisle_spacing_m", "cross_aisle_width_m", "bay_length_m", "depot_aisle")
+
+
+def _flash_error(error):
+    flash(_(error.message) + "".join(
+        f" · {_('row')} {e.get('row', e.get('line'))} {e['field']}: {e['message']}"
+        for e in error.details.get("errors", [])[:50]), "error")
+
+
+def _form_fields():
+    return {name: request.form[name] for name in WAREHOUSE_FORM_FIELDS if request.form.get(name, "") != ""}
+
+
+def _int(name):
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        raise ValidationFailed("Enter a whole number", field=name) from None
+
+
+@bp.get("/warehouses")
+@allow(roles.SUPERVISE)
+def warehouses():
+    """Warehouses, the allocation rule, and (for admins) a form for a new warehouse."""
+    return render_template("inventory/warehouses.html", warehouses=services.list_warehouses(),
+                           settings=services.get_allocation_settings())
+
+
+@bp.post("/warehouses")
+@allow(roles.MANAGE)
+def create_warehouse():
+    """Create a warehouse."""
+    try:
+        warehouse = services.save_warehouse(**_form_fields())
+    except DomainError as error:
+        _flash_error(error)
+        return redirect(url_for("inventory.warehouses"))
+    flash(_("Warehouse saved"), "success")
+    return redirect(url_for("inventory.warehouse", warehouse_id=warehouse.id))
+
+
+@bp.post("/settings")
+@allow(roles.MANAGE)
+def save_settings():
+    """Choose how a warehouse is picked for an order and whether orders may be split."""
+    try:
+        services.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
+        flash(_("Settings saved"), "success")
+    except DomainError as error:
+        _flash_error(error)
+    return redirect(url_for("inventory.warehouses"))
+
+
+@bp.get("/warehouses/<int:warehouse_id>")
+@allow(roles.SUPERVISE)
+def warehouse(warehouse_id):
+    """One warehouse: its parameters, layout import and demo layout."""
+    return render_template("inventory/warehouse.html", warehouse=services.get_warehouse(warehouse_id),
+                           bin_count=services.count_bins(warehouse_id))
+
+
+@bp.post("/warehouses/<int:warehouse_id>")
+@allow(roles.MANAGE)
+def update_warehouse(warehouse_id):
+    """Save a warehouse's parameters."""
+    try:
+        services.save_warehouse(warehouse_id, **_form_fields())
+        flash(_("Warehouse saved"), "success")
+    except DomainError as error:
+        _flash_error(error)
+    return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
+
+
+@bp.post("/warehouses/<int:warehouse_id>/layout")
+@allow(roles.MANAGE)
+def import_layout(warehouse_id):
+    """Import bins from a layout CSV (all rows or none)."""
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed("Choose a CSV file", field="file")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed("The file must be UTF-8 CSV", field="file") from None
+        result = services.import_layout(warehouse_id, text)
+        flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
+    except DomainError as error:
+        _flash_error(error)
+    return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
+
+
+@bp.post("/warehouses/<int:warehouse_id>/demo-layout")
+@allow(roles.MANAGE)
+def demo_layout(warehouse_id):
+    """Generate bins on every aisle of the warehouse (demo layout)."""
+    try:
+        result = services.generate_demo_layout(warehouse_id, levels=_int("levels"))
+        flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
+    except DomainError as error:
+        _flash_error(error)
+    return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
+
+
+@bp.get("/warehouses/<int:warehouse_id>/bins")
+@allow(roles.SUPERVISE)
+def bins(warehouse_id):
+    """Bins of a warehouse in walking order, searchable by code or barcode."""
+    q = request.args.get("q", "")
+    return render_template("inventory/bins.html", warehouse=services.get_warehouse(warehouse_id), q=q,
+                           bins=services.find_bins(warehouse_id, q))
+
+
+@bp.get("/stock")
+@allow(roles.SUPERVISE)
+def stock():
+    """Stock by SKU and bin, searchable, with the latest ledger rows."""
+    q, warehouse_id = request.args.get("q", ""), request.args.get("warehouse", type=int)
+    return render_template("inventory/stock.html", q=q, warehouse_id=warehouse_id,
+                           warehouses=services.list_warehouses(), items=services.find_stock(warehouse_id, q),
+                           movements=services.recent_movements(50))
+
+
+@bp.route("/receive", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def receive():
+    """Receiving (入库): scan or type SKU, bin and quantity; backorders the stock covers are released."""
+    if request.method == "POST":
+        try:
+            warehouse_id = _int("warehouse")
+            sku_id, bin_id = services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
+            result = services.receive_stock(warehouse_id, [(sku_id, bin_id, _int("qty"))],
+                                            request.form.get("reference", "")[:80], actor=_actor())
+            flash(_("Received {qty} pcs; {n} backordered orders released", qty=result["qty"],
+                    n=len(result["released"])), "success")
+        except DomainError as error:
+            _flash_error(error)
+        return redirect(url_for("inventory.receive", warehouse=request.form.get("warehouse")))
+    return render_template("inventory/receive.html", warehouses=services.list_warehouses(active_only=True),
+                           selected=request.args.get("warehouse", type=int))
+
+
+@bp.route("/adjust", methods=["GET", "POST"])
+@allow(roles.MANAGE)
+def adjust():
+    """Stock adjustment (with a reason) and cycle count of one SKU in one bin."""
+    if request.method == "POST":
+        try:
+            warehouse_id = _int("warehouse")
+            sku_id, bin_id = services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
+            if request.form.get("mode") == "count":
+                services.count_bin(bin_id, {sku_id: _int("qty")}, actor=_actor())
+                flash(_("Count saved"), "success")
+            else:
+                services.adjust_stock(bin_id, sku_id, _int("qty"), request.form.get("reason", ""), actor=_actor())
+                flash(_("Adjustment saved"), "success")
+        except DomainError as error:
+            _flash_error(error)
+        return redirect(url_for("inventory.adjust", warehouse=request.form.get("warehouse")))
+    return render_template("inventory/adjust.html", warehouses=services.list_warehouses(active_only=True),
+                           selected=request.args.get("warehouse", type=int))
+
+
+def _actor():
+    from flask_login import current_user
+
+    return current_user._get_current_object()
