@@ -12,6 +12,7 @@ from wms.review import checks, rules
 from wms.review import services as core
 
 
+@core.action
 def merge_orders(target_id, other_ids, *, actor, expected_version, expected_versions=None):
     """Move the lines of other orders (same channel, buyer and address) into the target.
 
@@ -57,6 +58,7 @@ def _absorb(target, other, actor):
     return core._change(other, before)
 
 
+@core.action
 def split_order(order_id, line_qtys, *, actor, expected_version):
     """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state.
 
@@ -68,6 +70,7 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     number = 1 + db.session.scalar(select(func.count()).select_from(Order).where(
         Order.split_from_id == order.id))
     part = Order(channel_id=order.channel_id, external_id=f"{order.external_id}-S{number}",
+                 status=states.IMPORTED, hold_reasons=[], lines=[], events=[],
                  split_from_id=order.id, **{name: getattr(order, name) for name in _COPIED})
     moved_cents = 0
     for line, qty in moves:

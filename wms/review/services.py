@@ -4,6 +4,7 @@ Each action takes ids and plain values plus the acting User and the Order.versio
 saw. A stale version (or a concurrent commit caught by the version_id_col) becomes
 ConcurrentUpdate with who changed the order and when; nothing of the loser is written.
 """
+import functools
 import importlib
 import importlib.util
 
@@ -113,6 +114,18 @@ def _allocate_after_commit(order_ids):
 
 # --- reviewer actions ------------------------------------------------------------------------
 
+def action(fn):
+    """Run a reviewer action without autoflush: lazy loads (the actor, events) must not write a
+    half-made change early, so the one flush at commit carries the version check."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with db.session.no_autoflush:
+            return fn(*args, **kwargs)
+
+    return run
+
+
 def _load(order_id, expected_version):
     order = db.session.get(Order, int(order_id))
     if order is None:
@@ -159,6 +172,7 @@ def _require(value, field, message):
     return value.strip()
 
 
+@action
 def approve_order(order_id, *, actor, expected_version, reason=""):
     """Approve an imported order, or override a hold (a reason is required then).
 
@@ -173,6 +187,7 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
     return _save(order, [_change(order, before)])
 
 
+@action
 def hold_order(order_id, *, reason, actor, expected_version):
     """Put an order on hold by hand (or add a reason to a held one).
 
@@ -186,6 +201,7 @@ def hold_order(order_id, *, reason, actor, expected_version):
     return _save(order, [_change(order, before)])
 
 
+@action
 def release_order(order_id, *, actor, expected_version):
     """Re-run the checks on a held order: approve if clean, else keep it held with new reasons.
 
@@ -200,6 +216,7 @@ def release_order(order_id, *, actor, expected_version):
     return _save(order, outcome["changes"])
 
 
+@action
 def cancel_order(order_id, *, reason, actor, expected_version):
     """Cancel an order that has not reached the floor.
 
@@ -219,6 +236,7 @@ def _editable(order):
                                 "here", current=order.status)
 
 
+@action
 def edit_order(order_id, *, changes, actor, expected_version):
     """Change buyer / address / phone / remark fields; records what changed; re-parses the address."""
     order = _load(order_id, expected_version)
