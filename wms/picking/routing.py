@@ -19,13 +19,17 @@ the walked length in metres.
   cross aisles"): go up the leftmost pick aisle to the farthest block with picks, serve the blocks from
   far to near with the heuristic's rule, and go back to the depot. The length is what the rule walks.
   With one block they are the textbook single-block heuristics.
-- ``multiblock``: every classic tour and nearest neighbour, each improved by 2-opt and Or-opt over the
-  shortest-path distance matrix; the best wins. O(p^2) per improvement pass.
+- ``multiblock``: nearest neighbour and the combined, largest gap and S-shape tours, each improved by
+  2-opt and Or-opt over the shortest-path distance matrix; the best is then kicked by
+  ``MULTIBLOCK_KICKS`` double-bridge moves and re-improved, keeping improvements (iterated local
+  search). O(p^2) per improvement pass, a few passes per start.
 - ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` (3) blocks, ``multiblock`` beyond, where the state
   count grows too fast for a few milliseconds a route.
 
 ``held_karp(dist)`` is the exact O(2^n n^2) TSP, the reference for small pick lists.
 """
+import itertools
+import random
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -34,6 +38,7 @@ from wms.picking.layout import Layout, Location
 INF = float("inf")
 EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) still take ~4 ms
 _EPS = 1e-9
+MULTIBLOCK_KICKS = 20  # double-bridge restarts of the multi-block heuristic
 
 
 @dataclass(frozen=True)
@@ -198,30 +203,61 @@ def _after_crossing(state: tuple, cross: int, copies: int):
 
 
 class _Tables:
-    """Every reachable state of a block count, with its successor for each sub-aisle/crossing choice."""
+    """Every reachable state of a block count, with its successor for each sub-aisle/crossing choice.
+
+    ``crossings[s]`` collapses the choices on all cross aisles at once: for each reachable successor,
+    the fewest cross-aisle segment copies that lead there (and which copies), so a gap between two
+    aisles is one relaxation step over a few entries per state rather than one step per cross aisle.
+    """
 
     def __init__(self, n_blocks: int):
         start = (0,) * (n_blocks + 1)
-        self.ids, self.states = {start: 0}, [start]
+        self.n_blocks, self.ids, self.states = n_blocks, {start: 0}, [start]
         self.sub = [[] for _ in range(n_blocks)]
-        self.cross = [[] for _ in range(n_blocks + 1)]
+        self.crossings = []
         i = 0
         while i < len(self.states):
             state = self.states[i]
             for b, table in enumerate(self.sub):
                 table.append(tuple(self._id(_after_subaisle(state, b, e)) for e in range(6)))
-            for c, table in enumerate(self.cross):
-                table.append(tuple(self._id(_after_crossing(state, c, h)) for h in range(3)))
+            self.crossings.append(self._crossings(state))
             i += 1
         self.final = [all(c % 2 == 0 for c in s) and {c // 2 for c in s if c} == {1} for s in self.states]
+        self._empty = {}
 
     def _id(self, state) -> int:
-        if state is None:
-            return -1
         if state not in self.ids:
             self.ids[state] = len(self.states)
             self.states.append(state)
         return self.ids[state]
+
+    def _crossings(self, state: tuple) -> tuple:
+        best = {}
+        for copies in itertools.product(range(3), repeat=self.n_blocks + 1):
+            current = state
+            for c, h in enumerate(copies):
+                current = _after_crossing(current, c, h)
+                if current is None:
+                    break
+            if current is not None and sum(copies) < best.get(current, (INF,))[0]:
+                best[current] = (sum(copies), copies)
+        return tuple((self._id(t), total, copies) for t, (total, copies) in best.items())
+
+    def empty_aisle(self, lengths: tuple) -> list:
+        """Per state: (successor, cheapest cost, patterns) over aisles with no picks, for these block lengths."""
+        if lengths not in self._empty:
+            moves = []
+            for s in range(len(self.states)):
+                best = {}
+                for patterns in itertools.product((NONE, TRAVERSE, TWICE), repeat=self.n_blocks):
+                    target, cost = s, 0.0
+                    for b, pattern in enumerate(patterns):
+                        target, cost = self.sub[b][target][pattern], cost + pattern * lengths[b]
+                    if cost < best.get(target, (INF,))[0]:
+                        best[target] = (cost, patterns)
+                moves.append(tuple((t, cost, patterns) for t, (cost, patterns) in best.items()))
+            self._empty[lengths] = moves
+        return self._empty[lengths]
 
 
 _TABLES = {}
@@ -243,29 +279,33 @@ def _subaisle_options(ys: list, y0: float, length: float) -> tuple:
     return options
 
 
+_SUB, _EMPTY, _CROSS = range(3)
+
+
 def _exact_dp(layout: Layout, points: list) -> tuple:
-    """(length, layers) of the optimal tour; layers hold back-pointers for the reconstruction."""
+    """(length, layers, final state) of the optimal tour; layers hold back-pointers per sweep step."""
     tables, ys, n_blocks = _tables(layout.n_blocks), layout.cross_y, layout.n_blocks
-    depot = layout.point(layout.depot)
     pick_ys = {}
-    for aisle, block, y in points + [depot]:
+    for aisle, block, y in points + [layout.point(layout.depot)]:
         pick_ys.setdefault((aisle, block), []).append(y)
-    lengths = [ys[b + 1] - ys[b] for b in range(n_blocks)]
+    lengths = tuple(ys[b + 1] - ys[b] for b in range(n_blocks))
     empty = [((NONE, 0.0), (TRAVERSE, ln), (TWICE, 2 * ln)) for ln in lengths]
-    crossing = tuple((h, h * layout.aisle_spacing) for h in range(3))
-    first, last = min(a for a, _ in pick_ys), max(a for a, _ in pick_ys)
+    picked = {a for a, _ in pick_ys}
+    first, last = min(picked), max(picked)
     current, layers = {0: 0.0}, []
     for aisle in range(first, last + 1):
-        for b in range(n_blocks):
-            found = pick_ys.get((aisle, b))
-            options = _subaisle_options(sorted(found), ys[b], lengths[b]) if found else empty[b]
-            current, back = _relax(current, tables.sub[b], options)
-            layers.append((aisle, b, False, back))
-        if aisle == last:
-            break
-        for c in range(n_blocks + 1):
-            current, back = _relax(current, tables.cross[c], crossing)
-            layers.append((aisle, c, True, back))
+        if aisle not in picked:
+            current, back = _relax_moves(current, tables.empty_aisle(lengths), 1.0)
+            layers.append((aisle, None, _EMPTY, back))
+        else:
+            for b in range(n_blocks):
+                found = pick_ys.get((aisle, b))
+                options = _subaisle_options(sorted(found), ys[b], lengths[b]) if found else empty[b]
+                current, back = _relax(current, tables.sub[b], options)
+                layers.append((aisle, b, _SUB, back))
+        if aisle < last:
+            current, back = _relax_moves(current, tables.crossings, layout.aisle_spacing)
+            layers.append((aisle, None, _CROSS, back))
     final = tables.final
     best = min((s for s in current if final[s]), key=current.__getitem__)
     return current[best], layers, best
@@ -277,9 +317,18 @@ def _relax(current: dict, table: list, options: Sequence) -> tuple:
         row = table[state]
         for choice, extra in options:
             target = row[choice]
-            if target < 0:
-                continue
             value = cost + extra
+            if value < nxt.get(target, INF):
+                nxt[target] = value
+                back[target] = (state, choice)
+    return nxt, back
+
+
+def _relax_moves(current: dict, moves: list, unit: float) -> tuple:
+    nxt, back = {}, {}
+    for state, cost in current.items():
+        for target, extra, choice in moves[state]:
+            value = cost + extra * unit
             if value < nxt.get(target, INF):
                 nxt[target] = value
                 back[target] = (state, choice)
@@ -291,12 +340,16 @@ def _exact(layout: Layout, points: list) -> tuple:
     depot = layout.point(layout.depot)
     subs = _subaisles(points + [depot])
     graph = _TourGraph()
-    for aisle, idx, is_crossing, back in reversed(layers):
+    for aisle, block, kind, back in reversed(layers):
         state, choice = back[state]
-        if is_crossing:
-            graph.add([("x", aisle, idx), ("x", aisle + 1, idx)], choice)
+        if kind == _CROSS:
+            for c, copies in enumerate(choice):
+                graph.add([("x", aisle, c), ("x", aisle + 1, c)], copies)
+        elif kind == _EMPTY:
+            for b, pattern in enumerate(choice):
+                _add_subaisle(graph, aisle, b, [], pattern)
         else:
-            _add_subaisle(graph, aisle, idx, subs.get((aisle, idx), []), choice)
+            _add_subaisle(graph, aisle, block, subs.get((aisle, block), []), choice)
     return _first_visits(graph.circuit(depot), set(points)), length
 
 
@@ -499,8 +552,8 @@ def _two_opt(tour: list, dist: list) -> bool:
 
 
 def _or_opt(tour: list, dist: list) -> bool:
-    """Move one segment of 1-3 stops (either way round) to its best place; True if one moved."""
-    n = len(tour)
+    """One pass moving each segment of 1-3 stops (either way round) to its best place; True if any moved."""
+    n, improved = len(tour), False
     for size in (1, 2, 3):
         for i in range(1, n - size + 1):
             seg = tour[i:i + size]
@@ -508,19 +561,20 @@ def _or_opt(tour: list, dist: list) -> bool:
             gain = dist[prev][seg[0]] + dist[seg[-1]][nxt] - dist[prev][nxt]
             rest = tour[:i] + tour[i + size:]
             best, where, flip = gain - _EPS, -1, False
+            first, end = dist[seg[0]], dist[seg[-1]]
             for k in range(len(rest)):
                 u, v = rest[k], rest[(k + 1) % len(rest)]
                 base = dist[u][v]
-                forward = dist[u][seg[0]] + dist[seg[-1]][v] - base
-                backward = dist[u][seg[-1]] + dist[seg[0]][v] - base
+                forward = dist[u][seg[0]] + end[v] - base
+                backward = dist[u][seg[-1]] + first[v] - base
                 if forward < best:
                     best, where, flip = forward, k, False
                 if backward < best:
                     best, where, flip = backward, k, True
             if where >= 0:
                 tour[:] = rest[:where + 1] + (seg[::-1] if flip else seg) + rest[where + 1:]
-                return True
-    return False
+                improved = True
+    return improved
 
 
 def improve_tour(tour: list, dist: list) -> list:
@@ -531,16 +585,26 @@ def improve_tour(tour: list, dist: list) -> list:
     return tour
 
 
-def _multiblock(layout: Layout, points: list) -> tuple:
+def _double_bridge(tour: list, rng: random.Random) -> list:
+    """Cut the tour (after the depot) into four parts and reconnect them as A C B D."""
+    i, j, k = sorted(rng.sample(range(1, len(tour)), 3))
+    return tour[:i] + tour[j:k] + tour[i:j] + tour[k:]
+
+
+def _multiblock(layout: Layout, points: list, kicks: int = MULTIBLOCK_KICKS) -> tuple:
+    """Best improved start tour, then ``kicks`` double-bridge perturbations kept when they help."""
     nodes = [layout.point(layout.depot)] + points
     index = {p: i for i, p in enumerate(nodes)}
     dist = layout.distance_matrix(nodes)
     starts = [_nearest_neighbour(dist)]
-    for name in ("s_shape", "largest_gap", "combined", "midpoint", "return"):
+    for name in ("combined", "largest_gap", "s_shape"):
         starts.append([0] + [index[p] for p in _METHODS[name](layout, points)[0]])
-    best, best_len = None, INF
-    for start in starts:
-        tour = improve_tour(start, dist)
+    tours = [improve_tour(start, dist) for start in starts]
+    best = min(tours, key=lambda t: _cycle_length(t, dist))
+    best_len = _cycle_length(best, dist)
+    rng = random.Random(len(points))
+    for _ in range(kicks if len(best) > 4 else 0):
+        tour = improve_tour(_double_bridge(best, rng), dist)
         length = _cycle_length(tour, dist)
         if length < best_len - _EPS:
             best, best_len = tour, length
