@@ -1,0 +1,122 @@
+// Review desk: select-all, bulk approve guard, and live refresh of the queue.
+// Live: Socket.IO (window.io, vendored) when present, otherwise polls the JSON queue every 10 s.
+// Buyer text is only ever written with textContent.
+
+const table = document.getElementById("queue-table");
+const status = document.getElementById("live-status");
+const POLL_MS = 10000;
+
+function rowsOf() {
+  return table ? Array.from(table.tBodies[0].querySelectorAll("tr[data-id]")) : [];
+}
+
+function selectAll() {
+  const box = document.getElementById("select-all");
+  if (!box) return;
+  box.addEventListener("change", () => {
+    rowsOf().forEach((tr) => { tr.querySelector("input[type=checkbox]").checked = box.checked; });
+  });
+  const form = document.getElementById("bulk-form");
+  form?.addEventListener("submit", (event) => {
+    if (!form.querySelector("input[name=order_ids]:checked")) event.preventDefault();
+  });
+}
+
+function money(cents, currency) {
+  return `${currency} ${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function age(minutes) {
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 2880) return `${Math.floor(minutes / 60)}h`;
+  return `${Math.floor(minutes / 1440)}d`;
+}
+
+function cell(tr, text, className) {
+  const td = document.createElement("td");
+  if (className) td.className = className;
+  if (text !== undefined) td.textContent = text;
+  tr.appendChild(td);
+  return td;
+}
+
+const KNOWN = new Set(["required_fields", "address", "phone", "payment", "unknown_sku", "duplicate",
+  "remark", "blacklist", "amount", "manual", "shortage"]);
+
+function renderRow(row, labels, checked) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = row.id;
+  const box = document.createElement("input");
+  Object.assign(box, { type: "checkbox", name: "order_ids", value: String(row.id), checked });
+  cell(tr).appendChild(box);
+  const link = document.createElement("a");
+  link.href = `/review/orders/${row.id}`;
+  link.className = "mono";
+  link.textContent = row.external_id;
+  cell(tr).appendChild(link);
+  cell(tr, row.channel);
+  cell(tr, row.buyer_name);
+  cell(tr, row.city);
+  cell(tr, String(row.items), "num");
+  cell(tr, money(row.total_cents, row.currency), "num");
+  cell(tr, age(row.age_minutes));
+  const state = document.createElement("span");
+  state.className = `state state-${row.status}`;
+  state.textContent = labels[row.status] || row.status;
+  cell(tr).appendChild(state);
+  const reasons = cell(tr);
+  for (const reason of row.reasons) {
+    const chip = document.createElement("span");
+    chip.className = `chip reason reason-${KNOWN.has(reason.code) ? reason.code : "other"}`;
+    chip.title = reason.detail;
+    chip.textContent = labels[reason.code] || reason.code;
+    reasons.appendChild(chip);
+  }
+  return tr;
+}
+
+function labelsFrom() {
+  const labels = {};
+  table.querySelectorAll("tbody .chip.reason, tbody .state").forEach((el) => {
+    const code = [...el.classList].find((c) => c.startsWith("reason-") || c.startsWith("state-"));
+    if (code && !code.endsWith("-other")) labels[code.replace(/^(reason|state)-/, "")] = el.textContent;
+  });
+  return labels;
+}
+
+async function refresh() {
+  if (!table) return;
+  const response = await fetch(table.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!response.ok) return;
+  const page = await response.json();
+  const checked = new Set(rowsOf().filter((tr) => tr.querySelector("input").checked).map((tr) => tr.dataset.id));
+  const before = new Map(rowsOf().map((tr) => [tr.dataset.id, tr.textContent]));
+  const labels = labelsFrom();
+  const body = table.tBodies[0];
+  const fresh = page.rows.map((row) => renderRow(row, labels, checked.has(String(row.id))));
+  fresh.forEach((tr) => { if (before.get(tr.dataset.id) !== tr.textContent) tr.classList.add("changed"); });
+  if (fresh.length) body.replaceChildren(...fresh);
+}
+
+let timer = null;
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(async () => { await refresh().catch(() => {}); schedule(); }, POLL_MS);
+}
+
+function live() {
+  if (!table) return;
+  if (typeof window.io === "function") {
+    const socket = window.io({ transports: ["websocket", "polling"] });
+    const onEvent = () => refresh().catch(() => {});
+    ["order.state_changed", "orders.reviewed", "order.updated"].forEach((name) => socket.on(name, onEvent));
+    socket.on("connect", () => { clearTimeout(timer); status.textContent = status.dataset.liveLabel; onEvent(); });
+    socket.on("disconnect", () => { status.textContent = status.dataset.pollLabel; schedule(); });
+    return;
+  }
+  status.textContent = status.dataset.pollLabel;
+  schedule();
+}
+
+selectAll();
+live();

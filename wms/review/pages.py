@@ -1,0 +1,157 @@
+"""The review desk (订单审核): queue, order page with every action, rule settings, blacklist."""
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.errors import ConcurrentUpdate, DomainError
+from wms.i18n import _
+from wms.orders import states
+from wms.review import queue as desk
+from wms.review import rules, services, settings
+from wms.review.models import BlacklistEntry
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+SOCKET_CLIENT = "vendor/socket.io-4.8.1.min.js"
+
+
+def _filters(args):
+    channel = args.get("channel", "")
+    return desk.QueueFilters(state=args.get("state", states.ON_HOLD), reason=args.get("reason", ""),
+                             channel_id=int(channel) if channel.isdigit() else None,
+                             q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1)
+
+
+def _has_socket_client():
+    return Path(current_app.static_folder, SOCKET_CLIENT).exists()
+
+
+@bp.get("/")
+@allow(roles.REVIEW)
+def queue():
+    """The review queue: filters, reason chips, paging, bulk approve."""
+    filters = _filters(request.args)
+    page = desk.queue_page(filters)
+    return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
+                           desk_states=("",) + desk.DESK_STATES + (states.APPROVED, states.CANCELLED),
+                           socket_client=SOCKET_CLIENT if _has_socket_client() else None)
+
+
+@bp.get("/orders/<int:order_id>")
+@allow(roles.REVIEW)
+def order(order_id):
+    """One order: fields, lines (matched SKU or 未匹配), timeline and the forms for every action."""
+    detail = desk.order_detail(order_id)
+    return render_template("review/order.html", **detail, editable=detail["order"].status in states.EDITABLE,
+                           states=states, edit_fields=services.EDITABLE_FIELDS)
+
+
+def _do(action, order_id, form):
+    version = form.get("expected_version", type=int)
+    common = {"actor": current_user._get_current_object(), "expected_version": version}
+    if action == "approve":
+        services.approve_order(order_id, reason=form.get("reason", ""), **common)
+        return _("Order approved")
+    if action == "hold":
+        services.hold_order(order_id, reason=form.get("reason", ""), **common)
+        return _("Order put on hold")
+    if action == "release":
+        order = services.release_order(order_id, **common)
+        return _("Order released") if order.status == states.APPROVED else _("Checks still fail; the order stays on hold")
+    if action == "cancel":
+        services.cancel_order(order_id, reason=form.get("reason", ""), **common)
+        return _("Order cancelled")
+    if action == "edit":
+        changes = {name: form[name] for name in services.EDITABLE_FIELDS if name in form}
+        services.edit_order(order_id, changes=changes, **common)
+        return _("Changes saved")
+    if action == "merge":
+        services.merge_orders(order_id, form.getlist("other_ids", type=int), **common)
+        return _("Orders merged")
+    if action == "split":
+        qtys = {key[4:]: form.get(key, type=int) or 0 for key in form if key.startswith("qty_")}
+        part = services.split_order(order_id, qtys, **common)
+        return _("Split off {external_id}", external_id=part.external_id)
+    return None
+
+
+@bp.post("/orders/<int:order_id>/<any(approve, hold, release, cancel, edit, merge, split):action>")
+@allow(roles.REVIEW)
+def act(order_id, action):
+    """Run one reviewer action; a stale version or a broken rule comes back as a flash message."""
+    try:
+        flash(_do(action, order_id, request.form), "success")
+    except ConcurrentUpdate as error:
+        flash(error.message, "error")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(url_for("review.order", order_id=order_id))
+
+
+@bp.post("/bulk-approve")
+@allow(roles.REVIEW)
+def bulk_approve():
+    """Approve the ticked orders; each is reported on its own."""
+    ids = request.form.getlist("order_ids", type=int)
+    results = services.bulk_approve(ids, current_user._get_current_object(), reason=request.form.get("reason", ""))
+    approved = sum(r["outcome"] == "approved" for r in results)
+    flash(_("Approved {approved}, skipped {skipped}", approved=approved, skipped=len(results) - approved),
+          "success" if approved == len(results) else "error")
+    for row in results:
+        if row["outcome"] == "skipped":
+            flash(f"{row['external_id'] or row['order_id']}: {_(row['reason'])}", "error")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/review")
+                    else url_for("review.queue"))
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@allow(roles.SUPERVISE)
+def rule_settings():
+    """Supervisors switch the automatic checks on and off, order them and tune their parameters."""
+    if request.method == "POST":
+        values = {code: {"enabled": request.form.get(f"enabled_{code}") == "on",
+                         "position": request.form.get(f"position_{code}", ""),
+                         "params": request.form.get(f"params_{code}", "{}")}
+                  for code in rules.RULES if f"position_{code}" in request.form}
+        try:
+            settings.save_rule_settings(values, actor=current_user._get_current_object())
+            flash(_("Rules saved"), "success")
+        except DomainError as error:
+            flash(_(error.message), "error")
+        return redirect(url_for("review.rule_settings"))
+    return render_template("review/rules.html", rows=settings.rule_settings(), catalogue=rules.RULES)
+
+
+@bp.post("/rules/<code>/move")
+@allow(roles.SUPERVISE)
+def move_rule(code):
+    """Move a rule one place up or down."""
+    settings.move_rule(code, request.form.get("direction", type=int) or 1, actor=current_user._get_current_object())
+    return redirect(url_for("review.rule_settings"))
+
+
+@bp.route("/blacklist", methods=["GET", "POST"])
+@allow(roles.REVIEW)
+def blacklist():
+    """Buyers, phones and addresses that are always held."""
+    if request.method == "POST":
+        try:
+            settings.add_blacklist_entry(request.form.get("kind", ""), request.form.get("value", ""),
+                                         note=request.form.get("note", ""), actor=current_user._get_current_object())
+            flash(_("Added to the blacklist"), "success")
+        except DomainError as error:
+            flash(_(error.message), "error")
+        return redirect(url_for("review.blacklist"))
+    return render_template("review/blacklist.html", entries=settings.blacklist(), kinds=BlacklistEntry.KINDS)
+
+
+@bp.post("/blacklist/<int:entry_id>/delete")
+@allow(roles.SUPERVISE)
+def remove_blacklist_entry(entry_id):
+    """Take an entry off the blacklist (supervisors)."""
+    settings.remove_blacklist_entry(entry_id, actor=current_user._get_current_object())
+    flash(_("Removed from the blacklist"), "success")
+    return redirect(url_for("review.blacklist"))
