@@ -7,7 +7,7 @@ from flask import Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from config.settings import ROOT, config_for
-from wms import aftercommit
+from wms import aftercommit, sqlite  # noqa: F401  (sqlite: connection pragmas)
 from wms.errors import register_error_handlers
 from wms.extensions import api, csrf, db, login_manager, migrate, socketio
 from wms.logs import configure_logging, install_request_logging

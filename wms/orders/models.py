@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from wms.extensions import db
 from wms.orders import states
@@ -61,18 +61,24 @@ class Order(db.Model):
         Transitions: any pair allowed by states.TRANSITIONS.
         """
         states.check_transition(self.status, new)
-        self.events.append(OrderEvent(
-            from_state=self.status, to_state=new, reason=reason or "",
-            actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+        self._record(OrderEvent(from_state=self.status, to_state=new, reason=reason or "",
+                                actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
         self.status = new
         if new != states.ON_HOLD:
             self.hold_reasons = []
 
     def note(self, text, *, actor=None, kind="note"):
         """Record a non-state event (an edit, a merge, a sync update) on the timeline."""
-        self.events.append(OrderEvent(
-            from_state=self.status, to_state=self.status, reason=text, kind=kind,
-            actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+        self._record(OrderEvent(from_state=self.status, to_state=self.status, reason=text, kind=kind,
+                                actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+
+    def _record(self, event):
+        # Setting the many-to-one side queues the event on `events` without loading the whole
+        # timeline (an append to an unloaded collection would load it: slow in bulk transitions).
+        session = object_session(self)
+        event.order = self
+        if session is not None:
+            session.add(event)
 
     @property
     def item_count(self):

@@ -1,0 +1,18 @@
+"""SQLite settings for the embedded mode: WAL so the web server and the worker read while one
+writes, a busy timeout instead of 'database is locked', foreign keys enforced, and
+synchronous=NORMAL (in WAL mode a crash of the app loses nothing; only a power cut can lose the
+last commits)."""
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record):
+    if type(dbapi_connection).__module__.split(".")[0] != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
