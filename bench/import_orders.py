@@ -171,44 +171,46 @@ def run_import(app, csv_path, skus):
     return seconds, counts, summary
 
 
-def run_floor(app, count, skus, tz_offset_hours=8):
-    """Bare executemany of the same rows (already in memory) into fresh tables; seconds."""
+def run_floor(url, count, skus, tz_offset_hours=8):
+    """Bare insert of the same rows (already in memory) into fresh tables with the import's own
+    driver-level bulk insert (wms.imports.bulk), no parsing or validation; seconds."""
+    from sqlalchemy import create_engine
+
     from wms.extensions import db
+    from wms.imports import bulk
+    from wms.imports.services import EVENT_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
     from wms.orders.models import Order, OrderEvent, OrderLine
 
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        channel_id = seed(db, skus)
-        sku_ids = {code: i + 1 for i, (code, _b, _n, _p) in enumerate(skus)}
-        sku_ids.update({barcode: i + 1 for i, (_c, barcode, _n, _p) in enumerate(skus)})
-        now = datetime.utcnow()
-        orders, lines, events = [], [], []
-        for order_id, (order, order_lines) in enumerate(generate_orders(count, skus), start=1):
-            orders.append({"id": order_id, "channel_id": channel_id, "external_id": order["external_id"],
-                           "status": "imported", "version": 1, "buyer_name": order["buyer_name"],
-                           "buyer_phone": order["buyer_phone"], "buyer_email": "", "country": "CN",
-                           "province": order["province"], "city": order["city"], "district": order["district"],
-                           "address": order["address"], "postcode": order["postcode"],
-                           "total_cents": order["total_cents"], "currency": "CNY", "payment_status": "paid",
-                           "buyer_remark": order["buyer_remark"], "seller_note": "",
-                           "tags": [order["tags"]] if order["tags"] else [], "priority": 0, "carrier_code": None,
-                           "hold_reasons": [],
-                           "ordered_at": datetime.fromisoformat(order["ordered_at"]) - timedelta(hours=tz_offset_hours),
-                           "created_at": now, "updated_at": now})
-            lines += [{"order_id": order_id, "sku_id": sku_ids.get(code), "sku_code": code, "name": name,
-                       "qty": qty, "unit_price_cents": price} for code, name, qty, price in order_lines]
-            events.append({"order_id": order_id, "at": now, "kind": "import", "from_state": "imported",
-                           "to_state": "imported", "reason": "Imported from file", "actor_id": None,
-                           "actor_name": "system"})
-        started = time.perf_counter()
-        with db.engine.begin() as conn:
-            conn.execute(Order.__table__.insert(), orders)
-            conn.execute(OrderLine.__table__.insert(), lines)
-            conn.execute(OrderEvent.__table__.insert(), events)
-        seconds = time.perf_counter() - started
-        db.session.remove()
-        db.engine.dispose()
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(db.metadata.tables["channels"].insert(), [{"id": 1, "code": "bench", "name": "Bench",
+                                                                 "platform": "manual", "settings": {},
+                                                                 "notifies_buyers": False, "virtual_shipping": False,
+                                                                 "active": True, "created_at": datetime.utcnow()}])
+    sku_ids = {code: None for code, _b, _n, _p in skus}
+    now = datetime.utcnow()
+    orders, lines, events = [], [], []
+    for order_id, (order, order_lines) in enumerate(generate_orders(count, skus), start=1):
+        values = {"channel_id": 1, "external_id": order["external_id"], "status": "imported", "version": 1,
+                  "hold_reasons": [], "created_at": now, "updated_at": now,
+                  "ordered_at": datetime.fromisoformat(order["ordered_at"]) - timedelta(hours=tz_offset_hours),
+                  "buyer_name": order["buyer_name"], "buyer_phone": order["buyer_phone"], "buyer_email": "",
+                  "country": "CN", "province": order["province"], "city": order["city"],
+                  "district": order["district"], "address": order["address"], "postcode": order["postcode"],
+                  "total_cents": order["total_cents"], "currency": "CNY", "payment_status": "paid",
+                  "buyer_remark": order["buyer_remark"], "seller_note": "",
+                  "tags": [order["tags"]] if order["tags"] else [], "priority": 0, "carrier_code": None}
+        orders.append((order_id,) + tuple(values[c] for c in ORDER_COLUMNS))
+        lines += [(order_id, sku_ids.get(code), code, name, qty, price) for code, name, qty, price in order_lines]
+        events.append((order_id, now, "import", "imported", "imported", "Imported from file", None, "system"))
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, orders, connection=conn)
+        bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines, connection=conn)
+        bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, events, connection=conn)
+    seconds = time.perf_counter() - started
+    engine.dispose()
     return seconds
 
 
@@ -230,6 +232,7 @@ def main(argv=None):
         csv_path = tmp / "orders.csv"
         write_csv(csv_path, args.orders, skus)
         if args.db and args.db.startswith("postgresql"):
+            args.db = args.db.replace("postgresql://", "postgresql+psycopg2://", 1)
             url, floor_url = args.db, args.db.rsplit("/", 1)[0] + "/" + args.db.rsplit("/", 1)[1] + "_floor"
             created = [u for u in (url, floor_url) if ensure_pg_database(u)]
             kind = "postgresql"
@@ -239,7 +242,7 @@ def main(argv=None):
         try:
             seconds, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus)
             peak = peak_rss_mb()  # the import's peak, before the floor builds its rows in memory
-            floor_seconds = run_floor(make_app(floor_url, tmp / "uploads"), args.orders, skus)
+            floor_seconds = run_floor(floor_url, args.orders, skus)
         finally:
             for created_url in created:
                 drop_pg_database(created_url)

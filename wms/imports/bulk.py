@@ -23,12 +23,13 @@ def insert_rows(table, columns, rows, connection=None):
     cursor = conn.connection.cursor()
     try:
         head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.driver == "psycopg2":
             from psycopg2.extras import execute_values
 
             execute_values(cursor, head + "%s", rows, page_size=PAGE)
         else:
-            cursor.executemany(head + "(" + ", ".join("?" * len(columns)) + ")", rows)
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            cursor.executemany(head + "(" + ", ".join([mark] * len(columns)) + ")", rows)
     finally:
         cursor.close()
 
@@ -43,11 +44,12 @@ def insert_returning(table, columns, rows, returning, connection=None):
     tail = f" RETURNING {', '.join(returning)}"
     cursor = conn.connection.cursor()
     try:
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.driver == "psycopg2":
             from psycopg2.extras import execute_values
 
             return execute_values(cursor, head + "%s" + tail, rows, page_size=PAGE, fetch=True)
-        one = "(" + ", ".join("?" * len(columns)) + ")"
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        one = "(" + ", ".join([mark] * len(columns)) + ")"
         page = max(1, min(PAGE, 32000 // len(columns)))  # SQLite's limit on bound parameters
         out = []
         it = iter(rows)

@@ -7,6 +7,8 @@ to a report CSV (row, order, field, column, reason) as they are found.
 """
 import csv
 import io
+import queue
+import threading
 import uuid
 from itertools import islice
 from pathlib import Path
@@ -246,29 +248,65 @@ class FileRun:
         self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
         self.report = csv.writer(self.report_file)
         self.report.writerow(REPORT_HEADERS)
-        self.line_file = None
+        self.stop = threading.Event()
 
     def execute(self):
-        job = self.job
-        headers, rows = sources.read_table(job.path, job.filename)
-        groups = mapping_rules.read_orders(headers, rows, job.mapping or {})
-        if job.lines_path:
-            lines_headers, lines_rows = sources.read_table(job.lines_path, job.lines_filename)
-            self.line_file = mapping_rules.LineFile(
-                mapping_rules.mapped_rows(lines_headers, lines_rows, job.lines_mapping or {}),
-                directory=Path(job.report_path).parent)
-        while True:
-            chunk = list(islice(groups, services.CHUNK))
-            if not chunk:
-                break
-            self._import_chunk(chunk)
-        self._finish()
+        """Read and validate in a thread (pure work) while this one writes the previous chunk:
+        the database's time (GIL released in the driver) overlaps with parsing."""
+        spec = (self.job.path, self.job.filename, self.job.mapping or {}, self.job.lines_path,
+                self.job.lines_filename, self.job.lines_mapping or {}, str(Path(self.job.report_path).parent))
+        chunks = queue.Queue(maxsize=2)
+        reader = threading.Thread(target=self._read, args=(spec, chunks), daemon=True, name="import-reader")
+        reader.start()
+        try:
+            while True:
+                kind, payload = chunks.get()
+                if kind == "chunk":
+                    self._import_chunk(*payload)
+                elif kind == "error":
+                    raise payload
+                else:
+                    self._finish(payload)
+                    break
+        finally:
+            self.stop.set()
+            reader.join(timeout=5)
 
-    def _import_chunk(self, chunk):
-        if self.line_file is not None:
-            self.line_file.attach(chunk)
-        chunk = _merge_repeats(chunk)
-        checked = [self._validate(group) for group in chunk]
+    def _read(self, spec, chunks):
+        path, filename, columns, lines_path, lines_filename, lines_columns, spool_dir = spec
+        line_file = None
+        try:
+            headers, rows = sources.read_table(path, filename)
+            groups = mapping_rules.read_orders(headers, rows, columns)
+            if lines_path:
+                lines_headers, lines_rows = sources.read_table(lines_path, lines_filename)
+                line_file = mapping_rules.LineFile(
+                    mapping_rules.mapped_rows(lines_headers, lines_rows, lines_columns), directory=spool_dir)
+            while not self.stop.is_set():
+                chunk = list(islice(groups, services.CHUNK))
+                if not chunk:
+                    break
+                if line_file is not None:
+                    line_file.attach(chunk)
+                chunk = _merge_repeats(chunk)
+                self._put(chunks, ("chunk", (chunk, [self._validate(group) for group in chunk])))
+            orphans = list(line_file.unclaimed()) if line_file is not None else []
+            self._put(chunks, ("end", orphans))
+        except Exception as error:  # handed to the writing thread, which fails the job
+            self._put(chunks, ("error", error))
+        finally:
+            if line_file is not None:
+                line_file.close()
+
+    def _put(self, chunks, item):
+        while not self.stop.is_set():
+            try:
+                chunks.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _import_chunk(self, chunk, checked):
         items = [(clean, errors) for clean, errors, _rows in checked]
         last_row = max(g.rows[-1] for g in chunk)
         report_rows = []
@@ -320,11 +358,11 @@ class FileRun:
         if room > 0:
             job.errors = job.errors + [dict(zip(REPORT_HEADERS, r)) for r in report_rows[:room]]
 
-    def _finish(self):
+    def _finish(self, unclaimed):
         job = db.session.get(ImportJob, self.job_id)
-        if self.line_file is not None:
-            orphans = [(row, order_no, "external_id", "",
-                        "No order with this number in the orders file.") for row, order_no in self.line_file.unclaimed()]
+        if unclaimed:
+            orphans = [(row, order_no, "external_id", "", "No order with this number in the orders file.")
+                       for row, order_no in unclaimed]
             self._record_errors(job, orphans)
             self.report.writerows(orphans)
         job.status, job.finished_at = models.DONE, utcnow()
@@ -335,8 +373,6 @@ class FileRun:
 
     def close(self):
         self.report_file.close()
-        if self.line_file is not None:
-            self.line_file.close()
         job = db.session.get(ImportJob, self.job_id)
         if job is not None and not job.report_path:
             Path(self.report_file.name).unlink(missing_ok=True)
