@@ -85,7 +85,7 @@ class PickLine(db.Model):
     seq: Mapped[int]  # position on the route
     order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(db.ForeignKey("order_lines.id"))
-    reservation_id: Mapped[int | None] = mapped_column(db.ForeignKey("reservations.id"))
+    reservation_id: Mapped[int | None] = mapped_column(db.ForeignKey("reservations.id", ondelete="SET NULL"))
     bin_id: Mapped[int] = mapped_column(db.ForeignKey("bins.id"))
     sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"))
     qty: Mapped[int]
@@ -136,3 +136,21 @@ class WaveRule(db.Model):
     limits: Mapped[dict] = mapped_column(JSON, default=dict)   # WaveLimits fields
     last_run_at: Mapped[datetime | None]
     last_result: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CountTask(db.Model):
+    """A request to count one SKU in one bin (raised by a short pick); done by a cycle count."""
+
+    __tablename__ = "count_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bin_id: Mapped[int] = mapped_column(db.ForeignKey("bins.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | done
+    raised_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+
+    bin = relationship("Bin")
+    sku = relationship("Sku")

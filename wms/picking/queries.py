@@ -57,3 +57,38 @@ def pick_list_pdf(task_id, tz_name):
     printed = to_local(utcnow(), tz_name).strftime("%Y-%m-%d %H:%M")
     pdf = render_pick_list(task.code, task.wave.code, warehouse.code, task.distance_m, lines, printed)
     return f"picklist-{task.code}.pdf", pdf
+
+
+def task_payload(task):
+    """Everything a handheld needs to pick a task offline: lines with bins, SKUs and all barcodes."""
+    rows = db.session.execute(
+        select(PickLine, Bin.code, Bin.barcode, Bin.aisle, Sku.code, Sku.name, Sku.image_url, Order.external_id)
+        .join(Bin, Bin.id == PickLine.bin_id).join(Sku, Sku.id == PickLine.sku_id)
+        .join(Order, Order.id == PickLine.order_id)
+        .where(PickLine.task_id == task.id).order_by(PickLine.seq)).all()
+    sku_ids = {line.sku_id for line, *_ in rows}
+    barcodes = {}
+    if sku_ids:
+        from wms.catalog.models import SkuBarcode
+
+        for sku_id, code in db.session.execute(select(SkuBarcode.sku_id, SkuBarcode.barcode)
+                                               .where(SkuBarcode.sku_id.in_(sku_ids))):
+            barcodes.setdefault(sku_id, []).append(code)
+    return {
+        "id": task.id, "code": task.code, "kind": task.kind, "status": task.status, "version": task.version,
+        "wave": task.wave.code, "distance_m": task.distance_m, "orders": task.orders_count,
+        "lines": [{"id": line.id, "seq": line.seq, "qty": line.qty, "picked_qty": line.picked_qty,
+                   "status": line.status, "tote_slot": line.tote_slot, "order": ext,
+                   "bin": {"code": bin_code, "barcode": bin_barcode, "aisle": aisle},
+                   "sku": {"id": line.sku_id, "code": sku_code, "name": name, "image": image,
+                           "barcodes": barcodes.get(line.sku_id, [])}}
+                  for line, bin_code, bin_barcode, aisle, sku_code, name, image, ext in rows],
+    }
+
+
+def my_tasks(user_id):
+    """A picker's assigned and running tasks, oldest first."""
+    tasks = db.session.scalars(select(PickTask).where(
+        PickTask.picker_id == user_id, PickTask.status.in_(("assigned", "in_progress")))
+        .order_by(PickTask.id)).all()
+    return [task_payload(t) for t in tasks]

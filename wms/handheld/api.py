@@ -1,0 +1,44 @@
+"""The handheld's REST API: bootstrap (my tasks + what to pick them offline), events, get work.
+
+Handhelds authenticate with the bearer token from /api/auth/handheld; the device code travels in
+the token. The same services answer the Socket.IO `floor_event` command (wms/handheld/sockets.py).
+"""
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.extensions import csrf
+from wms.i18n import catalogue_for_client
+from wms.picking import floor, queries, services
+from wms.timeutil import utcnow
+
+bp = Blueprint("handheld_api", __name__, url_prefix="/api/handheld")
+csrf.exempt(bp)
+
+
+@bp.get("/bootstrap")
+@allow(roles.FLOOR)
+def bootstrap():
+    """Who I am, my tasks with everything needed to pick them offline, and the message catalogue."""
+    locale = current_user.locale
+    return {"user": {"id": current_user.id, "name": current_user.display_name, "role": current_user.role,
+                     "locale": locale},
+            "device": g.get("device_code"), "tasks": queries.my_tasks(current_user.id),
+            "catalogue": catalogue_for_client(locale), "server_time": utcnow().isoformat() + "Z"}
+
+
+@bp.post("/work")
+@allow(roles.PICK)
+def get_work():
+    """"Get work": my current task, or the oldest open one claimed for me."""
+    task = services.assign_next_task(current_user, g.get("device_code"))
+    return {"task": queries.task_payload(task) if task else None}
+
+
+@bp.post("/events")
+@allow(roles.FLOOR)
+def events():
+    """Replay of the outbox: events in order, one answer each (accepted / rejected / duplicate)."""
+    body = request.get_json(silent=True) or {}
+    return {"answers": floor.apply_events(current_user, g.get("device_code"), body.get("events"))}

@@ -1,0 +1,281 @@
+"""Handheld events applied exactly once: pick (one or more units of a line) and short.
+
+Every event carries a client UUID, the device and its sequence number. The UUID is the idempotency
+key: the FloorEvent row is written in the same transaction as the effect, so a resent event (outbox
+replay, double scan, network retry) gets the stored answer and changes nothing. Each event is
+answered `accepted` or `rejected` with a code and a message the picker can act on. Lines are
+updated with a conditional UPDATE, so two devices racing on one line can never pick it twice.
+
+Transitions: waved -> picking (first unit of an order), picking -> picked (last line of an order),
+waved | picking -> on_hold (short pick).
+"""
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from wms import aftercommit, realtime
+from wms.catalog.models import Sku, SkuBarcode
+from wms.extensions import db
+from wms.inventory.models import Bin
+from wms.orders import states
+from wms.orders.models import Order
+from wms.picking.messages import message
+from wms.picking.models import (
+    LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_DONE, TASK_IN_PROGRESS,
+    WAVE_DONE, WAVE_PICKING, CountTask, FloorEvent, PickLine, PickTask, Wave)
+from wms.timeutil import utcnow
+
+MAX_BATCH = 500
+
+
+class Rejected(Exception):
+    def __init__(self, code, **values):
+        super().__init__(code)
+        self.code, self.values = code, values
+
+
+def apply_events(user, device_code, events):
+    """Apply a batch (an outbox replay) in order; one answer per event."""
+    if not isinstance(events, list) or len(events) > MAX_BATCH:
+        return [_answer_for_bad({}, f"send a list of at most {MAX_BATCH} events")]
+    return [apply_event(user, device_code, event) for event in events]
+
+
+def apply_event(user, device_code, event):
+    """Apply one handheld event exactly once and return its answer (stored for replays)."""
+    problem = _shape_problem(event)
+    if problem:
+        return _answer_for_bad(event, problem)
+    stored = db.session.scalar(select(FloorEvent.answer).where(FloorEvent.uuid == event["uuid"]))
+    if stored is not None:
+        db.session.rollback()
+        return {**stored, "duplicate": True}
+    handler = HANDLERS.get(event["kind"])
+    try:
+        if handler is None:
+            raise Rejected("unknown_event", kind=event["kind"])
+        answer = {"status": "accepted", **handler(user, event)}
+    except Rejected as rejected:
+        db.session.rollback()
+        answer = {"status": "rejected", "code": rejected.code, "values": _plain(rejected.values),
+                  "message": message(rejected.code, **rejected.values)}
+    answer["uuid"] = event["uuid"]
+    db.session.add(FloorEvent(uuid=event["uuid"], device_code=device_code or "?", device_seq=int(event.get("seq") or 0),
+                              user_id=user.id, kind=event["kind"], payload=_plain(event),
+                              accepted=answer["status"] == "accepted", answer=answer,
+                              reason=answer.get("message", "")))
+    try:
+        aftercommit.commit()
+    except IntegrityError:  # the same UUID won a race on another connection: answer as it did
+        db.session.rollback()
+        stored = db.session.scalar(select(FloorEvent.answer).where(FloorEvent.uuid == event["uuid"]))
+        return {**(stored or answer), "duplicate": True}
+    return answer
+
+
+def _shape_problem(event):
+    if not isinstance(event, dict):
+        return "an event must be an object"
+    uuid = event.get("uuid")
+    if not isinstance(uuid, str) or not 8 <= len(uuid) <= 36:
+        return "uuid must be a string of 8-36 characters"
+    if not isinstance(event.get("kind"), str):
+        return "kind is required"
+    if not isinstance(event.get("line_id"), int):
+        return "line_id must be an integer"
+    return None
+
+
+def _answer_for_bad(event, problem):
+    uuid = event.get("uuid") if isinstance(event, dict) else None
+    return {"uuid": uuid, "status": "rejected", "code": "bad_event", "values": {"problem": problem},
+            "message": message("bad_event", problem=problem)}
+
+
+# --- pick ------------------------------------------------------------------------------------
+
+def _load_line(line_id):
+    row = db.session.execute(
+        select(PickLine.id, PickLine.task_id, PickLine.qty, PickLine.picked_qty, PickLine.status, PickLine.order_id,
+               PickLine.sku_id, PickLine.bin_id, PickTask.status, PickTask.picker_id, PickTask.code, PickTask.wave_id,
+               Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id)
+        .join(PickTask, PickTask.id == PickLine.task_id).join(Bin, Bin.id == PickLine.bin_id)
+        .join(Sku, Sku.id == PickLine.sku_id).join(Order, Order.id == PickLine.order_id)
+        .where(PickLine.id == line_id)).first()
+    if row is None:
+        raise Rejected("unknown_line")
+    keys = ("id", "task_id", "qty", "picked_qty", "status", "order_id", "sku_id", "bin_id", "task_status", "picker_id",
+            "task_code", "wave_id", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status", "order_ref")
+    return dict(zip(keys, row))
+
+
+def _check_line_is_workable(user, line, qty_for_message):
+    if line["picker_id"] != user.id:
+        raise Rejected("task_not_yours", task=line["task_code"], reason="reassigned to someone else")
+    if line["task_status"] not in (TASK_ASSIGNED, TASK_IN_PROGRESS):
+        raise Rejected("task_closed", task=line["task_code"], status=line["task_status"])
+    if line["order_status"] in (states.CANCELLED, states.ON_HOLD):
+        code = "order_cancelled" if line["order_status"] == states.CANCELLED else "order_on_hold"
+        raise Rejected(code, order=line["order_ref"], qty=qty_for_message, sku=line["sku_code"], bin=line["bin_code"])
+    if line["status"] != LINE_OPEN:
+        raise Rejected("line_closed", status=line["status"])
+
+
+def pick(user, event):
+    """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced."""
+    line = _load_line(event["line_id"])
+    qty = event.get("qty", 1)
+    _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
+    left = line["qty"] - line["picked_qty"]
+    scanned_bin = str(event.get("bin") or "").strip()
+    if scanned_bin not in (line["bin_barcode"], line["bin_code"]):
+        raise Rejected("wrong_bin", scanned=scanned_bin or "-", expected=line["bin_code"])
+    scanned = str(event.get("barcode") or "").strip()
+    if scanned != line["sku_code"] and not _is_barcode_of(scanned, line["sku_id"]):
+        raise Rejected("wrong_sku", scanned=scanned or "-", sku=line["sku_code"], name=line["sku_name"])
+    if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
+        raise Rejected("bad_qty", left=left)
+    if qty > left:
+        raise Rejected("too_many", left=left, sku=line["sku_code"])
+    done = _add_picked(line["id"], qty, user.id)
+    _start(line)
+    if done:
+        _close_line_effects(line, user)
+    picked = line["picked_qty"] + qty
+    code = "line_done" if done else "picked"
+    return {"code": code, "message": message(code, qty=qty if not done else line["qty"], sku=line["sku_code"]),
+            "line": {"id": line["id"], "picked_qty": picked, "status": LINE_PICKED if done else LINE_OPEN},
+            "task": _task_state(line["task_id"])}
+
+
+def _is_barcode_of(code, sku_id):
+    return code != "" and db.session.scalar(
+        select(SkuBarcode.id).where(SkuBarcode.barcode == code, SkuBarcode.sku_id == sku_id)) is not None
+
+
+def _add_picked(line_id, qty, user_id):
+    """Conditional update: only an open line with room for qty changes. True if the line completed."""
+    result = db.session.execute(
+        update(PickLine)
+        .where(PickLine.id == line_id, PickLine.status == LINE_OPEN, PickLine.picked_qty + qty <= PickLine.qty)
+        .values(picked_qty=PickLine.picked_qty + qty, picked_at=utcnow(), picked_by_id=user_id,
+                status=case((PickLine.picked_qty + qty == PickLine.qty, LINE_PICKED), else_=LINE_OPEN))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Rejected("line_closed", status="picked by another device")
+    return db.session.scalar(select(PickLine.status).where(PickLine.id == line_id)) == LINE_PICKED
+
+
+def _start(line):
+    """First unit of a task / an order: task in progress, order picking, wave picking."""
+    if line["task_status"] == TASK_ASSIGNED:
+        db.session.execute(update(PickTask).where(PickTask.id == line["task_id"], PickTask.status == TASK_ASSIGNED)
+                           .values(status=TASK_IN_PROGRESS, started_at=utcnow(), version=PickTask.version + 1))
+        db.session.execute(update(Wave).where(Wave.id == line["wave_id"], Wave.status == "released")
+                           .values(status=WAVE_PICKING))
+    if line["order_status"] == states.WAVED:
+        order = db.session.get(Order, line["order_id"])
+        order.transition_to(states.PICKING, reason=f"picking started ({line['task_code']})")
+        _publish_state(order, states.WAVED)
+
+
+def _close_line_effects(line, user):
+    """A line closed: the order may be fully picked, the task and the wave may be done."""
+    open_lines = db.session.scalar(select(func.count(PickLine.id)).where(
+        PickLine.order_id == line["order_id"], PickLine.status == LINE_OPEN))
+    short_lines = db.session.scalar(select(func.count(PickLine.id)).where(
+        PickLine.order_id == line["order_id"], PickLine.status == LINE_SHORT))
+    order = db.session.get(Order, line["order_id"])
+    if open_lines == 0 and short_lines == 0 and order.status == states.PICKING:
+        order.transition_to(states.PICKED, reason=f"all lines picked ({line['task_code']})", actor=user)
+        _publish_state(order, states.PICKING)
+    _finish_task_if_done(line["task_id"], line["wave_id"])
+
+
+def _finish_task_if_done(task_id, wave_id):
+    left = db.session.scalar(select(func.count(PickLine.id)).where(
+        PickLine.task_id == task_id, PickLine.status == LINE_OPEN))
+    if left:
+        return
+    db.session.execute(update(PickTask).where(PickTask.id == task_id)
+                       .values(status=TASK_DONE, done_at=utcnow(), version=PickTask.version + 1))
+    active = db.session.scalar(select(func.count(PickTask.id)).where(
+        PickTask.wave_id == wave_id, PickTask.status.in_((TASK_ASSIGNED, TASK_IN_PROGRESS, "open"))))
+    if not active:
+        db.session.execute(update(Wave).where(Wave.id == wave_id).values(status=WAVE_DONE, done_at=utcnow()))
+    realtime.publish("task.finished", {"task_id": task_id, "wave_id": wave_id}, realtime.room_for_role("supervisor"))
+
+
+def _task_state(task_id):
+    status, total, done = db.session.execute(
+        select(PickTask.status, func.count(PickLine.id), func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0)))
+        .join(PickLine, PickLine.task_id == PickTask.id).where(PickTask.id == task_id)
+        .group_by(PickTask.id)).one()
+    return {"id": task_id, "status": status, "lines": total, "done": int(done or 0)}
+
+
+# --- short pick ------------------------------------------------------------------------------
+
+def short(user, event):
+    """The picker found less than asked: close the line with what was found, hold the order for review,
+    raise a count task for the bin; the rest of the task goes on."""
+    line = _load_line(event["line_id"])
+    found = event.get("found")
+    _check_line_is_workable(user, line, found if isinstance(found, int) else 0)
+    if not isinstance(found, int) or isinstance(found, bool) or found < line["picked_qty"]:
+        raise Rejected("bad_qty", left=line["qty"])
+    if found >= line["qty"]:
+        raise Rejected("short_too_many", found=found, qty=line["qty"])
+    reason = str(event.get("reason") or "not found")[:120]
+    changed = db.session.execute(
+        update(PickLine).where(PickLine.id == line["id"], PickLine.status == LINE_OPEN)
+        .values(status=LINE_SHORT, picked_qty=found, short_reason=reason, picked_at=utcnow(), picked_by_id=user.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise Rejected("line_closed", status="closed by another device")
+    _start(line)
+    detail = f"{line['sku_code']}: expected {line['qty']}, found {found} at {line['bin_code']} ({reason})"
+    _hold_for_shortage(line, detail, user)
+    db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {detail}",
+                             raised_by_id=user.id))
+    _finish_task_if_done(line["task_id"], line["wave_id"])
+    realtime.publish("shortage.flagged", {"order_id": line["order_id"], "order": line["order_ref"],
+                                          "sku": line["sku_code"], "bin": line["bin_code"], "expected": line["qty"],
+                                          "found": found, "reason": reason},
+                     realtime.room_for_role("reviewer"))
+    return {"code": "short_recorded",
+            "message": message("short_recorded", sku=line["sku_code"], found=found, qty=line["qty"],
+                               order=line["order_ref"]),
+            "line": {"id": line["id"], "picked_qty": found, "status": LINE_SHORT},
+            "task": _task_state(line["task_id"])}
+
+
+def _hold_for_shortage(line, detail, user):
+    from wms.inventory.services import release_reservation
+
+    order = db.session.get(Order, line["order_id"])
+    previous = order.status
+    order.transition_to(states.ON_HOLD, reason=f"shortage: {detail}", actor=user)
+    order.hold_reasons = [{"code": "shortage", "detail": detail}]
+    # The order's other open lines stop here; what was already picked goes back at the pack bench.
+    db.session.execute(update(PickLine).where(PickLine.order_id == order.id, PickLine.status == LINE_OPEN)
+                       .values(status=LINE_CANCELLED).execution_options(synchronize_session=False))
+    release_reservation(order.id, reason="short pick", actor=user, commit=False)
+    _publish_state(order, previous)
+
+
+def _publish_state(order, previous):
+    payload = {"order_id": order.id, "external_id": order.external_id, "from": previous, "to": order.status,
+               "reasons": order.hold_codes}
+    for role in ("supervisor", "reviewer"):
+        realtime.publish("order.state_changed", payload, realtime.room_for_role(role))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+HANDLERS = {"pick": pick, "short": short}
