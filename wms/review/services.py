@@ -136,7 +136,7 @@ def _load(order_id, expected_version):
 
 
 def _conflict(order):
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     from wms.i18n import _
 
@@ -146,7 +146,7 @@ def _conflict(order):
     when = to_local(last.at if last else order.updated_at, current_app.config["WAREHOUSE_TIMEZONE"])
     return ConcurrentUpdate(
         _("This order was changed by {who} at {time}; reload to see the change",
-          who=who, time=when.strftime("%Y-%m-%d %H:%M:%S")),
+          locale=None if has_request_context() else "en", who=who, time=when.strftime("%Y-%m-%d %H:%M:%S")),
         order_id=order.id, current_version=order.version, changed_by=who)
 
 
