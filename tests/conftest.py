@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from config.settings import TestConfig
+from config.settings import TestConfig, database_url
 from wms import create_app
 from wms.extensions import db as _db
 
@@ -13,7 +13,7 @@ def app(tmp_path):
     """A fresh app on a fresh SQLite file (or TEST_DATABASE_URL, schema recreated per test)."""
 
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+        SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or f"sqlite:///{tmp_path / 'test.sqlite'}"
         UPLOAD_DIR = tmp_path / "uploads"
 
     app = create_app(Config)

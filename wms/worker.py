@@ -157,23 +157,16 @@ def _worker_app():
 
 
 def main():
-    """`python -m wms.worker`: an rq worker with the scheduler (for retries) and the outbox sweeper."""
+    """`python -m wms.worker`: an rq worker with the rq scheduler (retries) and the periodic ticker."""
     from rq import Queue, Worker
 
     app = _worker_app()
     connection = redis_connection(app)
     queues = [Queue(name, connection=connection) for name in app.config["RQ_QUEUES"]]
 
-    def sweep():
-        while True:
-            time.sleep(15)
-            with app.app_context():
-                try:
-                    requeue_pending()
-                except Exception:
-                    log.exception("outbox sweep failed")
+    from wms.schedule import run_forever
 
-    threading.Thread(target=sweep, daemon=True, name="outbox-sweeper").start()
+    threading.Thread(target=run_forever, args=(app, connection), daemon=True, name="ticker").start()
     Worker(queues, connection=connection).work(with_scheduler=True)
 
 
