@@ -57,7 +57,7 @@ function renderRow(row, labels, checked) {
   cell(tr, row.channel);
   cell(tr, row.buyer_name);
   cell(tr, row.city);
-  cell(tr, String(row.items), "num");
+  cell(tr, String(row.item_count), "num");
   cell(tr, money(row.total_cents, row.currency), "num");
   cell(tr, age(row.age_minutes));
   const state = document.createElement("span");

@@ -35,6 +35,9 @@ def test_the_queue_shows_held_orders_with_reason_chips_and_counts(client, desk):
     assert 'class="chip reason reason-payment"' in html
     assert 'class="chip reason reason-shortage"' in html
     assert "reason=payment" in html
+    assert '<td class="num">1</td>' in html and "built-in method" not in html  # the items column
+    row = next(r for r in client.get("/api/review/queue").get_json()["rows"] if r["external_id"] == "H-1")
+    assert (row["item_count"], row["reasons"][0]["code"]) == (1, "payment")
 
 
 def test_an_unknown_hold_code_gets_the_generic_chip(client, desk):

@@ -85,7 +85,7 @@ def _row(order, now):
     return {"id": order.id, "external_id": order.external_id, "version": order.version,
             "channel": order.channel.name if order.channel else "", "buyer_name": order.buyer_name,
             "buyer_phone": order.buyer_phone, "city": order.city or order.province,
-            "items": order.item_count, "total_cents": order.total_cents, "currency": order.currency,
+            "item_count": order.item_count, "total_cents": order.total_cents, "currency": order.currency,
             "age_minutes": int((now - order.created_at).total_seconds() // 60) if order.created_at else 0,
             "status": order.status, "reasons": list(order.hold_reasons or [])}
 
