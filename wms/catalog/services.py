@@ -134,7 +134,7 @@ def _load(raw):
         return _schema.load(raw)
     except ValidationError as error:
         field, reason = first_errors(error.messages)[0]
-        raise _refusal("{field}: {reason}", field, field=field, reason=reason)
+        raise _refusal("{name}: {reason}", field, name=field, reason=reason)
 
 
 def _apply(sku, data):
