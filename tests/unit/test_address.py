@@ -1,5 +1,4 @@
 """Chinese addresses parse into province / city / district + street; others are format-checked."""
-import time
 
 import pytest
 
@@ -60,15 +59,6 @@ def test_short_names_drop_suffixes_and_ethnic_groups():
     assert short_name("黔东南苗族侗族自治州", ("自治州",)) == "黔东南"
     assert short_name("和平区", ("区",)) == "和平"
     assert short_name("城区", ("区",)) is None
-
-
-def test_parsing_100k_addresses_takes_seconds_not_minutes():
-    samples = ["浙江省杭州市西湖区文三路90号1幢101室", "北京朝阳区建国路88号", "asdfgh"] * 3_334
-    started = time.process_time()  # CPU time: other processes on the box do not count
-    for text in samples:
-        parse_cn(text)
-    per_parse = (time.process_time() - started) / len(samples)
-    assert per_parse < 100e-6  # 100k in under 10 s even on a slow CI box (~20 us here)
 
 
 @pytest.mark.parametrize("country, region, city, postcode", [
