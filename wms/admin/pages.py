@@ -3,7 +3,8 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from wms.admin import badges, services
+from wms.admin import badges as badge_images
+from wms.admin import services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
@@ -134,7 +135,7 @@ def _user_action(user_id, action, done):
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
-@bp.get("/roles")
+@bp.get("/roles", endpoint="roles")
 @allow(roles.MANAGE)
 def roles_page():
     """Which role may do what."""
@@ -146,9 +147,9 @@ def roles_page():
 
 @bp.get("/badges")
 @allow(roles.MANAGE)
-def badges_sheet():
+def badges():
     """A printable A4 sheet of badges (all active users, or ?user=<id>&user=<id>)."""
-    cards = [dict(card, qr=badges.qr_data_uri(card["payload"])) for card in _cards()]
+    cards = [dict(card, qr=badge_images.qr_data_uri(card["payload"])) for card in _cards()]
     return render_template("admin/badges.html", cards=cards, user_ids=request.args.getlist("user"))
 
 
@@ -156,7 +157,7 @@ def badges_sheet():
 @allow(roles.MANAGE)
 def badges_pdf():
     """The same badges as a PDF to print."""
-    pdf = badges.badges_pdf(_cards())
+    pdf = badge_images.badges_pdf(_cards())
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": "inline; filename=badges.pdf", "Cache-Control": "no-store"})
 
