@@ -100,3 +100,14 @@ def test_cancelling_an_unstarted_wave_returns_its_orders_to_allocated(app):
     assert db.session.get(Order, orders[0].id).status == "allocated"
     assert {t.status for t in wave.tasks} == {"cancelled"}
     assert db.session.query(PickLine).count() == 1
+
+
+def test_an_order_too_heavy_for_one_cart_gets_a_cart_of_its_own(app):
+    warehouse, skus = stocked_warehouse()
+    skus[0].weight_g = 20_000
+    db.session.commit()
+    allocated_orders([("HEAVY", [("SKU-0", 2)]), ("LIGHT", [("SKU-1", 2)])])
+    wave = services.release_wave(warehouse.id, limits=waves.WaveLimits(max_batch_weight_g=25_000))
+    assert wave.orders_count == 2
+    tasks = db.session.scalars(db.select(PickTask)).all()
+    assert sorted(t.orders_count for t in tasks) == [1, 1]

