@@ -10,22 +10,29 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   pairs are taken in decreasing saving and their batches merged when the union fits. All pairs up to
   ``ALL_PAIRS_UP_TO`` orders; beyond, only each order's ``neighbours`` nearest by centroid, so
   O(n k) routes instead of O(n^2) (2,000 orders would otherwise mean 2 million pair routes).
-- ``seed_batches``: seed algorithm. Open a batch with the unbatched order farthest from the depot (the
-  longest single route); add the order that brings the fewest new sub-aisles (ties: nearest centroid),
-  judging the ``candidates`` best of those by their true added route length. O(n^2) cheap set
-  operations plus O(n c) routes.
-- ``improve``: iterated local search. Local search moves one order to a nearby batch (shift) or
-  swaps two orders between nearby batches, taking every improving move, until no pair of
-  neighbouring batches improves; then a random swap perturbs two batches and the search repeats,
+- ``seed_batches``: seed algorithm. Open a batch with the unbatched order reaching farthest from the
+  depot (largest x + y of a location, the depot being near the origin); add, among the 250 unbatched
+  orders nearest the batch centroid, the one bringing the fewest new sub-aisles (ties: nearest),
+  routing the ``candidates`` best of those and taking the least added length (fewer candidates when a
+  time budget is given and routes are slow). O(n^2) cheap arithmetic (a nearest-250 selection
+  per step) and up to ``candidates`` routes per order.
+- ``improve``: iterated local search. Local search moves one order to one of the 6 nearest batches
+  (shift) or swaps two orders between them, taking every improving move, until no pair of
+  neighbouring batches improves; moves are tried best sub-aisle estimate first and only the 12 best
+  swaps of a pair are routed. Then a random swap perturbs two batches and the search repeats,
   keeping the result only if the total fell, until ``time_budget`` seconds are spent.
-- ``plan_batches``: seed + improve, the entry point for wave building.
+- ``plan_batches``: seed (about 40 % of the time budget at most) + improve: the entry point for waves.
 """
+import heapq
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
 ALL_PAIRS_UP_TO = 150
+CONSTRUCTION_SHARE = 0.4  # of plan_batches' time budget, for the seed construction
+SWAPS_TRIED = 12  # swaps routed per pair of batches, best sub-aisle estimate first
 _EPS = 1e-9
 
 
@@ -78,14 +85,19 @@ class RouteCache:
     """``route_length`` memoised by the frozen set of locations; counts the real calls."""
 
     def __init__(self, route_length: Callable[[frozenset], float]):
-        self.route_length, self.lengths, self.calls = route_length, {}, 0
+        self.route_length, self.lengths, self.calls, self.seconds = route_length, {}, 0, 0.0
 
     def __call__(self, locations: Iterable) -> float:
         key = locations if isinstance(locations, frozenset) else frozenset(locations)
         if key not in self.lengths:
-            self.calls += 1
+            started = time.perf_counter()
             self.lengths[key] = self.route_length(key)
+            self.calls, self.seconds = self.calls + 1, self.seconds + time.perf_counter() - started
         return self.lengths[key]
+
+    def mean_seconds(self) -> float:
+        """Average time of one real route call so far (a guess of 1 ms before the first)."""
+        return self.seconds / self.calls if self.calls else 1e-3
 
 
 class _Problem:
@@ -98,10 +110,12 @@ class _Problem:
             if not limits.fits([order]):
                 raise ValueError(f"order {order.id!r} alone exceeds the batch limits")
         self.route = route_length if isinstance(route_length, RouteCache) else RouteCache(route_length)
+        # locate(loc) -> (x, y) in metres, e.g. layout.xy; the default only knows aisle and block order
         locate = locate or (lambda loc: (float(loc.aisle), float(loc.block) * 1e3 + loc.position))
         self.locsets = [frozenset(o.locations) for o in self.orders]
         self.subaisles = [frozenset((loc.aisle, loc.block) for loc in o.locations) for o in self.orders]
         self.centroids = [_centroid([locate(loc) for loc in o.locations]) for o in self.orders]
+        self.reach = [max(sum(locate(loc)) for loc in o.locations) if o.locations else 0.0 for o in self.orders]
 
     def length(self, batch: Iterable[int]) -> float:
         return self.route(frozenset().union(*(self.locsets[i] for i in batch)))
@@ -172,20 +186,28 @@ def _candidate_pairs(problem: _Problem, neighbours: int) -> set:
 
 
 def seed_batches(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
-                 locate: Optional[Callable] = None, candidates: int = 3) -> list:
-    """Seed construction: farthest order first, then the orders that add the fewest sub-aisles."""
+                 locate: Optional[Callable] = None, candidates: int = 5,
+                 time_budget: Optional[float] = None) -> list:
+    """Seed construction: farthest order first, then the orders that add the fewest sub-aisles.
+
+    With a ``time_budget`` fewer candidates are routed per step when routes are slow (down to one,
+    which routes nothing), so construction stays within about that many seconds.
+    """
     problem = _Problem(orders, limits, route_length, locate)
-    return problem.result(_seed(problem, candidates))
+    return problem.result(_seed(problem, candidates, time_budget))
 
 
-def _seed(problem: _Problem, candidates: int) -> list:
-    left = set(range(len(problem.orders)))
-    single = {i: problem.length([i]) for i in left}
-    batches = []
+def _seed(problem: _Problem, most: int, budget: Optional[float] = None) -> list:
+    left, reach = set(range(len(problem.orders))), problem.reach
+    deadline = None if budget is None else time.perf_counter() + budget
+    batches, candidates = [], most
     while left:
-        batch = [max(left, key=lambda i: (single[i], -i))]
+        batch = [max(left, key=lambda i: (reach[i], -i))]
         left.discard(batch[0])
         while left and len(batch) < problem.limits.max_orders:
+            if deadline is not None:
+                per_step = len(left) * problem.route.mean_seconds()
+                candidates = max(1, min(most, int((deadline - time.perf_counter()) / per_step)))
             pick = _best_addition(problem, batch, left, candidates)
             if pick is None:
                 break
@@ -195,11 +217,12 @@ def _seed(problem: _Problem, candidates: int) -> list:
     return batches
 
 
-def _best_addition(problem: _Problem, batch: list, left: set, candidates: int):
+def _best_addition(problem: _Problem, batch: list, left: set, candidates: int, pool: int = 250):
+    """Among the ``pool`` unbatched orders nearest the batch centroid, the one adding fewest sub-aisles."""
     covered = frozenset().union(*(problem.subaisles[i] for i in batch))
-    centre = problem.centroid(batch)
-    scored = sorted((len(problem.subaisles[i] - covered), _dist2(centre, problem.centroids[i]), i)
-                    for i in left)
+    centre, cents = problem.centroid(batch), problem.centroids
+    near = heapq.nsmallest(pool, left, key=lambda i: (_dist2(centre, cents[i]), i))
+    scored = sorted((len(problem.subaisles[i] - covered), _dist2(centre, cents[i]), i) for i in near)
     shortlist = []
     for _, _, i in scored:
         if problem.fits(batch + [i]):
@@ -208,6 +231,8 @@ def _best_addition(problem: _Problem, batch: list, left: set, candidates: int):
                 break
     if not shortlist:
         return None
+    if len(shortlist) == 1:
+        return shortlist[0]
     return min(shortlist, key=lambda i: (problem.length(batch + [i]), i))
 
 
@@ -226,7 +251,7 @@ def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable
     """Seed construction then iterated local search: the batches to release as a wave."""
     problem = _Problem(orders, limits, route_length, locate)
     started = time.perf_counter()
-    groups = _seed(problem, candidates=3)
+    groups = _seed(problem, 5, CONSTRUCTION_SHARE * time_budget)
     remaining = max(0.0, time_budget - (time.perf_counter() - started))
     return problem.result(_iterated_local_search(problem, groups, remaining, seed, near=6))
 
@@ -283,24 +308,37 @@ class _LocalSearch:
                     break
 
     def _improve_pair(self, a: int, b: int) -> bool:
-        """Apply the first improving shift of an order from a to b, or swap between them."""
+        """Apply the first improving shift of an order from a to b, or swap between them.
+
+        Moves are tried in order of a cheap sub-aisle estimate (sub-aisles an order alone needs in its
+        batch against those it would add to the other), and only the ``SWAPS_TRIED`` best swaps are routed.
+        """
         ga, gb, p = self.groups[a], self.groups[b], self.problem
         base = self.lengths[a] + self.lengths[b]
-        for o in ga:
+        cover_a, cover_b = self._cover(ga), self._cover(gb)
+        alone = {o: self._count(o, cover_a, 1) for o in ga}
+        alone.update({q: self._count(q, cover_b, 1) for q in gb})
+        adds_b = {o: self._count(o, cover_b, 0) for o in ga}
+        adds_a = {q: self._count(q, cover_a, 0) for q in gb}
+        for o in sorted(ga, key=lambda o: adds_b[o] - alone[o]):
             moved = gb + [o]
-            if p.fits(moved):
-                rest = [x for x in ga if x != o]
-                if self._try(a, rest, b, moved, base):
-                    return True
-        for o in ga:
-            for q in gb:
-                new_a = [x for x in ga if x != o] + [q]
-                new_b = [x for x in gb if x != q] + [o]
-                if p.fits(new_a) and p.fits(new_b) and self._try(a, new_a, b, new_b, base):
-                    return True
-                if time.perf_counter() > self.deadline:
-                    return False
+            if p.fits(moved) and self._try(a, [x for x in ga if x != o], b, moved, base):
+                return True
+        swaps = sorted((adds_b[o] - alone[o] + adds_a[q] - alone[q], o, q) for o in ga for q in gb)
+        for _, o, q in swaps[:SWAPS_TRIED]:
+            new_a = [x for x in ga if x != o] + [q]
+            new_b = [x for x in gb if x != q] + [o]
+            if p.fits(new_a) and p.fits(new_b) and self._try(a, new_a, b, new_b, base):
+                return True
+            if time.perf_counter() > self.deadline:
+                return False
         return False
+
+    def _cover(self, group: list) -> Counter:
+        return Counter(s for i in group for s in self.problem.subaisles[i])
+
+    def _count(self, order: int, cover: Counter, times: int) -> int:
+        return sum(1 for s in self.problem.subaisles[order] if cover[s] == times)
 
     def _try(self, a: int, new_a: list, b: int, new_b: list, base: float) -> bool:
         la = self.problem.length(new_a) if new_a else 0.0

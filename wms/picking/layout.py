@@ -81,6 +81,10 @@ class Layout:
         """x coordinate of an aisle's centre line."""
         return aisle * self.aisle_spacing
 
+    def xy(self, loc: Location) -> tuple:
+        """(x, y) in metres of a location; e.g. ``locate=layout.xy`` for batching's centroids."""
+        return (loc.aisle * self.aisle_spacing, self.point(loc)[2])
+
     def walk(self, a: tuple, b: tuple) -> float:
         """Shortest walking distance between two points given as (aisle, block, y)."""
         ai, ab, ay = a
