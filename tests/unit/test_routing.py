@@ -133,3 +133,17 @@ def test_improving_a_tour_never_lengthens_it_and_keeps_the_depot_first():
 
     assert better[0] == 0 and sorted(better) == start
     assert cycle(better) <= cycle(start)
+
+
+@pytest.mark.parametrize("method", ["multiblock", "s_shape", "largest_gap", "combined", "midpoint", "return"])
+def test_heuristics_give_valid_tours_on_four_blocks_and_multiblock_stays_near_held_karp(method):
+    layout, rng = build_layout(6, 4, 40.0, depot_aisle=1), random.Random(11)
+    for _ in range(5):
+        locations = random_locations(layout, rng, 8)
+        points = [layout.point(layout.depot)] + list(dict.fromkeys(layout.point(x) for x in locations))
+        optimum, _ = held_karp(layout.distance_matrix(points))
+        result = route(layout, locations, method)
+        assert sorted(result.order) == sorted(set(locations))
+        assert result.length >= optimum - 1e-6
+        if method == "multiblock":
+            assert result.length <= 1.05 * optimum
