@@ -9,7 +9,7 @@ updated with a conditional UPDATE, so two devices racing on one line can never p
 Transitions: waved -> picking (first unit of an order), picking -> picked (last line of an order),
 waved | picking -> on_hold (short pick).
 """
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit, realtime
@@ -25,6 +25,39 @@ from wms.picking.models import (
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
+
+# The scan path runs hundreds of times a second: its statements are built once, with bind
+# parameters, so each scan only binds values (SQLAlchemy caches their compiled form).
+_STORED_ANSWER = select(FloorEvent.answer).where(FloorEvent.uuid == bindparam("uuid"))
+_LINE = (
+    select(PickLine.id, PickLine.task_id, PickLine.qty, PickLine.picked_qty, PickLine.status, PickLine.order_id,
+           PickLine.sku_id, PickLine.bin_id, PickTask.status, PickTask.picker_id, PickTask.code, PickTask.wave_id,
+           Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id,
+           exists().where(SkuBarcode.sku_id == PickLine.sku_id, SkuBarcode.barcode == bindparam("barcode")))
+    .join(PickTask, PickTask.id == PickLine.task_id).join(Bin, Bin.id == PickLine.bin_id)
+    .join(Sku, Sku.id == PickLine.sku_id).join(Order, Order.id == PickLine.order_id)
+    .where(PickLine.id == bindparam("line_id")))
+_LINE_KEYS = ("id", "task_id", "qty", "picked_qty", "status", "order_id", "sku_id", "bin_id", "task_status",
+              "picker_id", "task_code", "wave_id", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status",
+              "order_ref", "barcode_matches")
+_ADD_PICKED = (
+    update(PickLine)
+    .where(PickLine.id == bindparam("pick_line_id"), PickLine.status == LINE_OPEN,
+           PickLine.picked_qty + bindparam("add_qty") <= PickLine.qty)
+    .values(picked_qty=PickLine.picked_qty + bindparam("add_qty"), picked_at=bindparam("at"),
+            picked_by_id=bindparam("picker_id"),
+            status=case((PickLine.picked_qty + bindparam("add_qty") == PickLine.qty, LINE_PICKED), else_=LINE_OPEN))
+    .returning(PickLine.picked_qty, PickLine.status))
+_TASK_STATE = (
+    select(PickTask.status, func.count(PickLine.id), func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0)))
+    .join(PickLine, PickLine.task_id == PickTask.id).where(PickTask.id == bindparam("task_id"))
+    .group_by(PickTask.id))
+_INSERT_EVENT = insert(FloorEvent)
+
+
+def _core():
+    """The session's connection: the hot path runs Core statements without the ORM layer."""
+    return db.session.connection()
 
 
 class Rejected(Exception):
@@ -45,7 +78,7 @@ def apply_event(user, device_code, event):
     problem = _shape_problem(event)
     if problem:
         return _answer_for_bad(event, problem)
-    stored = db.session.scalar(select(FloorEvent.answer).where(FloorEvent.uuid == event["uuid"]))
+    stored = _core().execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
     if stored is not None:
         db.session.rollback()
         return {**stored, "duplicate": True}
@@ -59,15 +92,16 @@ def apply_event(user, device_code, event):
         answer = {"status": "rejected", "code": rejected.code, "values": _plain(rejected.values),
                   "message": message(rejected.code, **rejected.values)}
     answer["uuid"] = event["uuid"]
-    db.session.add(FloorEvent(uuid=event["uuid"], device_code=device_code or "?", device_seq=int(event.get("seq") or 0),
-                              user_id=user.id, kind=event["kind"], payload=_plain(event),
-                              accepted=answer["status"] == "accepted", answer=answer,
-                              reason=answer.get("message", "")))
+    seq = event.get("seq")
+    _core().execute(_INSERT_EVENT, [dict(
+        uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
+        user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
+        answer=answer, reason=answer.get("message", ""), received_at=utcnow())])
     try:
         aftercommit.commit()
     except IntegrityError:  # the same UUID won a race on another connection: answer as it did
         db.session.rollback()
-        stored = db.session.scalar(select(FloorEvent.answer).where(FloorEvent.uuid == event["uuid"]))
+        stored = _core().execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
         return {**(stored or answer), "duplicate": True}
     return answer
 
@@ -93,19 +127,11 @@ def _answer_for_bad(event, problem):
 
 # --- pick ------------------------------------------------------------------------------------
 
-def _load_line(line_id):
-    row = db.session.execute(
-        select(PickLine.id, PickLine.task_id, PickLine.qty, PickLine.picked_qty, PickLine.status, PickLine.order_id,
-               PickLine.sku_id, PickLine.bin_id, PickTask.status, PickTask.picker_id, PickTask.code, PickTask.wave_id,
-               Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id)
-        .join(PickTask, PickTask.id == PickLine.task_id).join(Bin, Bin.id == PickLine.bin_id)
-        .join(Sku, Sku.id == PickLine.sku_id).join(Order, Order.id == PickLine.order_id)
-        .where(PickLine.id == line_id)).first()
+def _load_line(line_id, barcode=""):
+    row = _core().execute(_LINE, {"line_id": line_id, "barcode": barcode}).first()
     if row is None:
         raise Rejected("unknown_line")
-    keys = ("id", "task_id", "qty", "picked_qty", "status", "order_id", "sku_id", "bin_id", "task_status", "picker_id",
-            "task_code", "wave_id", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status", "order_ref")
-    return dict(zip(keys, row))
+    return dict(zip(_LINE_KEYS, row))
 
 
 def _check_line_is_workable(user, line, qty_for_message):
@@ -122,47 +148,37 @@ def _check_line_is_workable(user, line, qty_for_message):
 
 def pick(user, event):
     """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced."""
-    line = _load_line(event["line_id"])
+    scanned = str(event.get("barcode") or "").strip()
+    line = _load_line(event["line_id"], scanned)
     qty = event.get("qty", 1)
     _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
     left = line["qty"] - line["picked_qty"]
     scanned_bin = str(event.get("bin") or "").strip()
     if scanned_bin not in (line["bin_barcode"], line["bin_code"]):
         raise Rejected("wrong_bin", scanned=scanned_bin or "-", expected=line["bin_code"])
-    scanned = str(event.get("barcode") or "").strip()
-    if scanned != line["sku_code"] and not _is_barcode_of(scanned, line["sku_id"]):
+    if scanned != line["sku_code"] and not line["barcode_matches"]:
         raise Rejected("wrong_sku", scanned=scanned or "-", sku=line["sku_code"], name=line["sku_name"])
     if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
         raise Rejected("bad_qty", left=left)
     if qty > left:
         raise Rejected("too_many", left=left, sku=line["sku_code"])
-    done = _add_picked(line["id"], qty, user.id)
+    picked, done = _add_picked(line["id"], qty, user.id)
     _start(line)
     if done:
         _close_line_effects(line, user)
-    picked = line["picked_qty"] + qty
     code = "line_done" if done else "picked"
     return {"code": code, "message": message(code, qty=qty if not done else line["qty"], sku=line["sku_code"]),
             "line": {"id": line["id"], "picked_qty": picked, "status": LINE_PICKED if done else LINE_OPEN},
             "task": _task_state(line["task_id"])}
 
 
-def _is_barcode_of(code, sku_id):
-    return code != "" and db.session.scalar(
-        select(SkuBarcode.id).where(SkuBarcode.barcode == code, SkuBarcode.sku_id == sku_id)) is not None
-
-
 def _add_picked(line_id, qty, user_id):
-    """Conditional update: only an open line with room for qty changes. True if the line completed."""
-    result = db.session.execute(
-        update(PickLine)
-        .where(PickLine.id == line_id, PickLine.status == LINE_OPEN, PickLine.picked_qty + qty <= PickLine.qty)
-        .values(picked_qty=PickLine.picked_qty + qty, picked_at=utcnow(), picked_by_id=user_id,
-                status=case((PickLine.picked_qty + qty == PickLine.qty, LINE_PICKED), else_=LINE_OPEN))
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    """Conditional update: only an open line with room for qty changes. (picked_qty, done)."""
+    row = _core().execute(_ADD_PICKED, {"pick_line_id": line_id, "add_qty": qty, "at": utcnow(),
+                                           "picker_id": user_id}).first()
+    if row is None:
         raise Rejected("line_closed", status="picked by another device")
-    return db.session.scalar(select(PickLine.status).where(PickLine.id == line_id)) == LINE_PICKED
+    return row[0], row[1] == LINE_PICKED
 
 
 def _start(line):
@@ -206,10 +222,7 @@ def _finish_task_if_done(task_id, wave_id):
 
 
 def _task_state(task_id):
-    status, total, done = db.session.execute(
-        select(PickTask.status, func.count(PickLine.id), func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0)))
-        .join(PickLine, PickLine.task_id == PickTask.id).where(PickTask.id == task_id)
-        .group_by(PickTask.id)).one()
+    status, total, done = _core().execute(_TASK_STATE, {"task_id": task_id}).one()
     return {"id": task_id, "status": status, "lines": total, "done": int(done or 0)}
 
 
