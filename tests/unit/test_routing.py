@@ -147,3 +147,10 @@ def test_heuristics_give_valid_tours_on_four_blocks_and_multiblock_stays_near_he
         assert result.length >= optimum - 1e-6
         if method == "multiblock":
             assert result.length <= 1.05 * optimum
+
+
+def test_a_location_outside_the_layout_is_refused():
+    with pytest.raises(ValueError):
+        route(LAYOUTS[1], [Location(6, 0, 1.0)])
+    with pytest.raises(ValueError):
+        route(LAYOUTS[2], [Location(0, 1, 40.0)])

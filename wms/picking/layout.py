@@ -73,6 +73,13 @@ class Layout:
         """The Location of slot ``index`` (0 = nearest the front) in a sub-aisle."""
         return Location(aisle, block, (index + 0.5) * self.slot_length, side)
 
+    def contains(self, loc: Location) -> bool:
+        """True if the location lies in one of the layout's sub-aisles (or is the depot)."""
+        if loc == self.depot:
+            return True
+        return (0 <= loc.aisle < self.n_aisles and 0 <= loc.block < self.n_blocks
+                and 0 <= loc.position <= self.block_lengths[loc.block])
+
     def point(self, loc: Location) -> tuple:
         """(aisle, block, absolute y) of a location: the key used for distances."""
         return (loc.aisle, loc.block, self.cross_y[loc.block] + self.cross_aisle_width / 2 + loc.position)

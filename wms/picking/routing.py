@@ -5,14 +5,16 @@ the walked length in metres.
 
 - ``exact`` minimises the tour length exactly: the dynamic programme of Ratliff & Rosenthal (1983) for
   one block, generalised to several cross aisles as by Roodbergen & de Koster (2001) (their two-block
-  DP is the case of one middle cross aisle; the same sweep handles three blocks, 112 states). It sweeps the
+  DP is the case of one middle cross aisle; the same sweep handles three blocks). It sweeps the
   aisles left to right. Within a sub-aisle an optimal tour uses one of six edge patterns (none,
   traverse, traverse twice, up from the front and back, down from the back and back, in from both
   ends leaving the largest gap); on a cross-aisle segment it uses 0, 1 or 2 copies. A state records,
   for the sweep line's vertex on each cross aisle, whether its degree is zero, even or odd and which of
-  them are already connected (RR's 7 classes for one block, 25 for two). The state tables are built
-  once per block count, so a call is a walk over small integer arrays: O(aisles x blocks x states),
-  plus O(p log p) to sort the picks. The order is read off an Euler circuit of the chosen edges, so
+  them are already connected: 6 states for one block (RR's 7 classes less the "tour already closed"
+  one, not needed because the sweep stops at the last aisle with picks), 24 for two, 112 for three.
+  The state tables are built once per block count (crossings between two aisles and aisles without
+  picks collapsed into one step each), so a call is a walk over small integer arrays:
+  O(aisles x blocks x states), plus O(p log p) to sort the picks. The order is read off an Euler circuit of the chosen edges, so
   walking it costs exactly the DP length.
 - ``s_shape``, ``return``, ``midpoint``, ``largest_gap``, ``combined``: the classic heuristics in
   their multi-block form (Roodbergen & de Koster 2001, "Routing methods for warehouses with multiple
@@ -36,7 +38,7 @@ from typing import Callable, Iterable, Sequence
 from wms.picking.layout import Layout, Location
 
 INF = float("inf")
-EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) still take ~4 ms
+EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) take ~3-5 ms
 _EPS = 1e-9
 MULTIBLOCK_KICKS = 20  # double-bridge restarts of the multi-block heuristic
 
@@ -125,6 +127,8 @@ def _group(layout: Layout, locations: Iterable[Location]) -> dict:
     """Distinct locations grouped by the point they stand on (both sides of an aisle share one)."""
     groups = {}
     for loc in locations:
+        if not layout.contains(loc):
+            raise ValueError(f"{loc} is outside the layout")
         members = groups.setdefault(layout.point(loc), [])
         if loc not in members:
             members.append(loc)
