@@ -13,8 +13,10 @@ from wms.extensions import db
 from wms.picking import services, waves
 from wms.picking.models import PickTask
 
-WAVE_ONE = [("E2E-1", [("SKU-0", 3), ("SKU-1", 6)]), ("E2E-2", [("SKU-2", 2), ("SKU-3", 1)])]
-WAVE_TWO = [("E2E-3", [("SKU-4", 1), ("SKU-5", 2)]), ("E2E-4", [("SKU-4", 1), ("SKU-5", 1)])]
+# Released first, so "get work" claims its task (the oldest open one).
+WAVE_WORK = [("E2E-3", [("SKU-4", 1), ("SKU-5", 2)]), ("E2E-4", [("SKU-4", 1), ("SKU-5", 1)])]
+# Assigned by a supervisor during a test, so the handheld gets it by a push.
+WAVE_PUSH = [("E2E-1", [("SKU-0", 3), ("SKU-1", 6)]), ("E2E-2", [("SKU-2", 2), ("SKU-3", 1)])]
 
 
 def _release(warehouse, specs, channel):
@@ -40,8 +42,8 @@ def seed():
     channel = make_channel()
     return {"users": {name: {"id": user.id, "badge": f"WMSBADGE:{user.badge_secret}", "pin": "482915",
                              "password": "secret-pass"} for name, user in users.items()},
-            "wave_one": _release(warehouse, WAVE_ONE, channel),
-            "wave_two": _release(warehouse, WAVE_TWO, channel)}
+            "wave_work": _release(warehouse, WAVE_WORK, channel),
+            "wave_push": _release(warehouse, WAVE_PUSH, channel)}
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def open_review_desk(new_context, live_server):
 
 def test_a_pushed_task_is_picked_with_wrong_scans_refused_and_a_short_pick_reaches_review(live_server, new_context):
     data = seeded(live_server)
-    task = data["wave_one"][0]
+    task = data["wave_push"][0]
     lines = {line["id"]: line for line in task["lines"]}
     page = open_app(new_context())
     log_in_with_badge(page, data["users"]["picker1"]["badge"])
