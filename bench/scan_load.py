@@ -80,12 +80,13 @@ def seed(n_pickers, n_tasks):
 
 def start_server(db_url, async_mode, redis_url, port):
     env = dict(os.environ, WMS_ENV="production", SECRET_KEY=SECRET, DATABASE_URL=db_url, PORT=str(port),
-               SOCKETIO_ASYNC_MODE=async_mode, REDIS_URL=redis_url, SOCKETIO_MESSAGE_QUEUE=redis_url,
+               SOCKETIO_ASYNC_MODE=async_mode, REDIS_URL=redis_url,
+               SOCKETIO_MESSAGE_QUEUE=os.environ.get("BENCH_MQ", redis_url),
                SESSION_COOKIE_SECURE="0", LOG_LEVEL="WARNING")
     if async_mode == "threading":
         env["WMS_ENV"] = "development"
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(os.path.join(tempfile.gettempdir(), f"wms-scan-load-{port}.log"), "w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -93,7 +94,7 @@ def start_server(db_url, async_mode, redis_url, port):
             return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:])
+                raise RuntimeError(open(log.name).read()[-2000:])
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("server did not start")
@@ -208,8 +209,11 @@ def main():
             db_url = app.config["SQLALCHEMY_DATABASE_URI"]
         server = start_server(db_url, args.async_mode, redis_url, port)
         url = f"http://127.0.0.1:{port}"
+        server_process, bench_process = psutil.Process(server.pid), psutil.Process()
+        cpu_before = (_cpu(server_process), _cpu(bench_process))
         latencies, errors, elapsed = asyncio.run(scan_phase(url, specs[:args.clients], args.rate, args.duration))
-        rss = psutil.Process(server.pid).memory_info().rss / 2**20
+        server_cpu, bench_cpu = (_cpu(server_process) - cpu_before[0], _cpu(bench_process) - cpu_before[1])
+        rss = server_process.memory_info().rss / 2**20
         spans = asyncio.run(fanout_phase(url, [s["token"] for s in specs[:args.fanout_clients]], redis_url))
         rss = max(rss, psutil.Process(server.pid).memory_info().rss / 2**20)
         print(json.dumps({
@@ -217,6 +221,8 @@ def main():
             "scans_per_s": round(len(latencies) / elapsed, 1),
             "ack_p50_ms": _r(percentile(latencies, 50)), "ack_p95_ms": _r(percentile(latencies, 95)),
             "ack_p99_ms": _r(percentile(latencies, 99)), "errors": errors, "server_rss_mb": round(rss, 1),
+            "server_cpu_pct": round(100 * server_cpu / elapsed), "bench_cpu_pct": round(100 * bench_cpu / elapsed),
+            "server_cpu_ms_per_scan": _r(1000 * server_cpu / max(1, len(latencies))),
             "fanout_clients": args.fanout_clients, "fanout_ms_p95": _r(percentile(spans, 95)),
             "fanout_ms_p50": _r(statistics.median(spans))}))
     finally:
@@ -228,6 +234,11 @@ def main():
                 server.kill()
         redis.shutdown()
         cleanup()
+
+
+def _cpu(process):
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def _r(value):

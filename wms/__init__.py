@@ -31,7 +31,6 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
-    _init_socketio(app)
     if app.testing:
         app.extensions["wms.published"] = []
 
@@ -39,6 +38,9 @@ def create_app(config=None):
     app.register_blueprint(health.bp)
     for module in _feature_modules():
         _register(app, module)
+    # After the handler modules are imported: Flask-SocketIO keeps @socketio.on handlers declared
+    # before init_app and registers them on every app's server (declared after, only on the first).
+    _init_socketio(app)
     app.config["WMS_ENDPOINTS"] = frozenset(app.view_functions)
     register_error_handlers(app)
     install_request_logging(app)

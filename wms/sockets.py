@@ -3,6 +3,8 @@
 Every connection joins `user:<id>` and `role:<role>`; a handheld also joins `device:<code>`.
 Feature handlers live in each feature's sockets.py.
 """
+from dataclasses import dataclass
+
 from flask import request
 from flask_login import current_user
 from flask_socketio import join_room
@@ -11,7 +13,21 @@ from wms.auth_loaders import principal_for_token
 from wms.extensions import socketio
 from wms.realtime import room_for_device, room_for_role, room_for_user
 
-_connections = {}  # sid -> user id, role, device (for handlers that need the principal)
+_connections = {}  # sid -> Principal (for handlers that need to know who is acting)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a socket connection belongs to, fixed when it connected (its token was checked then).
+
+    Handlers act as this principal without a database round trip per event; a user's access
+    changes (role, deactivation) apply from their next connection.
+    """
+
+    id: int
+    username: str
+    role: str
+    device: str | None = None
 
 
 @socketio.on("connect")
@@ -20,7 +36,7 @@ def on_connect(auth=None):
     user, device = _principal(auth)
     if user is None or getattr(user, "id", None) is None:
         return False  # refuses the connection
-    _connections[request.sid] = {"user_id": user.id, "role": user.role, "device": device}
+    _connections[request.sid] = Principal(user.id, user.username, user.role, device)
     join_room(room_for_user(user.id))
     join_room(room_for_role(user.role))
     if device:
@@ -33,8 +49,8 @@ def on_disconnect(*_args):
     _connections.pop(request.sid, None)
 
 
-def connection_info(sid=None):
-    """The principal of a socket connection (user id, role, device)."""
+def connection_principal(sid=None):
+    """The Principal of a socket connection, or None."""
     return _connections.get(sid or request.sid)
 
 

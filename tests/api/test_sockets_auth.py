@@ -1,10 +1,6 @@
 """Socket.IO connections are authenticated and join rooms per user and per role."""
 from tests.builders_admin import forget_current_user, log_in_as, make_users
 from wms.auth.services import create_api_token, issue_handheld_token, register_device
-# Importing wms.sockets before any app exists matters: create_app() calls socketio.init_app()
-# before it imports wms.sockets, and `@socketio.on` on an initialised extension binds the handler
-# to that one app's server only, so later apps in the same process would accept anyone.
-from wms import sockets  # noqa: F401
 from wms.extensions import socketio
 from wms.realtime import emit_now, room_for_device, room_for_role, room_for_user
 

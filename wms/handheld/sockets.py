@@ -4,19 +4,17 @@ Client -> server commands: `floor_event` (one event, same as POST /api/handheld/
 `get_work`. Server -> client facts: task.assigned, task.withdrawn, order.intercepted, ...
 """
 from wms.auth import roles
-from wms.auth.models import User
 from wms.errors import PermissionDenied
 from wms.extensions import db, socketio
 from wms.picking import floor, queries, services
-from wms.sockets import connection_info
+from wms.sockets import connection_principal
 
 
 def _user(capability):
-    info = connection_info()
-    user = db.session.get(User, info["user_id"]) if info else None
-    if user is None or not user.active or user.role not in capability:
+    principal = connection_principal()
+    if principal is None or principal.role not in capability:
         raise PermissionDenied("Your role may not do this")
-    return user, info.get("device")
+    return principal, principal.device
 
 
 @socketio.on("floor_event")

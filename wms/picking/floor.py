@@ -78,10 +78,8 @@ def apply_event(user, device_code, event):
     problem = _shape_problem(event)
     if problem:
         return _answer_for_bad(event, problem)
-    stored = _core().execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
-    if stored is not None:
-        db.session.rollback()
-        return {**stored, "duplicate": True}
+    # No look-up first: the common event is new, and a replayed one fails on the unique uuid below,
+    # which rolls its effect back with the rest of its transaction.
     handler = HANDLERS.get(event["kind"])
     try:
         if handler is None:
@@ -93,15 +91,16 @@ def apply_event(user, device_code, event):
                   "message": message(rejected.code, **rejected.values)}
     answer["uuid"] = event["uuid"]
     seq = event.get("seq")
-    _core().execute(_INSERT_EVENT, [dict(
-        uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
-        user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
-        answer=answer, reason=answer.get("message", ""), received_at=utcnow())])
     try:
+        _core().execute(_INSERT_EVENT, [dict(
+            uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
+            user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
+            answer=answer, reason=answer.get("message", ""), received_at=utcnow())])
         aftercommit.commit()
-    except IntegrityError:  # the same UUID won a race on another connection: answer as it did
+    except IntegrityError:  # seen before (a replay, or the same uuid racing): answer as it was answered
         db.session.rollback()
         stored = _core().execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
+        db.session.rollback()
         return {**(stored or answer), "duplicate": True}
     return answer
 
@@ -167,9 +166,11 @@ def pick(user, event):
     if done:
         _close_line_effects(line, user)
     code = "line_done" if done else "picked"
+    # Task progress only moves when a line closes (or the task starts): skip the count otherwise.
+    task = _task_state(line["task_id"]) if done or line["task_status"] == TASK_ASSIGNED else None
     return {"code": code, "message": message(code, qty=qty if not done else line["qty"], sku=line["sku_code"]),
             "line": {"id": line["id"], "picked_qty": picked, "status": LINE_PICKED if done else LINE_OPEN},
-            "task": _task_state(line["task_id"])}
+            "task": task}
 
 
 def _add_picked(line_id, qty, user_id):
