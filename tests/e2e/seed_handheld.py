@@ -17,6 +17,8 @@ from wms.picking.models import PickTask
 WAVE_WORK = [("E2E-3", [("SKU-4", 1), ("SKU-5", 2)]), ("E2E-4", [("SKU-4", 1), ("SKU-5", 1)])]
 # Assigned by a supervisor during a test, so the handheld gets it by a push.
 WAVE_PUSH = [("E2E-1", [("SKU-0", 3), ("SKU-1", 6)]), ("E2E-2", [("SKU-2", 2), ("SKU-3", 1)])]
+# Taken away from a picker while their handheld is offline.
+WAVE_WITHDRAW = [("E2E-5", [("SKU-2", 1), ("SKU-3", 1)])]
 
 
 def _release(warehouse, specs, channel):
@@ -43,7 +45,8 @@ def seed():
     return {"users": {name: {"id": user.id, "badge": f"WMSBADGE:{user.badge_secret}", "pin": "482915",
                              "password": "secret-pass"} for name, user in users.items()},
             "wave_work": _release(warehouse, WAVE_WORK, channel),
-            "wave_push": _release(warehouse, WAVE_PUSH, channel)}
+            "wave_push": _release(warehouse, WAVE_PUSH, channel),
+            "wave_withdraw": _release(warehouse, WAVE_WITHDRAW, channel)}
 
 
 if __name__ == "__main__":

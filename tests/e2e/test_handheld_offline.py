@@ -88,3 +88,39 @@ def test_offline_picks_survive_a_reload_and_reach_the_server_exactly_once(live_s
     expect(page.locator("#banner")).to_be_hidden()
     page.click(f"#task-list button[data-task-id='{task['id']}']")
     expect_qty(page, 0, current_line(page, lines)["qty"])
+
+
+def test_a_task_reassigned_while_offline_answers_the_queued_scan_with_what_happened(live_server, new_context):
+    data = seeded(live_server)
+    task = data["wave_withdraw"][0]
+    lines = {line["id"]: line for line in task["lines"]}
+    supervisor = live_server.session("super1")
+    context = new_context()
+    page = open_app(context)
+    log_in_with_pin(page, "picker3", data["users"]["picker3"]["pin"])
+    supervisor.post(f"{live_server.url}/waves/tasks/{task['id']}/assign",
+                    data={"picker_id": data["users"]["picker3"]["id"], "version": task["version"]})
+    page.click(f"#task-list button[data-task-id='{task['id']}']")
+    line = current_line(page, lines)
+
+    go_offline(context)
+    page.wait_for_function("document.body.dataset.online === 'no' || !navigator.onLine")
+    scan(page, line["bin_barcode"])
+    scan(page, line["barcodes"][0])
+    expect(page.locator("#banner")).to_contain_text("Offline - 1 actions queued")
+    with live_server.db() as db:
+        version = db.execute("SELECT version FROM pick_tasks WHERE id = ?", (task["id"],)).fetchone()[0]
+    supervisor.post(f"{live_server.url}/waves/tasks/{task['id']}/assign",
+                    data={"picker_id": data["users"]["picker1"]["id"], "version": version})
+
+    context.unroute("**/*")
+    context.set_offline(False)
+    page.evaluate("window.wmsHandheld.sync()")  # replay explicitly (the `online` event may have already)
+    notice = page.locator("#notice-dialog")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(f"Task {task['code']} is no longer yours")
+    wait_synced(page)
+    page.click("#notice-ok")
+    expect(page.locator("#screen-tasks")).to_be_visible()
+    expect(page.locator(f"#task-list button[data-task-id='{task['id']}']")).to_have_count(0)
+    assert lines_of_task(live_server, task["id"])[line["id"]]["picked_qty"] == 0
