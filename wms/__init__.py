@@ -64,6 +64,9 @@ def _init_socketio(app):
 
         kwargs["client_manager"] = python_socketio.RedisManager(queue)
     socketio.init_app(app, **kwargs)
+    from wms.sockets import install_fast_handlers
+
+    install_fast_handlers(app, socketio.server)
 
 
 def _feature_modules():

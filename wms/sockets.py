@@ -64,3 +64,36 @@ def _principal(auth):
     if current_user.is_authenticated:
         return current_user._get_current_object(), None
     return None, None
+
+
+# --- hot-path handlers ------------------------------------------------------------------------
+
+_FAST = []
+
+
+def fast_handler(event):
+    """Register a hot-path command on the Socket.IO server itself: it runs in an app context but
+    skips Flask-SocketIO's per-event request context (URL matching, session copy), which costs
+    as much as the scan it carries. The handler gets (principal, data); no principal, no call."""
+
+    def decorate(fn):
+        _FAST.append((event, fn))
+        return fn
+
+    return decorate
+
+
+def install_fast_handlers(app, server):
+    for event, fn in _FAST:
+        server.on(event, _in_app_context(app, fn), namespace="/")
+
+
+def _in_app_context(app, fn):
+    def handler(sid, data=None):
+        principal = _connections.get(sid)
+        if principal is None:
+            return {"status": "rejected", "code": "forbidden", "message": "Log in again"}
+        with app.app_context():
+            return fn(principal, data)
+
+    return handler

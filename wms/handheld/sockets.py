@@ -2,44 +2,25 @@
 
 Client -> server commands: `floor_event` (one event, same as POST /api/handheld/events),
 `get_work`. Server -> client facts: task.assigned, task.withdrawn, order.intercepted, ...
+Both commands are hot paths (every scan), registered with `fast_handler`.
 """
 from wms.auth import roles
-from wms.errors import PermissionDenied
-from wms.extensions import db, socketio
 from wms.picking import floor, queries, services
-from wms.sockets import connection_principal
+from wms.sockets import fast_handler
 
 
-def _user(capability):
-    principal = connection_principal()
-    if principal is None or principal.role not in capability:
-        raise PermissionDenied("Your role may not do this")
-    return principal, principal.device
-
-
-@socketio.on("floor_event")
-def on_floor_event(event):
+@fast_handler("floor_event")
+def on_floor_event(principal, event):
     """Apply one handheld event exactly once; the ack carries the answer."""
-    try:
-        user, device = _user(roles.FLOOR)
-    except PermissionDenied as error:
-        return {"status": "rejected", "code": "forbidden", "message": error.message}
-    try:
-        return floor.apply_event(user, device, event)
-    finally:
-        db.session.remove()
+    if principal.role not in roles.FLOOR:
+        return {"status": "rejected", "code": "forbidden", "message": "Your role may not do this"}
+    return floor.apply_event(principal, principal.device, event)
 
 
-@socketio.on("get_work")
-def on_get_work(_data=None):
+@fast_handler("get_work")
+def on_get_work(principal, _data=None):
     """Claim my next task; the ack carries it (or null)."""
-    try:
-        user, device = _user(roles.PICK)
-    except PermissionDenied as error:
-        return {"error": "forbidden", "message": error.message}
-    try:
-        task = services.assign_next_task(user, device)
-        return {"task": queries.task_payload(task) if task else None}
-    finally:
-        db.session.remove()
-
+    if principal.role not in roles.PICK:
+        return {"error": "forbidden", "message": "Your role may not do this"}
+    task = services.assign_next_task(principal, principal.device)
+    return {"task": queries.task_payload(task) if task else None}
