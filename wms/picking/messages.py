@@ -23,6 +23,14 @@ MESSAGES = {
 }
 
 
+def register_messages(messages):
+    """Add another feature's scanner messages (codes must be new)."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message codes already used: {sorted(clash)}")
+    MESSAGES.update(messages)
+
+
 def message(code, **values):
     """(code, English text) - the client translates by code, the server log keeps the English."""
     return MESSAGES[code].format(**values)
