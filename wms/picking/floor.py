@@ -148,7 +148,7 @@ def _check_line_is_workable(user, line, qty_for_message):
 def pick(user, event):
     """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced."""
     scanned = str(event.get("barcode") or "").strip()
-    line = _load_line(event["line_id"], scanned)
+    line = _load_line(event.get("line_id"), scanned)
     qty = event.get("qty", 1)
     _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
     left = line["qty"] - line["picked_qty"]
@@ -232,7 +232,7 @@ def _task_state(task_id):
 def short(user, event):
     """The picker found less than asked: close the line with what was found, hold the order for review,
     raise a count task for the bin; the rest of the task goes on."""
-    line = _load_line(event["line_id"])
+    line = _load_line(event.get("line_id"))
     found = event.get("found")
     _check_line_is_workable(user, line, found if isinstance(found, int) else 0)
     if not isinstance(found, int) or isinstance(found, bool) or found < line["picked_qty"]:
