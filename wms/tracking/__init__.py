@@ -1,0 +1,1 @@
+"""Carrier tracking: events, write-back of tracking numbers, buyer notices, auto-completion."""
