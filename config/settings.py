@@ -40,6 +40,11 @@ class Config:
     HANDHELD_TOKEN_HOURS = _env_int("HANDHELD_TOKEN_HOURS", 12)
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
     LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    # Per client address, across users: one attacker can't spray a PIN over every badge.
+    LOGIN_THROTTLE_MAX = _env_int("LOGIN_THROTTLE_MAX", 20)
+    LOGIN_THROTTLE_MINUTES = _env_int("LOGIN_THROTTLE_MINUTES", 10)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0 = none).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     WAREHOUSE_TIMEZONE = os.environ.get("WAREHOUSE_TIMEZONE", "Asia/Shanghai")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_CN")
     MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 200) * 1024 * 1024

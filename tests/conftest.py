@@ -2,6 +2,8 @@
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from config.settings import TestConfig, database_url
 from wms import create_app
@@ -30,8 +32,21 @@ def db(app):
     return _db
 
 
+class _FreshUserClient(FlaskClient):
+    """A test client that, like a real server, starts every request without a cached user.
+
+    The `app` fixture keeps one app context open for the whole test and Flask reuses it for the
+    client's requests, so Flask-Login's `g._login_user` would otherwise leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = _FreshUserClient
     return app.test_client()
 
 

@@ -21,6 +21,11 @@ def create_app(config=None):
     """Build the Flask app: config, extensions, blueprints, socket handlers, error handlers."""
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
     app.config.from_object(config or config_for())
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     configure_logging(app.config["LOG_LEVEL"])
     app.config["UPLOAD_DIR"].mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

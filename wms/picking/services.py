@@ -78,7 +78,7 @@ def preview_wave(warehouse_id, wave_filter=None, limits=None, time_budget=None):
         # An order too big for one cart on its own still ships: it gets a cart to itself.
         oversize = [o for o in orders if not batch_limits.fits([o])]
         orders = [o for o in orders if batch_limits.fits([o])]
-        planned = batching.plan_batches(orders, batch_limits, length,
+        planned = batching.plan_batches(orders, batch_limits, length, locate=layout.xy,
                                         time_budget=budget * len(group) / max(1, len(plan.orders))) if orders else []
         planned += [batching.Batch((o.id,), length(o.locations)) for o in oversize]
         fcfs_total += sum(b.length for b in batching.fcfs(orders, batch_limits, length)) if orders else 0.0
