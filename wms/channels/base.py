@@ -79,4 +79,4 @@ def platforms():
 
 
 def _load_builtin_adapters():
-    from wms.channels import shopify  # noqa: F401  (registers itself)
+    from wms.channels import shopify, taobao  # noqa: F401  (register themselves)
