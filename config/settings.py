@@ -52,6 +52,20 @@ class Config:
     SEED_DEMO = os.environ.get("SEED_DEMO", "1") == "1"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
+    # Buyer email (shipped notice) through SMTP; unset SMTP_HOST = no email (recorded as skipped).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "wms@localhost")
+    # Tracking: shipped orders with no delivery news complete after N days; each parcel polled every N minutes.
+    AUTO_COMPLETE_DAYS = _env_int("AUTO_COMPLETE_DAYS", 15)
+    TRACKING_POLL_MINUTES = _env_int("TRACKING_POLL_MINUTES", 120)
+    # Salt the carrier signs its tracking pushes with (Kuaidi100: sign = MD5(param + salt)).
+    CARRIER_WEBHOOK_SALT = os.environ.get("CARRIER_WEBHOOK_SALT", "")
+    # First write-back retry after this many seconds, doubling each time (capped at 6 hours).
+    WRITEBACK_RETRY_BASE_SECONDS = _env_int("WRITEBACK_RETRY_BASE_SECONDS", 60)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
     # flask-smorest / OpenAPI
     API_TITLE = "WMS API"

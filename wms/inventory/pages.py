@@ -5,7 +5,9 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import DomainError, ValidationFailed
 from wms.i18n import _
-from wms.inventory import services
+from wms.inventory import allocating
+from wms.inventory import stock as stock_services
+from wms.inventory import warehouses as warehouse_services
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
@@ -34,8 +36,8 @@ def _int(name):
 @allow(roles.SUPERVISE)
 def warehouses():
     """Warehouses, the allocation rule, and (for admins) a form for a new warehouse."""
-    return render_template("inventory/warehouses.html", warehouses=services.list_warehouses(),
-                           settings=services.get_allocation_settings())
+    return render_template("inventory/warehouses.html", warehouses=warehouse_services.list_warehouses(),
+                           settings=allocating.get_allocation_settings())
 
 
 @bp.post("/warehouses")
@@ -43,7 +45,7 @@ def warehouses():
 def create_warehouse():
     """Create a warehouse."""
     try:
-        warehouse = services.save_warehouse(**_form_fields())
+        warehouse = warehouse_services.save_warehouse(**_form_fields())
     except DomainError as error:
         _flash_error(error)
         return redirect(url_for("inventory.warehouses"))
@@ -56,7 +58,7 @@ def create_warehouse():
 def save_settings():
     """Choose how a warehouse is picked for an order and whether orders may be split."""
     try:
-        services.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
+        allocating.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
         flash(_("Settings saved"), "success")
     except DomainError as error:
         _flash_error(error)
@@ -67,8 +69,8 @@ def save_settings():
 @allow(roles.SUPERVISE)
 def warehouse(warehouse_id):
     """One warehouse: its parameters, layout import and demo layout."""
-    return render_template("inventory/warehouse.html", warehouse=services.get_warehouse(warehouse_id),
-                           bin_count=services.count_bins(warehouse_id))
+    return render_template("inventory/warehouse.html", warehouse=warehouse_services.get_warehouse(warehouse_id),
+                           bin_count=warehouse_services.count_bins(warehouse_id))
 
 
 @bp.post("/warehouses/<int:warehouse_id>")
@@ -76,7 +78,7 @@ def warehouse(warehouse_id):
 def update_warehouse(warehouse_id):
     """Save a warehouse's parameters."""
     try:
-        services.save_warehouse(warehouse_id, **_form_fields())
+        warehouse_services.save_warehouse(warehouse_id, **_form_fields())
         flash(_("Warehouse saved"), "success")
     except DomainError as error:
         _flash_error(error)
@@ -95,7 +97,7 @@ def import_layout(warehouse_id):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed("The file must be UTF-8 CSV", field="file") from None
-        result = services.import_layout(warehouse_id, text)
+        result = warehouse_services.import_layout(warehouse_id, text)
         flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
     except DomainError as error:
         _flash_error(error)
@@ -107,7 +109,7 @@ def import_layout(warehouse_id):
 def demo_layout(warehouse_id):
     """Generate bins on every aisle of the warehouse (demo layout)."""
     try:
-        result = services.generate_demo_layout(warehouse_id, levels=_int("levels"))
+        result = warehouse_services.generate_demo_layout(warehouse_id, levels=_int("levels"))
         flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
     except DomainError as error:
         _flash_error(error)
@@ -119,8 +121,8 @@ def demo_layout(warehouse_id):
 def bins(warehouse_id):
     """Bins of a warehouse in walking order, searchable by code or barcode."""
     q = request.args.get("q", "")
-    return render_template("inventory/bins.html", warehouse=services.get_warehouse(warehouse_id), q=q,
-                           bins=services.find_bins(warehouse_id, q))
+    return render_template("inventory/bins.html", warehouse=warehouse_services.get_warehouse(warehouse_id), q=q,
+                           bins=warehouse_services.find_bins(warehouse_id, q))
 
 
 @bp.get("/stock")
@@ -129,8 +131,9 @@ def stock():
     """Stock by SKU and bin, searchable, with the latest ledger rows."""
     q, warehouse_id = request.args.get("q", ""), request.args.get("warehouse", type=int)
     return render_template("inventory/stock.html", q=q, warehouse_id=warehouse_id,
-                           warehouses=services.list_warehouses(), items=services.find_stock(warehouse_id, q),
-                           movements=services.recent_movements(50))
+                           warehouses=warehouse_services.list_warehouses(),
+                           items=stock_services.find_stock(warehouse_id, q),
+                           movements=stock_services.recent_movements(50))
 
 
 @bp.route("/receive", methods=["GET", "POST"])
@@ -140,15 +143,15 @@ def receive():
     if request.method == "POST":
         try:
             warehouse_id = _int("warehouse")
-            sku_id, bin_id = services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
-            result = services.receive_stock(warehouse_id, [(sku_id, bin_id, _int("qty"))],
-                                            request.form.get("reference", "")[:80], actor=_actor())
+            sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
+            result = stock_services.receive_stock(warehouse_id, [(sku_id, bin_id, _int("qty"))],
+                                                  request.form.get("reference", "")[:80], actor=_actor())
             flash(_("Received {qty} pcs; {n} backordered orders released", qty=result["qty"],
                     n=len(result["released"])), "success")
         except DomainError as error:
             _flash_error(error)
         return redirect(url_for("inventory.receive", warehouse=request.form.get("warehouse")))
-    return render_template("inventory/receive.html", warehouses=services.list_warehouses(active_only=True),
+    return render_template("inventory/receive.html", warehouses=warehouse_services.list_warehouses(active_only=True),
                            selected=request.args.get("warehouse", type=int))
 
 
@@ -159,17 +162,17 @@ def adjust():
     if request.method == "POST":
         try:
             warehouse_id = _int("warehouse")
-            sku_id, bin_id = services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
+            sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
             if request.form.get("mode") == "count":
-                services.count_bin(bin_id, {sku_id: _int("qty")}, actor=_actor())
+                stock_services.count_bin(bin_id, {sku_id: _int("qty")}, actor=_actor())
                 flash(_("Count saved"), "success")
             else:
-                services.adjust_stock(bin_id, sku_id, _int("qty"), request.form.get("reason", ""), actor=_actor())
+                stock_services.adjust_stock(bin_id, sku_id, _int("qty"), request.form.get("reason", ""), actor=_actor())
                 flash(_("Adjustment saved"), "success")
         except DomainError as error:
             _flash_error(error)
         return redirect(url_for("inventory.adjust", warehouse=request.form.get("warehouse")))
-    return render_template("inventory/adjust.html", warehouses=services.list_warehouses(active_only=True),
+    return render_template("inventory/adjust.html", warehouses=warehouse_services.list_warehouses(active_only=True),
                            selected=request.args.get("warehouse", type=int))
 
 

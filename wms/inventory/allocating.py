@@ -1,0 +1,276 @@
+"""Allocation use cases: reserve stock for approved orders, retry backorders, the allocation settings.
+
+How a run works (`allocate_orders`): the orders are taken in priority order, in groups of
+GROUP_SIZE. Each group is one transaction that locks the group's order rows (ascending id), then
+every candidate StockItem row of all the group's SKUs (ascending id, see locks.py), decides the
+orders one after the other against the stock still free in memory (the pure rules of
+allocation.py), and writes the reservations, stock and warehouse rows with a few bulk statements.
+
+Reserving stock for an order stays all-or-nothing: an order's picks are applied (in memory, then
+in the database) only when its plan is complete, and an order the rules reject is reported as
+failed without touching the stock the next orders see. If a statement of the group fails, the
+whole group is rolled back and replayed one order per transaction, so a failing order leaves the
+others allocated as they would have been and only itself in "failed". Cost: about ten statements
+per group instead of about fifteen per order.
+"""
+from collections import defaultdict
+from dataclasses import replace
+
+from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from wms import aftercommit, realtime
+from wms.errors import DomainError, ValidationFailed
+from wms.extensions import db
+from wms.inventory import allocation
+from wms.inventory.locks import lock_for_write, lock_orders
+from wms.inventory.models import (
+    AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance)
+from wms.orders import states
+from wms.orders.models import Order, OrderLine
+from wms.timeutil import utcnow
+
+GROUP_SIZE = 100  # orders per transaction: short enough that other SQLite writers barely wait
+SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group instead of one event per order
+WAITING = (states.APPROVED, states.BACKORDER)
+SUPERVISORS = realtime.room_for_role("supervisor")
+
+
+def allocate_orders(order_ids):
+    """Reserve stock for approved/backorder orders, each all-or-nothing, in priority order (a job).
+
+    Transitions: approved -> allocated | backorder; backorder -> allocated.
+    Returns {"allocated": [...], "backorder": [...], "skipped": [...], "failed": [...], "splittable": [...]}.
+    """
+    summary = {"allocated": [], "backorder": [], "skipped": [], "failed": [], "splittable": []}
+    settings = get_allocation_settings()
+    rule, allow_split = settings.rule, settings.allow_split
+    db.session.commit()
+    ordered = _in_priority_order(order_ids)
+    bulk = len(ordered) > SINGLE_EVENTS_UP_TO
+    for start in range(0, len(ordered), GROUP_SIZE):
+        for order_id, outcome, detail in _run_group(ordered[start:start + GROUP_SIZE], rule, allow_split, bulk):
+            if outcome == "failed":
+                summary["failed"].append({"order_id": order_id, "error": detail[:500]})
+                continue
+            summary[outcome].append(order_id)
+            if detail:
+                summary["splittable"].append(order_id)
+    return summary
+
+
+def _in_priority_order(order_ids):
+    ids = [int(i) for i in order_ids]
+    rows = db.session.execute(select(Order.id).where(Order.id.in_(ids))
+                              .order_by(Order.priority.desc(), Order.created_at, Order.id)).scalars().all()
+    found = set(rows)
+    return list(rows) + [i for i in dict.fromkeys(ids) if i not in found]
+
+
+def _run_group(order_ids, rule, allow_split, bulk):
+    """[(order_id, outcome, split or error)]: the group in one transaction, else one order at a time."""
+    try:
+        outcomes = _allocate_group(order_ids, rule, allow_split, bulk)
+        aftercommit.commit()
+        return outcomes
+    except (DomainError, SQLAlchemyError) as error:
+        db.session.rollback()
+        if len(order_ids) == 1:
+            return [(order_ids[0], "failed", str(error))]
+    return [outcome for order_id in order_ids for outcome in _run_group([order_id], rule, allow_split, bulk)]
+
+
+def _allocate_group(order_ids, rule, allow_split, bulk):
+    lock_for_write()
+    orders = lock_orders(order_ids)
+    waiting = [orders[i] for i in order_ids if i in orders and orders[i].status in WAITING]
+    if not waiting:
+        db.session.rollback()
+        return [(order_id, "skipped", False) for order_id in order_ids]
+    lines = _lines_of([order.id for order in waiting])
+    pool = StockPool(_lock_candidate_stock({line.sku_id for rows in lines.values() for line in rows if line.sku_id}))
+    ranker = Ranker(rule, {order.province for order in waiting})
+    writes, decided, changes = Writes(), {}, []
+    for order in waiting:
+        try:
+            outcome, split, change = _decide(order, lines.get(order.id, []), pool, ranker, allow_split, writes)
+        except (DomainError, ValueError) as error:
+            decided[order.id] = ("failed", str(error) or type(error).__name__)
+            continue
+        decided[order.id] = (outcome, split)
+        if change:
+            changes.append(change)
+    writes.flush()
+    _announce(changes, bulk)
+    return [(order_id, *decided.get(order_id, ("skipped", False))) for order_id in order_ids]
+
+
+def _decide(order, lines, pool, ranker, allow_split, writes):
+    """Outcome of one order; its picks reach the pool and the writes only when the plan is complete."""
+    wanted = [allocation.Line(line.id, line.sku_id, line.qty) for line in lines]
+    decision = allocation.allocate(wanted, pool.candidates({line.sku_id for line in lines}),
+                                   ranker.ranking(order.province), allow_split)
+    before = order.status
+    if decision.complete:
+        code = ranker.codes[decision.plan.warehouse_id]
+        order.transition_to(states.ALLOCATED, reason=f"stock reserved in {code}")
+        pool.take(decision.plan.picks)
+        writes.reserve(order.id, decision.plan)
+        return "allocated", False, _change(order.id, before, states.ALLOCATED)
+    change = None
+    if before == states.APPROVED:
+        reason = shortage_text(decision, {line.sku_id: line.sku_code for line in lines}, ranker.codes)
+        order.transition_to(states.BACKORDER, reason=reason)
+        change = _change(order.id, before, states.BACKORDER)
+    return "backorder", bool(decision.split), change
+
+
+def _change(order_id, before, after):
+    return {"order_id": order_id, "from": before, "to": after}
+
+
+def _announce(changes, bulk):
+    """One order.state_changed per order, or for a bulk run one orders.allocated summary per group."""
+    if not bulk:
+        for change in changes:
+            realtime.publish("order.state_changed", change, SUPERVISORS)
+    elif changes:
+        realtime.publish("orders.allocated", {
+            "allocated": sum(c["to"] == states.ALLOCATED for c in changes),
+            "backorder": sum(c["to"] == states.BACKORDER for c in changes),
+            "order_ids": [c["order_id"] for c in changes]}, SUPERVISORS)
+
+
+def _lines_of(order_ids):
+    """{order_id: [line rows in id order]} as plain rows (no ORM objects, no lazy loads)."""
+    rows = db.session.execute(select(OrderLine.id, OrderLine.order_id, OrderLine.sku_id, OrderLine.sku_code,
+                                     OrderLine.qty)
+                              .where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.id)).all()
+    lines = defaultdict(list)
+    for row in rows:
+        lines[row.order_id].append(row)
+    return lines
+
+
+def _lock_candidate_stock(sku_ids):
+    """Every stock row with something available for these SKUs, locked in ascending id order."""
+    if not sku_ids:
+        return []
+    rows = db.session.execute(
+        select(StockItem.id, Bin.warehouse_id, StockItem.sku_id, StockItem.on_hand, StockItem.reserved,
+               Bin.level, StockItem.first_received_at)
+        .join(Bin, Bin.id == StockItem.bin_id).join(Warehouse, Warehouse.id == Bin.warehouse_id)
+        .where(StockItem.sku_id.in_(sorted(sku_ids)), StockItem.on_hand > StockItem.reserved,
+               Bin.active, Warehouse.active)
+        .order_by(StockItem.id).with_for_update(of=StockItem)).all()
+    return [allocation.BinStock(row.id, row.warehouse_id, row.sku_id, row.on_hand - row.reserved, row.level,
+                                row.first_received_at.timestamp()) for row in rows]
+
+
+class StockPool:
+    """The locked candidate stock of a group, with what earlier orders of the group already took."""
+
+    def __init__(self, stock):
+        self.rows = {row.stock_item_id: row for row in stock}
+        self.by_sku = defaultdict(list)
+        for row in stock:
+            self.by_sku[row.sku_id].append(row.stock_item_id)
+
+    def candidates(self, sku_ids):
+        known = sorted(sku_id for sku_id in sku_ids if sku_id is not None)
+        return [self.rows[i] for sku_id in known for i in self.by_sku.get(sku_id, ())]
+
+    def take(self, picks):
+        for pick in picks:
+            row = self.rows[pick.stock_item_id]
+            self.rows[pick.stock_item_id] = replace(row, available=row.available - pick.qty)
+
+
+class Ranker:
+    """Active warehouses and their ranking per destination region, read once per group."""
+
+    def __init__(self, rule, regions):
+        warehouses = db.session.execute(select(Warehouse.id, Warehouse.code, Warehouse.region, Warehouse.priority)
+                                        .where(Warehouse.active)).all()
+        self.rule, self.codes, self._cache = rule, {w.id: w.code for w in warehouses}, {}
+        self.infos = [allocation.WarehouseInfo(w.id, w.region, w.priority) for w in warehouses]
+        rows = db.session.execute(select(WarehouseDistance.warehouse_id, WarehouseDistance.region,
+                                         WarehouseDistance.km)
+                                  .where(WarehouseDistance.region.in_(sorted(regions)))).all()
+        self.distances = {(row.warehouse_id, row.region): row.km for row in rows}
+
+    def ranking(self, region):
+        if region not in self._cache:
+            self._cache[region] = allocation.rank_warehouses(self.infos, region, self.rule, self.distances)
+        return self._cache[region]
+
+
+class Writes:
+    """The group's reservations, stock and warehouse rows, written with one statement per table."""
+
+    def __init__(self):
+        self.reservations, self.reserved, self.warehouses = [], defaultdict(int), {}
+
+    def reserve(self, order_id, plan):
+        now = utcnow()
+        for pick in plan.picks:
+            self.reservations.append({"order_id": order_id, "order_line_id": pick.line_id,
+                                      "stock_item_id": pick.stock_item_id, "qty": pick.qty, "created_at": now})
+            self.reserved[pick.stock_item_id] += pick.qty
+        self.warehouses[order_id] = plan.warehouse_id
+
+    def flush(self):
+        """Stock rows in ascending id (the locking order); the order rows go with the session's flush."""
+        if not self.warehouses:
+            return
+        now = utcnow()
+        stock = StockItem.__table__
+        db.session.execute(update(stock).where(stock.c.id == bindparam("item_id"))
+                           .values(reserved=stock.c.reserved + bindparam("qty"), updated_at=now),
+                           [{"item_id": i, "qty": q} for i, q in sorted(self.reserved.items())])
+        db.session.execute(insert(Reservation.__table__), self.reservations)
+        allocations = OrderAllocation.__table__
+        db.session.execute(delete(allocations).where(allocations.c.order_id.in_(sorted(self.warehouses))))
+        db.session.execute(insert(allocations), [{"order_id": o, "warehouse_id": w, "allocated_at": now}
+                                                 for o, w in self.warehouses.items()])
+
+
+def shortage_text(decision, sku_codes, warehouse_codes):
+    """One line for the audit trail naming every shortage (and the split plan if there is one)."""
+    where = warehouse_codes.get(decision.short_warehouse_id, "any warehouse")
+    parts = [f"{sku_codes.get(s.sku_id) or 'unmatched SKU'} need {s.needed}, available {s.available}"
+             for s in decision.shortages]
+    text_ = f"short in {where}: " + "; ".join(parts)
+    if decision.split:
+        text_ += " | can ship split: " + ", ".join(
+            f"{warehouse_codes.get(p.warehouse_id)} ({sum(x.qty for x in p.picks)} pcs)" for p in decision.split)
+    return text_
+
+
+def retry_backorders(sku_ids=None):
+    """Try again every backorder (highest priority, then oldest first) that wants one of these SKUs."""
+    query = select(Order.id).where(Order.status == states.BACKORDER)
+    if sku_ids is not None:
+        query = query.where(exists().where(OrderLine.order_id == Order.id, OrderLine.sku_id.in_(sku_ids)))
+    ids = db.session.scalars(query.order_by(Order.priority.desc(), Order.created_at, Order.id)).all()
+    return allocate_orders(ids)
+
+
+def get_allocation_settings():
+    """The one settings row (created with defaults on first use)."""
+    settings = db.session.scalar(select(AllocationSettings).order_by(AllocationSettings.id))
+    if settings is None:
+        settings = AllocationSettings(rule=allocation.RULE_DISTANCE, allow_split=False)
+        db.session.add(settings)
+        db.session.commit()
+    return settings
+
+
+def set_allocation_settings(rule, allow_split):
+    """Choose the warehouse rule (distance | priority) and whether orders may be split."""
+    if rule not in allocation.RULES:
+        raise ValidationFailed("Unknown rule", field="rule")
+    settings = get_allocation_settings()
+    settings.rule, settings.allow_split = rule, bool(allow_split)
+    aftercommit.commit()
+    return settings
