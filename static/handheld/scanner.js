@@ -4,7 +4,7 @@
 // - manual entry (a dialog in app.js calls `deliver`).
 // The same code delivered twice within DEBOUNCE_MS is dropped: doubled scans are the classic complaint.
 export const DEBOUNCE_MS = 800;
-const KEY_GAP_MS = 150;         // a wedge types faster than this; a slower key starts a new code
+const KEY_GAP_MS = 300;         // a wedge types far faster than this; after a longer pause a key starts a new code
 const PONYFILL = "/static/vendor/barcode-detector-3.2.2.ponyfill.min.js";
 const ZXING_WASM = "/static/vendor/zxing_reader-3.1.3.wasm";
 
