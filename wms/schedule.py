@@ -11,6 +11,9 @@ PERIODIC = (
     (15, "wms.worker.requeue_pending"),
     (60, "wms.channels.jobs.sync_due_channels"),
     (30, "wms.picking.rules.run_auto_waves"),
+    (60, "wms.tracking.jobs.retry_due_writebacks"),
+    (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES
+    (3600, "wms.tracking.jobs.auto_complete"),
 )
 
 

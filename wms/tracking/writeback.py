@@ -1,0 +1,155 @@
+"""Writing the tracking number back to the sales channel, with visible failures and backoff retries.
+
+When: at label time for channels set to 虚拟发货 (Channel.virtual_shipping), otherwise when the
+manifest closes at the dock. One WritebackTask per order holds the attempts, the last error and the
+next attempt time; `retry_due_writebacks` (periodic) pushes the due ones again with exponential
+backoff (statuses.retry_delay_seconds) until MAX_ATTEMPTS, after which a supervisor retries by hand.
+The HTTP call happens outside any transaction, on a task claimed by a conditional UPDATE, so two
+workers never push the same order twice at once.
+"""
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from wms import aftercommit
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.orders.models import Order
+from wms.timeutil import utcnow
+from wms.tracking import statuses
+from wms.tracking.models import WB_DONE, WB_FAILED, WB_PENDING, WB_PUSHING, WritebackTask
+from wms.worker import enqueue
+
+log = logging.getLogger("wms.tracking.writeback")
+
+JOB = "wms.tracking.jobs.push_writeback"
+MAX_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=10)  # a worker that died mid-push; its claim is taken over
+
+
+def request_writeback(order, tracking_number, carrier_code, trigger="handover"):
+    """Create the order's write-back task and push it after commit (once per order). No commit."""
+    if order.channel is None or order.channel.platform == "manual":
+        return None  # manual channels have no platform to tell
+    task = db.session.scalar(select(WritebackTask).where(WritebackTask.order_id == order.id))
+    if task is not None:
+        return task
+    task = WritebackTask(order_id=order.id, channel_id=order.channel_id, carrier_code=carrier_code,
+                         tracking_number=tracking_number, trigger=trigger, next_attempt_at=utcnow())
+    db.session.add(task)
+    db.session.flush()
+    enqueue(JOB, task.id)
+    return task
+
+
+def on_label_created(order_id, tracking_number, carrier_code):
+    """For the label step: 虚拟发货 channels get the tracking number now. Commits; returns the task or None."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise NotFound("Order not found", order_id=order_id)
+    if not (order.channel and order.channel.virtual_shipping):
+        return None
+    task = request_writeback(order, tracking_number, carrier_code, trigger="label")
+    aftercommit.commit()
+    return task
+
+
+def push_writeback(task_id):
+    """Push one task to its channel (a job). Idempotent: a done or claimed task is left alone."""
+    if not _claim(task_id):
+        return "skipped"
+    task = db.session.get(WritebackTask, task_id)
+    order, channel = task.order, task.channel
+    request = (order.external_id, _carrier_name(task.carrier_code), task.tracking_number)
+    notify_buyer = bool(channel.notifies_buyers)
+    db.session.commit()  # end the read transaction: no database lock is held during the HTTP call
+    try:
+        result = _adapter(channel).push_tracking(*request, notify_buyer=notify_buyer)
+    except Exception as error:  # every failure is recorded and retried, whatever raised it
+        return _failed(task_id, error)
+    task = db.session.get(WritebackTask, task_id)
+    task.status, task.done_at, task.last_error, task.next_attempt_at = WB_DONE, utcnow(), "", None
+    task.result = _plain(result)
+    task.order.note(f"tracking number {task.tracking_number} written back to {channel.code}", kind="writeback")
+    aftercommit.commit()
+    return WB_DONE
+
+
+def retry_due_writebacks(now=None, limit=200):
+    """Periodic: queue every failed or pending task whose next attempt is due."""
+    now = now or utcnow()
+    ids = db.session.scalars(select(WritebackTask.id).where(
+        WritebackTask.status.in_((WB_PENDING, WB_FAILED)), WritebackTask.next_attempt_at <= now)
+        .order_by(WritebackTask.next_attempt_at).limit(limit)).all()
+    for task_id in ids:
+        enqueue(JOB, task_id)
+    aftercommit.commit()
+    return len(ids)
+
+
+def retry_writeback(task_id, actor=None):
+    """A supervisor's retry: push again now, even after the automatic attempts ran out."""
+    task = db.session.get(WritebackTask, task_id)
+    if task is None:
+        raise NotFound("No such write-back")
+    if task.status == WB_DONE:
+        raise ValidationFailed("This tracking number was already written back")
+    task.status, task.next_attempt_at = WB_FAILED, utcnow()
+    task.order.note("write-back retried by hand", actor=actor, kind="writeback")
+    enqueue(JOB, task.id)
+    aftercommit.commit()
+    return task
+
+
+def open_writebacks(limit=500):
+    """Tasks not done yet, failures first: what supervisors watch."""
+    return db.session.scalars(select(WritebackTask).where(WritebackTask.status != WB_DONE)
+                              .order_by(WritebackTask.attempts.desc(), WritebackTask.id).limit(limit)).all()
+
+
+def _claim(task_id):
+    now = utcnow()
+    claimed = db.session.execute(
+        update(WritebackTask).where(WritebackTask.id == task_id, or_(
+            WritebackTask.status.in_((WB_PENDING, WB_FAILED)),
+            (WritebackTask.status == WB_PUSHING) & (WritebackTask.claimed_at < now - STALE_CLAIM)))
+        .values(status=WB_PUSHING, claimed_at=now, attempts=WritebackTask.attempts + 1)).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _failed(task_id, error):
+    db.session.rollback()
+    task = db.session.get(WritebackTask, task_id)
+    task.status = WB_FAILED
+    task.last_error = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"[:2000]
+    gave_up = task.attempts >= MAX_ATTEMPTS
+    task.next_attempt_at = None if gave_up else utcnow() + timedelta(
+        seconds=statuses.retry_delay_seconds(task.attempts, base=current_app.config.get("WRITEBACK_RETRY_BASE_SECONDS", 60)))
+    task.order.note(f"write-back failed (attempt {task.attempts}{', gave up' if gave_up else ''}): "
+                    f"{task.last_error[:300]}", kind="writeback")
+    aftercommit.commit()
+    log.warning("tracking write-back failed", extra={"task_id": task_id, "attempts": task.attempts})
+    return WB_FAILED
+
+
+def _adapter(channel):
+    from wms.channels.base import adapter_for
+
+    overrides = {"max_attempts": 1}  # our own backoff retries; no sleeping inside a worker
+    sandbox = current_app.config.get("SHOPIFY_SANDBOX_URL")
+    if channel.platform == "shopify" and sandbox and not (channel.settings or {}).get("base_url"):
+        overrides["base_url"] = sandbox
+    return adapter_for(channel, **overrides)
+
+
+def _carrier_name(code):
+    from wms.shipping.models import Carrier
+
+    return db.session.scalar(select(Carrier.name).where(Carrier.code == code)) or code
+
+
+def _plain(value):
+    return value if isinstance(value, dict) else {"result": str(value)}
