@@ -277,7 +277,8 @@ class FileRun:
         line_file = None
         try:
             headers, rows = sources.read_table(path, filename)
-            groups = mapping_rules.read_orders(headers, rows, columns)
+            plan = mapping_rules.FilePlan(headers, columns, self.tz)
+            groups = plan.groups(rows)
             if lines_path:
                 lines_headers, lines_rows = sources.read_table(lines_path, lines_filename)
                 line_file = mapping_rules.LineFile(
@@ -289,7 +290,7 @@ class FileRun:
                 if line_file is not None:
                     line_file.attach(chunk)
                 chunk = _merge_repeats(chunk)
-                self._put(chunks, ("chunk", (chunk, [self._validate(group) for group in chunk])))
+                self._put(chunks, ("chunk", (chunk, [self._validate(group, plan) for group in chunk])))
             orphans = list(line_file.unclaimed()) if line_file is not None else []
             self._put(chunks, ("end", orphans))
         except Exception as error:  # handed to the writing thread, which fails the job
@@ -331,13 +332,16 @@ class FileRun:
             self.report.writerows(report_rows)
             self.report_file.flush()
 
-    def _validate(self, group):
+    def _validate(self, group, plan):
         """(clean record or None, errors, report rows) of one order read from the file."""
         if group.external_id and group.external_id in self.seen:
             reason = "This order's rows are not together: it appeared earlier in the file."
             return None, [("external_id", reason)], [
                 (group.first_row, group.external_id, "external_id", self.columns.get("external_id", ""), reason)]
         self.seen.add(group.external_id)
+        clean = plan.clean(group)
+        if clean is not None:
+            return clean, [], []
         record, problems = mapping_rules.to_record(group, self.tz)
         clean, errors = validation.validate_record(record)
         if not problems and not errors:

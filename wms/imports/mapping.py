@@ -200,21 +200,72 @@ def mapped_rows(headers, rows, mapping):
 # --- grouping rows into orders -----------------------------------------------------------
 
 class OrderGroup:
-    """One order as read from the file: order fields, its line rows, the rows it came from."""
+    """One order as read from the file: order fields, its line rows, the rows it came from.
 
-    __slots__ = ("external_id", "fields", "lines", "rows", "problems")
+    A group read by a FilePlan keeps its rows' cells and folds them into `fields` and `lines`
+    only when asked (FilePlan.clean turns well-formed orders into records without that step).
+    """
 
-    def __init__(self, external_id, row_number):
+    __slots__ = ("external_id", "rows", "problems", "cells", "plan", "_fields", "_lines")
+
+    def __init__(self, external_id, row_number, plan=None, cells=None):
         self.external_id = external_id
-        self.fields = {}
-        self.lines = []       # [(row number, {line field: text})]
         self.rows = [row_number]
         self.problems = []    # [(row, field, reason)] found while reading
+        self.plan = plan
+        self.cells = cells if cells is not None else []   # [(row number, [cell text])]
+        self._fields = None if plan is not None else {}
+        self._lines = None if plan is not None else []    # [(row number, {line field: text})]
 
     @property
     def first_row(self):
         return self.rows[0]
 
+    @property
+    def folded(self):
+        """True once fields/lines were built (or edited): the plan's fast path no longer applies."""
+        return self._fields is not None
+
+    @property
+    def fields(self):
+        if self._fields is None:
+            self._fold()
+        return self._fields
+
+    @fields.setter
+    def fields(self, value):
+        self.lines  # fold first: lines and fields are built together
+        self._fields = value
+
+    @property
+    def lines(self):
+        if self._lines is None:
+            self._fold()
+        return self._lines
+
+    @lines.setter
+    def lines(self, value):
+        self.fields
+        self._lines = value
+
+    def _fold(self):
+        """Order fields from the first row that has them; one line per row with line fields."""
+        fields, lines = {}, []
+        for number, cells in self.cells:
+            size = len(cells)
+            for field, indexes in self.plan.order_part:
+                if field not in fields:
+                    value = _cell(cells, indexes, size)
+                    if value:
+                        fields[field] = value
+            line = {}
+            for field, indexes in self.plan.line_part:
+                value = _cell(cells, indexes, size)
+                if value:
+                    line[field] = value
+            if line:
+                lines.append((number, line))
+        self._fields, self._lines = fields, lines
 
 
 _ORDER_ONLY = frozenset(ORDER_FIELDS) - {"external_id"}
@@ -227,42 +278,206 @@ def read_orders(headers, rows, mapping):
     Order fields come from the first row that has them; each row with line fields is a line. A
     row with no order number continues the order above it (merged cells in Excel exports).
     """
-    compiled = compile_mapping(mapping, headers)
-    key = dict(compiled).get("external_id", ())
-    order_part = [(f, ix) for f, ix in compiled if f in _ORDER_ONLY]
-    line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
-    current = None
-    for number, cells in rows:
-        size = len(cells)
-        external_id = _cell(cells, key, size)
-        if current is None or (external_id and external_id != current.external_id):
-            if current is not None:
-                yield current
-            current = OrderGroup(external_id, number)
-            if not external_id:
-                current.problems.append((number, "external_id", validation.MISSING))
-            fields = current.fields
-            for field, indexes in order_part:
-                value = _cell(cells, indexes, size)
-                if value:
-                    fields[field] = value
-        else:
-            current.rows.append(number)
-            fields = current.fields
-            for field, indexes in order_part:
-                if field not in fields:
-                    value = _cell(cells, indexes, size)
-                    if value:
-                        fields[field] = value
-        line = {}
-        for field, indexes in line_part:
-            value = _cell(cells, indexes, size)
-            if value:
-                line[field] = value
-        if line:
-            current.lines.append((number, line))
-    if current is not None:
-        yield current
+    return FilePlan(headers, mapping).groups(rows)
+
+
+class FilePlan:
+    """A column mapping compiled against one file's headers (column indexes per field, read once
+    per file), grouping rows into orders and turning well-formed orders straight into clean
+    records (`clean`). Anything unusual is left to to_record + validation.validate_record, which
+    remain the definition: `clean` returns exactly their clean record, or None to defer to them.
+    """
+
+    def __init__(self, headers, mapping, tz=None):
+        compiled = compile_mapping(mapping, headers)
+        self.key = dict(compiled).get("external_id", ())
+        self.order_part = [(f, ix) for f, ix in compiled if f in _ORDER_ONLY]
+        self.line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
+        self.tz = tz
+        self._order_plan = [(f, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
+        present = {f for f, _ix in self.order_part}
+        self._defaults = {f: (d() if callable(d) else d) for f, d in _DEFAULTS.items()
+                          if _FILE_FIELD.get(f, f) not in present}
+        line = dict(self.line_part)
+        self._line_ix = tuple(line.get(f, ()) for f in LINE_FIELDS)
+
+    def groups(self, rows):
+        """OrderGroups from rows (row number, [cells]) in file order (see read_orders)."""
+        key = self.key
+        single = key[0] if len(key) == 1 else None
+        current = None
+        for number, cells in rows:
+            if single is not None:
+                external_id = cells[single] if single < len(cells) else ""
+            else:
+                external_id = _cell(cells, key, len(cells))
+            if current is None or (external_id and external_id != current.external_id):
+                if current is not None:
+                    yield current
+                current = OrderGroup(external_id, number, self, [(number, cells)])
+                if not external_id:
+                    current.problems.append((number, "external_id", validation.MISSING))
+            else:
+                current.rows.append(number)
+                current.cells.append((number, cells))
+        if current is not None:
+            yield current
+
+    def clean(self, group):
+        """The clean record of a well-formed order read by this plan, or None: then
+        to_record + validate_record decide (and name the row, field and reason of any problem)."""
+        if group.plan is not self or group.folded or group.problems:
+            return None
+        external_id = group.external_id
+        if len(external_id) > 64 or not external_id.strip():
+            return None
+        rows = group.cells
+        first = rows[0][1]
+        size = len(first)
+        record = {"external_id": external_id.strip()}
+        try:
+            for field, indexes, convert in self._order_plan:
+                value = _cell(first, indexes, size)
+                if not value:
+                    for _number, cells in rows[1:]:
+                        value = _cell(cells, indexes, len(cells))
+                        if value:
+                            break
+                    else:
+                        name = _RECORD_FIELD.get(field, field)
+                        record[name] = _DEFAULTS[name]() if name == "tags" else _DEFAULTS[name]
+                        continue
+                name, value = convert(self, field, value)
+                record[name] = value
+            record.update(self._defaults)
+            if "tags" in self._defaults:
+                record["tags"] = []
+            lines = []
+            sku_ix, name_ix, qty_ix, price_ix = self._line_ix
+            for _number, cells in rows:
+                size = len(cells)
+                sku = _cell(cells, sku_ix, size)
+                name = _cell(cells, name_ix, size)
+                qty = _cell(cells, qty_ix, size)
+                price = _cell(cells, price_ix, size)
+                if not (sku or name or qty or price):
+                    continue
+                if not sku.strip() or len(sku) > 64 or len(name) > 255:
+                    return None
+                if qty:
+                    qty = _int(qty)
+                    if qty is None or qty < 1:
+                        return None
+                else:
+                    qty = 1
+                if price:
+                    price = yuan_to_cents(price)
+                    if price is None or price < 0:
+                        return None
+                else:
+                    price = 0
+                lines.append({"sku_code": sku.strip(), "name": name.strip(), "qty": qty, "unit_price_cents": price})
+        except _Defer:
+            return None
+        if not lines:
+            return None
+        record["lines"] = lines
+        return record
+
+
+class _Defer(Exception):
+    """A cell the fast path leaves to to_record + validate_record."""
+
+
+# Converters: (plan, file field, non-empty cell text) -> (record field, clean value), exactly as
+# to_record then validate_record would have it (checks on the text before stripping, as there).
+
+def _text(limit):
+    def convert(plan, field, value):
+        if len(value) > limit:
+            raise _Defer
+        return field, value.strip()
+    return convert
+
+
+def _carrier(plan, field, value):
+    if len(value) > 40:
+        raise _Defer
+    return field, value.strip() or None
+
+
+def _email(plan, field, value):
+    if validation.check_email(value):
+        raise _Defer
+    return field, value.strip()
+
+
+def _upper(check, default):
+    def convert(plan, field, value):
+        value = value.strip().upper()
+        if not value:
+            return field, default
+        if check(value):
+            raise _Defer
+        return field, value
+    return convert
+
+
+def _postcode(plan, field, value):
+    value = value.lstrip("'")
+    if len(value) > 20:
+        raise _Defer
+    return field, value.strip()
+
+
+def _total(plan, field, value):
+    cents = yuan_to_cents(value)
+    if cents is None or cents < 0:
+        raise _Defer
+    return "total_cents", cents
+
+
+def _ordered_at(plan, field, value):
+    parsed = parse_datetime(value, plan.tz)
+    if parsed is None:
+        raise _Defer
+    return field, parsed
+
+
+def _priority(plan, field, value):
+    number = _int(value)
+    if number is None:
+        raise _Defer
+    return field, number
+
+
+def _tag_list(plan, field, value):
+    tags = _split_tags(value)
+    if any(len(t) > 40 for t in tags):
+        raise _Defer
+    return field, tags
+
+
+def _payment(plan, field, value):
+    word = value.strip().lower()
+    status = PAYMENT_WORDS.get(word, word)
+    if status not in validation.PAYMENT_STATUSES:
+        raise _Defer
+    return field, status
+
+
+_ORDER_CONVERTERS = {
+    "ordered_at": _ordered_at, "buyer_name": _text(120), "buyer_phone": _text(40), "buyer_email": _email,
+    "country": _upper(validation.check_country, "CN"), "province": _text(60), "city": _text(60),
+    "district": _text(60), "address": _text(500), "postcode": _postcode, "total": _total,
+    "currency": _upper(validation.check_currency, "CNY"), "payment_status": _payment, "buyer_remark": _text(2000),
+    "seller_note": _text(2000), "tags": _tag_list, "priority": _priority, "carrier_code": _carrier,
+}
+# the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)
+_DEFAULTS = {name: default for name, _kind, default, _check in validation.ORDER_SPEC
+             if default is not validation.REQUIRED}
+_RECORD_FIELD = {"total": "total_cents"}
+_FILE_FIELD = {"total_cents": "total"}
 
 
 class LineFile:
@@ -342,7 +557,7 @@ def to_record(group, tz=None):
             else:
                 record["priority"] = number
         elif field == "tags":
-            record["tags"] = [t.strip() for t in re.split(r"[,，;；]", value) if t.strip()]
+            record["tags"] = _split_tags(value)
         elif field == "payment_status":
             word = value.strip().lower()
             record["payment_status"] = PAYMENT_WORDS.get(word, word)
@@ -375,8 +590,20 @@ def to_record(group, tz=None):
     return record, problems
 
 
+_TAG_SEPARATORS = re.compile(r"[,，;；]")
+
+
+def _split_tags(value):
+    return [t.strip() for t in _TAG_SEPARATORS.split(value) if t.strip()]
+
+
 def yuan_to_cents(text):
-    """'99.00' / '¥1,299.5' -> 9900 / 129950, exactly (Decimal); None if not an amount."""
+    """'99.00' / '¥1,299.5' -> 9900 / 129950, exactly (integer arithmetic on plain 'digits[.dd]',
+    Decimal for anything else); None if not an amount."""
+    whole, dot, fraction = text.partition(".")
+    if whole.isascii() and whole.isdigit() and (not dot or (
+            fraction.isascii() and fraction.isdigit() and len(fraction) <= 2)):
+        return int(whole) * 100 + (int(fraction) * (10 if len(fraction) == 1 else 1) if dot else 0)
     text = text.strip().lstrip("¥￥$").replace(",", "")
     try:
         amount = Decimal(text)

@@ -9,6 +9,7 @@ review of the new and changed orders is enqueued.
 """
 import importlib.util
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -171,23 +172,25 @@ EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "
 
 
 def _insert_new(channel_id, records, skus, source, actor):
-    """Insert orders, lines and their import events in bulk; {external_id: id}."""
+    """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}."""
     if not records:
         return {}
     now = utcnow()
-    head = (channel_id, None, states.IMPORTED, 1, [], now, now)
-    rows = [(channel_id, record["external_id"]) + head[2:] + tuple(record[name] for name in COMPARED)
-            for record in records]
-    ids = dict((external_id, order_id) for order_id, external_id in bulk.insert_returning(
-        Order.__table__, ORDER_COLUMNS, rows, ("id", "external_id")))
-    resolve = skus.resolve
+    ids = bulk.reserve_ids(Order.__table__, len(records))
+    hold_reasons = []
+    compared = itemgetter(*COMPARED)
+    bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
+        (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now) + compared(record)
+        for order_id, record in zip(ids, records)])
+    resolve = skus.ids.get
+    line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
     bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, [
-        (ids[record["external_id"]], resolve(line["sku_code"]), line["sku_code"], line["name"], line["qty"],
-         line["unit_price_cents"]) for record in records for line in record["lines"]])
+        (order_id, resolve(line["sku_code"])) + line_values(line)
+        for order_id, record in zip(ids, records) for line in record["lines"]])
     event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000],
              getattr(actor, "id", None), _actor_name(actor))
-    bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids.values()])
-    return ids
+    bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids])
+    return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
 
 
 def _update(order, record, skus, source, actor):
