@@ -1,0 +1,195 @@
+"""A local Kuaidi100 sandbox speaking the wire format of kuaidi100.py, with fault injection.
+
+Run: ``python -m wms.shipping.carriers.sandbox --port 8702`` (key ``sandbox-key``, secret
+``sandbox-secret``, customer ``SANDBOX``), or in a thread: ``Sandbox().start()`` -> ``.url``.
+Faults, consumed one per label request: ``fail_next("timeout" | "address_rejected" | "quota" |
+"error", times=1)`` (over HTTP: ``POST /_sandbox/fail`` with ``mode`` and ``times``). A timeout
+creates the waybill and then answers too late, as a real carrier does; a resend with the same
+``orderId`` gets that same waybill back, never a second one.
+"""
+import argparse
+import itertools
+import json
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from wms.shipping.carriers.kuaidi100 import label_sign, query_sign
+
+KEY, SECRET, CUSTOMER = "sandbox-key", "sandbox-secret", "SANDBOX"
+PREFIX = {"shunfeng": "SF", "zhongtong": "ZT", "yuantong": "YT", "yunda": "YD", "ems": "EM", "jd": "JD"}
+CHINA = timezone(timedelta(hours=8))
+
+
+class Sandbox:
+    def __init__(self, host="127.0.0.1", port=0, delay_s=0.0, hang_s=2.0, key=KEY, secret=SECRET, customer=CUSTOMER):
+        self.delay_s, self.hang_s = delay_s, hang_s
+        self.key, self.secret, self.customer = key, secret, customer
+        self.faults = []
+        self.waybills = {}        # kuaidinum -> {"orderId", "kuaidicom", "param", "status"}
+        self.by_order = {}        # (kuaidicom, orderId) -> kuaidinum
+        self.requests = []        # (method, param dict) of every signed label call received
+        self._numbers = itertools.count(int(time.time()) % 10_000_000 * 1000)
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer((host, port), _handler(self))
+        self.server.daemon_threads = True
+
+    @property
+    def url(self):
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True, name="kuaidi100-sandbox").start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail_next(self, mode, times=1):
+        with self._lock:
+            self.faults.extend([mode] * times)
+
+    def settings(self, kuaidicom="shunfeng", **extra):
+        """Carrier.settings that point the Kuaidi100 adapter at this sandbox."""
+        return {"adapter": "kuaidi100", "api_url": self.url, "poll_url": self.url, "key": self.key,
+                "secret": self.secret, "customer": self.customer, "kuaidicom": kuaidicom, "partner_id": "WMS",
+                "timeout_s": 1.0, **extra}
+
+    # --- the API -------------------------------------------------------------------------------
+
+    def label(self, form):
+        param_text, t = form.get("param", ""), form.get("t", "")
+        if form.get("key") != self.key or label_sign(param_text, t, self.key, self.secret) != form.get("sign"):
+            return 200, {"result": False, "returnCode": "400", "message": "签名错误 (sign mismatch)"}
+        param = json.loads(param_text)
+        method = form.get("method")
+        with self._lock:
+            self.requests.append((method, param))
+            fault = self.faults.pop(0) if method == "order" and self.faults else None
+        if method == "cancel":
+            return self._cancel(param)
+        if method != "order":
+            return 200, {"result": False, "returnCode": "400", "message": f"unknown method {method}"}
+        if fault == "address_rejected":
+            return 200, {"result": False, "returnCode": "400", "message": "收件地址超出服务范围 (address rejected)"}
+        if fault == "quota":
+            return 200, {"result": False, "returnCode": "601", "message": "电子面单余额不足 (quota exceeded)"}
+        if fault == "error":
+            return 500, {"result": False, "returnCode": "500", "message": "服务器错误"}
+        answer = 200, self._order(param)
+        if fault == "timeout":
+            time.sleep(self.hang_s)
+        return answer
+
+    def _order(self, param):
+        com, order_id = param.get("kuaidicom", ""), str(param.get("orderId", ""))
+        if not (param.get("recMan") or {}).get("printAddr"):
+            return {"result": False, "returnCode": "400", "message": "收件地址不能为空 (address missing)"}
+        with self._lock:
+            number = self.by_order.get((com, order_id)) if order_id else None
+            if number is None:
+                number = f"{PREFIX.get(com, 'KD')}{next(self._numbers):013d}"
+                self.waybills[number] = {"orderId": order_id, "kuaidicom": com, "param": param, "status": "created",
+                                         "created": datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")}
+                if order_id:
+                    self.by_order[(com, order_id)] = number
+        city = (param["recMan"]["printAddr"] or "")[:6]
+        return {"result": True, "returnCode": "200", "message": "提交成功",
+                "data": {"taskId": f"T{number}", "kuaidinum": number, "kuaidicom": com, "bulkpen": f"{city} 021-A1",
+                         "kdComOrderNum": f"K{number}", "label": ""}}
+
+    def _cancel(self, param):
+        waybill = self.waybills.get(param.get("kuaidinum"))
+        if waybill is None:
+            return 200, {"result": False, "returnCode": "400", "message": "运单号不存在 (unknown waybill)"}
+        waybill["status"] = "cancelled"
+        return 200, {"result": True, "returnCode": "200", "message": "取消成功"}
+
+    def query(self, form):
+        param_text = form.get("param", "")
+        if form.get("customer") != self.customer or query_sign(param_text, self.key, self.customer) != form.get("sign"):
+            return 200, {"result": False, "returnCode": "400", "message": "签名错误 (sign mismatch)"}
+        number = json.loads(param_text).get("num")
+        waybill = self.waybills.get(number)
+        if waybill is None:
+            return 200, {"result": False, "returnCode": "500", "message": "查询无结果，请隔段时间再查"}
+        return 200, last_result(number, waybill["kuaidicom"], self.events_of(number))
+
+    def events_of(self, number):
+        waybill = self.waybills[number]
+        return waybill.setdefault("events", [
+            {"time": waybill["created"], "ftime": waybill["created"], "context": "【仓库】已揽收", "status": "揽收",
+             "statusCode": "1", "location": ""}])
+
+    def add_event(self, number, context, status_code="0", status="在途"):
+        """Append a carrier event (newest first in answers), as a scan at the carrier would."""
+        now = datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        self.events_of(number).insert(0, {"time": now, "ftime": now, "context": context, "status": status,
+                                          "statusCode": status_code, "location": ""})
+
+
+def last_result(number, com, events):
+    """A query answer / a push's lastResult."""
+    state = events[0]["statusCode"] if events else "0"
+    return {"message": "ok", "nu": number, "ischeck": "1" if state == "3" else "0", "com": com, "status": "200",
+            "state": state, "condition": "F00", "data": events}
+
+
+def _handler(sandbox):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_args):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8")
+            url = urlparse(self.path)
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            for k, v in parse_qs(url.query).items():
+                form.setdefault(k, v[0])
+            if sandbox.delay_s:
+                time.sleep(sandbox.delay_s)
+            if url.path == "/label/order":
+                status, answer = sandbox.label(form)
+            elif url.path == "/poll/query.do":
+                status, answer = sandbox.query(form)
+            elif url.path == "/_sandbox/fail":
+                sandbox.fail_next(form.get("mode", "timeout"), int(form.get("times", 1)))
+                status, answer = 200, {"faults": sandbox.faults}
+            else:
+                status, answer = 404, {"result": False, "returnCode": "404", "message": "not found"}
+            self._send(status, answer)
+
+        def _send(self, status, answer):
+            data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json;charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
+                pass
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Kuaidi100 sandbox")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8702)
+    parser.add_argument("--delay-ms", type=float, default=0)
+    args = parser.parse_args()
+    sandbox = Sandbox(args.host, args.port, delay_s=args.delay_ms / 1000)
+    print(f"kuaidi100 sandbox on {sandbox.url} (key {KEY}, secret {SECRET}, customer {CUSTOMER})", flush=True)
+    sandbox.server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Which carrier takes an order. Pure: stdlib only.
+
+In order: the buyer's choice if that carrier can take the parcel; otherwise every active carrier that
+serves the destination region and the weight, ranked by (misses today's truck, cost, code): a carrier
+whose next cut-off is still today beats one whose truck has gone, then the cheaper wins. O(carriers).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wms.shipping.cutoffs import next_cutoff
+
+
+@dataclass(frozen=True)
+class CarrierOption:
+    code: str
+    name: str = ""
+    regions: tuple = ()          # provinces served; empty = everywhere
+    excluded: tuple = ()         # provinces not served
+    max_weight_g: int = 0        # 0 = no limit
+    base_cents: int = 0          # first kilogram
+    per_kg_cents: int = 0        # each further started kilogram
+    cutoffs: tuple = ()          # local "HH:MM"
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Shipment:
+    province: str
+    weight_g: int
+    buyer_choice: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str | None
+    reason: str
+    cost_cents: int = 0
+    ranked: list = field(default_factory=list)   # [(code, cost_cents, today)] of every eligible carrier
+
+
+def cost_cents(option, weight_g):
+    """Price of a parcel: base for the first kg, per_kg for each further started kg."""
+    extra_kg = max(0, -(-max(weight_g, 1) // 1000) - 1)
+    return option.base_cents + extra_kg * option.per_kg_cents
+
+
+def refusal(option, shipment):
+    """Why this carrier cannot take the shipment, or None."""
+    if not option.active:
+        return "inactive"
+    if option.regions and shipment.province not in option.regions:
+        return f"does not serve {shipment.province}"
+    if shipment.province in option.excluded:
+        return f"does not serve {shipment.province}"
+    if option.max_weight_g and shipment.weight_g > option.max_weight_g:
+        return f"over {option.max_weight_g} g"
+    return None
+
+
+def choose(shipment, options, now_utc: datetime, tz_name: str):
+    """The carrier for a shipment and why (Choice.code None: no carrier can take it)."""
+    by_code = {option.code: option for option in options}
+    wanted = by_code.get(shipment.buyer_choice) if shipment.buyer_choice else None
+    if wanted is not None and refusal(wanted, shipment) is None:
+        return Choice(wanted.code, "buyer's choice", cost_cents(wanted, shipment.weight_g))
+    ranked = []
+    for option in options:
+        if refusal(option, shipment) is None:
+            cutoff = next_cutoff(list(option.cutoffs), now_utc, tz_name)
+            today = cutoff is not None and _local_date(cutoff, tz_name) == _local_date(now_utc, tz_name)
+            ranked.append((not today, cost_cents(option, shipment.weight_g), option.code))
+    if not ranked:
+        return Choice(None, f"no carrier serves {shipment.province} at {shipment.weight_g} g")
+    ranked.sort()
+    late, cost, code = ranked[0]
+    reason = "cheapest" + (" (every truck has left today)" if late else " that still ships today")
+    if shipment.buyer_choice and wanted is None:
+        reason = f"buyer's choice {shipment.buyer_choice} unknown; {reason}"
+    elif wanted is not None:
+        reason = f"buyer's choice {wanted.code} {refusal(wanted, shipment)}; {reason}"
+    return Choice(code, reason, cost, [(c, p, not l) for l, p, c in ranked])
+
+
+def _local_date(utc, tz_name):
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    return utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).date()
