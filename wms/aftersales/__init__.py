@@ -1,0 +1,1 @@
+"""After-sales (售后): intercepting cancelled orders wherever they are, and receiving returns."""

@@ -1,0 +1,7 @@
+"""After-sales jobs: voiding the waybill of an intercepted labelled order."""
+from wms.aftersales import services
+
+
+def void_waybill(intercept_id):
+    """Cancel the intercepted order's waybill with the carrier (retried by rq on failure)."""
+    return services.void_waybill(intercept_id)

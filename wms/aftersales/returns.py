@@ -1,0 +1,133 @@
+"""Returns (退货入库): receive goods against a shipped order, inspect each line, restock or write off.
+
+Transitions: shipped | delivered | completed -> returned (on the first receipt).
+"""
+from sqlalchemy import func, select
+
+from wms import aftercommit
+from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
+from wms.aftersales.services import _, _name
+from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.inventory.models import Bin
+from wms.inventory.services import receive_stock, warehouse_of
+from wms.orders import states
+from wms.orders.models import Order, OrderLine
+from wms.timeutil import utcnow
+
+RETURNABLE = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
+
+
+def find_returnable(external_id):
+    """Orders with this number that can take a return."""
+    return db.session.scalars(select(Order).where(Order.external_id == (external_id or "").strip(),
+                                                  Order.status.in_(RETURNABLE))).all()
+
+
+def returnable_lines(order_id):
+    """[(order line, qty still returnable)] of an order."""
+    order = _order(order_id)
+    back = _already_returned(order_id)
+    return [(line, line.qty - back.get(line.id, 0)) for line in order.lines]
+
+
+def receive_return(order_id, lines, actor=None, reference="", note=""):
+    """Book a return: lines [{order_line_id, qty, result: restock|write_off, bin_id, reason}].
+
+    Any bad line -> ValidationFailed listing every problem; nothing is booked.
+    """
+    order = _order(order_id)
+    if order.status not in RETURNABLE:
+        raise ValidationFailed(_("Order {order} is '{status}': only shipped orders can be returned",
+                                 order=order.external_id, status=order.status))
+    clean, bins = _check_lines(order, lines)
+    warehouse_ids = {b.warehouse_id for b in bins.values()} or {warehouse_of(order.id)}
+    if len(warehouse_ids) > 1:
+        raise ValidationFailed(_("Restock every line of one return into one warehouse"), field="bin")
+    receipt = ReturnReceipt(order_id=order.id, warehouse_id=next(iter(warehouse_ids)), received_by=_name(actor),
+                            reference=(reference or "").strip()[:80], note=(note or "").strip())
+    receipt.lines = [ReturnLine(**line) for line in clean]
+    db.session.add(receipt)
+    summary = ", ".join(f"{line['qty']} x {_sku(order, line['order_line_id'])} {line['result']}" for line in clean)
+    if order.status != states.RETURNED:
+        order.transition_to(states.RETURNED, reason=f"return received: {summary}", actor=actor)
+    else:
+        order.note(f"return received: {summary}", actor=actor, kind="return")
+    for intercept in db.session.scalars(select(Intercept).where(Intercept.order_id == order.id,
+                                                                Intercept.status != INTERCEPT_DONE)):
+        intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
+        intercept.detail = "the parcel came back"
+    restock = [(line["sku_id"], line["bin_id"], line["qty"]) for line in clean if line["result"] == RESTOCK]
+    try:
+        if restock:
+            receive_stock(receipt.warehouse_id, restock, reference=f"return:{order.external_id}", actor=actor,
+                          kind="return")  # commits the receipt with the stock
+        else:
+            aftercommit.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return receipt
+
+
+def _check_lines(order, lines):
+    by_id = {line.id: line for line in order.lines}
+    back = _already_returned(order.id)
+    errors, clean, bins, wanted = [], [], {}, {}
+    for number, raw in enumerate(lines or [], start=1):
+        line = by_id.get(_int(raw.get("order_line_id")))
+        qty, result = _int(raw.get("qty")), raw.get("result")
+        bin_id, reason = _int(raw.get("bin_id")), str(raw.get("reason") or "").strip()[:200]
+        if line is None:
+            errors.append({"line": number, "field": "order_line_id", "message": "not a line of this order"})
+            continue
+        wanted[line.id] = wanted.get(line.id, 0) + (qty or 0)
+        left = line.qty - back.get(line.id, 0)
+        if qty is None or qty <= 0 or wanted[line.id] > left:
+            errors.append({"line": number, "field": "qty", "message": f"must be 1-{left}"})
+        if result not in (RESTOCK, WRITE_OFF):
+            errors.append({"line": number, "field": "result", "message": "restock or write_off"})
+        elif result == RESTOCK:
+            bins[bin_id] = bins.get(bin_id) or (db.session.get(Bin, bin_id) if bin_id else None)
+            if bins[bin_id] is None:
+                bins.pop(bin_id)
+                errors.append({"line": number, "field": "bin", "message": "choose the bin to restock into"})
+            if line.sku_id is None:
+                errors.append({"line": number, "field": "sku", "message": "this line has no SKU to restock"})
+        elif not reason:
+            errors.append({"line": number, "field": "reason", "message": "say why it is written off"})
+        clean.append(dict(order_line_id=line.id, sku_id=line.sku_id, qty=qty, result=result,
+                          bin_id=bin_id if result == RESTOCK else None, reason=reason))
+    if errors or not clean:
+        raise ValidationFailed(_("The return has errors; nothing was booked"), errors=errors or [
+            {"line": 0, "field": "lines", "message": "no lines"}])
+    return clean, bins
+
+
+def _already_returned(order_id):
+    return dict(db.session.execute(
+        select(ReturnLine.order_line_id, func.sum(ReturnLine.qty)).join(ReturnReceipt)
+        .where(ReturnReceipt.order_id == order_id).group_by(ReturnLine.order_line_id)).all())
+
+
+def _order(order_id):
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise NotFound(_("Order not found"))
+    return order
+
+
+def _sku(order, order_line_id):
+    return db.session.get(OrderLine, order_line_id).sku_code
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def recent_returns(limit=100):
+    """The latest return receipts, newest first."""
+    return db.session.scalars(select(ReturnReceipt).order_by(ReturnReceipt.id.desc()).limit(limit)).all()

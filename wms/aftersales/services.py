@@ -1,0 +1,170 @@
+"""Intercepts (拦截): a cancellation or refund from the channel acted on wherever the order is.
+
+`intercept_order` is the one entry point for a channel cancellation:
+- at the desk (imported, on_hold, approved, backorder) or allocated: cancelled, stock freed;
+- waved: its pick lines leave the wave (the picker's handheld is told), cancelled, stock freed;
+- picking, picked, packed: the floor is told live what to put back and to which bin
+  (`order.intercepted` to the picker's room and to role:packer), cancelled, stock freed;
+- labelled: as above, and the waybill is voided with the carrier (a job, after commit);
+- shipped, delivered, completed: flagged for interception with the carrier (a supervisor acts).
+
+Transitions: every state in states.BEFORE_SHIPPING -> cancelled.
+"""
+from flask import has_request_context
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from wms import aftercommit, realtime
+from wms.aftersales.models import (
+    ACTION_CANCELLED, ACTION_CARRIER, ACTION_LEFT_WAVE, ACTION_PUT_BACK, ACTION_WAYBILL_VOIDED, INTERCEPT_DONE,
+    INTERCEPT_OPEN, Intercept)
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.i18n import translate
+from wms.inventory.services import release_reservation
+from wms.orders import states
+from wms.orders.models import Order
+from wms.timeutil import utcnow
+from wms.worker import enqueue
+
+VOID_JOB = "wms.aftersales.jobs.void_waybill"
+ON_THE_FLOOR = frozenset({states.PICKING, states.PICKED, states.PACKED, states.LABELLED})
+AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
+
+
+def _(text, **values):
+    return translate(text, locale=None if has_request_context() else "en", **values)
+
+
+def intercept_order(order_id, reason, source="channel", actor=None):
+    """Act on a cancellation wherever the order is; idempotent (one Intercept per order).
+
+    Returns the Intercept, or None for an order already cancelled or returned.
+    """
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give a reason for the cancellation"), field="reason")
+    for attempt in range(3):  # the floor may move the order on while we act: act on its new state
+        try:
+            return _intercept(order_id, reason.strip(), source, actor)
+        except StaleDataError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def _intercept(order_id, reason, source, actor):
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise NotFound(_("Order not found"), order_id=order_id)
+    existing = db.session.scalar(select(Intercept).where(Intercept.order_id == order_id))
+    if existing is not None or order.status in (states.CANCELLED, states.RETURNED):
+        return existing
+    state = order.status
+    intercept = Intercept(order_id=order.id, reason=reason, source=source, state_at_intercept=state,
+                          created_by=_name(actor), action=ACTION_CANCELLED)
+    db.session.add(intercept)
+    if state in AFTER_SHIPPING:
+        intercept.action, intercept.status = ACTION_CARRIER, INTERCEPT_OPEN
+        intercept.detail = "ask the carrier to stop and return the parcel"
+        order.note(f"intercept requested with the carrier: {reason}", actor=actor, kind="intercept")
+    else:
+        _cancel_on_the_floor(order, intercept, reason, actor)
+    realtime.publish("order.intercepted", _payload(order, intercept), realtime.room_for_role("supervisor"))
+    order.updated_at = utcnow()
+    aftercommit.commit()
+    return intercept
+
+
+def _cancel_on_the_floor(order, intercept, reason, actor):
+    from wms.aftersales.floor import withdraw_pick_lines
+
+    state = order.status
+    put_back, pickers = withdraw_pick_lines(order.id, actor)
+    intercept.put_back = put_back
+    if state == states.WAVED or (state == states.PICKING and not put_back):
+        intercept.action = ACTION_LEFT_WAVE
+    elif state == states.LABELLED:
+        intercept.action, intercept.status = ACTION_WAYBILL_VOIDED, INTERCEPT_OPEN
+        intercept.detail = "waybill being voided"
+    elif state in ON_THE_FLOOR:
+        intercept.action = ACTION_PUT_BACK
+    order.transition_to(states.CANCELLED, reason=f"intercepted ({intercept.source}): {reason}", actor=actor)
+    release_reservation(order.id, reason="intercepted", actor=actor, commit=False)
+    payload = _payload(order, intercept)
+    for picker_id in pickers:
+        realtime.publish("order.intercepted", payload, realtime.room_for_user(picker_id))
+    if state in (states.PICKED, states.PACKED, states.LABELLED) or (state == states.PICKING and put_back):
+        realtime.publish("order.intercepted", payload, realtime.room_for_role("packer"))
+    if state == states.LABELLED:
+        db.session.flush()
+        enqueue(VOID_JOB, intercept.id)
+
+
+def _payload(order, intercept):
+    lines = intercept.put_back or []
+    message = "; ".join(f"put {line['qty']} x {line['sku']} back to bin {line['bin']}" for line in lines)
+    return {"order": order.external_id, "order_id": order.id, "was": intercept.state_at_intercept,
+            "action": intercept.action, "lines": lines,
+            "message": f"Order {order.external_id} was cancelled" + (f": {message}" if message else "")}
+
+
+def void_waybill(intercept_id):
+    """Job: void the waybill of an intercepted labelled order (wms.shipping.services.void_label)."""
+    from wms.shipping.models import PARCEL_VOIDED, Parcel
+
+    intercept = db.session.get(Intercept, intercept_id)
+    if intercept is None or intercept.status == INTERCEPT_DONE:
+        return "skipped"
+    parcels = db.session.scalars(select(Parcel).where(Parcel.order_id == intercept.order_id,
+                                                      Parcel.status != PARCEL_VOIDED)).all()
+    try:
+        for parcel in parcels:
+            _void_label(parcel.id, intercept.reason)
+    except Exception as error:  # the carrier refused or is down: a supervisor sees it, the job retries
+        db.session.rollback()
+        intercept = db.session.get(Intercept, intercept_id)
+        intercept.detail = f"waybill not voided: {type(error).__name__}: {error}"[:1000]
+        aftercommit.commit()
+        raise
+    intercept = db.session.get(Intercept, intercept_id)
+    intercept.status, intercept.detail = INTERCEPT_DONE, "waybill voided"
+    intercept.resolved_at, intercept.resolved_by = utcnow(), "system"
+    aftercommit.commit()
+    return "voided"
+
+
+def _void_label(parcel_id, reason):
+    from wms.shipping.services import void_label  # built by the shipping team
+
+    return void_label(parcel_id, reason=reason)
+
+
+def open_intercepts():
+    """Intercepts a person must still act on (carrier intercepts, waybills not voided), oldest first."""
+    return db.session.scalars(select(Intercept).where(Intercept.status == INTERCEPT_OPEN)
+                              .order_by(Intercept.id)).all()
+
+
+def recent_intercepts(limit=100):
+    """The latest intercepts, newest first."""
+    return db.session.scalars(select(Intercept).order_by(Intercept.id.desc()).limit(limit)).all()
+
+
+def resolve_intercept(intercept_id, actor=None, note=""):
+    """A supervisor dealt with it (the carrier agreed to return the parcel, the label was voided by hand)."""
+    intercept = db.session.get(Intercept, intercept_id)
+    if intercept is None:
+        raise NotFound(_("No such intercept"))
+    if intercept.status == INTERCEPT_DONE:
+        raise ValidationFailed(_("This intercept is already resolved"))
+    intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
+    intercept.detail = (note or "").strip()[:1000] or intercept.detail
+    intercept.order.note(f"intercept resolved: {intercept.detail}", actor=actor, kind="intercept")
+    aftercommit.commit()
+    return intercept
+
+
+def _name(actor):
+    if actor is None:
+        return "system"
+    return actor if isinstance(actor, str) else getattr(actor, "username", str(actor))
