@@ -38,3 +38,6 @@ def dump_status(status):
 
 def _iso(value):
     return value.isoformat() + "Z" if value else None
+
+
+from wms.channels import taobao_api  # noqa: E402,F401  (Taobao TMC push receiver on this blueprint)

@@ -28,3 +28,6 @@ def sync_now(channel_id):
     else:
         flash(_("Sync queued") if is_new else _("A sync is already queued or running"), "success")
     return redirect(url_for("channels.sync_page", channel_id=channel_id))
+
+
+from wms.channels import mapping_pages  # noqa: E402,F401  (SKU mapping queue routes on this blueprint)

@@ -98,9 +98,10 @@ def _adapter_defaults(channel):
 
 def _sync_chunk(channel_id, chunk, summary):
     """Import one chunk (its own commit), apply cancellations, then move the cursor past it."""
+    from wms.channels.mapping_services import apply_sku_mappings
     from wms.imports.services import import_order_records
 
-    records = [dict(record) for record, _cursor in chunk]
+    records = apply_sku_mappings(channel_id, [dict(record) for record, _cursor in chunk])
     cancelled = {r["external_id"] for r in records if r.pop("cancelled_at", None)}
     known = _known_external_ids(channel_id, [r["external_id"] for r in records])
     wanted = [r for r in records if r["external_id"] not in cancelled or r["external_id"] in known]

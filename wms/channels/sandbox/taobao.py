@@ -52,11 +52,12 @@ class TopStore:
         self._tids = itertools.count(FIRST_TID + len(SEED) + 100)
 
     def tick(self):
-        """Now in Beijing time, strictly after every `modified` so far (TOP stamps in seconds)."""
+        """Now in Beijing time, never before a `modified` so far (TOP stamps in seconds, so several
+        trades may share one; never in the future, which a client's window would not reach yet)."""
         latest = max((parse_top_time(t["modified"]) for t in self.trades.values()), default=None)
         now = datetime.now(TOP_TZ).replace(microsecond=0)
-        if latest and now <= latest:
-            now = latest + timedelta(seconds=1)
+        if latest and now < latest:
+            now = latest
         return format_top_time(now)
 
     def add_trade(self, fields=None):
