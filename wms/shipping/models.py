@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
 from wms.timeutil import utcnow
@@ -52,3 +52,39 @@ class Parcel(db.Model):
     sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
     labelled_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
+    # Waybill details (pack station / labels)
+    paper: Mapped[str] = mapped_column(String(10), default="100x150")  # label size, PAPER_SIZES key
+    expected_weight_g: Mapped[int] = mapped_column(default=0)
+    carrier_order_id: Mapped[str] = mapped_column(String(64), default="")  # the carrier's id (cancel)
+    sort_code: Mapped[str] = mapped_column(String(64), default="")        # 大头笔, printed big
+    waybill_attempts: Mapped[int] = mapped_column(default=0)
+    voided_at: Mapped[datetime | None]
+
+    order = relationship("Order")
+    print_jobs: Mapped[list["PrintJob"]] = relationship(back_populates="parcel", order_by="PrintJob.id")
+
+
+# Print job statuses
+PRINT_QUEUED = "queued"    # waiting for the label (waybill not there yet, or the station is offline)
+PRINT_READY = "ready"      # label rendered; label.ready sent to the station
+PRINT_SENT = "sent"        # ZPL delivered to the station's network printer
+PRINT_PRINTED = "printed"  # the station confirmed the browser printed the PDF
+PRINT_FAILED = "failed"    # the printer could not be reached (reason kept); reprint to retry
+
+
+class PrintJob(db.Model):
+    """One label print asked for by a seal or a reprint, for one station."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int] = mapped_column(db.ForeignKey("parcels.id"), index=True)
+    station_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="seal")  # seal | reprint
+    status: Mapped[str] = mapped_column(String(10), default=PRINT_QUEUED, index=True)
+    error: Mapped[str] = mapped_column(String(300), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+
+    parcel: Mapped[Parcel] = relationship(back_populates="print_jobs")

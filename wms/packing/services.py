@@ -1,0 +1,212 @@
+"""Pack station use cases: what to pack, item verification (复核), seal. Scans and seals arrive as
+floor events (wms/picking/floor.py), applied exactly once per client UUID.
+
+Transitions: picked -> packed (seal, through wms.shipping.services.seal_parcel).
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wms import aftercommit
+from wms.auth import roles
+from wms.catalog.models import Sku
+from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.orders import states
+from wms.orders.models import Order, OrderLine
+from wms.packing import verify
+from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession, PackStation
+from wms.picking.floor import Rejected
+from wms.picking.models import PickLine, PickTask
+from wms.shipping import services as shipping
+from wms.timeutil import utcnow
+
+QUEUE_LIMIT = 100
+
+
+def station(code):
+    found = db.session.scalar(select(PackStation).where(PackStation.code == code, PackStation.active.is_(True)))
+    if found is None:
+        raise NotFound(f"pack station {code!r} not found")
+    return found
+
+
+def stations():
+    return db.session.scalars(select(PackStation).where(PackStation.active.is_(True)).order_by(PackStation.code)).all()
+
+
+def cartons():
+    return db.session.scalars(select(CartonType).where(CartonType.active.is_(True)).order_by(CartonType.code)).all()
+
+
+def save_station(code, **fields):
+    """Create or update a station (admin)."""
+    if not code or len(code) > 64:
+        raise ValidationFailed("a station code of 1-64 characters is required", field="code")
+    row = db.session.scalar(select(PackStation).where(PackStation.code == code)) or PackStation(code=code)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    db.session.add(row)
+    aftercommit.commit()
+    return row
+
+
+def save_carton(code, **fields):
+    row = db.session.scalar(select(CartonType).where(CartonType.code == code)) or CartonType(code=code)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    db.session.add(row)
+    aftercommit.commit()
+    return row
+
+
+# --- what to pack ------------------------------------------------------------------------------
+
+def pack_queue():
+    """Orders waiting at the pack bench (picked), with everything a station needs offline."""
+    orders = db.session.scalars(select(Order).where(Order.status == states.PICKED)
+                                .options(selectinload(Order.lines).selectinload(OrderLine.sku).selectinload(Sku.barcodes))
+                                .order_by(Order.priority.desc(), Order.id).limit(QUEUE_LIMIT)).all()
+    return [task_payload(order) for order in orders]
+
+
+def task_payload(order):
+    items = _items(order)
+    carton_rows = cartons()
+    suggested = verify.suggest_carton(items, [_carton(c) for c in carton_rows])
+    session = _open_session(order.id)
+    return {"order_id": order.id, "ref": order.external_id, "status": order.status, "carrier": order.carrier_code,
+            "totes": _tote_refs(order.id),
+            "items": [{"sku": i.sku, "name": i.name, "qty": i.qty, "barcodes": list(i.barcodes), "weight_g": i.weight_g}
+                      for i in items],
+            "verified": dict(session.verified) if session else {},
+            "cartons": [{"code": c.code, "name": c.name, "tare_g": c.tare_g} for c in carton_rows],
+            "suggested_carton": suggested.code if suggested else None,
+            "expected_weight_g": verify.expected_weight_g(items, suggested)}
+
+
+def find_order(code):
+    """The order behind a scanned tote (<task code>-<slot>), order number or id."""
+    code = str(code or "").strip()
+    order = db.session.scalar(select(Order).where(Order.external_id == code).order_by(Order.id.desc()))
+    if order is None and "-" in code:
+        task_code, _, slot = code.rpartition("-")
+        if slot.isdigit():
+            order_id = db.session.scalar(select(PickLine.order_id).join(PickTask, PickTask.id == PickLine.task_id)
+                                         .where(PickTask.code == task_code, PickLine.tote_slot == int(slot)))
+            order = db.session.get(Order, order_id) if order_id else None
+    if order is None and code.isdigit():
+        order = db.session.get(Order, int(code))
+    if order is None:
+        raise NotFound(f"nothing to pack for {code!r}")
+    return order
+
+
+# --- floor events --------------------------------------------------------------------------------
+
+def on_pack_scan(user, event):
+    """One item scanned at the station: counted, or refused loudly (wrong item, one too many)."""
+    _require_packer(user)
+    order = _packable_order(event.get("order_id"))
+    qty = event.get("qty", 1)
+    if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
+        raise Rejected("pack_bad_qty")
+    session = _open_session(order.id) or PackSession(order_id=order.id, verified={})
+    session.station_code, session.user_id = str(event.get("station") or "")[:64], user.id
+    items = _items(order)
+    try:
+        session.verified = verify.count_scan(items, dict(session.verified or {}), event.get("barcode"), qty)
+    except verify.PackProblem as problem:
+        raise Rejected(problem.code, **problem.values) from None
+    db.session.add(session)
+    left = verify.missing(items, session.verified)
+    code = "pack_complete" if not left else "pack_item_ok"
+    item = verify.sku_for_barcode(items, event.get("barcode"))
+    return {"code": code, "sku": item.sku, "verified": session.verified, "missing": left,
+            "message": _message(code, sku=item.sku, done=session.verified[item.sku], qty=item.qty)}
+
+
+def on_seal(user, event):
+    """All items verified, carton chosen, weight within tolerance: seal -> parcel -> waybill job."""
+    _require_packer(user)
+    order = _packable_order(event.get("order_id"), sealing=True)
+    items = _items(order)
+    session = _open_session(order.id)
+    left = verify.missing(items, session.verified if session else {})
+    if left:
+        raise Rejected("pack_incomplete", missing=", ".join(f"{sku} x{qty}" for sku, qty in left.items()))
+    carton = db.session.scalar(select(CartonType).where(CartonType.code == str(event.get("carton") or "")))
+    if carton is None:
+        raise Rejected("pack_unknown_carton", carton=str(event.get("carton") or "-"))
+    expected = verify.expected_weight_g(items, _carton(carton))
+    try:
+        verify.check_weight(expected, event.get("weight_g"))
+    except verify.PackProblem as problem:
+        raise Rejected(problem.code, **problem.values) from None
+    code = str(event.get("station") or "")[:64]
+    paper = event.get("paper") or _station_paper(code)
+    try:
+        parcel = shipping.seal_parcel(order.id, seal_uuid=event["uuid"], station_code=code, carton_code=carton.code,
+                                      weight_g=event["weight_g"], expected_weight_g=expected, paper=paper, actor=user,
+                                      commit=False)
+    except DomainError as error:
+        raise Rejected("pack_cannot_seal", reason=error.message) from None
+    session.status, session.sealed_at = SESSION_SEALED, utcnow()
+    return {"code": "pack_sealed", "parcel_id": parcel.id, "order_id": order.id,
+            "message": _message("pack_sealed", order=order.external_id)}
+
+
+def _require_packer(user):
+    if user.role not in roles.PACK:
+        raise Rejected("pack_forbidden")
+
+
+def _packable_order(order_id, sealing=False):
+    if not isinstance(order_id, int) or isinstance(order_id, bool):
+        raise Rejected("bad_event", problem="order_id must be an integer")
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise Rejected("pack_unknown_order")
+    if order.status in (states.CANCELLED, states.ON_HOLD):
+        raise Rejected("pack_order_stopped", order=order.external_id, status=order.status)
+    if order.status != states.PICKED and not (sealing and order.status == states.PACKED):
+        raise Rejected("pack_not_ready", order=order.external_id, status=order.status)
+    return order
+
+
+def _open_session(order_id):
+    return db.session.scalar(select(PackSession).where(PackSession.order_id == order_id,
+                                                       PackSession.status == SESSION_OPEN).order_by(PackSession.id.desc()))
+
+
+def _items(order):
+    merged = {}
+    for line in order.lines:
+        sku = line.sku
+        key = sku.code if sku else line.sku_code
+        prev = merged.get(key)
+        merged[key] = verify.Item(
+            sku=key, name=line.name or (sku.name if sku else key), qty=line.qty + (prev.qty if prev else 0),
+            barcodes=tuple(b.barcode for b in sku.barcodes) if sku else (), weight_g=sku.weight_g if sku else 0,
+            volume_cm3=sku.volume_cm3 if sku else 0.0)
+    return list(merged.values())
+
+
+def _carton(row):
+    return verify.Carton(row.code, row.length_mm * row.width_mm * row.height_mm / 1000, row.tare_g, row.max_weight_g)
+
+
+def _tote_refs(order_id):
+    rows = db.session.execute(select(PickTask.code, PickLine.tote_slot).join(PickTask, PickTask.id == PickLine.task_id)
+                              .where(PickLine.order_id == order_id, PickLine.tote_slot.is_not(None)).distinct()).all()
+    return sorted(f"{code}-{slot}" for code, slot in rows)
+
+
+def _station_paper(code):
+    row = db.session.scalar(select(PackStation.paper).where(PackStation.code == code))
+    return row or "100x150"
+
+
+def _message(code, **values):
+    from wms.picking.messages import message
+
+    return message(code, **values)

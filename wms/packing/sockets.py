@@ -1,0 +1,40 @@
+"""Pack station wiring: its floor event kinds (exactly-once path), messages, and the station room."""
+from flask import request
+from flask_socketio import join_room
+from sqlalchemy import event
+
+from wms import realtime
+
+from wms.auth import roles
+from wms.extensions import socketio
+from wms.orders import states
+from wms.orders.models import Order
+from wms.packing import services
+from wms.packing.messages import MESSAGES
+from wms.picking import floor, messages
+from wms.shipping.services import station_room
+from wms.sockets import connection_principal
+
+if "pack_scan" not in floor.HANDLERS:
+    messages.register_messages(MESSAGES)
+floor.register_handler("pack_scan", services.on_pack_scan)
+floor.register_handler("seal", services.on_seal)
+
+
+@socketio.on("join_station")
+def on_join_station(data=None):
+    """Join `station:<code>` to receive label.ready / waybill.failed for this station."""
+    principal = connection_principal()
+    code = (data or {}).get("station") if isinstance(data, dict) else None
+    if principal is None or principal.role not in roles.PACK or not isinstance(code, str) or not code:
+        return {"status": "rejected", "message": "Only packers may join a station"}
+    join_room(station_room(code[:64]), sid=request.sid)
+    return {"status": "joined", "room": station_room(code[:64])}
+
+
+@event.listens_for(Order.status, "set")
+def _push_pack_task(order, value, previous, _initiator):
+    """An order became picked: tell the pack stations (after commit) so their queue refreshes live."""
+    if value == states.PICKED and previous != states.PICKED:
+        realtime.publish("pack.task_ready", {"order_id": order.id, "ref": order.external_id},
+                         realtime.room_for_role("packer"))
