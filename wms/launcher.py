@@ -45,7 +45,7 @@ def main():
 
     children = [
         subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env),
-        subprocess.Popen([sys.executable, "-m", "wms.worker"], cwd=ROOT, env=cli_env),
+        subprocess.Popen([sys.executable, "-m", "wms.run_worker"], cwd=ROOT, env=cli_env),
     ]
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"

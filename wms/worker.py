@@ -157,7 +157,7 @@ def _worker_app():
 
 
 def main():
-    """`python -m wms.worker`: an rq worker with the rq scheduler (retries) and the periodic ticker."""
+    """An rq worker with the rq scheduler (retries) and the periodic ticker (`python -m wms.run_worker`)."""
     from rq import Queue, Worker
 
     app = _worker_app()
@@ -169,6 +169,3 @@ def main():
     threading.Thread(target=run_forever, args=(app, connection), daemon=True, name="ticker").start()
     Worker(queues, connection=connection).work(with_scheduler=True)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,172 @@
+"""The demo warehouse `make run` seeds on first start: users for every role, two warehouses with
+bins and stock, carriers, 500 SKUs with barcodes, ~300 orders through the real import and review
+paths (so the review queue holds real exceptions), allocation, a released wave with a task on the
+demo picker's handheld. Deterministic (seeded random)."""
+import random
+
+from sqlalchemy import select
+
+from wms.extensions import db
+
+USERS = (
+    ("admin", "管理员", "admin", "admin123", None),
+    ("supervisor", "王主管", "supervisor", "super123", None),
+    ("reviewer", "李审单", "reviewer", "review123", None),
+    ("picker", "张拣货", "picker", "picker123", "482915"),
+    ("picker2", "赵拣货", "picker", "picker123", "593816"),
+    ("packer", "陈打包", "packer", "packer123", "736204"),
+)
+CARRIERS = (("SF", "顺丰速运", ["12:00", "18:00"]), ("YTO", "圆通速递", ["17:30"]), ("ZTO", "中通快递", ["16:00"]))
+PRODUCTS = ("保温杯", "数据线", "蓝牙耳机", "手机壳", "帆布包", "T恤", "袜子", "笔记本", "台灯", "收纳盒",
+            "牙刷", "毛巾", "雨伞", "水杯", "鼠标垫", "充电宝", "钥匙扣", "围巾", "拖鞋", "抱枕")
+COLOURS = ("黑色", "白色", "红色", "蓝色", "灰色", "粉色", "绿色", "米色")
+ADDRESSES = (
+    ("浙江省", "杭州市", "西湖区", "文三路{n}号{b}幢{r}室", "310012"),
+    ("上海市", "上海市", "浦东新区", "世纪大道{n}号{b}楼{r}室", "200120"),
+    ("广东省", "深圳市", "南山区", "科苑路{n}号{b}栋{r}", "518057"),
+    ("北京市", "北京市", "朝阳区", "建国路{n}号院{b}号楼{r}", "100022"),
+    ("江苏省", "南京市", "鼓楼区", "中山路{n}号{b}单元{r}", "210008"),
+    ("四川省", "成都市", "武侯区", "人民南路四段{n}号{b}栋{r}", "610041"),
+)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英")
+
+
+def ean13(body12):
+    """A valid EAN-13 from 12 digits (check digit computed)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body12))
+    return body12 + str((10 - total % 10) % 10)
+
+
+def seed(n_skus=500, n_orders=300):
+    """Seed everything; returns a short summary string."""
+    rng = random.Random(20261122)
+    _users()
+    channel = _channels()
+    _carriers()
+    from wms.inventory.services import seed_demo_warehouses
+
+    seed_demo_warehouses()
+    skus = _skus(rng, n_skus)
+    _stock(rng, skus)
+    order_ids = _orders(rng, channel, skus, n_orders)
+    from wms.review.services import review_orders
+
+    reviewed = review_orders(order_ids)
+    wave = _wave_for_the_demo_picker()
+    return f"{n_skus} SKUs, {len(order_ids)} orders ({reviewed}), wave {wave}"
+
+
+def _users():
+    from wms.admin.services import create_user
+
+    for username, name, role, password, pin in USERS:
+        create_user(username=username, display_name=name, role=role, password=password, pin=pin)
+
+
+def _channels():
+    from wms.admin.services import create_channel
+
+    create_channel(code="tmall", name="天猫旗舰店", platform="manual")
+    return create_channel(code="web", name="官网商城", platform="manual")
+
+
+def _carriers():
+    from wms.shipping.models import Carrier
+
+    for code, name, cutoffs in CARRIERS:
+        db.session.add(Carrier(code=code, name=name, cutoffs=cutoffs))
+    db.session.commit()
+
+
+def _skus(rng, n):
+    from sqlalchemy import insert
+
+    from wms.catalog.models import Sku, SkuBarcode
+
+    rows = []
+    for i in range(n):
+        product = PRODUCTS[i % len(PRODUCTS)]
+        rows.append({"code": f"SKU-{i + 1:04d}", "name": f"{COLOURS[rng.randrange(len(COLOURS))]}{product} {i + 1}号",
+                     "weight_g": rng.randint(50, 1500), "length_mm": rng.randint(50, 300),
+                     "width_mm": rng.randint(40, 200), "height_mm": rng.randint(10, 150)})
+    db.session.execute(insert(Sku), rows)
+    skus = db.session.scalars(select(Sku).order_by(Sku.id)).all()
+    barcodes = [{"sku_id": s.id, "barcode": ean13(f"69{20000000 + s.id:08d}{rng.randint(10, 99)}")} for s in skus]
+    barcodes += [{"sku_id": s.id, "barcode": f"SUP{s.id:06d}"} for s in skus[::3]]  # a supplier code too
+    db.session.execute(insert(SkuBarcode), barcodes)
+    db.session.commit()
+    return skus
+
+
+def _stock(rng, skus):
+    """Every SKU in one bin of Hangzhou (most) or Shanghai; a few SKUs short so backorders exist."""
+    from wms.inventory.models import Bin, Warehouse
+    from wms.inventory.services import receive_stock
+
+    for warehouse in db.session.scalars(select(Warehouse).order_by(Warehouse.id)).all():
+        bins = db.session.scalars(select(Bin.id).where(Bin.warehouse_id == warehouse.id, Bin.level == 1)
+                                  .order_by(Bin.id)).all()
+        share = skus if warehouse.code == "HZ1" else skus[::4]
+        lines = [(sku.id, bins[(i * 7) % len(bins)], 0 if sku.id % 50 == 0 else rng.randint(20, 200))
+                 for i, sku in enumerate(share)]
+        receive_stock(warehouse.id, [line for line in lines if line[2] > 0], reference=f"demo-{warehouse.code}")
+
+
+def _orders(rng, channel, skus, n):
+    from wms.imports.services import import_order_records
+
+    records = []
+    for i in range(n):
+        province, city, district, street, postcode = ADDRESSES[rng.randrange(len(ADDRESSES))]
+        name = SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))]
+        lines = [{"sku_code": sku.code, "name": sku.name, "qty": rng.choice((1, 1, 1, 2, 3)),
+                  "unit_price_cents": rng.randint(990, 29900)} for sku in rng.sample(skus, rng.choice((1, 1, 2, 3, 4)))]
+        record = {"external_id": f"DEMO{100000 + i}", "buyer_name": name,
+                  "buyer_phone": f"13{rng.randint(100000000, 999999999)}", "country": "CN",
+                  "province": province, "city": city, "district": district,
+                  "address": street.format(n=rng.randint(1, 999), b=rng.randint(1, 12), r=rng.randint(101, 2505)),
+                  "postcode": postcode, "payment_status": "paid", "currency": "CNY",
+                  "total_cents": sum(line["qty"] * line["unit_price_cents"] for line in lines),
+                  "carrier_code": rng.choice(("SF", "YTO", "ZTO")), "priority": rng.choice((0, 0, 0, 1, 2)),
+                  "lines": lines, "tags": ["demo"]}
+        _exception(i, record)
+        records.append(record)
+    result = import_order_records(channel.id, records, source="demo")
+    return result.order_ids
+
+
+def _exception(i, record):
+    """Every 10th order carries one of the exceptions review must catch."""
+    kind = i % 10
+    if kind == 1 and i % 30 == 1:
+        record["address"], record["province"], record["city"], record["district"] = "不详", "", "", ""
+    elif kind == 3:
+        record["payment_status"] = "pending"
+    elif kind == 5 and i % 20 == 5:
+        record["buyer_phone"] = "12345"
+    elif kind == 7 and i % 30 == 7:
+        record["buyer_remark"] = "请周末送货，<b>不要</b>放快递柜"
+    elif kind == 9 and i % 40 == 9:
+        record["lines"][0]["sku_code"] = "UNKNOWN-SKU"
+
+
+def _wave_for_the_demo_picker():
+    """Allocate what review approved, release one wave in Hangzhou, give the demo picker a task."""
+    from wms.auth.models import User
+    from wms.inventory.models import Warehouse
+    from wms.inventory.services import allocate_orders
+    from wms.orders.models import Order
+    from wms.picking import services, waves
+
+    approved = db.session.scalars(select(Order.id).where(Order.status == "approved")).all()
+    allocate_orders(approved)
+    hangzhou = db.session.scalar(select(Warehouse.id).where(Warehouse.code == "HZ1"))
+    try:
+        wave = services.release_wave(hangzhou, limits=waves.WaveLimits(max_orders=40), time_budget=0.5)
+    except Exception:  # nothing allocated in Hangzhou: the demo still works without a wave
+        db.session.rollback()
+        return "none"
+    picker = db.session.scalar(select(User).where(User.username == "picker"))
+    services.assign_next_task(picker, "demo-handheld")
+    return wave.code
