@@ -25,3 +25,34 @@ def test_an_illegal_transition_changes_nothing(db):
         order.transition_to("shipped")
     assert order.status == "imported"
     assert order.events == []
+
+
+def test_bulk_transition_moves_every_order_and_writes_one_audit_row_each(db):
+    from wms.orders.models import Order, bulk_transition
+
+    make_sku()
+    orders = [make_order(external_id=f"B{i}", status="allocated") for i in range(3)]
+    versions = [o.version for o in orders]
+    moved = bulk_transition(db.session, [o.id for o in orders], "allocated", "waved", reason="wave W1", actor="boss")
+    db.session.commit()
+    db.session.expire_all()
+    assert moved == 3
+    for order, version in zip(orders, versions):
+        order = db.session.get(Order, order.id)
+        assert order.status == "waved" and order.version == version + 1
+        assert [(e.from_state, e.to_state, e.reason, e.actor_name) for e in order.events] == \
+            [("allocated", "waved", "wave W1", "boss")]
+
+
+def test_bulk_transition_refuses_when_any_order_moved_on_and_the_caller_rolls_back(db):
+    from wms.errors import ConcurrentUpdate
+    from wms.orders.models import Order, bulk_transition
+
+    make_sku()
+    a, b = make_order(external_id="C1", status="allocated"), make_order(external_id="C2", status="cancelled")
+    with pytest.raises(ConcurrentUpdate):
+        bulk_transition(db.session, [a.id, b.id], "allocated", "waved")
+    db.session.rollback()
+    assert db.session.get(Order, a.id).status == "allocated"
+    with pytest.raises(IllegalTransition):
+        bulk_transition(db.session, [a.id], "allocated", "shipped")

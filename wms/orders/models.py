@@ -89,6 +89,34 @@ class Order(db.Model):
         return [reason["code"] for reason in self.hold_reasons or []]
 
 
+def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
+    """Move many orders from `current` to `new` in two statements (a wave of 1,000 orders), with the
+    same table check and one audit row each. The only other writer of `status` besides
+    `Order.transition_to`. Returns the number moved; every order must still be in `current`, so a
+    concurrent change anywhere is a ConcurrentUpdate for the whole batch (the caller rolls back).
+    """
+    from sqlalchemy import insert, update
+
+    from wms.errors import ConcurrentUpdate
+
+    states.check_transition(current, new)
+    ids = list(order_ids)
+    if not ids:
+        return 0
+    moved = session.execute(
+        update(Order).where(Order.id.in_(ids), Order.status == current)
+        .values(status=new, version=Order.version + 1, updated_at=utcnow(),
+                hold_reasons=[] if new != states.ON_HOLD else Order.hold_reasons)
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != len(ids):
+        raise ConcurrentUpdate(f"{len(ids) - moved} of these orders are no longer {current}; try again")
+    at, actor_id, actor_name = utcnow(), getattr(actor, "id", None), _actor_name(actor)
+    session.execute(insert(OrderEvent), [
+        dict(order_id=order_id, at=at, kind="state", from_state=current, to_state=new, reason=reason,
+             actor_id=actor_id, actor_name=actor_name) for order_id in ids])
+    return moved
+
+
 def _actor_name(actor):
     if actor is None:
         return "system"

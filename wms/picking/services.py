@@ -17,7 +17,7 @@ from wms.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin, OrderAllocation, Reservation, StockItem, Warehouse
 from wms.orders import states
-from wms.orders.models import Order, OrderLine
+from wms.orders.models import Order, OrderLine, bulk_transition
 from wms.picking import batching, routing, waves
 from wms.picking.layout import Location, build_layout
 from wms.picking.models import (
@@ -103,19 +103,17 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
                 fcfs_distance_m=round(preview.fcfs_distance_m, 1), created_by=actor_name,
                 criteria=_criteria(wave_filter, limits))
     db.session.add(wave)
-    db.session.flush()
-    orders = db.session.scalars(select(Order).where(Order.id.in_(order_ids))).all()
-    for order in orders:
-        if order.status != states.ALLOCATED:
-            db.session.rollback()
-            raise ConcurrentUpdate(f"Order {order.external_id} changed to {order.status} meanwhile; preview again")
-        order.transition_to(states.WAVED, reason=f"wave {wave.code}", actor=actor)
-    _write_tasks(wave, preview.batches)
     try:
         db.session.flush()
-    except (StaleDataError, IntegrityError):
+        bulk_transition(db.session, order_ids, states.ALLOCATED, states.WAVED, reason=f"wave {wave.code}",
+                        actor=actor)
+        _write_tasks(wave, preview.batches)
+    except IntegrityError:
         db.session.rollback()
-        raise ConcurrentUpdate("An order in this wave changed meanwhile, or another wave was released; preview again")
+        raise ConcurrentUpdate("Another wave was released at the same moment; preview again")
+    except ConcurrentUpdate:
+        db.session.rollback()
+        raise
     realtime.publish("wave.released", {"wave_id": wave.id, "code": wave.code, "orders": wave.orders_count,
                                        "tasks": len(preview.batches)}, realtime.room_for_role("supervisor"))
     realtime.publish("task.available", {"wave": wave.code, "tasks": len(preview.batches)},
@@ -125,17 +123,19 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
 
 
 def _write_tasks(wave, batches):
-    for number, batch in enumerate(batches, start=1):
-        task = PickTask(code=f"{wave.code}-{number:03d}", wave_id=wave.id, warehouse_id=wave.warehouse_id,
-                        kind=batch.kind, distance_m=round(batch.distance_m, 1), orders_count=len(batch.order_ids))
-        db.session.add(task)
-        db.session.flush()
+    tasks = [PickTask(code=f"{wave.code}-{number:03d}", wave_id=wave.id, warehouse_id=wave.warehouse_id,
+                      kind=batch.kind, distance_m=round(batch.distance_m, 1), orders_count=len(batch.order_ids))
+             for number, batch in enumerate(batches, start=1)]
+    db.session.add_all(tasks)
+    db.session.flush()
+    rows = []
+    for task, batch in zip(tasks, batches):
         slots = {oid: (i + 1 if batch.kind == waves.MULTI else None) for i, oid in enumerate(batch.order_ids)}
-        db.session.execute(insert(PickLine), [
-            dict(task_id=task.id, seq=seq, order_id=stop["order_id"], order_line_id=stop["order_line_id"],
-                 reservation_id=stop["reservation_id"], bin_id=stop["bin_id"], sku_id=stop["sku_id"],
-                 qty=stop["qty"], tote_slot=slots[stop["order_id"]])
-            for seq, stop in enumerate(batch.stops, start=1)])
+        rows += [dict(task_id=task.id, seq=seq, order_id=stop["order_id"], order_line_id=stop["order_line_id"],
+                      reservation_id=stop["reservation_id"], bin_id=stop["bin_id"], sku_id=stop["sku_id"],
+                      qty=stop["qty"], tote_slot=slots[stop["order_id"]])
+                 for seq, stop in enumerate(batch.stops, start=1)]
+    db.session.execute(insert(PickLine), rows)
 
 
 def _with_stops(layout, kind, batch, picks):
