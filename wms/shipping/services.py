@@ -366,3 +366,40 @@ def _publish_order(order, previous):
 
 
 PRINT_STATUSES = (PRINT_QUEUED, PRINT_READY, PRINT_SENT, PRINT_PRINTED, PRINT_FAILED)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def label_path(parcel_id):
+    parcel = _parcel(parcel_id)
+    if not parcel.label_pdf_path or not Path(parcel.label_pdf_path).exists():
+        raise NotFound(f"parcel {parcel_id} has no label yet")
+    return parcel.label_pdf_path
+
+
+def list_carriers():
+    return db.session.scalars(select(Carrier).order_by(Carrier.code)).all()
+
+
+def save_carrier(code, *, name, cutoffs, settings, active=True):
+    """Create or update a carrier; cut-offs are local "HH:MM" times, comma separated."""
+    from datetime import time
+
+    if not code or len(code) > 40:
+        raise ValidationFailed("a carrier code of 1-40 characters is required", field="code")
+    times = [part.strip() for part in str(cutoffs or "").split(",") if part.strip()]
+    for text in times:
+        try:
+            time.fromisoformat(text)
+        except ValueError:
+            raise ValidationFailed(f"cut-off {text!r} is not HH:MM", field="cutoffs") from None
+    carrier = db.session.scalar(select(Carrier).where(Carrier.code == code)) or Carrier(code=code)
+    carrier.name, carrier.cutoffs, carrier.settings, carrier.active = name or code, sorted(times), settings, active
+    db.session.add(carrier)
+    aftercommit.commit()
+    return carrier
+
+
+def order_carrier_view(order_id):
+    order = db.session.get(Order, order_id)
+    return order, (carrier_choice(order) if order else None)

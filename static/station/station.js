@@ -1,0 +1,303 @@
+// Pack station: scan a tote or order, verify every item (loud error on a wrong one or one too many),
+// carton + weight, seal. Scans and seals are floor events in the handheld's IndexedDB outbox
+// (static/handheld/outbox.js, imported, not copied): written before the screen says done, replayed in
+// order to /api/station/events, applied exactly once by client UUID. The pack queue is cached in
+// IndexedDB so a station keeps verifying offline; a seal made offline waits in the outbox and its
+// label prints when the network is back (label.ready, or the print-job list fetched on reconnect).
+import * as db from "/static/handheld/db.js";
+import * as outbox from "/static/handheld/outbox.js";
+import * as feedback from "/static/handheld/feedback.js";
+import { Scanner } from "/static/handheld/scanner.js";
+import { messageOf, setLocale, t } from "/static/handheld/i18n.js";
+
+const CONFIG = JSON.parse(document.getElementById("station-config").textContent);
+const TOLERANCE_PCT = 10;
+const TOLERANCE_MIN_G = 50;
+const $ = (id) => document.getElementById(id);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map() };
+
+function say(text, kind = "info") {
+  const el = $("message");
+  el.textContent = text;
+  el.className = `message ${kind}`;
+  if (kind === "bad") feedback.bad();
+  else if (kind === "good") feedback.good();
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    credentials: "same-origin", ...options,
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, ...(options.headers || {}) },
+  });
+  if (!response.ok && response.status >= 500) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+// --- queue and task (cached for offline) -------------------------------------------------------
+
+async function loadQueue() {
+  try {
+    const body = await api("/api/station/queue");
+    state.queue = body.tasks;
+    await db.setMeta("pack_queue", state.queue);
+    setOnline(true);
+  } catch (error) {
+    state.queue = (await db.getMeta("pack_queue", [])) || [];
+    setOnline(false);
+  }
+  renderQueue();
+}
+
+function findTask(code) {
+  return state.queue.find((task) => task.ref === code || String(task.order_id) === code || task.totes.includes(code));
+}
+
+async function openTask(code) {
+  let task = findTask(code);
+  if (!task && state.online) {
+    const body = await api(`/api/station/lookup?code=${encodeURIComponent(code)}`).catch(() => null);
+    if (body && body.order_id) task = body;
+  }
+  if (!task) return say(t("Nothing to pack for {code}", { code }), "bad");
+  if (task.status && task.status !== "picked") return say(t("Order {order} is {status}, not ready to pack", { order: task.ref, status: task.status }), "bad");
+  state.task = { ...task, verified: { ...(task.verified || {}) } };
+  renderTask();
+  say(t("Order {order}: scan every item", { order: task.ref }), "good");
+}
+
+function itemFor(code) {
+  return state.task.items.find((item) => item.sku === code || item.barcodes.includes(code));
+}
+
+function missing(task) {
+  return task.items.filter((item) => (task.verified[item.sku] || 0) < item.qty);
+}
+
+// --- scans ------------------------------------------------------------------------------------
+
+async function onScan(code) {
+  if (!state.task) return openTask(code);
+  if (findTask(code) && findTask(code).order_id !== state.task.order_id && !itemFor(code)) return openTask(code);
+  const item = itemFor(code);
+  if (!item) return say(t("Wrong item {scanned}: it is not in this order", { scanned: code }), "bad");
+  const done = state.task.verified[item.sku] || 0;
+  if (done + 1 > item.qty) return say(t("One too many: the order has only {qty} x {sku}", { qty: item.qty, sku: item.sku }), "bad");
+  await outbox.record({ kind: "pack_scan", order_id: state.task.order_id, barcode: code, qty: 1, station: state.station, task_id: 0 });
+  state.task.verified[item.sku] = done + 1;
+  renderTask();
+  if (!missing(state.task).length) {
+    feedback.done();
+    say(t("All items verified: choose the carton and weigh"), "good");
+    $("weight").focus();
+  } else {
+    say(t("{sku}: {done} of {qty}", { sku: item.sku, done: done + 1, qty: item.qty }), "good");
+  }
+  flush();
+}
+
+async function seal(event) {
+  event.preventDefault();
+  const task = state.task;
+  if (!task || missing(task).length) return say(t("Not all items verified: {missing}", { missing: missing(task || { items: [], verified: {} }).map((i) => i.sku).join(", ") }), "bad");
+  const carton = task.cartons.find((c) => c.code === $("carton").value);
+  const weight = parseInt($("weight").value, 10);
+  const expected = task.items.reduce((sum, item) => sum + item.weight_g * item.qty, 0) + (carton ? carton.tare_g : 0);
+  const tolerance = Math.max(TOLERANCE_MIN_G, Math.floor((expected * TOLERANCE_PCT) / 100));
+  if (!weight || weight <= 0) return say(t("Enter the weight in grams"), "bad");
+  if (Math.abs(weight - expected) > tolerance) {
+    return say(t("Weight {actual} g is off: expected {expected} g ± {tolerance} g. Check the parcel", { actual: weight, expected, tolerance }), "bad");
+  }
+  const stored = await outbox.record({ kind: "seal", order_id: task.order_id, carton: $("carton").value, weight_g: weight,
+    paper: $("paper").value, station: state.station, task_id: 0 });
+  addLabel(`seal:${stored.uuid}`, { what: t("{order}: label queued", { order: task.ref }) });
+  state.queue = state.queue.filter((q) => q.order_id !== task.order_id);
+  await db.setMeta("pack_queue", state.queue);
+  state.task = null;
+  renderTask();
+  renderQueue();
+  feedback.done();
+  say(state.online ? t("Order {order} sealed: the label is on its way", { order: task.ref })
+    : t("Sealed offline: the label prints when the network is back"), "good");
+  flush();
+}
+
+// --- outbox replay ------------------------------------------------------------------------------
+
+async function send(events) {
+  const body = await api("/api/station/events", { method: "POST", body: JSON.stringify({ station: state.station, events }) });
+  if (!body.answers) throw new Error(body.message || "no answers");
+  setOnline(true);
+  return body.answers;
+}
+
+async function onAnswer(entry, answer) {
+  if (entry.kind === "seal" && answer.status === "accepted") {
+    addLabel(`seal:${entry.uuid}`, { what: t("Parcel {id}: waiting for the tracking number", { id: answer.parcel_id }) });
+  }
+  if (answer.status === "rejected") {
+    say(messageOf(answer), "bad");
+    if (entry.kind === "seal") addLabel(`seal:${entry.uuid}`, { what: messageOf(answer) });
+    await loadQueue();
+  }
+}
+
+async function flush() {
+  try {
+    await outbox.flush(send, onAnswer);
+  } catch (error) {
+    setOnline(false);
+  }
+  updateQueued();
+}
+
+// --- labels -------------------------------------------------------------------------------------
+
+function addLabel(key, { what, job }) {
+  let row = state.labels.get(key);
+  if (!row) {
+    row = $("label-row").content.firstElementChild.cloneNode(true);
+    $("labels").prepend(row);
+    state.labels.set(key, row);
+  }
+  row.querySelector(".what").textContent = what;
+  const preview = row.querySelector(".preview");
+  const reprint = row.querySelector(".reprint");
+  preview.hidden = reprint.hidden = !job;
+  if (job) {
+    preview.href = job.pdf_url;
+    reprint.onclick = () => api(`/api/station/${encodeURIComponent(state.station)}/parcels/${job.parcel_id}/reprint`, { method: "POST" })
+      .catch(() => say(t("Reprint needs the network"), "bad"));
+  }
+}
+
+function printLabel(job) {
+  const viaPrinter = CONFIG.printers.includes(state.station);
+  addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
+  say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");
+  if (viaPrinter) return;
+  const frame = $("print-frame");
+  frame.onload = () => {
+    try { frame.contentWindow.print(); } catch (error) { /* the preview link still works */ }
+    api(`/api/station/${encodeURIComponent(state.station)}/print-jobs/${job.print_job_id}/printed`, { method: "POST" }).catch(() => {});
+  };
+  frame.src = job.pdf_url;
+}
+
+async function resyncLabels() {
+  const body = await api(`/api/station/${encodeURIComponent(state.station)}/print-jobs`).catch(() => null);
+  if (body && body.jobs) body.jobs.forEach(printLabel);
+}
+
+// --- rendering ----------------------------------------------------------------------------------
+
+function renderTask() {
+  const task = state.task;
+  $("task-card").hidden = !task;
+  if (!task) return;
+  $("task-ref").textContent = task.ref;
+  $("task-carrier").textContent = task.carrier || "";
+  const body = $("checklist");
+  body.replaceChildren(...task.items.map((item) => {
+    const tr = document.createElement("tr");
+    const done = task.verified[item.sku] || 0;
+    tr.className = done >= item.qty ? "done" : "";
+    [item.sku, item.name, `${done} / ${item.qty}`].forEach((text, i) => {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (i === 2) td.className = "count";
+      tr.append(td);
+    });
+    return tr;
+  }));
+  const select = $("carton");
+  if (select.dataset.order !== String(task.order_id)) {
+    select.replaceChildren(...task.cartons.map((c) => new Option(`${c.code} ${c.name}`, c.code, false, c.code === task.suggested_carton)));
+    select.dataset.order = String(task.order_id);
+    $("weight").value = "";
+  }
+  $("expected").textContent = t("Expected {grams} g", { grams: task.expected_weight_g });
+  $("seal").disabled = missing(task).length > 0;
+}
+
+function renderQueue() {
+  $("queue-count").textContent = `(${state.queue.length})`;
+  $("queue").replaceChildren(...state.queue.slice(0, 30).map((task) => {
+    const li = document.createElement("li");
+    li.textContent = `${task.ref} · ${task.items.reduce((n, i) => n + i.qty, 0)} · ${task.carrier || "-"}`;
+    li.onclick = () => openTask(task.ref);
+    return li;
+  }));
+}
+
+function setOnline(online) {
+  state.online = online;
+  const el = $("net");
+  el.dataset.state = online ? "online" : "offline";
+  el.textContent = online ? t("Online") : t("Offline");
+}
+
+async function updateQueued() {
+  const n = await outbox.count();
+  $("queued").textContent = n ? t("{count} waiting to send", { count: n }) : "";
+}
+
+// --- scale (Web Serial, when the station has one and the browser allows it) -----------------------
+
+async function readScale() {
+  if (!("serial" in navigator)) return say(t("This browser cannot read a scale: type the weight"), "bad");
+  try {
+    const [port] = await navigator.serial.getPorts();
+    const scale = port || await navigator.serial.requestPort();
+    await scale.open({ baudRate: 9600 });
+    const reader = scale.readable.getReader();
+    const { value } = await reader.read();
+    reader.releaseLock();
+    await scale.close();
+    const grams = parseFloat(new TextDecoder().decode(value).replace(/[^0-9.]/g, ""));
+    if (grams) $("weight").value = String(Math.round(grams));
+  } catch (error) {
+    say(t("This browser cannot read a scale: type the weight"), "bad");
+  }
+}
+
+// --- start ----------------------------------------------------------------------------------------
+
+async function start() {
+  setLocale(CONFIG.locale);
+  feedback.unlockOnGesture();
+  const select = $("station");
+  const saved = localStorage.getItem("wms.station");
+  if (saved && CONFIG.stations.includes(saved)) select.value = saved;
+  state.station = select.value || null;
+  if (!state.station) return;
+  await db.setMeta("device", state.station);
+  select.onchange = () => { localStorage.setItem("wms.station", select.value); window.location.reload(); };
+  $("read-scale").hidden = !CONFIG.scales.includes(state.station);
+  $("read-scale").onclick = readScale;
+  $("seal-form").addEventListener("submit", seal);
+  $("drop-task").onclick = () => { state.task = null; renderTask(); say(t("Scan a tote or an order")); };
+  const scanner = new Scanner($("scan"), (code) => onScan(code));
+  scanner.focus();
+  window.stationScan = (code) => scanner.deliver(code, "manual");  // manual entry and tests
+  await loadQueue();
+  updateQueued();
+  const socket = window.io({ transports: ["websocket", "polling"] });
+  socket.on("connect", async () => {
+    setOnline(true);
+    socket.emit("join_station", { station: state.station });
+    await flush();
+    await loadQueue();
+    await resyncLabels();
+  });
+  socket.on("disconnect", () => setOnline(false));
+  socket.on("pack.task_ready", () => loadQueue());
+  socket.on("label.ready", (job) => printLabel(job));
+  socket.on("waybill.failed", (info) => say(t("Waybill failed for parcel {id}: {message}", { id: info.parcel_id, message: info.message }), "bad"));
+  socket.on("print.failed", (info) => say(t("Printer problem: {error}", { error: info.error }), "bad"));
+  window.addEventListener("online", () => flush());
+  setInterval(() => { outbox.count().then((n) => { if (n) flush(); }); }, 10000);
+  window.addEventListener("offline", () => setOnline(false));
+}
+
+start();

@@ -1,0 +1,147 @@
+"""Station page, station API (outbox replay, print jobs, reprint), shipping pages, station room."""
+import pytest
+
+from tests.builders_packing import event, make_cartons, make_carrier, make_station, picked_order
+from wms.extensions import db, socketio
+from wms.shipping.carriers.sandbox import Sandbox
+from wms.shipping.models import Carrier, Parcel, PrintJob
+
+
+@pytest.fixture
+def sandbox():
+    box = Sandbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def bench(app, sandbox):
+    make_carrier("SF", settings=sandbox.settings())
+    make_cartons()
+    make_station("PS-1")
+    return picked_order()
+
+
+def replay(client, events, station="PS-1"):
+    response = client.post("/api/station/events", json={"station": station, "events": events})
+    assert response.status_code == 200, response.data
+    return response.get_json()["answers"]
+
+
+def pack_events(order, weight=950):
+    scans = [event("pack_scan", order_id=order.id, barcode=code, station="PS-1")
+             for code in ("6901000000011", "6901000000011", "6901000000028")]
+    return scans + [event("seal", order_id=order.id, carton="C2", weight_g=weight, station="PS-1")]
+
+
+def test_the_station_page_ships_the_stations_and_the_message_catalogue(client, login, bench):
+    login("packer")
+    page = client.get("/station/").get_data(as_text=True)
+    assert 'id="station-config"' in page and "PS-1" in page and "pack_wrong_item" in page
+    assert "/static/station/station.js" in page
+
+
+def test_pickers_cannot_open_the_station(client, login, bench):
+    login("picker")
+    assert client.get("/station/").status_code == 403
+    assert client.post("/api/station/events", json={"station": "PS-1", "events": []}).status_code == 403
+
+
+def test_an_offline_outbox_replays_in_order_and_a_second_replay_changes_nothing(client, login, bench, published):
+    login("packer")
+    events = pack_events(bench)
+    answers = replay(client, events)
+    assert [a["status"] for a in answers] == ["accepted"] * 4
+    assert answers[-1]["code"] == "pack_sealed"
+    again = replay(client, events)
+    assert all(a["duplicate"] for a in again)
+    parcel = db.session.query(Parcel).one()
+    assert parcel.status == "labelled"
+    ready = [e for e in published if e["event"] == "label.ready"]
+    assert len(ready) == 1 and ready[0]["room"] == "station:PS-1"
+
+
+def test_events_without_a_station_are_refused(client, login, bench):
+    login("packer")
+    response = client.post("/api/station/events", json={"events": []})
+    assert response.status_code == 422 and response.get_json()["field"] == "station"
+
+
+def test_print_jobs_are_listed_until_the_browser_printed_them(client, login, bench):
+    login("packer")
+    replay(client, pack_events(bench))
+    jobs = client.get("/api/station/PS-1/print-jobs").get_json()["jobs"]
+    assert len(jobs) == 1 and jobs[0]["tracking_number"].startswith("SF")
+    pdf = client.get(jobs[0]["pdf_url"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    client.post(f"/api/station/PS-1/print-jobs/{jobs[0]['print_job_id']}/printed")
+    assert client.get("/api/station/PS-1/print-jobs").get_json()["jobs"] == []
+    reprint = client.post(f"/api/station/PS-1/parcels/{jobs[0]['parcel_id']}/reprint").get_json()
+    assert reprint["status"] == "ready" and db.session.query(PrintJob).count() == 2
+
+
+def test_lookup_finds_the_pack_task_by_order_number(client, login, bench):
+    login("packer")
+    body = client.get("/api/station/lookup?code=P1001").get_json()
+    assert body["order_id"] == bench.id and body["suggested_carton"] == "C2"
+    assert client.get("/api/station/lookup?code=nope").status_code == 404
+
+
+def test_the_failed_queue_shows_the_reason_and_retry_gets_the_same_single_waybill(client, login, bench, sandbox):
+    sandbox.fail_next("address_rejected")
+    login("packer", "packer1")
+    replay(client, pack_events(bench))
+    client.post("/logout")
+    login("supervisor")
+    page = client.get("/shipping/waybills/failed").get_data(as_text=True)
+    assert "address_rejected" in page and "P1001" in page
+    parcel = db.session.query(Parcel).one()
+    response = client.post(f"/shipping/parcels/{parcel.id}/retry")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Parcel, parcel.id).status == "labelled" and len(sandbox.waybills) == 1
+
+
+def test_admin_saves_a_carrier_and_a_bad_cutoff_changes_nothing(client, login, bench):
+    login("admin")
+    client.post("/shipping/carriers", data={"code": "ZTO", "name": "中通", "cutoffs": "16:00, 18:30",
+                                            "settings": '{"base_cents": 500}', "active": "1"})
+    zto = db.session.query(Carrier).filter_by(code="ZTO").one()
+    assert zto.cutoffs == ["16:00", "18:30"] and zto.settings == {"base_cents": 500}
+    client.post("/shipping/carriers", data={"code": "ZTO", "name": "x", "cutoffs": "25:99", "settings": "{}"})
+    db.session.expire_all()
+    assert db.session.query(Carrier).filter_by(code="ZTO").one().name == "中通"
+    assert "中通" in client.get("/shipping/carriers").get_data(as_text=True)
+
+
+def test_a_reviewer_sees_the_rules_choice_and_changes_the_carrier(client, login, bench):
+    make_carrier("ZTO", name="中通快递", settings={"base_cents": 100})
+    login("reviewer")
+    page = client.get(f"/shipping/orders/{bench.id}/carrier").get_data(as_text=True)
+    assert "ZTO" in page and "cheapest" in page
+    client.post(f"/shipping/orders/{bench.id}/carrier", data={"carrier_code": "ZTO"})
+    db.session.expire_all()
+    assert db.session.get(type(bench), bench.id).carrier_code == "ZTO"
+
+
+def test_admin_sets_up_a_station_with_a_network_printer(client, login, app):
+    login("admin")
+    client.post("/station/setup/station", data={"code": "PS-9", "name": "Bench 9", "printer_host": "10.0.0.9",
+                                                "printer_port": "9100", "paper": "76x130"})
+    page = client.get("/station/setup").get_data(as_text=True)
+    assert "PS-9" in page and "10.0.0.9:9100" in page
+
+
+def test_a_packer_socket_joins_its_station_room_and_receives_label_ready(client, login, bench):
+    login("packer")
+    socket = socketio.test_client(client.application, flask_test_client=client)
+    assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "joined"
+    replay(client, pack_events(bench))
+    received = [m for m in socket.get_received() if m["name"] == "label.ready"]
+    assert received and received[0]["args"][0]["tracking_number"].startswith("SF")
+
+
+def test_a_picker_socket_may_not_join_a_station(client, login, bench):
+    login("picker")
+    socket = socketio.test_client(client.application, flask_test_client=client)
+    assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "rejected"
