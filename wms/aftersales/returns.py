@@ -77,7 +77,8 @@ def _check_lines(order, lines):
     for number, raw in enumerate(lines or [], start=1):
         line = by_id.get(_int(raw.get("order_line_id")))
         qty, result = _int(raw.get("qty")), raw.get("result")
-        bin_id, reason = _int(raw.get("bin_id")), str(raw.get("reason") or "").strip()[:200]
+        bin_id = _int(raw.get("bin_id")) or _bin_by_code(raw.get("bin_code"))
+        reason = str(raw.get("reason") or "").strip()[:200]
         if line is None:
             errors.append({"line": number, "field": "order_line_id", "message": "not a line of this order"})
             continue
@@ -119,6 +120,13 @@ def _order(order_id):
 
 def _sku(order, order_line_id):
     return db.session.get(OrderLine, order_line_id).sku_code
+
+
+def _bin_by_code(text):
+    text = str(text or "").strip()
+    if not text:
+        return None
+    return db.session.scalar(select(Bin.id).where((Bin.code == text) | (Bin.barcode == text)).limit(1))
 
 
 def _int(value):

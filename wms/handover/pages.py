@@ -1,0 +1,90 @@
+"""Dock pages: the clerk's scan screen (big type, one always-focused input) and the manifests list."""
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.errors import DomainError
+from wms.handover import services
+from wms.i18n import _
+
+bp = Blueprint("handover", __name__, url_prefix="/handover")
+
+
+@bp.get("/")
+@allow(roles.FLOOR)
+def index():
+    """Open manifests, parcels waiting per carrier, recent closed manifests; open a new one."""
+    from wms.shipping.models import Carrier
+    from wms.extensions import db
+    from sqlalchemy import select
+
+    carriers = db.session.scalars(select(Carrier).where(Carrier.active.is_(True)).order_by(Carrier.code)).all()
+    return render_template("handover/index.html", manifests=services.list_manifests(), carriers=carriers,
+                           waiting=services.waiting_at_dock())
+
+
+@bp.post("/manifests")
+@allow(roles.FLOOR)
+def open_manifest():
+    """Open a manifest for the chosen carrier."""
+    try:
+        manifest = services.open_manifest(request.form.get("carrier", ""), actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("handover.index"))
+    return redirect(url_for("handover.manifest", manifest_id=manifest.id))
+
+
+@bp.get("/manifests/<int:manifest_id>")
+@allow(roles.FLOOR)
+def manifest(manifest_id):
+    """The scan screen of one manifest."""
+    return render_template("handover/manifest.html", manifest=services.get_manifest(manifest_id))
+
+
+@bp.post("/manifests/<int:manifest_id>/scan")
+@allow(roles.FLOOR)
+def scan(manifest_id):
+    """A scanned tracking number (wedge scanner + Enter): on the manifest, or refused with the reason."""
+    try:
+        parcel = services.scan_parcel(manifest_id, request.form.get("code", ""), actor=current_user)
+        flash(_("On the manifest: {number}", number=parcel.tracking_number), "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("handover.manifest", manifest_id=manifest_id))
+
+
+@bp.post("/manifests/<int:manifest_id>/remove/<int:parcel_id>")
+@allow(roles.FLOOR)
+def remove(manifest_id, parcel_id):
+    """Take a parcel off an open manifest."""
+    try:
+        services.remove_parcel(manifest_id, parcel_id, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("handover.manifest", manifest_id=manifest_id))
+
+
+@bp.post("/manifests/<int:manifest_id>/close")
+@allow(roles.FLOOR)
+def close(manifest_id):
+    """The driver signed: ship everything on the manifest, then print it."""
+    try:
+        result = services.close_manifest(manifest_id, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("handover.manifest", manifest_id=manifest_id))
+    flash(_("Manifest closed: {count} parcels shipped", count=len(result["shipped"])), "success")
+    if result["skipped"]:
+        flash(_("Left off (cancelled): {orders}", orders=", ".join(result["skipped"])), "error")
+    return redirect(url_for("handover.manifest", manifest_id=manifest_id, printed=1))
+
+
+@bp.get("/manifests/<int:manifest_id>.pdf")
+@allow(roles.FLOOR)
+def manifest_pdf(manifest_id):
+    """The manifest as a PDF for the driver to sign."""
+    filename, data = services.manifest_pdf(manifest_id, current_app.config["WAREHOUSE_TIMEZONE"])
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -1,0 +1,42 @@
+"""Supervisors' tracking page: carrier exceptions and tracking write-backs that have not gone through."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.errors import DomainError
+from wms.i18n import _
+from wms.tracking import services, writeback
+
+bp = Blueprint("tracking", __name__, url_prefix="/tracking")
+
+
+@bp.get("/exceptions")
+@allow(roles.SUPERVISE)
+def exceptions():
+    """Parcels with a carrier exception or coming back, and failed write-backs."""
+    return render_template("tracking/exceptions.html", exceptions=services.tracking_exceptions(),
+                           writebacks=writeback.open_writebacks())
+
+
+@bp.post("/exceptions/<int:tracked_id>/ack")
+@allow(roles.SUPERVISE)
+def acknowledge(tracked_id):
+    """Take an exception off the list."""
+    try:
+        services.acknowledge_exception(tracked_id, actor=current_user, note=request.form.get("note", ""))
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("tracking.exceptions"))
+
+
+@bp.post("/writebacks/<int:task_id>/retry")
+@allow(roles.SUPERVISE)
+def retry(task_id):
+    """Push a tracking number to the channel again now."""
+    try:
+        writeback.retry_writeback(task_id, actor=current_user)
+        flash(_("Write-back retried"), "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("tracking.exceptions"))
