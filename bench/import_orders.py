@@ -157,9 +157,9 @@ def run_import(app, csv_path, skus):
         db.create_all()
         channel_id = seed(db, skus)
         job = files.create_file_job(channel_id, csv_path)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         job = files.run_file_import(job.id)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         from sqlalchemy import func, select
 
         from wms.orders.models import Order, OrderLine
@@ -168,7 +168,7 @@ def run_import(app, csv_path, skus):
         summary = dict(status=job.status, created=job.created, failed=job.failed, errors=job.errors[:3])
         db.session.remove()
         db.engine.dispose()
-    return seconds, counts, summary
+    return seconds, cpu, counts, summary
 
 
 def run_floor(url, count, skus, tz_offset_hours=8):
@@ -204,14 +204,14 @@ def run_floor(url, count, skus, tz_offset_hours=8):
         orders.append((order_id,) + tuple(values[c] for c in ORDER_COLUMNS))
         lines += [(order_id, sku_ids.get(code), code, name, qty, price) for code, name, qty, price in order_lines]
         events.append((order_id, now, "import", "imported", "imported", "Imported from file", None, "system"))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with engine.begin() as conn:
         bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, orders, connection=conn)
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines, connection=conn)
         bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, events, connection=conn)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     engine.dispose()
-    return seconds
+    return seconds, cpu
 
 
 def peak_rss_mb():
@@ -240,9 +240,9 @@ def main(argv=None):
             url = args.db or f"sqlite:///{tmp / 'bench.sqlite'}"
             floor_url, created, kind = f"sqlite:///{tmp / 'floor.sqlite'}", [], "sqlite"
         try:
-            seconds, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus)
+            seconds, cpu, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus)
             peak = peak_rss_mb()  # the import's peak, before the floor builds its rows in memory
-            floor_seconds = run_floor(floor_url, args.orders, skus)
+            floor_seconds, floor_cpu = run_floor(floor_url, args.orders, skus)
         finally:
             for created_url in created:
                 drop_pg_database(created_url)
@@ -250,7 +250,11 @@ def main(argv=None):
         print(json.dumps({"error": "not every order was imported", "imported": orders, **summary}), file=sys.stderr)
     print(json.dumps({"db": kind, "orders": orders, "lines": lines, "seconds": round(seconds, 2),
                       "lines_per_s": round(lines / seconds), "peak_rss_mb": round(peak, 1),
-                      "floor_seconds": round(floor_seconds, 2), "floor_ratio": round(seconds / floor_seconds, 2)},
+                      "floor_seconds": round(floor_seconds, 2), "floor_ratio": round(seconds / floor_seconds, 2),
+                      # this process's CPU (all threads; a PostgreSQL server's work is not in it) and the
+                      # machine's load when the run ended: wall times mean little on a busy machine
+                      "cpu_seconds": round(cpu, 2), "floor_cpu_seconds": round(floor_cpu, 2),
+                      "load_avg_1m": round(os.getloadavg()[0], 2), "cores": os.cpu_count()},
                      ensure_ascii=False))
 
 

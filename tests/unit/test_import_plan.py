@@ -98,3 +98,22 @@ def test_a_group_whose_fields_were_read_or_edited_is_left_to_the_slow_path():
     group.lines.append((9, {"sku_code": "EXTRA"}))  # e.g. lines joined from a separate file
     assert plan.clean(group) is None
     assert [line["sku_code"] for line in slow_path(group)["lines"]] == ["SKU-1", "EXTRA"]
+
+
+def test_warehouse_local_times_convert_to_utc_on_both_sides_of_a_daylight_saving_change():
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    for text in ("2026-03-08 01:30", "2026-03-08 03:30", "2026-11-01 01:30", "2026-11-01 02:30", "2026-07-01 12:00"):
+        local = datetime.fromisoformat(text)
+        expected = local.replace(tzinfo=new_york).astimezone(timezone.utc).replace(tzinfo=None)
+        assert mapping.parse_datetime(text, new_york) == expected
+
+
+def test_cells_beyond_a_short_row_read_as_empty_on_the_fast_path_too():
+    short = row(None, False, external_id="A1")[:mapping.FIELDS.index("qty")]  # no qty / unit price cells
+    plan, (group,) = groups([short])
+    _plan, (twin,) = groups([short])
+    fast = plan.clean(group)
+    assert fast is not None and fast == slow_path(twin)
+    assert fast["lines"][0]["qty"] == 1 and fast["lines"][0]["unit_price_cents"] == 0

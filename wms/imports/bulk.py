@@ -62,6 +62,25 @@ def reserve_ids(table, count, connection=None):
     return list(range(top + 1, top + 1 + count))
 
 
+def find_ids(table, scope_column, scope, key_column, keys, connection=None):
+    """{key: id} of the rows of `table` with `scope_column` = scope and `key_column` in keys, 1000
+    keys per query, straight through the driver (SQLAlchemy's expanding IN costs more per key
+    than the query)."""
+    conn = connection or db.session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    found = {}
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(keys), 1000):
+            part = list(keys[start:start + 1000])
+            cursor.execute(f"SELECT {key_column}, id FROM {table.name} WHERE {scope_column} = {mark} "
+                           f"AND {key_column} IN ({', '.join([mark] * len(part))})", [scope] + part)
+            found.update(cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 def _processed(conn, table, columns, rows):
     processors = [(i, table.c[name].type._cached_bind_processor(conn.dialect)) for i, name in enumerate(columns)]
     processors = [(i, p) for i, p in processors if p is not None]

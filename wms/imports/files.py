@@ -6,10 +6,12 @@ moves the job's progress, so the progress bar never shows what did not commit. R
 to a report CSV (row, order, field, column, reason) as they are found.
 """
 import csv
+import gc
 import io
 import queue
 import threading
 import uuid
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -219,7 +221,8 @@ def run_file_import(job_id):
     db.session.commit()
     run = FileRun(job)
     try:
-        run.execute()
+        with few_collections():
+            run.execute()
     except ValidationFailed as error:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
@@ -230,6 +233,26 @@ def run_file_import(job_id):
     finally:
         run.close()
     return db.session.get(ImportJob, job_id)
+
+
+@contextmanager
+def few_collections(threshold=50_000):
+    """Run a file with the cyclic garbage collector mostly out of the way.
+
+    A file makes millions of short-lived acyclic objects (cells, records, rows: freed by reference
+    counting); with the default thresholds the collector runs thousands of times and rescans the
+    app's long-lived objects each time - a third of the import's CPU. Objects alive now are frozen
+    (never rescanned) and the youngest generation is collected every `threshold` allocations
+    instead of 700, until the run ends.
+    """
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 class FileRun:

@@ -14,6 +14,7 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from wms.imports import validation
 
@@ -294,12 +295,17 @@ class FilePlan:
         self.order_part = [(f, ix) for f, ix in compiled if f in _ORDER_ONLY]
         self.line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
         self.tz = tz
-        self._order_plan = [(f, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
+        # (field, its one column index (or its indexes), its indexes, converter)
+        self._order_plan = [(f, ix[0] if len(ix) == 1 else ix, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
         present = {f for f, _ix in self.order_part}
         self._defaults = {f: (d() if callable(d) else d) for f, d in _DEFAULTS.items()
                           if _FILE_FIELD.get(f, f) not in present}
         line = dict(self.line_part)
         self._line_ix = tuple(line.get(f, ()) for f in LINE_FIELDS)
+        # the four line cells in one C call, when each comes from one column and the row is wide enough
+        single = all(len(ix) == 1 for ix in self._line_ix)
+        self._line_cells = itemgetter(*(ix[0] for ix in self._line_ix)) if single else None
+        self._line_width = max(ix[0] for ix in self._line_ix) + 1 if single else 0
 
     def groups(self, rows):
         """OrderGroups from rows (row number, [cells]) in file order (see read_orders)."""
@@ -336,8 +342,11 @@ class FilePlan:
         size = len(first)
         record = {"external_id": external_id.strip()}
         try:
-            for field, indexes, convert in self._order_plan:
-                value = _cell(first, indexes, size)
+            for field, index, indexes, convert in self._order_plan:
+                if index.__class__ is int:
+                    value = first[index] if index < size else ""
+                else:
+                    value = _cell(first, indexes, size)
                 if not value:
                     for _number, cells in rows[1:]:
                         value = _cell(cells, indexes, len(cells))
@@ -354,12 +363,16 @@ class FilePlan:
                 record["tags"] = []
             lines = []
             sku_ix, name_ix, qty_ix, price_ix = self._line_ix
+            line_cells, width = self._line_cells, self._line_width
             for _number, cells in rows:
                 size = len(cells)
-                sku = _cell(cells, sku_ix, size)
-                name = _cell(cells, name_ix, size)
-                qty = _cell(cells, qty_ix, size)
-                price = _cell(cells, price_ix, size)
+                if line_cells is not None and size >= width:
+                    sku, name, qty, price = line_cells(cells)
+                else:
+                    sku = _cell(cells, sku_ix, size)
+                    name = _cell(cells, name_ix, size)
+                    qty = _cell(cells, qty_ix, size)
+                    price = _cell(cells, price_ix, size)
                 if not (sku or name or qty or price):
                     continue
                 if not sku.strip() or len(sku) > 64 or len(name) > 255:
@@ -628,6 +641,7 @@ def _int(text):
 
 
 _OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2})$")
+_SIGNS = ("+", "-")
 
 
 def parse_datetime(text, tz=None):
@@ -635,7 +649,9 @@ def parse_datetime(text, tz=None):
 
     A time without an offset is the warehouse's local time (`tz`, a tzinfo), or UTC if none.
     """
-    text = _OFFSET.sub(r"\1", text.strip().replace("/", "-"))
+    text = text.strip().replace("/", "-")
+    if text[-5:-4] in _SIGNS or text[-6:-5] in _SIGNS:  # the only places an offset can start
+        text = _OFFSET.sub(r"\1", text)
     try:
         value = datetime.fromisoformat(text)
     except ValueError:

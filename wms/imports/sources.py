@@ -85,7 +85,7 @@ def _csv_table(path):
         with text:
             try:
                 for number, cells in enumerate(reader, start=2):
-                    cells = [c.strip() for c in cells]
+                    cells = list(map(str.strip, cells))
                     if any(cells):
                         yield number, cells
             except UnicodeDecodeError as error:

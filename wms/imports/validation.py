@@ -97,7 +97,7 @@ def to_naive_utc(value, tz=None):
     if value.tzinfo is None:
         if tz is None:
             return value
-        value = value.replace(tzinfo=tz)
+        return value - tz.utcoffset(value)  # = value.replace(tzinfo=tz).astimezone(utc), naive
     return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
