@@ -115,6 +115,7 @@ class _Problem:
         self.locsets = [frozenset(o.locations) for o in self.orders]
         self.subaisles = [frozenset((loc.aisle, loc.block) for loc in o.locations) for o in self.orders]
         self.centroids = [_centroid([locate(loc) for loc in o.locations]) for o in self.orders]
+        self.xs, self.ys = [c[0] for c in self.centroids], [c[1] for c in self.centroids]
         self.reach = [max(sum(locate(loc)) for loc in o.locations) if o.locations else 0.0 for o in self.orders]
 
     def length(self, batch: Iterable[int]) -> float:
@@ -128,6 +129,13 @@ class _Problem:
 
     def centroid(self, batch: Iterable[int]) -> tuple:
         return _centroid([self.centroids[i] for i in batch])
+
+    def nearest(self, centre: tuple, left: Iterable[int], k: int) -> list:
+        """The k (squared distance, index) pairs of `left` nearest `centre`. O(|left|) in one tight
+        pass; this runs once per order added during construction, so it must stay lean."""
+        cx, cy = centre
+        xs, ys = self.xs, self.ys
+        return heapq.nsmallest(k, [((xs[i] - cx) ** 2 + (ys[i] - cy) ** 2, i) for i in left])
 
 
 def _centroid(points: list) -> tuple:
@@ -217,12 +225,12 @@ def _seed(problem: _Problem, most: int, budget: Optional[float] = None) -> list:
     return batches
 
 
-def _best_addition(problem: _Problem, batch: list, left: set, candidates: int, pool: int = 250):
+def _best_addition(problem: _Problem, batch: list, left: set, candidates: int, pool: int = 80):
     """Among the ``pool`` unbatched orders nearest the batch centroid, the one adding fewest sub-aisles."""
     covered = frozenset().union(*(problem.subaisles[i] for i in batch))
-    centre, cents = problem.centroid(batch), problem.centroids
-    near = heapq.nsmallest(pool, left, key=lambda i: (_dist2(centre, cents[i]), i))
-    scored = sorted((len(problem.subaisles[i] - covered), _dist2(centre, cents[i]), i) for i in near)
+    near = problem.nearest(problem.centroid(batch), left, pool)
+    subaisles = problem.subaisles
+    scored = sorted((len(subaisles[i] - covered), d, i) for d, i in near)
     shortlist = []
     for _, _, i in scored:
         if problem.fits(batch + [i]):
