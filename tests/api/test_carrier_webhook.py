@@ -56,3 +56,20 @@ def test_the_webhook_needs_no_login_and_no_csrf_token(app, carrier):
     _orders, parcels = shipped_orders(1)
     body = carrier.push_body(parcels[0].tracking_number, 0, "2026-11-21T10:00:00")
     assert app.test_client().post("/api/carriers/SF/webhook", data=body, headers=FORM).status_code == 200
+
+
+def test_the_real_kuaidi100_adapter_verifies_the_push_and_its_events_complete_the_order(client, app):
+    from wms.shipping.models import Carrier
+
+    make_carrier("SF", "顺丰速运")
+    carrier = db.session.scalar(select(Carrier))
+    carrier.settings = {"adapter": "kuaidi100", "salt": "test-salt"}
+    db.session.commit()
+    orders, parcels = shipped_orders(1)
+    signer = FakeCarrier(salt="test-salt")
+    bad = FakeCarrier(salt="wrong").push_body(parcels[0].tracking_number, 3, "2026-11-21 10:00:00", "已签收")
+    assert client.post("/api/carriers/SF/webhook", data=bad, headers=FORM).status_code == 401
+    body = signer.push_body(parcels[0].tracking_number, 3, "2026-11-21 10:00:00", "已签收")
+    response = client.post("/api/carriers/SF/webhook", data=body, headers=FORM)
+    assert response.status_code == 200, response.json
+    assert db.session.get(Order, orders[0].id).status == states.COMPLETED

@@ -38,17 +38,17 @@ class BadSignature(DomainError):
 
 
 def carrier_adapter(carrier_code):
-    """The carrier adapter for a carrier code (wms.shipping.carriers.base.adapter_for)."""
+    """The carrier adapter for a carrier code (wms.shipping.carriers.adapter_for(carrier.settings))."""
     from wms.shipping.models import Carrier
 
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code))
     if carrier is None:
         raise NotFound("No such carrier", carrier=carrier_code)
     try:
-        from wms.shipping.carriers.base import adapter_for
+        from wms.shipping.carriers import adapter_for
     except ImportError:
         raise NotFound("This carrier has no adapter yet", carrier=carrier_code) from None
-    return adapter_for(carrier)
+    return adapter_for(carrier.settings or {})
 
 
 def start_tracking(order_id, parcel_id, carrier_code, tracking_number, shipped_at=None):
@@ -108,7 +108,7 @@ def _event(carrier_code, raw, source):
     tracked = db.session.scalar(select(TrackedParcel).where(TrackedParcel.tracking_number == number))
     return TrackingEvent(
         tracking_number=number, carrier_code=carrier_code, order_id=tracked.order_id if tracked else None, at=at,
-        status=status, raw_status=str(raw_status)[:40], description=str(get("description", "") or "")[:2000],
+        status=status, raw_status=str(get("raw_state", "") or raw_status)[:40], description=str(get("description", "") or "")[:2000],
         location=str(get("location", "") or "")[:200], source=source,
         raw={k: str(v) for k, v in raw.items()} if isinstance(raw, dict) else {})
 
@@ -238,5 +238,5 @@ def events_for(order_id):
 
 
 def _is_signature_error(error):
-    return getattr(error, "status", None) == 401 or "signature" in type(error).__name__.lower() \
+    return getattr(error, "status", None) == 401 or getattr(error, "reason", None) == "bad_signature" or "signature" in type(error).__name__.lower() \
         or "signature" in str(error).lower()
