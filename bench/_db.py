@@ -13,7 +13,7 @@ def bench_app(db_url=None):
 
     For PostgreSQL a throwaway database is created next to the given one and dropped by cleanup().
     """
-    from config.settings import TestConfig
+    from config.settings import TestConfig, database_url
     from sqlalchemy import create_engine, text
 
     from wms import create_app
@@ -24,7 +24,7 @@ def bench_app(db_url=None):
         folder = tempfile.mkdtemp(prefix="wms-bench-")
         url, label = f"sqlite:///{folder}/bench.sqlite", "sqlite"
     else:
-        base = db_url.rsplit("/", 1)[0]
+        base = database_url(db_url).rsplit("/", 1)[0]
         name = f"wms_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
