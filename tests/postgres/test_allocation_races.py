@@ -169,3 +169,17 @@ def test_allocation_racing_the_cancellation_of_the_order_holding_the_unit_leaves
         assert _db.session.get(StockItem, item_id).reserved == (1 if waiting_status == "allocated" else 0)
         if waiting_status == "allocated":
             cancel(waiting)
+
+
+def test_two_bulk_runs_over_overlapping_orders_reserve_each_order_once_and_never_deadlock(app):
+    sku = make_sku()
+    item = put_stock(make_bin(make_warehouse()), sku, 10)
+    ids = [make_order(status="approved", external_id=f"o{n}").id for n in range(6)]
+    results = race(app, {"A": locks_order, "B": locks_order},
+                   A=lambda: services.allocate_orders(ids[:4]), B=lambda: services.allocate_orders(ids[2:]))
+    assert not any(isinstance(r, Exception) or r["failed"] for r in results.values()), results
+    allocated = results["A"]["allocated"] + results["B"]["allocated"]
+    assert sorted(allocated) == sorted(ids)
+    assert sorted(results["A"]["skipped"] + results["B"]["skipped"]) == sorted(set(ids[:4]) & set(ids[2:]))
+    assert_stock_consistent(item.id, on_hand=10)
+    assert _db.session.get(StockItem, item.id).reserved == 6
