@@ -31,14 +31,15 @@ def make_cartons():
     return rows
 
 
-def picked_order(external_id="P1001", lines=(("SKU-A", 2), ("SKU-B", 1)), carrier_code="SF", **fields):
+def picked_order(external_id="P1001", lines=(("SKU-A", 2), ("SKU-B", 1)), carrier_code="SF", channel=None, **fields):
     """An order already picked (ready for the bench), its SKUs made if missing."""
     from wms.catalog.models import Sku
 
     if not db.session.query(Sku).filter_by(code="SKU-A").first():
         make_sku("SKU-A", barcodes=("6901000000011",), name="保温杯", weight_g=300, length_mm=80, width_mm=80, height_mm=200)
         make_sku("SKU-B", barcodes=("6901000000028",), name="毛巾", weight_g=150, length_mm=100, width_mm=100, height_mm=50)
-    channel = db.session.query(Order).first().channel if db.session.query(Order).first() else make_channel()
+    if channel is None:
+        channel = db.session.query(Order).first().channel if db.session.query(Order).first() else make_channel()
     return make_order(channel=channel, external_id=external_id, lines=lines, status="picked", carrier_code=carrier_code,
                       **fields)
 

@@ -277,7 +277,12 @@ async function start() {
   $("read-scale").onclick = readScale;
   $("seal-form").addEventListener("submit", seal);
   $("drop-task").onclick = () => { state.task = null; renderTask(); say(t("Scan a tote or an order")); };
-  const scanner = new Scanner($("scan"), (code) => onScan(code));
+  // Scans are handled one after another: each awaits its outbox write, and two fast scans of the same
+  // item must count twice, not race on the same count.
+  let chain = Promise.resolve();
+  const scanner = new Scanner($("scan"), (code) => {
+    chain = chain.then(() => onScan(code)).catch((error) => say(String(error), "bad"));
+  });
   scanner.focus();
   window.stationScan = (code) => scanner.deliver(code, "manual");  // manual entry and tests
   await loadQueue();

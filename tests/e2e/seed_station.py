@@ -1,0 +1,26 @@
+"""Seed the live server for the pack station test: a packer, a station, cartons, a carrier pointing at
+the Kuaidi100 sandbox of STATION_SANDBOX_URL, and a picked order. Prints JSON."""
+import json
+import os
+
+from tests.builders import make_channel, make_user
+from tests.builders_packing import make_cartons, make_carrier, make_station, picked_order
+from tests.e2e.seeding import seeded_app
+from wms.shipping.carriers import sandbox
+
+
+def seed():
+    url = os.environ["STATION_SANDBOX_URL"]
+    make_carrier("SF", settings={"adapter": "kuaidi100", "api_url": url, "poll_url": url, "key": sandbox.KEY,
+                                 "secret": sandbox.SECRET, "customer": sandbox.CUSTOMER, "kuaidicom": "shunfeng",
+                                 "timeout_s": 3})
+    make_cartons()
+    make_station("PS-E2E", name="Bench E2E")
+    packer = make_user("packer", "packer-e2e")
+    order = picked_order(external_id="ST-1", channel=make_channel(code="station-e2e"))
+    return {"order_id": order.id, "packer": packer.username}
+
+
+if __name__ == "__main__":
+    with seeded_app():
+        print(json.dumps(seed()))

@@ -1,0 +1,68 @@
+"""The pack station in Chromium: verify items (a wrong one is refused loudly), seal while offline,
+and once the network is back the seal is applied exactly once and the label arrives."""
+import json
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT
+from wms.shipping.carriers.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def station_seed(live_server):
+    box = Sandbox().start()
+    done = subprocess.run([sys.executable, "-m", "tests.e2e.seed_station"], cwd=ROOT, capture_output=True, text=True,
+                          env={**live_server.env, "STATION_SANDBOX_URL": box.url}, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    yield json.loads(done.stdout.strip().splitlines()[-1]), box
+    box.stop()
+
+
+def scan(page, code):
+    page.evaluate("(code) => window.stationScan(code)", code)
+
+
+def test_a_station_packs_offline_and_the_label_arrives_when_back(live_server, new_context, station_seed):
+    seed, box = station_seed
+    context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", seed["packer"])
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.goto("/station/")
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+    expect(page.locator("#queue")).to_contain_text("ST-1")
+
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    scan(page, "ST-1")
+    expect(page.locator("#task-ref")).to_have_text("ST-1")
+    scan(page, "9999999999999")
+    expect(page.locator("#message")).to_have_class("message bad")
+    for code in ("6901000000011", "SKU-A", "6901000000028"):
+        scan(page, code)
+    expect(page.locator("#message")).to_contain_text("All items verified")
+    scan(page, "SKU-B")  # one too many
+    expect(page.locator("#message")).to_contain_text("One too many")
+    page.fill("#weight", "960")
+    page.click("#seal")
+    expect(page.locator("#message")).to_contain_text("Sealed offline")
+    expect(page.locator("#queued")).to_contain_text("4 waiting to send")
+    with live_server.db() as db:
+        assert db.execute("select count(*) from parcels").fetchone()[0] == 0
+
+    context.unroute("**/*")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#labels")).to_contain_text("SF", timeout=15000)
+    expect(page.locator("#queued")).to_have_text("")
+    with live_server.db() as db:
+        parcels = db.execute("select status, tracking_number, weight_g from parcels").fetchall()
+        kinds = db.execute("select kind, accepted from floor_events where device_code = 'PS-E2E' order by id").fetchall()
+    assert [(p["status"], p["weight_g"]) for p in parcels] == [("labelled", 960)]
+    assert [(k["kind"], k["accepted"]) for k in kinds] == [("pack_scan", 1)] * 3 + [("seal", 1)]
+    assert list(box.waybills) == [parcels[0]["tracking_number"]]
