@@ -164,18 +164,18 @@ def _label_error(code, message):
 def tracking_events(result):
     """Events of a query answer / a push's lastResult, oldest first, in normalised statuses."""
     number, state = result.get("nu", ""), str(result.get("state", ""))
-    items = list(result.get("data") or [])
+    items = list(reversed(result.get("data") or []))  # answered newest first
     events = []
     for index, item in enumerate(items):
         word = str(item.get("status") or "")
         status = STATES.get(str(item.get("statusCode", ""))) or STATUS_WORDS.get(word)
         if status is None:
-            status = STATES.get(state, IN_TRANSIT) if index == 0 else IN_TRANSIT
+            status = STATES.get(state, IN_TRANSIT) if index == len(items) - 1 else IN_TRANSIT
         events.append(TrackingEvent(tracking_number=number, at=_utc(item.get("ftime") or item.get("time")),
                                     status=status, description=item.get("context", ""),
                                     location=item.get("location") or item.get("areaName") or "",
                                     raw_state=str(item.get("statusCode") or word or state)))
-    return sorted(events, key=lambda e: e.at or datetime.min)
+    return sorted(events, key=lambda e: e.at or datetime.min)  # stable: same-second events keep their order
 
 
 def _utc(text):

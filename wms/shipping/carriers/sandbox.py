@@ -55,9 +55,14 @@ class Sandbox:
 
     def settings(self, kuaidicom="shunfeng", **extra):
         """Carrier.settings that point the Kuaidi100 adapter at this sandbox."""
-        return {"adapter": "kuaidi100", "api_url": self.url, "poll_url": self.url, "key": self.key,
-                "secret": self.secret, "customer": self.customer, "kuaidicom": kuaidicom, "partner_id": "WMS",
+        return {**self.settings_for(self.url, self.key, self.secret, self.customer), "kuaidicom": kuaidicom,
                 "timeout_s": 1.0, **extra}
+
+    @staticmethod
+    def settings_for(url, key=KEY, secret=SECRET, customer=CUSTOMER):
+        """Adapter settings for a sandbox at `url` (e.g. one started with `python -m ...sandbox`)."""
+        return {"adapter": "kuaidi100", "api_url": url, "poll_url": url, "key": key, "secret": secret,
+                "customer": customer, "partner_id": "WMS", "timeout_s": 5.0}
 
     # --- the API -------------------------------------------------------------------------------
 
