@@ -225,3 +225,19 @@ def test_the_scheduled_tick_syncs_a_due_taobao_channel(channel, sandbox):
 
     assert queued == [channel.id]
     assert order_count(channel.id) == SEEDED_LIVE and cursor_of(channel.id) == NEWEST
+
+
+def test_the_tracking_write_back_task_reaches_taobao_through_the_adapter(channel, sandbox):
+    from wms import aftercommit
+    from wms.tracking.writeback import request_writeback
+
+    services.sync_orders(channel.id)
+    order = order_by_tid(channel.id, FIRST_TID + 1)
+
+    task = request_writeback(order, "ZT78000000001", "zto")
+    aftercommit.commit()  # the push job runs after the commit (inline in tests)
+
+    db.session.expire_all()
+    assert task.status == "done", task.last_error
+    assert [(s["tid"], s["out_sid"], s["company_code"]) for s in sandbox.state.shipments] == [
+        (FIRST_TID + 1, "ZT78000000001", "ZTO")]

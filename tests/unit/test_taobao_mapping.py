@@ -110,8 +110,9 @@ def test_call_limit_waits_what_the_sub_message_says_within_bounds():
 
 
 def test_carriers_map_to_top_company_codes():
-    assert [company_code(c) for c in ("SF Express", "顺丰", "zto", "韵达", "JD", "xyz")] == [
-        "SF", "SF", "ZTO", "YUNDA", "JD", "XYZ"]
+    assert [company_code(c) for c in ("SF Express", "顺丰速运", "zto", "中通快递", "韵达快递", "JD", "京东物流",
+                                      "中国邮政 EMS", "xyz")] == [
+        "SF", "SF", "ZTO", "ZTO", "YUNDA", "JD", "JD", "POSTB", "XYZ"]
 
 
 def test_every_seeded_trade_maps_and_their_totals_add_up():

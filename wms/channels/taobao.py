@@ -90,15 +90,19 @@ CLOSED_STATUSES = {"TRADE_CLOSED", "TRADE_CLOSED_BY_TAOBAO"}
 # TRADE_CLOSED after payment = refunded in full; TRADE_CLOSED_BY_TAOBAO = closed unpaid.
 PAYMENT_STATUS = {"TRADE_CLOSED": "refunded", "TRADE_CLOSED_BY_TAOBAO": "pending"}
 
-# Our carrier names/codes -> TOP logistics company codes (taobao.logistics.companies.get).
+# Our carrier codes/names -> TOP logistics company codes (taobao.logistics.companies.get): an
+# exact code first, then a name containing one of the keywords ("顺丰速运", "SF Express", "中通快递").
 COMPANY_CODES = {
-    "sf": "SF", "sf express": "SF", "顺丰": "SF", "顺丰速运": "SF", "shunfeng": "SF",
-    "zto": "ZTO", "中通": "ZTO", "yto": "YTO", "圆通": "YTO", "sto": "STO", "申通": "STO",
-    "yunda": "YUNDA", "yd": "YUNDA", "韵达": "YUNDA", "ems": "EMS", "中国邮政": "POSTB",
-    "postb": "POSTB", "jd": "JD", "京东": "JD", "jdl": "JD", "dbl": "DBL", "deppon": "DBL",
-    "德邦": "DBL", "htky": "HTKY", "best": "HTKY", "百世": "HTKY", "jtsd": "JTSD", "j&t": "JTSD",
-    "极兔": "JTSD",
+    "sf": "SF", "zto": "ZTO", "yto": "YTO", "sto": "STO", "yunda": "YUNDA", "yd": "YUNDA", "ems": "EMS",
+    "postb": "POSTB", "jd": "JD", "jdl": "JD", "dbl": "DBL", "deppon": "DBL", "htky": "HTKY",
+    "best": "HTKY", "jtsd": "JTSD", "jt": "JTSD",
 }
+COMPANY_KEYWORDS = (
+    ("顺丰", "SF"), ("sf express", "SF"), ("shunfeng", "SF"), ("中通", "ZTO"), ("圆通", "YTO"),
+    ("申通", "STO"), ("韵达", "YUNDA"), ("yunda", "YUNDA"), ("邮政", "POSTB"), ("ems", "EMS"),
+    ("京东", "JD"), ("jd logistics", "JD"), ("德邦", "DBL"), ("deppon", "DBL"), ("百世", "HTKY"),
+    ("极兔", "JTSD"), ("j&t", "JTSD"),
+)
 
 _BAN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*more\s*seconds", re.I)
 
@@ -238,9 +242,15 @@ def _line(order, keep_closed=False):
 
 
 def company_code(carrier):
-    """Our carrier name or code as a TOP logistics company code (unknown ones upper-cased as is)."""
+    """Our carrier code or name as a TOP logistics company code (unknown ones upper-cased as is)."""
     text = (carrier or "").strip()
-    return COMPANY_CODES.get(text.lower(), text.upper())
+    lowered = text.lower()
+    if lowered in COMPANY_CODES:
+        return COMPANY_CODES[lowered]
+    for keyword, code in COMPANY_KEYWORDS:
+        if keyword in lowered:
+            return code
+    return text.upper()
 
 
 def unwrap(payload, method):
