@@ -18,7 +18,6 @@ from wms.channels.base import adapter_for
 from wms.channels.models import Channel
 from wms.errors import DomainError, NotFound, ValidationFailed
 from wms.extensions import db
-from wms.orders import states
 from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.worker import QueuedJob, enqueue
@@ -31,7 +30,6 @@ DEFAULT_INTERVAL_MINUTES = 15
 OPEN_JOB_STATES = ("pending", "enqueued", "running")
 SYNC_ACTOR = "channel-sync"
 CANCEL_REASON = "Cancelled on the sales platform"
-INTERCEPT_REASON = "Cancelled on the sales platform: intercept before shipping"
 STALE_JOB_AFTER = timedelta(hours=1)  # rq's job timeout: a row still "running" after it is dead
 
 
@@ -128,34 +126,27 @@ def _count(summary, result):
 
 
 def _cancel_orders(channel_id, external_ids, summary):
-    """Our copies of orders the platform cancelled: cancel them while still at the desk, hold them
-    (so the floor intercepts them) once they are on the floor; shipped ones are only logged."""
-    from wms.review.services import cancel_order, hold_order
+    """Our copies of orders the platform cancelled: intercepted wherever they are (after-sales owns
+    what that means per state: cancel at the desk, pull from the floor, void a label, ask the carrier)."""
+    from wms.aftersales.models import ACTION_CANCELLED
+    from wms.aftersales.services import intercept_order
 
-    orders = db.session.execute(select(Order.id, Order.status, Order.external_id, Order.hold_reasons).where(
+    orders = db.session.execute(select(Order.id, Order.external_id).where(
         Order.channel_id == channel_id, Order.external_id.in_(external_ids))).all()
-    for order_id, status, external_id, hold_reasons in orders:
+    for order_id, external_id in orders:
         try:
-            if _held_for_cancel(status, hold_reasons):
-                continue  # already waiting for a person to pull it off the floor
-            if status in states.EDITABLE:
-                cancel_order(order_id, reason=CANCEL_REASON, actor=SYNC_ACTOR, expected_version=None)
-                summary.cancelled += 1
-            elif status in states.BEFORE_SHIPPING:
-                hold_order(order_id, reason=INTERCEPT_REASON, actor=SYNC_ACTOR, expected_version=None)
-                summary.intercepts.append(external_id)
-            elif status not in states.BEFORE_SHIPPING and status != states.CANCELLED:
-                summary.intercepts.append(external_id)
-                log.warning("platform cancelled an order we already shipped",
-                            extra={"order_id": order_id, "status": status, "external_id": external_id})
-        except DomainError as error:  # e.g. labelled orders cannot be held: a person must intercept
+            intercept = intercept_order(order_id, reason=CANCEL_REASON, source="channel", actor=SYNC_ACTOR)
+        except DomainError as error:
             db.session.rollback()
             summary.intercepts.append(external_id)
-            summary.errors.append({"external_id": external_id, "message": f"{INTERCEPT_REASON}: {error.message}"})
-
-
-def _held_for_cancel(status, hold_reasons):
-    return status == states.ON_HOLD and any(INTERCEPT_REASON in (r.get("detail") or "") for r in hold_reasons or [])
+            summary.errors.append({"external_id": external_id, "message": f"intercept failed: {error.message}"})
+            continue
+        if intercept is None:
+            continue  # already cancelled or returned
+        if intercept.action == ACTION_CANCELLED:
+            summary.cancelled += 1
+        else:
+            summary.intercepts.append(external_id)
 
 
 def _advance_cursor(channel_id, cursor, summary):
