@@ -47,6 +47,15 @@ def test_unknown_keys_are_queued_once_with_a_sample_title_and_known_codes_and_ba
     assert [line["sku_code"] for line in records[0]["lines"]] == ["TEA-LJ-250", "6901234567892", "TB-X"]
 
 
+def test_a_key_another_sync_queued_meanwhile_is_not_an_error_or_a_duplicate(shop, monkeypatch):
+    mapping_services.apply_sku_mappings(shop.id, [record("1", "TB-X")])
+    monkeypatch.setattr(mapping_services, "_mappings", lambda channel_id, keys: {})  # read before the other commit
+
+    mapping_services.apply_sku_mappings(shop.id, [record("2", "TB-X", "TB-Y")])
+
+    assert [m.platform_sku for m in queue()] == ["TB-X", "TB-Y"]
+
+
 def test_the_queue_is_per_channel(shop):
     other = make_channel(code="pdd", platform="taobao")
 

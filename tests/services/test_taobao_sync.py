@@ -1,4 +1,6 @@
 """Taobao channel sync over real HTTP against the local TOP sandbox: windows, paging, limits, errors."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 import requests
 from sqlalchemy import func, select
@@ -10,7 +12,7 @@ from wms.channels.mapping_models import SkuMapping
 from wms.channels.models import Channel
 from wms.channels.sandbox.taobao import start_in_thread
 from wms.channels.sandbox.taobao_seed import FIRST_TID
-from wms.channels.taobao import INCREMENT_GET, TaobaoAdapter, to_cursor
+from wms.channels.taobao import INCREMENT_GET, TaobaoAdapter, format_top_time, to_cursor
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
@@ -165,12 +167,23 @@ def test_a_wrong_secret_is_refused_as_an_invalid_signature_before_anything_is_im
     assert db.session.get(Channel, channel.id).last_synced_at is None
 
 
-def test_hmac_signed_calls_are_accepted_too(app, sandbox):
+@pytest.mark.parametrize("sign_method", ["hmac", "hmac-sha256"])
+def test_hmac_signed_calls_are_accepted_too(app, sandbox, sign_method):
     make_taobao_catalogue()
-    channel = make_taobao_channel(sandbox.base_url, sign_method="hmac")
+    channel = make_taobao_channel(sandbox.base_url, sign_method=sign_method)
 
     assert services.sync_orders(channel.id).created == SEEDED_LIVE
-    assert {r["sign_method"] for r in calls(sandbox)} == {"hmac"}
+    assert {r["sign_method"] for r in calls(sandbox)} == {sign_method}
+
+
+def test_windows_end_a_settle_time_before_now_so_late_indexed_trades_are_not_jumped(sandbox):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    shop = TaobaoAdapter(sandbox.base_url, "12345678", "sandbox-secret", "6100sandboxsession",
+                         clock=lambda: now, initial_days=1, settle_seconds=60)
+
+    list(shop.fetch_orders(None))
+
+    assert calls(sandbox)[-1]["end_modified"] == format_top_time(now - timedelta(seconds=60))
 
 
 def test_the_sandbox_refuses_windows_wider_than_a_day_like_top(channel, sandbox):

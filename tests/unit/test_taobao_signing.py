@@ -34,6 +34,14 @@ def test_hmac_signs_the_string_with_the_secret_as_key():
     assert sign_request(params, "helloworld", "hmac") == expected
 
 
+def test_hmac_sha256_signs_the_string_with_the_secret_as_key():
+    params = {**PARAMS, "sign_method": "hmac-sha256"}
+    by_hand = BY_HAND.replace("sign_methodmd5", "sign_methodhmac-sha256")
+    expected = hmac.new(b"helloworld", by_hand.encode(), hashlib.sha256).hexdigest().upper()
+
+    assert sign_request(params, "helloworld", "hmac-sha256") == expected and len(expected) == 64
+
+
 def test_pinned_vectors_do_not_drift():
     no_format = {k: v for k, v in PARAMS.items() if k != "format"}
     assert sign_request(no_format, "helloworld", "md5") == "D8DC4562E0683F293197FEF7644FDC68"
@@ -70,5 +78,5 @@ def test_verify_accepts_the_right_signature_and_refuses_a_tampered_one():
 
 
 def test_an_unknown_sign_method_is_refused():
-    with pytest.raises(ValueError, match="md5 or hmac"):
+    with pytest.raises(ValueError, match="md5, hmac or hmac-sha256"):
         sign_request(PARAMS, "s", "sha256")

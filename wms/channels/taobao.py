@@ -10,7 +10,8 @@ and `taobao.logistics.offline.send` (自己联系物流（线下物流）发货)
   "hmac"), `format`="json" and `sign`, plus the business parameters of the API.
 * Signature (`sign_request`): every parameter (system + business) except `sign` and byte-typed
   (file upload) ones, sorted by name (byte order), concatenated as name1value1name2value2...;
-  md5: MD5(secret + string + secret); hmac: HMAC-MD5(key=secret, string); upper-case hex.
+  md5: MD5(secret + string + secret); hmac: HMAC-MD5(key=secret, string); hmac-sha256:
+  HMAC-SHA256(key=secret, string); upper-case hex.
 * Answers: `{"<api_name_with_underscores>_response": {...}}`, or
   `{"error_response": {"code", "msg", "sub_code", "sub_msg"}}`. Code 7 (App Call Limited) is
   retried after the ban the sub_msg states ("This ban will last for N more seconds"); codes 11, 12,
@@ -62,6 +63,7 @@ log = logging.getLogger("wms.channels.taobao")
 TOP_TZ = timezone(timedelta(hours=8))   # TOP's timestamps are Beijing time, without an offset
 TOP_TIME = "%Y-%m-%d %H:%M:%S"
 API_VERSION = "2.0"
+SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = timedelta(days=1)          # increment.get refuses wider modified windows
 DEFAULT_INITIAL_DAYS = 7
@@ -116,14 +118,17 @@ def sign_string(params):
 
 
 def sign_request(params, secret, sign_method="md5"):
-    """The TOP signature of `params`: upper-case hex MD5(secret+s+secret) or HMAC-MD5(secret, s)."""
+    """The TOP signature of `params`: upper-case hex MD5(secret+s+secret), HMAC-MD5(secret, s) or
+    (sign_method "hmac-sha256", in TOP's newer documentation) HMAC-SHA256(secret, s)."""
     text = sign_string(params).encode("utf-8")
     key = secret.encode("utf-8")
     if sign_method == "md5":
         return hashlib.md5(key + text + key).hexdigest().upper()
     if sign_method == "hmac":
         return hmac.new(key, text, hashlib.md5).hexdigest().upper()
-    raise ValueError(f"unknown sign_method {sign_method!r} (md5 or hmac)")
+    if sign_method == "hmac-sha256":
+        return hmac.new(key, text, hashlib.sha256).hexdigest().upper()
+    raise ValueError(f"unknown sign_method {sign_method!r} (md5, hmac or hmac-sha256)")
 
 
 def verify_signature(params, secret, sign_method=None):
@@ -285,8 +290,8 @@ class TaobaoAdapter:
                  sleep=time.sleep, clock=None, http=None):
         if not (gateway_url and app_key and app_secret and session_key):
             raise ChannelError("The Taobao channel needs gateway_url, app_key, app_secret and session")
-        if sign_method not in ("md5", "hmac"):
-            raise ChannelError(f"Unknown sign_method {sign_method!r} (md5 or hmac)")
+        if sign_method not in SIGN_METHODS:
+            raise ChannelError(f"Unknown sign_method {sign_method!r} ({', '.join(SIGN_METHODS)})")
         base = gateway_url.rstrip("/")
         self.url = base if base.endswith("/router/rest") else f"{base}/router/rest"
         self.app_key, self.app_secret, self.session_key = str(app_key), app_secret, session_key

@@ -10,7 +10,8 @@ We receive them as an HTTP POST (application/x-www-form-urlencoded) to
 
 Signature scheme (the TOP API signature applied to the pushed fields): every posted field except
 `sign`, sorted by name, concatenated name+value; `sign_method` md5 = MD5(secret + string + secret),
-hmac = HMAC-MD5(key=secret, string); upper-case hex; the secret is the channel's `app_secret`.
+hmac = HMAC-MD5(key=secret, string), hmac-sha256 = HMAC-SHA256(key=secret, string); upper-case
+hex, compared in constant time; the secret is the channel's `app_secret`.
 A push is refused (401, nothing changes) when the sign is missing or wrong, the app_key is not the
 channel's, or `timestamp` is more than `push_max_age_seconds` (600) away from now (replays).
 

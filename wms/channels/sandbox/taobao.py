@@ -21,7 +21,7 @@ from flask import Flask, jsonify, request
 
 from wms.channels.sandbox import serve_in_thread
 from wms.channels.sandbox.taobao_seed import FIRST_TID, SEED, SELLER_USER_ID, SHOP_NICK, build_trade, seed_trades
-from wms.channels.taobao import TOP_TZ, format_top_time, parse_top_time, sign_request
+from wms.channels.taobao import SIGN_METHODS, TOP_TZ, format_top_time, parse_top_time, sign_request
 
 DEFAULT_APP_KEY = "12345678"
 DEFAULT_SECRET = "sandbox-secret"
@@ -173,7 +173,7 @@ def _check_system_params(store, params):
     if params["app_key"] != store.app_key:
         return _error(29, "Invalid app Key", "isv.appkey-not-exists")
     method = params.get("sign_method") or "md5"
-    if method not in ("md5", "hmac"):
+    if method not in SIGN_METHODS:
         return _error(25, "Invalid signature", "isv.invalid-signature-method")
     if sign_request(params, store.app_secret, method) != params["sign"].upper():
         return _error(25, "Invalid signature")
