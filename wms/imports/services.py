@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wms import aftercommit
 from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.models import Channel
+from wms.dashboard.counting import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
 from wms.imports import bulk, validation
@@ -178,6 +179,7 @@ def _insert_new(channel_id, records, skus, source, actor):
     bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
         (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now) + compared(record)
         for order_id, record in zip(ids, records)])
+    count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     resolve = skus.ids.get
     line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
     bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, [

@@ -97,12 +97,14 @@ def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
     """
     from sqlalchemy import insert, update
 
+    from wms.dashboard.counting import count_bulk_transition
     from wms.errors import ConcurrentUpdate
 
     states.check_transition(current, new)
     ids = list(order_ids)
     if not ids:
         return 0
+    count_bulk_transition(session, ids, current, new)  # the wall's counters, same transaction
     moved = session.execute(
         update(Order).where(Order.id.in_(ids), Order.status == current)
         .values(status=new, version=Order.version + 1, updated_at=utcnow(),

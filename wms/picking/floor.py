@@ -14,14 +14,16 @@ from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit, realtime
 from wms.catalog.models import Sku, SkuBarcode
+from wms.dashboard.counting import count_pick
 from wms.extensions import db
 from wms.inventory.models import Bin
 from wms.orders import states
 from wms.orders.models import Order
+from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
 from wms.picking.models import (
-    LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_DONE, TASK_IN_PROGRESS,
-    WAVE_DONE, WAVE_PICKING, CountTask, FloorEvent, PickLine, PickTask, Wave)
+    LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_IN_PROGRESS, WAVE_PICKING, CountTask,
+    FloorEvent, PickLine, PickTask, Wave)
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
@@ -162,6 +164,7 @@ def pick(user, event):
     if qty > left:
         raise Rejected("too_many", left=left, sku=line["sku_code"])
     picked, done = _add_picked(line["id"], qty, user.id)
+    count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, same transaction
     _start(line)
     if done:
         _close_line_effects(line, user)
@@ -205,21 +208,7 @@ def _close_line_effects(line, user):
     if open_lines == 0 and short_lines == 0 and order.status == states.PICKING:
         order.transition_to(states.PICKED, reason=f"all lines picked ({line['task_code']})", actor=user)
         _publish_state(order, states.PICKING)
-    _finish_task_if_done(line["task_id"], line["wave_id"])
-
-
-def _finish_task_if_done(task_id, wave_id):
-    left = db.session.scalar(select(func.count(PickLine.id)).where(
-        PickLine.task_id == task_id, PickLine.status == LINE_OPEN))
-    if left:
-        return
-    db.session.execute(update(PickTask).where(PickTask.id == task_id)
-                       .values(status=TASK_DONE, done_at=utcnow(), version=PickTask.version + 1))
-    active = db.session.scalar(select(func.count(PickTask.id)).where(
-        PickTask.wave_id == wave_id, PickTask.status.in_((TASK_ASSIGNED, TASK_IN_PROGRESS, "open"))))
-    if not active:
-        db.session.execute(update(Wave).where(Wave.id == wave_id).values(status=WAVE_DONE, done_at=utcnow()))
-    realtime.publish("task.finished", {"task_id": task_id, "wave_id": wave_id}, realtime.room_for_role("supervisor"))
+    finish_task_if_done(line["task_id"])
 
 
 def _task_state(task_id):
@@ -251,7 +240,7 @@ def short(user, event):
     _hold_for_shortage(line, detail, user)
     db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {detail}",
                              raised_by_id=user.id))
-    _finish_task_if_done(line["task_id"], line["wave_id"])
+    finish_task_if_done(line["task_id"])
     realtime.publish("shortage.flagged", {"order_id": line["order_id"], "order": line["order_ref"],
                                           "sku": line["sku_code"], "bin": line["bin_code"], "expected": line["qty"],
                                           "found": found, "reason": reason},

@@ -1,0 +1,108 @@
+"""The wall: the TV page (supervisors, or a TV by kiosk link) and the supervisor's desk with drill-downs."""
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from wms.auth import roles
+from wms.auth.access import allow, public
+from wms.dashboard import metrics, services
+from wms.errors import DomainError
+from wms.i18n import _
+from wms.orders import states
+
+bp = Blueprint("dashboard", __name__, url_prefix="/wall")
+
+
+def _labels():
+    """Every word the wall's script shows, in the viewer's language."""
+    words = {state: _(state) for state in states.ALL_STATES}
+    words.update({stage: _(stage) for stage, _states in metrics.RISK_STAGES})
+    words.update({status: _(status) for status in ("open", "assigned", "in_progress", "done", "cancelled")})
+    for text in ("Stale: reconnecting…", "Live", "min", "no cut-off today", "critical", "at_risk", "ok",
+                 "units", "lines", "No running waves", "No picks in the last hour", "No shortages",
+                 "Reassign", "Saved", "Nobody", "Units picked per 5 minutes"):
+        words[text] = _(text)
+    return words
+
+
+def _tv(kiosk_key=None):
+    response = make_response(render_template("dashboard/tv.html", labels=_labels(), kiosk_key=kiosk_key))
+    response.headers["Referrer-Policy"] = "no-referrer"  # a kiosk key in the URL never leaves in a Referer
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+@allow(roles.SUPERVISE)
+def tv():
+    """The wall for a supervisor's browser (full screen on a TV)."""
+    return _tv()
+
+
+@bp.get("/tv/<key>")
+@public  # a TV's kiosk link: the key is checked against the stored hash, revoked links get 404
+def kiosk(key):
+    """The wall for a TV that has no user: opened with its kiosk link."""
+    if services.screen_for_token(key) is None:
+        abort(404)
+    return _tv(kiosk_key=key)
+
+
+@bp.get("/desk")
+@allow(roles.SUPERVISE)
+def desk():
+    """The supervisor's laptop view: the same live numbers, with drill-down and reassign."""
+    return _desk()
+
+
+def _desk(new_link=None, status=200):
+    return render_template("dashboard/desk.html", labels=_labels(), new_link=new_link,
+                           **services.desk_view()), status
+
+
+@bp.post("/desk/target")
+@allow(roles.SUPERVISE)
+def set_target():
+    """Set today's shipped target."""
+    try:
+        services.set_shipped_target(request.form.get("target"), actor=current_user)
+    except DomainError as error:
+        from flask import flash
+
+        flash(_(error.message), "error")
+    return redirect(url_for(".desk"))
+
+
+@bp.post("/desk/screens")
+@allow(roles.SUPERVISE)
+def create_screen():
+    """Make a kiosk link for a wall TV; shown once, on this page only."""
+    try:
+        _screen, key = services.create_screen(request.form.get("name"), actor=current_user)
+    except DomainError as error:
+        from flask import flash
+
+        flash(_(error.message), "error")
+        return redirect(url_for(".desk"))
+    return _desk(new_link=url_for(".kiosk", key=key, _external=True))
+
+
+@bp.post("/desk/screens/<int:screen_id>/revoke")
+@allow(roles.SUPERVISE)
+def revoke_screen(screen_id):
+    """Shut a TV link out."""
+    services.revoke_screen(screen_id, actor=current_user)
+    return redirect(url_for(".desk"))
+
+
+@bp.get("/desk/pickers/<int:picker_id>")
+@allow(roles.SUPERVISE)
+def picker(picker_id):
+    """One picker: rate in the last hour, tasks and the lines picked in the last 24 hours."""
+    return render_template("dashboard/picker.html", **services.picker_today(picker_id))
+
+
+@bp.get("/desk/carriers/<code>")
+@allow(roles.SUPERVISE)
+def carrier(code):
+    """One carrier's orders still to ship before its cut-off."""
+    return render_template("dashboard/carrier.html", **services.carrier_risk(code[:40]))

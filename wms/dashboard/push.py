@@ -1,0 +1,176 @@
+"""At most one `wall.metrics` push per second, however many changes and processes there are.
+
+Every committed change calls `wall_changed`. A throttle with a leading and a trailing edge decides,
+on a store shared by every web process and worker (Redis keys with a TTL; an in-process dict when
+there is no Redis): the first change in a quiet second pushes at once; changes during that second
+mark the wall dirty and one of them schedules a single trailing push for when the second is over, so
+the last change of a burst is never lost and a burst of 500 scans costs the TVs two pushes. The
+snapshot is built and emitted in a background task, never on the request that made the change.
+"""
+import logging
+import threading
+import time
+
+from wms.extensions import socketio
+
+log = logging.getLogger("wms.dashboard.push")
+
+NAMESPACE = "/wall"
+ROOM = "wall"
+EVENT = "wall.metrics"
+PUSH_KEY, DIRTY_KEY, TRAIL_KEY = "wms:wall:push", "wms:wall:dirty", "wms:wall:trailing"
+INTERVAL_MS = 1000
+
+
+class Throttle:
+    """The decision only (no emitting), over a store with set_nx / set / get / delete / pttl."""
+
+    def __init__(self, store, interval_ms=INTERVAL_MS):
+        self.store, self.interval_ms = store, interval_ms
+
+    def changed(self):
+        """'push' now, 'schedule' a trailing push, or 'pending' (a trailing push is already due)."""
+        if self.store.set_nx(PUSH_KEY, self.interval_ms):
+            self.store.delete(DIRTY_KEY)
+            return "push"
+        self.store.set(DIRTY_KEY, 10 * self.interval_ms)
+        if self.store.set_nx(TRAIL_KEY, 3 * self.interval_ms):
+            return "schedule"
+        return "pending"
+
+    def wait_ms(self):
+        return max(self.store.pttl(PUSH_KEY), 0)
+
+    def trailing(self):
+        """When the second is over: 'push', 'idle' (nothing changed since) or 'again' (someone pushed first)."""
+        self.store.delete(TRAIL_KEY)
+        if not self.store.get(DIRTY_KEY):
+            return "idle"
+        if self.store.set_nx(PUSH_KEY, self.interval_ms):
+            self.store.delete(DIRTY_KEY)
+            return "push"
+        return "again" if self.store.set_nx(TRAIL_KEY, 3 * self.interval_ms) else "idle"
+
+
+class RedisStore:
+    def __init__(self, redis):
+        self.redis = redis
+
+    def set_nx(self, key, ms):
+        return bool(self.redis.set(key, 1, nx=True, px=ms))
+
+    def set(self, key, ms):
+        self.redis.set(key, 1, px=ms)
+
+    def get(self, key):
+        return self.redis.get(key) is not None
+
+    def delete(self, key):
+        self.redis.delete(key)
+
+    def pttl(self, key):
+        return self.redis.pttl(key)
+
+
+class LocalStore:
+    """The same keys in this process (tests and single-process runs without Redis)."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock, self.keys, self.lock = clock, {}, threading.Lock()
+
+    def _live(self, key):
+        expiry = self.keys.get(key)
+        if expiry is not None and expiry <= self.clock():
+            del self.keys[key]
+            return None
+        return expiry
+
+    def set_nx(self, key, ms):
+        with self.lock:
+            if self._live(key) is not None:
+                return False
+            self.keys[key] = self.clock() + ms / 1000
+            return True
+
+    def set(self, key, ms):
+        with self.lock:
+            self.keys[key] = self.clock() + ms / 1000
+
+    def get(self, key):
+        with self.lock:
+            return self._live(key) is not None
+
+    def delete(self, key):
+        with self.lock:
+            self.keys.pop(key, None)
+
+    def pttl(self, key):
+        with self.lock:
+            expiry = self._live(key)
+            return -2 if expiry is None else int((expiry - self.clock()) * 1000)
+
+
+def throttle_for(app):
+    if app.config.get("REDIS_URL"):
+        from wms.worker import redis_connection
+
+        store = app.extensions.get("wms.wall.store")
+        if store is None:
+            store = app.extensions["wms.wall.store"] = RedisStore(redis_connection(app))
+        return Throttle(store)
+    store = app.extensions.get("wms.wall.local")
+    if store is None:
+        store = app.extensions["wms.wall.local"] = LocalStore()
+    return Throttle(store)
+
+
+def _inline(app):
+    """Tests without Redis push on the calling thread (no trailing task outliving the test)."""
+    return app.testing and not app.config.get("REDIS_URL")
+
+
+def wall_changed(app):
+    """A change committed: push now, schedule the trailing push, or do nothing (one is due)."""
+    try:
+        decision = throttle_for(app).changed()
+    except Exception:  # Redis down: the TVs re-sync on their own timer; never fail the change
+        log.warning("wall throttle unavailable", exc_info=True)
+        return
+    if decision == "push":
+        _push(app) if _inline(app) else socketio.start_background_task(_push, app)
+    elif decision == "schedule" and not _inline(app):
+        socketio.start_background_task(_trail, app)
+
+
+def _trail(app):
+    throttle = throttle_for(app)
+    for _ in range(10):
+        socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
+        outcome = throttle.trailing()
+        if outcome == "push":
+            _push(app)
+        if outcome != "again":
+            return
+
+
+def _push(app):
+    from wms.dashboard import services
+    from wms.extensions import db
+
+    with app.app_context():
+        try:
+            emit_wall(services.snapshot())
+        except Exception:
+            log.exception("wall push failed")
+        finally:
+            db.session.remove()
+
+
+def emit_wall(payload):
+    """Emit the snapshot to every wall in the /wall namespace (through the message queue if any)."""
+    from flask import current_app
+
+    captured = current_app.extensions.get("wms.published")
+    if captured is not None:
+        captured.append({"event": EVENT, "payload": payload, "room": ROOM})
+    socketio.emit(EVENT, payload, to=ROOM, namespace=NAMESPACE)
