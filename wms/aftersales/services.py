@@ -76,10 +76,10 @@ def _intercept(order_id, reason, source, actor):
 
 
 def _cancel_on_the_floor(order, intercept, reason, actor):
-    from wms.aftersales.floor import withdraw_pick_lines
+    from wms.picking.lifecycle import withdraw_order
 
     state = order.status
-    put_back, pickers = withdraw_pick_lines(order.id, actor)
+    put_back, pickers = withdraw_order(order.id)
     intercept.put_back = put_back
     if state == states.WAVED or (state == states.PICKING and not put_back):
         intercept.action = ACTION_LEFT_WAVE
