@@ -15,7 +15,7 @@ const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
-const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map() };
+const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set() };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -144,7 +144,9 @@ async function onAnswer(entry, answer) {
 
 async function flush() {
   try {
+    const had = await outbox.count();
     await outbox.flush(send, onAnswer);
+    if (had) await resyncLabels();  // a seal that was waiting: its label may be ready already
   } catch (error) {
     setOnline(false);
   }
@@ -172,6 +174,8 @@ function addLabel(key, { what, job }) {
 }
 
 function printLabel(job) {
+  if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
+  state.printed.add(job.print_job_id);
   const viaPrinter = CONFIG.printers.includes(state.station);
   addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
   say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");

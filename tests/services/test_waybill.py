@@ -196,3 +196,12 @@ def test_an_unreachable_printer_marks_the_job_failed_and_tells_the_station(carri
     job = db.session.query(PrintJob).one()
     assert job.status == "failed" and "unreachable" in job.error
     assert any(e["event"] == "print.failed" for e in published)
+
+
+def test_a_parcel_whose_carrier_is_not_set_up_lands_in_the_failed_queue(carrier, sandbox):
+    order = picked_order(carrier_code="NOPE")
+    parcel = seal(order)
+    db.session.expire_all()
+    parcel = db.session.get(Parcel, parcel.id)
+    assert parcel.status == "waybill_failed" and "NOPE is not set up" in parcel.waybill_error
+    assert sandbox.requests == []

@@ -15,4 +15,5 @@ MESSAGES = {
     "pack_order_stopped": "Order {order} is {status}: do not pack it, put the items back",
     "pack_cannot_seal": "Cannot seal: {reason}",
     "pack_forbidden": "Only packers may pack",
+    "pack_busy": "Another station is packing this order right now",
 }

@@ -5,6 +5,7 @@ Transitions: picked -> packed (seal, through wms.shipping.services.seal_parcel).
 """
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit
 from wms.auth import roles
@@ -118,6 +119,7 @@ def on_pack_scan(user, event):
     except verify.PackProblem as problem:
         raise Rejected(problem.code, **problem.values) from None
     db.session.add(session)
+    _flush_or_busy()
     left = verify.missing(items, session.verified)
     code = "pack_complete" if not left else "pack_item_ok"
     item = verify.sku_for_barcode(items, event.get("barcode"))
@@ -150,9 +152,19 @@ def on_seal(user, event):
                                       commit=False)
     except DomainError as error:
         raise Rejected("pack_cannot_seal", reason=error.message) from None
-    session.status, session.sealed_at = SESSION_SEALED, utcnow()
+    if session is not None:
+        session.status, session.sealed_at = SESSION_SEALED, utcnow()
+        _flush_or_busy()
     return {"code": "pack_sealed", "parcel_id": parcel.id, "order_id": order.id,
             "message": _message("pack_sealed", order=order.external_id)}
+
+
+def _flush_or_busy():
+    """Two stations on one order: the session's version column lets one win; the other is told."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Rejected("pack_busy") from None
 
 
 def _require_packer(user):

@@ -139,10 +139,12 @@ def request_waybill(parcel_id):
         return "skipped"
     if parcel.tracking_number:
         return "already"
-    carrier = _carrier(parcel.carrier_code)
+    carrier = db.session.scalar(select(Carrier).where(Carrier.code == parcel.carrier_code))
     parcel.waybill_attempts += 1
     db.session.commit()
     try:
+        if carrier is None:
+            raise WaybillError("carrier_error", f"carrier {parcel.carrier_code} is not set up", retryable=False)
         result = carrier_adapter(carrier).create_waybill(_waybill_request(parcel, carrier))
     except WaybillError as error:
         _waybill_failed(parcel_id, error)
