@@ -145,3 +145,19 @@ def test_a_picker_socket_may_not_join_a_station(client, login, bench):
     login("picker")
     socket = socketio.test_client(client.application, flask_test_client=client)
     assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "rejected"
+
+
+def test_a_supervisor_finds_a_parcel_reprints_and_voids_its_label(client, login, bench, sandbox):
+    login("packer", "packer1")
+    replay(client, pack_events(bench))
+    client.post("/logout")
+    login("supervisor")
+    parcel = db.session.query(Parcel).one()
+    page = client.get(f"/shipping/parcels?q={parcel.tracking_number}").get_data(as_text=True)
+    assert parcel.tracking_number in page and "Void label" in page
+    client.post(f"/shipping/parcels/{parcel.id}/reprint")
+    assert db.session.query(PrintJob).count() == 2
+    client.post(f"/shipping/parcels/{parcel.id}/void", data={"reason": "wrong address"})
+    db.session.expire_all()
+    assert db.session.get(Parcel, parcel.id).status == "voided"
+    assert sandbox.waybills[parcel.tracking_number]["status"] == "cancelled"

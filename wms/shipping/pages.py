@@ -44,6 +44,26 @@ def void(parcel_id):
     return redirect(request.referrer or url_for(".failed"))
 
 
+@bp.get("/parcels")
+@allow(roles.SUPERVISE)
+def parcels():
+    """Recent parcels (or one order / tracking number): label, reprint, void."""
+    return render_template("shipping/parcels.html", parcels=services.find_parcels(request.args.get("q", "")),
+                           q=request.args.get("q", ""))
+
+
+@bp.post("/parcels/<int:parcel_id>/reprint")
+@allow(roles.SUPERVISE)
+def reprint(parcel_id):
+    """Print the label again at the parcel's station."""
+    try:
+        services.reprint(parcel_id, request.form.get("station") or None, actor=current_user)
+        flash(_("Label sent to the station again"), "success")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(request.referrer or url_for(".parcels"))
+
+
 @bp.get("/parcels/<int:parcel_id>/label.pdf")
 @allow(roles.PACK)
 def label_pdf(parcel_id):

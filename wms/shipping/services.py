@@ -391,6 +391,16 @@ def label_path(parcel_id):
     return parcel.label_pdf_path
 
 
+def find_parcels(query="", limit=100):
+    """Parcels by order number or tracking number, else the latest ones."""
+    statement = select(Parcel).order_by(Parcel.id.desc()).limit(limit)
+    query = str(query or "").strip()
+    if query:
+        statement = statement.join(Order, Order.id == Parcel.order_id).where(
+            (Parcel.tracking_number == query) | (Order.external_id == query))
+    return db.session.scalars(statement).all()
+
+
 def list_carriers():
     return db.session.scalars(select(Carrier).order_by(Carrier.code)).all()
 
