@@ -3,8 +3,11 @@
 Generates a realistic order export (Chinese names and addresses, our Chinese template headers,
 1-5 lines per order averaging 3, SKUs of a 500-SKU catalogue by code or barcode), imports it through
 `wms.imports.files.run_file_import` (what the rq job runs), then, in the same run, times a bare
-Core executemany insert of the same order and line rows into fresh tables (no parsing, no
-validation) as the floor. Prints one JSON line.
+insert of the same order, line and event rows into fresh tables with the driver-level bulk insert
+the import itself uses (wms.imports.bulk: executemany on SQLite, COPY on PostgreSQL; no parsing, no
+validation) as the floor. Prints one JSON line, with this process's CPU seconds next to the wall
+times and the machine's load average (on a shared machine the wall times follow the load).
+The review jobs the import enqueues stay in the outbox (RQ_SYNC off, no Redis): not timed.
 
 `--db` defaults to a temporary SQLite file. A PostgreSQL URL names a throwaway database: it is
 created if missing (and then dropped at the end), as is a `<name>_floor` database for the floor.

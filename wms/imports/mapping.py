@@ -610,9 +610,24 @@ def _split_tags(value):
     return [t.strip() for t in _TAG_SEPARATORS.split(value) if t.strip()]
 
 
+_CENTS = {}  # amount text -> cents: a file repeats a few hundred prices
+_CENTS_KEPT = 10_000
+
+
 def yuan_to_cents(text):
     """'99.00' / '¥1,299.5' -> 9900 / 129950, exactly (integer arithmetic on plain 'digits[.dd]',
     Decimal for anything else); None if not an amount."""
+    cents = _CENTS.get(text)
+    if cents is None:
+        cents = _yuan_to_cents(text)
+        if cents is not None:
+            if len(_CENTS) >= _CENTS_KEPT:
+                _CENTS.clear()
+            _CENTS[text] = cents
+    return cents
+
+
+def _yuan_to_cents(text):
     whole, dot, fraction = text.partition(".")
     if whole.isascii() and whole.isdigit() and (not dot or (
             fraction.isascii() and fraction.isdigit() and len(fraction) <= 2)):

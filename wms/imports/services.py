@@ -1,9 +1,10 @@
 """Import orders: records from the API or a sync, and spreadsheet files through an rq job.
 
-Every path ends in `_write_chunk`, which writes up to CHUNK orders in one transaction: one query
-finds which (channel, external id) already exist, new orders, their lines and their audit events
-are inserted with Core executemany (RETURNING ids), existing ones are compared and updated through
-the ORM (rare, and it needs the version check). A chunk commits whole or not at all, and chunks
+Every path ends in `write_chunk`, which writes up to CHUNK orders in one transaction: one query
+per 1000 orders finds which (channel, external id) already exist, new orders get ids reserved up
+front and are inserted with their lines and audit events in bulk (wms.imports.bulk: executemany on
+SQLite, COPY on PostgreSQL), existing ones are compared and updated through the ORM (rare, and it
+needs the version check). A chunk commits whole or not at all, and chunks
 are made of whole orders, so an order is never half-imported. After each commit the automatic
 review of the new and changed orders is enqueued.
 """
