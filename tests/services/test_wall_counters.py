@@ -113,12 +113,12 @@ def test_a_bad_target_is_refused_and_keeps_the_old_one(app):
     assert services.snapshot()["shipped"]["target"] == 800
 
 
-def test_a_change_pushes_the_wall_once_for_a_burst(app, published):
+def test_a_change_pushes_the_wall_once_for_a_burst(app):
     channel = make_channel()
     for i in range(5):
         make_order(channel, f"P{i}")
     run_ready(db.session())  # what the request's teardown does after a plain commit
-    pushes = [e for e in published if e["event"] == "wall.metrics"]
+    pushes = app.extensions.get("wms.wall.pushed", [])
     assert len(pushes) == 1 and pushes[0]["room"] == "wall"
     assert pushes[0]["payload"]["orders"]["by_state"]["imported"] >= 1
 

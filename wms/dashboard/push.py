@@ -170,7 +170,7 @@ def emit_wall(payload):
     """Emit the snapshot to every wall in the /wall namespace (through the message queue if any)."""
     from flask import current_app
 
-    captured = current_app.extensions.get("wms.published")
-    if captured is not None:
-        captured.append({"event": EVENT, "payload": payload, "room": ROOM})
+    if current_app.testing:  # kept apart from `published`, whose tests count their own feature's events
+        current_app.extensions.setdefault("wms.wall.pushed", []).append(
+            {"event": EVENT, "payload": payload, "room": ROOM})
     socketio.emit(EVENT, payload, to=ROOM, namespace=NAMESPACE)
