@@ -100,21 +100,27 @@ def start_server(db_url, async_mode, redis_url, port):
     raise RuntimeError("server did not start")
 
 
-async def connect(url, token, handlers=None):
+async def connect(url, token, handlers=None, local_ip=None):
     import socketio
 
-    client = socketio.AsyncClient(reconnection=False)
+    session = None
+    if local_ip:  # a distinct client address, so a proxy hashing on it spreads clients
+        import aiohttp
+
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(local_ip, 0)))
+    client = socketio.AsyncClient(reconnection=False, http_session=session)
     for name, fn in (handlers or {}).items():
         client.on(name, fn)
     await client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
     return client
 
 
-async def scan_phase(url, clients, rate, duration):
+async def scan_phase(url, clients, rate, duration, spread_ips=False):
     latencies, errors = [], 0
     connected = []
-    for spec in clients:
-        connected.append((await connect(url, spec["token"]), spec["line_id"]))
+    for n, spec in enumerate(clients):
+        local_ip = f"127.0.{1 + n // 250}.{1 + n % 250}" if spread_ips else None
+        connected.append((await connect(url, spec["token"], local_ip=local_ip), spec["line_id"]))
         await asyncio.sleep(0)  # keep connecting from stalling the loop
 
     async def handheld(client, line_id):

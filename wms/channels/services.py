@@ -64,10 +64,10 @@ def sync_orders(channel_id, *, chunk_size=CHUNK_SIZE, adapter=None):
     for record, cursor in adapter.fetch_orders(channel.sync_cursor):
         chunk.append((record, cursor))
         if len(chunk) >= chunk_size:
-            _sync_chunk(channel_id, chunk, summary)
+            _sync_chunk(channel_id, chunk, summary, channel.platform)
             chunk = []
     if chunk:
-        _sync_chunk(channel_id, chunk, summary)
+        _sync_chunk(channel_id, chunk, summary, channel.platform)
     channel = db.session.get(Channel, channel_id)
     channel.last_synced_at = utcnow()
     aftercommit.commit()
@@ -94,7 +94,7 @@ def _adapter_defaults(channel):
     return {}
 
 
-def _sync_chunk(channel_id, chunk, summary):
+def _sync_chunk(channel_id, chunk, summary, platform):
     """Import one chunk (its own commit), apply cancellations, then move the cursor past it."""
     from wms.channels.mapping_services import apply_sku_mappings
     from wms.imports.services import import_order_records
@@ -106,7 +106,7 @@ def _sync_chunk(channel_id, chunk, summary):
     summary.fetched += len(records)
     summary.skipped_cancelled += len(records) - len(wanted)
     if wanted:
-        result = import_order_records(channel_id, wanted, source="shopify-sync")
+        result = import_order_records(channel_id, wanted, source=f"{platform}-sync")
         _count(summary, result)
     _cancel_orders(channel_id, cancelled & known, summary)
     _advance_cursor(channel_id, max(cursor for _record, cursor in chunk), summary)
