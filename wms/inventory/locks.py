@@ -30,13 +30,13 @@ def lock_order(order_id):
                               .execution_options(populate_existing=True)).first()
 
 
-def lock_orders(order_ids):
-    """{id: Order} for the ids that exist, locked in ascending id order and freshly read."""
+def lock_order_rows(order_ids):
+    """{id: (id, status, province)} for the ids that exist, locked in ascending id order (plain rows)."""
     if not order_ids:
         return {}
-    rows = db.session.scalars(select(Order).where(Order.id.in_(sorted(set(order_ids)))).order_by(Order.id)
-                              .with_for_update().execution_options(populate_existing=True)).all()
-    return {order.id: order for order in rows}
+    rows = db.session.execute(select(Order.id, Order.status, Order.province)
+                              .where(Order.id.in_(sorted(set(order_ids)))).order_by(Order.id).with_for_update()).all()
+    return {row.id: row for row in rows}
 
 
 def lock_stock_items(ids):
