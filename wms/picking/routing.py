@@ -28,19 +28,20 @@ the walked length in metres.
 - ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` (3) blocks, ``multiblock`` beyond, where the state
   count grows too fast for a few milliseconds a route.
 
-``held_karp(dist)`` is the exact O(2^n n^2) TSP, the reference for small pick lists.
+``held_karp(dist)`` (wms/picking/tours.py) is the exact O(2^n n^2) TSP, the reference for small pick
+lists; the heuristics live in wms/picking/heuristics.py.
 """
 import itertools
-import random
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
+from wms.picking.heuristics import HEURISTICS, _first_visits, _multiblock, _subaisles
 from wms.picking.layout import Layout, Location
+from wms.picking.tours import held_karp, improve_tour  # noqa: F401  (part of this module's API)
 
 INF = float("inf")
 EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) take ~3-5 ms
 _EPS = 1e-9
-MULTIBLOCK_KICKS = 20  # double-bridge restarts of the multi-block heuristic
 
 
 @dataclass(frozen=True)
@@ -80,41 +81,6 @@ def tour_length(layout: Layout, order: Sequence[Location]) -> float:
     return sum(layout.walk(stops[i], stops[i + 1]) for i in range(len(stops) - 1))
 
 
-def held_karp(dist: Sequence[Sequence[float]]) -> tuple:
-    """Exact TSP over a distance matrix (node 0 = depot): (length, tour starting at 0). O(2^n n^2)."""
-    n = len(dist)
-    if n <= 2:
-        return (2 * dist[0][1] if n == 2 else 0.0), list(range(n))
-    m = n - 1
-    full = 1 << m
-    cost = [[INF] * m for _ in range(full)]
-    parent = [[-1] * m for _ in range(full)]
-    for i in range(m):
-        cost[1 << i][i] = dist[0][i + 1]
-    for mask in range(1, full):
-        row = cost[mask]
-        for last in range(m):
-            here = row[last]
-            if here == INF:
-                continue
-            out = dist[last + 1]
-            for nxt in range(m):
-                bit = 1 << nxt
-                if mask & bit:
-                    continue
-                value = here + out[nxt + 1]
-                if value < cost[mask | bit][nxt]:
-                    cost[mask | bit][nxt] = value
-                    parent[mask | bit][nxt] = last
-    last_row = cost[full - 1]
-    length, last = min((last_row[i] + dist[i + 1][0], i) for i in range(m))
-    tour, mask = [], full - 1
-    while last >= 0:
-        tour.append(last + 1)
-        mask, last = mask ^ (1 << last), parent[mask][last]
-    return length, [0] + tour[::-1]
-
-
 def _resolve(layout: Layout, method: str) -> str:
     if method == "best":
         return "exact" if layout.n_blocks <= EXACT_MAX_BLOCKS else "multiblock"
@@ -133,30 +99,6 @@ def _group(layout: Layout, locations: Iterable[Location]) -> dict:
         if loc not in members:
             members.append(loc)
     return groups
-
-
-def _subaisles(points: Iterable[tuple]) -> dict:
-    """Points grouped by (aisle, block), each list sorted front to back."""
-    subs = {}
-    for p in points:
-        subs.setdefault((p[0], p[1]), []).append(p)
-    for members in subs.values():
-        members.sort()
-    return subs
-
-
-def _first_visits(path: Sequence, wanted: set) -> list:
-    seen, order = set(), []
-    for p in path:
-        if p in wanted and p not in seen:
-            seen.add(p)
-            order.append(p)
-    return order
-
-
-def _walk_length(layout: Layout, path: Sequence[tuple]) -> float:
-    walk = layout.walk
-    return sum(walk(path[i], path[i + 1]) for i in range(len(path) - 1))
 
 
 # --- exact: sweep-line DP over aisles -------------------------------------------------------
@@ -405,223 +347,5 @@ class _TourGraph:
 
 # --- classic heuristics, multi-block form ---------------------------------------------------
 
-def _cross(layout: Layout, aisle: int, c: int) -> tuple:
-    """The point where an aisle meets cross aisle ``c``."""
-    return (aisle, min(c, layout.n_blocks - 1), layout.cross_y[c])
-
-
-def _traverse(layout: Layout, aisle: int, block: int, picks: list, side: int) -> list:
-    """Walk a whole sub-aisle from cross aisle ``side`` (block or block + 1) to the other."""
-    if side == block:
-        return [_cross(layout, aisle, block)] + picks + [_cross(layout, aisle, block + 1)]
-    return [_cross(layout, aisle, block + 1)] + picks[::-1] + [_cross(layout, aisle, block)]
-
-
-def _visit(layout: Layout, aisle: int, block: int, picks: list, side: int) -> list:
-    """Enter a sub-aisle from cross aisle ``side``, walk to the farthest pick, come back."""
-    end = _cross(layout, aisle, side)
-    return [end] + (picks if side == block else picks[::-1]) + [end]
-
-
-def _skeleton(layout: Layout, points: list, serve: Callable) -> list:
-    """Waypoints of a multi-block heuristic: up the leftmost pick aisle, then blocks far to near."""
-    subs = _subaisles(points)
-    depot = layout.point(layout.depot)
-    far, left = max(b for _, b in subs), min(a for a, _ in subs)
-    path = [depot]
-    if far > 0:
-        path.append(_cross(layout, left, 0))
-        for b in range(far):
-            path += subs.pop((left, b), [])
-        path.append(_cross(layout, left, far))
-    for b in range(far, -1, -1):
-        aisles = sorted(a for a, bb in subs if bb == b)
-        if not aisles:
-            continue
-        here = path[-1][0]
-        if abs(aisles[-1] - here) < abs(aisles[0] - here):
-            aisles.reverse()
-        entry = b if b == far else b + 1
-        path += serve(layout, b, aisles, [subs[(a, b)] for a in aisles], entry, path[-1])
-    path.append(depot)
-    return path
-
-
-def _serve_s_shape(layout, block, aisles, groups, entry, start) -> list:
-    """Traverse every pick sub-aisle in turn; the last is a return visit if the parity needs it."""
-    n = len(aisles)
-    traversals = n if (n % 2 == 0) == (entry == block) else n - 1
-    side, out = entry, []
-    for i, (aisle, picks) in enumerate(zip(aisles, groups)):
-        if i < traversals:
-            out += _traverse(layout, aisle, block, picks, side)
-            side = block + 1 if side == block else block
-        else:
-            out += _visit(layout, aisle, block, picks, side)
-    return out
-
-
-def _serve_return(layout, block, aisles, groups, entry, start) -> list:
-    """Enter and leave every pick sub-aisle from the block's front cross aisle."""
-    return [p for aisle, picks in zip(aisles, groups) for p in _visit(layout, aisle, block, picks, block)]
-
-
-def _midpoint_split(layout: Layout, block: int, picks: list) -> tuple:
-    mid = (layout.cross_y[block] + layout.cross_y[block + 1]) / 2
-    return [p for p in picks if p[2] <= mid], [p for p in picks if p[2] > mid]
-
-
-def _largest_gap_split(layout: Layout, block: int, picks: list) -> tuple:
-    ends = [layout.cross_y[block]] + [p[2] for p in picks] + [layout.cross_y[block + 1]]
-    gaps = [ends[i + 1] - ends[i] for i in range(len(ends) - 1)]
-    k = gaps.index(max(gaps))
-    return picks[:k], picks[k:]
-
-
-def _serve_split(split: Callable) -> Callable:
-    """Midpoint / largest gap: back parts from the back, last aisle traversed, front parts from the front."""
-    def serve(layout, block, aisles, groups, entry, start):
-        if len(aisles) == 1:
-            if entry == block:
-                return _visit(layout, aisles[0], block, groups[0], block)
-            return _traverse(layout, aisles[0], block, groups[0], entry)
-        out, middle = [], list(zip(aisles[:-1], groups[:-1]))
-        if entry == block:
-            out += _traverse(layout, aisles[0], block, groups[0], block)
-            middle = middle[1:]
-        parts = [(aisle, split(layout, block, picks)) for aisle, picks in middle]
-        for aisle, (_, back) in parts:
-            if back:
-                out += _visit(layout, aisle, block, back, block + 1)
-        out += _traverse(layout, aisles[-1], block, groups[-1], block + 1)
-        for aisle, (front, _) in reversed(parts):
-            if front:
-                out += _visit(layout, aisle, block, front, block)
-        return out
-    return serve
-
-
-def _serve_combined(layout, block, aisles, groups, entry, start) -> list:
-    """Per sub-aisle, traverse or return, chosen by a two-state DP (at front / at back) over the aisles."""
-    states = {entry: (0.0, [start])}
-    for aisle, picks in zip(aisles, groups):
-        nxt = {}
-        for side, (cost, path) in states.items():
-            other = block + 1 if side == block else block
-            for steps, end in ((_traverse(layout, aisle, block, picks, side), other),
-                               (_visit(layout, aisle, block, picks, side), side)):
-                value = cost + layout.walk(path[-1], steps[0]) + _walk_length(layout, steps)
-                if value < nxt.get(end, (INF,))[0]:
-                    nxt[end] = (value, path + steps)
-        states = nxt
-    return states[block][1][1:]
-
-
-def _heuristic(serve: Callable) -> Callable:
-    def run(layout: Layout, points: list) -> tuple:
-        path = _skeleton(layout, points, serve)
-        return _first_visits(path, set(points)), _walk_length(layout, path)
-    return run
-
-
-# --- multiblock: best classic tour + 2-opt / Or-opt -----------------------------------------
-
-def _nearest_neighbour(dist: list) -> list:
-    tour, left = [0], set(range(1, len(dist)))
-    while left:
-        here = dist[tour[-1]]
-        nxt = min(left, key=here.__getitem__)
-        tour.append(nxt)
-        left.remove(nxt)
-    return tour
-
-
-def _cycle_length(tour: list, dist: list) -> float:
-    return sum(dist[tour[i - 1]][tour[i]] for i in range(len(tour)))
-
-
-def _two_opt(tour: list, dist: list) -> bool:
-    """One first-improvement 2-opt pass (node 0 stays first); True if the tour changed."""
-    n, improved = len(tour), False
-    for i in range(n - 2):
-        a, b = tour[i], tour[i + 1]
-        da = dist[a]
-        for j in range(i + 2, n if i else n - 1):
-            c, e = tour[j], tour[(j + 1) % n]
-            if da[c] + dist[b][e] < da[b] + dist[c][e] - _EPS:
-                tour[i + 1:j + 1] = tour[i + 1:j + 1][::-1]
-                a, b, improved = tour[i], tour[i + 1], True
-                da = dist[a]
-    return improved
-
-
-def _or_opt(tour: list, dist: list) -> bool:
-    """One pass moving each segment of 1-3 stops (either way round) to its best place; True if any moved."""
-    n, improved = len(tour), False
-    for size in (1, 2, 3):
-        for i in range(1, n - size + 1):
-            seg = tour[i:i + size]
-            prev, nxt = tour[i - 1], tour[(i + size) % n]
-            gain = dist[prev][seg[0]] + dist[seg[-1]][nxt] - dist[prev][nxt]
-            rest = tour[:i] + tour[i + size:]
-            best, where, flip = gain - _EPS, -1, False
-            first, end = dist[seg[0]], dist[seg[-1]]
-            for k in range(len(rest)):
-                u, v = rest[k], rest[(k + 1) % len(rest)]
-                base = dist[u][v]
-                forward = dist[u][seg[0]] + end[v] - base
-                backward = dist[u][seg[-1]] + first[v] - base
-                if forward < best:
-                    best, where, flip = forward, k, False
-                if backward < best:
-                    best, where, flip = backward, k, True
-            if where >= 0:
-                tour[:] = rest[:where + 1] + (seg[::-1] if flip else seg) + rest[where + 1:]
-                improved = True
-    return improved
-
-
-def improve_tour(tour: list, dist: list) -> list:
-    """2-opt and Or-opt until neither improves; node 0 (the depot) stays first. O(n^2) per pass."""
-    tour = list(tour)
-    while _two_opt(tour, dist) | _or_opt(tour, dist):
-        pass
-    return tour
-
-
-def _double_bridge(tour: list, rng: random.Random) -> list:
-    """Cut the tour (after the depot) into four parts and reconnect them as A C B D."""
-    i, j, k = sorted(rng.sample(range(1, len(tour)), 3))
-    return tour[:i] + tour[j:k] + tour[i:j] + tour[k:]
-
-
-def _multiblock(layout: Layout, points: list, kicks: int = MULTIBLOCK_KICKS) -> tuple:
-    """Best improved start tour, then ``kicks`` double-bridge perturbations kept when they help."""
-    nodes = [layout.point(layout.depot)] + points
-    index = {p: i for i, p in enumerate(nodes)}
-    dist = layout.distance_matrix(nodes)
-    starts = [_nearest_neighbour(dist)]
-    for name in ("combined", "largest_gap", "s_shape"):
-        starts.append([0] + [index[p] for p in _METHODS[name](layout, points)[0]])
-    tours = [improve_tour(start, dist) for start in starts]
-    best = min(tours, key=lambda t: _cycle_length(t, dist))
-    best_len = _cycle_length(best, dist)
-    rng = random.Random(len(points))
-    for _ in range(kicks if len(best) > 4 else 0):
-        tour = improve_tour(_double_bridge(best, rng), dist)
-        length = _cycle_length(tour, dist)
-        if length < best_len - _EPS:
-            best, best_len = tour, length
-    return [nodes[i] for i in best[1:]], best_len
-
-
-_METHODS = {
-    "exact": _exact,
-    "multiblock": _multiblock,
-    "s_shape": _heuristic(_serve_s_shape),
-    "return": _heuristic(_serve_return),
-    "midpoint": _heuristic(_serve_split(_midpoint_split)),
-    "largest_gap": _heuristic(_serve_split(_largest_gap_split)),
-    "combined": _heuristic(_serve_combined),
-}
+_METHODS = {"exact": _exact, "multiblock": _multiblock, **HEURISTICS}
 METHODS = tuple(_METHODS) + ("best",)
