@@ -109,6 +109,7 @@ async def connect(url, token, handlers=None, local_ip=None):
 
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(local_ip, 0)))
     client = socketio.AsyncClient(reconnection=False, http_session=session)
+    client.own_session = session
     for name, fn in (handlers or {}).items():
         client.on(name, fn)
     await client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
@@ -147,6 +148,7 @@ async def scan_phase(url, clients, rate, duration, spread_ips=False):
     await asyncio.gather(*(handheld(c, line) for c, line in connected))
     elapsed = time.perf_counter() - started
     await asyncio.gather(*(c.disconnect() for c, _ in connected))
+    await asyncio.gather(*(c.own_session.close() for c, _ in connected if c.own_session))
     return latencies, errors, elapsed
 
 
