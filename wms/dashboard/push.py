@@ -131,6 +131,8 @@ def _inline(app):
 
 def wall_changed(app):
     """A change committed: push now, schedule the trailing push, or do nothing (one is due)."""
+    if not app.config.get("WALL_PUSH_ENABLED", True):  # benches measure the change alone
+        return
     try:
         decision = throttle_for(app).changed()
     except Exception:  # Redis down: the TVs re-sync on their own timer; never fail the change

@@ -25,6 +25,50 @@ def counter_value(name, key, default=0):
     return default if total is None else int(total)
 
 
+def snapshot_counters(day):
+    """Every counter the wall needs in one round trip: {name: {key: total}} (orders, holds, today's shipped, settings)."""
+    rows = db.session.execute(
+        select(MetricCounter.name, MetricCounter.key, func.sum(MetricCounter.value))
+        .where(MetricCounter.name.in_((ORDERS, HOLDS, SETTING))
+               | ((MetricCounter.name == SHIPPED) & (MetricCounter.key == day)))
+        .group_by(MetricCounter.name, MetricCounter.key))
+    result = {ORDERS: {}, HOLDS: {}, SHIPPED: {}, SETTING: {}}
+    for name, key, total in rows:
+        if total or name == SETTING:
+            result[name][key] = int(total)
+    return result
+
+
+def exception_counts():
+    """(open shortages, waybill failures, tracking exceptions) in one round trip, each over an indexed status."""
+    from wms.picking.models import CountTask
+    from wms.shipping.models import PARCEL_WAYBILL_FAILED, Parcel
+
+    counts = [select(func.count(CountTask.id)).where(CountTask.status == "open").scalar_subquery(),
+              select(func.count(Parcel.id)).where(Parcel.status == PARCEL_WAYBILL_FAILED).scalar_subquery()]
+    try:
+        from wms.tracking import statuses
+        from wms.tracking.models import TrackedParcel
+
+        counts.append(select(func.count(TrackedParcel.id)).where(
+            TrackedParcel.last_status.in_(statuses.NEEDS_A_PERSON),
+            TrackedParcel.acknowledged_at.is_(None)).scalar_subquery())
+    except ImportError:  # tracking not installed
+        pass
+    values = db.session.execute(select(*counts)).one()
+    return tuple(int(v or 0) for v in values) + (0,) * (3 - len(values))
+
+
+def pick_buckets_named(since):
+    """The pick buckets since `since` with each picker's name: (buckets, {picker_id: name})."""
+    from wms.auth.models import User
+
+    rows = db.session.execute(select(PickBucket.minute, PickBucket.picker_id, PickBucket.units, PickBucket.lines,
+                                     User.display_name)
+                              .outerjoin(User, User.id == PickBucket.picker_id).where(PickBucket.minute >= since)).all()
+    return [row[:4] for row in rows], {row[1]: row[4] for row in rows if row[4]}
+
+
 def all_counters():
     return {name: counter_totals(name) for name in (ORDERS, HOLDS, SHIPPED)}
 
@@ -32,14 +76,6 @@ def all_counters():
 def pick_buckets(since):
     return db.session.execute(select(PickBucket.minute, PickBucket.picker_id, PickBucket.units, PickBucket.lines)
                               .where(PickBucket.minute >= since)).all()
-
-
-def user_names(ids):
-    from wms.auth.models import User
-
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(list(ids)))).all())
 
 
 def active_waves():
@@ -69,38 +105,17 @@ def carriers():
                               .order_by(Carrier.code)).all()
 
 
-def open_shortages():
-    """Open count tasks raised by short picks: the shortage list (latest first) and how many there are."""
+def shortage_list():
+    """The latest open count tasks raised by short picks (the wall's shortage list)."""
     from wms.catalog.models import Sku
     from wms.inventory.models import Bin
     from wms.picking.models import CountTask
 
-    count = db.session.scalar(select(func.count(CountTask.id)).where(CountTask.status == "open")) or 0
     rows = db.session.execute(select(CountTask.id, Sku.code, Bin.code, CountTask.created_at)
                               .join(Sku, Sku.id == CountTask.sku_id).join(Bin, Bin.id == CountTask.bin_id)
                               .where(CountTask.status == "open").order_by(CountTask.id.desc())
                               .limit(MAX_SHORTAGES)).all()
-    return count, [{"id": i, "sku": sku, "bin": bin_code, "at": at.isoformat() + "Z"} for i, sku, bin_code, at in rows]
-
-
-def waybill_failures():
-    from wms.shipping.models import PARCEL_WAYBILL_FAILED, Parcel
-
-    return db.session.scalar(select(func.count(Parcel.id)).where(Parcel.status == PARCEL_WAYBILL_FAILED)) or 0
-
-
-def tracking_exceptions():
-    try:
-        from wms.tracking import statuses
-        from wms.tracking.models import TrackedParcel
-    except ImportError:  # tracking not installed
-        return 0
-    return db.session.scalar(select(func.count(TrackedParcel.id)).where(
-        TrackedParcel.last_status.in_(statuses.NEEDS_A_PERSON), TrackedParcel.acknowledged_at.is_(None))) or 0
-
-
-def setting(key, default):
-    return counter_value(SETTING, key, default)
+    return [{"id": i, "sku": sku, "bin": bin_code, "at": at.isoformat() + "Z"} for i, sku, bin_code, at in rows]
 
 
 def picker_day(picker_id, since):

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from wms import aftercommit
 from wms.dashboard import metrics, queries
-from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHARDS, SHIPPED, MetricCounter, PickBucket, WallScreen
+from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket, WallScreen
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -28,15 +28,15 @@ def _tz():
 def snapshot(now=None):
     """Everything the wall shows, from counters and small tables (never a scan of the orders table)."""
     now = now or utcnow()
-    order_totals = queries.counter_totals(ORDERS)
+    counters = queries.snapshot_counters(metrics.local_day(now, _tz()))
+    order_totals = counters[ORDERS]
     by_state = metrics.orders_by_state(order_totals, states.ALL_STATES)
-    shipped_today = queries.counter_value(SHIPPED, metrics.local_day(now, _tz()))
-    target = queries.setting(TARGET_KEY, DEFAULT_TARGET)
-    buckets = queries.pick_buckets(queries.since_minutes(now, metrics.WINDOW_MINUTES))
-    names = queries.user_names({b[1] for b in buckets})
+    shipped_today = sum(counters[SHIPPED].values())
+    target = counters[SETTING].get(TARGET_KEY, DEFAULT_TARGET)
+    buckets, names = queries.pick_buckets_named(queries.since_minutes(now, metrics.WINDOW_MINUTES))
     picks = metrics.pick_rates(buckets, now, names)
     picks["pickers"] = picks["pickers"][:MAX_PICKERS]
-    shortage_count, shortage_list = queries.open_shortages()
+    shortages, waybill_failed, tracking = queries.exception_counts()
     return {
         "at": now.isoformat() + "Z",
         "orders": {"by_state": by_state,
@@ -45,9 +45,9 @@ def snapshot(now=None):
         "picks": picks,
         "waves": queries.active_waves(),
         "cutoffs": metrics.cutoff_board(_next_cutoffs(now), metrics.open_by_carrier(order_totals), now),
-        "exceptions": {"holds": queries.counter_totals(HOLDS), "backorder": by_state.get(states.BACKORDER, 0),
-                       "shortages": shortage_count, "shortage_list": shortage_list,
-                       "waybill_failed": queries.waybill_failures(), "tracking": queries.tracking_exceptions()},
+        "exceptions": {"holds": counters[HOLDS], "backorder": by_state.get(states.BACKORDER, 0),
+                       "shortages": shortages, "shortage_list": queries.shortage_list(),
+                       "waybill_failed": waybill_failed, "tracking": tracking},
     }
 
 
