@@ -175,13 +175,15 @@ def run_import(app, csv_path, skus):
 
 
 def run_floor(url, count, skus, tz_offset_hours=8):
-    """Bare insert of the same rows (already in memory) into fresh tables with the import's own
-    driver-level bulk insert (wms.imports.bulk), no parsing or validation; seconds."""
+    """Bare insert of the same rows (already in memory, sku ids included) into fresh tables with the
+    import's own driver-level bulk insert (wms.imports.bulk), no parsing or validation; (seconds,
+    CPU seconds)."""
     from sqlalchemy import create_engine
 
     from wms.extensions import db
     from wms.imports import bulk
     from wms.imports.services import EVENT_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
+    from wms.catalog.models import Sku, SkuBarcode
     from wms.orders.models import Order, OrderEvent, OrderLine
 
     engine = create_engine(url)
@@ -191,7 +193,16 @@ def run_floor(url, count, skus, tz_offset_hours=8):
                                                                  "platform": "manual", "settings": {},
                                                                  "notifies_buyers": False, "virtual_shipping": False,
                                                                  "active": True, "created_at": datetime.utcnow()}])
-    sku_ids = {code: None for code, _b, _n, _p in skus}
+    # the same SKUs as the import's database, so that lines carry the same sku ids (and the same
+    # foreign-key and index work) as the import's lines
+    with engine.begin() as conn:
+        conn.execute(Sku.__table__.insert(), [{"id": i, "code": code, "name": name}
+                                              for i, (code, _b, name, _p) in enumerate(skus, start=1)])
+        conn.execute(SkuBarcode.__table__.insert(), [{"sku_id": i, "barcode": barcode}
+                                                     for i, (_c, barcode, _n, _p) in enumerate(skus, start=1)])
+    sku_ids = {}
+    for i, (code, barcode, _n, _p) in enumerate(skus, start=1):
+        sku_ids[code] = sku_ids[barcode] = i
     now = datetime.utcnow()
     orders, lines, events = [], [], []
     for order_id, (order, order_lines) in enumerate(generate_orders(count, skus), start=1):
