@@ -1,0 +1,34 @@
+"""Seed for the wall end-to-end tests (after the handheld seed, whose warehouse and SKUs it reuses):
+a supervisor, a picker holding a task of its own wave, and a wall TV link. Prints what it made as JSON."""
+import json
+
+from tests.builders import make_user
+from tests.builders_picking import allocated_orders
+from tests.e2e.seeding import seeded_app
+from wms.channels.models import Channel
+from wms.dashboard import services as wall
+from wms.extensions import db
+from wms.inventory.models import Warehouse
+from wms.picking import services, waves
+from wms.picking.models import PickTask
+
+
+def seed():
+    supervisor = make_user("supervisor", "wallsuper")
+    picker = make_user("picker", "wallpicker")
+    warehouse = db.session.query(Warehouse).order_by(Warehouse.id).first()
+    allocated_orders([("WALL-1", [("SKU-0", 4)])], channel=db.session.query(Channel).order_by(Channel.id).first())
+    wave = services.release_wave(warehouse.id, limits=waves.WaveLimits(tote_slots=8), time_budget=0.05)
+    task = db.session.query(PickTask).filter_by(wave_id=wave.id).first()
+    services.assign_task(task.id, picker.id, actor=supervisor)
+    wall.rebuild_metrics()  # the server's database was seeded before the counters existed in it
+    _screen, key = wall.create_screen("E2E TV", actor=supervisor)
+    line = task.lines[0]
+    return {"picker": {"username": picker.username, "pin": "482915"}, "supervisor": supervisor.username,
+            "key": key, "line": {"id": line.id, "bin": line.bin.barcode, "barcode": line.sku.barcodes[0].barcode,
+                                 "qty": line.qty}}
+
+
+if __name__ == "__main__":
+    with seeded_app():
+        print(json.dumps(seed()))
