@@ -14,6 +14,7 @@ PERIODIC = (
     (60, "wms.tracking.jobs.retry_due_writebacks"),
     (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES
     (3600, "wms.tracking.jobs.auto_complete"),
+    (3600, "wms.dashboard.services.prune_pick_buckets"),  # the wall keeps 48 h of minute buckets
 )
 
 

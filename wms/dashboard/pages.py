@@ -1,4 +1,9 @@
-"""The wall: the TV page (supervisors, or a TV by kiosk link) and the supervisor's desk with drill-downs."""
+"""The wall: the TV page (supervisors, or a TV by kiosk link) and the supervisor's desk with drill-downs.
+
+Operators: `flask --app app dashboard rebuild-metrics` recomputes the counters from the tables (first
+deployment on an existing database, or after a restore).
+"""
+import click
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -106,3 +111,10 @@ def picker(picker_id):
 def carrier(code):
     """One carrier's orders still to ship before its cut-off."""
     return render_template("dashboard/carrier.html", **services.carrier_risk(code[:40]))
+
+
+@bp.cli.command("rebuild-metrics")
+def rebuild_metrics_command():
+    """Recompute the wall's counters from the tables."""
+    totals = services.rebuild_metrics()
+    click.echo(f"wall: {sum(totals['orders'].values())} orders counted, holds {totals['holds']}")
