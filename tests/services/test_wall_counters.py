@@ -114,6 +114,11 @@ def test_a_bad_target_is_refused_and_keeps_the_old_one(app):
 
 
 def test_a_change_pushes_the_wall_once_for_a_burst(app):
+    from wms.dashboard.push import NAMESPACE
+    from wms.extensions import socketio
+
+    _screen, key = services.create_screen("TV")
+    tv = socketio.test_client(app, namespace=NAMESPACE, auth={"key": key})
     channel = make_channel()
     for i in range(5):
         make_order(channel, f"P{i}")
@@ -121,6 +126,13 @@ def test_a_change_pushes_the_wall_once_for_a_burst(app):
     pushes = app.extensions.get("wms.wall.pushed", [])
     assert len(pushes) == 1 and pushes[0]["room"] == "wall"
     assert pushes[0]["payload"]["orders"]["by_state"]["imported"] >= 1
+    tv.disconnect(NAMESPACE)
+
+
+def test_nothing_is_computed_for_a_wall_nobody_watches(app):
+    make_order(make_channel(), "Q1")
+    run_ready(db.session())
+    assert app.extensions.get("wms.wall.pushed", []) == []
 
 
 def test_a_kiosk_link_works_until_revoked_and_only_its_hash_is_stored(app):
