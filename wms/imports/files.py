@@ -11,6 +11,7 @@ import io
 import queue
 import threading
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -338,13 +339,16 @@ class FileRun:
         def progress(outcomes):
             report_rows.clear()
             job = db.session.get(ImportJob, self.job_id)
+            counts = Counter()
             for group, (_clean, _errors, rows), outcome in zip(chunk, checked, outcomes):
+                counts[outcome.outcome] += 1
                 if rows:
                     report_rows.extend(rows)
                 elif outcome.outcome == services.FAILED:
                     report_rows.extend((group.first_row, group.external_id, e["field"],
                                         self.columns.get(e["field"], ""), e["reason"]) for e in outcome.errors)
-                setattr(job, outcome.outcome, getattr(job, outcome.outcome) + 1)
+            for name, count in counts.items():
+                setattr(job, name, getattr(job, name) + count)
             job.rows_done, job.orders_done = last_row, job.orders_done + len(chunk)
             self._record_errors(job, report_rows)
             _announce(job, "import.progress")
