@@ -73,3 +73,16 @@ def test_the_real_kuaidi100_adapter_verifies_the_push_and_its_events_complete_th
     response = client.post("/api/carriers/SF/webhook", data=body, headers=FORM)
     assert response.status_code == 200, response.json
     assert db.session.get(Order, orders[0].id).status == states.COMPLETED
+
+
+def test_an_unsigned_push_to_the_real_adapter_is_refused_when_no_salt_is_configured(client, app):
+    import json
+    from urllib.parse import urlencode
+
+    make_carrier("YTO", "圆通速递")
+    param = json.dumps({"status": "polling", "lastResult": {"nu": "YT0001", "state": "3",
+                                                            "data": [{"ftime": "2026-11-21 10:00:00", "context": "签收"}]}})
+    app.config["CARRIER_WEBHOOK_SALT"] = ""
+    response = client.post("/api/carriers/YTO/webhook", data=urlencode({"param": param, "sign": ""}), headers=FORM)
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count(TrackingEvent.id))) == 0

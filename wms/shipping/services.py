@@ -36,6 +36,8 @@ def carrier_adapter(carrier):
         from wms.shipping.carriers import sandbox
 
         settings = {"kuaidicom": carrier.code.lower(), **sandbox.Sandbox.settings_for(sandbox_url), **settings}
+    if not settings.get("salt"):  # tracking pushes are signed with the carrier's salt, else the app's
+        settings["salt"] = current_app.config.get("CARRIER_WEBHOOK_SALT", "")
     return adapter_for(settings)
 
 

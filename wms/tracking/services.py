@@ -38,17 +38,14 @@ class BadSignature(DomainError):
 
 
 def carrier_adapter(carrier_code):
-    """The carrier adapter for a carrier code (wms.shipping.carriers.adapter_for(carrier.settings))."""
+    """The carrier adapter for a carrier code (built by wms.shipping.services.carrier_adapter)."""
     from wms.shipping.models import Carrier
+    from wms.shipping.services import carrier_adapter as build
 
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code))
     if carrier is None:
         raise NotFound("No such carrier", carrier=carrier_code)
-    try:
-        from wms.shipping.carriers import adapter_for
-    except ImportError:
-        raise NotFound("This carrier has no adapter yet", carrier=carrier_code) from None
-    return adapter_for(carrier.settings or {})
+    return build(carrier)
 
 
 def start_tracking(order_id, parcel_id, carrier_code, tracking_number, shipped_at=None):

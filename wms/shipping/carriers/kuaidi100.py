@@ -121,7 +121,9 @@ class Kuaidi100Adapter(CarrierAdapter):
     def parse_webhook(self, headers, body):
         fields = body if isinstance(body, dict) else {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
         param, sign = fields.get("param", ""), fields.get("sign", "")
-        if self.salt and push_sign(param, self.salt) != str(sign).upper():
+        if not self.salt:  # an unsigned push could come from anyone: refuse until a salt is configured
+            raise WaybillError(BAD_SIGNATURE, "no push salt is configured for this carrier", retryable=False)
+        if push_sign(param, self.salt) != str(sign).upper():
             raise WaybillError(BAD_SIGNATURE, "the push signature does not match", retryable=False)
         try:
             payload = json.loads(param)
