@@ -37,14 +37,15 @@
     return charts[name];
   }
   var AXIS = {color: "#e6edf3", fontSize: 18};
-  function barChart(name, labels, values, horizontal, color) {
+  function barChart(name, labels, values, horizontal, color, bare) {
     var c = chart(name); if (!c) return;
-    var cat = {type: "category", data: labels, axisLabel: AXIS}, val = {type: "value", axisLabel: AXIS,
-      splitLine: {lineStyle: {color: "#30363d"}}, minInterval: 1};
-    c.setOption({animation: false, grid: {left: horizontal ? 140 : 40, right: 50, top: 10, bottom: 30, containLabel: !horizontal},
+    var cat = {type: "category", data: labels, axisLabel: Object.assign({interval: 0}, AXIS), show: !bare},
+        val = {type: "value", axisLabel: AXIS, show: !bare, splitLine: {lineStyle: {color: "#30363d"}}, minInterval: 1};
+    c.setOption({animation: false, grid: bare ? {left: 4, right: 4, top: 4, bottom: 4} :
+                   {left: 10, right: 50, top: 10, bottom: 10, containLabel: true},
       xAxis: horizontal ? val : cat, yAxis: horizontal ? Object.assign({}, cat, {inverse: true}) : val,
       series: [{type: "bar", data: values, itemStyle: {color: color},
-                label: {show: true, position: horizontal ? "right" : "top", color: "#fff", fontSize: 20}}]});
+                label: {show: !bare, position: horizontal ? "right" : "top", color: "#fff", fontSize: 20}}]});
   }
 
   function render(snap) {
@@ -61,8 +62,8 @@
     setText("orders-open", snap.orders.open);
     setText("orders-hold", byState.on_hold || 0);
     setText("orders-backorder", byState.backorder || 0);
-    barChart("states", STATES.map(t), STATES.map(function (s) { return byState[s] || 0; }), false, "#58a6ff");
-    barChart("series", snap.picks.series.map(function (_v, i) { return "-" + (60 - i * 5); }), snap.picks.series, false, "#3fb950");
+    barChart("states", STATES.map(t), STATES.map(function (s) { return byState[s] || 0; }), true, "#58a6ff");
+    barChart("series", snap.picks.series.map(function (_v, i) { return "-" + (60 - i * 5); }), snap.picks.series, false, "#3fb950", true);
     var pickers = snap.picks.pickers.slice(0, 8);
     barChart("pickers", pickers.map(function (p) { return p.name; }), pickers.map(function (p) { return p.units; }), true, "#d29922");
     fill("pickers", links ? snap.picks.pickers : [], function (p) {
@@ -108,7 +109,8 @@
 
   function tick() {
     var now = new Date(Date.now() + clockOffset);
-    setText("clock", now.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"}));
+    setText("clock", now.toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit", second: "2-digit",
+                                                       hour12: false, timeZone: root.dataset.tz || undefined}));
     renderCutoffs();
   }
 

@@ -26,7 +26,7 @@ def _labels():
                  "units", "lines", "No running waves", "No picks in the last hour", "No shortages",
                  "Reassign", "Saved", "Nobody", "Units picked per 5 minutes"):
         words[text] = _(text)
-    return words
+    return {key: value.replace("_", " ") for key, value in words.items()}  # English shows "on hold", not on_hold
 
 
 def _tv(kiosk_key=None):
