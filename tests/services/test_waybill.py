@@ -205,3 +205,24 @@ def test_a_parcel_whose_carrier_is_not_set_up_lands_in_the_failed_queue(carrier,
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "waybill_failed" and "NOPE is not set up" in parcel.waybill_error
     assert sandbox.requests == []
+
+
+def test_a_label_for_a_virtual_shipping_channel_queues_the_tracking_write_back(carrier, sandbox):
+    from wms.tracking.models import WritebackTask
+
+    order = picked_order()
+    order.channel.platform, order.channel.virtual_shipping = "shopify", True  # 虚拟发货
+    order.channel.settings = {"base_url": "http://127.0.0.1:9", "access_token": "x"}  # unreachable: the task waits
+    db.session.commit()
+    parcel = seal(order)
+    db.session.expire_all()
+    task = db.session.query(WritebackTask).filter_by(order_id=order.id).one()
+    assert task.tracking_number == db.session.get(Parcel, parcel.id).tracking_number
+
+
+def test_a_label_for_a_normal_channel_waits_for_handover_to_write_back(carrier, sandbox):
+    from wms.tracking.models import WritebackTask
+
+    order = picked_order()
+    seal(order)
+    assert db.session.query(WritebackTask).filter_by(order_id=order.id).count() == 0

@@ -190,6 +190,9 @@ def _labelled(parcel_id, carrier, result):
         job.status = PRINT_READY
         _announce(job)
     aftercommit.commit()
+    from wms.tracking.writeback import on_label_created
+
+    on_label_created(order.id, parcel.tracking_number, carrier.code)  # 虚拟发货: tell the channel now
     for job in jobs:
         deliver_to_printer(job.id)
     return parcel.tracking_number
