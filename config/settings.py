@@ -54,7 +54,11 @@ class Config:
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
     SEED_DEMO = os.environ.get("SEED_DEMO", "1") == "1"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Local partner sandboxes (demo/development): channels and carriers with no URL of their own use them.
     SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
+    CARRIER_SANDBOX_URL = os.environ.get("CARRIER_SANDBOX_URL")
+    # Start those sandboxes with `make run` (the demo works with no partner reachable).
+    DEMO_SANDBOXES = os.environ.get("DEMO_SANDBOXES", "1") == "1"
     # Buyer email (shipped notice) through SMTP; unset SMTP_HOST = no email (recorded as skipped).
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = _env_int("SMTP_PORT", 25)

@@ -44,6 +44,7 @@ def seed(n_skus=500, n_orders=300):
     _users()
     channel = _channels()
     _carriers()
+    _stations()
     from wms.inventory.services import seed_demo_warehouses
 
     seed_demo_warehouses()
@@ -65,10 +66,29 @@ def _users():
 
 
 def _channels():
-    from wms.admin.services import create_channel
+    """Manual stores fed by files, and a Shopify store served by the local sandbox ("Sync now")."""
+    from wms.channels.models import Channel
 
-    create_channel(code="tmall", name="天猫旗舰店", platform="manual")
-    return create_channel(code="web", name="官网商城", platform="manual")
+    channels = [Channel(code="web", name="官网商城", platform="manual"),
+                Channel(code="tmall", name="天猫旗舰店", platform="manual"),
+                Channel(code="shopify", name="Shopify 海外店", platform="shopify",
+                        settings={"access_token": "shpat_sandbox"}, notifies_buyers=True)]
+    db.session.add_all(channels)
+    db.session.commit()
+    return channels[0]
+
+
+def _stations():
+    from wms.packing.models import CartonType, PackStation
+
+    db.session.add_all([PackStation(code="PS-1", name="打包台 1", default_carrier_code="SF"),
+                        PackStation(code="PS-2", name="打包台 2", default_carrier_code="YTO")])
+    db.session.add_all([CartonType(code=code, name=name, length_mm=l, width_mm=w, height_mm=h, tare_g=tare,
+                                   max_weight_g=max_g)
+                        for code, name, l, w, h, tare, max_g in (
+                            ("C1", "1号箱", 200, 150, 100, 80, 3000), ("C2", "2号箱", 300, 200, 150, 150, 8000),
+                            ("C3", "3号箱", 400, 300, 250, 260, 15000), ("C4", "4号箱", 550, 400, 350, 420, 25000))])
+    db.session.commit()
 
 
 def _carriers():

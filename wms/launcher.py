@@ -25,6 +25,25 @@ def _embedded_redis():
     return server, f"unix://{server.socket_file}"
 
 
+def _sandboxes(env):
+    """The partners' local sandboxes (Kuaidi100 waybills, a Shopify store) so the demo can print
+    labels and sync orders with no internet; a configured URL wins."""
+    started = []
+    if not env.get("CARRIER_SANDBOX_URL"):
+        from wms.shipping.carriers.sandbox import Sandbox
+
+        carrier = Sandbox(delay_s=0.05).start()
+        env["CARRIER_SANDBOX_URL"] = carrier.url
+        started.append(carrier)
+    if not env.get("SHOPIFY_SANDBOX_URL"):
+        from wms.channels.sandbox.shopify import start_in_thread
+
+        shop = start_in_thread()
+        env["SHOPIFY_SANDBOX_URL"] = shop.base_url
+        started.append(shop)
+    return started
+
+
 def _flask(*args, env):
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True)
 
@@ -37,6 +56,7 @@ def main():
     if not config.REDIS_URL:
         redis_server, env["REDIS_URL"] = _embedded_redis()
     env.setdefault("SOCKETIO_MESSAGE_QUEUE", env["REDIS_URL"])
+    sandboxes = _sandboxes(env) if config.DEMO_SANDBOXES else []
     # Migrations and seeding run without eventlet: plain blocking CLI work.
     cli_env = dict(env, SOCKETIO_ASYNC_MODE="threading")
     _flask("db", "upgrade", env=cli_env)
@@ -49,8 +69,11 @@ def main():
     ]
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
+          f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, shopify {env.get('SHOPIFY_SANDBOX_URL')}\n"
           f"Demo logins:\n{DEMO_LOGINS}\nCtrl-C stops everything.\n", flush=True)
     _wait(children)
+    for sandbox in sandboxes:
+        sandbox.stop()
     if redis_server is not None:
         redis_server.shutdown()
 
