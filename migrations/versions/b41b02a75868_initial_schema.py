@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1fb00a2d0f70
+Revision ID: b41b02a75868
 Revises: 
-Create Date: 2026-11-22 01:46:09.484654
+Create Date: 2026-11-22 02:31:59.900656
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1fb00a2d0f70'
+revision = 'b41b02a75868'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -45,6 +45,19 @@ def upgrade():
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    op.create_table('carton_types',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('length_mm', sa.Integer(), nullable=False),
+    sa.Column('width_mm', sa.Integer(), nullable=False),
+    sa.Column('height_mm', sa.Integer(), nullable=False),
+    sa.Column('tare_g', sa.Integer(), nullable=False),
+    sa.Column('max_weight_g', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
@@ -92,6 +105,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_manifests_carrier_code'), ['carrier_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_manifests_status'), ['status'], unique=False)
 
+    op.create_table('metric_counters',
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('shard', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name', 'key', 'shard')
+    )
+    op.create_table('pack_stations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('printer_host', sa.String(length=120), nullable=False),
+    sa.Column('printer_port', sa.Integer(), nullable=False),
+    sa.Column('zpl_font', sa.String(length=60), nullable=False),
+    sa.Column('paper', sa.String(length=10), nullable=False),
+    sa.Column('default_carrier_code', sa.String(length=40), nullable=False),
+    sa.Column('has_scale', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
     op.create_table('queued_jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('func', sa.String(length=200), nullable=False),
@@ -165,6 +199,24 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_role'), ['role'], unique=False)
 
+    op.create_table('wall_pick_buckets',
+    sa.Column('minute', sa.DateTime(), nullable=False),
+    sa.Column('picker_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('units', sa.Integer(), nullable=False),
+    sa.Column('lines', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('minute', 'picker_id')
+    )
+    op.create_table('wall_screens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
     op.create_table('warehouses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -317,6 +369,24 @@ def upgrade():
     with op.batch_alter_table('sku_barcodes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sku_barcodes_sku_id'), ['sku_id'], unique=False)
 
+    op.create_table('sku_mappings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel_id', sa.Integer(), nullable=False),
+    sa.Column('platform_sku', sa.String(length=64), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=True),
+    sa.Column('sample_title', sa.String(length=255), nullable=False),
+    sa.Column('first_seen_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_by', sa.String(length=120), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('channel_id', 'platform_sku')
+    )
+    with op.batch_alter_table('sku_mappings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sku_mappings_channel_id'), ['channel_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sku_mappings_sku_id'), ['sku_id'], unique=False)
+
     op.create_table('warehouse_distances',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('warehouse_id', sa.Integer(), nullable=False),
@@ -413,6 +483,27 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('order_id', 'kind', name='uq_buyer_notice')
     )
+    op.create_table('intercepts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('state_at_intercept', sa.String(length=20), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('put_back', sa.JSON(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_by', sa.String(length=64), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id')
+    )
+    with op.batch_alter_table('intercepts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_intercepts_status'), ['status'], unique=False)
+
     op.create_table('order_allocations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -459,6 +550,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_order_lines_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_lines_sku_id'), ['sku_id'], unique=False)
 
+    op.create_table('pack_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('station_code', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('verified', sa.JSON(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('sealed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('pack_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pack_sessions_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pack_sessions_status'), ['status'], unique=False)
+
     op.create_table('parcels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -476,6 +585,12 @@ def upgrade():
     sa.Column('sealed_at', sa.DateTime(), nullable=False),
     sa.Column('labelled_at', sa.DateTime(), nullable=True),
     sa.Column('shipped_at', sa.DateTime(), nullable=True),
+    sa.Column('paper', sa.String(length=10), nullable=False),
+    sa.Column('expected_weight_g', sa.Integer(), nullable=False),
+    sa.Column('carrier_order_id', sa.String(length=64), nullable=False),
+    sa.Column('sort_code', sa.String(length=64), nullable=False),
+    sa.Column('waybill_attempts', sa.Integer(), nullable=False),
+    sa.Column('voided_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.ForeignKeyConstraint(['packed_by_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -513,6 +628,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_pick_tasks_picker_id'), ['picker_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pick_tasks_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_pick_tasks_wave_id'), ['wave_id'], unique=False)
+
+    op.create_table('return_receipts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=True),
+    sa.Column('reference', sa.String(length=80), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('received_by', sa.String(length=64), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('return_receipts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_return_receipts_order_id'), ['order_id'], unique=False)
 
     op.create_table('review_hold_codes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -607,6 +737,44 @@ def upgrade():
     with op.batch_alter_table('manifest_parcels', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_manifest_parcels_manifest_id'), ['manifest_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_manifest_parcels_order_id'), ['order_id'], unique=False)
+
+    op.create_table('print_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('parcel_id', sa.Integer(), nullable=False),
+    sa.Column('station_code', sa.String(length=64), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['parcel_id'], ['parcels.id'], ),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_print_jobs_parcel_id'), ['parcel_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_print_jobs_station_code'), ['station_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_print_jobs_status'), ['status'], unique=False)
+
+    op.create_table('return_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('receipt_id', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=True),
+    sa.Column('qty', sa.Integer(), nullable=False),
+    sa.Column('result', sa.String(length=10), nullable=False),
+    sa.Column('bin_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['bin_id'], ['bins.id'], ),
+    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], ),
+    sa.ForeignKeyConstraint(['receipt_id'], ['return_receipts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('return_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_return_lines_order_line_id'), ['order_line_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_return_lines_receipt_id'), ['receipt_id'], unique=False)
 
     op.create_table('stock_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -762,6 +930,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_stock_items_bin_id'))
 
     op.drop_table('stock_items')
+    with op.batch_alter_table('return_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_return_lines_receipt_id'))
+        batch_op.drop_index(batch_op.f('ix_return_lines_order_line_id'))
+
+    op.drop_table('return_lines')
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_print_jobs_status'))
+        batch_op.drop_index(batch_op.f('ix_print_jobs_station_code'))
+        batch_op.drop_index(batch_op.f('ix_print_jobs_parcel_id'))
+
+    op.drop_table('print_jobs')
     with op.batch_alter_table('manifest_parcels', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_manifest_parcels_order_id'))
         batch_op.drop_index(batch_op.f('ix_manifest_parcels_manifest_id'))
@@ -788,6 +967,10 @@ def downgrade():
         batch_op.drop_index('ix_hold_codes_code_order')
 
     op.drop_table('review_hold_codes')
+    with op.batch_alter_table('return_receipts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_return_receipts_order_id'))
+
+    op.drop_table('return_receipts')
     with op.batch_alter_table('pick_tasks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pick_tasks_wave_id'))
         batch_op.drop_index(batch_op.f('ix_pick_tasks_status'))
@@ -800,6 +983,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_parcels_carrier_code'))
 
     op.drop_table('parcels')
+    with op.batch_alter_table('pack_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pack_sessions_status'))
+        batch_op.drop_index(batch_op.f('ix_pack_sessions_order_id'))
+
+    op.drop_table('pack_sessions')
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_lines_sku_id'))
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
@@ -813,6 +1001,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_order_allocations_warehouse_id'))
 
     op.drop_table('order_allocations')
+    with op.batch_alter_table('intercepts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_intercepts_status'))
+
+    op.drop_table('intercepts')
     op.drop_table('buyer_notices')
     with op.batch_alter_table('bins', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bins_warehouse_id'))
@@ -832,6 +1024,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_warehouse_distances_warehouse_id'))
 
     op.drop_table('warehouse_distances')
+    with op.batch_alter_table('sku_mappings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sku_mappings_sku_id'))
+        batch_op.drop_index(batch_op.f('ix_sku_mappings_channel_id'))
+
+    op.drop_table('sku_mappings')
     with op.batch_alter_table('sku_barcodes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sku_barcodes_sku_id'))
 
@@ -858,6 +1055,8 @@ def downgrade():
     op.drop_table('floor_events')
     op.drop_table('devices')
     op.drop_table('warehouses')
+    op.drop_table('wall_screens')
+    op.drop_table('wall_pick_buckets')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_role'))
 
@@ -869,6 +1068,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_queued_jobs_status'))
 
     op.drop_table('queued_jobs')
+    op.drop_table('pack_stations')
+    op.drop_table('metric_counters')
     with op.batch_alter_table('manifests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_manifests_status'))
         batch_op.drop_index(batch_op.f('ix_manifests_carrier_code'))
@@ -880,6 +1081,7 @@ def downgrade():
 
     op.drop_table('login_throttles')
     op.drop_table('channels')
+    op.drop_table('carton_types')
     op.drop_table('carriers')
     op.drop_table('api_tokens')
     op.drop_table('allocation_settings')
