@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres bench clean
+.PHONY: run test test-postgres system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m wms.launcher
 
-test: $(STAMP)
+system-deps:
+	bin/system-deps
+
+test: $(STAMP) system-deps
 	$(PY) -m pytest -q tests --ignore=tests/postgres
 
 test-postgres: $(STAMP)
