@@ -20,6 +20,9 @@ export class Scanner {
     input.addEventListener("blur", () => setTimeout(() => this.focus(), 50));
     document.addEventListener("pointerup", () => setTimeout(() => this.focus(), 0));
     document.addEventListener("visibilitychange", () => this.focus());
+    // A dialog closing (count pad, short pick) hands the focus back: the next scan must not be lost.
+    // `close` does not bubble, so listen in the capture phase.
+    document.addEventListener("close", () => setTimeout(() => this.focus(), 0), true);
   }
 
   // Keep the wedge input focused unless a dialog or a real text field has the focus.

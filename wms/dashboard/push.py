@@ -150,19 +150,36 @@ def wall_changed(app):
         return
     if decision == "push":
         _push(app) if _inline(app) else socketio.start_background_task(_push, app)
-    elif decision == "schedule" and not _inline(app):
-        socketio.start_background_task(_trail, app)
+    elif not _inline(app):
+        # "schedule" or "pending": this process makes sure a trailing push follows its change even
+        # if the process that scheduled one (a worker, a seed script) died meanwhile; the PUSH_KEY
+        # guard in trailing() still lets only one process push.
+        _ensure_local_trail(app)
+
+
+def _ensure_local_trail(app):
+    with _TRAIL_LOCK:
+        if app.extensions.get("wms.wall.trailing"):
+            return
+        app.extensions["wms.wall.trailing"] = True
+    socketio.start_background_task(_trail, app)
+
+
+_TRAIL_LOCK = threading.Lock()
 
 
 def _trail(app):
-    throttle = throttle_for(app)
-    for _ in range(10):
-        socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
-        outcome = throttle.trailing()
-        if outcome == "push":
-            _push(app)
-        if outcome != "again":
-            return
+    try:
+        throttle = throttle_for(app)
+        for _ in range(10):
+            socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
+            outcome = throttle.trailing()
+            if outcome == "push":
+                _push(app)
+            if outcome != "again":
+                return
+    finally:
+        app.extensions["wms.wall.trailing"] = False
 
 
 def _push(app):
