@@ -99,3 +99,36 @@ def test_the_proxy_carries_the_handheld_socket_and_its_commands(app, released_ta
             assert answer["task"]["id"] == task.id
         finally:
             client.disconnect()
+
+
+def test_label_jobs_finished_by_either_worker_reach_the_station_on_the_other_process(app, redis_url):
+    from tests.builders_packing import make_carrier, make_station, picked_order
+    from wms.shipping.carriers.sandbox import Sandbox
+    from wms.shipping.services import seal_parcel
+
+    carrier_sandbox = Sandbox().start()
+    try:
+        make_carrier("SF", settings=carrier_sandbox.settings())
+        make_station("PS-9")
+        orders = [picked_order(external_id=f"LBL-{n}") for n in range(4)]
+        packer = make_user("packer", "packer-b")
+        token = issue_handheld_token(packer, register_device("station-b", user=packer))
+        with Cluster(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, web=2, workers=2, proxy=False,
+                     secret=app.config["SECRET_KEY"]) as cluster:
+            station, received, _arrived = _listen(cluster.web_url(1), token, "label.ready")
+            try:
+                assert station.call("join_station", {"station": "PS-9"}, timeout=10)["status"] == "joined"
+                app.config.update(RQ_SYNC=False, REDIS_URL=redis_url)  # seal here, as process A would
+                for n, order in enumerate(orders):
+                    seal_parcel(order.id, seal_uuid=f"seal-b-{n}", station_code="PS-9", carton_code="C1",
+                                weight_g=500)
+                deadline = threading.Event()
+                for _ in range(150):
+                    if len(received) == len(orders):
+                        break
+                    deadline.wait(0.1)
+                assert sorted(r["order_id"] for r in received) == sorted(o.id for o in orders), cluster.logs()
+            finally:
+                station.disconnect()
+    finally:
+        carrier_sandbox.stop()
