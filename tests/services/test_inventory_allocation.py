@@ -101,7 +101,9 @@ def test_higher_priority_orders_get_the_last_unit_first(db):
     assert (summary["allocated"], summary["backorder"]) == ([high.id], [low.id])
 
 
-def test_with_splitting_allowed_a_backorder_records_the_split_plan(db):
+def test_with_splitting_allowed_an_order_no_warehouse_can_ship_whole_is_split_and_both_parts_allocated(db):
+    from wms.inventory.models import OrderAllocation
+
     one = make_sku("SKU-1", barcodes=("111",))
     two = make_sku("SKU-2", barcodes=("222",))
     hz, sh = make_warehouse("HZ1"), make_warehouse("SH1", region="上海市")
@@ -110,8 +112,25 @@ def test_with_splitting_allowed_a_backorder_records_the_split_plan(db):
     services.set_allocation_settings("distance", True)
     order = make_order(status="approved", lines=(("SKU-1", 1), ("SKU-2", 1)))
     summary = services.allocate_orders([order.id])
-    assert summary["splittable"] == [order.id] and summary["backorder"] == [order.id]
-    assert "can ship split: HZ1 (1 pcs), SH1 (1 pcs)" in db.session.get(Order, order.id).events[-1].reason
+    assert summary["split"] == [order.id] and summary["backorder"] == []
+    parts = db.session.query(Order).order_by(Order.id).all()
+    assert [(o.external_id, o.status, [(line.sku_code, line.qty) for line in o.lines]) for o in parts] == [
+        (order.external_id, "allocated", [("SKU-1", 1)]), (f"{order.external_id}-S1", "allocated", [("SKU-2", 1)])]
+    homes = {a.order_id: a.warehouse_id for a in db.session.query(OrderAllocation)}
+    assert homes == {parts[0].id: hz.id, parts[1].id: sh.id}
+    assert "can ship split: HZ1 (1 pcs), SH1 (1 pcs)" in " ".join(e.reason for e in parts[0].events)
+
+
+def test_without_splitting_the_order_waits_as_a_backorder_with_its_split_plan(db):
+    one = make_sku("SKU-1", barcodes=("111",))
+    two = make_sku("SKU-2", barcodes=("222",))
+    hz, sh = make_warehouse("HZ1"), make_warehouse("SH1", region="上海市")
+    put_stock(make_bin(hz), one, 2)
+    put_stock(make_bin(sh), two, 2)
+    order = make_order(status="approved", lines=(("SKU-1", 1), ("SKU-2", 1)))
+    summary = services.allocate_orders([order.id])
+    assert summary["backorder"] == [order.id] and summary["split"] == []
+    assert db.session.query(Order).count() == 1
 
 
 def test_release_gives_back_every_unit_and_is_idempotent(db):

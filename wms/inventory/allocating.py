@@ -45,12 +45,13 @@ def allocate_orders(order_ids):
     Transitions: approved -> allocated | backorder; backorder -> allocated.
     Returns {"allocated": [...], "backorder": [...], "skipped": [...], "failed": [...], "splittable": [...]}.
     """
-    summary = {"allocated": [], "backorder": [], "skipped": [], "failed": [], "splittable": []}
+    summary = {"allocated": [], "backorder": [], "skipped": [], "failed": [], "splittable": [], "split": []}
     settings = get_allocation_settings()
     rule, allow_split = settings.rule, settings.allow_split
     db.session.commit()
     ordered = _in_priority_order(order_ids)
     bulk = len(ordered) > SINGLE_EVENTS_UP_TO
+    plans = {}
     for start in range(0, len(ordered), GROUP_SIZE):
         for order_id, outcome, detail in _run_group(ordered[start:start + GROUP_SIZE], rule, allow_split, bulk):
             if outcome == "failed":
@@ -59,7 +60,47 @@ def allocate_orders(order_ids):
             summary[outcome].append(order_id)
             if detail:
                 summary["splittable"].append(order_id)
+                plans[order_id] = detail
+    if allow_split and plans and _split_depth == 0:
+        _split_and_allocate(plans, summary)
     return summary
+
+
+_split_depth = 0
+
+
+def _split_and_allocate(plans, summary):
+    """Splitting allowed: an order no warehouse can ship complete becomes one order per warehouse of
+    its split plan (review's split_order: `<ref>-S1`...), and every part is allocated again.
+
+    Transitions: backorder -> allocated (each part, when its warehouse still has the stock).
+    """
+    global _split_depth
+    from wms.review.services import split_order
+
+    parts = []
+    for order_id, split in plans.items():
+        try:
+            for plan in split[1:]:
+                line_qtys = {}
+                for pick in plan.picks:
+                    line_qtys[pick.line_id] = line_qtys.get(pick.line_id, 0) + pick.qty
+                parts.append(split_order(order_id, line_qtys, actor="auto-split", expected_version=None).id)
+            db.session.commit()
+        except DomainError as error:  # a reviewer changed it meanwhile: it stays a backorder
+            db.session.rollback()
+            summary["failed"].append({"order_id": order_id, "error": f"split: {error.message}"[:500]})
+            continue
+        summary["split"].append(order_id)
+    _split_depth += 1
+    try:
+        again = allocate_orders(list(plans) + parts)
+    finally:
+        _split_depth -= 1
+    for order_id in again["allocated"]:
+        if order_id in summary["backorder"]:
+            summary["backorder"].remove(order_id)
+        summary["allocated"].append(order_id)
 
 
 def _in_priority_order(order_ids):
@@ -122,11 +163,11 @@ def _decide(order, lines, pool, ranker, allow_split, writes):
                     f"stock reserved in {ranker.codes[decision.plan.warehouse_id]}")
         return "allocated", False, _change(order.id, before, states.ALLOCATED)
     if before != states.APPROVED:
-        return "backorder", bool(decision.split), None
+        return "backorder", decision.split, None
     states.check_transition(before, states.BACKORDER)
     writes.move(order.id, before, states.BACKORDER,
                 shortage_text(decision, {line.sku_id: line.sku_code for line in lines}, ranker.codes))
-    return "backorder", bool(decision.split), _change(order.id, before, states.BACKORDER)
+    return "backorder", decision.split, _change(order.id, before, states.BACKORDER)
 
 
 def _change(order_id, before, after):
