@@ -11,6 +11,7 @@ payment_status (paid | pending | refunded), buyer_remark, seller_note, tags, pri
 carrier_code, lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
 `cancelled_at` (naive-UTC ISO or None), which the sync service acts on and strips before importing.
 """
+from decimal import Decimal, InvalidOperation
 from typing import Iterator, Protocol
 
 from wms.errors import DomainError
@@ -80,3 +81,14 @@ def platforms():
 
 def _load_builtin_adapters():
     from wms.channels import shopify, taobao  # noqa: F401  (register themselves)
+
+
+def to_cents(amount):
+    """A platform's decimal money string ("129.90") as integer cents, exactly; refuses fractions of a cent."""
+    try:
+        value = Decimal(str(amount if amount not in (None, "") else "0")) * 100
+    except InvalidOperation:
+        raise ValueError(f"not a money amount: {amount!r}") from None
+    if value != value.to_integral_value():
+        raise ValueError(f"money amount {amount!r} has fractions of a cent")
+    return int(value)

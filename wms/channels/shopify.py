@@ -16,11 +16,10 @@ import logging
 import re
 import time
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 
 import requests
 
-from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
+from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register, to_cents
 
 log = logging.getLogger("wms.channels.shopify")
 
@@ -169,17 +168,6 @@ def _naive_utc(text):
     if not text:
         return None
     return parse_time(text).astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-def to_cents(amount):
-    """A Shopify decimal string ("129.90") as integer cents, exactly; refuses fractions of a cent."""
-    try:
-        value = Decimal(str(amount if amount not in (None, "") else "0")) * 100
-    except InvalidOperation:
-        raise ValueError(f"not a money amount: {amount!r}") from None
-    if value != value.to_integral_value():
-        raise ValueError(f"money amount {amount!r} has fractions of a cent")
-    return int(value)
 
 
 def order_to_record(order):

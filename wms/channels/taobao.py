@@ -52,11 +52,10 @@ import logging
 import re
 import time
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
 
 import requests
 
-from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
+from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register, to_cents
 
 log = logging.getLogger("wms.channels.taobao")
 
@@ -171,17 +170,6 @@ def _naive_utc(top_time):
     if not top_time:
         return None
     return parse_top_time(top_time).astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-def to_cents(amount):
-    """A TOP money string ("129.90") as integer cents, exactly; refuses fractions of a cent."""
-    try:
-        value = Decimal(str(amount if amount not in (None, "") else "0")) * 100
-    except InvalidOperation:
-        raise ValueError(f"not a money amount: {amount!r}") from None
-    if value != value.to_integral_value():
-        raise ValueError(f"money amount {amount!r} has fractions of a cent")
-    return int(value)
 
 
 # --- mapping (pure) ------------------------------------------------------------------------
