@@ -11,6 +11,7 @@ payment_status (paid | pending | refunded), buyer_remark, seller_note, tags, pri
 carrier_code, lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
 `cancelled_at` (naive-UTC ISO or None), which the sync service acts on and strips before importing.
 """
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Iterator, Protocol
 
@@ -92,3 +93,21 @@ def to_cents(amount):
     if value != value.to_integral_value():
         raise ValueError(f"money amount {amount!r} has fractions of a cent")
     return int(value)
+
+
+# --- the sync cursor: one format for every platform ---------------------------------------------
+
+def parse_iso(text):
+    """An ISO 8601 timestamp with offset (or Z; naive = UTC) as an aware datetime."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def cursor_text(moment):
+    """An aware datetime as the sync cursor: UTC ISO text, which sorts and compares as text."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def naive_utc_text(moment):
+    """An aware datetime as the naive-UTC ISO text the canonical record carries (None stays None)."""
+    return None if moment is None else moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")

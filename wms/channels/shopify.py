@@ -15,11 +15,10 @@ idempotent, so that costs a few "unchanged" rows and never loses an order change
 import logging
 import re
 import time
-from datetime import datetime, timezone
 
 import requests
 
-from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register, to_cents
+from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, naive_utc_text, parse_iso, register, to_cents
 
 log = logging.getLogger("wms.channels.shopify")
 
@@ -154,20 +153,15 @@ def next_page_url(link_header):
 
 
 def to_cursor(timestamp):
-    """A Shopify timestamp (with offset) as a UTC ISO string that sorts and compares as text."""
-    return parse_time(timestamp).astimezone(timezone.utc).isoformat(timespec="seconds")
+    """A Shopify timestamp (with offset) as the sync cursor."""
+    return cursor_text(parse_time(timestamp))
 
 
-def parse_time(text):
-    """An ISO 8601 timestamp with offset (or Z) as an aware datetime."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+parse_time = parse_iso  # Shopify writes ISO 8601 with an offset
 
 
 def _naive_utc(text):
-    if not text:
-        return None
-    return parse_time(text).astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+    return naive_utc_text(parse_time(text)) if text else None
 
 
 def order_to_record(order):

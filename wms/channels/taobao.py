@@ -55,7 +55,7 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register, to_cents
+from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, naive_utc_text, parse_iso, register, to_cents
 
 log = logging.getLogger("wms.channels.taobao")
 
@@ -156,20 +156,15 @@ def format_top_time(moment):
 
 
 def to_cursor(top_time):
-    """A TOP timestamp as the UTC ISO cursor that sorts and compares as text."""
-    return parse_top_time(top_time).astimezone(timezone.utc).isoformat(timespec="seconds")
+    """A TOP timestamp as the sync cursor."""
+    return cursor_text(parse_top_time(top_time))
 
 
-def from_cursor(cursor):
-    """A cursor (ISO with offset, or naive = UTC) as an aware datetime."""
-    value = datetime.fromisoformat(cursor.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+from_cursor = parse_iso  # a cursor back as an aware datetime
 
 
 def _naive_utc(top_time):
-    if not top_time:
-        return None
-    return parse_top_time(top_time).astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+    return naive_utc_text(parse_top_time(top_time)) if top_time else None
 
 
 # --- mapping (pure) ------------------------------------------------------------------------
