@@ -11,11 +11,12 @@ if _config.SOCKETIO_ASYNC_MODE == "eventlet":
 
         patch_psycopg()  # psycopg2 is C: without this one query blocks every green thread
 
-from wms import create_app  # noqa: E402
+from wms import create_app, serving  # noqa: E402
 from wms.extensions import socketio  # noqa: E402
 
 app = create_app(_config)
 
 if __name__ == "__main__":
+    serving.prepare(app)
     socketio.run(app, host=_config.HOST, port=_config.PORT,
                  allow_unsafe_werkzeug=_config.SOCKETIO_ASYNC_MODE == "threading", log_output=False)

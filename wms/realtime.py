@@ -2,6 +2,12 @@
 
 Events are past-tense facts (`order.state_changed`); payloads are JSON-safe because the Redis
 message queue carries them as JSON. Published after commit only.
+
+In the web server (`serve_emits_in_background`, called by app.py) an emit is handed to one
+publisher task per process instead of being sent on the request: with the Redis message queue an
+emit is a round trip, and a scan's ack must not wait for it (nor may a burst of first scans open a
+Redis connection each). The publisher sends in order. rq jobs and tests emit inline: a job's
+process may end right after the job, and tests read what was emitted at once.
 """
 import logging
 
@@ -31,11 +37,34 @@ def publish(event, payload, room):
 
 
 def emit_now(event, payload, room):
-    """Emit immediately (use `publish` inside a transaction)."""
+    """Emit now, or hand it to this process's publisher (use `publish` inside a transaction)."""
     captured = current_app.extensions.get("wms.published")
     if captured is not None:
         captured.append({"event": event, "payload": payload, "room": room})
+    publisher = current_app.extensions.get(_PUBLISHER)
+    if publisher is not None:
+        publisher.put((event, payload, room))
+    else:
+        _emit(event, payload, room)
+
+
+def _emit(event, payload, room):
     try:
         socketio.emit(event, payload, to=room, namespace="/")
     except Exception:  # a push is best effort: clients re-sync over REST on reconnect
         log.exception("emit failed", extra={"event": event, "room": room})
+
+
+_PUBLISHER = "wms.realtime.publisher"
+
+
+def serve_emits_in_background(app):
+    """From now on this process's emits go through one background publisher (web server only)."""
+    queue = socketio.server.eio.create_queue()
+    app.extensions[_PUBLISHER] = queue
+
+    def publish_forever():
+        while True:
+            _emit(*queue.get())
+
+    socketio.start_background_task(publish_forever)

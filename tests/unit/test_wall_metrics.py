@@ -84,3 +84,34 @@ def test_trailing_waits_again_when_another_process_pushed_first():
     assert b.trailing() == "again"     # b's slot was taken: it waits for the next second
     clock.t += 1.0
     assert b.trailing() == "push"
+
+
+def test_process_gate_asks_the_shared_store_once_per_trailing_push():
+    from wms.dashboard.push import ProcessGate
+
+    gate = ProcessGate()
+    assert gate.should_ask()          # the first change asks Redis (and starts the trailing task)
+    assert not any(gate.should_ask() for _ in range(500))  # the burst only marks the gate
+    assert gate.take_dirty() and not gate.take_dirty()     # handed over once, at the trailing push
+    assert gate.finish()              # nothing new since: the trailing task ends
+    assert gate.should_ask()          # and the next change asks again
+
+
+def test_process_gate_keeps_the_trailing_task_alive_for_a_change_during_its_last_step():
+    from wms.dashboard.push import ProcessGate
+
+    gate = ProcessGate()
+    gate.should_ask()
+    gate.take_dirty()
+    assert not gate.should_ask()      # a change lands after the hand-over...
+    assert not gate.finish()          # ...so the task goes round again instead of dropping it
+    assert gate.take_dirty() and gate.finish()
+
+
+def test_process_gate_after_a_failed_ask_asks_again():
+    from wms.dashboard.push import ProcessGate
+
+    gate = ProcessGate()
+    gate.should_ask()
+    gate.asked_failed()
+    assert gate.should_ask()

@@ -19,6 +19,7 @@ from wms.aftercommit import after_commit
 from wms.dashboard import metrics
 from wms.dashboard.models import HOLDS, ORDERS, SHARDS, SHIPPED, MetricCounter, PickBucket
 from wms.orders.models import Order, OrderEvent
+from wms.rawsql import Prepared
 from wms.timeutil import utcnow
 
 _NOTIFIED = "wms.dashboard.notified"
@@ -66,14 +67,17 @@ def _write_rows(session, rows):
     params = {"s": random.randrange(SHARDS)}
     for i, (name, key, delta) in enumerate(rows):
         params[f"n{i}"], params[f"k{i}"], params[f"d{i}"] = name, key, delta
-    session.execute(_counter_upsert(session.get_bind().dialect.name, len(rows)), params)
+    connection = session.connection()
+    _counter_upsert(connection.dialect.name, len(rows)).execute(params, connection).close()
     _notify_after_commit(session)
 
 
-def count_pick(session, picker_id, units, line_done, at=None):
-    """A pick confirmed on the floor: add to this picker's bucket of the current minute."""
+def count_pick(session, picker_id, units, line_done, at=None, connection=None):
+    """A pick confirmed on the floor: add to this picker's bucket of the current minute (on
+    `connection`, the session's own, when the caller holds it already)."""
     params = {"m": metrics.minute_of(at or utcnow()), "p": picker_id, "u": units, "l": 1 if line_done else 0}
-    session.execute(_bucket_upsert(session.get_bind().dialect.name), params)
+    connection = connection or session.connection()
+    _bucket_upsert(connection.dialect.name).execute(params, connection).close()
     _notify_after_commit(session)
 
 
@@ -102,11 +106,26 @@ def count_bulk_transition(session, order_ids, current, new):
             continue
         for carrier, count in session.execute(select(Order.carrier_code, func.count())
                                               .where(Order.id.in_(part)).group_by(Order.carrier_code)):
-            _merge(orders, {k: d * count for k, d in metrics.order_deltas((current, carrier), (new, carrier)).items()})
-    shipped = {}
-    if new == metrics.SHIPPED and current != metrics.SHIPPED and ids:
-        shipped = {metrics.local_day(utcnow(), _tz()): len(ids)}
-    add_families(session, {ORDERS: orders, HOLDS: holds, SHIPPED: shipped})
+            _merge(orders, _moved(carrier, current, new, count))
+    add_families(session, {ORDERS: orders, HOLDS: holds, SHIPPED: _shipped(current, new, len(ids))})
+
+
+def count_transition(session, carrier_code, current, new):
+    """One order of `carrier_code` moved from current to new, neither of them on_hold (the caller
+    knows the carrier: no look-up)."""
+    if metrics.ON_HOLD in (current, new):
+        raise ValueError("count_transition does not count hold reasons; use count_bulk_transition")
+    add_families(session, {ORDERS: _moved(carrier_code, current, new, 1), SHIPPED: _shipped(current, new, 1)})
+
+
+def _moved(carrier, current, new, count):
+    return {k: d * count for k, d in metrics.order_deltas((current, carrier), (new, carrier)).items()}
+
+
+def _shipped(current, new, count):
+    if new == metrics.SHIPPED and current != metrics.SHIPPED and count:
+        return {metrics.local_day(utcnow(), _tz()): count}
+    return {}
 
 
 @event.listens_for(Session, "before_flush")
@@ -188,23 +207,25 @@ def _reset_notified(session, *_args):
 
 @lru_cache(maxsize=64)
 def _counter_upsert(dialect, n_rows):
+    """Prepared: compiled once per dialect and row count."""
     insert = _insert_for(dialect)
     table = MetricCounter.__table__
     stmt = insert(table).values([{"name": bindparam(f"n{i}"), "key": bindparam(f"k{i}"), "shard": bindparam("s"),
                                   "value": bindparam(f"d{i}")} for i in range(n_rows)])
-    return stmt.on_conflict_do_update(index_elements=[table.c.name, table.c.key, table.c.shard],
-                                      set_={"value": table.c.value + stmt.excluded.value})
+    return Prepared(stmt.on_conflict_do_update(index_elements=[table.c.name, table.c.key, table.c.shard],
+                                               set_={"value": table.c.value + stmt.excluded.value}))
 
 
 @lru_cache(maxsize=4)
 def _bucket_upsert(dialect):
+    """Prepared: the scan path runs it on every pick."""
     insert = _insert_for(dialect)
     table = PickBucket.__table__
     stmt = insert(table).values(minute=bindparam("m"), picker_id=bindparam("p"), units=bindparam("u"),
                                 lines=bindparam("l"))
-    return stmt.on_conflict_do_update(index_elements=[table.c.minute, table.c.picker_id],
-                                      set_={"units": table.c.units + stmt.excluded.units,
-                                            "lines": table.c.lines + stmt.excluded.lines})
+    return Prepared(stmt.on_conflict_do_update(index_elements=[table.c.minute, table.c.picker_id],
+                                               set_={"units": table.c.units + stmt.excluded.units,
+                                                     "lines": table.c.lines + stmt.excluded.lines}))
 
 
 def _insert_for(dialect):

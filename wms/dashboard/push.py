@@ -6,6 +6,8 @@ there is no Redis): the first change in a quiet second pushes at once; changes d
 mark the wall dirty and one of them schedules a single trailing push for when the second is over, so
 the last change of a burst is never lost and a burst of 500 scans costs the TVs two pushes. The
 snapshot is built and emitted in a background task, never on the request that made the change.
+In front of the shared store each process keeps a ProcessGate: while its own trailing push is due,
+further changes only set a local flag, so the scan path touches Redis a few times a second at most.
 """
 import logging
 import threading
@@ -37,6 +39,10 @@ class Throttle:
         if self.store.set_nx(TRAIL_KEY, 3 * self.interval_ms):
             return "schedule"
         return "pending"
+
+    def mark_dirty(self):
+        """A change this process noted locally (ProcessGate) while its trailing push was due."""
+        self.store.set(DIRTY_KEY, 10 * self.interval_ms)
 
     def wait_ms(self):
         return max(self.store.pttl(PUSH_KEY), 0)
@@ -143,43 +149,103 @@ def wall_changed(app):
         return
     if _inline(app) and _nobody_watching():  # other features' query-counting tests see no wall queries
         return
+    gate = _gate(app)
+    if not gate.should_ask():  # this process's trailing push is due: it carries the change, no Redis trip
+        return
     try:
         decision = throttle_for(app).changed()
     except Exception:  # Redis down: the TVs re-sync on their own timer; never fail the change
-        log.warning("wall throttle unavailable", exc_info=True)
+        gate.asked_failed()
+        log.warning("wall throttle unavailable: %s", _first_line(), exc_info=False)
         return
     if decision == "push":
+        gate.asked_failed()  # nothing is trailing in this process yet
         _push(app) if _inline(app) else socketio.start_background_task(_push, app)
-    elif not _inline(app):
+    elif _inline(app):
+        gate.asked_failed()
+    else:
         # "schedule" or "pending": this process makes sure a trailing push follows its change even
         # if the process that scheduled one (a worker, a seed script) died meanwhile; the PUSH_KEY
         # guard in trailing() still lets only one process push.
-        _ensure_local_trail(app)
+        socketio.start_background_task(_trail, app)
 
 
-def _ensure_local_trail(app):
-    with _TRAIL_LOCK:
-        if app.extensions.get("wms.wall.trailing"):
-            return
-        app.extensions["wms.wall.trailing"] = True
-    socketio.start_background_task(_trail, app)
+class ProcessGate:
+    """This process's side of the throttle: while its own trailing push is due, a change is only
+    noted here (a flag) and handed to the shared store once, when the trailing push runs; so a
+    burst of scans costs Redis a few round trips a second, not three per scan.
+
+    should_ask() -> True when the caller must consult the shared throttle (and then either
+    start the trailing task or call asked_failed()); False when a due trailing push covers it.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.trailing = False   # a trailing task of this process is running
+        self.dirty = False      # changes it must hand to the shared store
+
+    def should_ask(self):
+        with self.lock:
+            if self.trailing:
+                self.dirty = True
+                return False
+            self.trailing = True  # the caller asks; a concurrent change waits for its answer
+            return True
+
+    def asked_failed(self):
+        """The caller asked and started no trailing task."""
+        with self.lock:
+            self.trailing = False
+
+    def take_dirty(self):
+        with self.lock:
+            dirty, self.dirty = self.dirty, False
+            return dirty
+
+    def finish(self):
+        """The trailing task ends, unless changes came in while it finished: then it goes on."""
+        with self.lock:
+            if self.dirty:
+                return False
+            self.trailing = False
+            return True
 
 
-_TRAIL_LOCK = threading.Lock()
+def _gate(app):
+    gate = app.extensions.get("wms.wall.gate")
+    if gate is None:
+        gate = app.extensions.setdefault("wms.wall.gate", ProcessGate())
+    return gate
+
+
+def _first_line():
+    import sys
+
+    error = sys.exc_info()[1]
+    return f"{type(error).__name__}: {error}"
 
 
 def _trail(app):
+    gate = _gate(app)
     try:
         throttle = throttle_for(app)
-        for _ in range(10):
-            socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
-            outcome = throttle.trailing()
-            if outcome == "push":
-                _push(app)
-            if outcome != "again":
+        while True:
+            for _ in range(10):
+                socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
+                if gate.take_dirty():
+                    throttle.mark_dirty()
+                outcome = throttle.trailing()
+                if outcome == "push":
+                    _push(app)
+                if outcome != "again":
+                    break
+            if gate.finish():
                 return
-    finally:
-        app.extensions["wms.wall.trailing"] = False
+    except Exception:
+        log.warning("wall trailing push failed: %s", _first_line())
+        gate.take_dirty()
+        with gate.lock:
+            gate.trailing = False
 
 
 def _push(app):

@@ -1,11 +1,12 @@
 """Orders, their lines, and the audit trail of every state change."""
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, String, Text, bindparam, insert, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from wms.extensions import db
 from wms.orders import states
+from wms.rawsql import Prepared
 from wms.timeutil import utcnow
 
 
@@ -91,32 +92,63 @@ class Order(db.Model):
 
 def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
     """Move many orders from `current` to `new` in two statements (a wave of 1,000 orders), with the
-    same table check and one audit row each. The only other writer of `status` besides
-    `Order.transition_to`. Returns the number moved; every order must still be in `current`, so a
-    concurrent change anywhere is a ConcurrentUpdate for the whole batch (the caller rolls back).
+    same table check and one audit row each. With `transition_if_still` below, the only other writer
+    of `status` besides `Order.transition_to`. Returns the number moved; every order must still be
+    in `current`, so a concurrent change anywhere is a ConcurrentUpdate for the whole batch (the
+    caller rolls back).
     """
-    from sqlalchemy import insert, update
-
-    from wms.dashboard.counting import count_bulk_transition
+    from wms.dashboard.counting import count_bulk_transition  # counting imports this module
     from wms.errors import ConcurrentUpdate
 
     states.check_transition(current, new)
     ids = list(order_ids)
     if not ids:
         return 0
-    count_bulk_transition(session, ids, current, new)  # the wall's counters, same transaction
-    moved = session.execute(
-        update(Order).where(Order.id.in_(ids), Order.status == current)
-        .values(status=new, version=Order.version + 1, updated_at=utcnow(),
-                hold_reasons=[] if new != states.ON_HOLD else Order.hold_reasons)
-        .execution_options(synchronize_session=False)).rowcount
+    count_bulk_transition(session, ids, current, new)  # before the update: it reads the hold reasons it clears
+    moved = session.execute(_status_update(ids, current, new)).rowcount
     if moved != len(ids):
         raise ConcurrentUpdate(f"{len(ids) - moved} of these orders are no longer {current}; try again")
+    _record_events(session, ids, current, new, reason, actor)
+    return moved
+
+
+def transition_if_still(session, order_id, current, new, *, reason="", actor=None):
+    """Move one order from `current` to `new` if it still is in `current`: one conditional UPDATE
+    and one audit row, compiled once (the scan path's first pick of an order). True if it moved;
+    False if another transaction changed it first (the caller looks at what it is now). Neither
+    side may be on_hold: those moves go through `Order.transition_to`, which keeps the reasons."""
+    from wms.dashboard.counting import count_transition
+
+    if states.ON_HOLD in (current, new):
+        raise ValueError("transition_if_still does not move orders on or off hold; use Order.transition_to")
+    states.check_transition(current, new)
+    connection, at = session.connection(), utcnow()
+    cursor = _MOVE_ONE.execute({"order_id": order_id, "current": current, "new": new, "at": at,
+                                "no_reasons": []}, connection)
+    moved = cursor.fetchone()
+    cursor.close()
+    if moved is None:
+        return False
+    count_transition(session, moved[0], current, new)
+    _AUDIT_ONE.execute({"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
+                        "reason": reason, "actor_id": getattr(actor, "id", None),
+                        "actor_name": _actor_name(actor)}, connection).close()
+    return True
+
+
+def _status_update(ids, current, new):
+    return (update(Order).where(Order.id.in_(ids), Order.status == current)
+            .values(status=new, version=Order.version + 1, updated_at=utcnow(),
+                    hold_reasons=[] if new != states.ON_HOLD else Order.hold_reasons)
+            .execution_options(synchronize_session=False))
+
+
+def _record_events(session, ids, current, new, reason, actor):
+    """One audit row per order moved."""
     at, actor_id, actor_name = utcnow(), getattr(actor, "id", None), _actor_name(actor)
     session.execute(insert(OrderEvent), [
         dict(order_id=order_id, at=at, kind="state", from_state=current, to_state=new, reason=reason,
              actor_id=actor_id, actor_name=actor_name) for order_id in ids])
-    return moved
 
 
 def _actor_name(actor):
@@ -158,3 +190,14 @@ class OrderEvent(db.Model):
     actor_name: Mapped[str] = mapped_column(String(64), default="system")
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+# transition_if_still's statements (Prepared: compiled once per dialect)
+_MOVE_ONE = Prepared(
+    update(Order).where(Order.id == bindparam("order_id"), Order.status == bindparam("current"))
+    .values(status=bindparam("new"), version=Order.version + 1, updated_at=bindparam("at"),
+            hold_reasons=bindparam("no_reasons", type_=JSON))
+    .returning(Order.carrier_code))
+_AUDIT_ONE = Prepared(insert(OrderEvent).values(
+    {name: bindparam(name) for name in ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id",
+                                        "actor_name")}))

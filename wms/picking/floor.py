@@ -13,12 +13,13 @@ from sqlalchemy import bindparam, case, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit, realtime
+from wms.rawsql import Prepared, integrity_error
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick
 from wms.extensions import db
 from wms.inventory.models import Bin
 from wms.orders import states
-from wms.orders.models import Order
+from wms.orders.models import Order, transition_if_still
 from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
 from wms.picking.models import (
@@ -28,10 +29,10 @@ from wms.timeutil import utcnow
 
 MAX_BATCH = 500
 
-# The scan path runs hundreds of times a second: its statements are built once, with bind
-# parameters, so each scan only binds values (SQLAlchemy caches their compiled form).
+# The scan path runs hundreds of times a second: its statements are compiled once and run on the
+# driver's cursor (wms.rawsql), so each scan only binds values.
 _STORED_ANSWER = select(FloorEvent.answer).where(FloorEvent.uuid == bindparam("uuid"))
-_LINE = (
+_LINE = Prepared(
     select(PickLine.id, PickLine.task_id, PickLine.qty, PickLine.picked_qty, PickLine.status, PickLine.order_id,
            PickLine.sku_id, PickLine.bin_id, PickTask.status, PickTask.picker_id, PickTask.code, PickTask.wave_id,
            Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id,
@@ -42,7 +43,7 @@ _LINE = (
 _LINE_KEYS = ("id", "task_id", "qty", "picked_qty", "status", "order_id", "sku_id", "bin_id", "task_status",
               "picker_id", "task_code", "wave_id", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status",
               "order_ref", "barcode_matches")
-_ADD_PICKED = (
+_ADD_PICKED = Prepared(
     update(PickLine)
     .where(PickLine.id == bindparam("pick_line_id"), PickLine.status == LINE_OPEN,
            PickLine.picked_qty + bindparam("add_qty") <= PickLine.qty)
@@ -50,16 +51,18 @@ _ADD_PICKED = (
             picked_by_id=bindparam("picker_id"),
             status=case((PickLine.picked_qty + bindparam("add_qty") == PickLine.qty, LINE_PICKED), else_=LINE_OPEN))
     .returning(PickLine.picked_qty, PickLine.status))
-_TASK_STATE = (
+_TASK_STATE = Prepared(
     select(PickTask.status, func.count(PickLine.id), func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0)))
     .join(PickLine, PickLine.task_id == PickTask.id).where(PickTask.id == bindparam("task_id"))
     .group_by(PickTask.id))
-_INSERT_EVENT = insert(FloorEvent)
-
-
-def _core():
-    """The session's connection: the hot path runs Core statements without the ORM layer."""
-    return db.session.connection()
+_START_TASK = Prepared(
+    update(PickTask).where(PickTask.id == bindparam("task_id"), PickTask.status == TASK_ASSIGNED)
+    .values(status=TASK_IN_PROGRESS, started_at=bindparam("at"), version=PickTask.version + 1))
+_START_WAVE = Prepared(
+    update(Wave).where(Wave.id == bindparam("wave_id"), Wave.status == "released").values(status=WAVE_PICKING))
+_INSERT_EVENT = Prepared(insert(FloorEvent).values(
+    {name: bindparam(name) for name in ("uuid", "device_code", "device_seq", "user_id", "kind", "payload",
+                                        "accepted", "answer", "reason", "received_at")}))
 
 
 class Rejected(Exception):
@@ -94,14 +97,14 @@ def apply_event(user, device_code, event):
     answer["uuid"] = event["uuid"]
     seq = event.get("seq")
     try:
-        _core().execute(_INSERT_EVENT, [dict(
+        _INSERT_EVENT.execute(dict(
             uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
             user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
-            answer=answer, reason=answer.get("message", ""), received_at=utcnow())])
+            answer=answer, reason=answer.get("message", ""), received_at=utcnow())).close()
         aftercommit.commit()
-    except IntegrityError:  # seen before (a replay, or the same uuid racing): answer as it was answered
+    except (IntegrityError, integrity_error()):  # seen before (a replay, or the same uuid racing)
         db.session.rollback()
-        stored = _core().execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
+        stored = db.session.execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
         db.session.rollback()
         return {**(stored or answer), "duplicate": True}
     return answer
@@ -126,10 +129,12 @@ def _answer_for_bad(event, problem):
 
 # --- pick ------------------------------------------------------------------------------------
 
-def _load_line(line_id, barcode=""):
+def _load_line(conn, line_id, barcode=""):
     if not isinstance(line_id, int) or isinstance(line_id, bool):
         raise Rejected("bad_event", problem="line_id must be an integer")
-    row = _core().execute(_LINE, {"line_id": line_id, "barcode": barcode}).first()
+    cursor = _LINE.execute({"line_id": line_id, "barcode": barcode}, conn)
+    row = cursor.fetchone()
+    cursor.close()
     if row is None:
         raise Rejected("unknown_line")
     return dict(zip(_LINE_KEYS, row))
@@ -150,7 +155,8 @@ def _check_line_is_workable(user, line, qty_for_message):
 def pick(user, event):
     """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced."""
     scanned = str(event.get("barcode") or "").strip()
-    line = _load_line(event.get("line_id"), scanned)
+    conn = db.session.connection()
+    line = _load_line(conn, event.get("line_id"), scanned)
     qty = event.get("qty", 1)
     _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
     left = line["qty"] - line["picked_qty"]
@@ -163,9 +169,9 @@ def pick(user, event):
         raise Rejected("bad_qty", left=left)
     if qty > left:
         raise Rejected("too_many", left=left, sku=line["sku_code"])
-    picked, done = _add_picked(line["id"], qty, user.id)
-    count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, same transaction
-    _start(line)
+    picked, done = _add_picked(conn, line["id"], qty, user.id)
+    count_pick(db.session, user.id, qty, done, connection=conn)  # the wall's picks/hour bucket, same transaction
+    _start(line, conn, qty)
     if done:
         _close_line_effects(line, user)
     code = "line_done" if done else "picked"
@@ -176,26 +182,33 @@ def pick(user, event):
             "task": task}
 
 
-def _add_picked(line_id, qty, user_id):
+def _add_picked(conn, line_id, qty, user_id):
     """Conditional update: only an open line with room for qty changes. (picked_qty, done)."""
-    row = _core().execute(_ADD_PICKED, {"pick_line_id": line_id, "add_qty": qty, "at": utcnow(),
-                                           "picker_id": user_id}).first()
+    cursor = _ADD_PICKED.execute({"pick_line_id": line_id, "add_qty": qty, "at": utcnow(), "picker_id": user_id},
+                                 conn)
+    row = cursor.fetchone()
+    cursor.close()
     if row is None:
         raise Rejected("line_closed", status="picked by another device")
     return row[0], row[1] == LINE_PICKED
 
 
-def _start(line):
+def _start(line, conn, qty_for_message):
     """First unit of a task / an order: task in progress, order picking, wave picking."""
     if line["task_status"] == TASK_ASSIGNED:
-        db.session.execute(update(PickTask).where(PickTask.id == line["task_id"], PickTask.status == TASK_ASSIGNED)
-                           .values(status=TASK_IN_PROGRESS, started_at=utcnow(), version=PickTask.version + 1))
-        db.session.execute(update(Wave).where(Wave.id == line["wave_id"], Wave.status == "released")
-                           .values(status=WAVE_PICKING))
+        at = utcnow()
+        _START_TASK.execute({"task_id": line["task_id"], "at": at}, conn).close()
+        _START_WAVE.execute({"wave_id": line["wave_id"]}, conn).close()
     if line["order_status"] == states.WAVED:
-        order = db.session.get(Order, line["order_id"])
-        order.transition_to(states.PICKING, reason=f"picking started ({line['task_code']})")
-        _publish_state(order, states.WAVED)
+        if transition_if_still(db.session, line["order_id"], states.WAVED, states.PICKING,
+                               reason=f"picking started ({line['task_code']})"):
+            _publish_state(line["order_id"], line["order_ref"], states.WAVED, states.PICKING, [])
+        else:  # changed since the line was read: cancelled or held now, or another picker started it
+            now = db.session.scalar(select(Order.status).where(Order.id == line["order_id"]))
+            if now in (states.CANCELLED, states.ON_HOLD):
+                code = "order_cancelled" if now == states.CANCELLED else "order_on_hold"
+                raise Rejected(code, order=line["order_ref"], qty=qty_for_message, sku=line["sku_code"],
+                               bin=line["bin_code"])
 
 
 def _close_line_effects(line, user):
@@ -207,12 +220,14 @@ def _close_line_effects(line, user):
     order = db.session.get(Order, line["order_id"])
     if open_lines == 0 and short_lines == 0 and order.status == states.PICKING:
         order.transition_to(states.PICKED, reason=f"all lines picked ({line['task_code']})", actor=user)
-        _publish_state(order, states.PICKING)
+        _publish_state(order.id, order.external_id, states.PICKING, order.status, order.hold_codes)
     finish_task_if_done(line["task_id"])
 
 
 def _task_state(task_id):
-    status, total, done = _core().execute(_TASK_STATE, {"task_id": task_id}).one()
+    cursor = _TASK_STATE.execute({"task_id": task_id})
+    status, total, done = cursor.fetchone()
+    cursor.close()
     return {"id": task_id, "status": status, "lines": total, "done": int(done or 0)}
 
 
@@ -221,7 +236,7 @@ def _task_state(task_id):
 def short(user, event):
     """The picker found less than asked: close the line with what was found, hold the order for review,
     raise a count task for the bin; the rest of the task goes on."""
-    line = _load_line(event.get("line_id"))
+    line = _load_line(db.session.connection(), event.get("line_id"))
     found = event.get("found")
     _check_line_is_workable(user, line, found if isinstance(found, int) else 0)
     if not isinstance(found, int) or isinstance(found, bool) or found < line["picked_qty"]:
@@ -235,7 +250,7 @@ def short(user, event):
         .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
         raise Rejected("line_closed", status="closed by another device")
-    _start(line)
+    _start(line, db.session.connection(), found)
     detail = f"{line['sku_code']}: expected {line['qty']}, found {found} at {line['bin_code']} ({reason})"
     _hold_for_shortage(line, detail, user)
     db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {detail}",
@@ -263,12 +278,11 @@ def _hold_for_shortage(line, detail, user):
     db.session.execute(update(PickLine).where(PickLine.order_id == order.id, PickLine.status == LINE_OPEN)
                        .values(status=LINE_CANCELLED).execution_options(synchronize_session=False))
     release_reservation(order.id, reason="short pick", actor=user, commit=False)
-    _publish_state(order, previous)
+    _publish_state(order.id, order.external_id, previous, order.status, order.hold_codes)
 
 
-def _publish_state(order, previous):
-    payload = {"order_id": order.id, "external_id": order.external_id, "from": previous, "to": order.status,
-               "reasons": order.hold_codes}
+def _publish_state(order_id, external_id, previous, new, reasons):
+    payload = {"order_id": order_id, "external_id": external_id, "from": previous, "to": new, "reasons": reasons}
     for role in ("supervisor", "reviewer"):
         realtime.publish("order.state_changed", payload, realtime.room_for_role(role))
 
