@@ -57,7 +57,8 @@ def create_app(config=None):
 
     @app.teardown_appcontext
     def _run_committed_side_effects(_exc):
-        aftercommit.run_ready(db.session())
+        if db.session.registry.has():  # no session made in this context: nothing can be waiting
+            aftercommit.run_ready(db.session())
 
     return app
 

@@ -6,9 +6,25 @@ compiled once per dialect; each run only binds values, applies the column types'
 (JSON, SQLite datetimes: stored exactly as the ORM stores them) and calls the DBAPI cursor. It runs
 on `db.session.connection()`, so it shares the session's transaction, commit and rollback.
 
+On PostgreSQL the statement is also prepared on the server (PREPARE, once per database
+connection; it outlives rollbacks), so each run skips parsing and planning: the scan's five-table
+read costs the server 0.5 ms to plan and 0.1 ms to run. (A transaction-pooling proxy such as
+pgbouncer in transaction mode would break this; the deployment in README talks to PostgreSQL
+directly.)
+
 Errors are the driver's own: catch `integrity_error(conn)` for a unique violation.
 """
+import itertools
+import re
+
+from sqlalchemy import String, event
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
 from wms.extensions import db
+
+_NAMES = itertools.count(1)
+_PG_PARAM = re.compile(r"%\((\w+)\)s")
 
 
 class Prepared:
@@ -16,47 +32,155 @@ class Prepared:
 
     def __init__(self, statement):
         self.statement = statement
+        self.name = f"wms_prepared_{next(_NAMES)}"
         self._by_dialect = {}
 
     def execute(self, params, connection=None):
         """Run with {bindparam name: value}; returns the DBAPI cursor (fetchone / fetchall / rowcount)."""
         conn = connection or db.session.connection()
-        sql, order, defaults, processors = self._compiled(conn.dialect)
-        values = dict(defaults)
-        values.update(params)
-        for name, process in processors:
-            value = values[name]
-            if value is not None:
-                values[name] = process(value)
+        compiled = self._compiled(conn.dialect)
         cursor = conn.connection.dbapi_connection.cursor()
-        cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+        self._prepare_on_server(cursor, conn, compiled)
+        values = compiled.values(params)
+        _announce(conn, cursor, compiled.readable, values)
+        cursor.execute(compiled.sql, values)
         return cursor
+
+    def _prepare_on_server(self, cursor, conn, compiled):
+        if compiled.server_text is None:
+            return
+        prepared = conn.connection.info.setdefault("wms.prepared", set())
+        if self.name not in prepared:
+            cursor.execute(f"PREPARE {self.name} AS {compiled.server_text}")
+            prepared.add(self.name)
 
     def _compiled(self, dialect):
         compiled = self._by_dialect.get(dialect.name)
         if compiled is None:
-            compiled = self._by_dialect[dialect.name] = _compile(self.statement, dialect)
+            compiled = self._by_dialect[dialect.name] = _Compiled(self, dialect)
         return compiled
 
 
-def _compile(statement, dialect):
-    compiled = statement.compile(dialect=dialect)
-    defaults = {name: value for name, value in compiled.construct_params(_check=False).items() if value is not None}
-    processors = []
-    for name, bind in compiled.binds.items():
-        process = bind.type._cached_bind_processor(dialect)
-        if process is not None:
-            processors.append((name, process))
-    # values known at compile time (literals in the statement) are processed once, here
-    for name, process in processors:
-        if name in defaults and not bind_is_required(compiled.binds[name]):
-            defaults[name] = process(defaults[name])
-    processors = [(name, p) for name, p in processors if bind_is_required(compiled.binds[name])]
-    order = list(compiled.positiontup) if compiled.positional else None
-    return compiled.string, order, defaults, processors
+class _Compiled:
+    """One dialect's SQL text, parameter order, literal values and bind processors."""
+
+    def __init__(self, prepared, dialect):
+        compiled = prepared.statement.compile(dialect=dialect)
+        self.readable = compiled.string
+        self.defaults = {name: value for name, value in compiled.construct_params(_check=False).items()
+                         if value is not None}
+        processors = []
+        for name, bind in compiled.binds.items():
+            process = bind.type._cached_bind_processor(dialect)
+            if process is None:
+                continue
+            if _supplied_by_caller(bind):
+                processors.append((name, process))
+            elif name in self.defaults:  # a literal in the statement: processed once, here
+                self.defaults[name] = process(self.defaults[name])
+        self.processors = processors
+        self.server_text = None
+        if dialect.name == "postgresql" and dialect.paramstyle == "pyformat":
+            # PREPARE text with $1..$n (each name numbered at its first use), run as EXECUTE.
+            # Typed parameters carry a cast: the server cannot infer `sum(CASE .. THEN $3 ..)`.
+            self.order = []
+            numbers = {}
+            casts = {name: _pg_cast(bind.type, dialect) for name, bind in compiled.binds.items()}
+
+            def number(match):
+                name = match.group(1)
+                if name not in numbers:
+                    self.order.append(name)
+                    numbers[name] = len(self.order)
+                cast = casts.get(name)
+                return f"${numbers[name]}::{cast}" if cast else f"${numbers[name]}"
+
+            self.server_text = _PG_PARAM.sub(number, compiled.string).replace("%%", "%")
+            self.sql = f"EXECUTE {prepared.name}({', '.join(['%s'] * len(self.order))})" if self.order \
+                else f"EXECUTE {prepared.name}"
+        else:
+            self.sql = compiled.string
+            self.order = list(compiled.positiontup) if compiled.positional else None
+
+    def values(self, params):
+        """The driver's parameters: literals, then the caller's values, bind-processed."""
+        values = dict(self.defaults)
+        values.update(params)
+        for name, process in self.processors:
+            value = values[name]
+            if value is not None:
+                values[name] = process(value)
+        return [values[name] for name in self.order] if self.order is not None else values
 
 
-def bind_is_required(bind):
+def execute_together(statements, connection=None):
+    """Run [(Prepared, params)] in order in the current transaction: on PostgreSQL as one round
+    trip (one EXECUTE after another in a single query), elsewhere one by one. Returns the last
+    statement's cursor; an error in any of them is raised and fails the transaction."""
+    conn = connection or db.session.connection()
+    compiled = [(prepared, prepared._compiled(conn.dialect), params) for prepared, params in statements]
+    if not compiled or any(c.server_text is None for _p, c, _v in compiled):
+        cursor = None
+        for prepared, _compiled, params in compiled:
+            if cursor is not None:
+                cursor.close()
+            cursor = prepared.execute(params, conn)
+        return cursor
+    cursor = conn.connection.dbapi_connection.cursor()
+    values = []
+    for prepared, one, params in compiled:
+        prepared._prepare_on_server(cursor, conn, one)
+        values.extend(one.values(params))
+    _announce(conn, cursor, "; ".join(one.readable for _p, one, _v in compiled), values)
+    cursor.execute("; ".join(one.sql for _p, one, _v in compiled), values)
+    return cursor
+
+
+def _announce(conn, cursor, sql, values):
+    """SQLAlchemy's before_cursor_execute listeners still see these statements, as their SQL (on
+    PostgreSQL what is sent is an EXECUTE of the prepared form): SQL logging, tests that count or
+    park statements. Without listeners this is one attribute check."""
+    if conn._has_events or conn.engine._has_events:
+        conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
+
+
+_DEFERRED = "wms.rawsql.deferred"
+
+
+def defer(prepared, params, session=None):
+    """Queue a write whose result nobody reads: it goes with the next `execute_with_deferred` (one
+    round trip on PostgreSQL), or at the latest just before the commit; dropped on rollback."""
+    session = session or db.session()
+    session.info.setdefault(_DEFERRED, []).append((prepared, params))
+
+
+def execute_with_deferred(prepared, params, session=None):
+    """`prepared` after the session's deferred writes, together; returns its cursor."""
+    session = session or db.session()
+    return execute_together(session.info.pop(_DEFERRED, []) + [(prepared, params)], session.connection())
+
+
+@event.listens_for(Session, "before_commit")
+def _send_deferred(session):
+    deferred = session.info.pop(_DEFERRED, [])
+    if deferred:
+        execute_together(deferred, session.connection()).close()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_deferred(session, _previous):
+    session.info.pop(_DEFERRED, None)
+
+
+def _pg_cast(type_, dialect):
+    """The cast for a typed parameter; none for strings (an explicit varchar(n) cast would
+    truncate instead of refusing) and untyped ones (the server infers them from the column)."""
+    if isinstance(type_, (String, NullType)):
+        return None
+    return dialect.type_compiler_instance.process(type_)
+
+
+def _supplied_by_caller(bind):
     """A named bindparam the caller supplies (a literal in the statement has a value already)."""
     return bind.value is None and bind.callable is None
 

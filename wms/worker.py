@@ -7,6 +7,7 @@ idempotent: rq retries them with backoff.
 """
 import importlib
 import logging
+import os
 import threading
 import time
 from datetime import datetime, timedelta
@@ -156,6 +157,15 @@ def _worker_app():
     return _app
 
 
+def _forget_parent_connections(app):
+    """In rq's forked work-horse: drop the pooled database connections inherited from the worker
+    (without closing them: they are the parent's), so the job opens its own. Two processes on one
+    connection corrupt its protocol stream, and server-side state such as prepared statements
+    (wms.rawsql) would be out of step with what each process believes."""
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
 def main():
     """An rq worker with the rq scheduler (retries) and the periodic ticker (`python -m wms.run_worker`)."""
     from rq import Queue, Worker
@@ -163,6 +173,7 @@ def main():
     app = _worker_app()
     connection = redis_connection(app)
     queues = [Queue(name, connection=connection) for name in app.config["RQ_QUEUES"]]
+    os.register_at_fork(after_in_child=lambda: _forget_parent_connections(app))
 
     from wms.schedule import run_forever
 

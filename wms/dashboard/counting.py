@@ -19,7 +19,7 @@ from wms.aftercommit import after_commit
 from wms.dashboard import metrics
 from wms.dashboard.models import HOLDS, ORDERS, SHARDS, SHIPPED, MetricCounter, PickBucket
 from wms.orders.models import Order, OrderEvent
-from wms.rawsql import Prepared
+from wms.rawsql import Prepared, defer
 from wms.timeutil import utcnow
 
 _NOTIFIED = "wms.dashboard.notified"
@@ -72,12 +72,11 @@ def _write_rows(session, rows):
     _notify_after_commit(session)
 
 
-def count_pick(session, picker_id, units, line_done, at=None, connection=None):
-    """A pick confirmed on the floor: add to this picker's bucket of the current minute (on
-    `connection`, the session's own, when the caller holds it already)."""
+def count_pick(session, picker_id, units, line_done, at=None):
+    """A pick confirmed on the floor: add to this picker's bucket of the current minute. The write
+    is deferred (wms.rawsql.defer): it travels with the floor event's own insert, same transaction."""
     params = {"m": metrics.minute_of(at or utcnow()), "p": picker_id, "u": units, "l": 1 if line_done else 0}
-    connection = connection or session.connection()
-    _bucket_upsert(connection.dialect.name).execute(params, connection).close()
+    defer(_bucket_upsert(session.get_bind().dialect.name), params, session)
     _notify_after_commit(session)
 
 

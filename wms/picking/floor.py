@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, case, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit, realtime
-from wms.rawsql import Prepared, integrity_error
+from wms.rawsql import Prepared, execute_with_deferred, integrity_error
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick
 from wms.extensions import db
@@ -97,7 +97,7 @@ def apply_event(user, device_code, event):
     answer["uuid"] = event["uuid"]
     seq = event.get("seq")
     try:
-        _INSERT_EVENT.execute(dict(
+        execute_with_deferred(_INSERT_EVENT, dict(  # with the writes the handler deferred: one round trip
             uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
             user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
             answer=answer, reason=answer.get("message", ""), received_at=utcnow())).close()
@@ -170,7 +170,7 @@ def pick(user, event):
     if qty > left:
         raise Rejected("too_many", left=left, sku=line["sku_code"])
     picked, done = _add_picked(conn, line["id"], qty, user.id)
-    count_pick(db.session, user.id, qty, done, connection=conn)  # the wall's picks/hour bucket, same transaction
+    count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, sent with the event row
     _start(line, conn, qty)
     if done:
         _close_line_effects(line, user)
