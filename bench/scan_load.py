@@ -135,7 +135,7 @@ def _print_timeline(timeline, duration):
 
 
 async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeline=False):
-    latencies, errors = [], 0
+    latencies, errors, error_samples = [], 0, set()
     connected = []
     for n, spec in enumerate(clients):
         local_ip = f"127.0.{1 + n // 250}.{1 + n % 250}" if spread_ips else None
@@ -161,8 +161,10 @@ async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeli
                     timeline.append((sent - started, latencies[-1]))
                 else:
                     errors += 1
-            except Exception:
+                    error_samples.add(f"{answer.get('code')}: {answer.get('message')}")
+            except Exception as error:
                 errors += 1
+                error_samples.add(f"{type(error).__name__}: {error}")
             due += 1 / rate
 
     arrivals, timeline = [], []
@@ -173,6 +175,8 @@ async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeli
     sustained = sum(1 for t in arrivals if window[0] <= t < window[1]) / (window[1] - window[0])
     if show_timeline:
         _print_timeline(timeline, duration)
+    if error_samples:
+        print(json.dumps({"errors_seen": sorted(error_samples)[:5]}), file=sys.stderr)
     elapsed = time.perf_counter() - started
     await asyncio.gather(*(c.disconnect() for c, _ in connected))
     await asyncio.gather(*(c.own_session.close() for c, _ in connected if c.own_session))

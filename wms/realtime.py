@@ -59,12 +59,23 @@ _PUBLISHER = "wms.realtime.publisher"
 
 
 def serve_emits_in_background(app):
-    """From now on this process's emits go through one background publisher (web server only)."""
+    """From now on this process's emits go through one background publisher (web server only).
+    Returns stop(): emits go back to inline, and the publisher ends once it has sent the rest."""
     queue = socketio.server.eio.create_queue()
     app.extensions[_PUBLISHER] = queue
 
-    def publish_forever():
+    def publish_until_stopped():
         while True:
-            _emit(*queue.get())
+            item = queue.get()
+            if item is None:
+                return
+            _emit(*item)
 
-    socketio.start_background_task(publish_forever)
+    task = socketio.start_background_task(publish_until_stopped)
+
+    def stop():
+        app.extensions.pop(_PUBLISHER, None)
+        queue.put(None)
+        task.join()
+
+    return stop

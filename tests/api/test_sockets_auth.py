@@ -76,3 +76,33 @@ def test_events_reach_exactly_the_users_and_roles_they_are_sent_to(app):
     assert _received(sockets["packer0"], "task.assigned") == []
     for socket_client in sockets.values():
         socket_client.disconnect()
+
+
+def test_the_web_servers_background_publisher_sends_every_emit_in_order_off_the_request(app):
+    import threading
+
+    from wms.realtime import serve_emits_in_background
+
+    picker = make_users("picker", 1)[0]
+    device = register_device("HH-10", user=picker)
+    forget_current_user()
+    socket_client = socketio.test_client(app, auth={"token": issue_handheld_token(picker, device)})
+    sent_by = []
+    original_emit = socketio.emit
+
+    def recording_emit(*args, **kwargs):
+        sent_by.append(threading.current_thread().name)
+        return original_emit(*args, **kwargs)
+
+    socketio.emit = recording_emit
+    stop = serve_emits_in_background(app)
+    try:
+        for n in range(5):
+            emit_now("task.assigned", {"task": n}, room_for_device("HH-10"))
+    finally:
+        stop()  # sends what is queued, then the publisher ends
+        socketio.emit = original_emit
+    assert _received(socket_client, "task.assigned") == [{"task": n} for n in range(5)]
+    assert len(sent_by) == 5 and threading.current_thread().name not in sent_by
+    emit_now("task.assigned", {"task": 5}, room_for_device("HH-10"))  # stopped: inline again
+    assert _received(socket_client, "task.assigned") == [{"task": 5}]

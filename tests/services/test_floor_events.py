@@ -135,3 +135,43 @@ def test_two_devices_racing_on_the_last_unit_never_pick_it_twice(app):
     assert sorted(a["status"] for a in answers) == ["accepted", "rejected"]
     db.session.expire_all()
     assert db.session.get(PickLine, line.id).picked_qty == 1
+
+
+def test_an_order_cancelled_between_the_line_read_and_the_first_pick_is_rejected_and_nothing_is_picked(
+        app, monkeypatch):
+    task, picker = assigned_task()
+    line = line_of(task, "SKU-0")
+    read = floor._load_line
+
+    def read_then_cancel(conn, line_id, barcode=""):
+        seen = read(conn, line_id, barcode)  # the order is still waved here...
+        db.session.execute(Order.__table__.update().where(Order.id == seen["order_id"]).values(status="cancelled"))
+        return seen  # ...and cancelled by someone else before the pick lands
+
+    monkeypatch.setattr(floor, "_load_line", read_then_cancel)
+    answer = floor.apply_event(picker, "dev-1", pick_event(line, qty=2))
+    assert answer["status"] == "rejected" and answer["code"] == "order_cancelled"
+    assert "put 2 x SKU-0 back" in answer["message"]
+    db.session.expire_all()
+    assert db.session.get(PickLine, line.id).picked_qty == 0
+    assert db.session.get(PickTask, task.id).status == "assigned"
+    assert db.session.query(FloorEvent).filter_by(accepted=False).count() == 1
+
+
+def test_a_first_pick_on_an_order_another_picker_already_started_is_accepted_once(app, monkeypatch):
+    task, picker = assigned_task()
+    line = line_of(task, "SKU-0")
+    read = floor._load_line
+
+    def read_then_other_picker_starts(conn, line_id, barcode=""):
+        seen = read(conn, line_id, barcode)
+        db.session.execute(Order.__table__.update().where(Order.id == seen["order_id"]).values(status="picking"))
+        return seen
+
+    monkeypatch.setattr(floor, "_load_line", read_then_other_picker_starts)
+    answer = floor.apply_event(picker, "dev-1", pick_event(line, qty=1))
+    assert answer["status"] == "accepted"
+    db.session.expire_all()
+    order = db.session.get(Order, line.order_id)
+    assert order.status == "picking" and not [e for e in order.events if e.to_state == "picking"]
+    assert db.session.get(PickLine, line.id).picked_qty == 1

@@ -56,3 +56,50 @@ def test_bulk_transition_refuses_when_any_order_moved_on_and_the_caller_rolls_ba
     assert db.session.get(Order, a.id).status == "allocated"
     with pytest.raises(IllegalTransition):
         bulk_transition(db.session, [a.id], "allocated", "shipped")
+
+
+def test_transition_if_still_moves_one_order_with_its_audit_row_and_counters(db):
+    from wms.dashboard import queries, services
+    from wms.orders.models import Order, transition_if_still
+
+    make_sku()
+    order = make_order(external_id="T1", status="waved", carrier_code="sf")
+    db.session.commit()
+    services.rebuild_metrics()
+    version = order.version
+    assert transition_if_still(db.session, order.id, "waved", "picking", reason="picking started (T-1)")
+    db.session.commit()
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert (order.status, order.version) == ("picking", version + 1)
+    assert [(e.from_state, e.to_state, e.reason, e.actor_name) for e in order.events] == \
+        [("waved", "picking", "picking started (T-1)", "system")]
+    counters = queries.all_counters()
+    assert services.rebuild_metrics() == counters  # the counters moved with it
+
+
+def test_transition_if_still_changes_nothing_when_the_order_moved_on(db):
+    from wms.dashboard import queries
+    from wms.orders.models import Order, transition_if_still
+
+    make_sku()
+    order = make_order(external_id="T2", status="cancelled")
+    db.session.commit()
+    counters = queries.all_counters()
+    assert not transition_if_still(db.session, order.id, "waved", "picking")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "cancelled"
+    assert db.session.query(OrderEvent).filter_by(order_id=order.id).count() == 0
+    assert queries.all_counters() == counters
+
+
+def test_transition_if_still_leaves_hold_moves_to_the_orm_path(db):
+    from wms.orders.models import transition_if_still
+
+    make_sku()
+    order = make_order(external_id="T3", status="on_hold")
+    with pytest.raises(ValueError):
+        transition_if_still(db.session, order.id, "on_hold", "approved")
+    with pytest.raises(IllegalTransition):
+        transition_if_still(db.session, order.id, "imported", "shipped")
