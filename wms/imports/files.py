@@ -8,14 +8,11 @@ to a report CSV (row, order, field, column, reason) as they are found.
 import csv
 import gc
 import io
-import queue
-import threading
 import uuid
 from collections import Counter
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -27,13 +24,12 @@ from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import models, services, sources, validation
+from wms.imports import models, reader_process, reading, services, sources
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
 from wms.worker import enqueue
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
-FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
 REPORT_HEADERS = ("row", "order", "field", "column", "reason")
 
 
@@ -224,7 +220,8 @@ def run_file_import(job_id):
     try:
         with few_collections():
             run.execute()
-    except ValidationFailed as error:
+    except (ValidationFailed, reader_process.ReaderFailed) as error:
+        # committed chunks stay (whole orders); the chunk being written was rolled back
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
         job.status, job.message, job.finished_at = models.FAILED, error.message, utcnow()
@@ -264,92 +261,46 @@ class FileRun:
         self.job_id = job.id
         self.channel_id = job.channel_id
         self.actor = db.session.get(User, job.user_id) if job.user_id else job.actor_name
-        self.tz = ZoneInfo(current_app.config["WAREHOUSE_TIMEZONE"])
         self.source = f"file {job.filename}"
-        self.columns = {f: (s if isinstance(s, str) else " | ".join(s)) for f, s in (job.mapping or {}).items()}
+        self.spec = reading.ReadSpec(
+            path=job.path, filename=job.filename, mapping=job.mapping or {},
+            timezone=current_app.config["WAREHOUSE_TIMEZONE"], chunk_size=services.CHUNK,
+            lines_path=job.lines_path, lines_filename=job.lines_filename, lines_mapping=job.lines_mapping or {},
+            spool_dir=str(Path(job.report_path).parent))
+        self.columns = self.spec.columns
         self.skus = services.SkuResolver()
-        self.seen = set()
+        self.reader = None
         self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
         self.report = csv.writer(self.report_file)
         self.report.writerow(REPORT_HEADERS)
-        self.stop = threading.Event()
 
     def execute(self):
-        """Read and validate in a thread (pure work) while this one writes the previous chunk:
-        the database's time (GIL released in the driver) overlaps with parsing."""
-        spec = (self.job.path, self.job.filename, self.job.mapping or {}, self.job.lines_path,
-                self.job.lines_filename, self.job.lines_mapping or {}, str(Path(self.job.report_path).parent))
-        chunks = queue.Queue(maxsize=2)
-        reader = threading.Thread(target=self._read, args=(spec, chunks), daemon=True, name="import-reader")
-        reader.start()
-        try:
-            while True:
-                kind, payload = chunks.get()
-                if kind == "chunk":
-                    self._import_chunk(*payload)
-                elif kind == "error":
-                    raise payload
-                else:
-                    self._finish(payload)
-                    break
-        finally:
-            self.stop.set()
-            reader.join(timeout=5)
+        """Read and validate in a child process (wms.imports.reader_process) while this one writes
+        the chunk before: parsing and the database's work use both cores."""
+        self.reader = reader_process.open_reader(self.spec)
+        for chunk in self.reader:
+            self._import_chunk(chunk)
+        self._finish(self.reader.unclaimed)
 
-    def _read(self, spec, chunks):
-        path, filename, columns, lines_path, lines_filename, lines_columns, spool_dir = spec
-        line_file = None
-        try:
-            headers, rows = sources.read_table(path, filename)
-            plan = mapping_rules.FilePlan(headers, columns, self.tz)
-            groups = plan.groups(rows)
-            if lines_path:
-                lines_headers, lines_rows = sources.read_table(lines_path, lines_filename)
-                line_file = mapping_rules.LineFile(
-                    mapping_rules.mapped_rows(lines_headers, lines_rows, lines_columns), directory=spool_dir)
-            while not self.stop.is_set():
-                chunk = list(islice(groups, services.CHUNK))
-                if not chunk:
-                    break
-                if line_file is not None:
-                    line_file.attach(chunk)
-                chunk = _merge_repeats(chunk)
-                self._put(chunks, ("chunk", (chunk, [self._validate(group, plan) for group in chunk])))
-            orphans = list(line_file.unclaimed()) if line_file is not None else []
-            self._put(chunks, ("end", orphans))
-        except Exception as error:  # handed to the writing thread, which fails the job
-            self._put(chunks, ("error", error))
-        finally:
-            if line_file is not None:
-                line_file.close()
-
-    def _put(self, chunks, item):
-        while not self.stop.is_set():
-            try:
-                chunks.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    def _import_chunk(self, chunk, checked):
-        items = [(clean, errors) for clean, errors, _rows in checked]
-        last_row = max(g.rows[-1] for g in chunk)
+    def _import_chunk(self, chunk):
+        orders = chunk.orders
+        items = [(order.clean, order.errors) for order in orders]
         report_rows = []
 
         def progress(outcomes):
             report_rows.clear()
             job = db.session.get(ImportJob, self.job_id)
             counts = Counter()
-            for group, (_clean, _errors, rows), outcome in zip(chunk, checked, outcomes):
+            for order, outcome in zip(orders, outcomes):
                 counts[outcome.outcome] += 1
-                if rows:
-                    report_rows.extend(rows)
+                if order.report_rows:
+                    report_rows.extend(order.report_rows)
                 elif outcome.outcome == services.FAILED:
-                    report_rows.extend((group.first_row, group.external_id, e["field"],
+                    report_rows.extend((order.first_row, order.external_id, e["field"],
                                         self.columns.get(e["field"], ""), e["reason"]) for e in outcome.errors)
             for name, count in counts.items():
                 setattr(job, name, getattr(job, name) + count)
-            job.rows_done, job.orders_done = last_row, job.orders_done + len(chunk)
+            job.rows_done, job.orders_done = chunk.last_row, job.orders_done + len(orders)
             self._record_errors(job, report_rows)
             _announce(job, "import.progress")
 
@@ -358,28 +309,6 @@ class FileRun:
         if report_rows:
             self.report.writerows(report_rows)
             self.report_file.flush()
-
-    def _validate(self, group, plan):
-        """(clean record or None, errors, report rows) of one order read from the file."""
-        if group.external_id and group.external_id in self.seen:
-            reason = "This order's rows are not together: it appeared earlier in the file."
-            return None, [("external_id", reason)], [
-                (group.first_row, group.external_id, "external_id", self.columns.get("external_id", ""), reason)]
-        self.seen.add(group.external_id)
-        clean = plan.clean(group)
-        if clean is not None:
-            return clean, [], []
-        record, problems = mapping_rules.to_record(group, self.tz)
-        clean, errors = validation.validate_record(record)
-        if not problems and not errors:
-            return clean, [], []
-        for path, reason in errors:
-            row, field = _row_and_field(group, path)
-            problems.append((row, field, reason))
-        problems.sort(key=lambda p: p[0])
-        rows = [(row, group.external_id, field, self.columns.get(field, ""), reason)
-                for row, field, reason in problems]
-        return None, [(field, reason) for _row, field, reason in problems], rows
 
     def _record_errors(self, job, report_rows):
         if not report_rows:
@@ -403,39 +332,12 @@ class FileRun:
         aftercommit.commit()
 
     def close(self):
+        if self.reader is not None:
+            self.reader.close()
         self.report_file.close()
         job = db.session.get(ImportJob, self.job_id)
         if job is not None and not job.report_path:
             Path(self.report_file.name).unlink(missing_ok=True)
-
-
-def _row_and_field(group, path):
-    """'lines.2.qty' -> (row of that line, 'qty'); 'total_cents' -> (first row, 'total')."""
-    parts = path.split(".")
-    if parts[0] == "lines" and len(parts) >= 2 and parts[1].isdigit():
-        index = int(parts[1])
-        row = group.lines[index][0] if index < len(group.lines) else group.first_row
-        field = parts[2] if len(parts) > 2 else "sku_code"
-        return row, FILE_FIELD.get(field, field)
-    return group.first_row, FILE_FIELD.get(parts[0], parts[0])
-
-
-def _merge_repeats(chunk):
-    """Orders whose rows are apart but in the same chunk are folded into their first group."""
-    first = {}
-    merged = []
-    for group in chunk:
-        earlier = first.get(group.external_id) if group.external_id else None
-        if earlier is None:
-            first[group.external_id] = group
-            merged.append(group)
-            continue
-        earlier.rows += group.rows
-        earlier.lines += group.lines
-        earlier.problems += group.problems
-        for key, value in group.fields.items():
-            earlier.fields.setdefault(key, value)
-    return merged
 
 
 def _announce(job, event):

@@ -1,0 +1,134 @@
+"""Run a file's reading (wms.imports.reading) in a child process, streaming its checked chunks.
+
+Parsing, mapping and validating a file costs more CPU than writing it, and in one process the GIL
+lets a reader thread and the writer barely overlap; a child process gives the reader a core of
+its own while the job's process writes the chunk before. The child is forked (it starts at once,
+with the code already imported) and touches nothing of the parent's: no app, session or
+database connection - it reads the file(s) and sends plain data down a pipe. The pipe holds one
+message, so the child is never more than one chunk ahead: memory stays bounded however big the
+file is.
+
+The parent sees the child's outcome as the in-process reader would raise it: a file that cannot be
+read is a ValidationFailed with the same message; anything else - a crash in the child, or a child
+that died (killed, out of memory) - is a ReaderFailed. Closing the stream (always, in a finally)
+stops the child and reaps it, also when the writing side failed first.
+"""
+import gc
+import logging
+import multiprocessing
+import traceback
+
+from wms.errors import ValidationFailed
+from wms.imports.reading import read_checked
+
+log = logging.getLogger(__name__)
+
+STOP_WAIT_SECONDS = 5    # how long a stopped child may take to notice before it is terminated
+
+
+class ReaderFailed(Exception):
+    """The file's reader stopped without a verdict on the file (a bug, or the process died)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def open_reader(spec):
+    """The checked chunks of a file: read in a child process where this process may have one,
+    else in this thread (a daemonic process may not have children; no fork on this platform)."""
+    if "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon:
+        return ReaderProcess(spec)
+    return InlineReader(spec)
+
+
+class InlineReader:
+    """The same stream read in the calling thread (no overlap with the writes)."""
+
+    def __init__(self, spec):
+        self._chunks = read_checked(spec)
+        self.unclaimed = None
+
+    def __iter__(self):
+        self.unclaimed = yield from self._chunks
+
+    def close(self):
+        self._chunks.close()
+
+
+class ReaderProcess:
+    """Iterate for CheckedChunks; after the last one, `unclaimed` holds the separate lines file's
+    orphan lines. Always `close()`."""
+
+    def __init__(self, spec):
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(spec, sender), name="import-reader", daemon=True)
+        self.process.start()
+        sender.close()   # the child holds the only write end: its exit is our EOF
+        self.unclaimed = None
+
+    def __iter__(self):
+        while True:
+            try:
+                message = self._receiver.recv()
+            except EOFError:
+                self.process.join(STOP_WAIT_SECONDS)
+                raise ReaderFailed(f"The file reader process stopped unexpectedly "
+                                   f"(exit code {self.process.exitcode}); nothing after the last "
+                                   f"imported chunk was imported.") from None
+            kind = message[0]
+            if kind == "chunk":
+                yield message[1]
+            elif kind == "end":
+                self.unclaimed = message[1]
+                return
+            elif kind == "invalid":
+                _kind, text, details = message
+                raise ValidationFailed(text, **details)
+            else:
+                _kind, text, trace = message
+                log.error("import reader process failed: %s\n%s", text, trace)
+                raise ReaderFailed(f"Reading the file failed: {text}")
+
+    def close(self):
+        """Stop the child (closing the pipe breaks its next send) and reap it."""
+        self._receiver.close()
+        process = self.process
+        process.join(STOP_WAIT_SECONDS)
+        if process.is_alive():
+            process.terminate()
+            process.join(STOP_WAIT_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _serve(spec, sender):
+    """The child: send ("chunk", CheckedChunk)... then ("end", unclaimed) or how reading failed."""
+    gc.freeze()   # what was inherited from the parent (its app, pools, connections) is never collected here
+    chunks = read_checked(spec)
+    try:
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration as end:
+                sender.send(("end", end.value))
+                return
+            sender.send(("chunk", chunk))
+    except (BrokenPipeError, ConnectionResetError):
+        return   # the job stopped listening (it failed, or was stopped): nothing left to do
+    except ValidationFailed as error:
+        _tell(sender, ("invalid", error.message, error.details))
+    except BaseException as error:  # noqa: B902 - whatever it was, the parent must hear it
+        _tell(sender, ("crash", f"{type(error).__name__}: {error}", traceback.format_exc()))
+    finally:
+        chunks.close()   # a separate lines file's spool is deleted even when the job stopped listening
+        sender.close()
+
+
+def _tell(sender, message):
+    try:
+        sender.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
