@@ -7,8 +7,8 @@ idempotent: rq retries them with backoff.
 """
 import importlib
 import logging
+import multiprocessing
 import os
-import threading
 import time
 from datetime import datetime, timedelta
 
@@ -175,8 +175,17 @@ def main():
     queues = [Queue(name, connection=connection) for name in app.config["RQ_QUEUES"]]
     os.register_at_fork(after_in_child=lambda: _forget_parent_connections(app))
 
+    # The periodic ticker runs in its own spawned process, not in a thread of this one: rq forks a
+    # work-horse per job, and a lock a thread holds at that moment (SQLite's allocator mutex,
+    # SQLAlchemy's mapper lock) stays locked in the child forever - the job hangs.
+    multiprocessing.get_context("spawn").Process(target=_tick_forever, daemon=True, name="wms-ticker").start()
+    Worker(queues, connection=connection).work(with_scheduler=True)
+
+
+def _tick_forever():
+    """The ticker process: its own app, database and Redis connections."""
     from wms.schedule import run_forever
 
-    threading.Thread(target=run_forever, args=(app, connection), daemon=True, name="ticker").start()
-    Worker(queues, connection=connection).work(with_scheduler=True)
+    app = _worker_app()
+    run_forever(app, redis_connection(app))
 
