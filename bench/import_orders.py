@@ -160,9 +160,11 @@ def run_import(app, csv_path, skus):
         db.create_all()
         channel_id = seed(db, skus)
         job = files.create_file_job(channel_id, csv_path)
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started, reader_started = time.perf_counter(), time.process_time(), children_cpu()
+        server_started = pg_server_cpu()
         job = files.run_file_import(job.id)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        reader_cpu, server_cpu = children_cpu() - reader_started, _since(server_started)
         from sqlalchemy import func, select
 
         from wms.orders.models import Order, OrderLine
@@ -171,7 +173,12 @@ def run_import(app, csv_path, skus):
         summary = dict(status=job.status, created=job.created, failed=job.failed, errors=job.errors[:3])
         db.session.remove()
         db.engine.dispose()
-    return seconds, cpu, counts, summary
+    return seconds, dict(cpu=cpu, reader=reader_cpu, server=server_cpu), counts, summary
+
+
+def _since(server_cpu_then):
+    now = pg_server_cpu()
+    return None if now is None or server_cpu_then is None else now - server_cpu_then
 
 
 def run_floor(url, count, skus, tz_offset_hours=8):
@@ -218,18 +225,50 @@ def run_floor(url, count, skus, tz_offset_hours=8):
         orders.append((order_id,) + tuple(values[c] for c in ORDER_COLUMNS))
         lines += [(order_id, sku_ids.get(code), code, name, qty, price) for code, name, qty, price in order_lines]
         events.append((order_id, now, "import", "imported", "imported", "Imported from file", None, "system"))
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started, server_started = time.perf_counter(), time.process_time(), pg_server_cpu()
     with engine.begin() as conn:
         bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, orders, connection=conn)
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines, connection=conn)
         bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, events, connection=conn)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    server_cpu = _since(server_started) if url.startswith("postgresql") else None
     engine.dispose()
-    return seconds, cpu
+    return seconds, cpu, server_cpu
 
 
 def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak plus its largest reaped child's (the import's reader process), both
+    being alive at once: an upper bound of the import's memory (pages they share count twice)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def children_cpu():
+    """CPU seconds of this process's reaped children (the import's reader process)."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def pg_server_cpu():
+    """CPU seconds used so far by a PostgreSQL server running on this machine: every `postgres`
+    process (backends, WAL writer, checkpointer...) plus what the postmaster reaped of exited
+    ones; None when no server process is visible (a remote server)."""
+    import psutil
+
+    total, found = 0.0, False
+    for process in psutil.process_iter(["name", "cpu_times", "ppid"]):
+        if process.info["name"] != "postgres" or process.info["cpu_times"] is None:
+            continue
+        found, times = True, process.info["cpu_times"]
+        total += times.user + times.system
+        try:
+            postmaster = psutil.Process(process.info["ppid"]).name() != "postgres"
+        except psutil.Error:
+            postmaster = False
+        if postmaster:
+            total += times.children_user + times.children_system
+    return total if found else None
 
 
 def main(argv=None):
@@ -256,7 +295,7 @@ def main(argv=None):
         try:
             seconds, cpu, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus)
             peak = peak_rss_mb()  # the import's peak, before the floor builds its rows in memory
-            floor_seconds, floor_cpu = run_floor(floor_url, args.orders, skus)
+            floor_seconds, floor_cpu, floor_server_cpu = run_floor(floor_url, args.orders, skus)
         finally:
             for created_url in created:
                 drop_pg_database(created_url)
@@ -265,11 +304,18 @@ def main(argv=None):
     print(json.dumps({"db": kind, "orders": orders, "lines": lines, "seconds": round(seconds, 2),
                       "lines_per_s": round(lines / seconds), "peak_rss_mb": round(peak, 1),
                       "floor_seconds": round(floor_seconds, 2), "floor_ratio": round(seconds / floor_seconds, 2),
-                      # this process's CPU (all threads; a PostgreSQL server's work is not in it) and the
+                      # CPU seconds of this process (the writer), of the import's reader process, of a
+                      # local PostgreSQL server (None for SQLite or a remote server), and the
                       # machine's load when the run ended: wall times mean little on a busy machine
-                      "cpu_seconds": round(cpu, 2), "floor_cpu_seconds": round(floor_cpu, 2),
+                      "cpu_seconds": round(cpu["cpu"], 2), "reader_cpu_seconds": round(cpu["reader"], 2),
+                      "server_cpu_seconds": _rounded(cpu["server"]), "floor_cpu_seconds": round(floor_cpu, 2),
+                      "floor_server_cpu_seconds": _rounded(floor_server_cpu),
                       "load_avg_1m": round(os.getloadavg()[0], 2), "cores": os.cpu_count()},
                      ensure_ascii=False))
+
+
+def _rounded(value):
+    return None if value is None else round(value, 2)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from sqlalchemy import String, text
 from wms.extensions import db
 
 PAGE = 1000  # rows per multi-row VALUES statement (PostgreSQL fallback)
+ARRAY_KEYS = 10_000  # keys per PostgreSQL lookup
 _NOTHING = object()
 
 
@@ -63,14 +64,25 @@ def reserve_ids(table, count, connection=None):
 
 
 def find_ids(table, scope_column, scope, key_column, keys, connection=None):
-    """{key: id} of the rows of `table` with `scope_column` = scope and `key_column` in keys, 1000
-    keys per query, straight through the driver (SQLAlchemy's expanding IN costs more per key
-    than the query)."""
+    """{key: id} of the rows of `table` with `scope_column` = scope and `key_column` in keys,
+    straight through the driver (SQLAlchemy's expanding IN costs more per key than the query).
+
+    PostgreSQL: one query with the keys as one array literal (`= ANY('{...}')`): the server parses
+    one constant instead of a thousand, which was most of the lookup's time. SQLite: 1000 keys
+    per `IN (?, ...)`.
+    """
     conn = connection or db.session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     found = {}
     cursor = conn.connection.cursor()
     try:
+        if conn.dialect.driver == "psycopg2":
+            for start in range(0, len(keys), ARRAY_KEYS):
+                cursor.execute(f"SELECT {key_column}, id FROM {table.name} WHERE {scope_column} = %s "
+                               f"AND {key_column} = ANY(%s::text[])",
+                               (scope, _array_literal(keys[start:start + ARRAY_KEYS])))
+                found.update(cursor.fetchall())
+            return found
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for start in range(0, len(keys), 1000):
             part = list(keys[start:start + 1000])
             cursor.execute(f"SELECT {key_column}, id FROM {table.name} WHERE {scope_column} = {mark} "
@@ -79,6 +91,11 @@ def find_ids(table, scope_column, scope, key_column, keys, connection=None):
     finally:
         cursor.close()
     return found
+
+
+def _array_literal(texts):
+    """A PostgreSQL text[] literal: every element double-quoted, backslash and quote escaped."""
+    return "{" + ",".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in texts) + "}"
 
 
 def _processed(conn, table, columns, rows):

@@ -63,7 +63,7 @@ class ReaderProcess:
     def __init__(self, spec):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(spec, sender), name="import-reader", daemon=True)
+        self.process = context.Process(target=_serve, args=(spec, sender, self._receiver), name="import-reader", daemon=True)
         self.process.start()
         sender.close()   # the child holds the only write end: its exit is our EOF
         self.unclaimed = None
@@ -104,8 +104,10 @@ class ReaderProcess:
             process.join()
 
 
-def _serve(spec, sender):
+def _serve(spec, sender, inherited_receiver):
     """The child: send ("chunk", CheckedChunk)... then ("end", unclaimed) or how reading failed."""
+    inherited_receiver.close()   # the parent's end: while it is open here too, a parent that stops
+    #                              listening would leave this child blocked in send() forever
     gc.freeze()   # what was inherited from the parent (its app, pools, connections) is never collected here
     chunks = read_checked(spec)
     try:
