@@ -61,3 +61,24 @@ def test_reserved_ids_follow_the_existing_orders_and_never_repeat(app):
     assert len(set(first + second)) == 5 and min(second) > max(first)
     assert bulk.find_ids(Order.__table__, "channel_id", channel.id, "external_id", [f"B{i}" for i in first] + ["nope"]) \
         == {f"B{i}": i for i in first}
+
+
+def test_order_numbers_with_quotes_commas_braces_and_backslashes_are_found(app):
+    channel = make_channel()
+    numbers = ['q"uote', "com,ma", "{brace}", "back\\slash", "NULL", "订单 1", "o'brien"]
+    ids = bulk.reserve_ids(Order.__table__, len(numbers))
+    bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS,
+                     [order_row(i, channel.id, n, "x", external_id=number) for n, (i, number) in
+                      enumerate(zip(ids, numbers))])
+    assert bulk.find_ids(Order.__table__, "channel_id", channel.id, "external_id", numbers + ["null", "com"]) \
+        == dict(zip(numbers, ids))
+
+
+def test_a_chunk_larger_than_one_copy_block_arrives_whole_and_in_order(app, monkeypatch):
+    channel = make_channel()
+    ids = bulk.reserve_ids(Order.__table__, 1203)
+    bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS,
+                     [order_row(i, channel.id, n, f"名{n}") for n, i in enumerate(ids)])
+    db.session.commit()
+    stored = dict(db.session.execute(select(Order.id, Order.buyer_name)).all())
+    assert stored == {i: f"名{n}" for n, i in enumerate(ids)}

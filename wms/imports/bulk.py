@@ -18,6 +18,7 @@ from wms.extensions import db
 
 PAGE = 1000  # rows per multi-row VALUES statement (PostgreSQL fallback)
 ARRAY_KEYS = 10_000  # keys per PostgreSQL lookup
+COPY_BLOCK = 64 * 1024  # what COPY asks its file for at a time
 _NOTHING = object()
 
 
@@ -56,9 +57,13 @@ def reserve_ids(table, count, connection=None):
         return []
     conn = connection or db.session.connection()
     if conn.dialect.name == "postgresql":
-        return list(conn.scalars(text(
-            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"),
-            {"n": count}))
+        cursor = conn.connection.cursor()   # the driver's rows: 100k ids through Result cost more than the query
+        try:
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+                           f"FROM generate_series(1, %s)", (count,))
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
     top = conn.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table.name}"))
     return list(range(top + 1, top + 1 + count))
 
@@ -127,9 +132,28 @@ def _copyable(table, columns, rows):
 def _copy(cursor, table, columns, rows):
     """COPY rows as CSV: strings quoted, numbers bare, None an empty quoted field that FORCE_NULL
     turns into NULL in the nullable columns (the only ones that can hold None)."""
-    out = io.StringIO()
-    csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
-    out.seek(0)
     nullable = [name for name in columns if table.c[name].nullable]
     force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
-    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force_null})", out)
+    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force_null})",
+                       _CsvStream(rows), size=COPY_BLOCK)
+
+
+class _CsvStream:
+    """The file COPY reads: each read() formats the next rows as CSV, so the server parses and
+    stores what was sent while the client formats what follows (the driver sends each block
+    without holding the GIL), instead of waiting for the whole chunk's text first."""
+
+    def __init__(self, rows, rows_per_read=500):
+        self._rows, self._next, self._step = rows, 0, rows_per_read
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+
+    def read(self, _size=-1):
+        if self._next >= len(self._rows):
+            return ""
+        self._writer.writerows(self._rows[self._next:self._next + self._step])
+        self._next += self._step
+        block = self._out.getvalue()
+        self._out.seek(0)
+        self._out.truncate()
+        return block
