@@ -161,7 +161,7 @@ def run_import(app, csv_path, skus):
         channel_id = seed(db, skus)
         job = files.create_file_job(channel_id, csv_path)
         started, cpu_started, reader_started = time.perf_counter(), time.process_time(), children_cpu()
-        server_started = pg_server_cpu()
+        server_started = pg_server_cpu() if db.engine.dialect.name == "postgresql" else None
         job = files.run_file_import(job.id)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         reader_cpu, server_cpu = children_cpu() - reader_started, _since(server_started)

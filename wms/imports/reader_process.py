@@ -16,6 +16,7 @@ stops the child and reaps it, also when the writing side failed first.
 import gc
 import logging
 import multiprocessing
+import queue
 import threading
 import traceback
 
@@ -63,31 +64,56 @@ class InlineReader:
 
 class ReaderProcess:
     """Iterate for CheckedChunks; after the last one, `unclaimed` holds the separate lines file's
-    orphan lines. Always `close()`."""
+    orphan lines. Always `close()`.
+
+    A thread of this process receives (unpickles) the next chunk while this one waits for the
+    database with the GIL released: receiving is then off the writer's path too. It holds at most
+    one chunk besides the one being written.
+    """
 
     def __init__(self, spec):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(spec, sender, self._receiver), name="import-reader", daemon=True)
+        self.process = context.Process(target=_serve, args=(spec, sender, self._receiver),
+                                       name="import-reader", daemon=True)
         self.process.start()
         sender.close()   # the child holds the only write end: its exit is our EOF
         self.unclaimed = None
+        self._ahead = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._receiving = threading.Thread(target=self._receive, name="import-receiver", daemon=True)
+        self._receiving.start()   # after the fork: the child is forked from a single thread
+
+    def _receive(self):
+        """Move messages from the pipe to `_ahead` until the last one, EOF, or close()."""
+        while not self._stop.is_set():
+            try:
+                message = self._receiver.recv()
+            except (EOFError, OSError):
+                message = ("eof",)
+            while not self._stop.is_set():
+                try:
+                    self._ahead.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if message[0] != "chunk":
+                return
 
     def __iter__(self):
         while True:
-            try:
-                message = self._receiver.recv()
-            except EOFError:
-                self.process.join(STOP_WAIT_SECONDS)
-                raise ReaderFailed(f"The file reader process stopped unexpectedly "
-                                   f"(exit code {self.process.exitcode}); nothing after the last "
-                                   f"imported chunk was imported.") from None
+            message = self._ahead.get()
             kind = message[0]
             if kind == "chunk":
                 yield message[1]
             elif kind == "end":
                 self.unclaimed = message[1]
                 return
+            elif kind == "eof":
+                self.process.join(STOP_WAIT_SECONDS)
+                raise ReaderFailed(f"The file reader process stopped unexpectedly "
+                                   f"(exit code {self.process.exitcode}); nothing after the last "
+                                   f"imported chunk was imported.")
             elif kind == "invalid":
                 _kind, text, details = message
                 raise ValidationFailed(text, **details)
@@ -97,9 +123,14 @@ class ReaderProcess:
                 raise ReaderFailed(f"Reading the file failed: {text}")
 
     def close(self):
-        """Stop the child (closing the pipe breaks its next send) and reap it."""
-        self._receiver.close()
+        """Stop receiving, stop the child (closing the pipe breaks its next send) and reap both."""
+        self._stop.set()
+        self._receiving.join(STOP_WAIT_SECONDS)   # it is waiting for the child's next chunk at most
         process = self.process
+        if self._receiving.is_alive():            # a child that neither sends nor exits
+            process.terminate()
+            self._receiving.join()
+        self._receiver.close()
         process.join(STOP_WAIT_SECONDS)
         if process.is_alive():
             process.terminate()
