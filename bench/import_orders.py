@@ -5,8 +5,11 @@ Generates a realistic order export (Chinese names and addresses, our Chinese tem
 `wms.imports.files.run_file_import` (what the rq job runs), then, in the same run, times a bare
 insert of the same order, line and event rows into fresh tables with the driver-level bulk insert
 the import itself uses (wms.imports.bulk: executemany on SQLite, COPY on PostgreSQL; no parsing, no
-validation) as the floor. Prints one JSON line, with this process's CPU seconds next to the wall
-times and the machine's load average (on a shared machine the wall times follow the load).
+validation) as the floor. Prints one JSON line, with CPU seconds next to the wall times - this
+process's (the writer), the import's reader process's, and a local PostgreSQL server's (all its
+processes: with COPY the floor is mostly the server's foreign-key checks and index upkeep) - and
+the machine's load average (on a shared machine the wall times follow the load). peak_rss_mb adds
+the reader process's peak to this process's: both are alive at once.
 The review jobs the import enqueues stay in the outbox (RQ_SYNC off, no Redis): not timed.
 
 `--db` defaults to a temporary SQLite file. A PostgreSQL URL names a throwaway database: it is
