@@ -1,7 +1,8 @@
 """Spreadsheet imports: upload, map columns (saved per channel), run as an rq job, report.
 
-The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHUNK orders - so a
-100k-order file is never in memory; each chunk is one transaction (services.write_chunk) that also
+The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHUNK orders, read
+and validated in a child process (reading.py, reader_process.py) - so a 100k-order file is never
+in memory; each chunk is one transaction (services.write_chunk) that also
 moves the job's progress, so the progress bar never shows what did not commit. Rejected rows go
 to a report CSV (row, order, field, column, reason) as they are found.
 """
