@@ -40,6 +40,7 @@ def seed():
     db.session.commit()
     users = {name: make_user(role, name, locale=locale) for name, role, locale in (
         ("picker1", "picker", "en"), ("picker2", "picker", "zh_CN"), ("picker3", "picker", "en"),
+        ("picker4", "picker", "en"),
         ("super1", "supervisor", "en"), ("review1", "reviewer", "en"))}
     channel = make_channel()
     return {"users": {name: {"id": user.id, "badge": f"WMSBADGE:{user.badge_secret}", "pin": "482915",
