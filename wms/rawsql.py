@@ -38,13 +38,7 @@ class Prepared:
     def execute(self, params, connection=None):
         """Run with {bindparam name: value}; returns the DBAPI cursor (fetchone / fetchall / rowcount)."""
         conn = connection or db.session.connection()
-        compiled = self._compiled(conn.dialect)
-        cursor = conn.connection.dbapi_connection.cursor()
-        self._prepare_on_server(cursor, conn, compiled)
-        values = compiled.values(params)
-        _announce(conn, cursor, compiled.readable, values)
-        cursor.execute(compiled.sql, values)
-        return cursor
+        return _send(conn, [(self, self._compiled(conn.dialect), params)])
 
     def _prepare_on_server(self, cursor, conn, compiled):
         if compiled.server_text is None:
@@ -118,21 +112,29 @@ def execute_together(statements, connection=None):
     trip (one EXECUTE after another in a single query), elsewhere one by one. Returns the last
     statement's cursor; an error in any of them is raised and fails the transaction."""
     conn = connection or db.session.connection()
-    compiled = [(prepared, prepared._compiled(conn.dialect), params) for prepared, params in statements]
-    if not compiled or any(c.server_text is None for _p, c, _v in compiled):
-        cursor = None
-        for prepared, _compiled, params in compiled:
-            if cursor is not None:
-                cursor.close()
-            cursor = prepared.execute(params, conn)
-        return cursor
+    parts = [(prepared, prepared._compiled(conn.dialect), params) for prepared, params in statements]
+    if parts and all(one.server_text is not None for _p, one, _v in parts):
+        return _send(conn, parts)
+    cursor = None
+    for part in parts:
+        if cursor is not None:
+            cursor.close()
+        cursor = _send(conn, [part])
+    return cursor
+
+
+def _send(conn, parts):
+    """One query to the driver: the parts' statements in order (several only as EXECUTEs of
+    statements prepared on the server, which this prepares first where needed)."""
     cursor = conn.connection.dbapi_connection.cursor()
-    values = []
-    for prepared, one, params in compiled:
+    for prepared, one, _params in parts:
         prepared._prepare_on_server(cursor, conn, one)
-        values.extend(one.values(params))
-    _announce(conn, cursor, "; ".join(one.readable for _p, one, _v in compiled), values)
-    cursor.execute("; ".join(one.sql for _p, one, _v in compiled), values)
+    if len(parts) == 1:
+        values = parts[0][1].values(parts[0][2])
+    else:
+        values = [value for _p, one, params in parts for value in one.values(params)]
+    _announce(conn, cursor, "; ".join(one.readable for _p, one, _v in parts), values)
+    cursor.execute("; ".join(one.sql for _p, one, _v in parts), values)
     return cursor
 
 

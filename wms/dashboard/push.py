@@ -154,20 +154,19 @@ def wall_changed(app):
         return
     try:
         decision = throttle_for(app).changed()
-    except Exception:  # Redis down: the TVs re-sync on their own timer; never fail the change
+    except Exception as error:  # Redis down: the TVs re-sync on their own timer; never fail the change
         gate.asked_failed()
-        log.warning("wall throttle unavailable: %s", _first_line(), exc_info=False)
+        log.warning("wall throttle unavailable: %s: %s", type(error).__name__, error)
         return
-    if decision == "push":
-        gate.asked_failed()  # nothing is trailing in this process yet
-        _push(app) if _inline(app) else socketio.start_background_task(_push, app)
-    elif _inline(app):
-        gate.asked_failed()
-    else:
+    if decision != "push" and not _inline(app):
         # "schedule" or "pending": this process makes sure a trailing push follows its change even
         # if the process that scheduled one (a worker, a seed script) died meanwhile; the PUSH_KEY
         # guard in trailing() still lets only one process push.
         socketio.start_background_task(_trail, app)
+        return
+    gate.asked_failed()  # no trailing task of this process carries later changes
+    if decision == "push":
+        _push(app) if _inline(app) else socketio.start_background_task(_push, app)
 
 
 class ProcessGate:
@@ -218,13 +217,6 @@ def _gate(app):
     return gate
 
 
-def _first_line():
-    import sys
-
-    error = sys.exc_info()[1]
-    return f"{type(error).__name__}: {error}"
-
-
 def _trail(app):
     gate = _gate(app)
     try:
@@ -241,11 +233,10 @@ def _trail(app):
                     break
             if gate.finish():
                 return
-    except Exception:
-        log.warning("wall trailing push failed: %s", _first_line())
+    except Exception as error:
+        log.warning("wall trailing push failed: %s: %s", type(error).__name__, error)
         gate.take_dirty()
-        with gate.lock:
-            gate.trailing = False
+        gate.asked_failed()
 
 
 def _push(app):
