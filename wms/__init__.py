@@ -32,8 +32,12 @@ def create_app(config=None):
         ROOT.joinpath("instance").mkdir(exist_ok=True)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Generic plans for the statements wms.rawsql prepares on the server (the only prepared
+        # ones): planned once per connection, at start (wms.serving), never under load.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                   "pool_size": app.config["DB_POOL_SIZE"], "max_overflow": 20}
+                                                   "pool_size": app.config["DB_POOL_SIZE"],
+                                                   "max_overflow": app.config["DB_MAX_OVERFLOW"],
+                                                   "connect_args": {"options": "-c plan_cache_mode=force_generic_plan"}}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

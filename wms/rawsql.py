@@ -25,15 +25,19 @@ from wms.extensions import db
 
 _NAMES = itertools.count(1)
 _PG_PARAM = re.compile(r"%\((\w+)\)s")
+_ALL = []  # every Prepared made so far (module level, or cached per dialect): what warm_pool prepares
 
 
 class Prepared:
-    """A Core statement (with named bindparams) compiled once per dialect."""
+    """A Core statement (with named bindparams) compiled once per dialect; `only_for` names the one
+    dialect a dialect-specific statement (an upsert) is written for."""
 
-    def __init__(self, statement):
+    def __init__(self, statement, only_for=None):
         self.statement = statement
+        self.only_for = only_for
         self.name = f"wms_prepared_{next(_NAMES)}"
         self._by_dialect = {}
+        _ALL.append(self)
 
     def execute(self, params, connection=None):
         """Run with {bindparam name: value}; returns the DBAPI cursor (fetchone / fetchall / rowcount)."""
@@ -149,6 +153,9 @@ def _announce(conn, cursor, sql, values):
 _DEFERRED = "wms.rawsql.deferred"
 
 
+_AT_COMMIT = []
+
+
 def defer(prepared, params, session=None):
     """Queue a write whose result nobody reads: it goes with the next `execute_with_deferred` (one
     round trip on PostgreSQL), or at the latest just before the commit; dropped on rollback."""
@@ -162,8 +169,17 @@ def execute_with_deferred(prepared, params, session=None):
     return execute_together(session.info.pop(_DEFERRED, []) + [(prepared, params)], session.connection())
 
 
+def at_commit(fn):
+    """Register fn(session) to run just before every commit, ahead of the deferred writes: what it
+    defers goes with them, in the same round trip (the wall's counters, written last)."""
+    _AT_COMMIT.append(fn)
+    return fn
+
+
 @event.listens_for(Session, "before_commit")
 def _send_deferred(session):
+    for fn in _AT_COMMIT:
+        fn(session)
     deferred = session.info.pop(_DEFERRED, [])
     if deferred:
         execute_together(deferred, session.connection()).close()
@@ -172,6 +188,33 @@ def _send_deferred(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_deferred(session, _previous):
     session.info.pop(_DEFERRED, None)
+
+
+def warm_pool(engine, connections):
+    """Open `connections` database connections now and, on PostgreSQL, prepare and plan every
+    statement made so far on each, so that the first requests after a start find connections
+    ready instead of all opening, preparing and planning on their own at once (a shift's first
+    scans). They go back to the pool, which keeps them.
+
+    Planning: the engine's connections run with plan_cache_mode=force_generic_plan (config), so a
+    statement is planned once per connection, here (EXPLAIN EXECUTE with NULLs caches the generic
+    plan without running anything), instead of five custom plans per connection under load."""
+    opened = [engine.connect() for _ in range(connections)]
+    try:
+        for conn in opened:
+            if conn.dialect.name != "postgresql":
+                continue
+            cursor = conn.connection.dbapi_connection.cursor()
+            for prepared in [p for p in _ALL if p.only_for in (None, conn.dialect.name)]:
+                compiled = prepared._compiled(conn.dialect)
+                prepared._prepare_on_server(cursor, conn, compiled)
+                nulls = f"({', '.join(['NULL'] * len(compiled.order))})" if compiled.order else ""
+                cursor.execute(f"EXPLAIN EXECUTE {prepared.name}{nulls}")
+            cursor.close()
+            conn.commit()
+    finally:
+        for conn in opened:
+            conn.close()
 
 
 def _pg_cast(type_, dialect):

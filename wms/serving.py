@@ -4,6 +4,9 @@
 - The objects alive after start-up (app, mappers, compiled statements: about a million) are
   frozen out of the cyclic garbage collector: a full collection then scans only what requests
   made, a few milliseconds instead of a 100-200 ms pause of every green thread.
+- On PostgreSQL the pool's connections are opened, and the hot statements prepared on them, before
+  the first request: a shift's handhelds reconnecting after a deploy otherwise all open (and
+  prepare on) cold connections at once, which stalled the first scans for a second or more.
 - eventlet's websocket unmasks each client frame byte by byte in Python; `unmask` does it with
   one integer XOR (the scan path reads a frame per scan).
 """
@@ -14,6 +17,12 @@ def prepare(app):
     from wms import realtime
 
     realtime.serve_emits_in_background(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from wms.extensions import db
+        from wms.rawsql import warm_pool
+
+        with app.app_context():
+            warm_pool(db.engine, app.config["DB_POOL_SIZE"])
     if app.config["SOCKETIO_ASYNC_MODE"] == "eventlet":
         from eventlet.websocket import RFC6455WebSocket
 

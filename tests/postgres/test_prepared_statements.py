@@ -62,3 +62,26 @@ def test_what_goes_to_the_server_is_an_execute_of_the_prepared_statement(app):
     assert cursor.query.decode().startswith(f"EXECUTE {INSERT_EVENT.name}(")
     cursor.close()
     db.session.commit()
+
+
+def test_warm_pool_prepares_and_plans_every_statement_on_each_pooled_connection(app):
+    from sqlalchemy import text
+
+    from wms.picking import floor  # noqa: F401 - its statements exist
+    from wms.rawsql import _ALL, warm_pool
+
+    db.session.remove()
+    db.engine.dispose()
+    warm_pool(db.engine, 2)
+    expected = {p.name for p in _ALL if p.only_for in (None, "postgresql")}
+    seen = []
+    with db.engine.connect() as first, db.engine.connect() as second:  # the two warmed connections
+        for conn in (first, second):
+            assert conn.connection.info["wms.prepared"] >= expected
+            rows = conn.execute(text("SELECT name, generic_plans FROM pg_prepared_statements")).all()
+            plans = dict(rows)
+            assert set(plans) >= expected and all(plans[name] >= 1 for name in expected)
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+            seen.append(conn.connection.dbapi_connection)
+    assert seen[0] is not seen[1]
+    assert db.engine.pool.checkedin() == 2  # kept by the pool, not closed

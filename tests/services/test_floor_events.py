@@ -7,7 +7,7 @@ from wms.extensions import db
 from wms.inventory.models import Reservation
 from wms.orders.models import Order
 from wms.picking import floor, services
-from wms.picking.models import CountTask, FloorEvent, PickLine, PickTask
+from wms.picking.models import CountTask, FloorEvent, PickLine, PickTask, Wave
 
 
 def line_of(task, sku_code):
@@ -29,7 +29,10 @@ def test_picking_every_unit_moves_order_task_and_wave_forward(app, published):
     task, picker = assigned_task()
     a, b = line_of(task, "SKU-0"), line_of(task, "SKU-1")
     first = floor.apply_event(picker, "dev-1", pick_event(a, qty=1))
-    assert first["code"] == "picked" and first["task"]["status"] == "in_progress"
+    assert first["code"] == "picked"
+    assert first["task"] == {"id": task.id, "status": "in_progress", "lines": 2, "done": 0}
+    assert db.session.get(PickTask, task.id).status == "in_progress"
+    assert db.session.get(Wave, task.wave_id).status == "picking"
     assert db.session.get(Order, a.order_id).status == "picking"
     floor.apply_event(picker, "dev-1", pick_event(a, qty=2))
     last = floor.apply_event(picker, "dev-1", pick_event(b, qty=1, barcode="SKU-1"))  # SKU code works as a barcode

@@ -117,3 +117,15 @@ def test_sqlalchemy_statement_listeners_still_see_each_statement(app):
     finally:
         event.remove(db.engine, "before_cursor_execute", listen)
     assert any(s.startswith("INSERT INTO floor_events") for s in seen)
+
+
+def test_warm_pool_opens_connections_and_gives_them_back_to_the_pool(app):
+    from wms.rawsql import warm_pool
+
+    db.session.remove()
+    db.engine.dispose()
+    warm_pool(db.engine, 2)
+    assert db.engine.pool.checkedout() == 0
+    INSERT_EVENT.execute(event_values("warm-1")).close()
+    db.session.commit()
+    assert stored("warm-1") is not None

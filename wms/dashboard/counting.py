@@ -19,7 +19,7 @@ from wms.aftercommit import after_commit
 from wms.dashboard import metrics
 from wms.dashboard.models import HOLDS, ORDERS, SHARDS, SHIPPED, MetricCounter, PickBucket
 from wms.orders.models import Order, OrderEvent
-from wms.rawsql import Prepared, defer
+from wms.rawsql import Prepared, at_commit, defer
 from wms.timeutil import utcnow
 
 _NOTIFIED = "wms.dashboard.notified"
@@ -38,7 +38,8 @@ def add_families(session, families):
     The deltas are only collected here and written at commit (`_write_pending`), in one statement,
     keys in a fixed order: counter rows are then the last rows any transaction locks, so a
     transaction holding an order row never waits for a counter held by one waiting for that order
-    (the deadlock PostgreSQL showed between allocation and a cancellation).
+    (the deadlock PostgreSQL showed between allocation and a cancellation). They travel with the
+    transaction's other deferred writes (wms.rawsql.defer), after them.
     """
     pending = session.info.setdefault(_PENDING, {})
     for name, deltas in families.items():
@@ -49,7 +50,7 @@ def add_families(session, families):
     _notify_after_commit(session)
 
 
-@event.listens_for(Session, "before_commit")
+@at_commit
 def _write_pending(session):
     session.flush()  # the commit's own flush comes after this hook: counted changes must be in first
     pending = session.info.pop(_PENDING, {})
@@ -67,8 +68,8 @@ def _write_rows(session, rows):
     params = {"s": random.randrange(SHARDS)}
     for i, (name, key, delta) in enumerate(rows):
         params[f"n{i}"], params[f"k{i}"], params[f"d{i}"] = name, key, delta
-    connection = session.connection()
-    _counter_upsert(connection.dialect.name, len(rows)).execute(params, connection).close()
+    # Deferred: it goes last, with the transaction's other deferred writes, in their round trip.
+    defer(_counter_upsert(session.get_bind().dialect.name, len(rows)), params, session)
     _notify_after_commit(session)
 
 
@@ -212,19 +213,24 @@ def _counter_upsert(dialect, n_rows):
     stmt = insert(table).values([{"name": bindparam(f"n{i}"), "key": bindparam(f"k{i}"), "shard": bindparam("s"),
                                   "value": bindparam(f"d{i}")} for i in range(n_rows)])
     return Prepared(stmt.on_conflict_do_update(index_elements=[table.c.name, table.c.key, table.c.shard],
-                                               set_={"value": table.c.value + stmt.excluded.value}))
+                                               set_={"value": table.c.value + stmt.excluded.value}),
+                    only_for=dialect)
 
 
-@lru_cache(maxsize=4)
-def _bucket_upsert(dialect):
-    """Prepared: the scan path runs it on every pick."""
+def _make_bucket_upsert(dialect):
     insert = _insert_for(dialect)
     table = PickBucket.__table__
     stmt = insert(table).values(minute=bindparam("m"), picker_id=bindparam("p"), units=bindparam("u"),
                                 lines=bindparam("l"))
     return Prepared(stmt.on_conflict_do_update(index_elements=[table.c.minute, table.c.picker_id],
                                                set_={"units": table.c.units + stmt.excluded.units,
-                                                     "lines": table.c.lines + stmt.excluded.lines}))
+                                                     "lines": table.c.lines + stmt.excluded.lines}),
+                    only_for=dialect)
+
+
+def _bucket_upsert(dialect):
+    """Prepared: the scan path runs it on every pick (made at import, so a pool warm-up prepares it)."""
+    return _BUCKET_UPSERTS[dialect]
 
 
 def _insert_for(dialect):
@@ -233,3 +239,6 @@ def _insert_for(dialect):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+_BUCKET_UPSERTS = {dialect: _make_bucket_upsert(dialect) for dialect in ("postgresql", "sqlite")}

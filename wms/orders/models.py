@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from wms.extensions import db
 from wms.orders import states
-from wms.rawsql import Prepared
+from wms.rawsql import Prepared, defer, execute_with_deferred
 from wms.timeutil import utcnow
 
 
@@ -122,17 +122,19 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     if states.ON_HOLD in (current, new):
         raise ValueError("transition_if_still does not move orders on or off hold; use Order.transition_to")
     states.check_transition(current, new)
-    connection, at = session.connection(), utcnow()
-    cursor = _MOVE_ONE.execute({"order_id": order_id, "current": current, "new": new, "at": at,
-                                "no_reasons": []}, connection)
+    at = utcnow()
+    # With the writes the caller deferred (one round trip on PostgreSQL); the audit row is deferred
+    # in turn, to go with the transaction's next statement or its commit.
+    cursor = execute_with_deferred(_MOVE_ONE, {"order_id": order_id, "current": current, "new": new, "at": at,
+                                               "no_reasons": []}, session)
     moved = cursor.fetchone()
     cursor.close()
     if moved is None:
         return False
     count_transition(session, moved[0], current, new)
-    _AUDIT_ONE.execute({"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
-                        "reason": reason, "actor_id": getattr(actor, "id", None),
-                        "actor_name": _actor_name(actor)}, connection).close()
+    defer(_AUDIT_ONE, {"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
+                       "reason": reason, "actor_id": getattr(actor, "id", None), "actor_name": _actor_name(actor)},
+          session)
     return True
 
 

@@ -11,9 +11,10 @@ waved | picking -> on_hold (short pick).
 """
 from sqlalchemy import bindparam, case, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from wms import aftercommit, realtime
-from wms.rawsql import Prepared, execute_with_deferred, integrity_error
+from wms.rawsql import Prepared, defer, integrity_error
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick
 from wms.extensions import db
@@ -23,8 +24,8 @@ from wms.orders.models import Order, transition_if_still
 from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
 from wms.picking.models import (
-    LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_IN_PROGRESS, WAVE_PICKING, CountTask,
-    FloorEvent, PickLine, PickTask, Wave)
+    LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_IN_PROGRESS, WAVE_PICKING, WAVE_RELEASED,
+    CountTask, FloorEvent, PickLine, PickTask, Wave)
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
@@ -32,17 +33,23 @@ MAX_BATCH = 500
 # The scan path runs hundreds of times a second: its statements are compiled once and run on the
 # driver's cursor (wms.rawsql), so each scan only binds values.
 _STORED_ANSWER = select(FloorEvent.answer).where(FloorEvent.uuid == bindparam("uuid"))
+_SIBLING = aliased(PickLine)
+_TASK_LINES = select(func.count(_SIBLING.id)).where(_SIBLING.task_id == PickTask.id).correlate(PickTask)
 _LINE = Prepared(
     select(PickLine.id, PickLine.task_id, PickLine.qty, PickLine.picked_qty, PickLine.status, PickLine.order_id,
            PickLine.sku_id, PickLine.bin_id, PickTask.status, PickTask.picker_id, PickTask.code, PickTask.wave_id,
-           Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id,
-           exists().where(SkuBarcode.sku_id == PickLine.sku_id, SkuBarcode.barcode == bindparam("barcode")))
-    .join(PickTask, PickTask.id == PickLine.task_id).join(Bin, Bin.id == PickLine.bin_id)
+           Wave.status, Bin.barcode, Bin.code, Sku.code, Sku.name, Order.status, Order.external_id,
+           exists().where(SkuBarcode.sku_id == PickLine.sku_id, SkuBarcode.barcode == bindparam("barcode")),
+           # the task's progress, for the answer to its first scan (no second query then)
+           _TASK_LINES.scalar_subquery(),
+           _TASK_LINES.where(_SIBLING.status != LINE_OPEN).scalar_subquery())
+    .join(PickTask, PickTask.id == PickLine.task_id).join(Wave, Wave.id == PickTask.wave_id)
+    .join(Bin, Bin.id == PickLine.bin_id)
     .join(Sku, Sku.id == PickLine.sku_id).join(Order, Order.id == PickLine.order_id)
     .where(PickLine.id == bindparam("line_id")))
 _LINE_KEYS = ("id", "task_id", "qty", "picked_qty", "status", "order_id", "sku_id", "bin_id", "task_status",
-              "picker_id", "task_code", "wave_id", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status",
-              "order_ref", "barcode_matches")
+              "picker_id", "task_code", "wave_id", "wave_status", "bin_barcode", "bin_code", "sku_code", "sku_name", "order_status",
+              "order_ref", "barcode_matches", "task_lines", "task_lines_done")
 _ADD_PICKED = Prepared(
     update(PickLine)
     .where(PickLine.id == bindparam("pick_line_id"), PickLine.status == LINE_OPEN,
@@ -59,7 +66,7 @@ _START_TASK = Prepared(
     update(PickTask).where(PickTask.id == bindparam("task_id"), PickTask.status == TASK_ASSIGNED)
     .values(status=TASK_IN_PROGRESS, started_at=bindparam("at"), version=PickTask.version + 1))
 _START_WAVE = Prepared(
-    update(Wave).where(Wave.id == bindparam("wave_id"), Wave.status == "released").values(status=WAVE_PICKING))
+    update(Wave).where(Wave.id == bindparam("wave_id"), Wave.status == WAVE_RELEASED).values(status=WAVE_PICKING))
 _INSERT_EVENT = Prepared(insert(FloorEvent).values(
     {name: bindparam(name) for name in ("uuid", "device_code", "device_seq", "user_id", "kind", "payload",
                                         "accepted", "answer", "reason", "received_at")}))
@@ -97,10 +104,11 @@ def apply_event(user, device_code, event):
     answer["uuid"] = event["uuid"]
     seq = event.get("seq")
     try:
-        execute_with_deferred(_INSERT_EVENT, dict(  # with the writes the handler deferred: one round trip
+        # Sent at the commit with the writes the handler deferred (and the wall's counters): one round trip.
+        defer(_INSERT_EVENT, dict(
             uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
             user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
-            answer=answer, reason=answer.get("message", ""), received_at=utcnow())).close()
+            answer=answer, reason=answer.get("message", ""), received_at=utcnow()))
         aftercommit.commit()
     except (IntegrityError, integrity_error()):  # seen before (a replay, or the same uuid racing)
         db.session.rollback()
@@ -171,12 +179,18 @@ def pick(user, event):
         raise Rejected("too_many", left=left, sku=line["sku_code"])
     picked, done = _add_picked(conn, line["id"], qty, user.id)
     count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, sent with the event row
-    _start(line, conn, qty)
+    _start(line, qty)
     if done:
         _close_line_effects(line, user)
     code = "line_done" if done else "picked"
-    # Task progress only moves when a line closes (or the task starts): skip the count otherwise.
-    task = _task_state(line["task_id"]) if done or line["task_status"] == TASK_ASSIGNED else None
+    # Task progress only moves when a line closes (counted again) or the task starts (as read).
+    if done:
+        task = _task_state(line["task_id"])
+    elif line["task_status"] == TASK_ASSIGNED:
+        task = {"id": line["task_id"], "status": TASK_IN_PROGRESS, "lines": line["task_lines"],
+                "done": line["task_lines_done"]}
+    else:
+        task = None
     return {"code": code, "message": message(code, qty=qty if not done else line["qty"], sku=line["sku_code"]),
             "line": {"id": line["id"], "picked_qty": picked, "status": LINE_PICKED if done else LINE_OPEN},
             "task": task}
@@ -193,12 +207,12 @@ def _add_picked(conn, line_id, qty, user_id):
     return row[0], row[1] == LINE_PICKED
 
 
-def _start(line, conn, qty_for_message):
+def _start(line, qty_for_message):
     """First unit of a task / an order: task in progress, order picking, wave picking."""
-    if line["task_status"] == TASK_ASSIGNED:
-        at = utcnow()
-        _START_TASK.execute({"task_id": line["task_id"], "at": at}, conn).close()
-        _START_WAVE.execute({"wave_id": line["wave_id"]}, conn).close()
+    if line["task_status"] == TASK_ASSIGNED:  # deferred: sent with the next statement
+        defer(_START_TASK, {"task_id": line["task_id"], "at": utcnow()})
+        if line["wave_status"] == WAVE_RELEASED:  # a wave's first pick (or one racing it)
+            defer(_START_WAVE, {"wave_id": line["wave_id"]})
     if line["order_status"] == states.WAVED:
         if transition_if_still(db.session, line["order_id"], states.WAVED, states.PICKING,
                                reason=f"picking started ({line['task_code']})"):
@@ -250,7 +264,7 @@ def short(user, event):
         .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
         raise Rejected("line_closed", status="closed by another device")
-    _start(line, db.session.connection(), found)
+    _start(line, found)
     detail = f"{line['sku_code']}: expected {line['qty']}, found {found} at {line['bin_code']} ({reason})"
     _hold_for_shortage(line, detail, user)
     db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {detail}",
