@@ -163,6 +163,9 @@ def run_import(app, csv_path, skus):
         db.create_all()
         channel_id = seed(db, skus)
         job = files.create_file_job(channel_id, csv_path)
+        from wms.imports import key_checks
+
+        fk_checks = key_checks.choose(db.session)   # the path the import takes (it asks the same way)
         started, cpu_started, reader_started = time.perf_counter(), time.process_time(), children_cpu()
         server_started = pg_server_cpu() if db.engine.dialect.name == "postgresql" else None
         job = files.run_file_import(job.id)
@@ -173,7 +176,8 @@ def run_import(app, csv_path, skus):
         from wms.orders.models import Order, OrderLine
 
         counts = (db.session.scalar(select(func.count(Order.id))), db.session.scalar(select(func.count(OrderLine.id))))
-        summary = dict(status=job.status, created=job.created, failed=job.failed, errors=job.errors[:3])
+        summary = dict(status=job.status, created=job.created, failed=job.failed, errors=job.errors[:3],
+                       fk_checks=fk_checks)
         db.session.remove()
         db.engine.dispose()
     return seconds, dict(cpu=cpu, reader=reader_cpu, server=server_cpu), counts, summary
@@ -313,7 +317,9 @@ def main(argv=None):
                       "cpu_seconds": round(cpu["cpu"], 2), "reader_cpu_seconds": round(cpu["reader"], 2),
                       "server_cpu_seconds": _rounded(cpu["server"]), "floor_cpu_seconds": round(floor_cpu, 2),
                       "floor_server_cpu_seconds": _rounded(floor_server_cpu),
-                      "load_avg_1m": round(os.getloadavg()[0], 2), "cores": os.cpu_count()},
+                      "load_avg_1m": round(os.getloadavg()[0], 2), "cores": os.cpu_count(),
+                      # how the import's foreign keys were checked (wms.imports.key_checks)
+                      "fk_checks": summary["fk_checks"]},
                      ensure_ascii=False))
 
 

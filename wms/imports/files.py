@@ -25,7 +25,7 @@ from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import models, reader_process, reading, services, sources
+from wms.imports import key_checks, models, reader_process, reading, services, sources
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
 from wms.worker import enqueue
@@ -270,6 +270,7 @@ class FileRun:
             spool_dir=str(Path(job.report_path).parent))
         self.columns = self.spec.columns
         self.skus = services.SkuResolver()
+        self.key_checks = key_checks.choose(db.session)
         self.reader = None
         self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
         self.report = csv.writer(self.report_file)
@@ -306,7 +307,7 @@ class FileRun:
             _announce(job, "import.progress")
 
         services.write_chunk(self.channel_id, items, self.source, self.actor, skus=self.skus,
-                             before_commit=progress)
+                             before_commit=progress, key_checks_mode=self.key_checks)
         if report_rows:
             self.report.writerows(report_rows)
             self.report_file.flush()

@@ -9,6 +9,7 @@ are made of whole orders, so an order is never half-imported. After each commit 
 review of the new and changed orders is enqueued.
 """
 import importlib.util
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -23,7 +24,7 @@ from wms.channels.models import Channel
 from wms.dashboard.counting import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.imports import bulk, validation
+from wms.imports import bulk, key_checks, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name
@@ -107,15 +108,17 @@ def _raw_external_id(raw):
     return value.strip() if isinstance(value, str) else None
 
 
-def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=None):
+def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=None,
+                key_checks_mode=key_checks.PER_ROW):
     """Write [(clean record or None, errors)] in one transaction; [RecordResult] in the same order.
 
     A concurrent import of the same orders (unique key or version clash) retries the chunk once:
-    the second pass sees them as existing.
+    the second pass sees them as existing. `key_checks_mode` is how the new rows' foreign keys
+    are checked (wms.imports.key_checks: SET_WISE only where key_checks.choose said so).
     """
     for attempt in (1, 2):
         try:
-            outcomes = _write(channel_id, items, source, actor, skus or SkuResolver())
+            outcomes = _write(channel_id, items, source, actor, skus or SkuResolver(), key_checks_mode)
             if before_commit:
                 before_commit(outcomes)
             enqueue_review([o.order_id for o in outcomes if o.outcome in (CREATED, UPDATED)])
@@ -127,7 +130,7 @@ def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=No
                 raise
 
 
-def _write(channel_id, items, source, actor, skus):
+def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PER_ROW):
     outcomes = [None] * len(items)
     wanted = {}
     for position, (clean, errors) in enumerate(items):
@@ -141,7 +144,7 @@ def _write(channel_id, items, source, actor, skus):
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
     skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
-    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor)
+    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode)
     for position, record in new:
         outcomes[position] = RecordResult(record["external_id"], CREATED, ids[record["external_id"]])
     if existing:
@@ -169,26 +172,36 @@ LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cen
 EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id", "actor_name")
 
 
-def _insert_new(channel_id, records, skus, source, actor):
-    """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}."""
+def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW):
+    """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}.
+
+    The lines and events reference only the orders inserted here, by the ids this transaction
+    reserved: what key_checks' set-wise path relies on.
+    """
     if not records:
         return {}
     now = utcnow()
     ids = bulk.reserve_ids(Order.__table__, len(records))
     hold_reasons = []
     compared = itemgetter(*COMPARED)
-    bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
-        (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now) + compared(record)
-        for order_id, record in zip(ids, records)])
-    count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     resolve = skus.ids.get
     line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
-    bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, [
-        (order_id, resolve(line["sku_code"])) + line_values(line)
-        for order_id, record in zip(ids, records) for line in record["lines"]])
-    event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000],
-             getattr(actor, "id", None), _actor_name(actor))
-    bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids])
+    lines = [(order_id, resolve(line["sku_code"])) + line_values(line)
+             for order_id, record in zip(ids, records) for line in record["lines"]]
+    actor_id = getattr(actor, "id", None)
+    set_wise = key_checks_mode == key_checks.SET_WISE
+    if set_wise:
+        key_checks.lock_referenced(db.session, channel_id=channel_id, sku_ids={line[1] for line in lines},
+                                   actor_id=actor_id)
+    with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
+        bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
+            (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now)
+            + compared(record) for order_id, record in zip(ids, records)])
+        bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
+        event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000], actor_id,
+                 _actor_name(actor))
+        bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids])
+    count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
 
 
