@@ -76,8 +76,24 @@ def _write_rows(session, rows):
 def count_pick(session, picker_id, units, line_done, at=None):
     """A pick confirmed on the floor: add to this picker's bucket of the current minute. The write
     is deferred (wms.rawsql.defer): it travels with the floor event's own insert, same transaction."""
-    params = {"m": metrics.minute_of(at or utcnow()), "p": picker_id, "u": units, "l": 1 if line_done else 0}
-    defer(_bucket_upsert(session.get_bind().dialect.name), params, session)
+    defer(_bucket_upsert(session.get_bind().dialect.name), bucket_params(picker_id, units, line_done, at), session)
+    _notify_after_commit(session)
+
+
+def bucket_params(picker_id, units, line_done, at=None):
+    """The bucket upsert's parameters (m, p, u, l) for a pick."""
+    return {"m": metrics.minute_of(at or utcnow()), "p": picker_id, "u": units, "l": 1 if line_done else 0}
+
+
+def bucket_upsert_from(source):
+    """PostgreSQL: the bucket upsert fed by `source`, a SELECT of (minute, picker_id, units, lines)
+    (the scan's one-statement form, wms.picking.quick)."""
+    insert = _insert_for("postgresql")
+    return _add_to_bucket(insert(PickBucket.__table__).from_select(["minute", "picker_id", "units", "lines"], source))
+
+
+def pick_counted_elsewhere(session):
+    """A pick whose bucket was written by the caller's own statement: only tell the wall."""
     _notify_after_commit(session)
 
 
@@ -219,13 +235,17 @@ def _counter_upsert(dialect, n_rows):
 
 def _make_bucket_upsert(dialect):
     insert = _insert_for(dialect)
+    return Prepared(_add_to_bucket(insert(PickBucket.__table__).values(
+        minute=bindparam("m"), picker_id=bindparam("p"), units=bindparam("u"), lines=bindparam("l"))),
+        only_for=dialect)
+
+
+def _add_to_bucket(stmt):
+    """An insert into the buckets that adds to the picker's minute when it exists."""
     table = PickBucket.__table__
-    stmt = insert(table).values(minute=bindparam("m"), picker_id=bindparam("p"), units=bindparam("u"),
-                                lines=bindparam("l"))
-    return Prepared(stmt.on_conflict_do_update(index_elements=[table.c.minute, table.c.picker_id],
-                                               set_={"units": table.c.units + stmt.excluded.units,
-                                                     "lines": table.c.lines + stmt.excluded.lines}),
-                    only_for=dialect)
+    return stmt.on_conflict_do_update(index_elements=[table.c.minute, table.c.picker_id],
+                                      set_={"units": table.c.units + stmt.excluded.units,
+                                            "lines": table.c.lines + stmt.excluded.lines})
 
 
 def _bucket_upsert(dialect):

@@ -9,6 +9,8 @@ updated with a conditional UPDATE, so two devices racing on one line can never p
 Transitions: waved -> picking (first unit of an order), picking -> picked (last line of an order),
 waved | picking -> on_hold (short pick).
 """
+import functools
+
 from sqlalchemy import bindparam, case, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -16,11 +18,12 @@ from sqlalchemy.orm import aliased
 from wms import aftercommit, realtime
 from wms.rawsql import Prepared, defer, integrity_error
 from wms.catalog.models import Sku, SkuBarcode
-from wms.dashboard.counting import count_pick
+from wms.dashboard.counting import count_pick, pick_counted_elsewhere
 from wms.extensions import db
 from wms.inventory.models import Bin
 from wms.orders import states
 from wms.orders.models import Order, transition_if_still
+from wms.picking import quick
 from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
 from wms.picking.models import (
@@ -93,6 +96,11 @@ def apply_event(user, device_code, event):
     # No look-up first: the common event is new, and a replayed one fails on the unique uuid below,
     # which rolls its effect back with the rest of its transaction.
     handler = HANDLERS.get(event["kind"])
+    if handler is pick and quick.available(db.session.get_bind()):
+        answer, line = _quick_pick(user, device_code, event)
+        if answer is not None:
+            return answer
+        handler = functools.partial(pick, line=line)  # the general path, with the line already read
     try:
         if handler is None:
             raise Rejected("unknown_event", kind=event["kind"])
@@ -102,20 +110,64 @@ def apply_event(user, device_code, event):
         answer = {"status": "rejected", "code": rejected.code, "values": _plain(rejected.values),
                   "message": message(rejected.code, **rejected.values)}
     answer["uuid"] = event["uuid"]
-    seq = event.get("seq")
     try:
         # Sent at the commit with the writes the handler deferred (and the wall's counters): one round trip.
-        defer(_INSERT_EVENT, dict(
-            uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
-            user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
-            answer=answer, reason=answer.get("message", ""), received_at=utcnow()))
+        defer(_INSERT_EVENT, _event_row(user, device_code, event, answer))
         aftercommit.commit()
     except (IntegrityError, integrity_error()):  # seen before (a replay, or the same uuid racing)
-        db.session.rollback()
-        stored = db.session.execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
-        db.session.rollback()
-        return {**(stored or answer), "duplicate": True}
+        return _stored_answer(event, answer)
     return answer
+
+
+def _quick_pick(user, device_code, event):
+    """The common scan on PostgreSQL (wms.picking.quick): read the line outside a transaction and,
+    when the pick rules pass and neither the task, the order nor the line changes state, write it
+    all in one statement. (answer, None) when done that way; else (None, the line read or None),
+    and the general path applies the event (and answers a rejection)."""
+    # A caller already in a transaction (the HTTP API's request) keeps it: same statements, inside it.
+    outside = not db.session().in_transaction()
+    conn = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}) if outside \
+        else db.session.connection()
+
+    def general_path(line=None):
+        if outside:
+            db.session.rollback()  # nothing to undo (autocommit): gives the connection back
+        return None, line
+
+    try:
+        line = _load_line(conn, event.get("line_id"), _scanned(event))
+        qty = _check_pick(user, line, event)
+    except Rejected:
+        return general_path()
+    if not (line["task_status"] == TASK_IN_PROGRESS and line["order_status"] == states.PICKING
+            and line["picked_qty"] + qty < line["qty"]):
+        return general_path(line)
+    answer = {"status": "accepted", **_pick_answer(line, qty, line["picked_qty"] + qty, done=False, task=None),
+              "uuid": event["uuid"]}
+    try:
+        written = quick.write_pick(conn, line, qty, user.id, _event_row(user, device_code, event, answer), utcnow())
+    except integrity_error(conn):  # seen before (a replay, or the same uuid racing)
+        return _stored_answer(event, answer), None
+    if not written:  # the line moved since it was read: the general path reads it again
+        return general_path()
+    pick_counted_elsewhere(db.session)
+    aftercommit.commit()  # outside a transaction nothing is sent: gives the connection back, tells the wall
+    return answer, None
+
+
+def _event_row(user, device_code, event, answer):
+    seq = event.get("seq")
+    return dict(uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
+                user_id=user.id, kind=event["kind"], payload=_plain(event), accepted=answer["status"] == "accepted",
+                answer=answer, reason=answer.get("message", ""), received_at=utcnow())
+
+
+def _stored_answer(event, answer):
+    """The answer stored for a uuid seen before, marked as a duplicate."""
+    db.session.rollback()
+    stored = db.session.execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
+    db.session.rollback()
+    return {**(stored or answer), "duplicate": True}
 
 
 def _shape_problem(event):
@@ -160,29 +212,17 @@ def _check_line_is_workable(user, line, qty_for_message):
         raise Rejected("line_closed", status=line["status"])
 
 
-def pick(user, event):
-    """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced."""
-    scanned = str(event.get("barcode") or "").strip()
+def pick(user, event, line=None):
+    """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced.
+    `line`: the line as _quick_pick just read it (its conditional writes guard against changes)."""
     conn = db.session.connection()
-    line = _load_line(conn, event.get("line_id"), scanned)
-    qty = event.get("qty", 1)
-    _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
-    left = line["qty"] - line["picked_qty"]
-    scanned_bin = str(event.get("bin") or "").strip()
-    if scanned_bin not in (line["bin_barcode"], line["bin_code"]):
-        raise Rejected("wrong_bin", scanned=scanned_bin or "-", expected=line["bin_code"])
-    if scanned != line["sku_code"] and not line["barcode_matches"]:
-        raise Rejected("wrong_sku", scanned=scanned or "-", sku=line["sku_code"], name=line["sku_name"])
-    if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
-        raise Rejected("bad_qty", left=left)
-    if qty > left:
-        raise Rejected("too_many", left=left, sku=line["sku_code"])
+    line = line or _load_line(conn, event.get("line_id"), _scanned(event))
+    qty = _check_pick(user, line, event)
     picked, done = _add_picked(conn, line["id"], qty, user.id)
     count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, sent with the event row
     _start(line, qty)
     if done:
         _close_line_effects(line, user)
-    code = "line_done" if done else "picked"
     # Task progress only moves when a line closes (counted again) or the task starts (as read).
     if done:
         task = _task_state(line["task_id"])
@@ -191,6 +231,33 @@ def pick(user, event):
                 "done": line["task_lines_done"]}
     else:
         task = None
+    return _pick_answer(line, qty, picked, done, task)
+
+
+def _scanned(event):
+    return str(event.get("barcode") or "").strip()
+
+
+def _check_pick(user, line, event):
+    """The pick rules: the line is workable, the bin and the SKU are the right ones, the quantity
+    fits. Returns the quantity; raises Rejected with what the picker can act on."""
+    qty = event.get("qty", 1)
+    _check_line_is_workable(user, line, qty if isinstance(qty, int) else 0)
+    left = line["qty"] - line["picked_qty"]
+    scanned_bin, scanned = str(event.get("bin") or "").strip(), _scanned(event)
+    if scanned_bin not in (line["bin_barcode"], line["bin_code"]):
+        raise Rejected("wrong_bin", scanned=scanned_bin or "-", expected=line["bin_code"])
+    if scanned != line["sku_code"] and not line["barcode_matches"]:
+        raise Rejected("wrong_sku", scanned=scanned or "-", sku=line["sku_code"], name=line["sku_name"])
+    if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
+        raise Rejected("bad_qty", left=left)
+    if qty > left:
+        raise Rejected("too_many", left=left, sku=line["sku_code"])
+    return qty
+
+
+def _pick_answer(line, qty, picked, done, task):
+    code = "line_done" if done else "picked"
     return {"code": code, "message": message(code, qty=qty if not done else line["qty"], sku=line["sku_code"]),
             "line": {"id": line["id"], "picked_qty": picked, "status": LINE_PICKED if done else LINE_OPEN},
             "task": task}
