@@ -12,7 +12,7 @@ the floor is the bare insert, not a slower straw man.
 import csv
 import io
 
-from sqlalchemy import String, text
+from sqlalchemy import String, exc, text
 
 from wms.extensions import db
 
@@ -23,26 +23,34 @@ _NOTHING = object()
 
 
 def insert_rows(table, columns, rows, connection=None):
-    """INSERT rows (tuples in `columns` order) into `table`."""
+    """INSERT rows (tuples in `columns` order) into `table`. A unique key taken meanwhile by
+    another transaction raises SQLAlchemy's IntegrityError, as a Core insert would (the driver's
+    own exception would slip past the callers' retry)."""
     if not rows:
         return
     conn = connection or db.session.connection()
     rows = _processed(conn, table, columns, rows)
     cursor = conn.connection.cursor()
     try:
-        head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-        if conn.dialect.driver == "psycopg2":
-            if _copyable(table, columns, rows):
-                _copy(cursor, table, columns, rows)
-            else:
-                from psycopg2.extras import execute_values
-
-                execute_values(cursor, head + "%s", rows, page_size=PAGE)
-        else:
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            cursor.executemany(head + "(" + ", ".join([mark] * len(columns)) + ")", rows)
+        _insert(conn, cursor, table, columns, rows)
+    except conn.dialect.dbapi.IntegrityError as error:
+        raise exc.IntegrityError(f"bulk insert into {table.name}", None, error) from error
     finally:
         cursor.close()
+
+
+def _insert(conn, cursor, table, columns, rows):
+    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    if conn.dialect.driver == "psycopg2":
+        if _copyable(table, columns, rows):
+            _copy(cursor, table, columns, rows)
+        else:
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor, head + "%s", rows, page_size=PAGE)
+    else:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        cursor.executemany(head + "(" + ", ".join([mark] * len(columns)) + ")", rows)
 
 
 def reserve_ids(table, count, connection=None):

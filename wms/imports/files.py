@@ -9,8 +9,9 @@ to a report CSV (row, order, field, column, reason) as they are found.
 import csv
 import gc
 import io
+import threading
 import uuid
-from collections import Counter
+from collections import Counter, namedtuple
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -25,7 +26,7 @@ from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import key_checks, models, reader_process, reading, services, sources
+from wms.imports import key_checks, models, reader_process, reading, services, sources, writers
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
 from wms.worker import enqueue
@@ -254,14 +255,20 @@ def few_collections(threshold=50_000):
         gc.unfreeze()
 
 
+ActorRef = namedtuple("ActorRef", "id username")   # who imports, as plain values any writer thread may read
+
+
 class FileRun:
-    """One pass over a job's file(s)."""
+    """One pass over a job's file(s). Its chunks may be written by more than one thread at once
+    (wms.imports.writers), each chunk in its own transaction: the job's counters are added under
+    the job row's lock, and the report keeps the file's order."""
 
     def __init__(self, job):
         self.job = job
         self.job_id = job.id
         self.channel_id = job.channel_id
-        self.actor = db.session.get(User, job.user_id) if job.user_id else job.actor_name
+        user = db.session.get(User, job.user_id) if job.user_id else None
+        self.actor = ActorRef(user.id, user.username) if user is not None else job.actor_name
         self.source = f"file {job.filename}"
         self.spec = reading.ReadSpec(
             path=job.path, filename=job.filename, mapping=job.mapping or {},
@@ -275,23 +282,28 @@ class FileRun:
         self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
         self.report = csv.writer(self.report_file)
         self.report.writerow(REPORT_HEADERS)
+        self.report_in_order = InFileOrder(self._write_report_rows)
 
     def execute(self):
-        """Read and validate in a child process (wms.imports.reader_process) while this one writes
-        the chunk before: parsing and the database's work use both cores."""
-        self.reader = reader_process.open_reader(self.spec)
-        for chunk in self.reader:
-            self._import_chunk(chunk)
+        """Read and validate in a child process (wms.imports.reader_process) while this process
+        writes the chunks before (on PostgreSQL two at a time, wms.imports.writers): parsing and the
+        database's work use both cores."""
+        self.reader = reader_process.open_reader(self.spec)   # before any writer thread: it forks
+        db.session.commit()   # this thread's reads are done; the writers have sessions of their own
+        writers.write_all(with_rows_covered(self.reader), self._import_chunk,
+                          writers.writer_count(db.engine.dialect.name))
         self._finish(self.reader.unclaimed)
 
-    def _import_chunk(self, chunk):
+    def _import_chunk(self, index, chunk_and_rows):
+        chunk, rows_covered = chunk_and_rows
         orders = chunk.orders
         items = [(order.clean, order.errors) for order in orders]
         report_rows = []
 
         def progress(outcomes):
             report_rows.clear()
-            job = db.session.get(ImportJob, self.job_id)
+            # locked and read afresh: another writer's chunk may have moved the counters since
+            job = db.session.get(ImportJob, self.job_id, with_for_update=True, populate_existing=True)
             counts = Counter()
             for order, outcome in zip(orders, outcomes):
                 counts[outcome.outcome] += 1
@@ -302,26 +314,33 @@ class FileRun:
                                         self.columns.get(e["field"], ""), e["reason"]) for e in outcome.errors)
             for name, count in counts.items():
                 setattr(job, name, getattr(job, name) + count)
-            job.rows_done, job.orders_done = chunk.last_row, job.orders_done + len(orders)
-            self._record_errors(job, report_rows)
+            job.rows_done, job.orders_done = job.rows_done + rows_covered, job.orders_done + len(orders)
+            self._record_errors(job, report_rows, by_row=True)
             _announce(job, "import.progress")
 
         services.write_chunk(self.channel_id, items, self.source, self.actor, skus=self.skus,
                              before_commit=progress, key_checks_mode=self.key_checks)
-        if report_rows:
-            self.report.writerows(report_rows)
+        self.report_in_order.add(index, report_rows)
+
+    def _write_report_rows(self, rows):
+        if rows:
+            self.report.writerows(rows)
             self.report_file.flush()
 
-    def _record_errors(self, job, report_rows):
+    def _record_errors(self, job, report_rows, by_row=False):
+        """Count the rejected rows and keep the first ERRORS_KEPT for the page; by_row: the file's
+        first ones, whichever chunk committed first (the orders file's rows, not the lines file's)."""
         if not report_rows:
             return
         job.error_count += len(report_rows)
-        room = models.ERRORS_KEPT - len(job.errors)
-        if room > 0:
-            job.errors = job.errors + [dict(zip(REPORT_HEADERS, r)) for r in report_rows[:room]]
+        new = [dict(zip(REPORT_HEADERS, r)) for r in report_rows[:models.ERRORS_KEPT]]
+        if by_row:
+            job.errors = sorted(job.errors + new, key=lambda e: e["row"])[:models.ERRORS_KEPT]
+        elif len(job.errors) < models.ERRORS_KEPT:
+            job.errors = job.errors + new[:models.ERRORS_KEPT - len(job.errors)]
 
     def _finish(self, unclaimed):
-        job = db.session.get(ImportJob, self.job_id)
+        job = db.session.get(ImportJob, self.job_id, populate_existing=True)
         if unclaimed:
             orphans = [(row, order_no, "external_id", "", "No order with this number in the orders file.")
                        for row, order_no in unclaimed]
@@ -340,6 +359,33 @@ class FileRun:
         job = db.session.get(ImportJob, self.job_id)
         if job is not None and not job.report_path:
             Path(self.report_file.name).unlink(missing_ok=True)
+
+
+def with_rows_covered(chunks):
+    """(chunk, file rows it covers since the chunk before): the job's rows_done adds these up, so
+    with chunks committing out of order it still counts only rows of committed chunks."""
+    reached = 0
+    for chunk in chunks:
+        yield chunk, chunk.last_row - reached
+        reached = chunk.last_row
+
+
+class InFileOrder:
+    """Report rows written in chunk order although two writers may commit chunks out of order:
+    a chunk's rows wait until every chunk before it has handed in its own."""
+
+    def __init__(self, write_rows):
+        self._write_rows = write_rows
+        self._next = 0
+        self._waiting = {}
+        self._lock = threading.Lock()
+
+    def add(self, index, rows):
+        with self._lock:
+            self._waiting[index] = list(rows)
+            while self._next in self._waiting:
+                self._write_rows(self._waiting.pop(self._next))
+                self._next += 1
 
 
 def _announce(job, event):
