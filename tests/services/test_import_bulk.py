@@ -82,3 +82,19 @@ def test_a_chunk_larger_than_one_copy_block_arrives_whole_and_in_order(app, monk
     db.session.commit()
     stored = dict(db.session.execute(select(Order.id, Order.buyer_name)).all())
     assert stored == {i: f"名{n}" for n, i in enumerate(ids)}
+
+
+def test_rows_alike_but_for_their_key_are_inserted_once_per_key_with_the_same_values(app):
+    from wms.imports.services import EVENT_COLUMNS
+    from wms.orders.models import OrderEvent
+
+    channel = make_channel()
+    ids = bulk.reserve_ids(Order.__table__, 3)
+    bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [order_row(i, channel.id, i, "x") for i in ids])
+    at = datetime(2026, 11, 22, 1, 2, 3, 456789)
+    bulk.insert_for_each(OrderEvent.__table__, "order_id", ids, EVENT_COLUMNS[1:],
+                         (at, "import", "imported", "imported", 'from "a,b"\\', None, "system"))
+    db.session.commit()
+    events = db.session.execute(select(OrderEvent.order_id, OrderEvent.at, OrderEvent.reason, OrderEvent.actor_id)
+                                .order_by(OrderEvent.order_id)).all()
+    assert events == [(i, at, 'from "a,b"\\', None) for i in sorted(ids)]

@@ -200,7 +200,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
         event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000], actor_id,
                  _actor_name(actor))
-        bulk.insert_rows(OrderEvent.__table__, EVENT_COLUMNS, [(order_id,) + event for order_id in ids])
+        bulk.insert_for_each(OrderEvent.__table__, "order_id", ids, EVENT_COLUMNS[1:], event)
     count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
 
