@@ -14,6 +14,7 @@ directly.)
 
 Errors are the driver's own: catch `integrity_error(conn)` for a unique violation.
 """
+import contextlib
 import itertools
 import re
 
@@ -148,6 +149,28 @@ def _announce(conn, cursor, sql, values):
     park statements. Without listeners this is one attribute check."""
     if conn._has_events or conn.engine._has_events:
         conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
+
+
+def nothing_sent_yet(connection):
+    """PostgreSQL: True when the connection's transaction has sent no statement yet (psycopg2 sends
+    its BEGIN with the first one)."""
+    from psycopg2.extensions import STATUS_READY
+
+    return connection.connection.dbapi_connection.status == STATUS_READY
+
+
+@contextlib.contextmanager
+def each_statement_on_its_own(connection):
+    """PostgreSQL: inside the block, statements sent on `connection` (none sent yet in its
+    transaction) run in autocommit mode: no BEGIN, no COMMIT round trips; each is atomic on its own.
+    The driver's flag is flipped directly (SQLAlchemy's AUTOCOMMIT isolation level would also reset
+    the session's isolation level with a SET round trip each time)."""
+    raw = connection.connection.dbapi_connection
+    raw.autocommit = True
+    try:
+        yield connection
+    finally:
+        raw.autocommit = False
 
 
 _DEFERRED = "wms.rawsql.deferred"

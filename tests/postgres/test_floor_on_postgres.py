@@ -59,6 +59,7 @@ def test_a_replayed_common_scan_gets_the_stored_answer_and_changes_nothing(app):
     db.session.expire_all()
     assert db.session.get(PickLine, line.id).picked_qty == 2
     assert sum(b.units for b in db.session.scalars(select(PickBucket))) == 2
+    assert db.session.connection().connection.dbapi_connection.autocommit is False
 
 
 def test_a_line_moved_between_the_read_and_the_write_goes_the_general_way_and_counts_once(app, monkeypatch):

@@ -85,3 +85,23 @@ def test_warm_pool_prepares_and_plans_every_statement_on_each_pooled_connection(
             seen.append(conn.connection.dbapi_connection)
     assert seen[0] is not seen[1]
     assert db.engine.pool.checkedin() == 2  # kept by the pool, not closed
+
+
+def test_each_statement_on_its_own_commits_each_statement_and_then_restores_transactions(app):
+    from sqlalchemy import text
+
+    from wms.rawsql import each_statement_on_its_own, nothing_sent_yet
+
+    user = make_user("picker", "pg-own")
+    db.session.commit()
+    conn = db.session.connection()
+    assert nothing_sent_yet(conn)
+    with each_statement_on_its_own(conn):
+        INSERT_EVENT.execute(event_values("pg-own-1", user=user)).close()
+        assert nothing_sent_yet(conn)  # no BEGIN was sent
+    db.session.rollback()  # nothing to undo: the row committed on its own
+    assert stored("pg-own-1") is not None
+    conn = db.session.connection()
+    conn.execute(text("SELECT 1"))
+    assert not nothing_sent_yet(conn) and conn.connection.dbapi_connection.autocommit is False
+    db.session.rollback()

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from wms import aftercommit, realtime
-from wms.rawsql import Prepared, defer, integrity_error
+from wms.rawsql import Prepared, defer, each_statement_on_its_own, integrity_error, nothing_sent_yet
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick, pick_counted_elsewhere
 from wms.extensions import db
@@ -124,34 +124,44 @@ def _quick_pick(user, device_code, event):
     when the pick rules pass and neither the task, the order nor the line changes state, write it
     all in one statement. (answer, None) when done that way; else (None, the line read or None),
     and the general path applies the event (and answers a rejection)."""
-    # A caller already in a transaction (the HTTP API's request) keeps it: same statements, inside it.
-    outside = not db.session().in_transaction()
-    conn = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}) if outside \
-        else db.session.connection()
+    conn = db.session.connection()
+    try:
+        if nothing_sent_yet(conn):
+            with each_statement_on_its_own(conn):
+                answer, line = _quick_pick_on(conn, user, device_code, event)
+        else:  # a caller whose transaction already sent statements (the HTTP API's request) keeps it
+            answer, line = _quick_pick_on(conn, user, device_code, event)
+    except _SeenBefore as seen:  # a replay, or the same uuid racing: nothing was written
+        return _stored_answer(event, seen.answer), None
+    if answer is not None:
+        aftercommit.commit()  # nothing left to send: gives the connection back, tells the wall
+    return answer, line
 
-    def general_path(line=None):
-        if outside:
-            db.session.rollback()  # nothing to undo (autocommit): gives the connection back
-        return None, line
 
+class _SeenBefore(Exception):
+    def __init__(self, answer):
+        super().__init__(answer["uuid"])
+        self.answer = answer
+
+
+def _quick_pick_on(conn, user, device_code, event):
     try:
         line = _load_line(conn, event.get("line_id"), _scanned(event))
         qty = _check_pick(user, line, event)
     except Rejected:
-        return general_path()
+        return None, None  # the general path answers and stores rejections
     if not (line["task_status"] == TASK_IN_PROGRESS and line["order_status"] == states.PICKING
             and line["picked_qty"] + qty < line["qty"]):
-        return general_path(line)
+        return None, line
     answer = {"status": "accepted", **_pick_answer(line, qty, line["picked_qty"] + qty, done=False, task=None),
               "uuid": event["uuid"]}
     try:
         written = quick.write_pick(conn, line, qty, user.id, _event_row(user, device_code, event, answer), utcnow())
-    except integrity_error(conn):  # seen before (a replay, or the same uuid racing)
-        return _stored_answer(event, answer), None
+    except integrity_error(conn):
+        raise _SeenBefore(answer) from None
     if not written:  # the line moved since it was read: the general path reads it again
-        return general_path()
+        return None, None
     pick_counted_elsewhere(db.session)
-    aftercommit.commit()  # outside a transaction nothing is sent: gives the connection back, tells the wall
     return answer, None
 
 
