@@ -15,9 +15,11 @@ class Order(db.Model):
     __table_args__ = (db.UniqueConstraint("channel_id", "external_id", name="uq_order_channel_external"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id"), index=True)
+    # No index of its own: uq_order_channel_external leads with it (every order insert maintains each index).
+    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id"))
     external_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default=states.IMPORTED, index=True)
+    # Looked up through ix_orders_status_created (wms.review.models), which leads with it.
+    status: Mapped[str] = mapped_column(String(20), default=states.IMPORTED)
     # Optimistic lock: two reviewers saving the same order -> the second gets ConcurrentUpdate.
     version: Mapped[int] = mapped_column(default=1)
 
