@@ -21,7 +21,9 @@ export class Scanner {
     document.addEventListener("pointerup", () => setTimeout(() => this.focus(), 0));
     document.addEventListener("visibilitychange", () => this.focus());
     // A dialog closing (count pad, short pick) hands the focus back: the next scan must not be lost.
-    // `close` does not bubble, so listen in the capture phase.
+    // ui.closeDialog says so at once; `close` (a task later, and it does not bubble: capture phase)
+    // covers a dialog closed any other way (Esc).
+    document.addEventListener("dialog-closed", () => this.focus());
     document.addEventListener("close", () => setTimeout(() => this.focus(), 0), true);
   }
 

@@ -33,9 +33,12 @@ export function openDialog(id) {
   return dialog;
 }
 
+// The `dialog-closed` event goes out at once (a dialog's own `close` event comes a task later): the
+// scanner takes the focus back before the next keystroke can arrive, however busy the device is.
 export function closeDialog(id) {
-  const dialog = $(id);
+  const dialog = typeof id === "string" ? $(id) : id;
   if (dialog.open) dialog.close();
+  document.dispatchEvent(new Event("dialog-closed"));
 }
 
 // A number pad bound to a display element; `onOk(value)` for the OK key.
@@ -62,9 +65,9 @@ export function numberPad(padId, displayId, { max = 99999, onChange = () => {}, 
 
 document.addEventListener("click", (event) => {
   const close = event.target.closest("[data-close]");
-  if (close) close.closest("dialog").close();
+  if (close) closeDialog(close.closest("dialog"));
 });
 $("notice-ok").addEventListener("click", () => {
-  $("notice-dialog").close();
+  closeDialog("notice-dialog");
   $("notice-list").replaceChildren();
 });
