@@ -170,7 +170,8 @@ def each_statement_on_its_own(connection):
     try:
         yield connection
     finally:
-        raw.autocommit = False
+        if not raw.closed:  # a connection lost meanwhile: its own error is the one to see
+            raw.autocommit = False
 
 
 _DEFERRED = "wms.rawsql.deferred"
