@@ -43,7 +43,6 @@ class BlacklistEntry(db.Model):
 # The desk filters and the duplicate check look orders up by these; the orders table is shared,
 # so the indexes live with the feature that needs them (create_all / the migration pick them up).
 db.Index("ix_orders_buyer_phone", Order.buyer_phone)
-db.Index("ix_orders_buyer_name", Order.buyer_name)
 db.Index("ix_orders_status_created", Order.status, Order.created_at)
 
 
