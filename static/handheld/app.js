@@ -300,6 +300,7 @@ function onScan(code) {
 }
 
 async function cameraScan() {
+  $("camera-hint").textContent = t("Point the camera at the barcode");
   const dialog = openDialog("camera-dialog");
   try {
     const code = await scanWithCamera($("camera-video"), () => dialog.open);

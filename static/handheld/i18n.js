@@ -33,6 +33,8 @@ export function messageOf(answer) {
   return locale === "zh_CN" ? t(answer.message || answer.code || "") : (answer.message || answer.code || "");
 }
 
+// Static text only: an element whose text the app sets (a task's code, an error) carries no
+// data-i18n, or a locale refresh (every sync) would put the static text back over it.
 export function translatePage(root = document) {
   root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll("[data-i18n-label]").forEach((el) => el.setAttribute("aria-label", t(el.dataset.i18nLabel)));

@@ -91,7 +91,9 @@ def test_a_pushed_task_is_picked_with_wrong_scans_refused_and_a_short_pick_reach
 
     expect(page.locator("#screen-done")).to_be_visible()
     expect(page.locator("#done-text")).to_contain_text(task["code"])
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a sync refreshes the locale...
     wait_synced(page)
+    expect(page.locator("#done-text")).to_contain_text(task["code"])  # ...and keeps what the app wrote
 
     server_lines = lines_of_task(live_server, task["id"])
     for line in lines.values():
