@@ -4,7 +4,6 @@ Each race parks both threads on a barrier right before their contended statement
 transactions are open at the same moment; no sleeps. Run with
 TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
 """
-import os
 import threading
 
 import pytest
@@ -13,13 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.builders import make_order, make_sku
 from tests.builders_inventory import make_bin, make_warehouse, put_stock
+from tests.postgres import needs_postgres
 from wms.extensions import db as _db
 from wms.inventory import services
 from wms.inventory.models import Reservation, StockItem
 from wms.orders.models import Order
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="needs TEST_DATABASE_URL=postgresql://...")
+pytestmark = needs_postgres
 
 ROUNDS = 5
 

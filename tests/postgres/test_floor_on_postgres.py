@@ -2,12 +2,11 @@
 (wms.picking.quick): the SQLite suite's floor tests run here too, plus what only that path does.
 Run with TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
 """
-import os
 
-import pytest
 from sqlalchemy import event, select
 
 from tests.builders_floor import assigned_task, pick_event
+from tests.postgres import needs_postgres
 from tests.services.test_floor_events import *  # noqa: F401,F403 - collected here, on PostgreSQL
 from tests.services.test_floor_events import line_of
 from wms.dashboard.models import PickBucket
@@ -16,8 +15,7 @@ from wms.picking import floor
 from wms.picking.models import FloorEvent, PickLine
 from wms.sockets import Principal
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="needs TEST_DATABASE_URL=postgresql://...")
+pytestmark = needs_postgres
 
 
 def statements_of(fn):

@@ -11,14 +11,14 @@ from sqlalchemy.exc import OperationalError
 
 from config.settings import TestConfig, database_url
 from tests.builders import make_channel, make_sku, make_user
-from tests.builders_imports import TEMPLATE_ZH, chinese_orders_csv, csv_text, no_review, record  # noqa: F401
+from tests.builders_imports import chinese_orders_csv, no_review, record  # noqa: F401 - no_review: a fixture
+from tests.postgres import needs_postgres
 from wms import create_app
 from wms.extensions import db
 from wms.imports import files, key_checks, models, services, validation
 from wms.orders.models import Order, OrderEvent, OrderLine
 
-pytestmark = [pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                 reason="needs TEST_DATABASE_URL=postgresql://..."),
+pytestmark = [needs_postgres,
               pytest.mark.usefixtures("no_review")]
 
 LIMITED_ROLE = "wms_import_no_replica"

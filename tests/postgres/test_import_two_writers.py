@@ -2,7 +2,6 @@
 progress and the report as with one, re-imports idempotent, and two chunks racing for the same
 order number make one order. Run with TEST_DATABASE_URL=postgresql://...<throwaway db>."""
 import csv
-import os
 import threading
 
 import pytest
@@ -10,12 +9,12 @@ from sqlalchemy import func, select
 
 from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, csv_text, no_review, record  # noqa: F401
+from tests.postgres import needs_postgres
 from wms.extensions import db
 from wms.imports import files, key_checks, models, services, validation, writers
 from wms.orders.models import Order, OrderEvent, OrderLine
 
-pytestmark = [pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                 reason="needs TEST_DATABASE_URL=postgresql://..."),
+pytestmark = [needs_postgres,
               pytest.mark.usefixtures("no_review")]
 
 

@@ -2,12 +2,9 @@
 the statement prepared on the server once per connection. Run with
 TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
 """
-import os
 from types import SimpleNamespace
 
-import pytest
-from sqlalchemy import event
-
+from tests.postgres import needs_postgres
 from tests.services.test_rawsql import (  # noqa: F401 - collected here, on PostgreSQL
     INSERT_EVENT, event_values, stored, test_a_deferred_write_is_dropped_by_a_rollback,
     test_a_deferred_write_is_sent_at_commit_if_nothing_else_sent_it,
@@ -20,8 +17,7 @@ from tests.services.test_rawsql import (  # noqa: F401 - collected here, on Post
 from tests.builders import make_user
 from wms.extensions import db
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="needs TEST_DATABASE_URL=postgresql://...")
+pytestmark = needs_postgres
 
 
 

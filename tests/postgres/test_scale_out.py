@@ -13,14 +13,14 @@ import socketio
 from bench.cluster import Cluster
 from tests.builders import make_user
 from tests.builders_picking import allocated_orders, stocked_warehouse
+from tests.postgres import needs_postgres
 from wms.auth.services import issue_handheld_token, register_device
 from wms.extensions import db
 from wms.picking import services
 from wms.picking.models import PickTask
 
 pytestmark = [
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                       reason="needs TEST_DATABASE_URL=postgresql://..."),
+    needs_postgres,
     pytest.mark.skipif(not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")), reason="needs nginx"),
 ]
 

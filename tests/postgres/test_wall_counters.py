@@ -2,20 +2,18 @@
 once both count (the upsert adds, it never overwrites). Run with
 TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
 """
-import os
 import threading
 
-import pytest
 from sqlalchemy import event
 
 from tests.builders import make_channel, make_order
+from tests.postgres import needs_postgres
 from wms.dashboard import counting, queries, services
 from wms.dashboard.models import HOLDS, ORDERS
 from wms.extensions import db as _db
 from wms.orders.models import Order
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="needs TEST_DATABASE_URL=postgresql://...")
+pytestmark = needs_postgres
 
 
 def test_two_status_changes_on_the_same_counter_row_at_once_are_both_counted(app, monkeypatch):
