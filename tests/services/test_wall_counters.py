@@ -1,5 +1,5 @@
 """Wall counters: kept in step with every way an order or a pick changes, equal to a rebuild from the tables."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
@@ -36,12 +36,17 @@ def move(order_id, *states, reasons=None):
 
 @pytest.fixture
 def frozen(monkeypatch):
-    """Freeze the clock where picks and their events are timed, so increments and rebuild see one minute."""
-    import wms.dashboard.counting as counting
-    import wms.picking.floor as floor_module
+    """Freeze the one clock every timestamp comes from (wms.timeutil.utcnow: counters, pick
+    events, audit rows and column defaults alike), so increments and rebuild see one minute of
+    one day whatever day the test runs on."""
+    import wms.timeutil
 
-    for module in (counting, floor_module):
-        monkeypatch.setattr(module, "utcnow", lambda: FIXED)
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return FIXED.replace(tzinfo=timezone.utc).astimezone(tz) if tz else FIXED
+
+    monkeypatch.setattr(wms.timeutil, "datetime", FrozenDatetime)
     return FIXED
 
 
