@@ -12,7 +12,8 @@ from wms.channels.mapping_models import SkuMapping
 from wms.channels.models import Channel
 from wms.channels.sandbox.taobao import start_in_thread
 from wms.channels.sandbox.taobao_seed import FIRST_TID
-from wms.channels.taobao import INCREMENT_GET, TaobaoAdapter, format_top_time, to_cursor
+from wms.channels.taobao import INCREMENT_GET, TaobaoAdapter
+from wms.channels.taobao_protocol import format_top_time, to_cursor
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order

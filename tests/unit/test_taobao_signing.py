@@ -4,7 +4,7 @@ import hmac
 
 import pytest
 
-from wms.channels.taobao import sign_request, sign_string, verify_signature
+from wms.channels.taobao_protocol import sign_request, sign_string, verify_signature
 
 PARAMS = {  # the documented example shape of taobao.item.seller.get
     "method": "taobao.item.seller.get", "app_key": "test", "session": "test-session",

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from wms.channels import services
 from wms.channels.models import Channel
-from wms.channels.taobao import parse_top_time, verify_signature
+from wms.channels.taobao_protocol import parse_top_time, verify_signature
 from wms.errors import DomainError, NotFound
 from wms.extensions import db
 

@@ -21,7 +21,7 @@ from flask import Flask, jsonify, request
 
 from wms.channels.sandbox import serve_in_thread
 from wms.channels.sandbox.taobao_seed import FIRST_TID, SEED, SELLER_USER_ID, SHOP_NICK, build_trade, seed_trades
-from wms.channels.taobao import SIGN_METHODS, TOP_TZ, format_top_time, parse_top_time, sign_request
+from wms.channels.taobao_protocol import SIGN_METHODS, TOP_TZ, format_top_time, parse_top_time, sign_request
 
 DEFAULT_APP_KEY = "12345678"
 DEFAULT_SECRET = "sandbox-secret"
