@@ -1,13 +1,17 @@
 """Pure import rules: mappings, Shopify recognition, grouping rows, money, and the fast validator
 agreeing with the marshmallow contract."""
+import ast
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from wms.imports import mapping, validation
+from wms.imports import cells, file_plan, mapping, order_group, validation
 from wms.imports.schemas import OrderRecordSchema, schema_errors
 
 SHANGHAI = timezone(timedelta(hours=8))
+PURE_MODULES = ("mapping", "cells", "order_group", "file_plan", "line_file", "validation")
 
 
 def test_our_template_headers_are_recognised_in_english_and_chinese():
@@ -45,7 +49,7 @@ def test_rows_of_one_order_fold_into_one_order_with_one_line_per_row():
     rows = [(2, ["A1", "张三", "S1", "2"]), (3, ["A1", "", "S2", "1"]), (4, ["", "", "S3", "1"]),
             (5, ["A2", "李四", "S1", "1"])]
     cols = {"external_id": "no", "buyer_name": "buyer", "sku_code": "sku", "qty": "qty"}
-    first, second = mapping.read_orders(headers, rows, cols)
+    first, second = file_plan.read_orders(headers, rows, cols)
     assert first.external_id == "A1" and first.rows == [2, 3, 4]
     assert first.fields == {"buyer_name": "张三"}
     assert [(n, line["sku_code"]) for n, line in first.lines] == [(2, "S1"), (3, "S2"), (4, "S3")]
@@ -55,20 +59,20 @@ def test_rows_of_one_order_fold_into_one_order_with_one_line_per_row():
 @pytest.mark.parametrize("text, cents", [("99.00", 9900), ("99", 9900), ("¥1,299.5", 129950), ("0.01", 1),
                                          ("0.1", 10), ("19.999", None), ("abc", None), ("", None)])
 def test_yuan_become_cents_exactly(text, cents):
-    assert mapping.yuan_to_cents(text) == cents
+    assert cells.yuan_to_cents(text) == cents
 
 
 def test_file_times_without_an_offset_are_warehouse_time_and_shopify_offsets_are_honoured():
-    assert mapping.parse_datetime("2026/11/20 10:30", SHANGHAI) == datetime(2026, 11, 20, 2, 30)
-    assert mapping.parse_datetime("2026-11-20 10:30:00 +0800", None) == datetime(2026, 11, 20, 2, 30)
-    assert mapping.parse_datetime("yesterday", SHANGHAI) is None
+    assert cells.parse_datetime("2026/11/20 10:30", SHANGHAI) == datetime(2026, 11, 20, 2, 30)
+    assert cells.parse_datetime("2026-11-20 10:30:00 +0800", None) == datetime(2026, 11, 20, 2, 30)
+    assert cells.parse_datetime("yesterday", SHANGHAI) is None
 
 
 def test_a_grouped_order_becomes_a_record_and_unreadable_cells_are_reported_by_row():
-    group = mapping.OrderGroup("A1", 2)
+    group = order_group.OrderGroup("A1", 2)
     group.fields.update(total="99.00", tags="VIP，加急", payment_status="已付款", country="cn")
     group.lines += [(2, {"sku_code": "S1", "qty": "2", "unit_price": "33.00"}), (3, {"sku_code": "S2", "qty": "two"})]
-    record, problems = mapping.to_record(group)
+    record, problems = order_group.to_record(group)
     assert record["total_cents"] == 9900 and record["tags"] == ["VIP", "加急"]
     assert record["payment_status"] == "paid" and record["country"] == "CN"
     assert record["lines"][0] == {"sku_code": "S1", "qty": 2, "unit_price_cents": 3300}
@@ -108,3 +112,20 @@ def test_the_fast_validator_fills_the_same_defaults_as_the_schema():
 def test_clean_records_hold_naive_utc_times():
     clean, _ = validation.validate_record({**VALID, "ordered_at": "2026-11-20T10:30:00+08:00"})
     assert clean["ordered_at"] == datetime(2026, 11, 20, 2, 30)
+
+
+def test_the_pure_import_modules_import_only_the_standard_library_and_each_other():
+    siblings = {f"wms.imports.{name}" for name in PURE_MODULES}
+    for name in PURE_MODULES:
+        tree = ast.parse((Path(mapping.__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "wms.imports":
+                modules = [f"wms.imports.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in sys.stdlib_module_names or module in siblings, (name, module)

@@ -3,7 +3,8 @@ give, or steps aside (None) so that they decide and report the problem."""
 import random
 from datetime import datetime, timedelta, timezone
 
-from wms.imports import mapping, validation
+from wms.imports import file_plan, mapping, order_group, validation
+from wms.imports.cells import parse_datetime
 
 SHANGHAI = timezone(timedelta(hours=8))
 HEADERS = mapping.template_headers("zh")
@@ -47,13 +48,13 @@ def row(rng, odd, **fixed):
 
 
 def slow_path(group):
-    record, problems = mapping.to_record(group, SHANGHAI)
+    record, problems = order_group.to_record(group, SHANGHAI)
     clean, errors = validation.validate_record(record)
     return None if problems or errors else clean
 
 
 def groups(rows):
-    plan = mapping.FilePlan(HEADERS, COLUMNS, SHANGHAI)
+    plan = file_plan.FilePlan(HEADERS, COLUMNS, SHANGHAI)
     return plan, list(plan.groups(list(enumerate(rows, start=2))))
 
 
@@ -88,7 +89,7 @@ def test_an_order_without_lines_or_with_a_missing_order_number_steps_aside_to_be
     no_lines = row(None, False, external_id="A1", sku_code="", name="", qty="", unit_price="")
     plan, (group,) = groups([no_lines])
     assert plan.clean(group) is None
-    assert validation.validate_record(mapping.to_record(group)[0])[1] == [("lines", validation.NO_LINES)]
+    assert validation.validate_record(order_group.to_record(group)[0])[1] == [("lines", validation.NO_LINES)]
     plan, (group,) = groups([row(None, False, external_id="")])
     assert plan.clean(group) is None and group.problems == [(2, "external_id", validation.MISSING)]
 
@@ -107,7 +108,7 @@ def test_warehouse_local_times_convert_to_utc_on_both_sides_of_a_daylight_saving
     for text in ("2026-03-08 01:30", "2026-03-08 03:30", "2026-11-01 01:30", "2026-11-01 02:30", "2026-07-01 12:00"):
         local = datetime.fromisoformat(text)
         expected = local.replace(tzinfo=new_york).astimezone(timezone.utc).replace(tzinfo=None)
-        assert mapping.parse_datetime(text, new_york) == expected
+        assert parse_datetime(text, new_york) == expected
 
 
 def test_cells_beyond_a_short_row_read_as_empty_on_the_fast_path_too():

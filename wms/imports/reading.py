@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from wms.imports import mapping as mapping_rules
 from wms.imports import sources, validation
+from wms.imports.file_plan import FilePlan
+from wms.imports.line_file import LineFile
+from wms.imports.order_group import to_record
 
 FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
 NOT_TOGETHER = "This order's rows are not together: it appeared earlier in the file."
@@ -59,11 +62,11 @@ def read_checked(spec):
     line_file = None
     try:
         headers, rows = sources.read_table(spec.path, spec.filename)
-        plan = mapping_rules.FilePlan(headers, spec.mapping or {}, tz)
+        plan = FilePlan(headers, spec.mapping or {}, tz)
         groups = plan.groups(rows)
         if spec.lines_path:
             lines_headers, lines_rows = sources.read_table(spec.lines_path, spec.lines_filename)
-            line_file = mapping_rules.LineFile(
+            line_file = LineFile(
                 mapping_rules.mapped_rows(lines_headers, lines_rows, spec.lines_mapping or {}),
                 directory=spec.spool_dir)
         while True:
@@ -91,7 +94,7 @@ def check_order(group, plan, tz, columns, seen):
     clean = plan.clean(group)
     if clean is not None:
         return CheckedOrder(group.first_row, external_id, clean, [], [])
-    record, problems = mapping_rules.to_record(group, tz)
+    record, problems = to_record(group, tz)
     clean, errors = validation.validate_record(record)
     if not problems and not errors:
         return CheckedOrder(group.first_row, external_id, clean, [], [])

@@ -1,0 +1,237 @@
+"""Rows of one file -> OrderGroups, and well-formed orders straight to clean records. Pure: stdlib only.
+
+A FilePlan is a column mapping compiled against one file's headers. `groups` folds consecutive
+rows with the same order number into OrderGroups; `clean` is the fast path: it turns a well-formed
+order into exactly the record that order_group.to_record + validation.validate_record give, with
+no intermediate dicts, and steps aside (None) for anything unusual so that they decide and report.
+It runs once per order of every file, hence the local names and the itemgetter.
+"""
+from operator import itemgetter
+
+from wms.imports import validation
+from wms.imports.cells import parse_datetime, parse_int, split_tags, yuan_to_cents
+from wms.imports.mapping import LINE_FIELDS, ORDER_FIELDS, PAYMENT_WORDS, compile_mapping, first_filled
+from wms.imports.order_group import OrderGroup
+
+_ORDER_ONLY = frozenset(ORDER_FIELDS) - {"external_id"}
+_LINE_ONLY = frozenset(LINE_FIELDS)
+
+
+def read_orders(headers, rows, mapping):
+    """Fold consecutive rows (row number, [cells]) with the same order number into OrderGroups.
+
+    Order fields come from the first row that has them; each row with line fields is a line. A
+    row with no order number continues the order above it (merged cells in Excel exports).
+    """
+    return FilePlan(headers, mapping).groups(rows)
+
+
+class FilePlan:
+    """A column mapping compiled against one file's headers (column indexes per field, read once
+    per file), grouping rows into orders and turning well-formed orders straight into clean
+    records (`clean`). Anything unusual is left to to_record + validation.validate_record, which
+    remain the definition: `clean` returns exactly their clean record, or None to defer to them.
+    """
+
+    def __init__(self, headers, mapping, tz=None):
+        compiled = compile_mapping(mapping, headers)
+        self.key = dict(compiled).get("external_id", ())
+        self.order_part = [(f, ix) for f, ix in compiled if f in _ORDER_ONLY]
+        self.line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
+        self.tz = tz
+        # (field, its one column index (or its indexes), its indexes, converter)
+        self._order_plan = [(f, ix[0] if len(ix) == 1 else ix, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
+        present = {f for f, _ix in self.order_part}
+        self._defaults = {f: (d() if callable(d) else d) for f, d in _DEFAULTS.items()
+                          if _FILE_FIELD.get(f, f) not in present}
+        line = dict(self.line_part)
+        self._line_ix = tuple(line.get(f, ()) for f in LINE_FIELDS)
+        # the four line cells in one C call, when each comes from one column and the row is wide enough
+        single = all(len(ix) == 1 for ix in self._line_ix)
+        self._line_cells = itemgetter(*(ix[0] for ix in self._line_ix)) if single else None
+        self._line_width = max(ix[0] for ix in self._line_ix) + 1 if single else 0
+
+    def groups(self, rows):
+        """OrderGroups from rows (row number, [cells]) in file order (see read_orders)."""
+        key = self.key
+        single = key[0] if len(key) == 1 else None
+        current = None
+        for number, cells in rows:
+            if single is not None:
+                external_id = cells[single] if single < len(cells) else ""
+            else:
+                external_id = first_filled(cells, key, len(cells))
+            if current is None or (external_id and external_id != current.external_id):
+                if current is not None:
+                    yield current
+                current = OrderGroup(external_id, number, self, [(number, cells)])
+                if not external_id:
+                    current.problems.append((number, "external_id", validation.MISSING))
+            else:
+                current.rows.append(number)
+                current.cells.append((number, cells))
+        if current is not None:
+            yield current
+
+    def clean(self, group):
+        """The clean record of a well-formed order read by this plan, or None: then
+        to_record + validate_record decide (and name the row, field and reason of any problem)."""
+        if group.plan is not self or group.folded or group.problems:
+            return None
+        external_id = group.external_id
+        if len(external_id) > 64 or not external_id.strip():
+            return None
+        rows = group.cells
+        first = rows[0][1]
+        size = len(first)
+        record = {"external_id": external_id.strip()}
+        try:
+            for field, index, indexes, convert in self._order_plan:
+                if index.__class__ is int:
+                    value = first[index] if index < size else ""
+                else:
+                    value = first_filled(first, indexes, size)
+                if not value:
+                    for _number, cells in rows[1:]:
+                        value = first_filled(cells, indexes, len(cells))
+                        if value:
+                            break
+                    else:
+                        name = _RECORD_FIELD.get(field, field)
+                        record[name] = _DEFAULTS[name]() if name == "tags" else _DEFAULTS[name]
+                        continue
+                name, value = convert(self, field, value)
+                record[name] = value
+            record.update(self._defaults)
+            if "tags" in self._defaults:
+                record["tags"] = []
+            lines = []
+            sku_ix, name_ix, qty_ix, price_ix = self._line_ix
+            line_cells, width = self._line_cells, self._line_width
+            for _number, cells in rows:
+                size = len(cells)
+                if line_cells is not None and size >= width:
+                    sku, name, qty, price = line_cells(cells)
+                else:
+                    sku = first_filled(cells, sku_ix, size)
+                    name = first_filled(cells, name_ix, size)
+                    qty = first_filled(cells, qty_ix, size)
+                    price = first_filled(cells, price_ix, size)
+                if not (sku or name or qty or price):
+                    continue
+                if not sku.strip() or len(sku) > 64 or len(name) > 255:
+                    return None
+                if qty:
+                    qty = parse_int(qty)
+                    if qty is None or qty < 1:
+                        return None
+                else:
+                    qty = 1
+                if price:
+                    price = yuan_to_cents(price)
+                    if price is None or price < 0:
+                        return None
+                else:
+                    price = 0
+                lines.append({"sku_code": sku.strip(), "name": name.strip(), "qty": qty, "unit_price_cents": price})
+        except _Defer:
+            return None
+        if not lines:
+            return None
+        record["lines"] = lines
+        return record
+
+
+class _Defer(Exception):
+    """A cell the fast path leaves to to_record + validate_record."""
+
+
+# Converters: (plan, file field, non-empty cell text) -> (record field, clean value), exactly as
+# to_record then validate_record would have it (checks on the text before stripping, as there).
+
+def _text(limit):
+    def convert(plan, field, value):
+        if len(value) > limit:
+            raise _Defer
+        return field, value.strip()
+    return convert
+
+
+def _carrier(plan, field, value):
+    if len(value) > 40:
+        raise _Defer
+    return field, value.strip() or None
+
+
+def _email(plan, field, value):
+    if validation.check_email(value):
+        raise _Defer
+    return field, value.strip()
+
+
+def _upper(check, default):
+    def convert(plan, field, value):
+        value = value.strip().upper()
+        if not value:
+            return field, default
+        if check(value):
+            raise _Defer
+        return field, value
+    return convert
+
+
+def _postcode(plan, field, value):
+    value = value.lstrip("'")
+    if len(value) > 20:
+        raise _Defer
+    return field, value.strip()
+
+
+def _total(plan, field, value):
+    cents = yuan_to_cents(value)
+    if cents is None or cents < 0:
+        raise _Defer
+    return "total_cents", cents
+
+
+def _ordered_at(plan, field, value):
+    parsed = parse_datetime(value, plan.tz)
+    if parsed is None:
+        raise _Defer
+    return field, parsed
+
+
+def _priority(plan, field, value):
+    number = parse_int(value)
+    if number is None:
+        raise _Defer
+    return field, number
+
+
+def _tag_list(plan, field, value):
+    tags = split_tags(value)
+    if any(len(t) > 40 for t in tags):
+        raise _Defer
+    return field, tags
+
+
+def _payment(plan, field, value):
+    word = value.strip().lower()
+    status = PAYMENT_WORDS.get(word, word)
+    if status not in validation.PAYMENT_STATUSES:
+        raise _Defer
+    return field, status
+
+
+_ORDER_CONVERTERS = {
+    "ordered_at": _ordered_at, "buyer_name": _text(120), "buyer_phone": _text(40), "buyer_email": _email,
+    "country": _upper(validation.check_country, "CN"), "province": _text(60), "city": _text(60),
+    "district": _text(60), "address": _text(500), "postcode": _postcode, "total": _total,
+    "currency": _upper(validation.check_currency, "CNY"), "payment_status": _payment, "buyer_remark": _text(2000),
+    "seller_note": _text(2000), "tags": _tag_list, "priority": _priority, "carrier_code": _carrier,
+}
+# the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)
+_DEFAULTS = {name: default for name, _kind, default, _check in validation.ORDER_SPEC
+             if default is not validation.REQUIRED}
+_RECORD_FIELD = {"total": "total_cents"}
+_FILE_FIELD = {"total_cents": "total"}

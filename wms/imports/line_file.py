@@ -1,0 +1,50 @@
+"""Lines that arrive in a separate file, joined to their orders by order number. Stdlib only
+(sqlite3 on a temporary file).
+"""
+import sqlite3
+import tempfile
+
+
+class LineFile:
+    """Lines from a separate file, spooled to a temporary SQLite index joined by order number.
+
+    Memory stays flat whatever the file's order: rows are written to disk once, then fetched per
+    chunk of orders with one query. Lines never claimed by an order are reported at the end.
+    """
+
+    def __init__(self, mapped_rows, directory=None):
+        self._file = tempfile.NamedTemporaryFile(suffix=".sqlite", dir=directory)
+        self._db = sqlite3.connect(self._file.name)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE line (row INTEGER PRIMARY KEY, order_no TEXT, sku TEXT, "
+                         "name TEXT, qty TEXT, price TEXT, used INTEGER DEFAULT 0)")
+        self._db.executemany("INSERT INTO line (row, order_no, sku, name, qty, price) VALUES (?,?,?,?,?,?)",
+                             ((n, (m.get("external_id") or "").strip(), m.get("sku_code"), m.get("name"),
+                               m.get("qty"), m.get("unit_price")) for n, m in mapped_rows))
+        self._db.execute("CREATE INDEX line_order ON line (order_no)")
+        self._db.commit()
+
+    def attach(self, groups):
+        """Add each group's lines from the line file (marking them used)."""
+        by_id = {g.external_id: g for g in groups if g.external_id}
+        ids = list(by_id)
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for row, order_no, sku, name, qty, price in self._db.execute(
+                    f"SELECT row, order_no, sku, name, qty, price FROM line WHERE order_no IN ({marks}) "
+                    f"ORDER BY row", part):
+                line = {k: v for k, v in (("sku_code", sku), ("name", name), ("qty", qty),
+                                          ("unit_price", price)) if v}
+                by_id[order_no].lines.append((row, line))
+            self._db.execute(f"UPDATE line SET used = 1 WHERE order_no IN ({marks})", part)
+        return groups
+
+    def unclaimed(self):
+        """(row, order number) of lines whose order was not in the orders file."""
+        return self._db.execute("SELECT row, order_no FROM line WHERE used = 0 ORDER BY row")
+
+    def close(self):
+        self._db.close()
+        self._file.close()
