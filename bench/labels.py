@@ -59,7 +59,7 @@ class TimedList(list):
 
 def seal_latency(n_seals, carrier_ms):
     from tests.builders_packing import make_carrier, make_station, picked_order
-    from wms.shipping import services
+    from wms.shipping import waybills
     from wms.shipping.carriers.sandbox import Sandbox
 
     sandbox = Sandbox(delay_s=carrier_ms / 1000).start()
@@ -75,7 +75,7 @@ def seal_latency(n_seals, carrier_ms):
             for n, order in enumerate(orders):
                 published.clear()
                 started = time.perf_counter()
-                services.seal_parcel(order.id, seal_uuid=str(uuid.uuid4()), station_code="PS-1", carton_code="C2",
+                waybills.seal_parcel(order.id, seal_uuid=str(uuid.uuid4()), station_code="PS-1", carton_code="C2",
                                      weight_g=900)
                 ready = [e["at"] for e in published if e["event"] == "label.ready"]
                 if n and ready:  # the first seal warms the font and the connection pool

@@ -104,7 +104,7 @@ def test_the_proxy_carries_the_handheld_socket_and_its_commands(app, released_ta
 def test_label_jobs_finished_by_either_worker_reach_the_station_on_the_other_process(app, redis_url):
     from tests.builders_packing import make_carrier, make_station, picked_order
     from wms.shipping.carriers.sandbox import Sandbox
-    from wms.shipping.services import seal_parcel
+    from wms.shipping.waybills import seal_parcel
 
     carrier_sandbox = Sandbox().start()
     try:

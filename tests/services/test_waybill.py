@@ -8,7 +8,7 @@ from tests.builders_packing import make_carrier, make_station, picked_order
 from wms.errors import IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
-from wms.shipping import services
+from wms.shipping import carrier_services, print_jobs, waybills
 from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Parcel, PrintJob
 
@@ -27,7 +27,7 @@ def carrier(app, sandbox):
 
 
 def seal(order, uuid="seal-0001", station="PS-1"):
-    return services.seal_parcel(order.id, seal_uuid=uuid, station_code=station, carton_code="C2", weight_g=900)
+    return waybills.seal_parcel(order.id, seal_uuid=uuid, station_code=station, carton_code="C2", weight_g=900)
 
 
 def test_sealing_gets_one_waybill_renders_the_label_and_tells_the_station(carrier, sandbox, published):
@@ -50,7 +50,7 @@ def test_sealing_gets_one_waybill_renders_the_label_and_tells_the_station(carrie
 
 def test_a_second_request_for_a_labelled_parcel_never_asks_the_carrier_again(carrier, sandbox):
     parcel = seal(picked_order())
-    assert services.request_waybill(parcel.id) == "already"
+    assert waybills.request_waybill(parcel.id) == "already"
     assert len(sandbox.requests) == 1
 
 
@@ -61,9 +61,9 @@ def test_timeout_then_retry_yields_exactly_one_waybill(carrier, sandbox, publish
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "waybill_failed" and parcel.waybill_error.startswith("timeout")
-    assert parcel in services.waybill_failed_queue()
+    assert parcel in waybills.waybill_failed_queue()
     assert any(e["event"] == "waybill.failed" and e["room"] == "role:supervisor" for e in published)
-    services.retry_waybill(parcel.id)
+    waybills.retry_waybill(parcel.id)
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "labelled"
@@ -78,7 +78,7 @@ def test_address_rejected_lands_in_the_failed_queue_and_a_retry_after_the_fix_su
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "waybill_failed" and parcel.waybill_error.startswith("address_rejected")
     assert db.session.get(Order, parcel.order_id).status == "packed"
-    services.retry_waybill(parcel.id)
+    waybills.retry_waybill(parcel.id)
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).status == "labelled"
 
@@ -94,7 +94,7 @@ def test_quota_exceeded_is_a_failure_with_its_reason(carrier, sandbox):
 def test_retry_of_a_parcel_that_did_not_fail_is_refused(carrier, sandbox):
     parcel = seal(picked_order())
     with pytest.raises(IllegalTransition):
-        services.retry_waybill(parcel.id)
+        waybills.retry_waybill(parcel.id)
 
 
 def test_sealing_twice_is_refused_and_changes_nothing(carrier, sandbox):
@@ -107,13 +107,13 @@ def test_sealing_twice_is_refused_and_changes_nothing(carrier, sandbox):
 
 def test_void_cancels_at_the_carrier_and_the_order_goes_back_to_packed(carrier, sandbox):
     parcel = seal(picked_order())
-    services.void_label(parcel.id, reason="intercepted")
+    waybills.void_label(parcel.id, reason="intercepted")
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "voided"
     assert sandbox.waybills[parcel.tracking_number]["status"] == "cancelled"
     assert db.session.get(Order, parcel.order_id).status == "packed"
-    again = services.seal_parcel(parcel.order_id, seal_uuid="seal-0003", station_code="PS-1", carton_code="C2", weight_g=900)
+    again = waybills.seal_parcel(parcel.order_id, seal_uuid="seal-0003", station_code="PS-1", carton_code="C2", weight_g=900)
     db.session.expire_all()
     again = db.session.get(Parcel, again.id)
     assert again.status == "labelled" and again.tracking_number != parcel.tracking_number
@@ -123,7 +123,7 @@ def test_void_refused_by_the_carrier_changes_nothing(carrier, sandbox):
     parcel = seal(picked_order())
     sandbox.waybills.clear()
     with pytest.raises(ValidationFailed, match="refused to cancel"):
-        services.void_label(parcel.id)
+        waybills.void_label(parcel.id)
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).status == "labelled"
 
@@ -131,7 +131,7 @@ def test_void_refused_by_the_carrier_changes_nothing(carrier, sandbox):
 def test_reprint_sends_label_ready_again(carrier, sandbox, published):
     parcel = seal(picked_order())
     published.clear()
-    job = services.reprint(parcel.id)
+    job = print_jobs.reprint(parcel.id)
     assert job.kind == "reprint"
     assert [e["payload"]["print_job_id"] for e in published if e["event"] == "label.ready"] == [job.id]
 
@@ -140,22 +140,22 @@ def test_the_carrier_is_changeable_until_the_label_exists(carrier, sandbox):
     make_carrier("ZTO", name="中通快递", settings=sandbox.settings("zhongtong"))
     sandbox.fail_next("quota")
     parcel = seal(picked_order())
-    services.change_carrier(parcel.order_id, "ZTO")
+    carrier_services.change_carrier(parcel.order_id, "ZTO")
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).carrier_code == "ZTO"
-    services.retry_waybill(parcel.id)
+    waybills.retry_waybill(parcel.id)
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.tracking_number.startswith("ZT")
     with pytest.raises(IllegalTransition, match="label exists"):
-        services.change_carrier(parcel.order_id, "SF")
+        carrier_services.change_carrier(parcel.order_id, "SF")
 
 
 def test_choose_carrier_sets_the_cheapest_serving_carrier(app, sandbox):
     make_carrier("SF", settings={"base_cents": 1200}, cutoffs=())
     make_carrier("ZTO", settings={"base_cents": 500}, cutoffs=())
     order = picked_order(carrier_code=None)
-    choice = services.choose_carrier(order.id)
+    choice = carrier_services.choose_carrier(order.id)
     assert choice.code == "ZTO" and db.session.get(Order, order.id).carrier_code == "ZTO"
 
 

@@ -8,7 +8,7 @@ import requests
 
 from tests.builders_packing import make_carrier, picked_order
 from wms.extensions import db
-from wms.shipping import services
+from wms.shipping import waybills
 from wms.shipping.carriers import WaybillError, adapter_for
 from wms.shipping.carriers.kuaidi100 import push_sign
 from wms.shipping.carriers.sandbox import Sandbox, last_result
@@ -60,7 +60,7 @@ def test_a_signed_push_is_parsed_and_a_forged_one_refused(sandbox):
 def test_a_carrier_without_api_settings_talks_to_the_configured_sandbox(app, sandbox):
     app.config["CARRIER_SANDBOX_URL"] = sandbox.url
     make_carrier("SF", settings={})
-    parcel = services.seal_parcel(picked_order().id, seal_uuid="s-1", station_code="PS-1", carton_code="C1", weight_g=800)
+    parcel = waybills.seal_parcel(picked_order().id, seal_uuid="s-1", station_code="PS-1", carton_code="C1", weight_g=800)
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).status == "labelled" and len(sandbox.waybills) == 1
 

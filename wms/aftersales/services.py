@@ -109,7 +109,7 @@ def _payload(order, intercept):
 
 
 def void_waybill(intercept_id):
-    """Job: void the waybill of an intercepted labelled order (wms.shipping.services.void_label)."""
+    """Job: void the waybill of an intercepted labelled order (wms.shipping.waybills.void_label)."""
     from wms.shipping.models import PARCEL_VOIDED, Parcel
 
     intercept = db.session.get(Intercept, intercept_id)
@@ -134,7 +134,7 @@ def void_waybill(intercept_id):
 
 
 def _void_label(parcel_id, reason):
-    from wms.shipping.services import void_label  # built by the shipping team
+    from wms.shipping.waybills import void_label  # built by the shipping team
 
     return void_label(parcel_id, reason=reason)
 

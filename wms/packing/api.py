@@ -11,7 +11,7 @@ from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
 from wms.picking import floor
-from wms.shipping import services as shipping
+from wms.shipping import print_jobs as label_print_jobs
 
 bp = Blueprint("station_api", __name__, url_prefix="/api/station")
 
@@ -45,18 +45,18 @@ def events():
 @allow(roles.PACK)
 def print_jobs(code):
     """Labels ready and not yet printed at this station (fetched again after every reconnect)."""
-    return {"jobs": [shipping.print_job_payload(job) for job in shipping.pending_print_jobs(code)]}
+    return {"jobs": [label_print_jobs.print_job_payload(job) for job in label_print_jobs.pending_print_jobs(code)]}
 
 
 @bp.post("/<code>/print-jobs/<int:job_id>/printed")
 @allow(roles.PACK)
 def printed(code, job_id):
     """The browser printed this label."""
-    return shipping.print_job_payload(shipping.mark_printed(job_id, code))
+    return label_print_jobs.print_job_payload(label_print_jobs.mark_printed(job_id, code))
 
 
 @bp.post("/<code>/parcels/<int:parcel_id>/reprint")
 @allow(roles.PACK)
 def reprint(code, parcel_id):
     """Print a parcel's label again at this station."""
-    return shipping.print_job_payload(shipping.reprint(parcel_id, code, actor=current_user))
+    return label_print_jobs.print_job_payload(label_print_jobs.reprint(parcel_id, code, actor=current_user))

@@ -1,7 +1,7 @@
 """Pack station use cases: what to pack, item verification (复核), seal. Scans and seals arrive as
 floor events (wms/picking/floor.py), applied exactly once per client UUID.
 
-Transitions: picked -> packed (seal, through wms.shipping.services.seal_parcel).
+Transitions: picked -> packed (seal, through wms.shipping.waybills.seal_parcel).
 """
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,7 @@ from wms.packing import verify
 from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession, PackStation
 from wms.picking.floor import Rejected
 from wms.picking.models import PickLine, PickTask
-from wms.shipping import services as shipping
+from wms.shipping import waybills
 from wms.timeutil import utcnow
 
 QUEUE_LIMIT = 100
@@ -147,7 +147,7 @@ def on_seal(user, event):
     code = str(event.get("station") or "")[:64]
     paper = event.get("paper") or _station_paper(code)
     try:
-        parcel = shipping.seal_parcel(order.id, seal_uuid=event["uuid"], station_code=code, carton_code=carton.code,
+        parcel = waybills.seal_parcel(order.id, seal_uuid=event["uuid"], station_code=code, carton_code=carton.code,
                                       weight_g=event["weight_g"], expected_weight_g=expected, paper=paper, actor=user,
                                       commit=False)
     except DomainError as error:

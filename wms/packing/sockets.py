@@ -12,7 +12,7 @@ from wms.orders.models import Order
 from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking import floor, messages
-from wms.shipping.services import station_room
+from wms.shipping.print_jobs import station_room
 from wms.sockets import connection_principal
 
 if "pack_scan" not in floor.HANDLERS:

@@ -8,7 +8,7 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import DomainError, NotFound
 from wms.i18n import _
-from wms.shipping import services
+from wms.shipping import carrier_services, print_jobs, waybills
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -17,7 +17,7 @@ bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 @allow(roles.SUPERVISE)
 def failed():
     """Parcels whose waybill request failed, with the reason and a retry."""
-    return render_template("shipping/failed.html", parcels=services.waybill_failed_queue())
+    return render_template("shipping/failed.html", parcels=waybills.waybill_failed_queue())
 
 
 @bp.post("/parcels/<int:parcel_id>/retry")
@@ -25,7 +25,7 @@ def failed():
 def retry(parcel_id):
     """Ask the carrier again (one waybill per parcel, whatever happens)."""
     try:
-        services.retry_waybill(parcel_id, actor=current_user)
+        waybills.retry_waybill(parcel_id, actor=current_user)
         flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
     except DomainError as error:
         flash(_(error.message), "error")
@@ -37,7 +37,7 @@ def retry(parcel_id):
 def void(parcel_id):
     """Cancel the waybill at the carrier; the order goes back to packed."""
     try:
-        services.void_label(parcel_id, actor=current_user, reason=request.form.get("reason", "voided")[:200])
+        waybills.void_label(parcel_id, actor=current_user, reason=request.form.get("reason", "voided")[:200])
         flash(_("Label voided"), "success")
     except DomainError as error:
         flash(_(error.message), "error")
@@ -48,7 +48,7 @@ def void(parcel_id):
 @allow(roles.SUPERVISE)
 def parcels():
     """Recent parcels (or one order / tracking number): label, reprint, void."""
-    return render_template("shipping/parcels.html", parcels=services.find_parcels(request.args.get("q", "")),
+    return render_template("shipping/parcels.html", parcels=waybills.find_parcels(request.args.get("q", "")),
                            q=request.args.get("q", ""))
 
 
@@ -57,7 +57,7 @@ def parcels():
 def reprint(parcel_id):
     """Print the label again at the parcel's station."""
     try:
-        services.reprint(parcel_id, request.form.get("station") or None, actor=current_user)
+        print_jobs.reprint(parcel_id, request.form.get("station") or None, actor=current_user)
         flash(_("Label sent to the station again"), "success")
     except DomainError as error:
         flash(_(error.message), "error")
@@ -68,7 +68,7 @@ def reprint(parcel_id):
 @allow(roles.PACK)
 def label_pdf(parcel_id):
     """The parcel's label as PDF (the station prints it through the browser)."""
-    path = services.label_path(parcel_id)
+    path = waybills.label_path(parcel_id)
     return send_file(path, mimetype="application/pdf", download_name=f"label-{parcel_id}.pdf")
 
 
@@ -76,7 +76,7 @@ def label_pdf(parcel_id):
 @allow(roles.MANAGE)
 def carriers():
     """Carriers: name, cut-offs, rules (regions, weight, price) and API settings."""
-    return render_template("shipping/carriers.html", carriers=services.list_carriers())
+    return render_template("shipping/carriers.html", carriers=carrier_services.list_carriers())
 
 
 @bp.post("/carriers")
@@ -92,8 +92,9 @@ def save_carrier():
         flash(_("Settings must be a JSON object"), "error")
         return redirect(url_for(".carriers"))
     try:
-        services.save_carrier(form.get("code", "").strip(), name=form.get("name", "").strip(),
-                              cutoffs=form.get("cutoffs", ""), settings=settings, active=bool(form.get("active")))
+        carrier_services.save_carrier(form.get("code", "").strip(), name=form.get("name", "").strip(),
+                                      cutoffs=form.get("cutoffs", ""), settings=settings,
+                                      active=bool(form.get("active")))
         flash(_("Carrier saved"), "success")
     except DomainError as error:
         flash(_(error.message), "error")
@@ -104,10 +105,11 @@ def save_carrier():
 @allow(roles.REVIEW)
 def order_carrier(order_id):
     """The carrier the rules choose for an order, why, and a form to change it."""
-    order, choice = services.order_carrier_view(order_id)
+    order, choice = carrier_services.order_carrier_view(order_id)
     if order is None:
         raise NotFound("order not found")
-    return render_template("shipping/order_carrier.html", order=order, choice=choice, carriers=services.list_carriers())
+    return render_template("shipping/order_carrier.html", order=order, choice=choice,
+                           carriers=carrier_services.list_carriers())
 
 
 @bp.post("/orders/<int:order_id>/carrier")
@@ -115,7 +117,7 @@ def order_carrier(order_id):
 def change_order_carrier(order_id):
     """Change the order's carrier (until its label exists)."""
     try:
-        services.change_carrier(order_id, request.form.get("carrier_code", ""), actor=current_user)
+        carrier_services.change_carrier(order_id, request.form.get("carrier_code", ""), actor=current_user)
         flash(_("Carrier changed"), "success")
     except DomainError as error:
         flash(_(error.message), "error")

@@ -38,9 +38,9 @@ class BadSignature(DomainError):
 
 
 def carrier_adapter(carrier_code):
-    """The carrier adapter for a carrier code (built by wms.shipping.services.carrier_adapter)."""
+    """The carrier adapter for a carrier code (built by wms.shipping.carrier_services.carrier_adapter)."""
     from wms.shipping.models import Carrier
-    from wms.shipping.services import carrier_adapter as build
+    from wms.shipping.carrier_services import carrier_adapter as build
 
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code))
     if carrier is None:

@@ -1,0 +1,80 @@
+"""Label print jobs of the pack stations: announce a ready label to the station, deliver it to a
+network printer, record the browser's print, reprint. (printing.py is the raw printer transport.)"""
+from sqlalchemy import select
+
+from wms import aftercommit, realtime, worker
+from wms.errors import IllegalTransition, NotFound
+from wms.extensions import db
+from wms.packing.models import PackStation
+from wms.shipping.lookups import get_parcel
+from wms.shipping.models import PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PRINT_READY, PRINT_SENT, PrintJob
+from wms.shipping.printing import PrinterError, send_zpl
+from wms.timeutil import utcnow
+
+
+def station_room(code):
+    """The realtime room of a pack station: its label.ready, print.failed and waybill.failed events."""
+    return f"station:{code}"
+
+
+def reprint(parcel_id, station_code=None, actor=None):
+    """Print the label again at a station (the parcel's own by default)."""
+    parcel = get_parcel(parcel_id)
+    if parcel.status != PARCEL_LABELLED and not (parcel.tracking_number and parcel.status in ("manifested", "shipped")):
+        raise IllegalTransition(f"parcel {parcel.id} has no label to print ({parcel.status})", current=parcel.status)
+    job = PrintJob(parcel_id=parcel.id, station_code=station_code or parcel.station_code, kind="reprint",
+                   status=PRINT_READY, requested_by_id=getattr(actor, "id", None))
+    db.session.add(job)
+    db.session.flush()
+    announce(job)
+    worker.enqueue("wms.shipping.jobs.send_to_printer", job.id, queue="labels")
+    aftercommit.commit()
+    return job
+
+
+def deliver_to_printer(job_id):
+    """Send a ready job's ZPL to its station's network printer, if it has one (else the browser prints)."""
+    job = db.session.get(PrintJob, job_id)
+    station = db.session.scalar(select(PackStation).where(PackStation.code == job.station_code)) if job else None
+    if job is None or station is None or not station.printer_host or job.status != PRINT_READY:
+        return "browser"
+    try:
+        send_zpl(station.printer_host, job.parcel.label_zpl, station.printer_port, timeout=3.0)
+        job.status, job.done_at = PRINT_SENT, utcnow()
+    except PrinterError as error:
+        job.status, job.error = PRINT_FAILED, str(error)[:300]
+        realtime.publish("print.failed", {"print_job_id": job.id, "parcel_id": job.parcel_id, "error": job.error},
+                         station_room(job.station_code))
+    aftercommit.commit()
+    return job.status
+
+
+def mark_printed(job_id, station_code):
+    """The station's browser printed the PDF."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.station_code != station_code:
+        raise NotFound("no such print job at this station")
+    if job.status == PRINT_READY:
+        job.status, job.done_at = PRINT_PRINTED, utcnow()
+        aftercommit.commit()
+    return job
+
+
+def pending_print_jobs(station_code):
+    """Labels ready but not printed yet at a station (re-sent after a reconnect)."""
+    return db.session.scalars(select(PrintJob).where(PrintJob.station_code == station_code,
+                                                     PrintJob.status == PRINT_READY).order_by(PrintJob.id)).all()
+
+
+def print_job_payload(job):
+    """What a station is told about a print job (label.ready, the pending list, API answers)."""
+    parcel = job.parcel
+    return {"print_job_id": job.id, "parcel_id": parcel.id, "order_id": parcel.order_id,
+            "tracking_number": parcel.tracking_number, "carrier": parcel.carrier_code, "paper": parcel.paper,
+            "pdf_url": f"/shipping/parcels/{parcel.id}/label.pdf", "status": job.status}
+
+
+def announce(job):
+    """Tell the job's station its label is ready (published after the caller's commit)."""
+    if job.station_code:
+        realtime.publish("label.ready", print_job_payload(job), station_room(job.station_code))

@@ -1,0 +1,229 @@
+"""Parcels and their waybills: seal -> waybill -> label (PDF and ZPL), the failed queue and its
+retry, void; finding parcels and their label files.
+
+Transitions: picked -> packed (seal_parcel), packed -> labelled (request_waybill),
+labelled -> packed (void_label).
+"""
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from wms import aftercommit, realtime, worker
+from wms.errors import IllegalTransition, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.orders import states
+from wms.orders.models import Order
+from wms.packing.models import PackStation
+from wms.shipping import labels
+from wms.shipping.carrier_services import carrier_adapter, choose_carrier
+from wms.shipping.carriers import Address, WaybillError, WaybillRequest
+from wms.shipping.lookups import active_parcels, get_carrier, get_order, get_parcel
+from wms.shipping.models import (
+    PARCEL_LABELLED, PARCEL_SEALED, PARCEL_VOIDED, PARCEL_WAYBILL_FAILED, PRINT_QUEUED, PRINT_READY, Carrier, Parcel,
+    PrintJob)
+from wms.shipping.print_jobs import announce, deliver_to_printer, station_room
+from wms.timeutil import utcnow
+
+
+def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, expected_weight_g=0, paper=None,
+                actor=None, commit=True):
+    """Record the sealed parcel and its print job, move the order to packed, queue the waybill.
+
+    Transitions: picked -> packed (a packed order whose parcels were all voided seals again)."""
+    order = get_order(order_id)
+    if active_parcels(order.id):
+        raise IllegalTransition("this order already has a sealed parcel", current=order.status)
+    if order.status == states.PICKED:
+        order.transition_to(states.PACKED, reason=f"sealed at {station_code} ({carton_code}, {weight_g} g)", actor=actor)
+    elif order.status != states.PACKED:
+        raise IllegalTransition(f"an order in '{order.status}' cannot be sealed", current=order.status)
+    if not order.carrier_code:
+        choose_carrier(order.id, actor=actor, commit=False)
+    if not order.carrier_code:
+        raise ValidationFailed("no carrier can take this order", field="carrier_code")
+    parcel = Parcel(order_id=order.id, carrier_code=order.carrier_code, seal_uuid=seal_uuid, carton_code=carton_code,
+                    weight_g=weight_g, expected_weight_g=expected_weight_g, station_code=station_code,
+                    packed_by_id=getattr(actor, "id", None), paper=paper if paper in labels.PAPER_SIZES else "100x150")
+    db.session.add(parcel)
+    db.session.flush()
+    db.session.add(PrintJob(parcel_id=parcel.id, station_code=station_code, requested_by_id=getattr(actor, "id", None)))
+    worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
+    _publish_order(order, states.PICKED)
+    if commit:
+        aftercommit.commit()
+    return parcel
+
+
+def request_waybill(parcel_id):
+    """Get the tracking number (once per parcel, ever), render the label, tell the station.
+
+    Idempotent: a parcel with a tracking number never asks the carrier again, and the carrier gets the
+    parcel id as its orderId, so a resend after a timeout returns the waybill already created.
+    Transitions: packed -> labelled."""
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel is None or parcel.status == PARCEL_VOIDED:
+        return "skipped"
+    if parcel.tracking_number:
+        return "already"
+    carrier = db.session.scalar(select(Carrier).where(Carrier.code == parcel.carrier_code))
+    parcel.waybill_attempts += 1
+    db.session.commit()
+    try:
+        if carrier is None:
+            raise WaybillError("carrier_error", f"carrier {parcel.carrier_code} is not set up", retryable=False)
+        result = carrier_adapter(carrier).create_waybill(_waybill_request(parcel, carrier))
+    except WaybillError as error:
+        _waybill_failed(parcel_id, error)
+        if error.retryable:
+            raise
+        return "failed"
+    return _labelled(parcel_id, carrier, result)
+
+
+def _waybill_failed(parcel_id, error):
+    db.session.rollback()
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel.tracking_number:  # a concurrent attempt succeeded meanwhile
+        return
+    parcel.status, parcel.waybill_error = PARCEL_WAYBILL_FAILED, f"{error.reason}: {error.message}"[:500]
+    payload = {"parcel_id": parcel.id, "order_id": parcel.order_id, "reason": error.reason, "message": error.message}
+    realtime.publish("waybill.failed", payload, realtime.room_for_role("supervisor"))
+    if parcel.station_code:
+        realtime.publish("waybill.failed", payload, station_room(parcel.station_code))
+    aftercommit.commit()
+
+
+def _labelled(parcel_id, carrier, result):
+    won = db.session.execute(
+        update(Parcel).where(Parcel.id == parcel_id, Parcel.tracking_number.is_(None), Parcel.status != PARCEL_VOIDED)
+        .values(tracking_number=result.tracking_number, carrier_order_id=result.carrier_order_id[:64],
+                sort_code=result.sort_code[:64], status=PARCEL_LABELLED, waybill_error="", labelled_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if not won:
+        db.session.rollback()
+        return "already"
+    parcel = db.session.get(Parcel, parcel_id)
+    db.session.refresh(parcel)
+    _render(parcel, carrier)
+    order = parcel.order
+    if order.status == states.PACKED:
+        order.transition_to(states.LABELLED, reason=f"waybill {parcel.tracking_number} ({carrier.code})")
+        _publish_order(order, states.PACKED)
+    jobs = [job for job in parcel.print_jobs if job.status == PRINT_QUEUED]
+    for job in jobs:
+        job.status = PRINT_READY
+        announce(job)
+    aftercommit.commit()
+    from wms.tracking.writeback import on_label_created
+
+    on_label_created(order.id, parcel.tracking_number, carrier.code)  # 虚拟发货: tell the channel now
+    for job in jobs:
+        deliver_to_printer(job.id)
+    return parcel.tracking_number
+
+
+def _render(parcel, carrier):
+    station = db.session.scalar(select(PackStation).where(PackStation.code == parcel.station_code))
+    data = label_data(parcel, carrier)
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "labels"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"parcel-{parcel.id}-{parcel.tracking_number}.pdf"
+    path.write_bytes(labels.render_pdf(data))
+    parcel.label_pdf_path = str(path)
+    parcel.label_zpl = labels.render_zpl(data, zpl_font=(station.zpl_font or None) if station else None)
+
+
+def label_data(parcel, carrier):
+    """What the label of a parcel with a tracking number shows."""
+    order = parcel.order
+    sender = _sender(carrier)
+    return labels.LabelData(
+        tracking_number=parcel.tracking_number, carrier_name=carrier.name, order_ref=order.external_id,
+        recipient=labels.Party(order.buyer_name, order.buyer_phone,
+                               "".join((order.province, order.city, order.district, order.address))),
+        sender=labels.Party(sender.name, sender.phone, sender.full), weight_g=parcel.weight_g,
+        carton=parcel.carton_code, cargo=_cargo(order), sort_code=parcel.sort_code,
+        printed_at=utcnow().strftime("%Y-%m-%d %H:%M UTC"), paper=parcel.paper)
+
+
+def _waybill_request(parcel, carrier):
+    order = parcel.order
+    recipient = Address(order.buyer_name, order.buyer_phone, order.province, order.city, order.district,
+                        order.address, order.postcode)
+    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=recipient, sender=_sender(carrier),
+                          weight_g=parcel.weight_g, cargo=_cargo(order), remark=order.external_id)
+
+
+def _sender(carrier):
+    s = carrier.settings.get("sender") or {}
+    return Address(s.get("name", "WMS"), s.get("phone", ""), s.get("province", ""), s.get("city", ""),
+                   s.get("district", ""), s.get("address", ""))
+
+
+def _cargo(order):
+    return "; ".join(f"{line.name or line.sku_code} x{line.qty}" for line in order.lines)[:60]
+
+
+def _publish_order(order, previous):
+    payload = {"order_id": order.id, "external_id": order.external_id, "from": previous, "to": order.status,
+               "reasons": order.hold_codes}
+    for role in ("supervisor", "reviewer"):
+        realtime.publish("order.state_changed", payload, realtime.room_for_role(role))
+
+
+def waybill_failed_queue():
+    """Parcels whose waybill request failed (运单号申请失败), oldest first."""
+    return db.session.scalars(select(Parcel).where(Parcel.status == PARCEL_WAYBILL_FAILED).order_by(Parcel.id)).all()
+
+
+def retry_waybill(parcel_id, actor=None):
+    """Ask again (after fixing the address, topping up the quota...). Never a second waybill."""
+    parcel = get_parcel(parcel_id)
+    if parcel.status != PARCEL_WAYBILL_FAILED:
+        raise IllegalTransition(f"parcel {parcel.id} is {parcel.status}, not waybill_failed", current=parcel.status)
+    parcel.status, parcel.waybill_error = PARCEL_SEALED, ""
+    parcel.order.note(f"waybill retried for parcel {parcel.id}", actor=actor)
+    worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
+    aftercommit.commit()
+    return db.session.get(Parcel, parcel_id)
+
+
+def void_label(parcel_id, actor=None, reason="voided"):
+    """Cancel the waybill at the carrier and void the parcel; the order goes back to packed.
+
+    Transitions: labelled -> packed."""
+    parcel = get_parcel(parcel_id)
+    if parcel.status != PARCEL_LABELLED:
+        raise IllegalTransition(f"only a labelled parcel can be voided (this one is {parcel.status})",
+                                current=parcel.status)
+    carrier = get_carrier(parcel.carrier_code)
+    try:
+        carrier_adapter(carrier).cancel_waybill(parcel.tracking_number, parcel.carrier_order_id, reason)
+    except WaybillError as error:
+        raise ValidationFailed(f"the carrier refused to cancel: {error.message}", reason=error.reason) from None
+    parcel.status, parcel.voided_at = PARCEL_VOIDED, utcnow()
+    order = parcel.order
+    if order.status == states.LABELLED:
+        order.transition_to(states.PACKED, reason=f"label {parcel.tracking_number} voided: {reason}", actor=actor)
+        _publish_order(order, states.LABELLED)
+    aftercommit.commit()
+    return parcel
+
+
+def label_path(parcel_id):
+    """The file of the parcel's PDF label, or NotFound while it has none."""
+    parcel = get_parcel(parcel_id)
+    if not parcel.label_pdf_path or not Path(parcel.label_pdf_path).exists():
+        raise NotFound(f"parcel {parcel_id} has no label yet")
+    return parcel.label_pdf_path
+
+
+def find_parcels(query="", limit=100):
+    """Parcels by order number or tracking number, else the latest ones."""
+    statement = select(Parcel).order_by(Parcel.id.desc()).limit(limit)
+    query = str(query or "").strip()
+    if query:
+        statement = statement.join(Order, Order.id == Parcel.order_id).where(
+            (Parcel.tracking_number == query) | (Order.external_id == query))
+    return db.session.scalars(statement).all()
