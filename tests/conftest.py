@@ -36,11 +36,13 @@ class _FreshUserClient(FlaskClient):
     """A test client that, like a real server, starts every request without a cached user.
 
     The `app` fixture keeps one app context open for the whole test and Flask reuses it for the
-    client's requests, so Flask-Login's `g._login_user` would otherwise leak between requests.
+    client's requests, so Flask-Login's `g._login_user` (and the locale wms.i18n chose from that
+    user) would otherwise leak between requests.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("wms_locale", None)
         return super().open(*args, **kwargs)
 
 

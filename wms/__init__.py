@@ -106,9 +106,9 @@ def _register(app, module):
 def _install_template_globals(app):
     from flask_login import current_user
 
-    from wms.i18n import current_locale, translate
+    from wms.i18n import current_locale, reason_text, translate
 
-    app.jinja_env.globals.update(_=translate, current_locale=current_locale)
+    app.jinja_env.globals.update(_=translate, current_locale=current_locale, reason_text=reason_text)
 
     @app.context_processor
     def _inject():

@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import g, has_request_context, request
 from flask_login import current_user
 
+from wms import wording
+
 LOCALES = ("zh_CN", "en")
 _CATALOGUE_DIR = Path(__file__).parent / "translations"
 _catalogues = {}
@@ -48,6 +50,24 @@ def translate(text, locale=None, **values):
 
 
 _ = translate
+
+LIST_SEPARATORS = {"zh_CN": "；", "en": wording.LIST_SEPARATOR}
+
+
+def render(item, locale=None):
+    """A wording (wms.wording) in the locale: its template and every wording among its values
+    translated; a plain text is translated when the catalogue has it, else shown as it is."""
+    locale = locale or current_locale()
+    return wording.fill(item, lambda template: translate(template, locale),
+                        LIST_SEPARATORS.get(locale, wording.LIST_SEPARATOR))
+
+
+def reason_text(reason, locale=None):
+    """A hold reason's detail for the reader: its wording when it has one (older reasons and
+    reasons people typed have only their text)."""
+    if wording.is_wording(reason.get("wording")):
+        return render(reason["wording"], locale)
+    return translate(reason.get("detail") or "", locale)
 
 
 def catalogue_for_client(locale):

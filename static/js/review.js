@@ -68,7 +68,7 @@ function renderRow(row, labels, checked) {
   for (const reason of row.reasons) {
     const chip = document.createElement("span");
     chip.className = `chip reason reason-${KNOWN.has(reason.code) ? reason.code : "other"}`;
-    chip.title = reason.detail;
+    chip.title = reason.text || reason.detail;
     chip.textContent = labels[reason.code] || reason.code;
     reasons.appendChild(chip);
   }

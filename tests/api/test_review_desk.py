@@ -40,6 +40,23 @@ def test_the_queue_shows_held_orders_with_reason_chips_and_counts(client, desk):
     assert (row["item_count"], row["reasons"][0]["code"]) == (1, "payment")
 
 
+def test_hold_reasons_are_told_in_the_reviewers_language(client, desk, db):
+    held = make_order(external_id="ZH-1", payment_status="pending", address="123",
+                      province="浙江省", city="杭州市", district="西湖区")
+    services.review_orders([held.id])
+    english = client.get(f"/review/orders/{held.id}").get_data(as_text=True)
+    assert "payment not confirmed (pending)" in english and "street address is only a number" in english
+    desk.locale = "zh_CN"
+    db.session.commit()
+    chinese = client.get(f"/review/orders/{held.id}").get_data(as_text=True)
+    reasons = chinese[chinese.index('class="card hold-reasons"'):chinese.index("</ul>", chinese.index("hold-reasons"))]
+    assert "付款未确认（pending）" in reasons and "详细地址只有数字" in reasons
+    assert "payment not confirmed" not in reasons
+    row = next(r for r in client.get("/api/review/queue").get_json()["rows"] if r["external_id"] == "ZH-1")
+    payment = next(r for r in row["reasons"] if r["code"] == "payment")
+    assert (payment["detail"], payment["text"]) == ("payment not confirmed (pending)", "付款未确认（pending）")
+
+
 def test_an_unknown_hold_code_gets_the_generic_chip(client, desk):
     make_held_order("X-1", reasons=(("customs", "needs a customs form"),))
     html = client.get("/review/").get_data(as_text=True)

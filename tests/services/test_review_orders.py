@@ -85,7 +85,7 @@ def test_two_orders_of_one_buyer_to_one_address_are_both_held_as_duplicates(db, 
     first, second = make_order(external_id="D1"), make_order(external_id="D2", address="文三路 90号 1幢101室")
     services.review_orders([first.id, second.id])
     first, second = reload(first), reload(second)
-    assert first.hold_reasons == [{"code": "duplicate", "detail": "same buyer and address as D2"}]
+    assert [(r["code"], r["detail"]) for r in first.hold_reasons] == [("duplicate", "same buyer and address as D2")]
     assert second.hold_codes == ["duplicate"]
 
 

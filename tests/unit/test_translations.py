@@ -19,3 +19,15 @@ def test_every_catalogue_is_valid_json_with_string_values():
     for path in CATALOGUES.glob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()), path.name
+
+
+def _placeholders(text):
+    import string
+
+    return sorted({name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name is not None})
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english_key():
+    for path in CATALOGUES.glob("*.json"):
+        for english, chinese in json.loads(path.read_text(encoding="utf-8")).items():
+            assert _placeholders(chinese) == _placeholders(english), (path.name, english, chinese)

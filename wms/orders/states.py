@@ -4,6 +4,7 @@ Every status change of an order goes through `check_transition`; `Order.transiti
 is its only caller that writes.
 """
 from wms.errors import IllegalTransition
+from wms.wording import english, wording
 
 IMPORTED = "imported"      # arrived from a channel or a file, not yet reviewed
 ON_HOLD = "on_hold"        # an exception in review (address, payment, shortage, risk...); reasons kept
@@ -69,3 +70,10 @@ def check_transition(current, new):
     if not can_transition(current, new):
         raise IllegalTransition(
             f"an order cannot go from '{current}' to '{new}'", current=current, requested=new)
+
+
+def hold_reason(code, template, **values):
+    """One reason an order is on hold (an entry of Order.hold_reasons): its code, its detail in
+    English, and the detail's wording (wms.wording), which each reader sees in their language."""
+    said = wording(template, **values)
+    return {"code": code, "detail": english(said), "wording": said}

@@ -30,6 +30,7 @@ from wms.picking.models import (
     LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_IN_PROGRESS, WAVE_PICKING, WAVE_RELEASED,
     CountTask, FloorEvent, PickLine, PickTask, Wave)
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 MAX_BATCH = 500
 
@@ -342,9 +343,11 @@ def short(user, event):
     if changed != 1:
         raise Rejected("line_closed", status="closed by another device")
     _start(line, found)
-    detail = f"{line['sku_code']}: expected {line['qty']}, found {found} at {line['bin_code']} ({reason})"
-    _hold_for_shortage(line, detail, user)
-    db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {detail}",
+    shortage = states.hold_reason("shortage", "{sku}: expected {qty}, found {found} at {bin} ({reason})",
+                                  sku=line["sku_code"], qty=line["qty"], found=found, bin=line["bin_code"],
+                                  reason=wording(reason))   # the handheld's choices are catalogue phrases
+    _hold_for_shortage(line, shortage, user)
+    db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {shortage['detail']}",
                              raised_by_id=user.id))
     finish_task_if_done(line["task_id"])
     realtime.publish("shortage.flagged", {"order_id": line["order_id"], "order": line["order_ref"],
@@ -358,13 +361,13 @@ def short(user, event):
             "task": _task_state(line["task_id"])}
 
 
-def _hold_for_shortage(line, detail, user):
+def _hold_for_shortage(line, shortage, user):
     from wms.inventory.services import release_reservation
 
     order = db.session.get(Order, line["order_id"])
     previous = order.status
-    order.transition_to(states.ON_HOLD, reason=f"shortage: {detail}", actor=user)
-    order.hold_reasons = [{"code": "shortage", "detail": detail}]
+    order.transition_to(states.ON_HOLD, reason=f"shortage: {shortage['detail']}", actor=user)
+    order.hold_reasons = [shortage]
     # The order's other open lines stop here; what was already picked goes back at the pack bench.
     db.session.execute(update(PickLine).where(PickLine.order_id == order.id, PickLine.status == LINE_OPEN)
                        .values(status=LINE_CANCELLED).execution_options(synchronize_session=False))

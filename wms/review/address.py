@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from wms.wording import wording
+
 _DATA = Path(__file__).parent / "data" / "divisions_cn.json"
 
 NATIONS = (
@@ -38,7 +40,7 @@ class ParsedAddress:
     city: str = ""
     district: str = ""
     rest: str = ""
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)   # wordings (wms.wording): shown in the reader's language
 
     @property
     def ok(self):
@@ -140,7 +142,7 @@ def _parse_city(s, out, data):
         foreign, m = data.cities.match(s)
         if foreign and foreign[0][0] != out.province:
             out.city = foreign[0][1]
-            out.problems.append(f"{out.city} is not in {out.province}")
+            out.problems.append(wording("{city} is not in {province}", city=out.city, province=out.province))
             return s[m:]
         only = list(data.tree[out.province])
         if len(only) == 1:  # a municipality: 北京市 is both province and city
@@ -183,17 +185,17 @@ def _skip(s, names):
 def _problems(out, data, text, require_district):
     problems = list(out.problems)
     if not (text or "").strip():
-        return ["address is empty"]
+        return [wording("address is empty")]
     if not out.province and not out.city:
-        problems.append("province and city not recognised")
+        problems.append(wording("province and city not recognised"))
     elif not out.city:
-        problems.append("city not recognised")
+        problems.append(wording("city not recognised"))
     elif require_district and not out.district and data.has_districts(out.province, out.city):
-        problems.append("district not recognised")
+        problems.append(wording("district not recognised"))
     if len(out.rest) < 2:
-        problems.append("street address missing")
+        problems.append(wording("street address missing"))
     elif out.rest.isdigit():
-        problems.append("street address is only a number")
+        problems.append(wording("street address is only a number"))
     return problems
 
 
@@ -224,16 +226,17 @@ def validate_international(country, region, city, postcode, street):
     country = (country or "").strip().upper()
     problems = []
     if not re.fullmatch(r"[A-Z]{2}", country):
-        return [f"country '{country}' is not an ISO 3166 two-letter code"]
+        return [wording("country '{country}' is not an ISO 3166 two-letter code", country=country)]
     if len((street or "").strip()) < 3:
-        problems.append("street address missing")
+        problems.append(wording("street address missing"))
     if not (city or "").strip() and country not in {"SG", "HK", "MO"}:
-        problems.append("city missing")
+        problems.append(wording("city missing"))
     region_codes = REGIONS.get(country)
     if region_codes and (region or "").strip().upper() not in region_codes:
-        problems.append(f"region '{region}' is not a {country} state/province code")
+        problems.append(wording("region '{region}' is not a {country} state/province code", region=region,
+                                country=country))
     pattern = _COMPILED.get(country)
     code = (postcode or "").strip().upper()
     if pattern and not pattern.fullmatch(code):
-        problems.append(f"postcode '{postcode}' does not fit {country}")
+        problems.append(wording("postcode '{postcode}' does not fit {country}", postcode=postcode, country=country))
     return problems

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from wms.auth import roles
 from wms.auth.access import allow
+from wms.i18n import reason_text
 from wms.review import queue as desk
 from wms.review import services
 from wms.review.schemas import ActionBody, BulkApproveBody, QueueArgs
@@ -19,7 +20,10 @@ def queue(state, reason, channel, q, page, **_ignored):
     """The filtered queue page with counts per reason (the desk polls this without Socket.IO)."""
     filters = desk.QueueFilters(state=state, reason=reason, q=q, page=page,
                                 channel_id=int(channel) if channel.isdigit() else None)
-    return desk.queue_page(filters)
+    page = desk.queue_page(filters)
+    for row in page["rows"]:
+        row["reasons"] = with_text(row["reasons"])
+    return page
 
 
 @bp.route("/orders/<int:order_id>", methods=["GET"])
@@ -68,10 +72,15 @@ def dump_order(order):
         "country": order.country, "province": order.province, "city": order.city, "district": order.district,
         "address": order.address, "postcode": order.postcode, "total_cents": order.total_cents,
         "currency": order.currency, "payment_status": order.payment_status, "buyer_remark": order.buyer_remark,
-        "hold_reasons": order.hold_reasons or [], "merged_into_id": order.merged_into_id,
+        "hold_reasons": with_text(order.hold_reasons or []), "merged_into_id": order.merged_into_id,
         "split_from_id": order.split_from_id,
         "lines": [{"id": l.id, "sku_code": l.sku_code, "sku_id": l.sku_id, "name": l.name, "qty": l.qty}
                   for l in order.lines],
         "events": [{"at": e.at.isoformat() + "Z", "actor": e.actor_name, "kind": e.kind, "from": e.from_state,
                     "to": e.to_state, "reason": e.reason} for e in order.events],
     }
+
+
+def with_text(reasons):
+    """Hold reasons with `text`: the detail in the caller's language (`detail` stays English)."""
+    return [{**reason, "text": reason_text(reason)} for reason in reasons]

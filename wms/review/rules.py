@@ -11,7 +11,9 @@ from functools import cached_property
 
 import phonenumbers
 
+from wms.orders.states import hold_reason
 from wms.review import address as addresses
+from wms.wording import wording
 
 
 @dataclass
@@ -66,10 +68,6 @@ class ReviewContext:
     duplicates: dict = field(default_factory=dict)  # duplicate_key -> [(order id, external id)]
 
 
-def reason(code, detail):
-    return {"code": code, "detail": detail}
-
-
 # --- normalisers shared with the service (blacklist, duplicate keys) ---------------------------
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -119,7 +117,7 @@ def check_required_fields(order, ctx, params):
         missing.append("order lines")
     elif any(line.qty <= 0 for line in order.lines):
         missing.append("line quantity")
-    return [reason("required_fields", "missing: " + ", ".join(missing))] if missing else []
+    return [hold_reason("required_fields", "missing: {fields}", fields=[wording(m) for m in missing])] if missing else []
 
 
 def check_address(order, ctx, params):
@@ -129,18 +127,19 @@ def check_address(order, ctx, params):
     if order.is_china:
         problems = order.parsed.problems
         if not params.get("require_district", True):
-            problems = [p for p in problems if p != "district not recognised"]
+            problems = [p for p in problems if p["text"] != "district not recognised"]
     else:
         problems = addresses.validate_international(
             order.country, order.province, order.city, order.postcode, order.address)
-    return [reason("address", "; ".join(problems))] if problems else []
+    return [hold_reason("address", "{problems}", problems=problems)] if problems else []
 
 
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 def phone_problem(phone, country="CN"):
-    """None when the phone looks callable: a CN mobile (or landline), or a valid E.164 number."""
+    """None when the phone looks callable (a CN mobile or landline, or a valid E.164 number), else
+    the problem's wording."""
     raw = (phone or "").strip()
     if not raw:
         return None
@@ -149,16 +148,16 @@ def phone_problem(phone, country="CN"):
     try:
         number = phonenumbers.parse(raw, None if raw.startswith("+") else (country or "CN").upper())
     except phonenumbers.NumberParseException:
-        return f"'{raw}' is not a phone number"
+        return wording("'{phone}' is not a phone number", phone=raw)
     if not phonenumbers.is_valid_number(number):
-        return f"'{raw}' is not a valid {country or 'CN'} phone number"
+        return wording("'{phone}' is not a valid {country} phone number", phone=raw, country=country or "CN")
     return None
 
 
 def check_phone(order, ctx, params):
     """CN mobile (11 digits, 1[3-9]...) or a valid international number."""
     problem = phone_problem(order.buyer_phone, order.country)
-    return [reason("phone", problem)] if problem else []
+    return [hold_reason("phone", problem["text"], **problem["values"])] if problem else []
 
 
 def check_payment(order, ctx, params):
@@ -166,7 +165,7 @@ def check_payment(order, ctx, params):
     status = (order.payment_status or "").strip().lower()
     if status in set(params.get("accepted", ["paid"])):
         return []
-    return [reason("payment", f"payment not confirmed ({status or 'unknown'})")]
+    return [hold_reason("payment", "payment not confirmed ({status})", status=status or "unknown")]
 
 
 def check_unknown_sku(order, ctx, params):
@@ -175,7 +174,7 @@ def check_unknown_sku(order, ctx, params):
                if line.sku_id is None and line.sku_code not in ctx.sku_codes]
     if not unknown:
         return []
-    return [reason("unknown_sku", "not in the catalogue (未匹配): " + ", ".join(unknown))]
+    return [hold_reason("unknown_sku", "not in the catalogue (未匹配): {codes}", codes=", ".join(unknown))]
 
 
 def check_duplicate(order, ctx, params):
@@ -183,7 +182,8 @@ def check_duplicate(order, ctx, params):
     others = [ext for oid, ext in ctx.duplicates.get(duplicate_key(order), ()) if oid != order.id]
     if not others:
         return []
-    return [reason("duplicate", "same buyer and address as " + ", ".join(sorted(others)[:10]))]
+    return [hold_reason("duplicate", "same buyer and address as {orders}",
+                        orders=", ".join(sorted(others)[:10]))]
 
 
 def check_remark(order, ctx, params):
@@ -192,20 +192,21 @@ def check_remark(order, ctx, params):
     if not remark:
         return []
     limit = int(params.get("preview_chars", 80))
-    return [reason("remark", "buyer remark: " + (remark[:limit] + ("…" if len(remark) > limit else "")))]
+    preview = remark[:limit] + ("…" if len(remark) > limit else "")
+    return [hold_reason("remark", "buyer remark: {remark}", remark=preview)]
 
 
 def check_blacklist(order, ctx, params):
     """Buyer name, phone or address on the blacklist."""
     hits = []
     if normalise_text(order.buyer_name) in ctx.blacklist.get("buyer", ()):
-        hits.append(f"buyer {order.buyer_name}")
+        hits.append(wording("buyer {name}", name=order.buyer_name))
     if normalise_phone(order.buyer_phone) in ctx.blacklist.get("phone", ()):
-        hits.append(f"phone {order.buyer_phone}")
+        hits.append(wording("phone {phone}", phone=order.buyer_phone))
     where = full_address(order)
     if any(value and value in where for value in ctx.blacklist.get("address", ())):
-        hits.append("address")
-    return [reason("blacklist", "blacklisted: " + ", ".join(hits))] if hits else []
+        hits.append(wording("address"))
+    return [hold_reason("blacklist", "blacklisted: {hits}", hits=hits)] if hits else []
 
 
 def check_amount(order, ctx, params):
@@ -213,8 +214,9 @@ def check_amount(order, ctx, params):
     threshold = int(params.get("threshold_cents", 500_000))
     if order.total_cents <= threshold:
         return []
-    return [reason("amount", f"amount {order.total_cents / 100:,.2f} {order.currency} "
-                             f"above {threshold / 100:,.2f}")]
+    return [hold_reason("amount", "amount {amount} {currency} above {threshold}",
+                        amount=f"{order.total_cents / 100:,.2f}", currency=order.currency,
+                        threshold=f"{threshold / 100:,.2f}")]
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def hold_order(order_id, *, reason, actor, expected_version):
     order = _load(order_id, expected_version)
     before = order.status
     reasons = [r for r in order.hold_reasons or [] if order.status == states.ON_HOLD]
-    _hold(order, reasons + [rules.reason("manual", reason)], actor)
+    _hold(order, reasons + [states.hold_reason("manual", "{note}", note=reason)], actor)
     return _save(order, [_change(order, before)])
 
 
