@@ -9,14 +9,14 @@
     document.getElementById("job-bar").style.width = job.percent + "%";
     card.querySelector(".progress").setAttribute("aria-valuenow", job.percent);
     set("job-percent", job.percent);
-    set("job-status", job.status);
+    set("job-status", job.status_text || job.status);
     set("job-orders", job.orders_done);
     ["created", "updated", "unchanged", "failed"].forEach((k) => set("job-" + k, job[k]));
     set("job-error-count", job.error_count);
     const body = document.getElementById("job-errors");
     body.replaceChildren(...job.errors.map((e) => {
       const tr = document.createElement("tr");
-      [e.row, e.order, e.field, e.column, e.reason].forEach((v) => {
+      [e.row, e.order, e.field, e.column, e.reason_text || e.reason].forEach((v) => {
         const td = document.createElement("td");
         td.textContent = v == null ? "" : v;
         tr.appendChild(td);

@@ -63,7 +63,7 @@ def test_the_openapi_spec_documents_the_batch_and_the_order_record(client):
 
 
 def test_the_page_flow_upload_map_import_and_report(app, client, login):
-    login("reviewer")
+    reviewer = login("reviewer")
     channel = make_channel("web")
     make_sku("SKU-1")
     assert client.get("/imports/").status_code == 200
@@ -81,6 +81,12 @@ def test_the_page_flow_upload_map_import_and_report(app, client, login):
     assert (status["status"], status["created"], status["failed"], status["percent"]) == ("done", 1, 1, 100)
     page = client.get(started.location).get_data(as_text=True)
     assert "Must be greater than or equal to 1." in page
+    reviewer.locale = "zh_CN"
+    db.session.commit()
+    assert "必须大于或等于 1。" in client.get(started.location).get_data(as_text=True)
+    status = client.get(started.location + "/status").json
+    assert (status["status_text"], status["errors"][0]["reason"], status["errors"][0]["reason_text"]) == (
+        "已完成", "Must be greater than or equal to 1.", "必须大于或等于 1。")
     report = client.get(started.location + "/report.csv")
     assert report.status_code == 200 and "qty" in report.get_data(as_text=True)
 

@@ -7,7 +7,8 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.channels.models import Channel
 from wms.extensions import db
-from wms.imports import files
+from wms.i18n import translate
+from wms.imports import files, validation
 from wms.imports.mapping import FIELDS, LINE_FIELDS, REQUIRED_FIELDS, TEMPLATE_HEADERS
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -54,14 +55,23 @@ def start(job_id):
 @allow(roles.IMPORT)
 def show(job_id):
     """Progress bar while it runs; the summary and rejected rows once done."""
-    return render_template("imports/show.html", job=files.get_job(job_id))
+    return render_template("imports/show.html", job=files.get_job(job_id), reason_text=reason_text)
 
 
 @bp.get("/<int:job_id>/status")
 @allow(roles.IMPORT)
 def status(job_id):
-    """JSON progress polled by the page."""
-    return files.get_job(job_id).to_dict()
+    """JSON progress polled by the page, with the status and the reasons in the reader's language."""
+    job = files.get_job(job_id).to_dict()
+    job["status_text"] = translate(job["status"])
+    job["errors"] = [{**error, "reason_text": reason_text(error["reason"])} for error in job["errors"]]
+    return job
+
+
+def reason_text(reason):
+    """A rejected row's reason in the reader's language."""
+    template, values = validation.template_of(reason or "")
+    return translate(template, **values)
 
 
 @bp.get("/<int:job_id>/report.csv")

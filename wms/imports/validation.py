@@ -32,12 +32,28 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+TOO_LONG = "Longer than maximum length {limit}."
+BELOW = "Must be greater than or equal to {minimum}."
+_FILLED = [(template, name, re.compile(re.escape(template).replace(re.escape("{%s}" % name), r"(-?\d+)")))
+           for template, name in ((TOO_LONG, "limit"), (BELOW, "minimum"))]
+
+
 def too_long(limit):
-    return f"Longer than maximum length {limit}."
+    return TOO_LONG.format(limit=limit)
 
 
 def below(minimum):
-    return f"Must be greater than or equal to {minimum}."
+    return BELOW.format(minimum=minimum)
+
+
+def template_of(reason):
+    """(template, values) of a reason these checks wrote, so that it can be told in another
+    language: the English text is what is stored (job errors, the report CSV, the API)."""
+    for template, name, pattern in _FILLED:
+        found = pattern.fullmatch(reason)
+        if found:
+            return template, {name: found.group(1)}
+    return reason, {}
 
 
 # --- checks shared with the marshmallow schema: value -> reason or None ------------------
