@@ -83,19 +83,3 @@ def test_well_formed_international_addresses_pass(country, region, city, postcod
 ])
 def test_malformed_international_addresses_say_what_is_wrong(country, region, postcode, problem):
     assert problem in english_of(validate_international(country, region, "Town", postcode, "1 Main Street"))
-
-
-def test_the_address_module_is_pure():
-    import ast
-    from pathlib import Path
-
-    import wms.review.address as module
-    import wms.wording as wording_module
-
-    def imported_by(module):
-        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-        return names | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-
-    assert imported_by(module) <= {"json", "re", "dataclasses", "functools", "pathlib", "wms.wording"}
-    assert imported_by(wording_module) == set()

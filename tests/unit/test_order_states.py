@@ -42,15 +42,3 @@ def test_an_unknown_state_is_an_illegal_transition_not_a_key_error():
 def test_cancelled_and_returned_are_terminal():
     assert states.TRANSITIONS[states.CANCELLED] == set()
     assert states.TRANSITIONS[states.RETURNED] == set()
-
-
-def test_the_states_module_is_pure():
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(states))
-    imported = {node.module if isinstance(node, ast.ImportFrom) else alias.name
-                for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in node.names}
-    assert not any(name.split(".")[0] in {"flask", "sqlalchemy", "marshmallow"} for name in imported)
-    assert "wms.extensions" not in imported

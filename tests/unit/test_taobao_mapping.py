@@ -120,23 +120,3 @@ def test_every_seeded_trade_maps_and_their_totals_add_up():
         assert record["lines"], trade["tid"]
         lines = sum(l["qty"] * l["unit_price_cents"] for l in record["lines"])
         assert record["total_cents"] == lines - to_cents(trade["discount_fee"]) + to_cents(trade["post_fee"])
-
-
-def test_the_protocol_and_trade_modules_import_only_the_standard_library_and_pure_siblings():
-    import ast
-    import pathlib
-    import sys
-
-    root = pathlib.Path(__file__).resolve().parents[2] / "wms" / "channels"
-    siblings = {"wms.channels.base", "wms.channels.taobao_protocol"}
-    for name in ("taobao_protocol.py", "taobao_trades.py"):
-        tree = ast.parse((root / name).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                modules = [node.module or ""]
-            else:
-                continue
-            for module in modules:
-                assert module.split(".")[0] in sys.stdlib_module_names or module in siblings, (name, module)
