@@ -199,7 +199,8 @@ def run_floor(url, count, skus, tz_offset_hours=8):
     from wms.imports import bulk
     from wms.imports.services import EVENT_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
     from wms.catalog.models import Sku, SkuBarcode
-    from wms.orders.models import Order, OrderEvent, OrderLine
+    from wms.orders.models import Order, OrderEvent, OrderLine, audit_reason
+    from wms.wording import wording
 
     engine = create_engine(url)
     db.metadata.create_all(engine)
@@ -219,6 +220,7 @@ def run_floor(url, count, skus, tz_offset_hours=8):
     for i, (code, barcode, _n, _p) in enumerate(skus, start=1):
         sku_ids[code] = sku_ids[barcode] = i
     now = datetime.utcnow()
+    imported = audit_reason(wording("Imported from {source}", source=wording("file {name}", name="orders.csv")))
     orders, lines, events = [], [], []
     for order_id, (order, order_lines) in enumerate(generate_orders(count, skus), start=1):
         values = {"channel_id": 1, "external_id": order["external_id"], "status": "imported", "version": 1,
@@ -232,7 +234,7 @@ def run_floor(url, count, skus, tz_offset_hours=8):
                   "tags": [order["tags"]] if order["tags"] else [], "priority": 0, "carrier_code": None}
         orders.append((order_id,) + tuple(values[c] for c in ORDER_COLUMNS))
         lines += [(order_id, sku_ids.get(code), code, name, qty, price) for code, name, qty, price in order_lines]
-        events.append((order_id, now, "import", "imported", "imported", "Imported from file", None, "system"))
+        events.append((order_id, now, "import", "imported", "imported", *imported, None, "system"))
     started, cpu_started, server_started = time.perf_counter(), time.process_time(), pg_server_cpu()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

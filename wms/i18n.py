@@ -70,6 +70,14 @@ def reason_text(reason, locale=None):
     return translate(reason.get("detail") or "", locale)
 
 
+def event_text(event, locale=None):
+    """An order event's reason for the reader (the timeline): its wording when the server made it,
+    else its text (typed by a person, or written before events had wordings)."""
+    if wording.is_wording(event.wording):
+        return render(event.wording, locale)
+    return translate(event.reason or "", locale)
+
+
 def catalogue_for_client(locale):
     """The whole catalogue for the PWA, which translates offline."""
     return {} if locale == "en" else dict(_catalogue(locale))

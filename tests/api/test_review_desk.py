@@ -57,6 +57,36 @@ def test_hold_reasons_are_told_in_the_reviewers_language(client, desk, db):
     assert (payment["detail"], payment["text"]) == ("payment not confirmed (pending)", "付款未确认（pending）")
 
 
+def timeline(html):
+    start = html.index('class="timeline"')
+    return html[start:html.index("</ol>", start)]
+
+
+def test_the_timeline_tells_what_the_server_wrote_in_the_reviewers_language(client, desk, db):
+    held = make_order(external_id="ZH-2", payment_status="pending")
+    services.review_orders([held.id])   # the automatic review writes the hold
+    english = timeline(client.get(f"/review/orders/{held.id}").get_data(as_text=True))
+    assert "payment: payment not confirmed (pending)" in english
+    desk.locale = "zh_CN"
+    db.session.commit()
+    chinese = timeline(client.get(f"/review/orders/{held.id}").get_data(as_text=True))
+    assert "未付款：付款未确认（pending）" in chinese and "payment not confirmed" not in chinese
+    [event] = client.get(f"/api/review/orders/{held.id}").get_json()["events"]
+    assert event["reason"].startswith("payment: payment not confirmed (pending)")
+    assert event["text"].startswith("未付款：付款未确认（pending）")
+
+
+def test_the_timeline_shows_a_typed_reason_as_it_was_typed(client, desk, db):
+    order = make_order(external_id="ZH-3")
+    typed = "买家来电取消 {wave}"
+    client.post(f"/review/orders/{order.id}/cancel", data={"expected_version": 1, "reason": typed})
+    desk.locale = "zh_CN"
+    db.session.commit()
+    assert typed in timeline(client.get(f"/review/orders/{order.id}").get_data(as_text=True))
+    [event] = client.get(f"/api/review/orders/{order.id}").get_json()["events"]
+    assert (event["to"], event["reason"], event["text"]) == ("cancelled", typed, typed)
+
+
 def test_an_unknown_hold_code_gets_the_generic_chip(client, desk):
     make_held_order("X-1", reasons=(("customs", "needs a customs form"),))
     html = client.get("/review/").get_data(as_text=True)

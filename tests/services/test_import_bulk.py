@@ -92,9 +92,10 @@ def test_rows_alike_but_for_their_key_are_inserted_once_per_key_with_the_same_va
     ids = bulk.reserve_ids(Order.__table__, 3)
     bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [order_row(i, channel.id, i, "x") for i in ids])
     at = datetime(2026, 11, 22, 1, 2, 3, 456789)
+    said = {"text": "from {source}", "values": {"source": '"a,b"\\'}}
     bulk.insert_for_each(OrderEvent.__table__, "order_id", ids, EVENT_COLUMNS[1:],
-                         (at, "import", "imported", "imported", 'from "a,b"\\', None, "system"))
+                         (at, "import", "imported", "imported", 'from "a,b"\\', said, None, "system"))
     db.session.commit()
-    events = db.session.execute(select(OrderEvent.order_id, OrderEvent.at, OrderEvent.reason, OrderEvent.actor_id)
-                                .order_by(OrderEvent.order_id)).all()
-    assert events == [(i, at, 'from "a,b"\\', None) for i in sorted(ids)]
+    events = db.session.execute(select(OrderEvent.order_id, OrderEvent.at, OrderEvent.reason, OrderEvent.wording,
+                                       OrderEvent.actor_id).order_by(OrderEvent.order_id)).all()
+    assert events == [(i, at, 'from "a,b"\\', said, None) for i in sorted(ids)]

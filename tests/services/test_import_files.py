@@ -187,6 +187,20 @@ def test_a_reimported_file_is_unchanged_and_a_changed_one_updates(channel, tmp_p
     assert orders()["A2"].address == "科技园 2 号" and db.session.scalar(select(func.count(Order.id))) == 2
 
 
+def test_the_import_rows_of_the_timeline_name_the_file_in_the_readers_language(channel, tmp_path):
+    from wms.i18n import event_text
+
+    path = tmp_path / "orders.csv"
+    path.write_text(chinese_orders_csv(), encoding="utf-8")
+    run(channel, path)
+    path.write_text(chinese_orders_csv().replace("科技园 1 号", "科技园 2 号"), encoding="utf-8")
+    run(channel, path)
+    imported, updated = orders()["A2"].events
+    assert [(e.reason, event_text(e, "zh_CN")) for e in (imported, updated)] == [
+        ("Imported from file orders.csv", "从 文件 orders.csv 导入"),
+        ("Updated by import from file orders.csv: address", "从 文件 orders.csv 导入时更新：address")]
+
+
 def test_an_orders_rows_apart_in_the_file_are_rejected_once_its_first_part_is_in(channel, tmp_path, monkeypatch):
     from wms.imports import services
 

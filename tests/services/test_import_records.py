@@ -26,6 +26,7 @@ def test_a_new_order_is_created_imported_with_an_import_event_naming_the_source(
     assert [(l.sku_code, l.qty, l.unit_price_cents, l.sku_id is not None) for l in order.lines] == [
         ("SKU-1", 2, 3300, True)]
     assert [(e.kind, e.to_state, e.reason) for e in order.events] == [("import", "imported", "Imported from shopify")]
+    assert order.events[0].wording == {"text": "Imported from {source}", "values": {"source": "shopify"}}
 
 
 def test_lines_match_skus_by_code_or_any_barcode_and_unknown_ones_stay_unmatched(app):

@@ -118,7 +118,7 @@ def test_with_splitting_allowed_an_order_no_warehouse_can_ship_whole_is_split_an
         (order.external_id, "allocated", [("SKU-1", 1)]), (f"{order.external_id}-S1", "allocated", [("SKU-2", 1)])]
     homes = {a.order_id: a.warehouse_id for a in db.session.query(OrderAllocation)}
     assert homes == {parts[0].id: hz.id, parts[1].id: sh.id}
-    assert "can ship split: HZ1 (1 pcs), SH1 (1 pcs)" in " ".join(e.reason for e in parts[0].events)
+    assert "can ship split: HZ1 (1 pcs); SH1 (1 pcs)" in " ".join(e.reason for e in parts[0].events)
 
 
 def test_without_splitting_the_order_waits_as_a_backorder_with_its_split_plan(db):

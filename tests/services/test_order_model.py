@@ -3,7 +3,9 @@ import pytest
 
 from tests.builders import make_order, make_sku, make_user
 from wms.errors import IllegalTransition
+from wms.i18n import event_text
 from wms.orders.models import OrderEvent
+from wms.wording import wording
 
 
 def test_transition_records_who_when_from_to_and_why(db):
@@ -16,6 +18,49 @@ def test_transition_records_who_when_from_to_and_why(db):
     assert (event.from_state, event.to_state, event.reason, event.actor_name) == \
         ("imported", "approved", "address fixed", "reviewer1")
     assert event.at is not None
+
+
+def test_a_reason_the_server_made_is_stored_in_english_with_its_wording_and_read_in_each_language(db):
+    make_sku()
+    order = make_order()
+    said = wording("carrier changed from {old} to {new}", old="-", new="SF")
+    order.transition_to("approved", reason=wording("all checks passed"), actor="auto-review")
+    order.note(said, kind="edit")
+    db.session.commit()
+    db.session.expire_all()
+    approved, noted = db.session.query(OrderEvent).filter_by(order_id=order.id).order_by(OrderEvent.id).all()
+    assert (approved.reason, approved.wording) == ("all checks passed", {"text": "all checks passed", "values": {}})
+    assert (noted.reason, noted.wording) == ("carrier changed from - to SF", said)
+    assert [event_text(e, "zh_CN") for e in (approved, noted)] == ["全部检查通过", "快递由 - 改为 SF"]
+    assert [event_text(e, "en") for e in (approved, noted)] == ["all checks passed", "carrier changed from - to SF"]
+
+
+def test_a_typed_reason_is_stored_and_shown_as_typed_in_every_language(db):
+    make_sku()
+    order = make_order()
+    typed = "买家来电：{先别发} all checks passed?"
+    order.transition_to("on_hold", reason=typed, actor=make_user("reviewer"))
+    order.note(typed, actor="reviewer1")
+    db.session.commit()
+    held, noted = db.session.query(OrderEvent).filter_by(order_id=order.id).order_by(OrderEvent.id).all()
+    assert (held.reason, held.wording, event_text(held, "zh_CN"), event_text(held, "en")) == (typed, None, typed, typed)
+    assert (noted.reason, event_text(noted, "zh_CN")) == (typed, typed)
+    assert db.session.query(OrderEvent).filter(OrderEvent.wording.is_(None)).count() == 2   # SQL NULL, not JSON null
+
+
+def test_the_bulk_writers_keep_the_wording_of_their_audit_rows(db):
+    from wms.orders.models import Order, bulk_transition, transition_if_still
+
+    make_sku()
+    orders = [make_order(external_id=f"W{i}", status="allocated") for i in range(2)]
+    bulk_transition(db.session, [o.id for o in orders], "allocated", "waved", reason=wording("wave {code}", code="W9"))
+    transition_if_still(db.session, orders[0].id, "waved", "picking",
+                        reason=wording("picking started ({task})", task="T-9"))
+    db.session.commit()
+    db.session.expire_all()
+    first = db.session.get(Order, orders[0].id)
+    assert [(e.reason, event_text(e, "zh_CN")) for e in first.events] == [
+        ("wave W9", "波次 W9"), ("picking started (T-9)", "开始拣货（T-9）")]
 
 
 def test_an_illegal_transition_changes_nothing(db):

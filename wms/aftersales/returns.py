@@ -14,6 +14,7 @@ from wms.inventory.services import receive_stock, warehouse_of
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 RETURNABLE = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
 
@@ -48,11 +49,13 @@ def receive_return(order_id, lines, actor=None, reference="", note=""):
                             reference=(reference or "").strip()[:80], note=(note or "").strip())
     receipt.lines = [ReturnLine(**line) for line in clean]
     db.session.add(receipt)
-    summary = ", ".join(f"{line['qty']} x {_sku(order, line['order_line_id'])} {line['result']}" for line in clean)
+    said = wording("return received: {lines}", lines=[
+        wording("{qty} x {sku} {result}", qty=line["qty"], sku=_sku(order, line["order_line_id"]),
+                result=wording(line["result"])) for line in clean])   # restock | write_off
     if order.status != states.RETURNED:
-        order.transition_to(states.RETURNED, reason=f"return received: {summary}", actor=actor)
+        order.transition_to(states.RETURNED, reason=said, actor=actor)
     else:
-        order.note(f"return received: {summary}", actor=actor, kind="return")
+        order.note(said, actor=actor, kind="return")
     for intercept in db.session.scalars(select(Intercept).where(Intercept.order_id == order.id,
                                                                 Intercept.status != INTERCEPT_DONE)):
         intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)

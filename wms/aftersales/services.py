@@ -26,10 +26,14 @@ from wms.orders import states
 from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.worker import enqueue
+from wms.wording import english, is_wording, wording
 
 VOID_JOB = "wms.aftersales.jobs.void_waybill"
 ON_THE_FLOOR = frozenset({states.PICKING, states.PICKED, states.PACKED, states.LABELLED})
 AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
+# What an open intercept waits for (Intercept.detail until a person writes what was done)
+ASK_CARRIER = "ask the carrier to stop and return the parcel"
+BEING_VOIDED = "waybill being voided"
 
 
 def _(text, **values):
@@ -39,13 +43,16 @@ def _(text, **values):
 def intercept_order(order_id, reason, source="channel", actor=None):
     """Act on a cancellation wherever the order is; idempotent (one Intercept per order).
 
+    `reason`: what a person typed, or a wording the server made (a cancellation on the platform).
     Returns the Intercept, or None for an order already cancelled or returned.
     """
-    if not (reason or "").strip():
+    if not is_wording(reason):
+        reason = (reason or "").strip()
+    if not reason:
         raise ValidationFailed(_("Give a reason for the cancellation"), field="reason")
     for attempt in range(3):  # the floor may move the order on while we act: act on its new state
         try:
-            return _intercept(order_id, reason.strip(), source, actor)
+            return _intercept(order_id, reason, source, actor)
         except StaleDataError:
             db.session.rollback()
             if attempt == 2:
@@ -60,13 +67,14 @@ def _intercept(order_id, reason, source, actor):
     if existing is not None or order.status in (states.CANCELLED, states.RETURNED):
         return existing
     state = order.status
-    intercept = Intercept(order_id=order.id, reason=reason, source=source, state_at_intercept=state,
+    intercept = Intercept(order_id=order.id, reason=english(reason), source=source, state_at_intercept=state,
                           created_by=_name(actor), action=ACTION_CANCELLED)
     db.session.add(intercept)
     if state in AFTER_SHIPPING:
         intercept.action, intercept.status = ACTION_CARRIER, INTERCEPT_OPEN
-        intercept.detail = "ask the carrier to stop and return the parcel"
-        order.note(f"intercept requested with the carrier: {reason}", actor=actor, kind="intercept")
+        intercept.detail = ASK_CARRIER
+        order.note(wording("intercept requested with the carrier: {reason}", reason=reason), actor=actor,
+                   kind="intercept")
     else:
         _cancel_on_the_floor(order, intercept, reason, actor)
     realtime.publish("order.intercepted", _payload(order, intercept), realtime.room_for_role("supervisor"))
@@ -85,11 +93,13 @@ def _cancel_on_the_floor(order, intercept, reason, actor):
         intercept.action = ACTION_LEFT_WAVE
     elif state == states.LABELLED:
         intercept.action, intercept.status = ACTION_WAYBILL_VOIDED, INTERCEPT_OPEN
-        intercept.detail = "waybill being voided"
+        intercept.detail = BEING_VOIDED
     elif state in ON_THE_FLOOR:
         intercept.action = ACTION_PUT_BACK
-    order.transition_to(states.CANCELLED, reason=f"intercepted ({intercept.source}): {reason}", actor=actor)
-    release_reservation(order.id, reason="intercepted", actor=actor, commit=False)
+    order.transition_to(states.CANCELLED, reason=wording("intercepted ({source}): {reason}",
+                                                         source=wording(intercept.source), reason=reason),
+                        actor=actor)   # source: channel | reviewer | supervisor
+    release_reservation(order.id, reason=wording("intercepted"), actor=actor, commit=False)
     payload = _payload(order, intercept)
     for picker_id in pickers:
         realtime.publish("order.intercepted", payload, realtime.room_for_user(picker_id))
@@ -159,9 +169,16 @@ def resolve_intercept(intercept_id, actor=None, note=""):
         raise ValidationFailed(_("This intercept is already resolved"))
     intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
     intercept.detail = (note or "").strip()[:1000] or intercept.detail
-    intercept.order.note(f"intercept resolved: {intercept.detail}", actor=actor, kind="intercept")
+    intercept.order.note(wording("intercept resolved: {detail}", detail=_said(intercept.detail)), actor=actor,
+                         kind="intercept")
     aftercommit.commit()
     return intercept
+
+
+def _said(detail):
+    """An intercept's detail inside a timeline entry: our fixed phrases in the reader's language,
+    what a person wrote as it is."""
+    return wording(detail) if detail in (ASK_CARRIER, BEING_VOIDED) else detail
 
 
 def _name(actor):

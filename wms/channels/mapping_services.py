@@ -22,6 +22,7 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine, _actor_name
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 UNKNOWN_SKU = "unknown_sku"
 SEARCH_LIMIT = 20
@@ -187,7 +188,8 @@ def _relink(channel_id, key, sku, actor):
     out = []
     for order in db.session.scalars(select(Order).where(Order.id.in_(touched)).order_by(Order.id)).all():
         order.updated_at = utcnow()  # bumps the version: a reviewer's stale edit now conflicts
-        order.note(f"SKU mapping: {key} -> {sku.code} ({touched[order.id]} line(s))", actor=actor, kind="edit")
+        order.note(wording("SKU mapping: {key} -> {sku} ({count} line(s))", key=key, sku=sku.code,
+                           count=touched[order.id]), actor=actor, kind="edit")
         out.append((order.id, order.status, list(order.hold_codes)))
     return out, len(lines)
 

@@ -21,6 +21,7 @@ from wms.extensions import db
 from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.worker import QueuedJob, enqueue
+from wms.wording import wording
 
 log = logging.getLogger("wms.channels.sync")
 
@@ -135,7 +136,7 @@ def _cancel_orders(channel_id, external_ids, summary):
         Order.channel_id == channel_id, Order.external_id.in_(external_ids))).all()
     for order_id, external_id in orders:
         try:
-            intercept = intercept_order(order_id, reason=CANCEL_REASON, source="channel", actor=SYNC_ACTOR)
+            intercept = intercept_order(order_id, reason=wording(CANCEL_REASON), source="channel", actor=SYNC_ACTOR)
         except DomainError as error:
             db.session.rollback()
             summary.intercepts.append(external_id)

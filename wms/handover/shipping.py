@@ -9,6 +9,7 @@ from wms.shipping.models import PARCEL_MANIFESTED, PARCEL_SHIPPED, Carrier
 from wms.timeutil import utcnow
 from wms.tracking import notices, writeback
 from wms.tracking import services as tracking
+from wms.wording import wording
 
 
 def ship_parcel(row, manifest, actor):
@@ -21,7 +22,8 @@ def ship_parcel(row, manifest, actor):
         return False
     now = utcnow()
     parcel.status, parcel.shipped_at = PARCEL_SHIPPED, now
-    order.transition_to(states.SHIPPED, reason=f"handed over on manifest {manifest.code}", actor=actor)
+    order.transition_to(states.SHIPPED, reason=wording("handed over on manifest {code}", code=manifest.code),
+                        actor=actor)
     consume_reservation(order.id, actor=actor, reference=f"manifest:{manifest.code}", commit=False)
     tracking.start_tracking(order.id, parcel.id, parcel.carrier_code, parcel.tracking_number, shipped_at=now)
     # 虚拟发货 channels were told at label time; this is a no-op for them unless that was missed.

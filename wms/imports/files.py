@@ -30,6 +30,7 @@ from wms.imports import key_checks, models, reader_process, reading, services, s
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
 from wms.worker import enqueue
+from wms.wording import wording
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
 REPORT_HEADERS = ("row", "order", "field", "column", "reason")
@@ -269,7 +270,7 @@ class FileRun:
         self.channel_id = job.channel_id
         user = db.session.get(User, job.user_id) if job.user_id else None
         self.actor = ActorRef(user.id, user.username) if user is not None else job.actor_name
-        self.source = f"file {job.filename}"
+        self.source = wording("file {name}", name=job.filename)   # goes into the orders' audit rows
         self.spec = reading.ReadSpec(
             path=job.path, filename=job.filename, mapping=job.mapping or {},
             timezone=current_app.config["WAREHOUSE_TIMEZONE"], chunk_size=services.CHUNK,

@@ -27,9 +27,10 @@ from wms.extensions import db
 from wms.imports import bulk, key_checks, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
-from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name
+from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name, audit_reason
 from wms.timeutil import utcnow
 from wms.worker import enqueue
+from wms.wording import wording
 
 CHUNK = 2000           # orders per transaction
 REVIEW_CHUNK = 1000    # order ids per review job
@@ -169,7 +170,7 @@ def _existing(channel_id, external_ids):
 ORDER_COLUMNS = ("channel_id", "external_id", "status", "version", "hold_reasons", "created_at",
                  "updated_at") + COMPARED
 LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cents")
-EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id", "actor_name")
+EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "wording", "actor_id", "actor_name")
 
 
 def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW):
@@ -198,8 +199,9 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
             (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now)
             + compared(record) for order_id, record in zip(ids, records)])
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
-        event = (now, "import", states.IMPORTED, states.IMPORTED, f"Imported from {source}"[:2000], actor_id,
-                 _actor_name(actor))
+        # one wording for the whole chunk: bulk binds a value the rows share once
+        event = (now, "import", states.IMPORTED, states.IMPORTED,
+                 *audit_reason(wording("Imported from {source}", source=source)), actor_id, _actor_name(actor))
         bulk.insert_for_each(OrderEvent.__table__, "order_id", ids, EVENT_COLUMNS[1:], event)
     count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
@@ -224,7 +226,8 @@ def _update(order, record, skus, source, actor):
     if "lines" in changed:
         order.lines = [OrderLine(sku_code=l["sku_code"], sku_id=skus.resolve(l["sku_code"]), name=l["name"],
                                  qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]]
-    order.note(f"Updated by import from {source}: {', '.join(changed)}", actor=actor, kind="import")
+    order.note(wording("Updated by import from {source}: {fields}", source=source, fields=", ".join(changed)),
+               actor=actor, kind="import")
     return RecordResult(order.external_id, UPDATED, order.id)
 
 

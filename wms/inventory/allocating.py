@@ -32,6 +32,7 @@ from wms.inventory.models import (
 from wms.orders import states
 from wms.orders.models import Order, OrderLine, bulk_transition
 from wms.timeutil import utcnow
+from wms.wording import english, wording
 
 GROUP_SIZE = 100  # orders per transaction: short enough that other SQLite writers barely wait
 SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group instead of one event per order
@@ -160,7 +161,7 @@ def _decide(order, lines, pool, ranker, allow_split, writes):
         pool.take(decision.plan.picks)
         writes.reserve(order.id, decision.plan)
         writes.move(order.id, before, states.ALLOCATED,
-                    f"stock reserved in {ranker.codes[decision.plan.warehouse_id]}")
+                    wording("stock reserved in {warehouse}", warehouse=ranker.codes[decision.plan.warehouse_id]))
         return "allocated", False, _change(order.id, before, states.ALLOCATED)
     if before != states.APPROVED:
         return "backorder", decision.split, None
@@ -256,10 +257,10 @@ class Writes:
 
     def __init__(self):
         self.reservations, self.picked, self.warehouses = [], defaultdict(int), {}  # picked: {stock id: qty}
-        self.moves = defaultdict(list)  # (from, to, reason) -> order ids
+        self.moves = {}  # (from, to, reason's English) -> (reason, order ids)
 
     def move(self, order_id, before, after, reason):
-        self.moves[(before, after, reason)].append(order_id)
+        self.moves.setdefault((before, after, english(reason)), (reason, []))[1].append(order_id)
 
     def reserve(self, order_id, plan):
         now = utcnow()
@@ -271,7 +272,7 @@ class Writes:
 
     def flush(self):
         """Write everything the group decided (its rows are already locked)."""
-        for (before, after, reason), order_ids in self.moves.items():
+        for (before, after, _english), (reason, order_ids) in self.moves.items():
             bulk_transition(db.session, order_ids, before, after, reason=reason)
         if not self.warehouses:
             return
@@ -304,15 +305,16 @@ _ADD_TO_RESERVED_PG = text(
 
 
 def shortage_text(decision, sku_codes, warehouse_codes):
-    """One line for the audit trail naming every shortage (and the split plan if there is one)."""
-    where = warehouse_codes.get(decision.short_warehouse_id, "any warehouse")
-    parts = [f"{sku_codes.get(s.sku_id) or 'unmatched SKU'} need {s.needed}, available {s.available}"
-             for s in decision.shortages]
-    text_ = f"short in {where}: " + "; ".join(parts)
-    if decision.split:
-        text_ += " | can ship split: " + ", ".join(
-            f"{warehouse_codes.get(p.warehouse_id)} ({sum(x.qty for x in p.picks)} pcs)" for p in decision.split)
-    return text_
+    """The audit trail's wording naming every shortage (and the split plan if there is one)."""
+    where = warehouse_codes.get(decision.short_warehouse_id) or wording("any warehouse")
+    short = wording("short in {warehouse}: {shortages}", warehouse=where, shortages=[
+        wording("{sku} need {needed}, available {available}", sku=sku_codes.get(s.sku_id) or wording("unmatched SKU"),
+                needed=s.needed, available=s.available) for s in decision.shortages])
+    if not decision.split:
+        return short
+    return wording("{shortage} | can ship split: {parts}", shortage=short, parts=[
+        wording("{warehouse} ({qty} pcs)", warehouse=warehouse_codes.get(p.warehouse_id),
+                qty=sum(x.qty for x in p.picks)) for p in decision.split])
 
 
 def retry_backorders(sku_ids=None):

@@ -10,10 +10,12 @@ from wms.inventory.locks import lock_for_write, lock_order, lock_stock_items
 from wms.inventory.models import SHIP, Bin, OrderAllocation, Reservation, StockItem
 from wms.inventory.stock import record_movement
 from wms.orders.models import Order
+from wms.wording import is_wording, wording
 
 
 def release_reservation(order_id, reason="", actor=None, commit=True):
     """Give back every unit reserved for the order (on cancel or hold). Idempotent; returns the qty.
+    `reason` (a text or a wording) goes on the order's timeline.
 
     Call it after `order.transition_to(...)` in the same transaction; it commits unless commit=False.
     """
@@ -32,10 +34,17 @@ def release_reservation(order_id, reason="", actor=None, commit=True):
     if allocated is not None:
         db.session.delete(allocated)
     if order is not None and released:
-        order.note(f"stock released ({released} pcs): {reason}".strip(), actor=actor, kind="stock")
+        order.note(_released(released, reason), actor=actor, kind="stock")
     if commit:
         aftercommit.commit()
     return released
+
+
+def _released(qty, reason):
+    reason = reason if is_wording(reason) else (reason or "").strip()
+    if reason:
+        return wording("stock released ({qty} pcs): {reason}", qty=qty, reason=reason)
+    return wording("stock released ({qty} pcs)", qty=qty)
 
 
 def consume_reservation(order_id, actor=None, reference=None, commit=True):

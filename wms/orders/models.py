@@ -8,6 +8,7 @@ from wms.extensions import db
 from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
 from wms.timeutil import utcnow
+from wms.wording import english, is_wording
 
 
 class Order(db.Model):
@@ -59,20 +60,24 @@ class Order(db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id")
 
     def transition_to(self, new, *, reason="", actor=None):
-        """The only writer of `status`: checks the table and records the audit row.
+        """The only writer of `status`: checks the table and records the audit row (`reason`: a
+        wording the server made, or a text a person typed; see audit_reason).
 
         Transitions: any pair allowed by states.TRANSITIONS.
         """
         states.check_transition(self.status, new)
-        self._record(OrderEvent(from_state=self.status, to_state=new, reason=reason or "",
+        text, said = audit_reason(reason)
+        self._record(OrderEvent(from_state=self.status, to_state=new, reason=text, wording=said,
                                 actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
         self.status = new
         if new != states.ON_HOLD:
             self.hold_reasons = []
 
     def note(self, text, *, actor=None, kind="note"):
-        """Record a non-state event (an edit, a merge, a sync update) on the timeline."""
-        self._record(OrderEvent(from_state=self.status, to_state=self.status, reason=text, kind=kind,
+        """Record a non-state event (an edit, a merge, a sync update) on the timeline; `text` as
+        transition_to's reason."""
+        text, said = audit_reason(text)
+        self._record(OrderEvent(from_state=self.status, to_state=self.status, reason=text, wording=said, kind=kind,
                                 actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
 
     def _record(self, event):
@@ -90,6 +95,15 @@ class Order(db.Model):
     @property
     def hold_codes(self):
         return [reason["code"] for reason in self.hold_reasons or []]
+
+
+def audit_reason(reason):
+    """An audit row's (reason, wording) for what a caller gives as its reason: a wording (a sentence
+    the server made, wms.wording) is kept with its English text, so each reader sees it in their
+    language; a plain text (what a person typed) is stored as it is, without a wording."""
+    if is_wording(reason):
+        return english(reason), reason
+    return reason or "", None
 
 
 def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
@@ -134,9 +148,10 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     if moved is None:
         return False
     count_transition(session, moved[0], current, new)
+    text, said = audit_reason(reason)
     defer(_AUDIT_ONE, {"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
-                       "reason": reason, "actor_id": getattr(actor, "id", None), "actor_name": _actor_name(actor)},
-          session)
+                       "reason": text, "wording": said, "actor_id": getattr(actor, "id", None),
+                       "actor_name": _actor_name(actor)}, session)
     return True
 
 
@@ -150,8 +165,9 @@ def _status_update(ids, current, new):
 def _record_events(session, ids, current, new, reason, actor):
     """One audit row per order moved."""
     at, actor_id, actor_name = utcnow(), getattr(actor, "id", None), _actor_name(actor)
+    text, said = audit_reason(reason)
     session.execute(insert(OrderEvent), [
-        dict(order_id=order_id, at=at, kind="state", from_state=current, to_state=new, reason=reason,
+        dict(order_id=order_id, at=at, kind="state", from_state=current, to_state=new, reason=text, wording=said,
              actor_id=actor_id, actor_name=actor_name) for order_id in ids])
 
 
@@ -189,7 +205,10 @@ class OrderEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="state")  # state | edit | note | import
     from_state: Mapped[str] = mapped_column(String(20))
     to_state: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # in English (logs, APIs, rows older than wordings)
+    # The reason's wording (wms.wording) when the server made it: each reader sees it in their
+    # language (wms.i18n.event_text). NULL for what a person typed.
+    wording: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(64), default="system")
 
@@ -204,4 +223,5 @@ _MOVE_ONE = Prepared(
     .returning(Order.carrier_code))
 _AUDIT_ONE = Prepared(insert(OrderEvent).values(
     {name: bindparam(name) for name in ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id",
-                                        "actor_name")}))
+                                        "actor_name")}
+    | {"wording": bindparam("wording", type_=OrderEvent.__table__.c.wording.type)}))

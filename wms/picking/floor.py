@@ -293,7 +293,7 @@ def _start(line, qty_for_message):
             defer(_START_WAVE, {"wave_id": line["wave_id"]})
     if line["order_status"] == states.WAVED:
         if transition_if_still(db.session, line["order_id"], states.WAVED, states.PICKING,
-                               reason=f"picking started ({line['task_code']})"):
+                               reason=wording("picking started ({task})", task=line["task_code"])):
             _publish_state(line["order_id"], line["order_ref"], states.WAVED, states.PICKING, [])
         else:  # changed since the line was read: cancelled or held now, or another picker started it
             now = db.session.scalar(select(Order.status).where(Order.id == line["order_id"]))
@@ -311,7 +311,8 @@ def _close_line_effects(line, user):
         PickLine.order_id == line["order_id"], PickLine.status == LINE_SHORT))
     order = db.session.get(Order, line["order_id"])
     if open_lines == 0 and short_lines == 0 and order.status == states.PICKING:
-        order.transition_to(states.PICKED, reason=f"all lines picked ({line['task_code']})", actor=user)
+        order.transition_to(states.PICKED, reason=wording("all lines picked ({task})", task=line["task_code"]),
+                            actor=user)
         _publish_state(order.id, order.external_id, states.PICKING, order.status, order.hold_codes)
     finish_task_if_done(line["task_id"])
 
@@ -366,12 +367,12 @@ def _hold_for_shortage(line, shortage, user):
 
     order = db.session.get(Order, line["order_id"])
     previous = order.status
-    order.transition_to(states.ON_HOLD, reason=f"shortage: {shortage['detail']}", actor=user)
+    order.transition_to(states.ON_HOLD, reason=wording("shortage: {detail}", detail=shortage["wording"]), actor=user)
     order.hold_reasons = [shortage]
     # The order's other open lines stop here; what was already picked goes back at the pack bench.
     db.session.execute(update(PickLine).where(PickLine.order_id == order.id, PickLine.status == LINE_OPEN)
                        .values(status=LINE_CANCELLED).execution_options(synchronize_session=False))
-    release_reservation(order.id, reason="short pick", actor=user, commit=False)
+    release_reservation(order.id, reason=wording("short pick"), actor=user, commit=False)
     _publish_state(order.id, order.external_id, previous, order.status, order.hold_codes)
 
 

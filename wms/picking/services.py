@@ -25,6 +25,7 @@ from wms.picking.models import (
 from wms.shipping.cutoffs import next_cutoff
 from wms.shipping.models import Carrier
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 DEFAULT_TIME_BUDGET_S = 1.0
 
@@ -105,8 +106,8 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
     db.session.add(wave)
     try:
         db.session.flush()
-        bulk_transition(db.session, order_ids, states.ALLOCATED, states.WAVED, reason=f"wave {wave.code}",
-                        actor=actor)
+        bulk_transition(db.session, order_ids, states.ALLOCATED, states.WAVED,
+                        reason=wording("wave {code}", code=wave.code), actor=actor)
         _write_tasks(wave, preview.batches)
     except IntegrityError:
         db.session.rollback()
@@ -312,7 +313,8 @@ def cancel_wave(wave_id, actor=None):
         task.status = TASK_CANCELLED
     for order in db.session.scalars(select(Order).where(Order.id.in_(order_ids))):
         if order.status == states.WAVED:
-            order.transition_to(states.ALLOCATED, reason=f"wave {wave.code} cancelled", actor=actor)
+            order.transition_to(states.ALLOCATED, reason=wording("wave {code} cancelled", code=wave.code),
+                                actor=actor)
     wave.status = WAVE_CANCELLED
     aftercommit.commit()
     return wave

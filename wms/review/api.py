@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.i18n import reason_text
+from wms.i18n import event_text, reason_text
 from wms.review import queue as desk
 from wms.review import services
 from wms.review.schemas import ActionBody, BulkApproveBody, QueueArgs
@@ -77,7 +77,7 @@ def dump_order(order):
         "lines": [{"id": l.id, "sku_code": l.sku_code, "sku_id": l.sku_id, "name": l.name, "qty": l.qty}
                   for l in order.lines],
         "events": [{"at": e.at.isoformat() + "Z", "actor": e.actor_name, "kind": e.kind, "from": e.from_state,
-                    "to": e.to_state, "reason": e.reason} for e in order.events],
+                    "to": e.to_state, "reason": e.reason, "text": event_text(e)} for e in order.events],
     }
 
 

@@ -10,6 +10,7 @@ from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.review import checks, rules
 from wms.review import services as core
+from wms.wording import wording
 
 
 @core.action
@@ -32,7 +33,8 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
         if rules.duplicate_key(checks.snapshot(other)) != key:
             raise ValidationFailed(f"{other.external_id} has another buyer or address", field="other_ids")
     changes = [_absorb(target, other, actor) for other in others]
-    target.note("merged " + ", ".join(o.external_id for o in others), actor=actor, kind="merge")
+    target.note(wording("merged {orders}", orders=", ".join(o.external_id for o in others)), actor=actor,
+                kind="merge")
     for other in others:
         other.updated_at = checks.now()
     return core._save(target, changes)
@@ -54,7 +56,8 @@ def _absorb(target, other, actor):
         target.buyer_remark = "\n".join(filter(None, (target.buyer_remark, other.buyer_remark)))
     before = other.status
     other.merged_into_id = target.id
-    other.transition_to(states.CANCELLED, reason=f"merged into {target.external_id}", actor=actor)
+    other.transition_to(states.CANCELLED, reason=wording("merged into {order}", order=target.external_id),
+                        actor=actor)
     return core._change(other, before)
 
 
@@ -83,10 +86,10 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     moved_cents = min(moved_cents, order.total_cents)
     part.total_cents, order.total_cents = moved_cents, order.total_cents - moved_cents
     db.session.add(part)
-    part.note(f"split from {order.external_id}", actor=actor, kind="split")
+    part.note(wording("split from {order}", order=order.external_id), actor=actor, kind="split")
     _follow_state(part, order, actor)
-    order.note(f"split off {part.external_id}: " + ", ".join(f"{q} x {l.sku_code}" for l, q in moves),
-               actor=actor, kind="split")
+    order.note(wording("split off {order}: {lines}", order=part.external_id,
+                       lines=", ".join(f"{q} x {l.sku_code}" for l, q in moves)), actor=actor, kind="split")
     core._save(order)
     return part
 
@@ -116,7 +119,7 @@ def _validate_split(order, line_qtys):
 
 
 def _follow_state(part, order, actor):
-    reason = f"split from {order.external_id}"
+    reason = wording("split from {order}", order=order.external_id)
     if order.status == states.ON_HOLD:
         part.transition_to(states.ON_HOLD, reason=reason, actor=actor)
         part.hold_reasons = [dict(r) for r in order.hold_reasons or []]

@@ -20,6 +20,7 @@ from wms.orders import states
 from wms.orders.models import Order, OrderEvent
 from wms.review import checks, rules
 from wms.timeutil import to_local
+from wms.wording import wording
 
 AUTO_ACTOR = "auto-review"
 ROOMS = (realtime.room_for_role("supervisor"), realtime.room_for_role("reviewer"))
@@ -39,7 +40,7 @@ def review_orders(order_ids):
     orders = db.session.scalars(
         select(Order).where(Order.id.in_(ids), Order.status == states.IMPORTED)
         .options(selectinload(Order.lines), selectinload(Order.events))).all() if ids else []
-    outcome = _check_and_decide(orders, actor=AUTO_ACTOR, approve_reason="all checks passed")
+    outcome = _check_and_decide(orders, actor=AUTO_ACTOR, approve_reason=wording("all checks passed"))
     approved = [o.id for o in orders if o.status == states.APPROVED]
     _announce(outcome["changes"])
     _allocate_after_commit(approved)
@@ -68,11 +69,12 @@ def _check_and_decide(orders, *, actor, approve_reason):
 
 
 def _hold(order, reasons, actor):
-    text = "; ".join(f"{r['code']}: {r['detail']}" for r in reasons)
+    listed = [wording("{code}: {detail}", code=wording(r["code"]), detail=r.get("wording") or r["detail"])
+              for r in reasons]
     if order.status == states.ON_HOLD:
-        order.note("still held: " + text, actor=actor, kind="review")
+        order.note(wording("still held: {reasons}", reasons=listed), actor=actor, kind="review")
     else:
-        order.transition_to(states.ON_HOLD, reason=text, actor=actor)
+        order.transition_to(states.ON_HOLD, reason=wording("{reasons}", reasons=listed), actor=actor)
     order.hold_reasons = [dict(r) for r in reasons]
 
 
@@ -181,8 +183,9 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
     order = _load(order_id, expected_version)
     before = order.status
     if before == states.ON_HOLD:
-        reason = "override: " + _require(reason, "reason", "Give a reason to approve a held order")
-    order.transition_to(states.APPROVED, reason=reason or "approved by reviewer", actor=actor)
+        typed = _require(reason, "reason", "Give a reason to approve a held order")
+        reason = wording("override: {reason}", reason=typed)
+    order.transition_to(states.APPROVED, reason=reason or wording("approved by reviewer"), actor=actor)
     _allocate_after_commit([order.id])
     return _save(order, [_change(order, before)])
 
@@ -210,7 +213,7 @@ def release_order(order_id, *, actor, expected_version):
     order = _load(order_id, expected_version)
     if order.status != states.ON_HOLD:
         raise IllegalTransition("Only a held order can be released", current=order.status)
-    outcome = _check_and_decide([order], actor=actor, approve_reason="released: all checks passed")
+    outcome = _check_and_decide([order], actor=actor, approve_reason=wording("released: all checks passed"))
     if order.status == states.APPROVED:
         _allocate_after_commit([order.id])
     return _save(order, outcome["changes"])
@@ -250,8 +253,9 @@ def edit_order(order_id, *, changes, actor, expected_version):
         setattr(order, name, value)
     if any(name in checks.ADDRESS_FIELDS for name, _o, _v in diff):
         checks.reparse_address(order)
-    order.note("edited: " + "; ".join(f"{name} '{old}' -> '{new}'" for name, old, new in diff),
-               actor=actor, kind="edit")
+    order.note(wording("edited: {changes}", changes=[
+        wording("{field} '{old}' -> '{new}'", field=wording(name), old=old, new=new) for name, old, new in diff]),
+        actor=actor, kind="edit")   # the fields' names are the edit form's catalogue keys
     realtime.publish("order.updated", {"order_id": order.id, "external_id": order.external_id}, ROOMS[1])
     return _save(order)
 

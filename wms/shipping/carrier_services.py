@@ -15,6 +15,7 @@ from wms.shipping.carriers import adapter_for
 from wms.shipping.lookups import active_parcels, get_order
 from wms.shipping.models import PARCEL_LABELLED, Carrier, Parcel
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 
 def carrier_adapter(carrier):
@@ -65,7 +66,8 @@ def choose_carrier(order_id, actor=None, commit=True):
     choice = carrier_choice(order)
     if choice.code and choice.code != order.carrier_code:
         order.carrier_code = choice.code
-        order.note(f"carrier {choice.code}: {choice.reason}", actor=actor, kind="edit")
+        order.note(wording("carrier {code}: {reason}", code=choice.code, reason=choice.wording), actor=actor,
+                   kind="edit")
     if commit:
         aftercommit.commit()
     return choice
@@ -84,7 +86,8 @@ def change_carrier(order_id, carrier_code, actor=None):
     order.carrier_code = carrier_code
     for parcel in active_parcels(order.id):  # sealed or failed, no tracking number yet
         parcel.carrier_code = carrier_code
-    order.note(f"carrier changed from {previous or '-'} to {carrier_code}", actor=actor, kind="edit")
+    order.note(wording("carrier changed from {old} to {new}", old=previous or "-", new=carrier_code), actor=actor,
+               kind="edit")
     aftercommit.commit()
     return order
 

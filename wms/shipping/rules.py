@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wms.shipping.cutoffs import next_cutoff
+from wms.wording import english, wording
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,14 @@ class Shipment:
 @dataclass(frozen=True)
 class Choice:
     code: str | None
-    reason: str
+    wording: dict                                # why, told in each reader's language (wms.wording)
     cost_cents: int = 0
     ranked: list = field(default_factory=list)   # [(code, cost_cents, today)] of every eligible carrier
+
+    @property
+    def reason(self):
+        """Why, in English."""
+        return english(self.wording)
 
 
 def cost_cents(option, weight_g):
@@ -45,15 +51,15 @@ def cost_cents(option, weight_g):
 
 
 def refusal(option, shipment):
-    """Why this carrier cannot take the shipment, or None."""
+    """Why this carrier cannot take the shipment (a wording), or None."""
     if not option.active:
-        return "inactive"
+        return wording("inactive")
     if option.regions and shipment.province not in option.regions:
-        return f"does not serve {shipment.province}"
+        return wording("does not serve {province}", province=shipment.province)
     if shipment.province in option.excluded:
-        return f"does not serve {shipment.province}"
+        return wording("does not serve {province}", province=shipment.province)
     if option.max_weight_g and shipment.weight_g > option.max_weight_g:
-        return f"over {option.max_weight_g} g"
+        return wording("over {weight} g", weight=option.max_weight_g)
     return None
 
 
@@ -62,7 +68,7 @@ def choose(shipment, options, now_utc: datetime, tz_name: str):
     by_code = {option.code: option for option in options}
     wanted = by_code.get(shipment.buyer_choice) if shipment.buyer_choice else None
     if wanted is not None and refusal(wanted, shipment) is None:
-        return Choice(wanted.code, "buyer's choice", cost_cents(wanted, shipment.weight_g))
+        return Choice(wanted.code, wording("buyer's choice"), cost_cents(wanted, shipment.weight_g))
     ranked = []
     for option in options:
         if refusal(option, shipment) is None:
@@ -70,14 +76,16 @@ def choose(shipment, options, now_utc: datetime, tz_name: str):
             today = cutoff is not None and _local_date(cutoff, tz_name) == _local_date(now_utc, tz_name)
             ranked.append((not today, cost_cents(option, shipment.weight_g), option.code))
     if not ranked:
-        return Choice(None, f"no carrier serves {shipment.province} at {shipment.weight_g} g")
+        return Choice(None, wording("no carrier serves {province} at {weight} g", province=shipment.province,
+                                    weight=shipment.weight_g))
     ranked.sort()
     late, cost, code = ranked[0]
-    reason = "cheapest" + (" (every truck has left today)" if late else " that still ships today")
+    reason = wording("cheapest (every truck has left today)") if late else wording("cheapest that still ships today")
     if shipment.buyer_choice and wanted is None:
-        reason = f"buyer's choice {shipment.buyer_choice} unknown; {reason}"
+        reason = wording("buyer's choice {carrier} unknown; {then}", carrier=shipment.buyer_choice, then=reason)
     elif wanted is not None:
-        reason = f"buyer's choice {wanted.code} {refusal(wanted, shipment)}; {reason}"
+        reason = wording("buyer's choice {carrier} {refusal}; {then}", carrier=wanted.code,
+                         refusal=refusal(wanted, shipment), then=reason)
     return Choice(code, reason, cost, [(c, p, not l) for l, p, c in ranked])
 
 

@@ -24,6 +24,7 @@ from wms.shipping.models import (
     PrintJob)
 from wms.shipping.print_jobs import announce, deliver_to_printer, station_room
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 
 def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, expected_weight_g=0, paper=None,
@@ -35,7 +36,9 @@ def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, exp
     if active_parcels(order.id):
         raise IllegalTransition("this order already has a sealed parcel", current=order.status)
     if order.status == states.PICKED:
-        order.transition_to(states.PACKED, reason=f"sealed at {station_code} ({carton_code}, {weight_g} g)", actor=actor)
+        order.transition_to(states.PACKED, reason=wording("sealed at {station} ({carton}, {weight} g)",
+                                                          station=station_code, carton=carton_code, weight=weight_g),
+                            actor=actor)
     elif order.status != states.PACKED:
         raise IllegalTransition(f"an order in '{order.status}' cannot be sealed", current=order.status)
     if not order.carrier_code:
@@ -108,7 +111,8 @@ def _labelled(parcel_id, carrier, result):
     _render(parcel, carrier)
     order = parcel.order
     if order.status == states.PACKED:
-        order.transition_to(states.LABELLED, reason=f"waybill {parcel.tracking_number} ({carrier.code})")
+        order.transition_to(states.LABELLED, reason=wording("waybill {number} ({carrier})",
+                                                            number=parcel.tracking_number, carrier=carrier.code))
         _publish_order(order, states.PACKED)
     jobs = [job for job in parcel.print_jobs if job.status == PRINT_QUEUED]
     for job in jobs:
@@ -183,7 +187,7 @@ def retry_waybill(parcel_id, actor=None):
     if parcel.status != PARCEL_WAYBILL_FAILED:
         raise IllegalTransition(f"parcel {parcel.id} is {parcel.status}, not waybill_failed", current=parcel.status)
     parcel.status, parcel.waybill_error = PARCEL_SEALED, ""
-    parcel.order.note(f"waybill retried for parcel {parcel.id}", actor=actor)
+    parcel.order.note(wording("waybill retried for parcel {parcel}", parcel=parcel.id), actor=actor)
     worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
     aftercommit.commit()
     return db.session.get(Parcel, parcel_id)
@@ -205,10 +209,16 @@ def void_label(parcel_id, actor=None, reason="voided"):
     parcel.status, parcel.voided_at = PARCEL_VOIDED, utcnow()
     order = parcel.order
     if order.status == states.LABELLED:
-        order.transition_to(states.PACKED, reason=f"label {parcel.tracking_number} voided: {reason}", actor=actor)
+        order.transition_to(states.PACKED, reason=_voided(parcel.tracking_number, reason), actor=actor)
         _publish_order(order, states.LABELLED)
     aftercommit.commit()
     return parcel
+
+
+def _voided(number, reason):
+    if reason == "voided":   # void_label's default: nobody said why
+        return wording("label {number} voided", number=number)
+    return wording("label {number} voided: {reason}", number=number, reason=reason)
 
 
 def label_path(parcel_id):

@@ -16,6 +16,7 @@ from wms.timeutil import utcnow
 from wms.tracking import notify
 from wms.tracking.models import BuyerNotice
 from wms.worker import enqueue
+from wms.wording import wording
 
 log = logging.getLogger("wms.tracking.notices")
 
@@ -61,6 +62,6 @@ def email_buyer_shipped(notice_id, carrier_name, tracking_number):
         aftercommit.commit()
         raise
     notice.status, notice.sent_at, notice.last_error = "sent", utcnow(), ""
-    order.note(f"shipping email sent to the buyer ({tracking_number})", kind="notice")
+    order.note(wording("shipping email sent to the buyer ({number})", number=tracking_number), kind="notice")
     aftercommit.commit()
     return notice.status

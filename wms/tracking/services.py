@@ -24,11 +24,13 @@ from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import TrackedParcel, TrackingEvent
+from wms.wording import wording
 
 log = logging.getLogger("wms.tracking")
 
 ACTOR = "carrier-tracking"
 POLL_BATCH = 200
+DESCRIBED = 500   # characters of the carrier's description an order's timeline keeps
 
 
 class BadSignature(DomainError):
@@ -136,7 +138,8 @@ def _apply_latest(tracking_number):
         tracked.active = False
     elif latest.status in statuses.NEEDS_A_PERSON and changed:
         tracked.acknowledged_at = None
-        order.note(f"carrier reports {latest.status}: {latest.description}"[:500], actor=ACTOR, kind="tracking")
+        order.note(wording("carrier reports {status}: {description}", status=wording(latest.status),
+                           description=latest.description[:DESCRIBED]), actor=ACTOR, kind="tracking")
         realtime.publish("tracking.exception", {
             "order_id": order.id, "external_id": order.external_id, "tracking_number": tracking_number,
             "status": latest.status, "description": latest.description}, realtime.room_for_role("supervisor"))
@@ -146,9 +149,10 @@ def _complete_delivered(order, event):
     """Transitions: shipped -> delivered -> completed; delivered -> completed."""
     before = order.status
     if order.status == states.SHIPPED:
-        order.transition_to(states.DELIVERED, reason=f"signed for ({event.description})"[:500], actor=ACTOR)
+        order.transition_to(states.DELIVERED, reason=wording("signed for ({description})",
+                                                             description=event.description[:DESCRIBED]), actor=ACTOR)
     if order.status == states.DELIVERED:
-        order.transition_to(states.COMPLETED, reason="delivered", actor=ACTOR)
+        order.transition_to(states.COMPLETED, reason=wording("delivered"), actor=ACTOR)
     if order.status != before:
         _publish_state(order, before)
 
@@ -200,7 +204,8 @@ def auto_complete(now=None):
         if order.status != states.SHIPPED or not statuses.auto_complete_due(
                 tracked.shipped_at, now, days, tracked.last_status):
             continue
-        order.transition_to(states.COMPLETED, reason=f"no delivery news {days} days after shipping", actor=ACTOR)
+        order.transition_to(states.COMPLETED, reason=wording("no delivery news {days} days after shipping", days=days),
+                            actor=ACTOR)
         tracked.active = False
         _publish_state(order, states.SHIPPED)
         completed.append(order.id)
@@ -223,7 +228,9 @@ def acknowledge_exception(tracked_id, actor=None, note=""):
     if tracked is None:
         raise NotFound("No such tracked parcel")
     tracked.acknowledged_at = utcnow()
-    tracked.order.note(f"tracking exception handled: {note}".strip(": "), actor=actor, kind="tracking")
+    note = (note or "").strip()
+    tracked.order.note(wording("tracking exception handled: {note}", note=note) if note
+                       else wording("tracking exception handled"), actor=actor, kind="tracking")
     aftercommit.commit()
     return tracked
 

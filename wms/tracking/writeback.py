@@ -21,6 +21,7 @@ from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import WB_DONE, WB_FAILED, WB_PENDING, WB_PUSHING, WritebackTask
 from wms.worker import enqueue
+from wms.wording import wording
 
 log = logging.getLogger("wms.tracking.writeback")
 
@@ -72,7 +73,8 @@ def push_writeback(task_id):
     task = db.session.get(WritebackTask, task_id)
     task.status, task.done_at, task.last_error, task.next_attempt_at = WB_DONE, utcnow(), "", None
     task.result = _plain(result)
-    task.order.note(f"tracking number {task.tracking_number} written back to {channel.code}", kind="writeback")
+    task.order.note(wording("tracking number {number} written back to {channel}", number=task.tracking_number,
+                            channel=channel.code), kind="writeback")
     aftercommit.commit()
     return WB_DONE
 
@@ -97,7 +99,7 @@ def retry_writeback(task_id, actor=None):
     if task.status == WB_DONE:
         raise ValidationFailed("This tracking number was already written back")
     task.status, task.next_attempt_at = WB_FAILED, utcnow()
-    task.order.note("write-back retried by hand", actor=actor, kind="writeback")
+    task.order.note(wording("write-back retried by hand"), actor=actor, kind="writeback")
     enqueue(JOB, task.id)
     aftercommit.commit()
     return task
@@ -128,8 +130,10 @@ def _failed(task_id, error):
     gave_up = task.attempts >= MAX_ATTEMPTS
     task.next_attempt_at = None if gave_up else utcnow() + timedelta(
         seconds=statuses.retry_delay_seconds(task.attempts, base=current_app.config.get("WRITEBACK_RETRY_BASE_SECONDS", 60)))
-    task.order.note(f"write-back failed (attempt {task.attempts}{', gave up' if gave_up else ''}): "
-                    f"{task.last_error[:300]}", kind="writeback")
+    values = {"attempt": task.attempts, "error": task.last_error[:300]}
+    failed = wording("write-back failed (attempt {attempt}, gave up): {error}", **values) if gave_up \
+        else wording("write-back failed (attempt {attempt}): {error}", **values)
+    task.order.note(failed, kind="writeback")
     aftercommit.commit()
     log.warning("tracking write-back failed", extra={"task_id": task_id, "attempts": task.attempts})
     return WB_FAILED
