@@ -106,10 +106,10 @@ def _register(app, module):
 def _install_template_globals(app):
     from flask_login import current_user
 
-    from wms.i18n import current_locale, event_text, reason_text, translate
+    from wms.i18n import current_locale, event_text, reason_text, render, translate
 
     app.jinja_env.globals.update(_=translate, current_locale=current_locale, reason_text=reason_text,
-                                 event_text=event_text)
+                                 event_text=event_text, render_wording=render)
 
     @app.context_processor
     def _inject():

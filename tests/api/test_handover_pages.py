@@ -67,3 +67,17 @@ def test_supervisors_see_intercepts_and_tracking_exceptions(client, login):
     login("supervisor")
     assert client.get("/aftersales/intercepts").status_code == 200
     assert client.get("/tracking/exceptions").status_code == 200
+
+
+def test_an_open_intercept_is_told_in_the_supervisors_language(client, login):
+    from wms.aftersales.services import intercept_order
+
+    make_carrier("SF")
+    orders, _parcels = shipped_orders(1)
+    intercept_order(orders[0].id, "买家改主意了 / buyer changed mind")
+    supervisor = login("supervisor")
+    assert "ask the carrier to stop and return the parcel" in client.get("/aftersales/intercepts").get_data(as_text=True)
+    supervisor.locale = "zh_CN"
+    db.session.commit()
+    page = client.get("/aftersales/intercepts").get_data(as_text=True)
+    assert "请快递公司停止派送并退回包裹" in page and "buyer changed mind" in page  # typed: shown as typed

@@ -116,9 +116,13 @@ def test_admin_saves_a_carrier_and_a_bad_cutoff_changes_nothing(client, login, b
 
 def test_a_reviewer_sees_the_rules_choice_and_changes_the_carrier(client, login, bench):
     make_carrier("ZTO", name="中通快递", settings={"base_cents": 100})
-    login("reviewer")
+    reviewer = login("reviewer")
     page = client.get(f"/shipping/orders/{bench.id}/carrier").get_data(as_text=True)
     assert "ZTO" in page and "cheapest" in page
+    reviewer.locale = "zh_CN"
+    db.session.commit()
+    chinese = client.get(f"/shipping/orders/{bench.id}/carrier").get_data(as_text=True)
+    assert "最便宜" in chinese and "cheapest" not in chinese
     client.post(f"/shipping/orders/{bench.id}/carrier", data={"carrier_code": "ZTO"})
     db.session.expire_all()
     assert db.session.get(type(bench), bench.id).carrier_code == "ZTO"
