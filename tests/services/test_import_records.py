@@ -6,7 +6,7 @@ from tests.builders import make_channel, make_sku, make_user
 from tests.builders_imports import no_review, record  # noqa: F401
 from wms.extensions import db
 from wms.imports import services
-from wms.orders.models import Order, OrderEvent, OrderLine
+from wms.orders.models import Order, OrderLine
 from wms.worker import QueuedJob
 
 pytestmark = pytest.mark.usefixtures("no_review")

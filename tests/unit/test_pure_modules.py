@@ -51,7 +51,7 @@ def test_the_pure_modules_are_found():
 
 
 def test_the_check_sees_a_framework_import():
-    assert {"flask", "sqlalchemy", "wms.extensions"} <= imported_by(TREES["wms.imports.files"])
+    assert {"flask", "sqlalchemy", "wms.extensions"} <= imported_by(TREES["wms.imports.uploads"])
 
 
 @pytest.mark.parametrize("name", PURE)

@@ -1,210 +1,32 @@
-"""Spreadsheet imports: upload, map columns (saved per channel), run as an rq job, report.
+"""Spreadsheet imports: the run of a queued job (the rq job body), chunk by chunk, and its report.
 
 The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHUNK orders, read
 and validated in a child process (reading.py, reader_process.py) - so a 100k-order file is never
 in memory; each chunk is one transaction (services.write_chunk) that also
 moves the job's progress, so the progress bar never shows what did not commit. Rejected rows go
-to a report CSV (row, order, field, column, reason) as they are found.
+to a report CSV (row, order, field, column, reason) as they are found. Uploading, mapping and
+queueing the job come before, in wms.imports.uploads.
 """
 import csv
 import gc
-import io
 import threading
-import uuid
 from collections import Counter, namedtuple
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
-from werkzeug.utils import secure_filename
 
 from wms import aftercommit, realtime
 from wms.auth.models import User
-from wms.channels.models import Channel, ImportMapping
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import mapping as mapping_rules
 from wms.imports import key_checks, models, reader_process, reading, services, sources, writers
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
-from wms.worker import enqueue
 from wms.wording import wording
 
-ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
 REPORT_HEADERS = ("row", "order", "field", "column", "reason")
 
-
-# --- upload and mapping -------------------------------------------------------------------
-
-def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
-    """Save the uploaded file(s) and open a draft job whose columns are mapped next."""
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("Choose a channel", field="channel")
-    if upload is None or not upload.filename:
-        raise ValidationFailed("Choose a file to import", field="file")
-    job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
-                    status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
-    if lines_upload is not None and lines_upload.filename:
-        job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
-    sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
-    if job.lines_path:
-        sources.read_headers(job.lines_path, job.lines_filename)
-    db.session.add(job)
-    db.session.commit()
-    return job
-
-
-def _save(upload):
-    directory = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    name = secure_filename(upload.filename) or "upload"
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
-        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
-    path = directory / f"{uuid.uuid4().hex}-{name}"
-    if not path.suffix:
-        path = path.with_suffix(suffix)
-    upload.save(path)
-    return path
-
-
-def mapping_screen(job_id):
-    """What the mapping page shows: headers, a preview row, and the suggested mappings."""
-    job = get_job(job_id)
-    headers, preview = _headers_and_preview(job.path, job.filename)
-    screen = {"job": job, "headers": headers, "preview": preview, "shopify": mapping_rules.is_shopify_export(headers),
-              "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
-    if job.lines_path:
-        lines_headers, lines_preview = _headers_and_preview(job.lines_path, job.lines_filename)
-        screen.update(lines_headers=lines_headers, lines_preview=lines_preview,
-                      lines_mapping=_suggest(job.channel_id, LINES_MAPPING, lines_headers))
-    return screen
-
-
-def _headers_and_preview(path, filename):
-    rows = list(islice(sources.read_rows(path, filename), 3))
-    headers = sources.read_headers(path, filename)
-    return headers, [row for _n, row in rows]
-
-
-def _suggest(channel_id, name, headers):
-    """The channel's saved mapping if this file has all its columns, else our best guess."""
-    saved = saved_mapping(channel_id, name)
-    if saved and all(h in headers for src in saved.values() for h in ([src] if isinstance(src, str) else src)):
-        return saved
-    return mapping_rules.guess_mapping(headers)
-
-
-def saved_mapping(channel_id, name=ORDERS_MAPPING):
-    """The column mapping saved for a channel (or None)."""
-    row = db.session.scalar(select(ImportMapping).where(
-        ImportMapping.channel_id == channel_id, ImportMapping.name == name))
-    return dict(row.columns) if row else None
-
-
-def save_mapping(channel_id, columns, name=ORDERS_MAPPING):
-    """Remember a channel's column mapping (one per channel and name); caller commits."""
-    row = db.session.scalar(select(ImportMapping).where(
-        ImportMapping.channel_id == channel_id, ImportMapping.name == name))
-    if row is None:
-        row = ImportMapping(channel_id=channel_id, name=name)
-        db.session.add(row)
-    row.columns = dict(columns)
-    return row
-
-
-def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
-    """Check the mapping against the file, save it for the channel, and queue the import job."""
-    job = get_job(job_id)
-    if job.status != models.DRAFT:
-        raise ValidationFailed("This import has already been started", field="job")
-    columns = _clean_columns(columns)
-    problems = mapping_rules.check_mapping(columns, sources.read_headers(job.path, job.filename),
-                                           lines_separate=bool(job.lines_path))
-    if job.lines_path:
-        lines_columns = _clean_columns(lines_columns or {})
-        lines_headers = sources.read_headers(job.lines_path, job.lines_filename)
-        problems += mapping_rules.check_mapping(lines_columns, lines_headers)
-    if problems:
-        field, reason = problems[0]
-        raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
-    job.mapping, job.lines_mapping = columns, lines_columns if job.lines_path else None
-    if remember:
-        save_mapping(job.channel_id, columns, ORDERS_MAPPING)
-        if job.lines_path:
-            save_mapping(job.channel_id, lines_columns, LINES_MAPPING)
-    job.status = models.PENDING
-    enqueue("wms.imports.jobs.run_import", job.id, queue="imports")
-    aftercommit.commit()
-    return job
-
-
-def _clean_columns(columns):
-    return {f: src for f, src in (columns or {}).items() if src and f in mapping_rules.FIELDS}
-
-
-def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path=None,
-                    lines_columns=None, actor=None):
-    """A job for a file already on disk (CLI, bench, tests); guesses the mapping if none is given."""
-    filename = filename or Path(path).name
-    if columns is None:
-        columns = mapping_rules.guess_mapping(sources.read_headers(path, filename))
-    job = ImportJob(channel_id=channel_id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
-                    status=models.PENDING, filename=filename, path=str(path), mapping=columns,
-                    lines_path=str(lines_path) if lines_path else None,
-                    lines_filename=Path(lines_path).name if lines_path else None)
-    if lines_path:
-        job.lines_mapping = lines_columns or mapping_rules.guess_mapping(sources.read_headers(lines_path))
-    db.session.add(job)
-    db.session.commit()
-    return job
-
-
-def get_job(job_id):
-    job = db.session.get(ImportJob, job_id)
-    if job is None:
-        raise NotFound("No such import")
-    return job
-
-
-def recent_jobs(limit=20):
-    return db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)).all()
-
-
-def report_path(job_id):
-    """The report CSV of a finished job with rejected rows."""
-    job = get_job(job_id)
-    if not job.report_path or not Path(job.report_path).exists():
-        raise NotFound("This import has no report of rejected rows")
-    return Path(job.report_path)
-
-
-def template_csv(language="en"):
-    """Our import template: header row and one example order of two lines (UTF-8 with BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(mapping_rules.template_headers(language))
-    example = {"external_id": "A1001", "ordered_at": "2026-11-22 10:30", "buyer_name": "张三",
-               "buyer_phone": "13800138000", "country": "CN", "province": "浙江省", "city": "杭州市",
-               "district": "西湖区", "address": "文三路 90 号 1 幢 101 室", "postcode": "310012",
-               "total": "99.00", "currency": "CNY", "payment_status": "paid", "tags": "VIP",
-               "priority": "0", "sku_code": "SKU-1", "name": "T 恤", "qty": "2", "unit_price": "33.00"}
-    writer.writerow([example.get(f, "") for f in mapping_rules.FIELDS])
-    writer.writerow([{"external_id": "A1001", "sku_code": "SKU-2", "name": "袜子", "qty": "1",
-                      "unit_price": "33.00"}.get(f, "") for f in mapping_rules.FIELDS])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _name(actor):
-    if actor is None:
-        return "system"
-    return getattr(actor, "username", None) or str(actor)
-
-
-# --- the run (rq job body) ------------------------------------------------------------------
 
 def run_file_import(job_id):
     """Read, validate and import a job's file(s) chunk by chunk; idempotent (re-runs are no-ops)."""

@@ -3,5 +3,5 @@ from wms.imports import files
 
 
 def run_import(job_id):
-    """Run an uploaded file's import (queued by files.start_file_import)."""
+    """Run an uploaded file's import (queued by wms.imports.uploads.start_file_import)."""
     files.run_file_import(job_id)

@@ -8,7 +8,7 @@ from wms.auth.access import allow
 from wms.channels.models import Channel
 from wms.extensions import db
 from wms.i18n import translate
-from wms.imports import files, validation
+from wms.imports import uploads, validation
 from wms.imports.mapping import FIELDS, LINE_FIELDS, REQUIRED_FIELDS, TEMPLATE_HEADERS
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -19,7 +19,7 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 def index():
     """Upload form, template downloads and recent imports."""
     channels = db.session.scalars(select(Channel).where(Channel.active.is_(True)).order_by(Channel.name)).all()
-    return render_template("imports/index.html", channels=channels, jobs=files.recent_jobs())
+    return render_template("imports/index.html", channels=channels, jobs=uploads.recent_jobs())
 
 
 @bp.post("/")
@@ -27,7 +27,7 @@ def index():
 def upload():
     """Save the uploaded file(s) and go to the column mapping."""
     channel_id = request.form.get("channel_id", type=int)
-    job = files.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
+    job = uploads.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
                              actor=current_user)
     return redirect(url_for("imports.mapping", job_id=job.id))
 
@@ -36,7 +36,7 @@ def upload():
 @allow(roles.IMPORT)
 def mapping(job_id):
     """Their headers with a select of our field each, prefilled from the channel's saved mapping."""
-    screen = files.mapping_screen(job_id)
+    screen = uploads.mapping_screen(job_id)
     return render_template("imports/mapping.html", labels=TEMPLATE_HEADERS, fields=FIELDS,
                            line_fields=LINE_FIELDS, required=REQUIRED_FIELDS, **screen)
 
@@ -47,7 +47,7 @@ def start(job_id):
     """Save the mapping for the channel and queue the import."""
     columns = {f: request.form.get(f"map-{f}", "") for f in FIELDS}
     lines_columns = {f: request.form.get(f"lines-{f}", "") for f in ("external_id",) + LINE_FIELDS}
-    files.start_file_import(job_id, columns, lines_columns, remember=True)
+    uploads.start_file_import(job_id, columns, lines_columns, remember=True)
     return redirect(url_for("imports.show", job_id=job_id))
 
 
@@ -55,14 +55,14 @@ def start(job_id):
 @allow(roles.IMPORT)
 def show(job_id):
     """Progress bar while it runs; the summary and rejected rows once done."""
-    return render_template("imports/show.html", job=files.get_job(job_id), reason_text=reason_text)
+    return render_template("imports/show.html", job=uploads.get_job(job_id), reason_text=reason_text)
 
 
 @bp.get("/<int:job_id>/status")
 @allow(roles.IMPORT)
 def status(job_id):
     """JSON progress polled by the page, with the status and the reasons in the reader's language."""
-    job = files.get_job(job_id).to_dict()
+    job = uploads.get_job(job_id).to_dict()
     job["status_text"] = translate(job["status"])
     job["errors"] = [{**error, "reason_text": reason_text(error["reason"])} for error in job["errors"]]
     return job
@@ -78,7 +78,7 @@ def reason_text(reason):
 @allow(roles.IMPORT)
 def report(job_id):
     """The rejected rows as CSV (row, order, field, column, reason)."""
-    return send_file(files.report_path(job_id), mimetype="text/csv", as_attachment=True,
+    return send_file(uploads.report_path(job_id), mimetype="text/csv", as_attachment=True,
                      download_name=f"import-{job_id}-errors.csv")
 
 
@@ -88,7 +88,7 @@ def template():
     """Our CSV template (?lang=zh for Chinese headers)."""
     language = request.args.get("lang", "en")
     name = "订单导入模板.csv" if language.startswith("zh") else "order-import-template.csv"
-    return Response(files.template_csv(language), mimetype="text/csv",
+    return Response(uploads.template_csv(language), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
 
 
