@@ -18,6 +18,10 @@ export class Scanner {
     this.paused = false;
     input.addEventListener("keydown", (event) => this.onKey(event));
     input.addEventListener("blur", () => setTimeout(() => this.focus(), 50));
+    // A tap on a button (a task in the list, a screen's action) gives that button the focus. Take it
+    // back as the click is handled (bubbling, after the button's own handler), not a task later:
+    // a scan right after the tap must not be lost. The later pointerup catches taps with no click.
+    document.addEventListener("click", () => this.focus());
     document.addEventListener("pointerup", () => setTimeout(() => this.focus(), 0));
     document.addEventListener("visibilitychange", () => this.focus());
     // A dialog closing (count pad, short pick) hands the focus back: the next scan must not be lost.
