@@ -208,7 +208,7 @@ function finished(task) {
 async function record(fields) {
   await outbox.record(fields);  // in IndexedDB before the screen says done
   state.tasks = (await db.all("tasks")).sort((a, b) => a.id - b.id);
-  updateBanner();
+  await updateBanner();  // the banner counts this event before the screen moves on
   sync();
 }
 
