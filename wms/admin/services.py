@@ -15,9 +15,10 @@ from wms.auth import roles
 from wms.auth import services as auth_services
 from wms.auth.models import ApiToken, Device, User
 from wms.channels.models import Channel
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.i18n import LOCALES
+from wms.rows import get_or_not_found
 from wms.worker import QueuedJob
 
 PLATFORMS = ("manual", "shopify", "taobao")
@@ -32,10 +33,7 @@ def list_users():
 
 
 def get_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user")
-    return user
+    return get_or_not_found(User, user_id, "No such user")
 
 
 def create_user(username, display_name, role, password=None, pin=None, locale="zh_CN"):
@@ -201,10 +199,7 @@ def rename_device(device_id, name):
 
 
 def _get_device(device_id):
-    device = db.session.get(Device, device_id)
-    if device is None:
-        raise NotFound("No such device")
-    return device
+    return get_or_not_found(Device, device_id, "No such device")
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -231,10 +226,7 @@ def list_channels():
 
 
 def get_channel(channel_id):
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("No such channel")
-    return channel
+    return get_or_not_found(Channel, channel_id, "No such channel")
 
 
 def create_channel(code, name, platform="manual", settings=None, notifies_buyers=False,
@@ -305,9 +297,7 @@ def list_jobs(limit=200):
 
 def retry_job(job_id):
     """Put a failed job back in the queue."""
-    job = db.session.get(QueuedJob, job_id)
-    if job is None:
-        raise NotFound("No such job")
+    job = get_or_not_found(QueuedJob, job_id, "No such job")
     if job.status != "failed":
         raise ValidationFailed("Only a failed job can be retried", field="status")
     worker.retry_job(job_id)

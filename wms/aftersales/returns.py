@@ -7,12 +7,13 @@ from sqlalchemy import func, select
 from wms import aftercommit
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
 from wms.aftersales.services import _, _name
-from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin
 from wms.inventory.services import receive_stock, warehouse_of
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -115,10 +116,7 @@ def _already_returned(order_id):
 
 
 def _order(order_id):
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound(_("Order not found"))
-    return order
+    return get_or_not_found(Order, order_id, _("Order not found"))
 
 
 def _sku(order, order_line_id):

@@ -18,12 +18,13 @@ from wms import aftercommit, realtime
 from wms.aftersales.models import (
     ACTION_CANCELLED, ACTION_CARRIER, ACTION_LEFT_WAVE, ACTION_PUT_BACK, ACTION_WAYBILL_VOIDED, INTERCEPT_DONE,
     INTERCEPT_OPEN, Intercept)
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.i18n import translate
 from wms.inventory.services import release_reservation
 from wms.orders import states
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import enqueue
 from wms.wording import english, is_wording, wording
@@ -60,9 +61,7 @@ def intercept_order(order_id, reason, source="channel", actor=None):
 
 
 def _intercept(order_id, reason, source, actor):
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound(_("Order not found"), order_id=order_id)
+    order = get_or_not_found(Order, order_id, _("Order not found"), order_id=order_id)
     existing = db.session.scalar(select(Intercept).where(Intercept.order_id == order_id))
     if existing is not None or order.status in (states.CANCELLED, states.RETURNED):
         return existing
@@ -162,9 +161,7 @@ def recent_intercepts(limit=100):
 
 def resolve_intercept(intercept_id, actor=None, note=""):
     """A supervisor dealt with it (the carrier agreed to return the parcel, the label was voided by hand)."""
-    intercept = db.session.get(Intercept, intercept_id)
-    if intercept is None:
-        raise NotFound(_("No such intercept"))
+    intercept = get_or_not_found(Intercept, intercept_id, _("No such intercept"))
     if intercept.status == INTERCEPT_DONE:
         raise ValidationFailed(_("This intercept is already resolved"))
     intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)

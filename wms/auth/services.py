@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from wms.auth import roles
 from wms.auth.models import ApiToken, Device, LoginThrottle, User
-from wms.errors import LockedOut, NotFound, PermissionDenied, ValidationFailed
+from wms.errors import LockedOut, PermissionDenied, ValidationFailed
 from wms.extensions import db
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 
 BADGE_PREFIX = "WMSBADGE:"
@@ -241,9 +242,7 @@ def principal_for_api_token(plain):
 
 
 def revoke_api_token(token_id):
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound("No such token")
+    token = get_or_not_found(ApiToken, token_id, "No such token")
     token.revoked = True
     db.session.commit()
 
@@ -253,7 +252,4 @@ def _hash(plain):
 
 
 def _get_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user")
-    return user
+    return get_or_not_found(User, user_id, "No such user")

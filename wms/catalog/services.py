@@ -21,6 +21,7 @@ from wms.catalog.schemas import SkuRowSchema, first_errors
 from wms.errors import DomainError, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports.sources import read_rows
+from wms.rows import get_or_not_found
 
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                ".gif": "image/gif"}
@@ -33,10 +34,7 @@ _schema = SkuRowSchema()
 # --- queries ----------------------------------------------------------------------------------
 
 def get_sku(sku_id):
-    sku = db.session.get(Sku, sku_id)
-    if sku is None:
-        raise NotFound("No such SKU")
-    return sku
+    return get_or_not_found(Sku, sku_id, "No such SKU")
 
 
 def search_skus(q="", page=1, per_page=50):

@@ -17,10 +17,11 @@ from wms import aftercommit
 from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.mapping_models import SkuMapping
 from wms.channels.models import Channel
-from wms.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
+from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine, _actor_name
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -143,9 +144,7 @@ def map_sku(mapping_id, sku_id, actor):
 
     Returns {"mapping", "sku", "lines", "orders", "released", "still_held"}.
     """
-    mapping = db.session.get(SkuMapping, int(mapping_id))
-    if mapping is None:
-        raise NotFound("No such SKU mapping", mapping_id=mapping_id)
+    mapping = get_or_not_found(SkuMapping, int(mapping_id), "No such SKU mapping", mapping_id=mapping_id)
     sku = db.session.get(Sku, int(sku_id)) if sku_id else None
     if sku is None:
         raise ValidationFailed("Choose a SKU of the catalogue", field="sku")

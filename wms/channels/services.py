@@ -16,9 +16,10 @@ from sqlalchemy import select
 from wms import aftercommit
 from wms.channels.base import adapter_for
 from wms.channels.models import Channel
-from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import QueuedJob, enqueue
 from wms.wording import wording
@@ -78,9 +79,7 @@ def sync_orders(channel_id, *, chunk_size=CHUNK_SIZE, adapter=None):
 
 
 def _syncable_channel(channel_id):
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("No such channel")
+    channel = get_or_not_found(Channel, channel_id, "No such channel")
     if channel.platform == "manual":
         raise ValidationFailed(f"Channel {channel.code} is manual: its orders come from files, not a sync",
                                field="platform")
@@ -199,9 +198,7 @@ def enqueue_due_syncs(now=None):
 
 def sync_status(channel_id):
     """The channel's cursor, last successful sync, and its latest sync job (for the status view)."""
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("No such channel")
+    channel = get_or_not_found(Channel, channel_id, "No such channel")
     rows = db.session.scalars(select(QueuedJob).where(QueuedJob.func == SYNC_JOB)
                               .order_by(QueuedJob.id.desc()).limit(200)).all()
     job = next((row for row in rows if row.args == [channel_id]), None)

@@ -9,9 +9,10 @@ from sqlalchemy import delete, func, select
 from wms import aftercommit
 from wms.dashboard import metrics, queries
 from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket, WallScreen
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders import states
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 
 TARGET_KEY = "shipped_target"
@@ -165,9 +166,7 @@ def create_screen(name, actor=None):
 
 
 def revoke_screen(screen_id, actor=None):
-    screen = db.session.get(WallScreen, screen_id)
-    if screen is None:
-        raise NotFound("No such wall screen")
+    screen = get_or_not_found(WallScreen, screen_id, "No such wall screen")
     screen.revoked_at = screen.revoked_at or utcnow()
     aftercommit.commit()
     return screen
@@ -206,9 +205,7 @@ def desk_view():
 def picker_today(picker_id):
     from wms.auth.models import User
 
-    picker = db.session.get(User, picker_id)
-    if picker is None:
-        raise NotFound("No such picker")
+    picker = get_or_not_found(User, picker_id, "No such picker")
     now = utcnow()
     tasks, lines = queries.picker_day(picker_id, now - timedelta(hours=24))
     rate = metrics.pick_rates(queries.pick_buckets(queries.since_minutes(now, metrics.WINDOW_MINUTES)), now)

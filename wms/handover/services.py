@@ -13,6 +13,7 @@ from wms.handover.models import MANIFEST_CLOSED, MANIFEST_OPEN, Manifest, Manife
 from wms.i18n import translate
 from wms.orders import states
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.shipping.models import (
     PARCEL_LABELLED, PARCEL_MANIFESTED, PARCEL_SEALED, PARCEL_SHIPPED, PARCEL_VOIDED, PARCEL_WAYBILL_FAILED,
     Carrier, Parcel)
@@ -39,10 +40,7 @@ def open_manifest(carrier_code, actor=None):
 
 def get_manifest(manifest_id):
     """A manifest or NotFound."""
-    manifest = db.session.get(Manifest, manifest_id)
-    if manifest is None:
-        raise NotFound(_("No such manifest"))
-    return manifest
+    return get_or_not_found(Manifest, manifest_id, _("No such manifest"))
 
 
 def list_manifests(status=None, limit=200):

@@ -28,6 +28,7 @@ from wms.imports import bulk, key_checks, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name, audit_reason
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import enqueue
 from wms.wording import wording
@@ -267,7 +268,4 @@ def review_available():
 
 
 def _get_channel(channel_id):
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("No such channel", field="channel")
-    return channel
+    return get_or_not_found(Channel, channel_id, "No such channel", field="channel")

@@ -20,6 +20,7 @@ from wms.extensions import db
 from wms.imports import mapping as mapping_rules
 from wms.imports import models, sources
 from wms.imports.models import ImportJob
+from wms.rows import get_or_not_found
 from wms.worker import enqueue
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
@@ -27,9 +28,7 @@ ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
 
 def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     """Save the uploaded file(s) and open a draft job whose columns are mapped next."""
-    channel = db.session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("Choose a channel", field="channel")
+    channel = get_or_not_found(Channel, channel_id, "Choose a channel", field="channel")
     if upload is None or not upload.filename:
         raise ValidationFailed("Choose a file to import", field="file")
     job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
@@ -151,10 +150,7 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
 
 
 def get_job(job_id):
-    job = db.session.get(ImportJob, job_id)
-    if job is None:
-        raise NotFound("No such import")
-    return job
+    return get_or_not_found(ImportJob, job_id, "No such import")
 
 
 def recent_jobs(limit=20):

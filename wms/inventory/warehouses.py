@@ -2,9 +2,10 @@
 from sqlalchemy import func, select
 
 from wms import aftercommit
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin, Warehouse, WarehouseDistance
+from wms.rows import get_or_not_found
 
 WAREHOUSE_FIELDS = {"code": str, "name": str, "timezone": str, "address": str, "region": str,
                     "priority": int, "active": bool, "n_aisles": int, "n_blocks": int,
@@ -22,10 +23,7 @@ def list_warehouses(active_only=False):
 
 def get_warehouse(warehouse_id):
     """One warehouse or NotFound."""
-    warehouse = db.session.get(Warehouse, warehouse_id)
-    if warehouse is None:
-        raise NotFound("No such warehouse")
-    return warehouse
+    return get_or_not_found(Warehouse, warehouse_id, "No such warehouse")
 
 
 def save_warehouse(warehouse_id=None, **fields):

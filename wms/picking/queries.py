@@ -3,12 +3,12 @@ from sqlalchemy import case, func, select
 
 from wms.auth.models import User
 from wms.catalog.models import Sku
-from wms.errors import NotFound
 from wms.extensions import db
 from wms.inventory.models import Bin, Warehouse
 from wms.orders.models import Order
 from wms.picking.models import LINE_OPEN, PickLine, PickTask, Wave
 from wms.picking.picklist import PickListLine, render_pick_list
+from wms.rows import get_or_not_found
 from wms.timeutil import to_local, utcnow
 
 
@@ -25,9 +25,7 @@ def recent_waves(warehouse_id=None, limit=50):
 
 
 def wave_with_tasks(wave_id):
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        raise NotFound("No such wave")
+    wave = get_or_not_found(Wave, wave_id, "No such wave")
     done = func.sum(case((PickLine.status != LINE_OPEN, 1), else_=0))
     rows = db.session.execute(
         select(PickTask, func.count(PickLine.id), done).outerjoin(PickLine, PickLine.task_id == PickTask.id)
@@ -42,9 +40,7 @@ def pickers():
 
 def pick_list_pdf(task_id, tz_name):
     """(filename, PDF bytes) of a task's paper pick list."""
-    task = db.session.get(PickTask, task_id)
-    if task is None:
-        raise NotFound("No such task")
+    task = get_or_not_found(PickTask, task_id, "No such task")
     rows = db.session.execute(
         select(PickLine, Bin.code, Sku.code, Sku.name, Order.external_id)
         .join(Bin, Bin.id == PickLine.bin_id).join(Sku, Sku.id == PickLine.sku_id)

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, realtime
 from wms.catalog.models import Sku
-from wms.errors import ConcurrentUpdate, NotFound, ValidationFailed
+from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin, OrderAllocation, Reservation, StockItem, Warehouse
 from wms.orders import states
@@ -22,6 +22,7 @@ from wms.picking import batching, routing, waves
 from wms.picking.layout import Location, build_layout
 from wms.picking.models import (
     ACTIVE_TASK, TASK_ASSIGNED, TASK_CANCELLED, TASK_OPEN, WAVE_CANCELLED, PickLine, PickTask, Wave)
+from wms.rows import get_or_not_found
 from wms.shipping.cutoffs import next_cutoff
 from wms.shipping.models import Carrier
 from wms.timeutil import utcnow
@@ -218,10 +219,7 @@ def _next_code(prefix):
 
 
 def _warehouse(warehouse_id):
-    warehouse = db.session.get(Warehouse, warehouse_id)
-    if warehouse is None:
-        raise NotFound("No such warehouse")
-    return warehouse
+    return get_or_not_found(Warehouse, warehouse_id, "No such warehouse")
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -300,9 +298,7 @@ def cancel_wave(wave_id, actor=None):
 
     Transitions: waved -> allocated.
     """
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        raise NotFound("No such wave")
+    wave = get_or_not_found(Wave, wave_id, "No such wave")
     if any(t.status not in (TASK_OPEN, TASK_ASSIGNED) for t in wave.tasks):
         raise ValidationFailed("Picking has started in this wave; intercept single orders instead")
     order_ids = {line.order_id for t in wave.tasks for line in t.lines}
@@ -321,7 +317,4 @@ def cancel_wave(wave_id, actor=None):
 
 
 def _task(task_id):
-    task = db.session.get(PickTask, task_id)
-    if task is None:
-        raise NotFound("No such task")
-    return task
+    return get_or_not_found(PickTask, task_id, "No such task")

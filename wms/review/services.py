@@ -14,11 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wms import realtime
 from wms.aftercommit import commit
-from wms.errors import ConcurrentUpdate, IllegalTransition, NotFound, ValidationFailed
+from wms.errors import ConcurrentUpdate, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent
 from wms.review import checks, rules
+from wms.rows import get_or_not_found
 from wms.timeutil import to_local
 from wms.wording import wording
 
@@ -129,9 +130,7 @@ def action(fn):
 
 
 def _load(order_id, expected_version):
-    order = db.session.get(Order, int(order_id))
-    if order is None:
-        raise NotFound("Order not found", order_id=order_id)
+    order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
     if expected_version is not None and int(expected_version) != order.version:
         raise _conflict(order)
     return order

@@ -7,6 +7,7 @@ from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.review import checks, rules
 from wms.review.models import BlacklistEntry
+from wms.rows import get_or_not_found
 
 
 def rule_settings():
@@ -97,8 +98,6 @@ def add_blacklist_entry(kind, value, *, note="", actor):
 
 
 def remove_blacklist_entry(entry_id, *, actor):
-    entry = db.session.get(BlacklistEntry, int(entry_id))
-    if entry is None:
-        raise NotFound("Blacklist entry not found")
+    entry = get_or_not_found(BlacklistEntry, int(entry_id), "Blacklist entry not found")
     db.session.delete(entry)
     db.session.commit()

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from wms.errors import NotFound
 from wms.extensions import db
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.shipping.models import PARCEL_LABELLED, PARCEL_SEALED, PARCEL_WAYBILL_FAILED, Carrier, Parcel
 
 ACTIVE_PARCEL = (PARCEL_SEALED, PARCEL_LABELLED, PARCEL_WAYBILL_FAILED)
@@ -12,18 +13,12 @@ ACTIVE_PARCEL = (PARCEL_SEALED, PARCEL_LABELLED, PARCEL_WAYBILL_FAILED)
 
 def get_order(order_id):
     """The order, or NotFound."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound(f"order {order_id} not found")
-    return order
+    return get_or_not_found(Order, order_id, f"order {order_id} not found")
 
 
 def get_parcel(parcel_id):
     """The parcel, or NotFound."""
-    parcel = db.session.get(Parcel, parcel_id)
-    if parcel is None:
-        raise NotFound(f"parcel {parcel_id} not found")
-    return parcel
+    return get_or_not_found(Parcel, parcel_id, f"parcel {parcel_id} not found")
 
 
 def get_carrier(code):

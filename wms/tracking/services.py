@@ -21,6 +21,7 @@ from wms.errors import DomainError, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import TrackedParcel, TrackingEvent
@@ -224,9 +225,7 @@ def tracking_exceptions(include_acknowledged=False):
 
 def acknowledge_exception(tracked_id, actor=None, note=""):
     """A supervisor took the exception in hand: off the list (until the carrier reports a new one)."""
-    tracked = db.session.get(TrackedParcel, tracked_id)
-    if tracked is None:
-        raise NotFound("No such tracked parcel")
+    tracked = get_or_not_found(TrackedParcel, tracked_id, "No such tracked parcel")
     tracked.acknowledged_at = utcnow()
     note = (note or "").strip()
     tracked.order.note(wording("tracking exception handled: {note}", note=note) if note

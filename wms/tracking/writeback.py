@@ -14,9 +14,10 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from wms import aftercommit
-from wms.errors import NotFound, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import WB_DONE, WB_FAILED, WB_PENDING, WB_PUSHING, WritebackTask
@@ -47,9 +48,7 @@ def request_writeback(order, tracking_number, carrier_code, trigger="handover"):
 
 def on_label_created(order_id, tracking_number, carrier_code):
     """For the label step: 虚拟发货 channels get the tracking number now. Commits; returns the task or None."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound("Order not found", order_id=order_id)
+    order = get_or_not_found(Order, order_id, "Order not found", order_id=order_id)
     if not (order.channel and order.channel.virtual_shipping):
         return None
     task = request_writeback(order, tracking_number, carrier_code, trigger="label")
@@ -93,9 +92,7 @@ def retry_due_writebacks(now=None, limit=200):
 
 def retry_writeback(task_id, actor=None):
     """A supervisor's retry: push again now, even after the automatic attempts ran out."""
-    task = db.session.get(WritebackTask, task_id)
-    if task is None:
-        raise NotFound("No such write-back")
+    task = get_or_not_found(WritebackTask, task_id, "No such write-back")
     if task.status == WB_DONE:
         raise ValidationFailed("This tracking number was already written back")
     task.status, task.next_attempt_at = WB_FAILED, utcnow()
