@@ -7,6 +7,7 @@ import random
 from sqlalchemy import select
 
 from wms.extensions import db
+from wms.wording import wording
 
 USERS = (
     ("admin", "管理员", "admin", "admin123", None),
@@ -152,7 +153,7 @@ def _orders(rng, channel, skus, n):
                   "lines": lines, "tags": ["demo"]}
         _exception(i, record)
         records.append(record)
-    result = import_order_records(channel.id, records, source="demo")
+    result = import_order_records(channel.id, records, source=wording("the demo data"))
     return result.order_ids
 
 

@@ -8,6 +8,7 @@ from tests.builders import make_channel, make_sku
 from tests.builders_imports import chinese_orders_csv, no_review, record  # noqa: F401
 from wms.auth.services import create_api_token
 from wms.extensions import db
+from wms.i18n import event_text
 from wms.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
@@ -32,6 +33,8 @@ def test_the_batch_api_answers_per_order_results(app, client):
     again = client.post("/api/orders/batch", json={"channel": "web", "orders": [record("A1")]}, headers=bearer())
     assert again.json["results"][0]["outcome"] == "unchanged"
     assert again.json["results"][0]["order_id"] == data["results"][0]["order_id"]
+    imported = db.session.get(Order, data["results"][0]["order_id"]).events[0]
+    assert (imported.reason, event_text(imported, "zh_CN")) == ("Imported from the order API", "从 订单接口 导入")
 
 
 def test_the_batch_api_needs_a_token_and_an_import_role(app, client, login):

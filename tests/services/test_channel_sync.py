@@ -11,6 +11,7 @@ from wms.channels.sandbox.shopify import start_in_thread
 from wms.channels.sandbox.shopify_seed import FIRST_ID
 from wms.channels.shopify import to_cursor
 from wms.extensions import db
+from wms.i18n import event_text
 from wms.orders.models import Order
 
 SEEDED = 12
@@ -55,6 +56,9 @@ def test_first_sync_imports_every_live_order_and_records_the_cursor(channel):
     assert [(line.sku_code, line.qty) for line in wang.lines] == [("TEA-LJ-250", 2), ("MUG-CER-350", 1)]
     assert cursor_of(channel.id) == "2026-11-20T03:20:00+00:00"  # the newest updated_at, in UTC
     assert db.session.get(Channel, channel.id).last_synced_at is not None
+    imported = wang.events[0]
+    assert (imported.reason, event_text(imported, "zh_CN")) == (
+        "Imported from shopify order sync", "从 shopify 订单同步 导入")
 
 
 def test_second_sync_asks_only_for_changes_since_the_cursor_and_creates_nothing(channel, sandbox):

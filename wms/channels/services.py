@@ -106,7 +106,7 @@ def _sync_chunk(channel_id, chunk, summary, platform):
     summary.fetched += len(records)
     summary.skipped_cancelled += len(records) - len(wanted)
     if wanted:
-        result = import_order_records(channel_id, wanted, source=f"{platform}-sync")
+        result = import_order_records(channel_id, wanted, source=wording("{platform} order sync", platform=platform))
         _count(summary, result)
     _cancel_orders(channel_id, cancelled & known, summary)
     _advance_cursor(channel_id, max(cursor for _record, cursor in chunk), summary)

@@ -36,6 +36,7 @@ from wms.wording import wording
 CHUNK = 2000           # orders per transaction
 REVIEW_CHUNK = 1000    # order ids per review job
 REVIEW_JOB = "wms.review.services.review_orders"
+API_SOURCE = "the order API"   # where the JSON API's orders come from, in their timeline
 
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -66,15 +67,16 @@ class ImportResult:
             self.order_ids.append(result.order_id)
 
 
-def import_order_records(channel_id, records, *, source="api", actor=None):
-    """Import canonical order records (dicts); idempotent on (channel, external_id).
+def import_order_records(channel_id, records, *, source=None, actor=None):
+    """Import canonical order records (dicts); idempotent on (channel, external_id). `source` (a
+    wording: the orders' timeline says "Imported from <source>") defaults to the order API.
 
     Each record is created, updated (still editable and changed), unchanged, or failed (invalid,
     or changed after it went to the floor). Commits per chunk; enqueues review after each commit.
     """
     _get_channel(channel_id)
     items = [(index, *validation.validate_record(record), record) for index, record in enumerate(records)]
-    return _import_items(channel_id, items, source, actor)
+    return _import_items(channel_id, items, source if source is not None else wording(API_SOURCE), actor)
 
 
 def import_order_batch(channel_code, records, *, actor=None):
@@ -87,7 +89,7 @@ def import_order_batch(channel_code, records, *, actor=None):
         errors = schema_errors(record)
         clean = None if errors else validation.validate_record(record)[0]
         items.append((index, clean, errors, record))
-    return _import_items(channel.id, items, "api", actor)
+    return _import_items(channel.id, items, wording(API_SOURCE), actor)
 
 
 def _import_items(channel_id, items, source, actor):
