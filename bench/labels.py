@@ -100,11 +100,11 @@ def main():
     parser.add_argument("--seals", type=int, default=60)
     parser.add_argument("--carrier-ms", type=float, default=50)
     args = parser.parse_args()
-    from wms.shipping import labels
+    from wms.shipping import label_pdf, label_zpl
 
     rng = random.Random(7)
-    pdf_rate, pdf_cpu_rate = rate(labels.render_pdf, [label_data(i, rng) for i in range(args.pdf)])
-    zpl_rate, zpl_cpu_rate = rate(labels.render_zpl, [label_data(i, rng) for i in range(args.pdf, args.pdf + args.zpl)])
+    pdf_rate, pdf_cpu_rate = rate(label_pdf.render_pdf, [label_data(i, rng) for i in range(args.pdf)])
+    zpl_rate, zpl_cpu_rate = rate(label_zpl.render_zpl, [label_data(i, rng) for i in range(args.pdf, args.pdf + args.zpl)])
     samples = seal_latency(args.seals, args.carrier_ms)
     print(json.dumps({"pdf_labels_per_s": round(pdf_rate, 1), "zpl_labels_per_s": round(zpl_rate, 1),
                       "seal_to_ready_p95_ms": round(percentile(samples, 95), 1),

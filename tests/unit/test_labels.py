@@ -8,7 +8,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from wms.shipping import labels
+from wms.shipping import label_pdf, label_zpl, labels
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
 
@@ -30,7 +30,7 @@ def rasterise(pdf, tmp_path):
 
 @pytest.mark.parametrize("paper", sorted(labels.PAPER_SIZES))
 def test_pdf_label_barcodes_carry_the_tracking_number_at_every_paper_size(paper, tmp_path):
-    image = rasterise(labels.render_pdf(sample(paper)), tmp_path)
+    image = rasterise(label_pdf.render_pdf(sample(paper)), tmp_path)
     found = {result.format.name: result.text for result in zxingcpp.read_barcodes(image)}
     assert found["Code128"] == "SF1234567890123"
     assert found["QRCode"] == "WMS|O:TB-20261122-7|T:SF1234567890123"
@@ -38,14 +38,14 @@ def test_pdf_label_barcodes_carry_the_tracking_number_at_every_paper_size(paper,
 
 @pytest.mark.parametrize("paper", sorted(labels.PAPER_SIZES))
 def test_pdf_label_is_the_carriers_paper_size(paper):
-    page = PdfReader(io.BytesIO(labels.render_pdf(sample(paper)))).pages[0]
+    page = PdfReader(io.BytesIO(label_pdf.render_pdf(sample(paper)))).pages[0]
     width_mm, height_mm = labels.PAPER_SIZES[paper]
     assert round(float(page.mediabox.width) / 72 * 25.4) == width_mm
     assert round(float(page.mediabox.height) / 72 * 25.4) == height_mm
 
 
 def test_pdf_label_chinese_text_extracts_as_text_with_an_embedded_font():
-    reader = PdfReader(io.BytesIO(labels.render_pdf(sample())))
+    reader = PdfReader(io.BytesIO(label_pdf.render_pdf(sample())))
     text = reader.pages[0].extract_text().replace(" ", "")
     assert "张三" in text and "浙江省杭州市西湖区文三路90号" in text and "顺丰速运" in text and "华东仓" in text
     fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
@@ -53,12 +53,12 @@ def test_pdf_label_chinese_text_extracts_as_text_with_an_embedded_font():
 
 
 def test_code128_digits_only_uses_subset_c_and_decodes(tmp_path):
-    image = rasterise(labels.render_pdf(sample(tracking="773012345678")), tmp_path)
+    image = rasterise(label_pdf.render_pdf(sample(tracking="773012345678")), tmp_path)
     assert "773012345678" in [result.text for result in zxingcpp.read_barcodes(image)]
 
 
 def test_zpl_has_code128_qr_utf8_and_the_address_as_a_bitmap():
-    zpl = labels.render_zpl(sample())
+    zpl = label_zpl.render_zpl(sample())
     assert zpl.startswith("^XA") and zpl.rstrip().endswith("^XZ")
     assert "^CI28" in zpl and "^PW800" in zpl and "^LL1200" in zpl
     assert "^BCN,140,Y,N,N^FDSF1234567890123^FS" in zpl
@@ -67,16 +67,16 @@ def test_zpl_has_code128_qr_utf8_and_the_address_as_a_bitmap():
 
 
 def test_zpl_with_a_downloaded_font_sends_chinese_as_utf8_text():
-    zpl = labels.render_zpl(sample(), zpl_font="E:SIMSUN.TTF")
+    zpl = label_zpl.render_zpl(sample(), zpl_font="E:SIMSUN.TTF")
     assert "^A@N,36,36,E:SIMSUN.TTF" in zpl and "张三" in zpl and "^GFA" not in zpl
 
 
 def test_zpl_field_data_cannot_inject_commands():
     data = sample(tracking="SF1^XZ~JR")
-    zpl = labels.render_zpl(data)
+    zpl = label_zpl.render_zpl(data)
     assert "^XZ~JR" not in zpl.split("^BC")[1].split("^FS")[0]
 
 
 def test_unknown_paper_size_is_refused():
     with pytest.raises(ValueError, match="unknown paper size"):
-        labels.render_pdf(sample("A4"))
+        label_pdf.render_pdf(sample("A4"))

@@ -15,7 +15,7 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
 from wms.packing.models import PackStation
-from wms.shipping import labels
+from wms.shipping import label_pdf, label_zpl, labels
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier
 from wms.shipping.carriers import Address, WaybillError, WaybillRequest
 from wms.shipping.lookups import active_parcels, get_carrier, get_order, get_parcel
@@ -133,9 +133,9 @@ def _render(parcel, carrier):
     directory = Path(current_app.config["UPLOAD_DIR"]) / "labels"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"parcel-{parcel.id}-{parcel.tracking_number}.pdf"
-    path.write_bytes(labels.render_pdf(data))
+    path.write_bytes(label_pdf.render_pdf(data))
     parcel.label_pdf_path = str(path)
-    parcel.label_zpl = labels.render_zpl(data, zpl_font=(station.zpl_font or None) if station else None)
+    parcel.label_zpl = label_zpl.render_zpl(data, zpl_font=(station.zpl_font or None) if station else None)
 
 
 def label_data(parcel, carrier):
