@@ -11,7 +11,7 @@ from tests.services.test_floor_events import *  # noqa: F401,F403 - collected he
 from tests.services.test_floor_events import line_of
 from wms.dashboard.models import PickBucket
 from wms.extensions import db
-from wms.picking import floor
+from wms.picking import floor, line_events
 from wms.picking.models import FloorEvent, PickLine
 from wms.sockets import Principal
 
@@ -64,11 +64,11 @@ def test_a_line_moved_between_the_read_and_the_write_goes_the_general_way_and_co
     task, picker = assigned_task()
     line = line_of(task, "SKU-0")
     floor.apply_event(picker, "dev-1", pick_event(line, qty=1))
-    real_load = floor._load_line
+    real_load = line_events.load_line
 
     def load_then_another_device_picks(conn, line_id, barcode=""):
         read = real_load(conn, line_id, barcode)
-        monkeypatch.setattr(floor, "_load_line", real_load)  # only the first read is raced
+        monkeypatch.setattr(line_events, "load_line", real_load)  # only the first read is raced
         other = db.engine.connect()  # another device's scan commits in between
         other.execute(PickLine.__table__.update().where(PickLine.id == line_id)
                       .values(picked_qty=PickLine.picked_qty + 1))
@@ -76,7 +76,7 @@ def test_a_line_moved_between_the_read_and_the_write_goes_the_general_way_and_co
         other.close()
         return read
 
-    monkeypatch.setattr(floor, "_load_line", load_then_another_device_picks)
+    monkeypatch.setattr(line_events, "load_line", load_then_another_device_picks)
     answer = floor.apply_event(picker, "dev-1", pick_event(line, qty=1))
     assert answer["status"] == "accepted" and answer["code"] == "line_done"  # 1 + 1 (other) + 1 = 3 of 3
     db.session.expire_all()

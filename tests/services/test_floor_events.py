@@ -6,7 +6,7 @@ from tests.builders_floor import assigned_task, pick_event, short_event
 from wms.extensions import db
 from wms.inventory.models import Reservation
 from wms.orders.models import Order
-from wms.picking import floor, services
+from wms.picking import floor, line_events, services
 from wms.picking.models import CountTask, FloorEvent, PickLine, PickTask, Wave
 
 
@@ -145,14 +145,14 @@ def test_an_order_cancelled_between_the_line_read_and_the_first_pick_is_rejected
         app, monkeypatch):
     task, picker = assigned_task()
     line = line_of(task, "SKU-0")
-    read = floor._load_line
+    read = line_events.load_line
 
     def read_then_cancel(conn, line_id, barcode=""):
         seen = read(conn, line_id, barcode)  # the order is still waved here...
         db.session.execute(Order.__table__.update().where(Order.id == seen["order_id"]).values(status="cancelled"))
         return seen  # ...and cancelled by someone else before the pick lands
 
-    monkeypatch.setattr(floor, "_load_line", read_then_cancel)
+    monkeypatch.setattr(line_events, "load_line", read_then_cancel)
     answer = floor.apply_event(picker, "dev-1", pick_event(line, qty=2))
     assert answer["status"] == "rejected" and answer["code"] == "order_cancelled"
     assert "put 2 x SKU-0 back" in answer["message"]
@@ -165,14 +165,14 @@ def test_an_order_cancelled_between_the_line_read_and_the_first_pick_is_rejected
 def test_a_first_pick_on_an_order_another_picker_already_started_is_accepted_once(app, monkeypatch):
     task, picker = assigned_task()
     line = line_of(task, "SKU-0")
-    read = floor._load_line
+    read = line_events.load_line
 
     def read_then_other_picker_starts(conn, line_id, barcode=""):
         seen = read(conn, line_id, barcode)
         db.session.execute(Order.__table__.update().where(Order.id == seen["order_id"]).values(status="picking"))
         return seen
 
-    monkeypatch.setattr(floor, "_load_line", read_then_other_picker_starts)
+    monkeypatch.setattr(line_events, "load_line", read_then_other_picker_starts)
     answer = floor.apply_event(picker, "dev-1", pick_event(line, qty=1))
     assert answer["status"] == "accepted"
     db.session.expire_all()

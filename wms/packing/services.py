@@ -16,7 +16,7 @@ from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.packing import verify
 from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession, PackStation
-from wms.picking.floor import Rejected
+from wms.picking.floor_answers import Rejected
 from wms.picking.models import PickLine, PickTask
 from wms.shipping import waybills
 from wms.timeutil import utcnow
