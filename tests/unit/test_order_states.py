@@ -11,7 +11,7 @@ ALLOWED = {
     ("on_hold", "approved"), ("on_hold", "cancelled"),
     ("approved", "allocated"), ("approved", "backorder"), ("approved", "on_hold"), ("approved", "cancelled"),
     ("backorder", "allocated"), ("backorder", "on_hold"), ("backorder", "cancelled"),
-    ("allocated", "waved"), ("allocated", "on_hold"), ("allocated", "cancelled"),
+    ("allocated", "waved"), ("allocated", "backorder"), ("allocated", "on_hold"), ("allocated", "cancelled"),
     ("waved", "picking"), ("waved", "allocated"), ("waved", "on_hold"), ("waved", "cancelled"),
     ("picking", "picked"), ("picking", "on_hold"), ("picking", "cancelled"),
     ("picked", "packed"), ("picked", "on_hold"), ("picked", "cancelled"),
