@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wms.review.address import parse_cn  # noqa: E402
+from wms.contacts.cn_divisions import parse_cn  # noqa: E402
 
 SAMPLES = ["浙江省杭州市西湖区文三路90号1幢101室", "北京朝阳区建国路88号", "广东深圳南山区科技园科苑路15号",
            "上海市浦东新区世纪大道100号", "四川省成都市武侯区人民南路四段1号", "asdfgh"]

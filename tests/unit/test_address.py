@@ -2,7 +2,8 @@
 
 import pytest
 
-from wms.review.address import parse_cn, short_name, validate_international
+from wms.contacts.cn_divisions import parse_cn, short_name
+from wms.contacts.international import validate_international
 from wms.wording import english
 
 

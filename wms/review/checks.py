@@ -10,7 +10,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.review import address as addresses
+from wms.contacts import cn_divisions
 from wms.review import rules
 from wms.review.models import BlacklistEntry, ReviewRule
 from wms.timeutil import utcnow
@@ -114,7 +114,7 @@ def reparse_address(order):
     """After an edit: the parsed parts replace province/city/district, the rest stays the street."""
     if (order.country or "CN").upper() != "CN":
         return
-    parsed = addresses.parse_cn("".join((order.province, order.city, order.district, order.address)))
+    parsed = cn_divisions.parse_cn("".join((order.province, order.city, order.district, order.address)))
     if parsed.city:
         order.province, order.city, order.district = parsed.province, parsed.city, parsed.district
         if parsed.rest:

@@ -1,7 +1,7 @@
 """The automatic review checks: each a small named rule over a plain snapshot of an order.
 
-Pure: stdlib + phonenumbers. A rule is `check(order, ctx, params) -> [Reason...]`; it never
-touches the database. The service builds the snapshots and one `ReviewContext` per batch (the
+Pure: stdlib + the pure contacts normalisers (phonenumbers). A rule is
+`check(order, ctx, params) -> [Reason...]`; it never touches the database. The service builds the snapshots and one `ReviewContext` per batch (the
 catalogue codes, the blacklist, the duplicate keys) with a few queries, then runs the enabled
 rules in the supervisor's order. An order with no reasons is approved, otherwise held with all.
 """
@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import phonenumbers
-
 from wms.orders.states import hold_reason
-from wms.review import address as addresses
+from wms.contacts import cn_divisions, international
+from wms.contacts.phone import normalise_phone as normalise_contact_phone
 from wms.wording import wording
 
 
@@ -55,7 +54,7 @@ class OrderSnapshot:
         if not self.is_china:
             return None
         full = "".join(part for part in (self.province, self.city, self.district, self.address) if part)
-        return addresses.parse_cn(full)
+        return cn_divisions.parse_cn(full)
 
 
 @dataclass
@@ -129,29 +128,15 @@ def check_address(order, ctx, params):
         if not params.get("require_district", True):
             problems = [p for p in problems if p["text"] != "district not recognised"]
     else:
-        problems = addresses.validate_international(
+        problems = international.validate_international(
             order.country, order.province, order.city, order.postcode, order.address)
     return [hold_reason("address", "{problems}", problems=problems)] if problems else []
 
 
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
-
-
 def phone_problem(phone, country="CN"):
-    """None when the phone looks callable (a CN mobile or landline, or a valid E.164 number), else
-    the problem's wording."""
-    raw = (phone or "").strip()
-    if not raw:
-        return None
-    if (country or "CN").upper() == "CN" and _CN_MOBILE.fullmatch(normalise_phone(raw)):
-        return None
-    try:
-        number = phonenumbers.parse(raw, None if raw.startswith("+") else (country or "CN").upper())
-    except phonenumbers.NumberParseException:
-        return wording("'{phone}' is not a phone number", phone=raw)
-    if not phonenumbers.is_valid_number(number):
-        return wording("'{phone}' is not a valid {country} phone number", phone=raw, country=country or "CN")
-    return None
+    """None when the phone is empty or a valid number of its country (wms.contacts.phone), else the
+    problem's wording."""
+    return normalise_contact_phone(phone, country or "CN").problem
 
 
 def check_phone(order, ctx, params):

