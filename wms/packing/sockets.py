@@ -12,17 +12,20 @@ from wms.orders.models import Order
 from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking import floor, messages
+from wms.picking.event_shape import ID, Int, Text
 from wms.shipping.print_jobs import station_room
 from wms.sockets import connection_principal
 
 if "pack_scan" not in floor.HANDLERS:
     messages.register_messages(MESSAGES)
-floor.register_handler("pack_scan", services.on_pack_scan)
-floor.register_handler("seal", services.on_seal)
+floor.register_handler("pack_scan", services.on_pack_scan,
+                       {"order_id": ID, "barcode": Text(128), "qty": Int(), "station": Text(64)})
+floor.register_handler("seal", services.on_seal,
+                       {"order_id": ID, "carton": Text(40), "weight_g": Int(), "paper": Text(10), "station": Text(64)})
 
 
 @socketio.on("join_station")
-def on_join_station(data=None):
+def on_join_station(data=None, *_extra):
     """Join `station:<code>` to receive label.ready / waybill.failed for this station."""
     principal = connection_principal()
     code = (data or {}).get("station") if isinstance(data, dict) else None

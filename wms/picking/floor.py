@@ -8,9 +8,10 @@ handler: `pick` and `short` (wms.picking.line_events), and the kinds other featu
 (the pack station's). On PostgreSQL the common scan takes a one-statement path (wms.picking.quick).
 """
 import functools
+import logging
 
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from wms import aftercommit
 from wms.rawsql import Prepared, defer, each_statement_on_its_own, integrity_error, nothing_sent_yet
@@ -18,30 +19,49 @@ from wms.dashboard.counting import pick_counted_elsewhere
 from wms.extensions import db
 from wms.orders import states
 from wms.picking import line_events, quick
-from wms.picking.floor_answers import Rejected, bad_event_answer, plain, rejected_answer
+from wms.picking import event_shape
+from wms.picking.floor_answers import (
+    Rejected, bad_event_answer, busy_answer, plain, rate_limited_answer, rejected_answer, server_error_answer,
+    uuid_conflict_answer)
 from wms.picking.models import TASK_IN_PROGRESS, FloorEvent
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
+log = logging.getLogger("wms.floor")
 
-_STORED_ANSWER = select(FloorEvent.answer).where(FloorEvent.uuid == bindparam("uuid"))
+_STORED_ANSWER = select(FloorEvent.answer, FloorEvent.user_id, FloorEvent.device_code).where(
+    FloorEvent.uuid == bindparam("uuid"))
 _INSERT_EVENT = Prepared(insert(FloorEvent).values(
     {name: bindparam(name) for name in ("uuid", "device_code", "device_seq", "user_id", "kind", "payload",
                                         "accepted", "answer", "reason", "received_at")}))
 
 
-def apply_events(user, device_code, events):
-    """Apply a batch (an outbox replay) in order; one answer per event."""
+def apply_events(user, device_code, events, allowed=None):
+    """Apply a batch (an outbox replay) in order; one answer per event. A bad event is answered and the
+    batch goes on. `allowed`: how many events the sender's rate limit lets through now, with the
+    seconds until more may come; the rest are answered `rate_limited` (nothing stored) and resent."""
     if not isinstance(events, list) or len(events) > MAX_BATCH:
         return [bad_event_answer({}, f"send a list of at most {MAX_BATCH} events")]
-    return [apply_event(user, device_code, event) for event in events]
+    granted, retry_after = allowed if allowed is not None else (len(events), 0)
+    return [apply_event(user, device_code, event) if n < granted else rate_limited_answer(event, retry_after)
+            for n, event in enumerate(events)]
 
 
 def apply_event(user, device_code, event):
-    """Apply one handheld event exactly once and return its answer (stored for replays)."""
-    problem = _shape_problem(event)
+    """Apply one handheld event exactly once and return its answer (stored for replays). Every event
+    gets an answer: a malformed one `bad_event` (nothing stored), an unexpected failure `server_error`
+    (stored, logged with the uuid), a database out of reach `server_busy` (nothing stored: resent)."""
+    kind = event.get("kind") if isinstance(event, dict) else None
+    clean, problem = event_shape.clean_event(event, FIELDS.get(kind, {}) if isinstance(kind, str) else {})
     if problem:
         return bad_event_answer(event, problem)
+    try:
+        return _apply(user, device_code, clean)
+    except Exception as error:  # noqa: BLE001 - the handheld must get an answer, whatever went wrong
+        return _failed(user, device_code, clean, error)
+
+
+def _apply(user, device_code, event):
     # No look-up first: the common event is new, and a replayed one fails on the unique uuid below,
     # which rolls its effect back with the rest of its transaction.
     handler = HANDLERS.get(event["kind"])
@@ -58,13 +78,52 @@ def apply_event(user, device_code, event):
         db.session.rollback()
         answer = rejected_answer(rejected)
     answer["uuid"] = event["uuid"]
+    return _store(user, device_code, event, answer)
+
+
+def _store(user, device_code, event, answer):
     try:
         # Sent at the commit with the writes the handler deferred (and the wall's counters): one round trip.
         defer(_INSERT_EVENT, _event_row(user, device_code, event, answer))
         aftercommit.commit()
     except (IntegrityError, integrity_error()):  # seen before (a replay, or the same uuid racing)
-        return _stored_answer(event, answer)
+        return _stored_answer(user, device_code, event, answer)
     return answer
+
+
+def _failed(user, device_code, event, error):
+    """An unexpected exception inside the path: rolled back and answered. A database that cannot be
+    reached is `server_busy` (nothing stored, the outbox resends); anything else is stored as a
+    `server_error` rejection, so the outbox moves on to the events after it."""
+    _rollback_quietly()
+    if isinstance(error, _unavailable()):
+        log.warning("floor event %s (%s) not applied: database unavailable", event["uuid"], event["kind"],
+                    extra={"event_uuid": event["uuid"], "error": str(error)[:300]})
+        return busy_answer(event)
+    log.error("floor event %s (%s) failed", event["uuid"], event["kind"], exc_info=error,
+              extra={"event_uuid": event["uuid"]})
+    answer = server_error_answer(event)
+    try:
+        return _store(user, device_code, event, answer)
+    except Exception:  # noqa: BLE001 - the row could not be written either: answer, store nothing
+        _rollback_quietly()
+        log.error("floor event %s: its server_error answer could not be stored", event["uuid"], exc_info=True,
+                  extra={"event_uuid": event["uuid"]})
+        return busy_answer(event)
+
+
+def _unavailable():
+    """Errors that say the database is out of reach or busy (locked, deadlocked, connection lost), from
+    SQLAlchemy or, for the statements run on the driver's cursor (wms.rawsql), from the driver."""
+    driver = db.engine.dialect.loaded_dbapi
+    return OperationalError, InterfaceError, driver.OperationalError, driver.InterfaceError
+
+
+def _rollback_quietly():
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection: the session starts afresh next time
+        db.session.close()
 
 
 def _quick_pick(user, device_code, event):
@@ -80,7 +139,7 @@ def _quick_pick(user, device_code, event):
         else:  # a caller whose transaction already sent statements (the HTTP API's request) keeps it
             answer, line = _quick_pick_on(conn, user, device_code, event)
     except _SeenBefore as seen:  # a replay, or the same uuid racing: nothing was written
-        return _stored_answer(event, seen.answer), None
+        return _stored_answer(user, device_code, event, seen.answer), None
     if answer is not None:
         aftercommit.commit()  # nothing left to send: gives the connection back, tells the wall
     return answer, line
@@ -116,37 +175,42 @@ def _quick_pick_on(conn, user, device_code, event):
 
 def _event_row(user, device_code, event, answer):
     seq = event.get("seq")
-    return dict(uuid=event["uuid"], device_code=device_code or "?", device_seq=seq if isinstance(seq, int) else 0,
+    return dict(uuid=event["uuid"], device_code=_device(device_code), device_seq=seq if isinstance(seq, int) else 0,
                 user_id=user.id, kind=event["kind"], payload=plain(event), accepted=answer["status"] == "accepted",
                 answer=answer, reason=answer.get("message", ""), received_at=utcnow())
 
 
-def _stored_answer(event, answer):
-    """The answer stored for a uuid seen before, marked as a duplicate."""
+def _stored_answer(user, device_code, event, answer):
+    """The answer stored for a uuid seen before, marked as a duplicate; a conflict when that uuid was
+    another user's or another device's (their answer is theirs)."""
     db.session.rollback()
-    stored = db.session.execute(_STORED_ANSWER, {"uuid": event["uuid"]}).scalar()
+    stored = db.session.execute(_STORED_ANSWER, {"uuid": event["uuid"]}).first()
     db.session.rollback()
-    return {**(stored or answer), "duplicate": True}
+    if stored is not None and (stored.user_id != user.id or stored.device_code != _device(device_code)):
+        return uuid_conflict_answer(event)
+    return {**(stored.answer if stored is not None else answer), "duplicate": True}
 
 
-def _shape_problem(event):
-    if not isinstance(event, dict):
-        return "an event must be an object"
-    uuid = event.get("uuid")
-    if not isinstance(uuid, str) or not 8 <= len(uuid) <= 36:
-        return "uuid must be a string of 8-36 characters"
-    if not isinstance(event.get("kind"), str):
-        return "kind is required"
-    return None
+def _device(device_code):
+    return device_code or "?"
 
 
 HANDLERS = {"pick": line_events.pick, "short": line_events.short}
+# What each kind may carry besides the envelope (uuid, kind, seq, device, task_id): anything else is dropped.
+FIELDS = {
+    "pick": {"line_id": event_shape.ID, "qty": event_shape.Int(), "bin": event_shape.Text(64),
+             "barcode": event_shape.Text(128)},
+    "short": {"line_id": event_shape.ID, "found": event_shape.Int(), "reason": event_shape.Text(200)},
+}
 
 
-def register_handler(kind, handler):
+def register_handler(kind, handler, fields=None):
     """Let another feature (the pack station) apply its own event kinds through this exactly-once
     path. handler(principal, event) -> answer dict, or raise Rejected(code, **values)
-    (wms.picking.floor_answers) with a code from a messages catalogue registered with `register_messages`."""
+    (wms.picking.floor_answers) with a code from a messages catalogue registered with `register_messages`.
+    `fields`: name -> event_shape.Int / Text, what the kind carries (checked before the handler runs;
+    other fields are dropped)."""
     if kind in HANDLERS and HANDLERS[kind] is not handler:
         raise ValueError(f"event kind {kind!r} is already handled")
     HANDLERS[kind] = handler
+    FIELDS[kind] = dict(fields or {})

@@ -23,9 +23,34 @@ def rejected_answer(rejected):
 
 def bad_event_answer(event, problem):
     """The answer for an event that is not shaped like one (no uuid, no kind, not an object...)."""
-    uuid = event.get("uuid") if isinstance(event, dict) else None
-    return {"uuid": uuid, "status": "rejected", "code": "bad_event", "values": {"problem": problem},
-            "message": message("bad_event", problem=problem)}
+    return _unstored(event, "bad_event", problem=problem)
+
+
+def uuid_conflict_answer(event):
+    """The answer for a uuid another user or device already used: theirs stays theirs."""
+    return _unstored(event, "uuid_conflict")
+
+
+def rate_limited_answer(event, retry_after):
+    """The answer for an event over its sender's rate limit: not applied, nothing stored; send it again
+    after `retry_after` seconds (the outbox backs off)."""
+    seconds = max(1, int(retry_after + 0.999))
+    return {**_unstored(event, "rate_limited", seconds=seconds), "retry_after": round(retry_after, 3)}
+
+
+def server_error_answer(event):
+    """The answer for an event whose handler failed unexpectedly (the failure is logged)."""
+    return _unstored(event, "server_error")
+
+
+def busy_answer(event):
+    """The answer when the database could not be reached: not applied, nothing stored; send it again."""
+    return {**_unstored(event, "server_busy"), "retry_after": 5}
+
+
+def _unstored(event, code, **values):
+    uuid = event.get("uuid") if isinstance(event, dict) and isinstance(event.get("uuid"), str) else None
+    return {"uuid": uuid, "status": "rejected", "code": code, "values": values, "message": message(code, **values)}
 
 
 def plain(value):

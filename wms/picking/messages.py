@@ -20,6 +20,10 @@ MESSAGES = {
     "unknown_line": "Unknown task line",
     "unknown_event": "Unknown action '{kind}'",
     "bad_event": "Malformed event: {problem}",
+    "server_error": "The server could not apply this action (it is logged): check the task and scan again",
+    "server_busy": "The server is busy: this action waits on the device and is sent again",
+    "rate_limited": "Too many actions at once: sent again in {seconds} s",
+    "uuid_conflict": "This action's id was already used by another device or user: it was not applied",
 }
 
 
