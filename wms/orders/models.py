@@ -45,8 +45,9 @@ class Order(db.Model):
     # Every reason the order is on hold: [{"code": "address", "detail": "..."}]
     hold_reasons: Mapped[list] = mapped_column(JSON, default=list)
     # What a person should see but that does not hold the order (same shape as hold_reasons; the
-    # review desk shows them as chips, e.g. a phone that does not validate, a mergeable twin)
-    flags: Mapped[list] = mapped_column(JSON, default=list)
+    # review desk shows them as chips, e.g. a phone that does not validate, a mergeable twin);
+    # a server default too, as the bulk import inserts rows without naming it
+    flags: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     merged_into_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"))
     split_from_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"))
 
