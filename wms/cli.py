@@ -35,9 +35,9 @@ def register(app):
 
     @group.command("requeue")
     def requeue():
-        """Push outbox jobs that never reached Redis."""
-        from wms.worker import requeue_pending
+        """Push again now every outbox job that is waiting or whose retry is due (unless Redis holds it)."""
+        from wms.outbox_sweep import requeue_stale
 
-        click.echo(f"requeued {requeue_pending(older_than_s=0)}")
+        click.echo(f"requeued {requeue_stale(older_than_s=0)}")
 
     app.cli.add_command(group)

