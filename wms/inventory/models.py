@@ -6,7 +6,7 @@ StockItem rows are always locked in ascending id order (see services).
 """
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
@@ -21,7 +21,12 @@ COUNT = "count"        # cycle count: the difference between the count and the b
 SHIP = "ship"          # leaves the building with a parcel (stock is deducted at ship)
 RETURN = "return"      # a customer return restocked
 MOVE = "move"          # bin to bin (two rows: - from, + to)
-MOVEMENT_KINDS = (RECEIVE, PUTAWAY, PICK, ADJUST, COUNT, SHIP, RETURN, MOVE)
+SHORT = "short"        # not found at a short pick: out of the available stock, pending the bin's count
+MOVEMENT_KINDS = (RECEIVE, PUTAWAY, PICK, ADJUST, COUNT, SHIP, RETURN, MOVE, SHORT)
+
+# Count task statuses
+COUNT_OPEN = "open"    # the bin's stock of the SKU is in doubt: allocation skips it until it is counted
+COUNT_DONE = "done"    # counted: on_hand set through the ledger, backorders retried
 
 
 class Warehouse(db.Model):
@@ -201,3 +206,31 @@ class AllocationSettings(db.Model):
     rule: Mapped[str] = mapped_column(String(20), default="distance")  # distance | priority
     allow_split: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CountTask(db.Model):
+    """A request to count one SKU in one bin, raised by a short pick and done from the handheld's
+    counting screen. While it is open, allocation does not reserve that SKU in that bin."""
+
+    __tablename__ = "count_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bin_id: Mapped[int] = mapped_column(db.ForeignKey("bins.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default=COUNT_OPEN, index=True)
+    missing_qty: Mapped[int] = mapped_column(default=0)  # taken out of on_hand ('short' rows), pending the count
+    counted_qty: Mapped[int | None]                      # what the counter found in the bin
+    raised_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    counted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+
+    bin: Mapped[Bin] = relationship()
+    sku = relationship("Sku")
+
+
+def awaiting_count():
+    """A clause for a StockItem query: its bin and SKU wait for a count (allocation does not use them)."""
+    return exists().where(CountTask.bin_id == StockItem.bin_id, CountTask.sku_id == StockItem.sku_id,
+                          CountTask.status == COUNT_OPEN)

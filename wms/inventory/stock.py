@@ -12,18 +12,18 @@ from wms.extensions import db
 from wms.inventory.allocating import retry_backorders
 from wms.inventory.locks import lock_for_write, lock_stock_items
 from wms.inventory.models import (
-    ADJUST, COUNT, MOVEMENT_KINDS, RECEIVE, SHIP, Bin, Reservation, StockItem, StockMovement, Warehouse)
+    ADJUST, COUNT, MOVEMENT_KINDS, RECEIVE, SHIP, SHORT, Bin, Reservation, StockItem, StockMovement, Warehouse)
 
 MAX_QTY = 1_000_000
 
 
 def receive_stock(warehouse_id, lines, reference="", actor=None, kind=RECEIVE):
     """Book goods into bins [(sku_id, bin_id, qty)], then release backorders the stock now covers."""
-    if kind not in MOVEMENT_KINDS or kind in (ADJUST, COUNT, SHIP):
+    if kind not in MOVEMENT_KINDS or kind in (ADJUST, COUNT, SHIP, SHORT):
         raise ValidationFailed("Unknown receipt kind", field="kind")
     wanted = _check_receipt(warehouse_id, lines)
     lock_for_write()
-    items = _stock_rows_for(wanted.keys())
+    items = stock_rows_for(wanted.keys())
     for (bin_id, sku_id), qty in wanted.items():
         item = items[(bin_id, sku_id)]
         item.on_hand += qty
@@ -54,7 +54,7 @@ def _check_receipt(warehouse_id, lines):
     return wanted
 
 
-def _stock_rows_for(keys):
+def stock_rows_for(keys):
     """StockItem rows for (bin_id, sku_id) keys, created when missing, locked in ascending id order."""
     keys = sorted(set(keys))
     existing = {(s.bin_id, s.sku_id) for s in db.session.scalars(
@@ -97,7 +97,7 @@ def adjust_stock(bin_id, sku_id, delta, reason, actor=None):
         raise ValidationFailed("The change must be a non-zero whole number", field="qty")
     _check_bin_and_skus(bin_id, [sku_id])
     lock_for_write()
-    item = _stock_rows_for([(bin_id, sku_id)])[(bin_id, sku_id)]
+    item = stock_rows_for([(bin_id, sku_id)])[(bin_id, sku_id)]
     if item.on_hand + delta < item.reserved:
         db.session.rollback()
         raise InsufficientStock("Cannot remove more than is available: the rest is reserved for orders",
@@ -125,7 +125,7 @@ def count_bin(bin_id, counts, actor=None, reason="cycle count"):
         raise ValidationFailed("Nothing was counted", field="counts")
     _check_bin_and_skus(bin_id, counts)
     lock_for_write()
-    items = _stock_rows_for([(bin_id, sku_id) for sku_id in counts])
+    items = stock_rows_for([(bin_id, sku_id) for sku_id in counts])
     below = [{"sku_id": sku_id, "counted": qty, "reserved": items[(bin_id, sku_id)].reserved,
               "orders": _orders_holding(items[(bin_id, sku_id)].id)}
              for sku_id, qty in sorted(counts.items()) if qty < items[(bin_id, sku_id)].reserved]

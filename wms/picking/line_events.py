@@ -15,6 +15,7 @@ from wms.rawsql import Prepared, defer
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick
 from wms.extensions import db
+from wms.inventory import counts
 from wms.inventory.models import Bin
 from wms.orders import states
 from wms.orders.models import Order, transition_if_still
@@ -23,7 +24,7 @@ from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
 from wms.picking.models import (
     LINE_CANCELLED, LINE_OPEN, LINE_PICKED, LINE_SHORT, TASK_ASSIGNED, TASK_IN_PROGRESS, WAVE_PICKING, WAVE_RELEASED,
-    CountTask, PickLine, PickTask, Wave)
+    PickLine, PickTask, Wave)
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -198,8 +199,10 @@ def _task_state(task_id):
 # --- short pick ------------------------------------------------------------------------------
 
 def short(user, event):
-    """The picker found less than asked: close the line with what was found, hold the order for review,
-    raise a count task for the bin; the rest of the task goes on."""
+    """The picker found less than asked: close the line with what was found, hold the order for review
+    (its reservation released), take what was not found out of the bin's stock pending a count and
+    raise the count task (wms.inventory.counts), move the bin's other orders off it; the rest of the
+    task goes on."""
     line = load_line(db.session.connection(), event.get("line_id"))
     found = event.get("found")
     _check_line_is_workable(user, line, found if isinstance(found, int) else 0)
@@ -219,18 +222,43 @@ def short(user, event):
                                   sku=line["sku_code"], qty=line["qty"], found=found, bin=line["bin_code"],
                                   reason=wording(reason))   # the handheld's choices are catalogue phrases
     _hold_for_shortage(line, shortage, user)
-    db.session.add(CountTask(bin_id=line["bin_id"], sku_id=line["sku_id"], reason=f"short pick: {shortage['detail']}",
-                             raised_by_id=user.id))
+    count_task = counts.take_out_missing(line["bin_id"], line["sku_id"], line["qty"] - found, actor=user,
+                                         reason=f"short pick: {shortage['detail']}")
+    _move_open_lines_off(line, user)
     finish_task_if_done(line["task_id"])
     realtime.publish("shortage.flagged", {"order_id": line["order_id"], "order": line["order_ref"],
                                           "sku": line["sku_code"], "bin": line["bin_code"], "expected": line["qty"],
                                           "found": found, "reason": reason},
                      realtime.room_for_role("reviewer"))
+    for role in ("supervisor", "picker"):  # the counting screens list it
+        realtime.publish("count.raised", {"count_id": count_task.id, "sku": line["sku_code"], "bin": line["bin_code"]},
+                         realtime.room_for_role(role))
     return {"code": "short_recorded",
             "message": message("short_recorded", sku=line["sku_code"], found=found, qty=line["qty"],
                                order=line["order_ref"]),
             "line": {"id": line["id"], "picked_qty": found, "status": LINE_SHORT},
             "task": _task_state(line["task_id"])}
+
+
+def _move_open_lines_off(line, user):
+    """Lines of other orders still to be picked at the bin found short move to another bin of the
+    warehouse with their reservation (their picker's handheld reloads its tasks); a line no single
+    other bin can serve stays, and its picker reports what is there."""
+    rows = db.session.execute(
+        select(PickLine.id, PickLine.reservation_id, PickLine.task_id, PickTask.picker_id)
+        .join(PickTask, PickTask.id == PickLine.task_id)
+        .where(PickLine.bin_id == line["bin_id"], PickLine.sku_id == line["sku_id"], PickLine.status == LINE_OPEN,
+               PickLine.picked_qty == 0, PickLine.reservation_id.is_not(None))
+        .order_by(PickLine.id).with_for_update(of=PickLine)).all()
+    for row in rows:
+        new_bin = counts.relocate_reservation(row.reservation_id, actor=user)
+        if new_bin is None:
+            continue
+        db.session.execute(update(PickLine).where(PickLine.id == row.id).values(bin_id=new_bin.id)
+                           .execution_options(synchronize_session=False))
+        if row.picker_id:
+            realtime.publish("task.assigned", {"task_id": row.task_id, "reason": "a bin changed"},
+                             realtime.room_for_user(row.picker_id))
 
 
 def _hold_for_shortage(line, shortage, user):

@@ -5,6 +5,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
+from wms.inventory.models import CountTask  # noqa: F401  (its home is inventory; kept importable here)
 from wms.timeutil import utcnow
 
 # Wave statuses
@@ -136,21 +137,3 @@ class WaveRule(db.Model):
     limits: Mapped[dict] = mapped_column(JSON, default=dict)   # WaveLimits fields
     last_run_at: Mapped[datetime | None]
     last_result: Mapped[str] = mapped_column(String(200), default="")
-
-
-class CountTask(db.Model):
-    """A request to count one SKU in one bin (raised by a short pick); done by a cycle count."""
-
-    __tablename__ = "count_tasks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bin_id: Mapped[int] = mapped_column(db.ForeignKey("bins.id"), index=True)
-    sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"))
-    reason: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | done
-    raised_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    done_at: Mapped[datetime | None]
-
-    bin = relationship("Bin")
-    sku = relationship("Sku")
