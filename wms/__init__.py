@@ -7,7 +7,7 @@ from flask import Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from config.settings import ROOT, config_for
-from wms import aftercommit, sqlite  # noqa: F401  (sqlite: connection pragmas)
+from wms import aftercommit, security, sqlite  # noqa: F401  (sqlite: connection pragmas)
 from wms.errors import register_error_handlers
 from wms.extensions import api, csrf, db, login_manager, migrate, socketio
 from wms.logs import configure_logging, install_request_logging
@@ -43,6 +43,7 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
+    security.init_app(app)  # before any route: `<int:...>` is the bounded id converter
     if app.testing:
         app.extensions["wms.published"] = []
 

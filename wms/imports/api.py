@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.extensions import csrf
 from wms.imports import services
 from wms.imports.schemas import BatchRequestSchema, BatchResultSchema
 
@@ -14,7 +13,6 @@ bp = Blueprint("imports_api", __name__, url_prefix="/api/orders",
 
 @bp.route("/batch", methods=["POST"])
 @allow(roles.IMPORT)
-@csrf.exempt
 @bp.arguments(BatchRequestSchema)
 @bp.response(200, BatchResultSchema)
 @bp.doc(security=[{"bearerAuth": []}])
