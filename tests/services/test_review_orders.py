@@ -80,13 +80,24 @@ def test_a_line_whose_code_is_now_in_the_catalogue_gets_its_sku(db, allocations)
     assert order.lines[0].sku_id == sku.id and order.status == "approved"
 
 
-def test_two_orders_of_one_buyer_to_one_address_are_both_held_as_duplicates(db, allocations):
+def test_two_orders_of_one_buyer_to_one_address_are_offered_a_merge_not_held(db, allocations):
     make_sku()
     first, second = make_order(external_id="D1"), make_order(external_id="D2", address="文三路 90号 1幢101室")
     services.review_orders([first.id, second.id])
     first, second = reload(first), reload(second)
+    assert (first.status, second.status) == ("approved", "approved")
+    assert [(r["code"], r["detail"]) for r in first.flags] == [("duplicate", "same buyer and address as D2")]
+    assert [r["code"] for r in second.flags] == ["duplicate"]
+
+
+def test_a_supervisor_who_chose_hold_gets_both_duplicates_held(db, allocations):
+    make_sku()
+    settings.save_rule_settings({"duplicate": {"enabled": True, "params": {"action": "hold"}}}, actor="boss")
+    first, second = make_order(external_id="D1"), make_order(external_id="D2", address="文三路 90号 1幢101室")
+    services.review_orders([first.id, second.id])
+    first, second = reload(first), reload(second)
     assert [(r["code"], r["detail"]) for r in first.hold_reasons] == [("duplicate", "same buyer and address as D2")]
-    assert second.hold_codes == ["duplicate"]
+    assert second.hold_codes == ["duplicate"] and second.flags == []
 
 
 def test_a_shipped_or_cancelled_order_is_not_a_duplicate(db, allocations):
@@ -118,7 +129,9 @@ def test_a_disabled_rule_does_not_hold(db, make_user, allocations):
 def test_rules_are_seeded_with_defaults_in_order(db):
     rows = settings.rule_settings()
     assert [r.code for r in rows][:3] == ["required_fields", "address", "phone"]
-    assert db.session.query(ReviewRule).filter_by(code="amount").one().params == {"threshold_cents": 500_000}
+    assert db.session.query(ReviewRule).filter_by(code="amount").one().params == {"thresholds": {"CNY": 500_000}}
+    assert db.session.query(ReviewRule).filter_by(code="duplicate").one().params == {"action": "offer"}
+    assert db.session.query(ReviewRule).filter_by(code="phone").one().params == {"invalid": "flag"}
 
 
 def test_a_thousand_orders_are_reviewed_with_a_fixed_number_of_queries(db, app, allocations):

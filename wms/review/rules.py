@@ -3,7 +3,9 @@
 Pure: stdlib + the pure contacts normalisers (phonenumbers). A rule is
 `check(order, ctx, params) -> [Reason...]`; it never touches the database. The service builds the snapshots and one `ReviewContext` per batch (the
 catalogue codes, the blacklist, the duplicate keys) with a few queries, then runs the enabled
-rules in the supervisor's order. An order with no reasons is approved, otherwise held with all.
+rules in the supervisor's order. A reason marked `flag` (the supervisor's choice for phones and
+duplicates) is shown on the order without holding it. An order with no other reasons is approved,
+otherwise held with all of them.
 """
 import re
 from dataclasses import dataclass, field
@@ -140,9 +142,12 @@ def phone_problem(phone, country="CN"):
 
 
 def check_phone(order, ctx, params):
-    """CN mobile (11 digits, 1[3-9]...) or a valid international number."""
+    """A valid number of the order's country (wms.contacts.phone); a flag unless the supervisor
+    chose to hold (params invalid: "flag" | "hold")."""
     problem = phone_problem(order.buyer_phone, order.country)
-    return [hold_reason("phone", problem["text"], **problem["values"])] if problem else []
+    if not problem:
+        return []
+    return [_as(hold_reason("phone", problem["text"], **problem["values"]), params.get("invalid"), "hold")]
 
 
 def check_payment(order, ctx, params):
@@ -163,12 +168,18 @@ def check_unknown_sku(order, ctx, params):
 
 
 def check_duplicate(order, ctx, params):
-    """Another order of the same buyer to the same address is not shipped yet (merge?)."""
-    others = [ext for oid, ext in ctx.duplicates.get(duplicate_key(order), ()) if oid != order.id]
+    """Another not-yet-shipped order of the same buyer to the same address. What happens is the
+    supervisor's choice (params action): "offer" a merge (a flag with a merge button, the default),
+    "hold" the order, or "merge" it automatically into the oldest."""
+    others = sorted((oid, ext) for oid, ext in ctx.duplicates.get(duplicate_key(order), ()) if oid != order.id)
     if not others:
         return []
-    return [hold_reason("duplicate", "same buyer and address as {orders}",
-                        orders=", ".join(sorted(others)[:10]))]
+    reason = hold_reason("duplicate", "same buyer and address as {orders}",
+                         orders=", ".join(sorted(ext for _oid, ext in others)[:10]))
+    action = params.get("action")
+    if action == "merge":
+        reason["merge_with"] = [oid for oid, _ext in others if oid is not None]
+    return [_as(reason, "hold" if action == "hold" else "flag", "hold")]
 
 
 def check_remark(order, ctx, params):
@@ -194,14 +205,44 @@ def check_blacklist(order, ctx, params):
     return [hold_reason("blacklist", "blacklisted: {hits}", hits=hits)] if hits else []
 
 
+def amount_thresholds(params):
+    """{currency: threshold in cents}; a stored `threshold_cents` (before currencies) is the CNY one."""
+    thresholds = {str(code).upper(): int(cents) for code, cents in (params.get("thresholds") or {}).items()}
+    if "threshold_cents" in params:
+        thresholds["CNY"] = int(params["threshold_cents"])
+    return thresholds
+
+
 def check_amount(order, ctx, params):
-    """Orders above the threshold get a second look."""
-    threshold = int(params.get("threshold_cents", 500_000))
-    if order.total_cents <= threshold:
+    """Orders above their currency's threshold get a second look. An amount is only compared with
+    a threshold in its own currency: an order in a currency without one is not checked (the rules
+    page lists such currencies), never compared against another currency's figure."""
+    currency = (order.currency or "CNY").upper()
+    threshold = amount_thresholds(params).get(currency)
+    if threshold is None or order.total_cents <= threshold:
         return []
     return [hold_reason("amount", "amount {amount} {currency} above {threshold}",
-                        amount=f"{order.total_cents / 100:,.2f}", currency=order.currency,
+                        amount=f"{order.total_cents / 100:,.2f}", currency=currency,
                         threshold=f"{threshold / 100:,.2f}")]
+
+
+def _as(reason, choice, default):
+    """The reason as a flag (shown, not holding) unless the choice (or its default) is to hold."""
+    if (choice or default) != "hold":
+        reason["flag"] = True
+    return reason
+
+
+def holds_and_flags(found):
+    """Split what the rules found into (reasons that hold the order, flags that only show)."""
+    holds = [reason for reason in found if not reason.get("flag")]
+    flags = [{key: value for key, value in reason.items() if key != "flag"} for reason in found if reason.get("flag")]
+    return holds, flags
+
+
+def with_review_flags(existing, flags):
+    """An order's flags after a review run: the rules' flags replaced, others (the import's) kept."""
+    return [flag for flag in existing or [] if flag.get("code") not in RULES] + list(flags)
 
 
 @dataclass(frozen=True)
@@ -215,15 +256,17 @@ class Rule:
 RULES = {rule.code: rule for rule in (
     Rule("required_fields", check_required_fields, "Required fields", {}),
     Rule("address", check_address, "Address parse", {"require_district": True}),
-    Rule("phone", check_phone, "Phone format", {}),
+    Rule("phone", check_phone, "Phone format", {"invalid": "flag"}),
     Rule("payment", check_payment, "Payment confirmed", {"accepted": ["paid"]}),
     Rule("unknown_sku", check_unknown_sku, "Unknown SKU", {}),
-    Rule("duplicate", check_duplicate, "Duplicate or mergeable", {}),
+    Rule("duplicate", check_duplicate, "Duplicate or mergeable", {"action": "offer"}),
     Rule("remark", check_remark, "Buyer remark", {"preview_chars": 80}),
     Rule("blacklist", check_blacklist, "Blacklist", {}),
-    Rule("amount", check_amount, "Amount above threshold", {"threshold_cents": 500_000}),
+    Rule("amount", check_amount, "Amount above threshold", {"thresholds": {"CNY": 500_000}}),
 )}
 DEFAULT_ORDER = tuple(RULES)
+# the supervisor's choice for a rule: (parameter, its choices, the default first)
+CHOICES = {"phone": ("invalid", ("flag", "hold")), "duplicate": ("action", ("offer", "hold", "merge"))}
 
 
 def run_rules(order, ctx, enabled):

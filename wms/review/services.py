@@ -42,10 +42,13 @@ def review_orders(order_ids):
         select(Order).where(Order.id.in_(ids), Order.status == states.IMPORTED)
         .options(selectinload(Order.lines), selectinload(Order.events))).all() if ids else []
     outcome = _check_and_decide(orders, actor=AUTO_ACTOR, approve_reason=wording("all checks passed"))
-    approved = [o.id for o in orders if o.status == states.APPROVED]
+    merges = duplicates.planned(orders)  # twins to merge first: allocated after the merge
+    approved = [o.id for o in orders if o.status == states.APPROVED and o.id not in merges]
     _announce(outcome["changes"])
     _allocate_after_commit(approved)
     commit()
+    if merges:
+        duplicates.merge_automatically(merges, AUTO_ACTOR)
     return {"approved": outcome["approved"], "held": outcome["held"]}
 
 
@@ -57,7 +60,8 @@ def _check_and_decide(orders, *, actor, approve_reason):
     for order, snap in zip(orders, snapshots):
         checks.fill_address(order, snap.parsed)
         checks.match_lines(order, ctx)
-        found = rules.run_rules(snap, ctx, enabled)
+        found, flags = rules.holds_and_flags(rules.run_rules(snap, ctx, enabled))
+        order.flags = rules.with_review_flags(order.flags, flags)  # shown on the desk, not holding
         before = order.status
         if found:
             _hold(order, found, actor)
@@ -261,3 +265,4 @@ def edit_order(order_id, *, changes, actor, expected_version):
 
 # merge/split/bulk live in merging.py to keep this module short; re-exported for callers.
 from wms.review.merging import bulk_approve, merge_orders, split_order  # noqa: E402,F401
+from wms.review import duplicates  # noqa: E402  (the automatic merge after a review run)

@@ -66,12 +66,37 @@ def _params(code, value):
             raise ValidationFailed(f"{code}: parameters are not valid JSON ({error.msg})", field=code) from None
     if not isinstance(value, dict):
         raise ValidationFailed(f"{code}: parameters must be a JSON object", field=code)
-    unknown = set(value) - set(rules.RULES[code].defaults)
+    unknown = set(value) - set(rules.RULES[code].defaults) - ({"threshold_cents"} if code == "amount" else set())
     if unknown:
         raise ValidationFailed(f"{code}: unknown parameter(s) {', '.join(sorted(unknown))}", field=code)
-    if "threshold_cents" in value and not (isinstance(value["threshold_cents"], int) and value["threshold_cents"] >= 0):
-        raise ValidationFailed(f"{code}: threshold_cents must be a whole number of cents", field=code)
+    if "threshold_cents" in value:  # before currencies: the CNY threshold
+        if not (isinstance(value["threshold_cents"], int) and value["threshold_cents"] >= 0):
+            raise ValidationFailed(f"{code}: threshold_cents must be a whole number of cents", field=code)
+        value = {**{k: v for k, v in value.items() if k != "threshold_cents"},
+                 "thresholds": {**value.get("thresholds", {}), "CNY": value["threshold_cents"]}}
+    if "thresholds" in value:
+        value["thresholds"] = _thresholds(code, value["thresholds"])
+    if code in rules.CHOICES:
+        name, choices = rules.CHOICES[code]
+        if name in value and value[name] not in choices:
+            raise ValidationFailed(f"{code}: {name} must be one of {', '.join(choices)}", field=code)
     return value
+
+
+def _thresholds(code, value):
+    """{"CNY": 500000, "usd": 100000} -> upper-case ISO 4217 codes to whole cents."""
+    if not isinstance(value, dict):
+        raise ValidationFailed(f"{code}: thresholds must map a currency to cents, such as {{\"CNY\": 500000}}",
+                               field=code)
+    clean = {}
+    for currency, cents in value.items():
+        currency = str(currency).strip().upper()
+        if not (len(currency) == 3 and currency.isalpha() and currency.isascii()):
+            raise ValidationFailed(f"{code}: '{currency}' is not a three-letter currency code", field=code)
+        if not (isinstance(cents, int) and not isinstance(cents, bool) and cents >= 0):
+            raise ValidationFailed(f"{code}: the {currency} threshold must be a whole number of cents", field=code)
+        clean[currency] = cents
+    return clean
 
 
 def blacklist():
