@@ -70,7 +70,7 @@ def test_the_page_flow_upload_map_import_and_report(app, client, login):
     channel = make_channel("web")
     make_sku("SKU-1")
     assert client.get("/imports/").status_code == 200
-    bad = chinese_orders_csv().replace("SKU-1,T恤,1,19.90", "SKU-1,T恤,0,19.90").encode("gbk")
+    bad = chinese_orders_csv().replace("SKU-1,T恤,1,19.90", "SKU-1,T恤,-1,19.90").encode("gbk")
     response = client.post("/imports/", data={"channel_id": channel.id, "file": (io.BytesIO(bad), "订单.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302 and response.location.endswith("/mapping")
@@ -88,7 +88,8 @@ def test_the_page_flow_upload_map_import_and_report(app, client, login):
     db.session.commit()
     assert "必须大于或等于 1。" in client.get(started.location).get_data(as_text=True)
     status = client.get(started.location + "/status").json
-    assert (status["status_text"], status["errors"][0]["reason"], status["errors"][0]["reason_text"]) == (
+    bad_qty = next(e for e in status["errors"] if e["field"] == "qty")
+    assert (status["status_text"], bad_qty["reason"], bad_qty["reason_text"]) == (
         "已完成", "Must be greater than or equal to 1.", "必须大于或等于 1。")
     report = client.get(started.location + "/report.csv")
     assert report.status_code == 200 and "qty" in report.get_data(as_text=True)

@@ -54,7 +54,7 @@ def test_an_xlsx_export_imports_like_a_csv(channel, tmp_path):
     book.save(path)
     job = run(channel, path)
     assert (job.created, job.failed) == (2, 0)
-    assert orders()["A2"].buyer_phone == "13900139000"
+    assert orders()["A2"].buyer_phone == "+8613900139000"   # E.164 (wms.contacts)
 
 
 def test_our_downloadable_template_imports_as_it_is(channel, tmp_path):
@@ -109,7 +109,8 @@ def test_a_shopify_orders_export_is_recognised_and_imported_one_order_per_name(c
     path = tmp_path / "orders_export_1.csv"
     path.write_text(shopify_export(), encoding="utf-8")
     job = run(channel, path)
-    assert (job.created, job.failed) == (2, 0), job.errors
+    assert (job.created, job.held, job.failed) == (1, 1, 0), job.errors
+    assert job.preset == "shopify"
     first = orders()["5123456789012"]
     assert (first.buyer_name, first.buyer_email, first.total_cents, first.postcode) == (
         "王芳", "wang@example.com", 12990, "200040")
@@ -117,7 +118,8 @@ def test_a_shopify_orders_export_is_recognised_and_imported_one_order_per_name(c
     assert [(l.sku_code, l.qty, l.unit_price_cents) for l in first.lines] == [("SKU-1", 2, 4995),
                                                                             ("6900000000002", 1, 3000)]
     assert first.ordered_at.isoformat() == "2026-11-20T02:30:00"
-    assert orders()["5123456789013"].payment_status == "pending"
+    pending = orders()["5123456789013"]
+    assert (pending.payment_status, pending.status, pending.hold_codes) == ("pending", "on_hold", ["payment"])
 
 
 def test_a_custom_mapping_is_saved_for_the_channel_and_offered_for_the_next_file(channel, tmp_path, app):
@@ -160,19 +162,19 @@ def test_bad_rows_are_reported_with_row_field_and_reason_and_nothing_of_their_or
         ["A4", "", "赵六", "", "", "", "", "", "1", "", "SKU-1", "", "1", "1"],
     ]), encoding="utf-8")
     job = run(channel, path)
-    assert (job.created, job.failed) == (1, 3)
-    assert set(orders()) == {"A4"}
-    assert db.session.scalar(select(func.count(OrderLine.id))) == 1
-    rows = [(e["row"], e["order"], e["field"], e["column"], e["reason"]) for e in job.errors]
+    assert (job.created, job.failed) == (2, 2)
+    assert set(orders()) == {"A3", "A4"}   # A3's line has no SKU: imported and flagged, never dropped
+    assert db.session.scalar(select(func.count(OrderLine.id))) == 2
+    rows = [(e["row"], e["order"], e["outcome"], e["field"], e["column"], e["reason"]) for e in job.errors]
     assert rows == [
-        (3, "A1", "qty", "数量", "Not a valid integer."),
-        (4, "A2", "ordered_at", "下单时间", "Not a valid datetime."),
-        (4, "A2", "total", "订单金额", "Not an amount of money (write it like 99.00)."),
-        (5, "A3", "sku_code", "商品编码", "Missing data for required field."),
+        (3, "A1", "rejected", "qty", "数量", "Not a valid integer."),
+        (4, "A2", "rejected", "ordered_at", "下单时间", "Not a valid datetime."),
+        (4, "A2", "rejected", "total", "订单金额", "Not an amount of money (write it like 99.00)."),
+        (5, "A3", "created", "sku_code", "商品编码", "No SKU on this line: imported, the order is flagged."),
     ]
     report = list(csv.reader(uploads.report_path(job.id).read_text(encoding="utf-8-sig").splitlines()))
-    assert report[0] == ["row", "order", "field", "column", "reason"]
-    assert report[1:] == [[str(r[0]), *r[1:]] for r in rows]
+    assert report[0] == ["row", "order", "outcome", "field", "column", "reason"]
+    assert report[1:] == [[str(r[0]), *r[1:]] for r in rows[:4]] + [["6", "A4", "created", "", "", ""]]
 
 
 def test_a_reimported_file_is_unchanged_and_a_changed_one_updates(channel, tmp_path):
@@ -201,15 +203,17 @@ def test_the_import_rows_of_the_timeline_name_the_file_in_the_readers_language(c
         ("Updated by import from file orders.csv: address", "从 文件 orders.csv 导入时更新：address")]
 
 
-def test_an_orders_rows_apart_in_the_file_are_rejected_once_its_first_part_is_in(channel, tmp_path, monkeypatch):
+def test_an_order_repeated_apart_in_the_file_is_imported_once_and_its_repeat_reported(channel, tmp_path, monkeypatch):
     from wms.imports import services
 
     monkeypatch.setattr(services, "CHUNK", 1)
     path = tmp_path / "orders.csv"
     path.write_text(csv_text(["订单号", "商品编码"], [["A1", "SKU-1"], ["A2", "SKU-1"], ["A1", "SKU-1"]]))
     job = run(channel, path)
-    assert (job.created, job.failed) == (2, 1)
-    assert job.errors[0]["row"] == 4 and "not together" in job.errors[0]["reason"]
+    assert (job.created, job.duplicate, job.failed) == (2, 1, 0)
+    assert (job.errors[0]["row"], job.errors[0]["outcome"]) == (4, "duplicate")
+    assert job.errors[0]["reason"] == "Repeats order A1 of row 2: imported once."
+    assert len(orders()["A1"].lines) == 1
 
 
 def test_the_job_reports_progress_per_chunk_and_announces_the_end(channel, tmp_path, monkeypatch, published):

@@ -85,10 +85,11 @@ def test_an_import_reads_in_a_child_process_and_reports_as_before(channel, tmp_p
     path.write_text(csv_text(TEMPLATE_ZH, MIXED_ROWS), encoding="utf-8")
     job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
     assert [type(r) for r in readers] == [reader_process.ReaderProcess]
-    assert (job.status, job.created, job.failed, job.rows_done, job.orders_done) == ("done", 2, 4, 8, 6)
+    assert (job.status, job.created, job.failed, job.duplicate, job.rows_done, job.orders_done) == (
+        "done", 3, 2, 1, 8, 6)
     assert [(e["row"], e["order"], e["field"]) for e in job.errors] == [
         (3, "A1", "qty"), (4, "A2", "ordered_at"), (4, "A2", "total"), (5, "A3", "sku_code"), (8, "A4", "external_id")]
-    assert sorted(db.session.scalars(select(Order.external_id))) == ["A4", "A5"]
+    assert sorted(db.session.scalars(select(Order.external_id))) == ["A3", "A4", "A5"]
     assert not readers[0].process.is_alive() and multiprocessing.active_children() == []
 
 

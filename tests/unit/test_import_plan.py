@@ -76,6 +76,8 @@ def test_for_any_cells_the_fast_path_agrees_with_to_record_and_validate_record_o
         size = rng.randint(1, 3)
         rows = [row(rng, True, external_id=f"O{case}")] + [
             row(rng, True, external_id=rng.choice([f"O{case}", ""])) for _ in range(size - 1)]
+        if rows[0] in rows[1:]:
+            continue   # a row repeating its order's first row starts a repeated block (tested apart)
         plan, (group,) = groups(rows)
         _plan, (twin,) = groups(rows)
         fast = plan.clean(group)

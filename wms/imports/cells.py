@@ -81,3 +81,22 @@ def parse_datetime(text, tz=None):
     except ValueError:
         return None
     return validation.to_naive_utc(value, tz)
+
+
+GUARD_STARTS = ("=", "'", "\t")
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+
+
+def unguard(text):
+    """Excel's text guards taken off an id, phone or postcode: '="0123"' -> '0123',
+    "'13800138000" -> '13800138000' (exports add them so that Excel keeps the digits as text)."""
+    if text[:2] == '="' and text[-1:] == '"':
+        return text[2:-1].strip()
+    if text[:1] in GUARD_STARTS:
+        return text.lstrip("='\t").strip()
+    return text
+
+
+def is_scientific(text):
+    """True for an id Excel turned into scientific notation (1.23457E+17): its digits are lost."""
+    return _SCIENTIFIC.fullmatch(text) is not None

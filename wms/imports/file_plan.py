@@ -9,11 +9,13 @@ It runs once per order of every file, hence the local names and the itemgetter.
 from operator import itemgetter
 
 from wms.imports import validation
-from wms.imports.cells import parse_datetime, parse_int, split_tags, yuan_to_cents
-from wms.imports.mapping import LINE_FIELDS, ORDER_FIELDS, PAYMENT_WORDS, compile_mapping, first_filled
+from wms.imports.cells import GUARD_STARTS, parse_datetime, parse_int, split_tags, unguard, yuan_to_cents
+from wms.imports.mapping import EXTRA_FIELDS, LINE_FIELDS, ORDER_FIELDS, compile_mapping, first_filled
 from wms.imports.order_group import OrderGroup
+from wms.imports.statuses import STATUS_FIELDS
 
-_ORDER_ONLY = frozenset(ORDER_FIELDS) - {"external_id"}
+_STATUS_PART = frozenset(STATUS_FIELDS) | frozenset(EXTRA_FIELDS)   # read by check_order, not records
+_ORDER_ONLY = frozenset(ORDER_FIELDS) - {"external_id"} - _STATUS_PART
 _LINE_ONLY = frozenset(LINE_FIELDS)
 
 
@@ -38,6 +40,7 @@ class FilePlan:
         self.key = dict(compiled).get("external_id", ())
         self.order_part = [(f, ix) for f, ix in compiled if f in _ORDER_ONLY]
         self.line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
+        self.status_part = [(f, ix) for f, ix in compiled if f in _STATUS_PART]
         self.tz = tz
         # (field, its one column index (or its indexes), its indexes, converter)
         self._order_plan = [(f, ix[0] if len(ix) == 1 else ix, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
@@ -52,7 +55,12 @@ class FilePlan:
         self._line_width = max(ix[0] for ix in self._line_ix) + 1 if single else 0
 
     def groups(self, rows):
-        """OrderGroups from rows (row number, [cells]) in file order (see read_orders)."""
+        """OrderGroups from rows (row number, [cells]) in file order (see read_orders).
+
+        Order numbers lose Excel's text guards (`="…"`, a leading `'`). A row identical to its
+        order's first row starts a new group with the same number: an export pasted twice in a
+        row repeats its blocks, and the repeat is reported as such, never folded into the first.
+        """
         key = self.key
         single = key[0] if len(key) == 1 else None
         current = None
@@ -61,7 +69,10 @@ class FilePlan:
                 external_id = cells[single] if single < len(cells) else ""
             else:
                 external_id = first_filled(cells, key, len(cells))
-            if current is None or (external_id and external_id != current.external_id):
+            if external_id[:1] in GUARD_STARTS and external_id:
+                external_id = unguard(external_id)
+            if current is None or (external_id and external_id != current.external_id) or (
+                    external_id and cells == current.cells[0][1]):
                 if current is not None:
                     yield current
                 current = OrderGroup(external_id, number, self, [(number, cells)])
@@ -72,6 +83,17 @@ class FilePlan:
                 current.cells.append((number, cells))
         if current is not None:
             yield current
+
+    def status_values(self, group):
+        """{status or item-count field: the first filled cell of the group's rows} (see statuses)."""
+        values = {}
+        for field, indexes in self.status_part:
+            for _number, cells in group.cells:
+                value = first_filled(cells, indexes, len(cells))
+                if value:
+                    values[field] = value
+                    break
+        return values
 
     def clean(self, group):
         """The clean record of a well-formed order read by this plan, or None: then
@@ -119,6 +141,8 @@ class FilePlan:
                     price = first_filled(cells, price_ix, size)
                 if not (sku or name or qty or price):
                     continue
+                if sku[:1] in GUARD_STARTS:
+                    sku = unguard(sku)
                 if not sku.strip() or len(sku) > 64 or len(name) > 255:
                     return None
                 if qty:
@@ -181,7 +205,7 @@ def _upper(check, default):
 
 
 def _postcode(plan, field, value):
-    value = value.lstrip("'")
+    value = unguard(value)
     if len(value) > 20:
         raise _Defer
     return field, value.strip()
@@ -215,19 +239,18 @@ def _tag_list(plan, field, value):
     return field, tags
 
 
-def _payment(plan, field, value):
-    word = value.strip().lower()
-    status = PAYMENT_WORDS.get(word, word)
-    if status not in validation.PAYMENT_STATUSES:
+def _phone(plan, field, value):
+    value = unguard(value)
+    if len(value) > 40:
         raise _Defer
-    return field, status
+    return field, value.strip()
 
 
 _ORDER_CONVERTERS = {
-    "ordered_at": _ordered_at, "buyer_name": _text(120), "buyer_phone": _text(40), "buyer_email": _email,
+    "ordered_at": _ordered_at, "buyer_name": _text(120), "buyer_phone": _phone, "buyer_email": _email,
     "country": _upper(validation.check_country, "CN"), "province": _text(60), "city": _text(60),
     "district": _text(60), "address": _text(500), "postcode": _postcode, "total": _total,
-    "currency": _upper(validation.check_currency, "CNY"), "payment_status": _payment, "buyer_remark": _text(2000),
+    "currency": _upper(validation.check_currency, "CNY"), "buyer_remark": _text(2000),
     "seller_note": _text(2000), "tags": _tag_list, "priority": _priority, "carrier_code": _carrier,
 }
 # the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)

@@ -4,7 +4,8 @@ The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHU
 and validated in a child process (reading.py, reader_process.py) - so a 100k-order file is never
 in memory; each chunk is one transaction (services.write_chunk) that also
 moves the job's progress, so the progress bar never shows what did not commit. Rejected rows go
-to a report CSV (row, order, field, column, reason) as they are found. Uploading, mapping and
+to a report CSV that lists every block of the file with its outcome (row, order, outcome, field,
+column, reason), one row per reason, flag or hold, as they are found. Uploading, mapping and
 queueing the job come before, in wms.imports.uploads.
 """
 import csv
@@ -20,12 +21,17 @@ from wms import aftercommit, realtime
 from wms.auth.models import User
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import key_checks, models, reader_process, reading, services, sources, writers
+from wms.imports import key_checks, models, order_rules, reader_process, reading, services, sources, writers
+from wms.imports.cells import is_scientific
 from wms.imports.models import ImportJob
 from wms.timeutil import utcnow
 from wms.wording import wording
 
-REPORT_HEADERS = ("row", "order", "field", "column", "reason")
+REPORT_HEADERS = ("row", "order", "outcome", "field", "column", "reason")
+ORPHAN = "orphan"   # the report's outcome of a line row attached to no order
+REPORT_OUTCOME = {"failed": "rejected"}   # the report's word for a counter
+COUNTERS = ("rows_done", "orders_done", "created", "updated", "unchanged", "failed", "held", "duplicate",
+            "orphans", "error_count")
 
 
 def run_file_import(job_id):
@@ -33,7 +39,7 @@ def run_file_import(job_id):
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status not in (models.PENDING, models.RUNNING):
         return job
-    for counter in ("rows_done", "orders_done", "created", "updated", "unchanged", "failed", "error_count"):
+    for counter in COUNTERS:
         setattr(job, counter, 0)
     job.errors, job.status, job.started_at, job.message = [], models.RUNNING, utcnow(), ""
     job.rows_total = sources.estimate_rows(job.path, job.filename)
@@ -120,7 +126,7 @@ class FileRun:
     def _import_chunk(self, index, chunk_and_rows):
         chunk, rows_covered = chunk_and_rows
         orders = chunk.orders
-        items = [(order.clean, order.errors) for order in orders]
+        items = [(order.clean, order.errors, order.holds) for order in orders]
         report_rows = []
 
         def progress(outcomes):
@@ -129,12 +135,12 @@ class FileRun:
             job = db.session.get(ImportJob, self.job_id, with_for_update=True, populate_existing=True)
             counts = Counter()
             for order, outcome in zip(orders, outcomes):
-                counts[outcome.outcome] += 1
-                if order.report_rows:
-                    report_rows.extend(order.report_rows)
-                elif outcome.outcome == services.FAILED:
-                    report_rows.extend((order.first_row, order.external_id, e["field"],
-                                        self.columns.get(e["field"], ""), e["reason"]) for e in outcome.errors)
+                name = block_outcome(order, outcome)
+                counts[name] += 1
+                report_rows.extend(self._block_rows(order, outcome, name))
+                if order.orphans:
+                    counts["orphans"] += len(order.orphans)
+                    report_rows.extend(_with_outcome(order.orphans, ORPHAN))
             for name, count in counts.items():
                 setattr(job, name, getattr(job, name) + count)
             job.rows_done, job.orders_done = job.rows_done + rows_covered, job.orders_done + len(orders)
@@ -145,18 +151,35 @@ class FileRun:
                              before_commit=progress, key_checks_mode=self.key_checks)
         self.report_in_order.add(index, report_rows)
 
+    def _block_rows(self, order, outcome, name):
+        """The report rows of one block: one per reason, flag and hold, or one bare row."""
+        name = REPORT_OUTCOME.get(name, name)
+        rows = _with_outcome(order.report_rows, name)
+        if not order.report_rows and outcome.outcome == services.FAILED:
+            rows += [(order.first_row, order.external_id, name, e["field"], self.columns.get(e["field"], ""),
+                      e["reason"]) for e in outcome.errors]
+        if outcome.outcome == services.HELD:
+            rows += [(order.first_row, order.external_id, name, "", "",
+                      order_rules.HELD.format(reason=template.format(**values)))
+                     for _code, template, values in order.holds]
+        rows += [(order.first_row, order.external_id, name, field, self.columns.get(field, ""), reason)
+                 for field, reason in outcome.flags]
+        return rows or [(order.first_row, order.external_id, name, "", "", "")]
+
     def _write_report_rows(self, rows):
         if rows:
             self.report.writerows(rows)
             self.report_file.flush()
 
     def _record_errors(self, job, report_rows, by_row=False):
-        """Count the rejected rows and keep the first ERRORS_KEPT for the page; by_row: the file's
-        first ones, whichever chunk committed first (the orders file's rows, not the lines file's)."""
-        if not report_rows:
+        """Count the report rows with a reason and keep the first ERRORS_KEPT for the page; by_row:
+        the file's first ones, whichever chunk committed first (the orders file's rows, not the
+        lines file's)."""
+        said = [r for r in report_rows if r[-1]]
+        if not said:
             return
-        job.error_count += len(report_rows)
-        new = [dict(zip(REPORT_HEADERS, r)) for r in report_rows[:models.ERRORS_KEPT]]
+        job.error_count += len(said)
+        new = [dict(zip(REPORT_HEADERS, r)) for r in said[:models.ERRORS_KEPT]]
         if by_row:
             job.errors = sorted(job.errors + new, key=lambda e: e["row"])[:models.ERRORS_KEPT]
         elif len(job.errors) < models.ERRORS_KEPT:
@@ -165,13 +188,13 @@ class FileRun:
     def _finish(self, unclaimed):
         job = db.session.get(ImportJob, self.job_id, populate_existing=True)
         if unclaimed:
-            orphans = [(row, order_no, "external_id", "", "No order with this number in the orders file.")
+            orphans = [(row, order_no, ORPHAN, "external_id", "",
+                        order_rules.SCIENTIFIC_LINE if is_scientific(order_no) else order_rules.ORPHAN)
                        for row, order_no in unclaimed]
+            job.orphans += len(orphans)
             self._record_errors(job, orphans)
             self.report.writerows(orphans)
         job.status, job.finished_at = models.DONE, utcnow()
-        if not job.error_count:
-            job.report_path = None
         _announce(job, "import.finished")
         aftercommit.commit()
 
@@ -182,6 +205,18 @@ class FileRun:
         job = db.session.get(ImportJob, self.job_id)
         if job is not None and not job.report_path:
             Path(self.report_file.name).unlink(missing_ok=True)
+
+
+def block_outcome(order, outcome):
+    """How one block of the file ended: created, updated, unchanged, held, failed (rejected) or
+    duplicate; the job's counter of the same name counts it."""
+    if order.outcome == reading.DUPLICATE:
+        return services.DUPLICATE
+    return outcome.outcome
+
+
+def _with_outcome(rows, outcome):
+    return [(row, order, outcome, field, column, reason) for row, order, field, column, reason in rows]
 
 
 def with_rows_covered(chunks):

@@ -4,6 +4,13 @@
 import sqlite3
 import tempfile
 
+from wms.imports.cells import GUARD_STARTS, is_scientific, unguard
+
+
+def _order_no(value):
+    value = (value or "").strip()
+    return unguard(value) if value[:1] in GUARD_STARTS else value
+
 
 class LineFile:
     """Lines from a separate file, spooled to a temporary SQLite index joined by order number.
@@ -20,15 +27,26 @@ class LineFile:
         self._db.execute("CREATE TABLE line (row INTEGER PRIMARY KEY, order_no TEXT, sku TEXT, "
                          "name TEXT, qty TEXT, price TEXT, used INTEGER DEFAULT 0)")
         self._db.executemany("INSERT INTO line (row, order_no, sku, name, qty, price) VALUES (?,?,?,?,?,?)",
-                             ((n, (m.get("external_id") or "").strip(), m.get("sku_code"), m.get("name"),
+                             ((n, _order_no(m.get("external_id")), m.get("sku_code"), m.get("name"),
                                m.get("qty"), m.get("unit_price")) for n, m in mapped_rows))
         self._db.execute("CREATE INDEX line_order ON line (order_no)")
         self._db.commit()
 
     def attach(self, groups):
-        """Add each group's lines from the line file (marking them used)."""
-        by_id = {g.external_id: g for g in groups if g.external_id}
+        """Add each group's lines from the line file (marking them used); {order number: [row]} of
+        the line rows that repeat a line the order already has (a report pasted twice, or lines
+        given in both files): those are not added again.
+
+        An order number Excel turned into scientific notation joins nothing: its lines stay
+        unclaimed (orphans), never attached to whichever order shares the mangled number.
+        """
+        by_id = {}
+        for group in groups:
+            if group.external_id and not is_scientific(group.external_id):
+                by_id.setdefault(group.external_id, group)
         ids = list(by_id)
+        repeated = {}
+        known = {}
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ",".join("?" * len(part))
@@ -37,9 +55,18 @@ class LineFile:
                     f"ORDER BY row", part):
                 line = {k: v for k, v in (("sku_code", sku), ("name", name), ("qty", qty),
                                           ("unit_price", price)) if v}
-                by_id[order_no].lines.append((row, line))
+                group = by_id[order_no]
+                seen = known.get(order_no)
+                if seen is None:
+                    seen = known[order_no] = {_line_key(existing) for _row, existing in group.lines}
+                key = _line_key(line)
+                if key in seen:
+                    repeated.setdefault(order_no, []).append(row)
+                    continue
+                seen.add(key)
+                group.lines.append((row, line))
             self._db.execute(f"UPDATE line SET used = 1 WHERE order_no IN ({marks})", part)
-        return groups
+        return repeated
 
     def unclaimed(self):
         """(row, order number) of lines whose order was not in the orders file."""
@@ -48,3 +75,7 @@ class LineFile:
     def close(self):
         self._db.close()
         self._file.close()
+
+
+def _line_key(line):
+    return tuple((line.get(k) or "").strip() for k in ("sku_code", "name", "qty", "unit_price"))

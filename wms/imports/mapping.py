@@ -8,6 +8,9 @@ it to column indexes. Rows become orders in file_plan; cell text becomes values 
 """
 import re
 
+from wms.imports import presets
+from wms.imports.statuses import STATUS_FIELDS
+
 # Our file fields, in template order. Money is written in yuan in files ("99.00").
 ORDER_FIELDS = (
     "external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country", "province",
@@ -17,6 +20,18 @@ ORDER_FIELDS = (
 LINE_FIELDS = ("sku_code", "name", "qty", "unit_price")
 FIELDS = ORDER_FIELDS + LINE_FIELDS
 REQUIRED_FIELDS = ("external_id", "sku_code")
+# Columns a platform's export has beyond our template: where the order stands on the platform
+# (wms.imports.statuses; payment_status is one of them too) and the item count its order row states.
+EXTRA_FIELDS = tuple(f for f in STATUS_FIELDS if f not in FIELDS) + ("item_count",)
+MAPPABLE = FIELDS + EXTRA_FIELDS
+STATUS_VALUES = "_status_values"   # a mapping's own status words: {"their word": verdict}
+EXTRA_LABELS = {
+    "order_status": ("Order status", "订单状态"),
+    "fulfillment_status": ("Fulfillment status", "发货状态"),
+    "cancelled_at": ("Cancelled at", "取消时间"),
+    "refund_status": ("After-sale status", "售后状态"),
+    "item_count": ("Item count", "商品总数量"),
+}
 
 # Our template's headers (English, Chinese); both are recognised on upload.
 TEMPLATE_HEADERS = {
@@ -63,30 +78,9 @@ ALIASES = {
     "unit_price": ("价格", "商品单价", "price"),
 }
 
-# Shopify's orders export (Admin > Orders > Export): one row per line item, the order's own
-# columns filled on its first row only; "Name" (#1001) repeats on every row.
-SHOPIFY_SIGNATURE = {"Name", "Financial Status", "Lineitem quantity", "Lineitem sku", "Lineitem name"}
-SHOPIFY_MAPPING = {
-    "external_id": "Name",
-    "ordered_at": ["Created at", "Paid at"],
-    "buyer_name": ["Shipping Name", "Billing Name"],
-    "buyer_phone": ["Shipping Phone", "Phone", "Billing Phone"],
-    "buyer_email": "Email",
-    "country": ["Shipping Country", "Billing Country"],
-    "province": ["Shipping Province Name", "Shipping Province"],
-    "city": "Shipping City",
-    "address": ["Shipping Street", "Shipping Address1"],
-    "postcode": "Shipping Zip",
-    "total": "Total",
-    "currency": "Currency",
-    "payment_status": "Financial Status",
-    "buyer_remark": "Notes",
-    "tags": "Tags",
-    "sku_code": "Lineitem sku",
-    "name": "Lineitem name",
-    "qty": "Lineitem quantity",
-    "unit_price": "Lineitem price",
-}
+# Shopify's orders export (Admin > Orders > Export): see wms.imports.presets.
+SHOPIFY_SIGNATURE = presets.SHOPIFY.signature
+SHOPIFY_MAPPING = presets.SHOPIFY.mapping
 
 # Channel and Chinese spellings of a payment status -> ours.
 PAYMENT_WORDS = {
@@ -109,19 +103,17 @@ def is_shopify_export(headers):
 
 
 def guess_mapping(headers):
-    """Best guess of {our field: their header}: Shopify's export, our template, known aliases."""
-    if is_shopify_export(headers):
-        present = set(headers)
-        # "Id" is the order id the Shopify API (and our Shopify sync) uses; "Name" (#1001) otherwise.
-        mapping = {"external_id": "Id"} if "Id" in present else {}
-        for field, source in SHOPIFY_MAPPING.items():
-            if field in mapping:
-                continue
-            names = [source] if isinstance(source, str) else source
-            names = [n for n in names if n in present]
-            if names:
-                mapping[field] = names if len(names) > 1 else names[0]
+    """Best guess of {our field: their header}: a recognised export (presets), our template, known aliases."""
+    preset = presets.recognise(headers)
+    if preset is not None:
+        mapping = presets.mapping_for(preset.mapping, headers)
+        if preset is presets.SHOPIFY and "Id" in headers:
+            # "Id" is the order id the Shopify API (and our Shopify sync) uses; "Name" (#1001) otherwise.
+            mapping["external_id"] = "Id"
         return mapping
+    lines_preset = presets.recognise_lines(headers)
+    if lines_preset is not None:
+        return presets.mapping_for(lines_preset.lines_mapping, headers)
     by_name = {_norm(h): h for h in headers}
     mapping = {}
     for field in FIELDS:
@@ -142,7 +134,9 @@ def check_mapping(mapping, headers, *, lines_separate=False):
     present = set(headers)
     problems = []
     for field, source in mapping.items():
-        if field not in FIELDS:
+        if field == STATUS_VALUES:
+            continue
+        if field not in MAPPABLE:
             problems.append((field, "Unknown field."))
             continue
         for header in ([source] if isinstance(source, str) else source):
@@ -157,7 +151,7 @@ def compile_mapping(mapping, headers):
     """[(field, (column index, ...))] for the fields the mapping feeds from these headers."""
     position = {h: i for i, h in enumerate(headers) if h}
     compiled = []
-    for field in FIELDS:
+    for field in MAPPABLE:
         source = mapping.get(field)
         if not source:
             continue

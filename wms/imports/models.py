@@ -10,7 +10,7 @@ from wms.timeutil import utcnow
 DRAFT = "mapping"      # uploaded, its columns not yet mapped
 PENDING = "pending"    # mapped, waiting for a worker
 RUNNING = "running"    # a worker is reading the file
-DONE = "done"          # finished; failed rows (if any) are in the report
+DONE = "done"          # finished; every block's outcome is in the report
 FAILED = "failed"      # the file itself could not be read (encoding, headers, type)
 
 ERRORS_KEPT = 200      # errors kept in the row for the page; all of them are in the report CSV
@@ -39,7 +39,12 @@ class ImportJob(db.Model):
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)          # orders rejected
-    error_count: Mapped[int] = mapped_column(default=0)     # rows in the report
+    held: Mapped[int] = mapped_column(default=0)            # orders created or updated on hold
+    duplicate: Mapped[int] = mapped_column(default=0)       # blocks repeating an earlier block: imported once
+    orphans: Mapped[int] = mapped_column(default=0)         # line rows attached to no order
+    # the export layout recognised on upload (wms.imports.presets code), "" for our template / a custom one
+    preset: Mapped[str] = mapped_column(String(20), default="")
+    error_count: Mapped[int] = mapped_column(default=0)     # rows in the report with a reason
     errors: Mapped[list] = mapped_column(JSON, default=list)  # first ERRORS_KEPT report rows
     report_path: Mapped[str | None] = mapped_column(String(500))
     message: Mapped[str] = mapped_column(Text, default="")  # why a FAILED job failed
@@ -56,6 +61,12 @@ class ImportJob(db.Model):
         return min(99, int(self.rows_done * 100 / self.rows_total))
 
     @property
+    def blocks(self):
+        """Order blocks read so far: each ended as exactly one outcome."""
+        return (self.created or 0) + (self.updated or 0) + (self.unchanged or 0) + (self.held or 0) + (
+            self.failed or 0) + (self.duplicate or 0)
+
+    @property
     def finished(self):
         return self.status in (DONE, FAILED)
 
@@ -64,6 +75,8 @@ class ImportJob(db.Model):
             "id": self.id, "status": self.status, "percent": self.percent, "filename": self.filename,
             "rows_total": self.rows_total, "rows_done": self.rows_done, "orders_done": self.orders_done,
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-            "failed": self.failed, "error_count": self.error_count, "errors": self.errors[:50],
+            "failed": self.failed, "held": self.held, "duplicate": self.duplicate, "orphans": self.orphans,
+            "blocks": self.blocks, "preset": self.preset, "error_count": self.error_count,
+            "errors": self.errors[:50],
             "message": self.message, "finished": self.finished,
         }

@@ -7,7 +7,7 @@ has them, one line per row (Shopify's export and most Chinese platform exports l
 then checks that record.
 """
 from wms.imports import validation
-from wms.imports.cells import parse_datetime, parse_int, split_tags, yuan_to_cents
+from wms.imports.cells import parse_datetime, parse_int, split_tags, unguard, yuan_to_cents
 from wms.imports.mapping import PAYMENT_WORDS, first_filled
 
 
@@ -113,8 +113,8 @@ def to_record(group, tz=None):
             record["payment_status"] = PAYMENT_WORDS.get(word, word)
         elif field in ("country", "currency"):
             record[field] = value.strip().upper()
-        elif field == "postcode":
-            record[field] = value.lstrip("'")
+        elif field in ("postcode", "buyer_phone"):
+            record[field] = unguard(value)
         else:
             record[field] = value
     lines = []
@@ -133,6 +133,8 @@ def to_record(group, tz=None):
                     problems.append((number, "unit_price", validation.NOT_MONEY))
                 else:
                     line["unit_price_cents"] = cents
+            elif field == "sku_code":
+                line[field] = unguard(value)
             else:
                 line[field] = value
         lines.append(line)

@@ -11,14 +11,15 @@ from itertools import islice
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from wms.imports import contact_fields, order_rules, statuses, sources, validation
 from wms.imports import mapping as mapping_rules
-from wms.imports import sources, validation
+from wms.imports.cells import is_scientific
 from wms.imports.file_plan import FilePlan
 from wms.imports.line_file import LineFile
 from wms.imports.order_group import to_record
 
 FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
-NOT_TOGETHER = "This order's rows are not together: it appeared earlier in the file."
+REJECTED, DUPLICATE = "rejected", "duplicate"   # outcomes decided while reading
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,12 @@ class ReadSpec:
 class CheckedOrder(NamedTuple):
     first_row: int
     external_id: str
-    clean: dict | None      # the record to write, or None: rejected
+    clean: dict | None      # the record to write, or None: rejected or a duplicate
     errors: list            # [(field, reason)] when rejected while reading
-    report_rows: list       # [(row, order, field, column, reason)] for the report CSV
+    report_rows: list       # [(row, order, field, column, reason)]: the block's reasons and flags
+    outcome: str | None = None   # REJECTED / DUPLICATE when decided here; None: the writer decides
+    holds: list = []        # [(code, template, values)]: write it on hold
+    orphans: list = []      # [(row, order, field, column, reason)]: line rows attached to no order
 
 
 class CheckedChunk(NamedTuple):
@@ -58,7 +62,8 @@ def read_checked(spec):
     separate lines file that no order claimed (the generator's return value)."""
     tz = ZoneInfo(spec.timezone)
     columns = spec.columns
-    seen = set()
+    seen = {}
+    words = statuses.clean_words((spec.mapping or {}).get(mapping_rules.STATUS_VALUES))
     line_file = None
     try:
         headers, rows = sources.read_table(spec.path, spec.filename)
@@ -73,64 +78,93 @@ def read_checked(spec):
             chunk = list(islice(groups, spec.chunk_size))
             if not chunk:
                 break
-            if line_file is not None:
-                line_file.attach(chunk)
+            repeated = line_file.attach(chunk) if line_file is not None else {}
             last_row = max(g.rows[-1] for g in chunk)
-            chunk = merge_repeats(chunk)
-            yield CheckedChunk(last_row, [check_order(group, plan, tz, columns, seen) for group in chunk])
+            checked = [check_order(group, plan, tz, columns, seen, words) for group in chunk]
+            if repeated:
+                checked = [_with_repeated_lines(order, repeated) for order in checked]
+            yield CheckedChunk(last_row, checked)
         return list(line_file.unclaimed()) if line_file is not None else []
     finally:
         if line_file is not None:
             line_file.close()
 
 
-def check_order(group, plan, tz, columns, seen):
-    """The CheckedOrder of one order read from the file; `seen` holds the order numbers before it."""
+def check_order(group, plan, tz, columns, seen, words=None):
+    """The CheckedOrder of one block read from the file; `seen` maps the order numbers before it to
+    their first row, `words` are the channel's own status words (statuses.clean_words)."""
     external_id = group.external_id
+    first = group.first_row
+    column = columns.get("external_id", "")
+    if external_id and is_scientific(external_id):
+        reason = order_rules.SCIENTIFIC.format(value=external_id)
+        return CheckedOrder(first, external_id, None, [("external_id", reason)],
+                            [(first, external_id, "external_id", column, reason)], REJECTED,
+                            orphans=[(row, external_id, "external_id", column, order_rules.SCIENTIFIC_LINE)
+                                     for row in _line_rows(group)])
     if external_id and external_id in seen:
-        return CheckedOrder(group.first_row, external_id, None, [("external_id", NOT_TOGETHER)], [
-            (group.first_row, external_id, "external_id", columns.get("external_id", ""), NOT_TOGETHER)])
-    seen.add(external_id)
+        reason = order_rules.DUPLICATE.format(order=external_id, row=seen[external_id])
+        return CheckedOrder(first, external_id, None, [("external_id", reason)],
+                            [(first, external_id, "external_id", column, reason)], DUPLICATE)
+    seen[external_id] = first
+    status_values = plan.status_values(group) if plan.status_part else {}
+    verdict, said = statuses.decide({f: v for f, v in status_values.items() if f != "item_count"}, columns, words)
+    if verdict in (statuses.CANCELLED, statuses.SHIPPED):
+        reasons = [template.format(**values) for kind, template, values in said if kind == verdict]
+        return CheckedOrder(first, external_id, None, [("status", r) for r in reasons],
+                            [(first, external_id, "status", "", r) for r in reasons], REJECTED)
+    holds = [("status" if template == statuses.REASONS["unknown"] else "payment", template, values)
+             for kind, template, values in said if kind == statuses.HOLD]
+    flags = []
     clean = plan.clean(group)
-    if clean is not None:
-        return CheckedOrder(group.first_row, external_id, clean, [], [])
-    record, problems = to_record(group, tz)
-    clean, errors = validation.validate_record(record)
-    if not problems and not errors:
-        return CheckedOrder(group.first_row, external_id, clean, [], [])
-    for path, reason in errors:
-        row, field = row_and_field(group, path)
-        problems.append((row, field, reason))
-    problems.sort(key=lambda p: p[0])
-    rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in problems]
-    return CheckedOrder(group.first_row, external_id, None, [(field, reason) for _row, field, reason in problems],
-                        rows)
+    if clean is None:
+        record, problems = to_record(group, tz)
+        record, flags, line_holds, line_errors, kept = order_rules.apply_lines(
+            record, [row for row, _cells in group.lines], first)
+        holds += line_holds
+        problems += line_errors
+        clean, errors = validation.validate_record(record, file_lines=True)
+        if problems or errors:
+            for path, reason in errors:
+                row, field = row_and_field(group, path, kept)
+                problems.append((row, field, reason))
+            problems.sort(key=lambda p: p[0])
+            rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in problems]
+            return CheckedOrder(first, external_id, None, [(field, reason) for _row, field, reason in problems],
+                                rows, REJECTED)
+    if status_values:
+        clean["payment_status"] = "pending" if verdict == statuses.HOLD else "paid"
+        mismatch = order_rules.count_check(status_values.get("item_count"), clean["lines"])
+        if mismatch:
+            holds.append(mismatch)
+    contact_fields.normalise(clean)
+    report_rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in flags]
+    return CheckedOrder(first, external_id, clean, [], report_rows, None, holds)
 
 
-def row_and_field(group, path):
-    """'lines.2.qty' -> (row of that line, 'qty'); 'total_cents' -> (first row, 'total')."""
+def _with_repeated_lines(order, repeated):
+    """The order with a report row for each lines-file row that repeated one of its lines."""
+    rows = repeated.get(order.external_id) if order.outcome is None else None
+    if not rows:
+        return order
+    reason = order_rules.DUPLICATE_LINE.format(order=order.external_id)
+    return order._replace(report_rows=order.report_rows + [(row, order.external_id, "lines", "", reason)
+                                                           for row in rows])
+
+
+def _line_rows(group):
+    """The file rows of a group's lines (its own rows when its lines were not read apart)."""
+    return [row for row, _cells in group.lines] or list(group.rows)
+
+
+def row_and_field(group, path, line_rows=None):
+    """'lines.2.qty' -> (row of that line, 'qty'); 'total_cents' -> (first row, 'total').
+    `line_rows`: the rows of the record's lines when some of the group's were dropped."""
     parts = path.split(".")
     if parts[0] == "lines" and len(parts) >= 2 and parts[1].isdigit():
         index = int(parts[1])
-        row = group.lines[index][0] if index < len(group.lines) else group.first_row
+        rows = line_rows if line_rows is not None else [row for row, _line in group.lines]
+        row = rows[index] if index < len(rows) else group.first_row
         field = parts[2] if len(parts) > 2 else "sku_code"
         return row, FILE_FIELD.get(field, field)
     return group.first_row, FILE_FIELD.get(parts[0], parts[0])
-
-
-def merge_repeats(chunk):
-    """Orders whose rows are apart but in the same chunk are folded into their first group."""
-    first = {}
-    merged = []
-    for group in chunk:
-        earlier = first.get(group.external_id) if group.external_id else None
-        if earlier is None:
-            first[group.external_id] = group
-            merged.append(group)
-            continue
-        earlier.rows += group.rows
-        earlier.lines += group.lines
-        earlier.problems += group.problems
-        for key, value in group.fields.items():
-            earlier.fields.setdefault(key, value)
-    return merged

@@ -19,12 +19,14 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit
+from wms.auth import roles
+from wms.auth.access import require_channel
 from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.models import Channel
 from wms.dashboard.counting import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.imports import bulk, key_checks, validation
+from wms.imports import bulk, key_checks, order_rules, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name, audit_reason
@@ -39,7 +41,11 @@ REVIEW_JOB = "wms.review.services.review_orders"
 API_SOURCE = "the order API"   # where the JSON API's orders come from, in their timeline
 
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
+# What the system derives (review fills the address parts, the import normalises the phone): an
+# empty cell never overwrites them, so a re-import of the same file changes nothing.
+DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone"})
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+HELD, DUPLICATE = "held", "duplicate"   # created or updated on hold; a repeat of an earlier block
 
 
 @dataclass
@@ -49,6 +55,7 @@ class RecordResult:
     order_id: int | None = None
     errors: list = field(default_factory=list)   # [{"field", "reason"} (+ "row" for files)]
     index: int | None = None
+    flags: list = field(default_factory=list)    # [(field, reason)]: imported, but look at it
 
 
 @dataclass
@@ -57,13 +64,15 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    held: int = 0
+    duplicate: int = 0
     results: list = field(default_factory=list)
     order_ids: list = field(default_factory=list)   # created and updated orders
 
     def add(self, result):
         setattr(self, result.outcome, getattr(self, result.outcome) + 1)
         self.results.append(result)
-        if result.outcome in (CREATED, UPDATED):
+        if result.outcome in (CREATED, UPDATED, HELD):
             self.order_ids.append(result.order_id)
 
 
@@ -80,7 +89,11 @@ def import_order_records(channel_id, records, *, source=None, actor=None):
 
 
 def import_order_batch(channel_code, records, *, actor=None):
-    """The JSON API's batch: records validated by the marshmallow contract, then imported."""
+    """The JSON API's batch: records validated by the marshmallow contract, then imported.
+
+    An API token bound to other channels (or without the orders:import scope) gets 403, nothing written.
+    """
+    require_channel(actor, (channel_code or "").strip(), roles.ORDERS_IMPORT)
     channel = db.session.scalar(select(Channel).where(Channel.code == (channel_code or "").strip()))
     if channel is None:
         raise NotFound(f"No channel with code '{channel_code}'", field="channel")
@@ -114,7 +127,8 @@ def _raw_external_id(raw):
 
 def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=None,
                 key_checks_mode=key_checks.PER_ROW):
-    """Write [(clean record or None, errors)] in one transaction; [RecordResult] in the same order.
+    """Write [(clean record or None, errors[, holds])] in one transaction; [RecordResult] in the
+    same order. `holds` ([(code, template, values)], from a file's reading) put the order on hold.
 
     A concurrent import of the same orders (unique key or version clash) retries the chunk once:
     the second pass sees them as existing. `key_checks_mode` is how the new rows' foreign keys
@@ -125,7 +139,7 @@ def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=No
             outcomes = _write(channel_id, items, source, actor, skus or SkuResolver(), key_checks_mode)
             if before_commit:
                 before_commit(outcomes)
-            enqueue_review([o.order_id for o in outcomes if o.outcome in (CREATED, UPDATED)])
+            enqueue_review([o.order_id for o in outcomes if o.outcome in (CREATED, UPDATED)])   # not HELD
             aftercommit.commit()
             return outcomes
         except (IntegrityError, StaleDataError):
@@ -137,7 +151,8 @@ def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=No
 def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PER_ROW):
     outcomes = [None] * len(items)
     wanted = {}
-    for position, (clean, errors) in enumerate(items):
+    holds = {}
+    for position, (clean, errors, *rest) in enumerate(items):
         if clean is None:
             outcomes[position] = RecordResult(None, FAILED, errors=_error_dicts(errors))
         elif clean["external_id"] in wanted:
@@ -145,20 +160,33 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
                 {"field": "external_id", "reason": "The same order appears twice in this import."}])
         else:
             wanted[clean["external_id"]] = position
+            if rest and rest[0]:
+                holds[clean["external_id"]] = [states.hold_reason(code, template, **values)
+                                               for code, template, values in rest[0]]
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
     skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
-    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode)
+    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds)
     for position, record in new:
-        outcomes[position] = RecordResult(record["external_id"], CREATED, ids[record["external_id"]])
+        eid = record["external_id"]
+        outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid],
+                                          flags=_unknown_skus(record, skus))
     if existing:
         orders = db.session.scalars(select(Order).options(selectinload(Order.lines)).where(
             Order.id.in_(existing.values()))).all()
         for order in orders:
             position = wanted[order.external_id]
-            outcomes[position] = _update(order, items[position][0], skus, source, actor)
+            outcomes[position] = _update(order, items[position][0], skus, source, actor,
+                                         holds.get(order.external_id))
         db.session.flush()
     return outcomes
+
+
+def _unknown_skus(record, skus):
+    """Flags for the lines whose SKU is not in the catalogue (a blank one is flagged by reading)."""
+    resolve = skus.ids.get
+    return [("sku_code", order_rules.UNKNOWN_SKU.format(code=line["sku_code"]))
+            for line in record["lines"] if line["sku_code"] and resolve(line["sku_code"]) is None]
 
 
 def _error_dicts(errors):
@@ -176,7 +204,7 @@ LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cen
 EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "wording", "actor_id", "actor_name")
 
 
-def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW):
+def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW, holds=None):
     """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}.
 
     The lines and events reference only the orders inserted here, by the ids this transaction
@@ -186,7 +214,8 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         return {}
     now = utcnow()
     ids = bulk.reserve_ids(Order.__table__, len(records))
-    hold_reasons = []
+    holds = holds or {}
+    no_reasons = []
     compared = itemgetter(*COMPARED)
     resolve = skus.ids.get
     line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
@@ -199,20 +228,34 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
                                    actor_id=actor_id)
     with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
         bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
-            (order_id, channel_id, record["external_id"], states.IMPORTED, 1, hold_reasons, now, now)
-            + compared(record) for order_id, record in zip(ids, records)])
+            (order_id, channel_id, record["external_id"]) + _status_version_reasons(holds, record, no_reasons)
+            + (now, now) + compared(record) for order_id, record in zip(ids, records)])
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
         # one wording for the whole chunk: bulk binds a value the rows share once
         event = (now, "import", states.IMPORTED, states.IMPORTED,
                  *audit_reason(wording("Imported from {source}", source=source)), actor_id, _actor_name(actor))
-        bulk.insert_for_each(OrderEvent.__table__, "order_id", ids, EVENT_COLUMNS[1:], event)
+        held = {order_id for order_id, record in zip(ids, records) if record["external_id"] in holds}
+        bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
+                             EVENT_COLUMNS[1:], event)
+        if held:
+            on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
+                       *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
+                       _actor_name(actor))
+            bulk.insert_for_each(OrderEvent.__table__, "order_id", sorted(held), EVENT_COLUMNS[1:], on_hold)
     count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
 
 
-def _update(order, record, skus, source, actor):
-    """Unchanged, updated (still editable), or failed (it has gone to the floor)."""
-    changed = [name for name in COMPARED if getattr(order, name) != record[name]]
+def _status_version_reasons(holds, record, no_reasons):
+    reasons = holds.get(record["external_id"]) if holds else None
+    return (states.ON_HOLD, 1, reasons) if reasons else (states.IMPORTED, 1, no_reasons)
+
+
+def _update(order, record, skus, source, actor, holds=None):
+    """Unchanged, updated (still editable; held when the file's record holds it), or failed (it has
+    gone to the floor). What the system derived is not overwritten by an empty cell (DERIVED)."""
+    changed = [name for name in COMPARED if getattr(order, name) != record[name]
+               and not (name in DERIVED and not record[name])]
     lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents) for l in order.lines]
     lines_new = [(l["sku_code"], l["name"], l["qty"], l["unit_price_cents"]) for l in record["lines"]]
     if lines_now != lines_new:
@@ -231,7 +274,12 @@ def _update(order, record, skus, source, actor):
                                  qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]]
     order.note(wording("Updated by import from {source}: {fields}", source=source, fields=", ".join(changed)),
                actor=actor, kind="import")
-    return RecordResult(order.external_id, UPDATED, order.id)
+    if holds and order.status != states.ON_HOLD and states.ON_HOLD in states.TRANSITIONS.get(order.status, ()):
+        order.transition_to(states.ON_HOLD, reason=wording("Imported from {source}, on hold", source=source),
+                            actor=actor)
+        order.hold_reasons = holds
+        return RecordResult(order.external_id, HELD, order.id, flags=_unknown_skus(record, skus))
+    return RecordResult(order.external_id, UPDATED, order.id, flags=_unknown_skus(record, skus))
 
 
 class SkuResolver:

@@ -128,10 +128,16 @@ def _csv_rows(path):
 
 
 def _dialect(sample):
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
+    """Standard CSV quoting always (doubled quotes, newlines and delimiters inside quoted fields);
+    only the delimiter is detected: the one of comma, semicolon and tab the header line holds
+    most of (csv.Sniffer also guessed the quoting, and could decide that `""` inside a quoted
+    field is not an escaped quote: a note then split its record)."""
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    if delimiter == ",":
         return csv.excel
+    return type("detected", (csv.excel,), {"delimiter": delimiter})
 
 
 def _xlsx_rows(path):

@@ -14,11 +14,13 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from wms import aftercommit
+from wms.auth import roles
+from wms.auth.access import require_channel
 from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import models, sources
+from wms.imports import models, presets, sources, statuses
 from wms.imports.models import ImportJob
 from wms.rows import get_or_not_found
 from wms.worker import enqueue
@@ -29,13 +31,16 @@ ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
 def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     """Save the uploaded file(s) and open a draft job whose columns are mapped next."""
     channel = get_or_not_found(Channel, channel_id, "Choose a channel", field="channel")
+    require_channel(actor, channel.code, roles.ORDERS_IMPORT)
     if upload is None or not upload.filename:
         raise ValidationFailed("Choose a file to import", field="file")
     job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
                     status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
     if lines_upload is not None and lines_upload.filename:
         job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
-    sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+    headers = sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+    preset = presets.recognise(headers)
+    job.preset = preset.code if preset else ""
     if job.lines_path:
         sources.read_headers(job.lines_path, job.lines_filename)
     db.session.add(job)
@@ -61,8 +66,9 @@ def mapping_screen(job_id):
     """What the mapping page shows: headers, a preview row, and the suggested mappings."""
     job = get_job(job_id)
     headers, preview = _headers_and_preview(job.path, job.filename)
-    screen = {"job": job, "headers": headers, "preview": preview, "shopify": mapping_rules.is_shopify_export(headers),
-              "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
+    preset = presets.BY_CODE.get(job.preset or "")
+    screen = {"job": job, "headers": headers, "preview": preview, "preset": preset,
+              "shopify": preset is presets.SHOPIFY, "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
     if job.lines_path:
         lines_headers, lines_preview = _headers_and_preview(job.lines_path, job.lines_filename)
         screen.update(lines_headers=lines_headers, lines_preview=lines_preview,
@@ -79,9 +85,13 @@ def _headers_and_preview(path, filename):
 def _suggest(channel_id, name, headers):
     """The channel's saved mapping if this file has all its columns, else our best guess."""
     saved = saved_mapping(channel_id, name)
-    if saved and all(h in headers for src in saved.values() for h in ([src] if isinstance(src, str) else src)):
+    if saved and all(h in headers for f, src in saved.items() if f != mapping_rules.STATUS_VALUES
+                     for h in ([src] if isinstance(src, str) else src)):
         return saved
-    return mapping_rules.guess_mapping(headers)
+    guessed = mapping_rules.guess_mapping(headers)
+    if saved and saved.get(mapping_rules.STATUS_VALUES):
+        guessed[mapping_rules.STATUS_VALUES] = saved[mapping_rules.STATUS_VALUES]
+    return guessed
 
 
 def saved_mapping(channel_id, name=ORDERS_MAPPING):
@@ -129,24 +139,63 @@ def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
 
 
 def _clean_columns(columns):
-    return {f: src for f, src in (columns or {}).items() if src and f in mapping_rules.FIELDS}
+    """Known fields with a column (or a list of fallback columns), and the mapping's own status words."""
+    clean = {}
+    for f, src in (columns or {}).items():
+        if f == mapping_rules.STATUS_VALUES:
+            words = statuses.clean_words(src)
+            if words:
+                clean[f] = {w: v for w, v in src.items() if statuses.fold(w) in words and v in statuses.VERDICTS}
+        elif f in mapping_rules.MAPPABLE and src:
+            if isinstance(src, (list, tuple)):
+                src = [h for h in src if isinstance(h, str) and h]
+                if not src:
+                    continue
+                src = src if len(src) > 1 else src[0]
+            if isinstance(src, (str, list)):
+                clean[f] = src
+    return clean
 
 
 def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path=None,
                     lines_columns=None, actor=None):
-    """A job for a file already on disk (CLI, bench, tests); guesses the mapping if none is given."""
+    """A job for a file already on disk (the command line, bench, tests), mapped as the upload page
+    would map it: the given columns, else the channel's saved mapping when the file has its
+    columns, else the recognised preset or our best guess."""
     filename = filename or Path(path).name
+    try:
+        headers = sources.read_headers(path, filename)
+    except ValidationFailed:
+        headers = []   # the run fails the job with the reading's message
+    preset = presets.recognise(headers)
     if columns is None:
-        columns = mapping_rules.guess_mapping(sources.read_headers(path, filename))
+        columns = _suggest(channel_id, ORDERS_MAPPING, headers)
     job = ImportJob(channel_id=channel_id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
-                    status=models.PENDING, filename=filename, path=str(path), mapping=columns,
+                    status=models.PENDING, filename=filename, path=str(path), mapping=_clean_columns(columns),
+                    preset=preset.code if preset else "",
                     lines_path=str(lines_path) if lines_path else None,
                     lines_filename=Path(lines_path).name if lines_path else None)
     if lines_path:
-        job.lines_mapping = lines_columns or mapping_rules.guess_mapping(sources.read_headers(lines_path))
+        try:
+            lines_headers = sources.read_headers(lines_path)
+        except ValidationFailed:
+            lines_headers = []
+        job.lines_mapping = _clean_columns(lines_columns or _suggest(channel_id, LINES_MAPPING, lines_headers))
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def check_job_mapping(job):
+    """ValidationFailed when a job's mapping cannot import its file (as start_file_import checks)."""
+    problems = mapping_rules.check_mapping(job.mapping or {}, sources.read_headers(job.path, job.filename),
+                                           lines_separate=bool(job.lines_path))
+    if job.lines_path:
+        problems += mapping_rules.check_mapping(job.lines_mapping or {},
+                                                sources.read_headers(job.lines_path, job.lines_filename))
+    if problems:
+        field, reason = problems[0]
+        raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
 
 
 def get_job(job_id):

@@ -150,6 +150,14 @@ LINE_SPEC = (
     ("qty", "int", 1, at_least(1)),
     ("unit_price_cents", "int", 0, at_least(0)),
 )
+# A file's lines (wms.imports.order_rules): a blank SKU is imported and flagged, a negative price
+# holds the order; neither rejects it.
+FILE_LINE_SPEC = (
+    ("sku_code", "str", "", max_len(64)),
+    ("name", "str", "", max_len(255)),
+    ("qty", "int", 1, at_least(1)),
+    ("unit_price_cents", "int", 0, None),
+)
 TAG_CHECK = max_len(40)
 NULLABLE = {"ordered_at", "carrier_code"}
 
@@ -157,14 +165,14 @@ NULLABLE = {"ordered_at", "carrier_code"}
 BLANK_MEANS_DEFAULT = ("country", "currency")
 
 
-def validate_record(record):
+def validate_record(record, *, file_lines=False):
     """(clean record, errors). The clean record has every field, strings stripped, naive UTC times
-    (a time without an offset is taken as UTC)."""
+    (a time without an offset is taken as UTC). `file_lines`: lines as a file's (FILE_LINE_SPEC)."""
     if not isinstance(record, dict):
         return None, [("_schema", NOT_OBJECT)]
     errors = []
     record = blank_to_default(record)
-    clean = _validate(record, ORDER_SPEC, "", errors, None)
+    clean = _validate(record, ORDER_SPEC, "", errors, FILE_LINE_SPEC if file_lines else LINE_SPEC)
     return (None if errors else clean), errors
 
 
@@ -175,7 +183,7 @@ def blank_to_default(record):
     return record
 
 
-def _validate(data, spec, prefix, errors, tz):
+def _validate(data, spec, prefix, errors, line_spec):
     clean = {}
     for name, kind, default, check in spec:
         if name not in data:
@@ -207,13 +215,13 @@ def _validate(data, spec, prefix, errors, tz):
             if parsed is None:
                 errors.append((prefix + name, NOT_DATETIME))
                 continue
-            value, reason = to_naive_utc(parsed, tz), None
+            value, reason = to_naive_utc(parsed, None), None
         elif kind == "tags":
             value, reason = _tags(value, prefix + name, errors), None
             if value is None:
                 continue
         else:
-            value, reason = _lines(value, errors, tz), None
+            value, reason = _lines(value, errors, line_spec), None
             if value is None:
                 continue
         if reason:
@@ -240,7 +248,7 @@ def _tags(value, path, errors):
     return None if failed else [t.strip() for t in value]
 
 
-def _lines(value, errors, tz):
+def _lines(value, errors, line_spec):
     if not isinstance(value, list):
         errors.append(("lines", NOT_LIST))
         return None
@@ -250,7 +258,7 @@ def _lines(value, errors, tz):
         if not isinstance(line, dict):
             errors.append((f"lines.{index}", NOT_OBJECT))
             continue
-        lines.append(_validate(line, LINE_SPEC, f"lines.{index}.", errors, tz))
+        lines.append(_validate(line, line_spec, f"lines.{index}.", errors, None))
     if len(errors) > before:
         return None
     if not lines:

@@ -1,0 +1,44 @@
+"""The one place the import normalises a buyer's phone and address (issue 13, item 5). Pure.
+
+The normalisers themselves live in wms.contacts (phones to E.164, one-field Chinese addresses
+split into province / city / district / street / postcode); this module only applies them to a
+clean record read from a file, so that the record carries what the system derives and a
+re-import compares normalised values with normalised values. If wms.contacts is not there, the
+record passes unchanged.
+
+- phone: the E.164 form when the number is valid for the order's country, else the cleaned text
+  (Excel's guards and spacing off); a phone that cannot be validated is not a reason to reject;
+- address: only when the file gave no province/city/district (a one-field address, e.g. Taobao's
+  `浙江省 杭州市 西湖区 文三路90号 (310012)`) and the split found the city: the parts fill the
+  empty fields, the street replaces the one-field text, and the postcode fills an empty one.
+"""
+try:
+    from wms.contacts.address import split_address
+    from wms.contacts.phone import normalise_phone
+except ImportError:   # the normalisers are not in this tree: records pass unchanged
+    split_address = normalise_phone = None
+
+_PHONES = {}          # (cell, country) -> stored value: a file repeats few buyers, phonenumbers is slow
+_PHONES_KEPT = 50_000
+
+
+def normalise(record):
+    """The record with its phone and one-field address normalised (in place; returned)."""
+    if normalise_phone is not None and record.get("buyer_phone"):
+        key = (record["buyer_phone"], record.get("country") or "CN")
+        value = _PHONES.get(key)
+        if value is None:
+            value = normalise_phone(key[0], key[1]).value or key[0]
+            if len(_PHONES) >= _PHONES_KEPT:
+                _PHONES.clear()
+            _PHONES[key] = value
+        record["buyer_phone"] = value[:40]
+    if (split_address is not None and record.get("address") and (record.get("country") or "CN") == "CN"
+            and not (record.get("province") or record.get("city") or record.get("district"))):
+        parts = split_address(record["address"])
+        if parts.city:
+            record["province"], record["city"], record["district"] = parts.province, parts.city, parts.district
+            record["address"] = (parts.street or record["address"])[:500]
+            if parts.postcode and not record.get("postcode"):
+                record["postcode"] = parts.postcode
+    return record

@@ -1,0 +1,101 @@
+"""What an import does with an order's odd lines, and the sentences its report says. Pure: stdlib only.
+
+Per line (issue 13, item 4): a quantity-0 line is dropped and the order flagged (no lines left:
+rejected); a line with no SKU is imported and the order flagged (a SKU not in the catalogue is
+flagged by the writer, which knows the catalogue); a negative price holds the order; an order row
+stating a total item count that its lines do not add up to holds the order. A buyer note or seller
+note beyond the column's limit is cut and the order flagged, never rejected.
+
+Every report sentence is an English template with named values (`Text`), so that each reader
+sees it in their language (`template_of` finds the template of a stored sentence).
+"""
+import re
+
+from wms.imports.cells import parse_int
+
+NOTE_LIMIT = 2000
+
+QTY_ZERO = "Quantity 0: the line was dropped and the order flagged."
+NO_SKU = "No SKU on this line: imported, the order is flagged."
+UNKNOWN_SKU = "SKU {code} is not in the catalogue: imported, the order is flagged."
+NO_LINES_LEFT = "Every line had quantity 0: nothing to ship."
+NOTE_CUT = "Longer than {limit} characters: the first {limit} are kept and the order is flagged."
+SCIENTIFIC = ("Excel turned this order number into scientific notation ({value}): its digits are lost. "
+              "Export again with the order numbers as text.")
+SCIENTIFIC_LINE = "A line of an order whose number Excel turned into scientific notation: attached to no order."
+ORPHAN = "No order with this number in the orders file."
+DUPLICATE = "Repeats order {order} of row {row}: imported once."
+DUPLICATE_LINE = "Repeats a line of order {order} already read: not added again."
+NEGATIVE_PRICE = "negative price on row {row}"
+COUNT_MISMATCH = "the order row says {stated} items, its lines hold {counted}"
+HELD = "Held: {reason}"
+
+TEMPLATES = (UNKNOWN_SKU, NOTE_CUT, SCIENTIFIC, DUPLICATE, DUPLICATE_LINE, HELD)
+_PATTERNS = []
+for _template in TEMPLATES:
+    _names = re.findall(r"{(\w+)}", _template)
+    _regex = re.escape(_template)
+    _seen = set()
+    for _name in _names:
+        token = re.escape("{%s}" % _name)
+        if _name in _seen:
+            _regex = _regex.replace(token, f"(?P={_name})")
+        else:
+            _regex = _regex.replace(token, f"(?P<{_name}>.*?)", 1)
+            _regex = _regex.replace(token, f"(?P={_name})")
+            _seen.add(_name)
+    _PATTERNS.append((_template, re.compile(_regex, re.S)))
+
+
+def template_of(reason):
+    """(template, values) of a sentence this module wrote, or (reason, {})."""
+    for template, pattern in _PATTERNS:
+        found = pattern.fullmatch(reason)
+        if found:
+            return template, found.groupdict()
+    return reason, {}
+
+
+def apply_lines(record, line_rows, first_row):
+    """The per-line rules on a record read from a file (before validation).
+
+    `line_rows` are the file rows of record["lines"], in order. Returns (record, flags, holds,
+    errors): flags and errors as (row, field, reason), holds as (code, template, values).
+    """
+    flags, holds, errors = [], [], []
+    kept = []
+    for row, line in zip(line_rows, record.get("lines", [])):
+        qty = line.get("qty")
+        if qty == 0:
+            flags.append((row, "qty", QTY_ZERO))
+            continue
+        sku = line.get("sku_code")
+        if sku is None or (isinstance(sku, str) and not sku.strip()):
+            line = {**line, "sku_code": ""}
+            flags.append((row, "sku_code", NO_SKU))
+        price = line.get("unit_price_cents")
+        if isinstance(price, int) and price < 0:
+            holds.append(("price", NEGATIVE_PRICE, {"row": row}))
+        kept.append((row, line))
+    if record.get("lines") and not kept and not errors:
+        errors.append((first_row, "qty", NO_LINES_LEFT))
+    record = {**record, "lines": [line for _row, line in kept]}
+    for name in ("buyer_remark", "seller_note"):
+        note = record.get(name)
+        if isinstance(note, str) and len(note) > NOTE_LIMIT:
+            record[name] = note[:NOTE_LIMIT]
+            flags.append((first_row, name, NOTE_CUT.format(limit=NOTE_LIMIT)))
+    return record, flags, holds, errors, [row for row, _line in kept]
+
+
+def count_check(stated_text, lines):
+    """A hold (code, template, values) when the order row's item count differs from its lines'."""
+    if not stated_text:
+        return None
+    stated = parse_int(stated_text)
+    if stated is None:
+        return None
+    counted = sum(line["qty"] for line in lines)
+    if stated != counted:
+        return ("item_count", COUNT_MISMATCH, {"stated": stated, "counted": counted})
+    return None
