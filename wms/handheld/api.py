@@ -3,9 +3,10 @@
 Handhelds authenticate with the bearer token from /api/auth/handheld; the device code travels in
 the token. The same services answer the Socket.IO `floor_event` command (wms/handheld/sockets.py).
 """
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from flask_login import current_user
 
+from wms import floor_limits
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.extensions import csrf
@@ -40,5 +41,7 @@ def get_work():
 @allow(roles.FLOOR)
 def events():
     """Replay of the outbox: events in order, one answer each (accepted / rejected / duplicate)."""
-    body = request.get_json(silent=True) or {}
-    return {"answers": floor.apply_events(current_user, g.get("device_code"), body.get("events"))}
+    events, device = floor_limits.events_body(floor.MAX_BATCH_BYTES).get("events"), g.get("device_code")
+    allowed = floor_limits.batch(floor_limits.token_key(current_user.id, device),
+                                 len(events) if isinstance(events, list) else 1)
+    return {"answers": floor.apply_events(current_user, device, events, allowed)}

@@ -1,16 +1,19 @@
-"""Pack station JSON API (session cookie + X-CSRFToken from the station page).
+"""Pack station JSON API: the station page's session cookie (+ X-CSRFToken), or a bearer token as
+the handheld's API takes (no CSRF token then: wms.security).
 
 The station's scans and seals are floor events: POST /api/station/events replays its outbox through
 the same exactly-once path as the handheld (one answer per event, duplicates answered as before).
 """
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 from flask_login import current_user
 
+from wms import floor_limits
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
 from wms.picking import floor
+from wms.picking.event_shape import text_problem
 from wms.shipping import print_jobs as label_print_jobs
 
 bp = Blueprint("station_api", __name__, url_prefix="/api/station")
@@ -34,11 +37,16 @@ def lookup():
 @allow(roles.PACK)
 def events():
     """Outbox replay: pack_scan and seal events in order, one answer each."""
-    body = request.get_json(silent=True) or {}
-    station = body.get("station")
+    body = floor_limits.events_body(floor.MAX_BATCH_BYTES)
+    station, events = body.get("station"), body.get("events")
     if not isinstance(station, str) or not station:
         raise ValidationFailed("station is required", field="station")
-    return {"answers": floor.apply_events(current_user, station[:64], body.get("events"))}
+    problem = text_problem("station", station, 64)
+    if problem:
+        raise ValidationFailed(problem, field="station")
+    allowed = floor_limits.batch(floor_limits.token_key(current_user.id, g.get("device_code") or station),
+                                 len(events) if isinstance(events, list) else 1)
+    return {"answers": floor.apply_events(current_user, station, events, allowed)}
 
 
 @bp.get("/<code>/print-jobs")

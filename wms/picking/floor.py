@@ -27,6 +27,7 @@ from wms.picking.models import TASK_IN_PROGRESS, FloorEvent
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
+MAX_BATCH_BYTES = MAX_BATCH * event_shape.MAX_EVENT_BYTES + 4096  # an HTTP replay's body
 log = logging.getLogger("wms.floor")
 
 _STORED_ANSWER = select(FloorEvent.answer, FloorEvent.user_id, FloorEvent.device_code).where(
