@@ -28,7 +28,7 @@ from wms.extensions import db
 from wms.inventory import allocation
 from wms.inventory.locks import lock_for_write, lock_order_rows
 from wms.inventory.models import (
-    AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance)
+    AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance, awaiting_count)
 from wms.orders import states
 from wms.orders.models import Order, OrderLine, bulk_transition
 from wms.timeutil import utcnow
@@ -199,7 +199,8 @@ def _lines_of(order_ids):
 
 
 def _lock_candidate_stock(sku_ids):
-    """Every stock row with something available for these SKUs, locked in ascending id order."""
+    """Every stock row with something available for these SKUs, locked in ascending id order (not a
+    bin found short that waits for its count: wms.inventory.counts)."""
     if not sku_ids:
         return []
     rows = db.session.execute(
@@ -207,7 +208,7 @@ def _lock_candidate_stock(sku_ids):
                Bin.level, StockItem.first_received_at)
         .join(Bin, Bin.id == StockItem.bin_id).join(Warehouse, Warehouse.id == Bin.warehouse_id)
         .where(StockItem.sku_id.in_(sorted(sku_ids)), StockItem.on_hand > StockItem.reserved,
-               Bin.active, Warehouse.active)
+               Bin.active, Warehouse.active, ~awaiting_count())
         .order_by(StockItem.id).with_for_update(of=StockItem)).all()
     return [allocation.BinStock(row.id, row.warehouse_id, row.sku_id, row.on_hand - row.reserved, row.level,
                                 row.first_received_at.timestamp()) for row in rows]

@@ -1,0 +1,21 @@
+"""Inventory JSON for the floor: the open count tasks the handheld's counting screen lists.
+
+Handhelds call it with their bearer token (like /api/handheld/*); counting itself is the floor
+event `count` (wms/picking/count_events.py), applied exactly once and replayed from the outbox.
+"""
+from flask import Blueprint
+
+from wms.auth import roles
+from wms.auth.access import allow
+from wms.extensions import csrf
+from wms.inventory import counts
+
+bp = Blueprint("inventory_api", __name__, url_prefix="/api/inventory")
+csrf.exempt(bp)
+
+
+@bp.get("/count-tasks")
+@allow(roles.FLOOR)
+def count_tasks():
+    """The open count tasks, oldest first: bin, SKU (with its barcodes) and what went missing."""
+    return {"count_tasks": counts.open_count_tasks()}
