@@ -95,8 +95,26 @@ function wire(entry) {
   return event;
 }
 
+// Answers that mean "not applied, nothing stored: send it again later" - the server's rate limit, or
+// its database out of reach. The event stays first in the outbox; the replay waits and resends it.
+const RETRY_LATER = new Set(["rate_limited", "server_busy"]);
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30000;
+let backoff = 0;
+
+// How long to wait before resending: what the server said, and at least twice the last wait (0.5 s
+// to 30 s), plus up to 20 % so the floor's handhelds do not all come back in the same instant.
+export function retryDelay(answer, previous, random = Math.random) {
+  const told = Math.max(0, Number(answer.retry_after) || 0) * 1000;
+  const grown = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, previous * 2));
+  return Math.min(MAX_BACKOFF_MS, Math.max(told, grown)) * (1 + 0.2 * random());
+}
+
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
 // Replay the outbox in order with `send(events) -> answers` until it is empty or the network fails.
-// `onAnswer(entry, answer)` runs once the answer is stored. Calls are serialized.
+// `onAnswer(entry, answer)` runs once the answer is stored. Calls are serialized. An answer that says
+// "later" (RETRY_LATER) stops the replay at that event, waits (backing off) and goes on from it.
 let running = null;
 let again = false;
 
@@ -110,16 +128,27 @@ export function flush(send, onAnswer) {
       do {
         again = false;
         const entries = await pending();
-        for (let i = 0; i < entries.length;) {
+        let wait = 0;
+        for (let i = 0; i < entries.length && !wait;) {
           const batch = entries.slice(i, i + 50);
           const answers = await send(batch.map(wire));
           for (let k = 0; k < batch.length; k += 1) {
             const answer = answers[k];
+            if (answer && RETRY_LATER.has(answer.code)) {
+              wait = retryDelay(answer, backoff);
+              break;
+            }
             if (!answer || answer.uuid !== batch[k].uuid) throw new Error("answer out of step");
+            backoff = 0;
             await settle(batch[k], answer);
             await onAnswer(batch[k], answer);
           }
           i += batch.length;
+        }
+        if (wait) {
+          backoff = wait;
+          await pause(wait);
+          again = true;
         }
       } while (again);
     } finally {
