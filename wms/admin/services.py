@@ -21,7 +21,7 @@ from wms.i18n import LOCALES
 from wms.rows import get_or_not_found
 from wms.worker import QueuedJob
 
-PLATFORMS = ("manual", "shopify", "taobao")
+PLATFORMS = ("manual", "shopify", "taobao", "pdd", "jd", "douyin")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 _CHANNEL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
