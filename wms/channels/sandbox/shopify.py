@@ -8,6 +8,7 @@ Channel settings to point at it: {"base_url": "http://127.0.0.1:8701", "access_t
 import argparse
 import base64
 import copy
+import hmac
 import itertools
 import json
 import threading
@@ -193,7 +194,7 @@ def create_app(store=None):
             return None
         with store.lock:
             store.requests.append((request.method, request.path, request.query_string.decode()))
-            if request.headers.get("X-Shopify-Access-Token") != store.access_token:
+            if not hmac.compare_digest(request.headers.get("X-Shopify-Access-Token", ""), store.access_token):
                 return jsonify(errors="[API] Invalid API key or access token (unrecognized login or wrong password)"), 401
             if store.faults:
                 status, retry_after = store.faults.pop(0)

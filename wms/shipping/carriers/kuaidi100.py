@@ -26,6 +26,7 @@ Settings (Carrier.settings): api_url, poll_url, key, secret, customer, salt, kua
 partner_key, net, exp_type, pay_type, timeout_s.
 """
 import hashlib
+import hmac
 import json
 import time
 from datetime import datetime, timedelta
@@ -123,7 +124,7 @@ class Kuaidi100Adapter(CarrierAdapter):
         param, sign = fields.get("param", ""), fields.get("sign", "")
         if not self.salt:  # an unsigned push could come from anyone: refuse until a salt is configured
             raise WaybillError(BAD_SIGNATURE, "no push salt is configured for this carrier", retryable=False)
-        if push_sign(param, self.salt) != str(sign).upper():
+        if not hmac.compare_digest(push_sign(param, self.salt), str(sign).upper()):
             raise WaybillError(BAD_SIGNATURE, "the push signature does not match", retryable=False)
         try:
             payload = json.loads(param)
