@@ -67,3 +67,17 @@ def test_the_carrier_push_signature_is_checked_with_compare_digest(monkeypatch):
         raise AssertionError("a wrong signature was accepted")
     assert calls, "the signature was not compared with hmac.compare_digest"
     adapter.parse_webhook({}, {"param": param, "sign": push_sign(param, "salt").lower()})
+
+
+def test_a_carrier_push_signed_with_non_ascii_text_is_a_bad_signature_not_a_crash():
+    from wms.shipping.carriers import kuaidi100
+    from wms.shipping.carriers.base import WaybillError
+
+    adapter = kuaidi100.Kuaidi100Adapter.__new__(kuaidi100.Kuaidi100Adapter)
+    adapter.salt = "salt"
+    try:
+        adapter.parse_webhook({}, {"param": "{}", "sign": "签名"})
+    except WaybillError as error:
+        assert "signature" in str(error)
+    else:
+        raise AssertionError("a wrong signature was accepted")

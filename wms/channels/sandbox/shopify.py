@@ -194,7 +194,7 @@ def create_app(store=None):
             return None
         with store.lock:
             store.requests.append((request.method, request.path, request.query_string.decode()))
-            if not hmac.compare_digest(request.headers.get("X-Shopify-Access-Token", ""), store.access_token):
+            if not hmac.compare_digest(request.headers.get("X-Shopify-Access-Token", "").encode(), store.access_token.encode()):
                 return jsonify(errors="[API] Invalid API key or access token (unrecognized login or wrong password)"), 401
             if store.faults:
                 status, retry_after = store.faults.pop(0)

@@ -124,7 +124,7 @@ class Kuaidi100Adapter(CarrierAdapter):
         param, sign = fields.get("param", ""), fields.get("sign", "")
         if not self.salt:  # an unsigned push could come from anyone: refuse until a salt is configured
             raise WaybillError(BAD_SIGNATURE, "no push salt is configured for this carrier", retryable=False)
-        if not hmac.compare_digest(push_sign(param, self.salt), str(sign).upper()):
+        if not hmac.compare_digest(push_sign(param, self.salt).encode(), str(sign).upper().encode()):
             raise WaybillError(BAD_SIGNATURE, "the push signature does not match", retryable=False)
         try:
             payload = json.loads(param)
