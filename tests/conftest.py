@@ -10,6 +10,11 @@ from wms import create_app
 from wms.extensions import db as _db
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fault: a fault test (a real server killed and restarted under the product); "
+                                       "run them alone with `pytest -m fault`")
+
+
 @pytest.fixture
 def app(tmp_path):
     """A fresh app on a fresh SQLite file (or TEST_DATABASE_URL, schema recreated per test)."""

@@ -29,8 +29,9 @@ MAX_ATTEMPTS = 1 + len(RETRY_DELAYS)
 JOB_TIMEOUTS = {"labels": 300, "default": 1800, "imports": 3600}
 DEFAULT_JOB_TIMEOUT = 3600
 RUNNING_GRACE = timedelta(seconds=60)      # after the timeout, before a running row counts as abandoned
-# What rq says of a job it still holds and will run: the row is not lost.
-ALIVE_IN_RQ = frozenset({"queued", "scheduled", "deferred"})
+# What rq says of a job it still holds and will run (or a worker took and is about to claim): not lost.
+# (A worker that dies holding it: rq's registry cleanup marks the job failed, and the sweep pushes it.)
+ALIVE_IN_RQ = frozenset({"queued", "scheduled", "deferred", "started"})
 
 
 def job_timeout(queue):
