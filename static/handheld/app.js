@@ -5,6 +5,7 @@ import * as db from "./db.js";
 import * as feedback from "./feedback.js";
 import { MESSAGES, guessLocale, messageOf, setLocale, t } from "./i18n.js";
 import * as outbox from "./outbox.js";
+import { createCountScreen } from "./count.js";
 import { createPickScreen, openLines } from "./pick.js";
 import { Scanner, scanWithCamera } from "./scanner.js";
 import { $, closeDialog, notice, numberPad, openDialog, show, toast } from "./ui.js";
@@ -102,6 +103,7 @@ async function refresh() {
   setLocale(data.user.locale, data.catalogue);
   await outbox.adoptServerTasks(data.tasks);
   await loadTasks();
+  await counting.refresh();
 }
 
 async function loadTasks() {
@@ -149,6 +151,8 @@ function connect() {
   socket.on("connect_error", () => updateBanner());
   socket.on("task.assigned", () => sync());
   socket.on("order.intercepted", () => sync());
+  socket.on("count.raised", () => counting.refresh());
+  socket.on("count.done", () => counting.refresh());
   socket.on("task.available", () => { if (!state.tasks.length) toast(t("New work is available"), "info"); });
   socket.on("task.withdrawn", async ({ task_id: taskId, reason }) => {
     const task = state.tasks.find((x) => x.id === taskId);
@@ -211,6 +215,13 @@ async function record(fields) {
   await updateBanner();  // the banner counts this event before the screen moves on
   sync();
 }
+
+const counting = createCountScreen({
+  fetchTasks: async () => (await api("GET", "/api/inventory/count-tasks")).count_tasks,
+  record,
+  go,
+  onLeave: showTasks,
+});
 
 const pick = createPickScreen({
   getTask: (id) => state.tasks.find((task) => task.id === id),
@@ -277,6 +288,7 @@ async function logOut() {
     return;
   }
   await db.transaction(["tasks"], (s) => { s.tasks.clear(); });
+  await db.setMeta("counts", []);
   state.tasks = [];
   await signedOut();
 }
@@ -294,6 +306,8 @@ function onScan(code) {
     else { feedback.bad(); $("login-error").textContent = t("That is not a badge"); }
   } else if (state.screen === "pick") {
     pick.onScan(code);
+  } else if (state.screen === "count" || state.screen === "counts") {
+    counting.onScan(code);
   } else if (state.screen === "tasks") {
     toast(t("Open a task first"), "info");
   }
@@ -358,7 +372,9 @@ async function boot() {
   $("done-ok").addEventListener("click", showTasks);
   $("banner-sync").addEventListener("click", () => sync());
   $("login-camera").addEventListener("click", cameraScan);
-  $("pick-type").addEventListener("click", () => { $("type-input").value = ""; openDialog("type-dialog"); $("type-input").focus(); });
+  const typeCode = () => { $("type-input").value = ""; openDialog("type-dialog"); $("type-input").focus(); };
+  $("pick-type").addEventListener("click", typeCode);
+  $("count-type").addEventListener("click", typeCode);
   $("type-ok").addEventListener("click", () => { closeDialog("type-dialog"); scanner.deliver($("type-input").value, "manual"); });
   window.addEventListener("online", () => sync());
   window.addEventListener("offline", () => updateBanner());
@@ -371,6 +387,7 @@ async function boot() {
     go("login");
   }
   pinPad.set("");
+  await counting.load();
   scanner.focus();
   updateBanner();
   registerServiceWorker().catch((error) => console.warn("service worker", error));
