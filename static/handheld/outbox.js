@@ -100,7 +100,9 @@ function wire(entry) {
 const RETRY_LATER = new Set(["rate_limited", "server_busy"]);
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30000;
+const MAX_BATCH = 50;
 let backoff = 0;
+let batchSize = MAX_BATCH;  // after a "later", one event first, doubling with each batch that goes through
 
 // How long to wait before resending: what the server said, and at least twice the last wait (0.5 s
 // to 30 s), plus up to 20 % so the floor's handhelds do not all come back in the same instant.
@@ -114,7 +116,8 @@ const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 // Replay the outbox in order with `send(events) -> answers` until it is empty or the network fails.
 // `onAnswer(entry, answer)` runs once the answer is stored. Calls are serialized. An answer that says
-// "later" (RETRY_LATER) stops the replay at that event, waits (backing off) and goes on from it.
+// "later" (RETRY_LATER) stops the replay at that event, waits (backing off) and goes on from it, one
+// event at a time at first (a socket sends a batch event by event: no burst of refusals).
 let running = null;
 let again = false;
 
@@ -130,12 +133,13 @@ export function flush(send, onAnswer) {
         const entries = await pending();
         let wait = 0;
         for (let i = 0; i < entries.length && !wait;) {
-          const batch = entries.slice(i, i + 50);
+          const batch = entries.slice(i, i + batchSize);
           const answers = await send(batch.map(wire));
           for (let k = 0; k < batch.length; k += 1) {
             const answer = answers[k];
             if (answer && RETRY_LATER.has(answer.code)) {
               wait = retryDelay(answer, backoff);
+              batchSize = 1;
               break;
             }
             if (!answer || answer.uuid !== batch[k].uuid) throw new Error("answer out of step");
@@ -143,6 +147,7 @@ export function flush(send, onAnswer) {
             await settle(batch[k], answer);
             await onAnswer(batch[k], answer);
           }
+          if (!wait) batchSize = Math.min(MAX_BATCH, batchSize * 2);
           i += batch.length;
         }
         if (wait) {
