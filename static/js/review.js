@@ -18,6 +18,7 @@ function selectAll() {
   });
   const form = document.getElementById("bulk-form");
   form?.addEventListener("submit", (event) => {
+    if (event.submitter?.classList.contains("merge-twins")) return; // a row's one-click merge
     if (!form.querySelector("input[name=order_ids]:checked")) event.preventDefault();
   });
 }
@@ -72,14 +73,31 @@ function renderRow(row, labels, checked) {
     chip.textContent = labels[reason.code] || reason.code;
     reasons.appendChild(chip);
   }
+  for (const flag of row.flags || []) {
+    const chip = document.createElement("span");
+    chip.className = `chip flag reason-${KNOWN.has(flag.code) ? flag.code : "other"}`;
+    chip.title = flag.text || flag.detail;
+    chip.textContent = `⚑ ${labels[flag.code] || flag.code}`;
+    reasons.appendChild(chip);
+    if (flag.code === "duplicate") reasons.appendChild(mergeButton(row));
+  }
   return tr;
+}
+
+function mergeButton(row) {
+  const button = document.createElement("button");
+  Object.assign(button, { className: "merge-twins", name: "expected_version", value: String(row.version),
+    textContent: table.dataset.mergeLabel, title: table.dataset.mergeTitle });
+  button.formAction = `/review/orders/${row.id}/merge-twins`;
+  return button;
 }
 
 function labelsFrom() {
   const labels = {};
-  table.querySelectorAll("tbody .chip.reason, tbody .state").forEach((el) => {
+  table.querySelectorAll("tbody .chip.reason, tbody .chip.flag, tbody .state").forEach((el) => {
     const code = [...el.classList].find((c) => c.startsWith("reason-") || c.startsWith("state-"));
-    if (code && !code.endsWith("-other")) labels[code.replace(/^(reason|state)-/, "")] = el.textContent;
+    const text = el.textContent.replace(/^⚑ /, "");
+    if (code && !code.endsWith("-other")) labels[code.replace(/^(reason|state)-/, "")] = text;
   });
   return labels;
 }

@@ -23,6 +23,7 @@ def queue(state, reason, channel, q, page, **_ignored):
     page = desk.queue_page(filters)
     for row in page["rows"]:
         row["reasons"] = with_text(row["reasons"])
+        row["flags"] = with_text(row["flags"])
     return page
 
 
@@ -72,7 +73,8 @@ def dump_order(order):
         "country": order.country, "province": order.province, "city": order.city, "district": order.district,
         "address": order.address, "postcode": order.postcode, "total_cents": order.total_cents,
         "currency": order.currency, "payment_status": order.payment_status, "buyer_remark": order.buyer_remark,
-        "hold_reasons": with_text(order.hold_reasons or []), "merged_into_id": order.merged_into_id,
+        "hold_reasons": with_text(order.hold_reasons or []), "flags": with_text(order.flags or []),
+        "merged_into_id": order.merged_into_id,
         "split_from_id": order.split_from_id,
         "lines": [{"id": l.id, "sku_code": l.sku_code, "sku_id": l.sku_id, "name": l.name, "qty": l.qty}
                   for l in order.lines],

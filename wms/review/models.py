@@ -64,6 +64,37 @@ class OrderHoldCode(db.Model):
     order = relationship(Order)
 
 
+class OrderFlagCode(db.Model):
+    """One row per (order, flag code): what the desk's "flagged" view filters and counts by.
+
+    Kept in step with Order.flags by a before_flush listener (flags or status changed: orders the
+    import inserted in bulk get theirs when review moves them); the desk still filters on the
+    order's state (a flag matters while the order can be changed).
+    """
+
+    __tablename__ = "review_flag_codes"
+    __table_args__ = (db.Index("ix_flag_codes_code_order", "code", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+
+    order = relationship(Order)
+
+
+@event.listens_for(Session, "before_flush")
+def _sync_flag_codes(session, _flush_context, _instances):
+    changed = [obj for obj in list(session.new) + list(session.dirty) if isinstance(obj, Order)
+               and (obj in session.new or inspect(obj).attrs.flags.history.has_changes()
+                    or inspect(obj).attrs.status.history.has_changes())]   # the import's bulk rows: at review
+    stale = [order.id for order in changed if order.id is not None]
+    if stale:
+        session.execute(delete(OrderFlagCode).where(OrderFlagCode.order_id.in_(stale)))
+    for order in changed:
+        for code in dict.fromkeys(f.get("code", "") for f in order.flags or []):
+            session.add(OrderFlagCode(order=order, code=str(code)[:40]))
+
+
 @event.listens_for(Session, "before_flush")
 def _sync_hold_codes(session, _flush_context, _instances):
     changed = [obj for obj in list(session.new) + list(session.dirty) if isinstance(obj, Order)

@@ -10,7 +10,7 @@ from wms.errors import ConcurrentUpdate, DomainError
 from wms.i18n import _
 from wms.orders import states
 from wms.review import queue as desk
-from wms.review import rules, services, settings
+from wms.review import duplicates, rules, services, settings
 from wms.review.models import BlacklistEntry
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -36,7 +36,7 @@ def queue():
     filters = _filters(request.args)
     page = desk.queue_page(filters)
     return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
-                           desk_states=("",) + desk.DESK_STATES + (states.APPROVED, states.CANCELLED),
+                           desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED, states.APPROVED, states.CANCELLED),
                            socket_client=SOCKET_CLIENT if _has_socket_client() else None)
 
 
@@ -91,6 +91,30 @@ def act(order_id, action):
     return redirect(url_for("review.order", order_id=order_id))
 
 
+@bp.post("/orders/<int:order_id>/merge-twins")
+@allow(roles.REVIEW)
+def merge_twins(order_id):
+    """The queue's one-click merge of an order with its twins (same buyer and address)."""
+    try:
+        target, merged = duplicates.merge_twins(order_id, actor=current_user._get_current_object(),
+                                                expected_version=request.form.get("expected_version", type=int))
+        if merged:
+            flash(_("Merged {orders} into {order}", orders=", ".join(merged), order=target.external_id), "success")
+        else:
+            flash(_("Nothing to merge any more: the other order has moved on or was cancelled"), "success")
+    except ConcurrentUpdate as error:
+        flash(error.message, "error")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(_back())
+
+
+def _back():
+    """Where a queue form came from (only pages of the desk), else the queue."""
+    target = request.form.get("next") or ""
+    return target if target.startswith("/review") else url_for("review.queue")
+
+
 @bp.post("/bulk-approve")
 @allow(roles.REVIEW)
 def bulk_approve():
@@ -103,8 +127,7 @@ def bulk_approve():
     for row in results:
         if row["outcome"] == "skipped":
             flash(f"{row['external_id'] or row['order_id']}: {_(row['reason'])}", "error")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/review")
-                    else url_for("review.queue"))
+    return redirect(_back())
 
 
 @bp.route("/rules", methods=["GET", "POST"])
@@ -114,7 +137,8 @@ def rule_settings():
     if request.method == "POST":
         values = {code: {"enabled": request.form.get(f"enabled_{code}") == "on",
                          "position": request.form.get(f"position_{code}", ""),
-                         "params": request.form.get(f"params_{code}", "{}")}
+                         "params": request.form.get(f"params_{code}", "{}"),
+                         **({"choice": request.form[f"choice_{code}"]} if f"choice_{code}" in request.form else {})}
                   for code in rules.RULES if f"position_{code}" in request.form}
         try:
             settings.save_rule_settings(values, actor=current_user._get_current_object())
@@ -122,7 +146,8 @@ def rule_settings():
         except DomainError as error:
             flash(_(error.message), "error")
         return redirect(url_for("review.rule_settings"))
-    return render_template("review/rules.html", rows=settings.rule_settings(), catalogue=rules.RULES)
+    return render_template("review/rules.html", rows=settings.rule_settings(), catalogue=rules.RULES,
+                           choices=rules.CHOICES, unchecked_currencies=settings.currencies_without_threshold())
 
 
 @bp.post("/rules/<code>/move")

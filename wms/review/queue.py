@@ -14,10 +14,11 @@ from wms.errors import NotFound
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
-from wms.review.models import OrderHoldCode
+from wms.review.models import OrderFlagCode, OrderHoldCode
 from wms.timeutil import utcnow
 
 DESK_STATES = (states.ON_HOLD, states.IMPORTED)
+FLAGGED = "flagged"   # not a state: orders that can still be changed and carry a flag (not held)
 PER_PAGE = 50
 
 
@@ -33,7 +34,9 @@ class QueueFilters:
 
 def _filtered(filters, *, with_reason=True):
     query = select(Order)
-    if filters.state in states.ALL_STATES:
+    if filters.state == FLAGGED:
+        query = query.where(Order.status.in_(states.EDITABLE), Order.id.in_(select(OrderFlagCode.order_id)))
+    elif filters.state in states.ALL_STATES:
         query = query.where(Order.status == filters.state)
     else:
         query = query.where(Order.status.in_(DESK_STATES))
@@ -46,8 +49,8 @@ def _filtered(filters, *, with_reason=True):
                                 Order.buyer_phone.like(like + "%", escape="\\"),
                                 Order.buyer_name.like("%" + like + "%", escape="\\")))
     if with_reason and filters.reason:
-        query = query.where(Order.id.in_(
-            select(OrderHoldCode.order_id).where(OrderHoldCode.code == filters.reason)))
+        codes = OrderFlagCode if filters.state == FLAGGED else OrderHoldCode
+        query = query.where(Order.id.in_(select(codes.order_id).where(codes.code == filters.reason)))
     return query
 
 
@@ -63,7 +66,8 @@ def queue_page(filters):
     now = utcnow()
     return {"rows": [_row(order, now) for order in orders], "total": total, "page": filters.page,
             "pages": max(1, -(-total // filters.per_page)),
-            "reason_counts": reason_counts(filters), "state_counts": state_counts()}
+            "reason_counts": reason_counts(filters), "flag_counts": flag_counts(filters),
+            "state_counts": state_counts()}
 
 
 def reason_counts(filters):
@@ -72,6 +76,15 @@ def reason_counts(filters):
     ids = _filtered(unfiltered_reason, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderHoldCode.code, func.count()).where(
         OrderHoldCode.order_id.in_(ids)).group_by(OrderHoldCode.code).order_by(OrderHoldCode.code))
+    return dict(rows.all())
+
+
+def flag_counts(filters):
+    """{code: n} of flagged orders (not held, still changeable) matching the other filters."""
+    ids = _filtered(QueueFilters(state=FLAGGED, channel_id=filters.channel_id, q=filters.q),
+                    with_reason=False).with_only_columns(Order.id)
+    rows = db.session.execute(select(OrderFlagCode.code, func.count()).where(
+        OrderFlagCode.order_id.in_(ids)).group_by(OrderFlagCode.code).order_by(OrderFlagCode.code))
     return dict(rows.all())
 
 
@@ -87,7 +100,8 @@ def _row(order, now):
             "buyer_phone": order.buyer_phone, "city": order.city or order.province,
             "item_count": order.item_count, "total_cents": order.total_cents, "currency": order.currency,
             "age_minutes": int((now - order.created_at).total_seconds() // 60) if order.created_at else 0,
-            "status": order.status, "reasons": list(order.hold_reasons or [])}
+            "status": order.status, "reasons": list(order.hold_reasons or []),
+            "flags": list(order.flags or []) if order.status in states.EDITABLE else []}
 
 
 def channels():

@@ -1,13 +1,16 @@
 """Review settings use cases: switch and order the rules, tune their parameters, keep the blacklist."""
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
+from wms.orders.models import Order
 from wms.review import checks, rules
 from wms.review.models import BlacklistEntry
 from wms.rows import get_or_not_found
+from wms.timeutil import utcnow
 
 
 def rule_settings():
@@ -18,23 +21,36 @@ def rule_settings():
 
 
 def save_rule_settings(settings, *, actor):
-    """settings: {code: {"enabled": bool, "position": int, "params": dict | JSON text}}."""
+    """settings: {code: {"enabled": bool, "position": int, "params": dict | JSON text, "choice": str}}.
+
+    Everything is checked before anything changes: a bad value refuses the whole save."""
     rows = {row.code: row for row in checks.ensure_rules()}
-    for code, values in (settings or {}).items():
-        row = rows.get(code)
-        if row is None:
-            raise ValidationFailed(f"Unknown rule '{code}'", field=code)
-        row.enabled = bool(values.get("enabled"))
-        try:
-            row.position = int(values.get("position", row.position))
-        except (TypeError, ValueError):
-            raise ValidationFailed(f"{code}: position must be a number", field=code) from None
-        if "params" in values:
-            row.params = _params(code, values["params"])
+    planned = {code: _planned(rows.get(code), code, values) for code, values in (settings or {}).items()}
+    for code, (enabled, position, params) in planned.items():
+        row = rows[code]
+        row.enabled, row.position = enabled, position
+        if params is not None:
+            row.params = params
         row.updated_by = getattr(actor, "username", str(actor))
     _renumber(rows.values())
     db.session.commit()
     return sorted(rows.values(), key=lambda row: row.position)
+
+
+def _planned(row, code, values):
+    """(enabled, position, params or None) for one rule, or ValidationFailed."""
+    if row is None:
+        raise ValidationFailed(f"Unknown rule '{code}'", field=code)
+    try:
+        position = int(values.get("position", row.position))
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{code}: position must be a number", field=code) from None
+    params = _params(code, values["params"]) if "params" in values else None
+    if "choice" in values:
+        if code not in rules.CHOICES:
+            raise ValidationFailed(f"{code}: this rule has no choice to make", field=code)
+        params = _params(code, {**(row.params if params is None else params), rules.CHOICES[code][0]: values["choice"]})
+    return bool(values.get("enabled")), position, params
 
 
 def move_rule(code, direction, *, actor):
@@ -97,6 +113,15 @@ def _thresholds(code, value):
             raise ValidationFailed(f"{code}: the {currency} threshold must be a whole number of cents", field=code)
         clean[currency] = cents
     return clean
+
+
+def currencies_without_threshold(days=90):
+    """Currencies of the orders of the last `days` days that the amount rule has no threshold for."""
+    row = next((r for r in checks.ensure_rules() if r.code == "amount"), None)
+    thresholds = rules.amount_thresholds({**rules.RULES["amount"].defaults, **((row.params if row else None) or {})})
+    since = utcnow() - timedelta(days=days)
+    seen = db.session.scalars(select(Order.currency).where(Order.created_at >= since).distinct()).all()
+    return sorted({(c or "CNY").upper() for c in seen} - set(thresholds))
 
 
 def blacklist():
