@@ -28,6 +28,7 @@ CAPABILITIES = (
     ("OFFICE", "Desk pages"),
     ("PICK", "Handheld picking"),
     ("PACK", "Pack station"),
+    ("HANDOVER", "Dock handover"),
     ("FLOOR", "Floor screens"),
 )
 

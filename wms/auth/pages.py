@@ -16,6 +16,7 @@ HOME_BY_ROLE = {
     roles.REVIEWER: "review.queue",
     roles.PICKER: "handheld.app",
     roles.PACKER: "handheld.app",
+    roles.DOCK: "handover.index",
 }
 
 

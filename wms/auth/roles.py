@@ -5,9 +5,10 @@ SUPERVISOR = "supervisor"  # waves, reassignments, the wall, review too
 REVIEWER = "reviewer"      # the review queue (客服/审单)
 PICKER = "picker"          # handheld pick tasks
 PACKER = "packer"          # pack station
+DOCK = "dock"              # dock clerk (交接员): hands parcels over to the carriers' drivers
 INTEGRATION = "integration"  # API tokens used by other systems (order push, sync)
 
-HUMAN_ROLES = (ADMIN, SUPERVISOR, REVIEWER, PICKER, PACKER)
+HUMAN_ROLES = (ADMIN, SUPERVISOR, REVIEWER, PICKER, PACKER, DOCK)
 ALL_ROLES = HUMAN_ROLES + (INTEGRATION,)
 
 # Who may do what, named by capability so that a route says what it needs, not who.
@@ -19,4 +20,5 @@ SUPERVISE = frozenset({ADMIN, SUPERVISOR})
 FLOOR = frozenset({ADMIN, SUPERVISOR, PICKER, PACKER})
 PICK = frozenset({ADMIN, SUPERVISOR, PICKER})
 PACK = frozenset({ADMIN, SUPERVISOR, PACKER})
+HANDOVER = frozenset({ADMIN, SUPERVISOR, PACKER, DOCK})  # dock manifests: open, scan, close, print
 EVERYONE = frozenset(HUMAN_ROLES)

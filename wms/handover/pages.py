@@ -12,7 +12,7 @@ bp = Blueprint("handover", __name__, url_prefix="/handover")
 
 
 @bp.get("/")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def index():
     """Open manifests, parcels waiting per carrier, recent closed manifests; open a new one."""
     from wms.shipping.models import Carrier
@@ -25,7 +25,7 @@ def index():
 
 
 @bp.post("/manifests")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def open_manifest():
     """Open a manifest for the chosen carrier."""
     try:
@@ -37,14 +37,14 @@ def open_manifest():
 
 
 @bp.get("/manifests/<int:manifest_id>")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def manifest(manifest_id):
     """The scan screen of one manifest."""
     return render_template("handover/manifest.html", manifest=services.get_manifest(manifest_id))
 
 
 @bp.post("/manifests/<int:manifest_id>/scan")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def scan(manifest_id):
     """A scanned tracking number (wedge scanner + Enter): on the manifest, or refused with the reason."""
     try:
@@ -56,7 +56,7 @@ def scan(manifest_id):
 
 
 @bp.post("/manifests/<int:manifest_id>/remove/<int:parcel_id>")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def remove(manifest_id, parcel_id):
     """Take a parcel off an open manifest."""
     try:
@@ -67,7 +67,7 @@ def remove(manifest_id, parcel_id):
 
 
 @bp.post("/manifests/<int:manifest_id>/close")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def close(manifest_id):
     """The driver signed: ship everything on the manifest, then print it."""
     try:
@@ -82,7 +82,7 @@ def close(manifest_id):
 
 
 @bp.get("/manifests/<int:manifest_id>.pdf")
-@allow(roles.FLOOR)
+@allow(roles.HANDOVER)
 def manifest_pdf(manifest_id):
     """The manifest as a PDF for the driver to sign."""
     filename, data = services.manifest_pdf(manifest_id, current_app.config["WAREHOUSE_TIMEZONE"])
