@@ -46,6 +46,11 @@ def stuck_jobs(now=None, limit=200):
     return [row for row in _candidates(now, wait, limit * 2) if _stuck(row, now, wait)][:limit]
 
 
+def is_stuck(row, now=None):
+    """Whether this row is stuck now."""
+    return _stuck(row, now or utcnow(), requeue_after())
+
+
 def count_stuck(now=None):
     """How many rows are stuck (for a panel)."""
     return len(stuck_jobs(now, limit=1000))

@@ -212,7 +212,7 @@ def test_jobs_list_failed_first_and_a_failed_job_can_be_retried(app):
     assert [job.id for job in services.list_jobs()] == [failed.id, done.id]
     retried = services.retry_job(failed.id)
     assert retried.status == "done" and retried.last_error == ""
-    with pytest.raises(ValidationFailed, match="Only a failed job"):
+    with pytest.raises(ValidationFailed, match="Only a failed or stuck job"):
         services.retry_job(done.id)
 
 

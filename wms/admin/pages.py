@@ -281,14 +281,15 @@ def _channel_form():
 @bp.get("/jobs")
 @allow(roles.SUPERVISE)
 def jobs():
-    """Background jobs, failed ones first with their last error."""
-    return render_template("admin/jobs.html", jobs=services.list_jobs())
+    """Background jobs: the stuck ones on top, then failed ones first with their last error."""
+    return render_template("admin/jobs.html", jobs=services.list_jobs(), stuck=services.stuck_jobs(),
+                           stuck_minutes=services.stuck_after_minutes())
 
 
 @bp.post("/jobs/<int:job_id>/retry")
 @allow(roles.SUPERVISE)
 def retry_job(job_id):
-    """Put a failed job back in the queue."""
+    """Push a failed or stuck job again now."""
     try:
         services.retry_job(job_id)
         flash(_("Job {id} queued again", id=job_id), "success")

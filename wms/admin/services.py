@@ -9,7 +9,7 @@ import secrets
 
 from sqlalchemy import func, select
 
-from wms import worker
+from wms import outbox_sweep, worker
 from wms.admin.credentials import MIN_PASSWORD_LENGTH, password_problem, pin_problem
 from wms.auth import roles
 from wms.auth import services as auth_services
@@ -295,10 +295,21 @@ def list_jobs(limit=200):
     return db.session.scalars(select(QueuedJob).order_by(failed_first, QueuedJob.id.desc()).limit(limit)).all()
 
 
+def stuck_jobs():
+    """Jobs not finished within their time: waiting longer than JOB_REQUEUE_SECONDS, or running for a
+    worker that is gone (wms.outbox). The worker's sweep pushes them again by itself; a person may too."""
+    return outbox_sweep.stuck_jobs()
+
+
+def stuck_after_minutes():
+    """After how many minutes a waiting job counts as stuck (for the page's explanation)."""
+    return max(1, round(outbox_sweep.requeue_after().total_seconds() / 60))
+
+
 def retry_job(job_id):
-    """Put a failed job back in the queue."""
+    """Push a failed or stuck job again now."""
     job = get_or_not_found(QueuedJob, job_id, "No such job")
-    if job.status != "failed":
-        raise ValidationFailed("Only a failed job can be retried", field="status")
+    if job.status != "failed" and not outbox_sweep.is_stuck(job):
+        raise ValidationFailed("Only a failed or stuck job can be retried", field="status")
     worker.retry_job(job_id)
     return db.session.get(QueuedJob, job_id)
