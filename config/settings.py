@@ -41,6 +41,10 @@ class Config:
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE", REDIS_URL)
     RQ_QUEUES = ("default", "labels", "imports")
     RQ_SYNC = False  # run jobs inline (tests without a worker)
+    # A job row waiting (pending / enqueued) this long is pushed to Redis again, unless Redis still holds
+    # it (Redis down or restarted without its data); the sweep looks every OUTBOX_SWEEP_SECONDS.
+    JOB_REQUEUE_SECONDS = _env_int("JOB_REQUEUE_SECONDS", 120)
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 10))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
