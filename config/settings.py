@@ -81,6 +81,15 @@ class Config:
     CARRIER_WEBHOOK_SALT = os.environ.get("CARRIER_WEBHOOK_SALT", "")
     # First write-back retry after this many seconds, doubling each time (capped at 6 hours).
     WRITEBACK_RETRY_BASE_SECONDS = _env_int("WRITEBACK_RETRY_BASE_SECONDS", 60)
+    # Floor events (scans, short picks, pack scans, seals) per Socket.IO connection and per handheld/user
+    # token: sustained events per second and burst. Past them an event is answered `rate_limited`
+    # (nothing stored) and the device's outbox backs off and sends it again. 0 = no limit.
+    FLOOR_SOCKET_EVENTS_PER_S = _env_int("FLOOR_SOCKET_EVENTS_PER_S", 10)
+    FLOOR_SOCKET_EVENTS_BURST = _env_int("FLOOR_SOCKET_EVENTS_BURST", 60)
+    FLOOR_TOKEN_EVENTS_PER_S = _env_int("FLOOR_TOKEN_EVENTS_PER_S", 20)
+    FLOOR_TOKEN_EVENTS_BURST = _env_int("FLOOR_TOKEN_EVENTS_BURST", 200)
+    # A socket's refusals are answered this late: its next event waits too, so a flooding socket slows down.
+    FLOOR_REFUSAL_DELAY_MS = _env_int("FLOOR_REFUSAL_DELAY_MS", 500)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
     # flask-smorest / OpenAPI
     API_TITLE = "WMS API"

@@ -52,3 +52,4 @@ def events_body(max_bytes):
     except RecursionError:  # nested deeper than the decoder goes: malformed, not a server error
         body = None
     return body if isinstance(body, dict) else {}
+

@@ -3,16 +3,20 @@
 Every connection joins `user:<id>` and `role:<role>`; a handheld also joins `device:<code>`.
 Feature handlers live in each feature's sockets.py.
 """
+import logging
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room
 
 from wms.auth_loaders import principal_for_token
+from wms import floor_limits
 from wms.extensions import socketio
+from wms.picking.floor_answers import rate_limited_answer, server_error_answer
 from wms.realtime import room_for_device, room_for_role, room_for_user
 
+log = logging.getLogger("wms.sockets")
 _connections = {}  # sid -> Principal (for handlers that need to know who is acting)
 
 
@@ -47,6 +51,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     _connections.pop(request.sid, None)
+    floor_limits.forget_socket(current_app, request.sid)
 
 
 def connection_principal(sid=None):
@@ -85,15 +90,41 @@ def fast_handler(event):
 
 def install_fast_handlers(app, server):
     for event, fn in _FAST:
-        server.on(event, _in_app_context(app, fn), namespace="/")
+        server.on(event, _in_app_context(app, fn, server), namespace="/")
 
 
-def _in_app_context(app, fn):
-    def handler(sid, data=None):
+def _in_app_context(app, fn, server):
+    def handler(sid, data=None, *_extra):  # a client sending more arguments still gets its answer
         principal = _connections.get(sid)
         if principal is None:
             return {"status": "rejected", "code": "forbidden", "message": "Log in again"}
+        # Before anything else (no app context, no database): a flood is refused for the price of a look-up.
+        wait = floor_limits.socket_event(app, sid, floor_limits.token_key(principal.id, principal.device))
+        if wait:
+            return _refused(app, server, sid, data, wait)
         with app.app_context():
-            return fn(principal, data)
+            return _answered(fn, principal, data)
 
     return handler
+
+
+def _refused(app, server, sid, data, wait):
+    """`rate_limited`, answered FLOOR_REFUSAL_DELAY_MS late. A socket's events are handled one after
+    the other (async_handlers off, wms/__init__.py), so holding the answer holds that socket's next
+    event: a flooding socket is slowed to one refusal per delay, its backlog left in its own TCP
+    buffers, while the other sockets go on; the outbox, told to wait, backs off anyway."""
+    delay = app.config.get("FLOOR_REFUSAL_DELAY_MS", 500) / 1000
+    if delay > 0:
+        server.sleep(delay)
+    return rate_limited_answer(data, wait)
+
+
+def _answered(fn, principal, data):
+    """fn's answer; an unexpected exception is logged and answered `server_error`, never left unacked
+    (the floor's own path, wms.picking.floor, answers and stores its failures itself)."""
+    try:
+        return fn(principal, data)
+    except Exception:  # noqa: BLE001 - the client waits for an ack
+        log.error("socket command %s failed", getattr(fn, "__name__", fn), exc_info=True,
+                  extra={"user_id": principal.id, "device": principal.device})
+        return server_error_answer(data)
