@@ -11,10 +11,14 @@ if _config.SOCKETIO_ASYNC_MODE == "eventlet":
 
         patch_psycopg()  # psycopg2 is C: without this one query blocks every green thread
 
+from config.settings import UnsafeConfig  # noqa: E402
 from wms import create_app, serving  # noqa: E402
 from wms.extensions import socketio  # noqa: E402
 
-app = create_app(_config)
+try:
+    app = create_app(_config)
+except UnsafeConfig as error:
+    raise SystemExit(str(error)) from None
 
 if __name__ == "__main__":
     serving.prepare(app)

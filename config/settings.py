@@ -18,10 +18,19 @@ def database_url(url):
     return url
 
 
+DEV_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_KEY_LENGTH = 24
+
+
+class UnsafeConfig(RuntimeError):
+    """Production settings that would let anyone in: start-up stops with this message."""
+
+
 class Config:
     """Defaults shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    WMS_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}"))
@@ -49,6 +58,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     HANDHELD_TOKEN_HOURS = _env_int("HANDHELD_TOKEN_HOURS", 12)
+    # Open sockets re-check their login at most this often per event, and all at once this often
+    # (a logout, deactivation, revoked device or role change closes them within seconds).
+    SOCKET_IDENTITY_TTL_SECONDS = _env_int("SOCKET_IDENTITY_TTL_SECONDS", 5)
+    SOCKET_IDENTITY_SWEEP_SECONDS = _env_int("SOCKET_IDENTITY_SWEEP_SECONDS", 5)
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
     LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
     # Per client address, across users: one attacker can't spray a PIN over every badge.
@@ -108,6 +121,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     """pytest: in-memory-ish SQLite file per test session, threading mode, no message queue."""
 
+    WMS_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
@@ -117,15 +131,43 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_ATTEMPTS = 5
     SEED_DEMO = False
+    SOCKET_IDENTITY_SWEEP_SECONDS = 0  # tests call wms.sockets.sweep_connections() themselves
 
 
 class ProductionConfig(Config):
     """PostgreSQL + Redis server; several eventlet processes behind a sticky proxy."""
 
+    WMS_ENV = "production"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    # Plain-HTTP cookies in production only when said so (e.g. a closed network without TLS).
+    ALLOW_INSECURE_COOKIES = os.environ.get("ALLOW_INSECURE_COOKIES", "0") == "1"
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def production_problems(config):
+    """Why these settings (a mapping: app.config) are unsafe for production; [] when they are fine."""
+    if config.get("WMS_ENV") != "production":
+        return []
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if key in ("", DEV_SECRET_KEY, TestConfig.SECRET_KEY):
+        problems.append("SECRET_KEY is not set (or is the development default): set SECRET_KEY to a long "
+                        "random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY is too short ({len(key)} characters): use at least {MIN_SECRET_KEY_LENGTH}")
+    if not config.get("SESSION_COOKIE_SECURE") and not config.get("ALLOW_INSECURE_COOKIES"):
+        problems.append("SESSION_COOKIE_SECURE is off: serve over HTTPS and leave it on, or set "
+                        "ALLOW_INSECURE_COOKIES=1 to say that plain-HTTP session cookies are intended")
+    return problems
+
+
+def refuse_unsafe(config):
+    """Stop start-up (UnsafeConfig) when production settings are unsafe."""
+    problems = production_problems(config)
+    if problems:
+        raise UnsafeConfig("WMS_ENV=production refuses to start:\n  - " + "\n  - ".join(problems))
 
 
 def config_for(name=None):

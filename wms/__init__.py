@@ -6,7 +6,7 @@ import pkgutil
 from flask import Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
-from config.settings import ROOT, config_for
+from config.settings import ROOT, config_for, refuse_unsafe
 from wms import aftercommit, security, sqlite  # noqa: F401  (sqlite: connection pragmas)
 from wms.errors import register_error_handlers
 from wms.extensions import api, csrf, db, login_manager, migrate, socketio
@@ -21,6 +21,7 @@ def create_app(config=None):
     """Build the Flask app: config, extensions, blueprints, socket handlers, error handlers."""
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
     app.config.from_object(config or config_for())
+    refuse_unsafe(app.config)  # production with a known SECRET_KEY or plain-HTTP cookies: stop here
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

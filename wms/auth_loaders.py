@@ -1,18 +1,27 @@
-"""How a request proves who it is: session cookie, handheld token, or integration API token."""
-from flask import g
+"""How a request proves who it is: session cookie, handheld token, or integration API token.
 
-from wms.auth import services
-from wms.auth.models import User
-from wms.extensions import db, login_manager
+A session cookie and a handheld token each name a login kept in the store (wms.auth.sessions):
+the user id alone, even signed, is not enough. The login's id is left in `g.auth_session_id`.
+"""
+from flask import g, session
+
+from wms.auth import services, sessions
+from wms.extensions import login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
 
+SESSION_KEY = "wms_sid"  # the login's key in the Flask session cookie
+
 
 @login_manager.user_loader
 def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if user_id and user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if not (user_id and user_id.isdigit()):
+        return None
+    user, session_id = sessions.user_for(int(user_id), session.get(SESSION_KEY))
+    if user is not None:
+        g.auth_session_id = session_id
+    return user
 
 
 @login_manager.request_loader
@@ -27,7 +36,8 @@ def principal_for_token(token):
     """A user (handheld token) or a token principal (integration token), else None."""
     if token.startswith("wms_"):
         return services.principal_for_api_token(token)
-    user, device = services.user_from_handheld_token(token)
+    user, device, session_id = services.handheld_identity(token)
     if user is not None:
         g.device_code = device
+        g.auth_session_id = session_id
     return user

@@ -40,6 +40,18 @@ def test_a_one_field_address_splits_into_its_parts(text, expected):
     assert found.problems == ()
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("山东济南市中区经十路1号", ("山东省", "济南市", "市中区", "经十路1号")),
+    ("山西临汾乡宁县新华街1号", ("山西省", "临汾市", "乡宁县", "新华街1号")),
+    ("江苏镇江京口区中山东路1号", ("江苏省", "镇江市", "京口区", "中山东路1号")),
+    ("浙江宁波镇海区骆驼街道1号", ("浙江省", "宁波市", "镇海区", "骆驼街道1号")),
+    ("内蒙古阿拉善盟阿拉善左旗巴彦浩特镇1号", ("内蒙古自治区", "阿拉善盟", "阿拉善左旗", "巴彦浩特镇1号")),
+])
+def test_a_name_that_could_end_in_two_places_is_read_the_way_the_next_level_fits(text, expected):
+    found = split_address(text)
+    assert (found.province, found.city, found.district, found.street) == expected
+
+
 def test_an_english_address_finds_its_province_written_last():
     found = split_address("90 Wensan Road, Xihu District, Hangzhou, Zhejiang 310012")
     assert parts(found) == ("浙江省", "", "", "90 Wensan Road, Xihu District, Hangzhou", "310012")

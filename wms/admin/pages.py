@@ -205,13 +205,16 @@ def tokens():
     plain, status = None, 200
     if request.method == "POST":
         try:
-            _token, plain = services.create_token(request.form.get("name"),
-                                                  request.form.get("role") or roles.INTEGRATION)
+            _token, plain = services.create_token(
+                request.form.get("name"), request.form.get("role") or roles.INTEGRATION,
+                channels=request.form.getlist("channels"), scopes=request.form.getlist("scopes"),
+                expires_days=request.form.get("expires_days") or None)
             status = 201
         except DomainError as error:
             _fail(error)
             status = error.status
-    html = render_template("admin/tokens.html", tokens=services.list_tokens(), plain=plain, roles=roles.ALL_ROLES)
+    html = render_template("admin/tokens.html", tokens=services.list_tokens(), plain=plain, roles=roles.ALL_ROLES,
+                           channels=services.list_channels(), scopes=roles.TOKEN_SCOPES, now=utcnow())
     return html, status, {"Cache-Control": "no-store"}
 
 

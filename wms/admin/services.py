@@ -1,24 +1,29 @@
 """Admin use cases: users and their credentials, devices, API tokens, channels, the job list.
 
-Role changes take effect on the next request (the session stores only the user id). The last
+Role changes take effect on the next request (the session stores only the user id) and on open
+sockets within seconds (told `session.revoked`). Deactivating a user, resetting a PIN or a
+password, or disabling a device ends the logins they hold (wms.auth.sessions). The last
 active admin can't be demoted or deactivated, so the warehouse can never lock itself out.
 """
 import json
 import re
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from wms import outbox_sweep, worker
+from wms import aftercommit, outbox_sweep, worker
 from wms.admin.credentials import MIN_PASSWORD_LENGTH, password_problem, pin_problem
 from wms.auth import roles
 from wms.auth import services as auth_services
+from wms.auth import sessions
 from wms.auth.models import ApiToken, Device, User
 from wms.channels.models import Channel
 from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.i18n import LOCALES
 from wms.rows import get_or_not_found
+from wms.timeutil import utcnow
 from wms.worker import QueuedJob
 
 PLATFORMS = ("manual", "shopify", "taobao", "pdd", "jd", "douyin")
@@ -59,6 +64,7 @@ def create_user(username, display_name, role, password=None, pin=None, locale="z
 def update_user(user_id, display_name=None, role=None, locale=None, active=None):
     """Change a user's name, role, language or active flag (None leaves a field as it is)."""
     user = get_user(user_id)
+    previous_role = user.role
     if role is not None:
         _check_role(role)
         if user.role == roles.ADMIN and role != roles.ADMIN:
@@ -75,7 +81,11 @@ def update_user(user_id, display_name=None, role=None, locale=None, active=None)
         user.display_name = _display_name(display_name, user.username)
     if locale is not None:
         user.locale = locale
-    db.session.commit()
+    if active is not None and not active:
+        sessions.end_for_user(user.id, "deactivated")
+    elif role is not None and role != previous_role:
+        sessions.announce(user.id, "role_changed")
+    aftercommit.commit()
     return user
 
 
@@ -89,16 +99,20 @@ def reactivate(user_id):
 
 
 def set_password(user_id, password):
+    """A new password; the user's desk logins end (log in again with it)."""
     user = get_user(user_id)
     _apply_password(user, password)
-    db.session.commit()
+    sessions.end_for_user(user.id, "password_reset", kind=sessions.WEB)
+    aftercommit.commit()
     return user
 
 
 def set_pin(user_id, pin):
+    """A new PIN; the user's handheld logins end (their tokens stop working)."""
     user = get_user(user_id)
     _apply_pin(user, pin)
-    db.session.commit()
+    sessions.end_for_user(user.id, "pin_reset", kind=sessions.HANDHELD)
+    aftercommit.commit()
     return user
 
 
@@ -173,10 +187,12 @@ def list_devices():
 
 
 def set_device_active(device_id, active):
-    """Enable or disable a device; a disabled device can't log in (its next login is refused)."""
+    """Enable or disable a device; a disabled device's logins end and its next login is refused."""
     device = _get_device(device_id)
     device.active = bool(active)
-    db.session.commit()
+    if not device.active:
+        sessions.end_for_device(device.code, "device_revoked")
+    aftercommit.commit()
     return device
 
 
@@ -208,11 +224,29 @@ def list_tokens():
     return db.session.scalars(select(ApiToken).order_by(ApiToken.revoked, ApiToken.created_at.desc())).all()
 
 
-def create_token(name, role=roles.INTEGRATION):
-    """(token, plain value): the plain value is shown once and never stored."""
+def create_token(name, role=roles.INTEGRATION, channels=None, scopes=None, expires_days=None):
+    """(token, plain value): the plain value is shown once and never stored.
+
+    `channels`: codes of the channels it may act for (empty or None: every channel); `scopes`:
+    roles.TOKEN_SCOPES it is limited to (empty or None: all); `expires_days`: None for no expiry.
+    """
     if not (name or "").strip():
         raise ValidationFailed("A token needs a name (who uses it)", field="name")
-    return auth_services.create_api_token(name.strip()[:120], role)
+    codes = sorted({(code or "").strip() for code in channels or () if (code or "").strip()})
+    known = set(db.session.scalars(select(Channel.code).where(Channel.code.in_(codes)))) if codes else set()
+    if set(codes) - known:
+        raise _refusal("No channel with code '{code}'", "channels", code=sorted(set(codes) - known)[0])
+    expires_at = None
+    if expires_days not in (None, ""):
+        try:
+            days = int(expires_days)
+        except (TypeError, ValueError):
+            days = 0
+        if not 1 <= days <= 3650:
+            raise ValidationFailed("The expiry is a number of days from 1 to 3650", field="expires_days")
+        expires_at = utcnow() + timedelta(days=days)
+    return auth_services.create_api_token(name.strip()[:120], role, channels=codes or None,
+                                          scopes=sorted(set(scopes or ())) or None, expires_at=expires_at)
 
 
 def revoke_token(token_id):

@@ -41,3 +41,14 @@ def require_role(user, capability):
     """For socket handlers and services: raise unless user's role is in capability."""
     if user is None or not getattr(user, "is_authenticated", False) or user.role not in capability:
         raise PermissionDenied("Your role may not do this")
+
+
+def require_channel(actor, channel_code, scope=None):
+    """For services acting for a sales channel: an API token bound to other channels (or without
+    `scope`) is refused with 403. People are not bound to channels; their role decides."""
+    channels = getattr(actor, "channels", None)
+    if channels is not None and channel_code not in channels:
+        raise PermissionDenied(f"This API token may not act for channel '{channel_code}'")
+    scopes = getattr(actor, "scopes", None)
+    if scope is not None and scopes is not None and scope not in scopes:
+        raise PermissionDenied(f"This API token lacks the scope '{scope}'")

@@ -70,8 +70,33 @@ class Device(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AuthSession(db.Model):
+    """One login: a desk session cookie or a handheld token carries its key; ending it logs that login out.
+
+    Checked on every request (with the user), so logout, a PIN or password reset, deactivation and
+    a device's revocation end it at once, wherever the cookie or token has been copied to.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # web | handheld
+    device_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    # Why it ended (a code the handheld tells in words): logged_out, deactivated, pin_reset, ...
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
 class ApiToken(db.Model):
-    """A bearer token for an integration; only its hash is stored."""
+    """A bearer token for an integration; only its hash is stored.
+
+    `channels` (channel codes) binds it to the shops it may act for (None: every channel);
+    `scopes` to what it may do (None: all its role may); after `expires_at` it is refused.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -81,6 +106,9 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(12))
     role: Mapped[str] = mapped_column(String(20), default="integration")
     revoked: Mapped[bool] = mapped_column(default=False)
+    channels: Mapped[list | None] = mapped_column(db.JSON)
+    scopes: Mapped[list | None] = mapped_column(db.JSON)
+    expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
 

@@ -2,8 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from wms.auth import roles, services
+from wms.auth import roles, services, sessions
 from wms.auth.access import allow, public
+from wms.auth_loaders import SESSION_KEY
 from wms.errors import DomainError, LockedOut, ValidationFailed
 from wms.extensions import csrf, db
 from wms.i18n import LOCALES, _
@@ -32,7 +33,9 @@ def login():
             flash(error_text(error), "error")
             headers = _retry_after(error)
             return render_template("auth/login.html", locked=isinstance(error, LockedOut)), error.status, headers
+        session.clear()  # nothing of an earlier login (or a planted cookie) carries over
         session.permanent = True
+        session[SESSION_KEY] = sessions.start(user, sessions.WEB)
         login_user(user)
         target = request.args.get("next") or ""
         if not target.startswith("/") or target.startswith("//"):
@@ -44,7 +47,8 @@ def login():
 @bp.post("/logout")
 @allow(roles.EVERYONE)
 def logout():
-    """End the session."""
+    """End the session (the login is ended in the store: a copy of the cookie no longer works)."""
+    sessions.end(session.get(SESSION_KEY))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -87,6 +91,17 @@ def handheld_login():
     device = services.register_device(device_code, kind=body.get("kind", "handheld"), user=user)
     return {"token": services.issue_handheld_token(user, device), "user": _user_json(user),
             "device": device.code}
+
+
+@bp.post("/api/auth/logout")
+@csrf.exempt
+@public
+def api_logout():
+    """Handheld logout: the bearer token's login ends (the token stops working at once)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and not header[7:].startswith("wms_"):
+        services.end_handheld_login(header[7:].strip())
+    return {"status": "logged_out"}
 
 
 @bp.get("/api/auth/me")

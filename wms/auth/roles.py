@@ -22,3 +22,8 @@ PICK = frozenset({ADMIN, SUPERVISOR, PICKER})
 PACK = frozenset({ADMIN, SUPERVISOR, PACKER})
 HANDOVER = frozenset({ADMIN, SUPERVISOR, PACKER, DOCK})  # dock manifests: open, scan, close, print
 EVERYONE = frozenset(HUMAN_ROLES)
+
+# What an integration API token may be limited to (a token with no scopes listed may do all of them).
+ORDERS_IMPORT = "orders:import"
+CATALOG_READ = "catalog:read"
+TOKEN_SCOPES = {ORDERS_IMPORT: "Import orders", CATALOG_READ: "Read SKU images"}

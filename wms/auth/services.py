@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from wms.auth import roles
+from wms.auth import roles, sessions
 from wms.auth.models import ApiToken, Device, LoginThrottle, User
 from wms.errors import LockedOut, PermissionDenied, ValidationFailed
 from wms.extensions import db
@@ -186,26 +186,46 @@ def _serializer():
 
 
 def issue_handheld_token(user, device):
-    return _serializer().dumps({"u": user.id, "d": device.code})
+    """A signed token naming a new handheld login (ended by logout, PIN reset, deactivation, device revocation)."""
+    key = sessions.start(user, sessions.HANDHELD, device.code)
+    return _serializer().dumps({"u": user.id, "d": device.code, "s": key})
 
 
-def user_from_handheld_token(token):
-    """(user, device code) for a valid, unexpired handheld token, else (None, None)."""
+def handheld_identity(token):
+    """(user, device code, login id) for a valid, unexpired token of a live login, else (None, None, None)."""
     max_age = current_app.config["HANDHELD_TOKEN_HOURS"] * 3600
     try:
         data = _serializer().loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
-        return None, None
-    user = db.session.get(User, data.get("u"))
-    if user is None or not user.active:
-        return None, None
-    return user, data.get("d")
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    user, session_id = sessions.user_for(data.get("u"), data.get("s"))
+    if user is None:
+        return None, None, None
+    return user, data.get("d"), session_id
+
+
+def user_from_handheld_token(token):
+    """(user, device code) for a valid, unexpired handheld token of a live login, else (None, None)."""
+    user, device, _session_id = handheld_identity(token)
+    return user, device
+
+
+def end_handheld_login(token):
+    """Log the handheld token's login out (the token stops working at once)."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return
+    if isinstance(data, dict):
+        sessions.end(data.get("s"))
 
 
 # --- integration API tokens ---------------------------------------------------------------
 
 class TokenPrincipal:
-    """What an API token logs in as: a role without a person."""
+    """What an API token logs in as: a role without a person, bound to its channels and scopes."""
 
     is_authenticated, is_active, is_anonymous = True, True, False
     locale = "en"
@@ -216,27 +236,42 @@ class TokenPrincipal:
         self.username = f"token:{token.name}"
         self.display_name = token.name
         self.role = token.role
+        self.channels = None if token.channels is None else frozenset(token.channels)
+        self.scopes = None if token.scopes is None else frozenset(token.scopes)
 
     def get_id(self):
         return None
 
 
-def create_api_token(name, role=roles.INTEGRATION):
-    """Create a token; the plain value is returned once and never stored."""
+def create_api_token(name, role=roles.INTEGRATION, *, channels=None, scopes=None, expires_at=None):
+    """Create a token; the plain value is returned once and never stored.
+
+    `channels`: the channel codes it may act for (None: every channel); `scopes`: what it may do
+    (roles.TOKEN_SCOPES; None: everything its role may); `expires_at`: naive UTC, or None (no expiry).
+    """
     if role not in roles.ALL_ROLES:
         raise ValidationFailed(f"Unknown role '{role}'", field="role")
+    unknown = sorted(set(scopes or ()) - set(roles.TOKEN_SCOPES))
+    if unknown:
+        raise ValidationFailed(f"Unknown scope(s): {', '.join(unknown)}", field="scopes")
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed("The expiry must be in the future", field="expires_at")
     plain = "wms_" + secrets.token_urlsafe(32)
-    token = ApiToken(name=name.strip() or "token", token_hash=_hash(plain), prefix=plain[:10], role=role)
+    token = ApiToken(name=name.strip() or "token", token_hash=_hash(plain), prefix=plain[:10], role=role,
+                     channels=None if channels is None else sorted(set(channels)),
+                     scopes=None if scopes is None else sorted(set(scopes)), expires_at=expires_at)
     db.session.add(token)
     db.session.commit()
     return token, plain
 
 
 def principal_for_api_token(plain):
+    """The token's principal, or None when it is unknown, revoked or expired."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain)))
-    if token is None or token.revoked:
+    now = utcnow()
+    if token is None or token.revoked or (token.expires_at is not None and token.expires_at <= now):
         return None
-    token.last_used_at = utcnow()
+    token.last_used_at = now
     db.session.commit()
     return TokenPrincipal(token)
 

@@ -7,8 +7,10 @@ once by data/build_divisions.py).
 Parsing walks the string left to right, one level at a time, taking the longest known name (full
 or short form: 浙江省/浙江, 杭州市/杭州) that the string starts with. Each level is a dict lookup
 per candidate length (names are at most ~12 characters), so a parse costs a few dozen dict
-lookups: 100k addresses take well under a second. A level that is missing (no province written,
-only the city) is inferred from the level below when that is unambiguous.
+lookups (bench/address_parse.py: ~30 µs an address). A level that is missing (no province
+written, only the city) is inferred from the level below when that is unambiguous. Where a name
+could end in two places (济南市中区: 济南市 + 中区, or 济南 + 市中区; 临汾乡宁县), the reading after
+which the next level is found wins.
 """
 import json
 import re
@@ -49,6 +51,7 @@ class ParsedAddress:
         return not self.problems
 
 
+@lru_cache(maxsize=8192)
 def short_name(name, suffixes):
     """浙江省 -> 浙江, 延边朝鲜族自治州 -> 延边; None when the short form would be one character."""
     for suffix in suffixes:
@@ -75,17 +78,29 @@ class _Index:
             self.short.setdefault(short, []).append(value)
             self.longest["short"] = max(self.longest["short"], len(short))
 
-    def match(self, text):
-        """(values, matched length) of the longest full or guarded short name `text` starts with."""
-        best = (None, 0)
+    def candidates(self, text):
+        """Every (values, length, blocked) of a full or short name `text` starts with, longest first.
+        blocked: a short name followed by a division character (perhaps a longer name we do not
+        know), taken only when the next level then fits."""
+        found = []
         for table, guarded, longest in ((self.full, False, self.longest["full"]),
                                         (self.short, True, self.longest["short"])):
-            for n in range(min(len(text), longest), max(best[1], 1) - 1, -1):
+            for n in range(min(len(text), longest), 0, -1):
                 values = table.get(text[:n])
-                if values and not (guarded and text[n:n + 1] in _DIVISION_CHARS):
-                    best = (values, n)
-                    break
-        return best
+                if values:
+                    found.append((values, n, guarded and text[n:n + 1] in _DIVISION_CHARS))
+        found.sort(key=lambda candidate: -candidate[1])
+        return found
+
+    def match(self, text, fits=None):
+        """(values, matched length): the longest candidate after which `fits(values, rest)` holds,
+        else the longest that is not blocked; (None, 0) when there is none."""
+        found = self.candidates(text)
+        if fits is not None and (len(found) > 1 or found and found[0][2]):   # only when there is a choice
+            for values, n, _blocked in found:
+                if fits(values, text[n:]):
+                    return values, n
+        return next(((values, n) for values, n, blocked in found if not blocked), (None, 0))
 
 
 class Divisions:
@@ -121,7 +136,7 @@ def parse_cn(text, *, require_district=True):
     data = divisions()
     s = _SPACES.sub("", text or "")
     out = ParsedAddress()
-    values, n = data.provinces.match(s)
+    values, n = data.provinces.match(s, lambda values, rest: _cities_fit(data, values[0], rest))
     if values:
         out.province, s = values[0], s[n:]
         s = _skip(s, _names(out.province, PROVINCE_SUFFIXES))
@@ -133,11 +148,26 @@ def parse_cn(text, *, require_district=True):
     return out
 
 
+def _cities_fit(data, province, rest):
+    """A city of the province follows (after the province's name repeated, as the 省 field does)."""
+    return data.cities_in[province].match(_skip(rest, _names(province, PROVINCE_SUFFIXES)))[0] is not None
+
+
+def _districts_fit(data, values, rest):
+    """One city, and one of its districts follows right after its name."""
+    if len(set(values)) != 1:
+        return False
+    index = data.districts_in.get(values[0])
+    return bool(index and index.match(rest)[0])
+
+
 def _parse_city(s, out, data):
     index = data.cities_in[out.province] if out.province else data.cities
-    values, n = index.match(s)
+    values, n = index.match(s, lambda values, rest: _districts_fit(data, values, rest))
     if values and len(set(values)) == 1:
         out.province, out.city = values[0]
+        if _districts_fit(data, values, s[n:]):   # 阿拉善盟阿拉善左旗: a district that starts like its city
+            return s[n:]
         return _skip(s[n:], _names(out.city, _CITY_SUFFIXES) | _names(out.province, PROVINCE_SUFFIXES))
     if values and out.province:
         return s
@@ -171,9 +201,10 @@ def _parse_district(s, out, data):
     return s
 
 
+@lru_cache(maxsize=8192)
 def _names(name, suffixes):
     short = short_name(name, suffixes)
-    return {name, short} if short else {name}
+    return frozenset({name, short} if short else {name})
 
 
 def _skip(s, names):

@@ -69,11 +69,32 @@ def mapping_screen(job_id):
     preset = presets.BY_CODE.get(job.preset or "")
     screen = {"job": job, "headers": headers, "preview": preview, "preset": preset,
               "shopify": preset is presets.SHOPIFY, "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
+    screen["status_words"] = status_words(job.path, job.filename, screen["mapping"])
     if job.lines_path:
         lines_headers, lines_preview = _headers_and_preview(job.lines_path, job.lines_filename)
         screen.update(lines_headers=lines_headers, lines_preview=lines_preview,
                       lines_mapping=_suggest(job.channel_id, LINES_MAPPING, lines_headers))
     return screen
+
+
+STATUS_SAMPLE_ROWS = 500
+
+
+def status_words(path, filename, mapping):
+    """[(word, verdict)] for the mapping page: the channel's own words, then the values the file's
+    status columns hold in its first rows, each with what it means today (built-in words, the
+    channel's, or hold for a word nobody knows)."""
+    saved = mapping.get(mapping_rules.STATUS_VALUES) or {}
+    columns = [h for f in statuses.STATUS_FIELDS if f != "cancelled_at" and mapping.get(f)
+               for h in ([mapping[f]] if isinstance(mapping[f], str) else mapping[f])]
+    found = dict(saved)
+    if columns:
+        for _number, row in islice(sources.read_rows(path, filename), STATUS_SAMPLE_ROWS):
+            for header in columns:
+                word = (row.get(header) or "").strip()
+                if word and word not in found:
+                    found[word] = statuses.BUILT_IN.get(statuses.fold(word), statuses.HOLD)
+    return sorted(found.items())
 
 
 def _headers_and_preview(path, filename):
@@ -234,3 +255,40 @@ def _name(actor):
     if actor is None:
         return "system"
     return getattr(actor, "username", None) or str(actor)
+
+
+def channel_by_code(code):
+    """The channel with this code (NotFound otherwise)."""
+    channel = db.session.scalar(select(Channel).where(Channel.code == (code or "").strip()))
+    if channel is None:
+        raise NotFound(f"No channel with code '{code}'", field="channel")
+    return channel
+
+
+def import_file_now(channel_code, path, *, lines_path=None, actor=None):
+    """The command line's import: the upload page's path (recognition, the channel's saved mapping,
+    the same checks, the same run and automatic review), run now in this process; the finished job.
+
+    A file that cannot be read or mapped fails the job with the reason (nothing imported)."""
+    from wms.imports import files   # the run; uploads is imported by it
+
+    channel = channel_by_code(channel_code)
+    for given in (path, lines_path):
+        if given and not Path(given).is_file():
+            raise ValidationFailed(f"No such file: {given}", field="file")
+    job = create_file_job(channel.id, path, lines_path=lines_path, actor=actor)
+    try:
+        check_job_mapping(job)
+    except ValidationFailed as error:
+        job.status, job.message = models.FAILED, error.message
+        db.session.commit()
+        return job
+    return files.run_file_import(job.id)
+
+
+def summary(job):
+    """One line's worth of a finished job: its id, outcome counts and report path."""
+    return {"job": job.id, "status": job.status, "preset": job.preset or None, "orders": job.blocks,
+            "created": job.created, "updated": job.updated, "unchanged": job.unchanged, "held": job.held,
+            "rejected": job.failed, "duplicate": job.duplicate, "orphans": job.orphans,
+            "report": job.report_path, "message": job.message or None}
