@@ -62,7 +62,7 @@ def free_port():
 class Cluster:
     """Processes started by start(), all stopped by stop() (also on errors: use `with`)."""
 
-    def __init__(self, db_url, redis_url, web=2, workers=2, proxy=True, secret="cluster-secret", extra_env=None):
+    def __init__(self, db_url, redis_url, web=2, workers=2, proxy=True, secret="cluster-secret-long-enough-for-production", extra_env=None):
         self.db_url, self.redis_url, self.secret = db_url, redis_url, secret
         self.n_web, self.n_workers, self.with_proxy = web, workers, proxy
         self.extra_env = extra_env or {}
@@ -72,7 +72,7 @@ class Cluster:
     def env(self, **more):
         return dict(os.environ, WMS_ENV="production", SECRET_KEY=self.secret, DATABASE_URL=self.db_url,
                     REDIS_URL=self.redis_url, SOCKETIO_MESSAGE_QUEUE=self.redis_url, SOCKETIO_ASYNC_MODE="eventlet",
-                    SESSION_COOKIE_SECURE="0", LOG_LEVEL="WARNING", WMS_INSTANCE_DIR=str(self.dir),
+                    SESSION_COOKIE_SECURE="0", ALLOW_INSECURE_COOKIES="1", LOG_LEVEL="WARNING", WMS_INSTANCE_DIR=str(self.dir),
                     TRUSTED_PROXIES="1" if self.with_proxy else "0", **self.extra_env, **more)
 
     def start(self):

@@ -34,6 +34,15 @@ def redis_url(tmp_path):
     server.shutdown()
 
 
+CLUSTER_SECRET = "scale-out-test-secret-long-enough"  # production refuses TestConfig's short key
+
+
+@pytest.fixture(autouse=True)
+def _cluster_key(app):
+    """Handheld tokens issued here are read by the cluster's processes: same key."""
+    app.config["SECRET_KEY"] = CLUSTER_SECRET
+
+
 @pytest.fixture
 def released_task(app):
     warehouse, _ = stocked_warehouse()
@@ -71,7 +80,7 @@ def test_a_reassignment_on_process_a_reaches_the_handheld_on_process_b(app, rele
     task, picker = released_task
     token = issue_handheld_token(picker, register_device("dev-b", user=picker))
     with Cluster(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, web=2, workers=2, proxy=True,
-                 secret=app.config["SECRET_KEY"]) as cluster:
+                 secret=CLUSTER_SECRET) as cluster:
         handheld, received, arrived = _listen(cluster.web_url(1), token, "task.assigned")
         try:
             supervisor = _supervisor_session(cluster.web_url(0))
@@ -91,7 +100,7 @@ def test_the_proxy_carries_the_handheld_socket_and_its_commands(app, released_ta
     services.assign_task(task.id, picker.id)
     token = issue_handheld_token(picker, register_device("dev-p", user=picker))
     with Cluster(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, web=2, workers=1, proxy=True,
-                 secret=app.config["SECRET_KEY"]) as cluster:
+                 secret=CLUSTER_SECRET) as cluster:
         client = socketio.Client(reconnection=False)
         client.connect(cluster.url, auth={"token": token}, wait_timeout=10)  # polling, then upgrade: sticky
         try:
@@ -114,7 +123,7 @@ def test_label_jobs_finished_by_either_worker_reach_the_station_on_the_other_pro
         packer = make_user("packer", "packer-b")
         token = issue_handheld_token(packer, register_device("station-b", user=packer))
         with Cluster(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, web=2, workers=2, proxy=False,
-                     secret=app.config["SECRET_KEY"]) as cluster:
+                     secret=CLUSTER_SECRET) as cluster:
             station, received, _arrived = _listen(cluster.web_url(1), token, "label.ready")
             try:
                 assert station.call("join_station", {"station": "PS-9"}, timeout=10)["status"] == "joined"
