@@ -276,6 +276,9 @@ async function start() {
   state.station = select.value || null;
   if (!state.station) return;
   await db.setMeta("device", state.station);
+  // This login works at this station: its print jobs and labels (a packer sees only these).
+  const signIn = () => api(`/api/station/${encodeURIComponent(state.station)}/sign-in`, { method: "POST" }).catch(() => null);
+  await signIn();
   select.onchange = () => { localStorage.setItem("wms.station", select.value); window.location.reload(); };
   $("read-scale").hidden = !CONFIG.scales.includes(state.station);
   $("read-scale").onclick = readScale;
@@ -294,6 +297,7 @@ async function start() {
   const socket = window.io({ transports: ["websocket", "polling"] });
   socket.on("connect", async () => {
     setOnline(true);
+    await signIn();  // started offline: the sign-in waited for the network
     socket.emit("join_station", { station: state.station });
     await flush();
     await loadQueue();

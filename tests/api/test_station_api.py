@@ -69,6 +69,7 @@ def test_events_without_a_station_are_refused(client, login, bench):
 
 def test_print_jobs_are_listed_until_the_browser_printed_them(client, login, bench):
     login("packer")
+    assert client.post("/api/station/PS-1/sign-in").get_json() == {"station": "PS-1"}
     replay(client, pack_events(bench))
     jobs = client.get("/api/station/PS-1/print-jobs").get_json()["jobs"]
     assert len(jobs) == 1 and jobs[0]["tracking_number"].startswith("SF")
@@ -138,6 +139,7 @@ def test_admin_sets_up_a_station_with_a_network_printer(client, login, app):
 
 def test_a_packer_socket_joins_its_station_room_and_receives_label_ready(client, login, bench):
     login("packer")
+    client.post("/api/station/PS-1/sign-in")
     socket = socketio.test_client(client.application, flask_test_client=client)
     assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "joined"
     replay(client, pack_events(bench))

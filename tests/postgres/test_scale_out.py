@@ -121,7 +121,7 @@ def test_label_jobs_finished_by_either_worker_reach_the_station_on_the_other_pro
         make_station("PS-9")
         orders = [picked_order(external_id=f"LBL-{n}") for n in range(4)]
         packer = make_user("packer", "packer-b")
-        token = issue_handheld_token(packer, register_device("station-b", user=packer))
+        token = issue_handheld_token(packer, register_device("PS-9", kind="station", user=packer))  # works at PS-9
         with Cluster(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, web=2, workers=2, proxy=False,
                      secret=CLUSTER_SECRET) as cluster:
             station, received, _arrived = _listen(cluster.web_url(1), token, "label.ready")

@@ -15,6 +15,7 @@ from wms.packing import services
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
 from wms.shipping import print_jobs as label_print_jobs
+from wms.shipping import station_access
 
 bp = Blueprint("station_api", __name__, url_prefix="/api/station")
 
@@ -49,10 +50,18 @@ def events():
     return {"answers": floor.apply_events(current_user, station, events, allowed)}
 
 
+@bp.post("/<code>/sign-in")
+@allow(roles.PACK)
+def sign_in(code):
+    """This login works at station `code` now: its print jobs and labels (only these, for a packer)."""
+    return {"station": station_access.sign_in(code[:64])}
+
+
 @bp.get("/<code>/print-jobs")
 @allow(roles.PACK)
 def print_jobs(code):
     """Labels ready and not yet printed at this station (fetched again after every reconnect)."""
+    station_access.require_station(current_user, code)
     return {"jobs": [label_print_jobs.print_job_payload(job) for job in label_print_jobs.pending_print_jobs(code)]}
 
 
@@ -60,11 +69,14 @@ def print_jobs(code):
 @allow(roles.PACK)
 def printed(code, job_id):
     """The browser printed this label."""
+    station_access.require_station(current_user, code)
     return label_print_jobs.print_job_payload(label_print_jobs.mark_printed(job_id, code))
 
 
 @bp.post("/<code>/parcels/<int:parcel_id>/reprint")
 @allow(roles.PACK)
 def reprint(code, parcel_id):
-    """Print a parcel's label again at this station."""
+    """Print a parcel's label again at this station (a packer: a parcel of their own station)."""
+    station_access.require_station(current_user, code)
+    station_access.require_label(current_user, parcel_id)
     return label_print_jobs.print_job_payload(label_print_jobs.reprint(parcel_id, code, actor=current_user))

@@ -6,6 +6,7 @@ from sqlalchemy import event
 from wms import realtime
 
 from wms.auth import roles
+from wms.errors import PermissionDenied
 from wms.extensions import socketio
 from wms.orders import states
 from wms.orders.models import Order
@@ -13,6 +14,7 @@ from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking import floor, messages
 from wms.picking.event_shape import ID, Int, Text
+from wms.shipping import station_access
 from wms.shipping.print_jobs import station_room
 from wms.sockets import connection_principal
 
@@ -31,6 +33,10 @@ def on_join_station(data=None, *_extra):
     code = (data or {}).get("station") if isinstance(data, dict) else None
     if principal is None or principal.role not in roles.PACK or not isinstance(code, str) or not code:
         return {"status": "rejected", "message": "Only packers may join a station"}
+    try:
+        station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None))
+    except PermissionDenied as refusal:
+        return {"status": "rejected", "message": refusal.message}
     join_room(station_room(code[:64]), sid=request.sid)
     return {"status": "joined", "room": station_room(code[:64])}
 

@@ -8,7 +8,7 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import DomainError, NotFound
 from wms.i18n import _
-from wms.shipping import carrier_services, print_jobs, waybills
+from wms.shipping import carrier_services, print_jobs, station_access, waybills
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -67,7 +67,8 @@ def reprint(parcel_id):
 @bp.get("/parcels/<int:parcel_id>/label.pdf")
 @allow(roles.PACK)
 def label_pdf(parcel_id):
-    """The parcel's label as PDF (the station prints it through the browser)."""
+    """The parcel's label as PDF (the station prints it through the browser; a packer: their station's)."""
+    station_access.require_label(current_user, parcel_id)
     path = waybills.label_path(parcel_id)
     return send_file(path, mimetype="application/pdf", download_name=f"label-{parcel_id}.pdf")
 

@@ -1,0 +1,62 @@
+"""Which pack station's print jobs and labels a caller may read.
+
+A packer works at one station at a time. The station page signs in at it (kept in the login's
+signed session cookie: another station needs another sign-in, which the log records); a bearer
+token works at the station its device code names. A packer reads only that station's print jobs
+and the labels of parcels sealed or printed there; supervisors and admins read every station's.
+"""
+from flask import g, session
+from sqlalchemy import exists, select
+
+from wms.auth import roles
+from wms.errors import NotFound, PermissionDenied
+from wms.extensions import db
+from wms.packing.models import PackStation
+from wms.security import has_bearer_token
+from wms.shipping.lookups import get_parcel
+from wms.shipping.models import PrintJob
+
+SESSION_STATION = "wms_station"
+
+
+def sign_in(code):
+    """The cookie login works at station `code` from now on (an unknown or inactive one: 404)."""
+    station = db.session.scalar(select(PackStation).where(PackStation.code == code, PackStation.active.is_(True)))
+    if station is None:
+        raise NotFound(f"pack station {code!r} not found")
+    session[SESSION_STATION] = station.code
+    return station.code
+
+
+def working_station(principal_device=None):
+    """The station this request's login works at, or None (a token: its device code; a cookie: its sign-in)."""
+    if principal_device is not None:
+        return principal_device
+    if has_bearer_token():
+        return g.get("device_code")
+    return session.get(SESSION_STATION)
+
+
+def sees_every_station(user):
+    return user.role in roles.SUPERVISE
+
+
+def require_station(user, code, principal_device=None):
+    """Refuse a packer another station's print jobs (or its room)."""
+    if sees_every_station(user):
+        return
+    if not code or working_station(principal_device) != code:
+        raise PermissionDenied("Sign in at this station to see its labels", station=code)
+
+
+def require_label(user, parcel_id):
+    """Refuse a packer the label of a parcel not sealed or printed at their station (unknown: 404)."""
+    parcel = get_parcel(parcel_id)
+    if sees_every_station(user):
+        return parcel
+    station = working_station()
+    printed_here = station is not None and db.session.scalar(select(exists().where(
+        PrintJob.parcel_id == parcel.id, PrintJob.station_code == station)))
+    if station is None or (parcel.station_code != station and not printed_here):
+        raise PermissionDenied("This label belongs to another station")
+    return parcel
