@@ -1,6 +1,6 @@
 """Label print jobs of the pack stations: announce a ready label to the station, deliver it to a
 network printer, record the browser's print, reprint. (printing.py is the raw printer transport.)"""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from wms import aftercommit, realtime, worker
 from wms.errors import IllegalTransition, NotFound
@@ -33,16 +33,26 @@ def reprint(parcel_id, station_code=None, actor=None):
 
 
 def deliver_to_printer(job_id):
-    """Send a ready job's ZPL to its station's network printer, if it has one (else the browser prints)."""
+    """Send a ready job's ZPL to its station's network printer, if it has one (else the browser prints).
+
+    At most once: the job is marked sent before the label goes out (a conditional update), so a second
+    run - the job pushed again, or running twice at once - never prints a second label for the parcel.
+    A run that dies in between leaves a job marked sent that did not print: the packer reprints."""
     job = db.session.get(PrintJob, job_id)
     station = db.session.scalar(select(PackStation).where(PackStation.code == job.station_code)) if job else None
     if job is None or station is None or not station.printer_host or job.status != PRINT_READY:
         return "browser"
+    claimed = db.session.execute(
+        update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == PRINT_READY)
+        .values(status=PRINT_SENT, done_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return "already"
+    job = db.session.get(PrintJob, job_id)
     try:
         send_zpl(station.printer_host, job.parcel.label_zpl, station.printer_port, timeout=3.0)
-        job.status, job.done_at = PRINT_SENT, utcnow()
     except PrinterError as error:
-        job.status, job.error = PRINT_FAILED, str(error)[:300]
+        job.status, job.error, job.done_at = PRINT_FAILED, str(error)[:300], None
         realtime.publish("print.failed", {"print_job_id": job.id, "parcel_id": job.parcel_id, "error": job.error},
                          station_room(job.station_code))
     aftercommit.commit()
