@@ -177,3 +177,18 @@ def test_flagged_orders_are_not_counted_as_held(catalogue, allocations):
     assert db.session.query(OrderHoldCode).filter_by(order_id=order.id).count() == 0
     assert db.session.query(OrderEvent).filter_by(order_id=order.id).one().to_state == "approved"
     assert db.session.get(Order, order.id).flags
+
+
+@pytest.mark.parametrize("province", ["Zhejiang", "Zhejiang Province", "ZJ", "CN-ZJ"])
+def test_a_province_written_in_pinyin_english_or_as_a_code_passes_and_becomes_chinese(catalogue, allocations,
+                                                                                      province):
+    order = make_order(province=province)
+    assert services.review_orders([order.id]) == {"approved": 1, "held": 0}
+    assert reload(order).province == "浙江省"
+
+
+def test_a_one_field_address_left_unsplit_is_split_by_review(catalogue, allocations):
+    order = make_order(province="", city="", district="", address="北京 北京市 朝阳区 建国路88号")
+    services.review_orders([order.id])
+    order = reload(order)
+    assert (order.status, order.province, order.city, order.district) == ("approved", "北京市", "北京市", "朝阳区")

@@ -11,6 +11,7 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
 from wms.contacts import cn_divisions
+from wms.contacts.address import province_from_name
 from wms.review import rules
 from wms.review.models import BlacklistEntry, ReviewRule
 from wms.timeutil import utcnow
@@ -102,11 +103,13 @@ def _duplicates(snapshots):
 
 
 def fill_address(order, parsed):
-    """Parsed parts fill province/city/district where the order left them empty."""
+    """Parsed parts fill province/city/district where the order left them empty (or wrote the
+    province in pinyin / English: "Zhejiang" becomes 浙江省)."""
     if parsed is None or not parsed.city:
         return
     for name in ("province", "city", "district"):
-        if not getattr(order, name) and getattr(parsed, name):
+        current = getattr(order, name)
+        if getattr(parsed, name) and (not current or (name == "province" and current.isascii())):
             setattr(order, name, getattr(parsed, name))
 
 
@@ -114,7 +117,8 @@ def reparse_address(order):
     """After an edit: the parsed parts replace province/city/district, the rest stays the street."""
     if (order.country or "CN").upper() != "CN":
         return
-    parsed = cn_divisions.parse_cn("".join((order.province, order.city, order.district, order.address)))
+    province = province_from_name(order.province) or order.province
+    parsed = cn_divisions.parse_cn("".join((province, order.city, order.district, order.address)))
     if parsed.city:
         order.province, order.city, order.district = parsed.province, parsed.city, parsed.district
         if parsed.rest:

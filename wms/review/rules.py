@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from wms.orders.states import hold_reason
+from wms.contacts import address as contact_address
 from wms.contacts import cn_divisions, international
 from wms.contacts.phone import normalise_phone as normalise_contact_phone
 from wms.wording import wording
@@ -55,7 +56,8 @@ class OrderSnapshot:
         """The parsed address (China) or None (elsewhere); parsed once per snapshot."""
         if not self.is_china:
             return None
-        full = "".join(part for part in (self.province, self.city, self.district, self.address) if part)
+        province = contact_address.province_from_name(self.province) or self.province   # "Zhejiang", "ZJ"
+        full = "".join(part for part in (province, self.city, self.district, self.address) if part)
         return cn_divisions.parse_cn(full)
 
 
