@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tests.builders import make_channel
 from tests.builders_taobao import make_taobao_catalogue, make_taobao_channel
+from wms.channels.models import PushReceipt
 from wms.channels.sandbox.taobao import DEFAULT_SECRET, start_in_thread, tmc_message
 from wms.channels.sandbox.taobao_seed import FIRST_TID
 from wms.channels.taobao_protocol import TOP_TZ, format_top_time
@@ -154,3 +155,32 @@ def test_the_sandbox_helper_pushes_a_signed_message_over_http(sandbox):
 
     assert answer.status_code == 200 and received[0]["topic"] == "taobao_trade_TradeCreate"
     assert verify_signature(received[0], DEFAULT_SECRET)
+
+
+def test_the_same_signed_push_sent_again_is_refused_as_a_replay(client, channel):
+    fields = tmc_message("taobao_trade_TradeCreate", TRADE)
+    assert client.post(URL, data=fields).status_code == 200
+    replay = client.post(URL, data=fields)
+
+    assert replay.status_code == 409 and replay.json["error"] == "push_replayed"
+    assert db.session.scalar(select(func.count(PushReceipt.id))) == 1
+
+
+def test_a_message_redelivered_under_a_new_signature_is_acknowledged_without_a_second_sync(client, channel, monkeypatch):
+    syncs = _Counter()
+    monkeypatch.setattr("wms.channels.services.request_sync", syncs)
+    first = client.post(URL, data=tmc_message("taobao_trade_TradeCreate", TRADE, message_id="m-1"))
+    again = client.post(URL, data=tmc_message("taobao_trade_TradeCreate", TRADE, message_id="m-1",
+                                              sign_method="hmac"))
+
+    assert first.status_code == again.status_code == 200
+    assert again.json["duplicate"] is True and syncs.calls == 1
+
+
+class _Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, channel_id):
+        self.calls += 1
+        return type("Job", (), {"id": self.calls})(), True

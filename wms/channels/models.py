@@ -38,3 +38,20 @@ class ImportMapping(db.Model):
     name: Mapped[str] = mapped_column(String(80), default="default")
     columns: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PushReceipt(db.Model):
+    """A platform push already received (Taobao TMC): the same signature again is a replay, refused.
+
+    Kept for twice the push's freshness window (older pushes are refused by their timestamp anyway).
+    """
+
+    __tablename__ = "push_receipts"
+    __table_args__ = (db.UniqueConstraint("channel_id", "sign"),
+                      db.Index("ix_push_receipts_channel_message", "channel_id", "message_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id", ondelete="CASCADE"))
+    sign: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
