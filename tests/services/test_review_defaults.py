@@ -192,3 +192,12 @@ def test_a_one_field_address_left_unsplit_is_split_by_review(catalogue, allocati
     services.review_orders([order.id])
     order = reload(order)
     assert (order.status, order.province, order.city, order.district) == ("approved", "北京市", "北京市", "朝阳区")
+
+
+def test_twins_are_found_whichever_way_each_stored_the_phone(catalogue, allocations, make_user):
+    first = make_order(external_id="API-1", buyer_phone="13800138000")       # from the order API, as typed
+    second = make_order(external_id="FILE-1", buyer_phone="+8613800138000")  # from a file, normalised
+    services.review_orders([first.id, second.id])
+    assert [f["code"] for f in reload(first).flags] == ["duplicate"]
+    target, merged = duplicates.merge_twins(second.id, actor=make_user("reviewer"))
+    assert (target.id, merged) == (first.id, ["FILE-1"])

@@ -86,8 +86,7 @@ def _duplicates(snapshots):
     """duplicate_key -> [(id, external_id)] of every not-yet-shipped order sharing a batch key."""
     phones = set()
     for snap in snapshots:
-        if snap.buyer_phone:
-            phones.update({snap.buyer_phone, rules.normalise_phone(snap.buyer_phone)})
+        phones.update(rules.phone_forms(snap.buyer_phone, snap.country))
     keys = {rules.duplicate_key(snap) for snap in snapshots}
     phones, found = list(phones), {}
     live = states.BEFORE_SHIPPING

@@ -126,7 +126,8 @@ def mergeable_with(order):
     key = rules.duplicate_key(checks.snapshot(order))
     candidates = db.session.scalars(select(Order).where(
         Order.channel_id == order.channel_id, Order.id != order.id,
-        Order.buyer_phone == order.buyer_phone, Order.status.in_(states.EDITABLE))).all()
+        Order.buyer_phone.in_(rules.phone_forms(order.buyer_phone, order.country)),
+        Order.status.in_(states.EDITABLE))).all()
     return [o for o in candidates if rules.duplicate_key(checks.snapshot(o)) == key]
 
 

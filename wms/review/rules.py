@@ -86,6 +86,13 @@ def normalise_phone(value):
     return digits
 
 
+def phone_forms(value, country="CN"):
+    """The ways one phone may be stored on orders (as typed, digits, E.164): to look its twins up."""
+    if not (value or "").strip():
+        return set()
+    return {value, normalise_phone(value), normalise_contact_phone(value, country or "CN").e164} - {""}
+
+
 def normalise_text(value):
     return _SPACE.sub("", value or "").lower()
 
