@@ -249,7 +249,8 @@ def _move_open_lines_off(line, user):
         .join(PickTask, PickTask.id == PickLine.task_id)
         .where(PickLine.bin_id == line["bin_id"], PickLine.sku_id == line["sku_id"], PickLine.status == LINE_OPEN,
                PickLine.picked_qty == 0, PickLine.reservation_id.is_not(None))
-        .order_by(PickLine.id).with_for_update(of=PickLine)).all()
+        # a line another transaction holds is being picked or shorted right now: it is not moved
+        .order_by(PickLine.id).with_for_update(of=PickLine, skip_locked=True)).all()
     for row in rows:
         new_bin = counts.relocate_reservation(row.reservation_id, actor=user)
         if new_bin is None:
