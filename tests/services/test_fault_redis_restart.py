@@ -111,3 +111,33 @@ def test_every_parcel_sealed_around_a_redis_restart_that_lost_its_data_gets_exac
     assert {created[number] for number in numbers.values()} == {f"P{parcel_id}" for parcel_id in parcel_ids}
     rows = db.session.query(QueuedJob).filter(QueuedJob.func == "wms.shipping.jobs.request_waybill").all()
     assert len(rows) == PARCELS and {row.status for row in rows} == {"done"}
+
+
+def note_done(path):
+    """A job that leaves a file behind (imported by name in the worker)."""
+    Path(path).write_text("done")
+
+
+@pytest.mark.fault
+def test_a_worker_started_while_redis_is_down_waits_for_it_and_then_works(app, tmp_path):
+    from wms import aftercommit
+    from wms.worker import enqueue
+
+    server = RedisServer(tmp_path / "redis")  # not started yet
+    db.session.commit()
+    worker = start_worker(app, server.url, tmp_path)
+    log = tmp_path / "worker.log"
+    try:
+        wait_for(lambda: "redis unreachable" in log.read_text(errors="replace"), worker, "the worker to notice")
+        server.start()
+        app.config.update(RQ_SYNC=False, REDIS_URL=server.url)
+        marker = tmp_path / "done.txt"
+        job = enqueue(f"{__name__}.note_done", str(marker))
+        aftercommit.commit()
+        wait_for(marker.exists, worker, "the job to run")
+        wait_for(lambda: db.session.get(QueuedJob, job.id).status == "done" or db.session.expire_all(), worker,
+                 "the job row to be done")
+        assert "redis reachable again" in log.read_text(errors="replace")
+    finally:
+        stop_worker(worker)
+        server.kill()
