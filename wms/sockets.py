@@ -1,16 +1,18 @@
 """Socket.IO connection auth and rooms. Anonymous connections are refused.
 
-Every connection joins `user:<id>` and `role:<role>`; a handheld also joins `device:<code>`.
-Feature handlers live in each feature's sockets.py.
+Every connection joins `user:<id>`, `role:<role>` and its login's room `auth:<id>`; a handheld
+also joins `device:<code>`. Feature handlers live in each feature's sockets.py.
 """
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 
-from wms.auth_loaders import principal_for_token
+from wms.auth import identity, sessions
+from wms.auth.sessions import room_for_session
+from wms.auth_loaders import SESSION_KEY, principal_for_token
 from wms import floor_limits
 from wms.extensions import socketio
 from wms.picking.floor_answers import rate_limited_answer, server_error_answer
@@ -22,16 +24,16 @@ _connections = {}  # sid -> Principal (for handlers that need to know who is act
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a socket connection belongs to, fixed when it connected (its token was checked then).
-
-    Handlers act as this principal without a database round trip per event; a user's access
-    changes (role, deactivation) apply from their next connection.
+    """Who a socket connection belongs to, checked at connect and again per event (wms.auth.identity:
+    a cached check, re-read from the store every few seconds), so a logout, deactivation, revoked
+    device or changed role closes the socket, told why (`session.revoked`), within seconds.
     """
 
     id: int
     username: str
     role: str
     device: str | None = None
+    session_id: int | None = None
 
 
 @socketio.on("connect")
@@ -40,9 +42,13 @@ def on_connect(auth=None):
     user, device = _principal(auth)
     if user is None or getattr(user, "id", None) is None:
         return False  # refuses the connection
-    _connections[request.sid] = Principal(user.id, user.username, user.role, device)
+    session_id = g.get("auth_session_id")
+    _connections[request.sid] = Principal(user.id, user.username, user.role, device, session_id)
+    identity.start_sweep(socketio, _connections)
     join_room(room_for_user(user.id))
     join_room(room_for_role(user.role))
+    if session_id is not None:
+        join_room(room_for_session(session_id))
     if device:
         join_room(room_for_device(device))
     return True
@@ -52,22 +58,33 @@ def on_connect(auth=None):
 def on_disconnect(*_args):
     _connections.pop(request.sid, None)
     floor_limits.forget_socket(current_app, request.sid)
+    identity.forget(request.sid)
 
 
 def connection_principal(sid=None):
-    """The Principal of a socket connection, or None."""
-    return _connections.get(sid or request.sid)
+    """The Principal of a socket connection whose login still holds, or None (the socket is closed)."""
+    sid = sid or request.sid
+    principal = _connections.get(sid)
+    if principal is not None and not identity.still_valid(socketio, sid, principal):
+        _connections.pop(sid, None)
+        return None
+    return principal
+
+
+def sweep_connections():
+    """Check every socket of this process now; close those whose login ended ({sid: reason})."""
+    return identity.sweep(socketio, _connections)
 
 
 def _principal(auth):
-    from flask import g
-
+    """(user, device code) of the connecting socket; leaves its login's id in g.auth_session_id."""
     token = (auth or {}).get("token") if isinstance(auth, dict) else None
     if token:
         user = principal_for_token(token)
         return user, g.get("device_code")
     if current_user.is_authenticated:
-        return current_user._get_current_object(), None
+        user, g.auth_session_id = sessions.user_for(current_user.id, session.get(SESSION_KEY))
+        return user, None
     return None, None
 
 
@@ -103,6 +120,9 @@ def _in_app_context(app, fn, server):
         if wait:
             return _refused(app, server, sid, data, wait)
         with app.app_context():
+            if not identity.still_valid(socketio, sid, principal):
+                _connections.pop(sid, None)
+                return {"status": "rejected", "code": "forbidden", "message": "Log in again"}
             return _answered(fn, principal, data)
 
     return handler
