@@ -201,3 +201,23 @@ def test_twins_are_found_whichever_way_each_stored_the_phone(catalogue, allocati
     assert [f["code"] for f in reload(first).flags] == ["duplicate"]
     target, merged = duplicates.merge_twins(second.id, actor=make_user("reviewer"))
     assert (target.id, merged) == (first.id, ["FILE-1"])
+
+
+def test_the_oldest_twins_chip_merges_the_newer_into_it(catalogue, allocations, make_user):
+    first, second = twins()
+    services.review_orders([first.id, second.id])
+    first = reload(first)
+    target, merged = duplicates.merge_twins(first.id, actor=make_user("reviewer"), expected_version=first.version)
+    assert (target.id, merged) == (first.id, ["D2"]) and reload(second).merged_into_id == first.id
+
+
+def test_twins_in_two_stores_are_flagged_but_a_click_merges_nothing(catalogue, allocations, make_user):
+    from tests.builders import make_channel
+
+    first = make_order(external_id="SHOP-1")
+    second = make_order(make_channel("tmall"), external_id="TMALL-1")
+    services.review_orders([first.id, second.id])
+    second = reload(second)
+    assert [f["code"] for f in second.flags] == ["duplicate"]
+    target, merged = duplicates.merge_twins(second.id, actor=make_user("reviewer"), expected_version=second.version)
+    assert merged == [] and reload(first).status == "approved" and reload(second).flags == []
