@@ -7,7 +7,7 @@ import threading
 from tests.builders_floor import assigned_task, short_event
 from tests.postgres import needs_postgres
 from tests.services.test_count_tasks import *  # noqa: F401,F403 - collected here, on PostgreSQL
-from tests.services.test_count_tasks import stock
+from tests.services.test_count_tasks import count_event, stock
 from wms.extensions import db
 from wms.inventory.models import CountTask, StockMovement
 from wms.inventory.services import recompute_on_hand
@@ -40,4 +40,32 @@ def test_two_short_picks_racing_at_one_bin_raise_one_count_task_and_keep_the_led
     assert (count.status, count.missing_qty) == ("open", 5)
     assert stock(bin_id, "SKU-0").on_hand == 45 and stock(bin_id, "SKU-0").reserved == 0
     assert sorted(m.qty for m in db.session.query(StockMovement).filter_by(kind="short")) == [-3, -2]
+    assert recompute_on_hand() == []
+
+
+def test_a_count_racing_a_short_pick_at_the_same_bin_both_apply_and_keep_the_ledger_true(app):
+    task, picker = assigned_task((("H1", [("SKU-0", 3)]), ("H2", [("SKU-0", 2)])))
+    first, second = sorted(task.lines, key=lambda line: line.order_id)
+    bin_id = first.bin_id
+    assert floor.apply_event(picker, "dev-1", short_event(first, found=0))["status"] == "accepted"
+    count = db.session.query(CountTask).one()
+    events = [count_event(count, 10), short_event(second, found=0)]
+    barrier, answers = threading.Barrier(2), {}
+
+    def run(event, device):
+        with app.app_context():
+            from wms.auth.models import User
+
+            user = db.session.get(User, picker.id)
+            barrier.wait()
+            answers[event["kind"]] = floor.apply_event(user, device, event)
+            db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(event, f"dev-{n}")) for n, event in enumerate(events)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert {kind: a["status"] for kind, a in answers.items()} == {"count": "accepted", "short": "accepted"}, answers
+    db.session.expire_all()
+    item = stock(bin_id, "SKU-0")
+    assert item.reserved == 0 and item.on_hand in (8, 10)  # the short before the count, or after it
     assert recompute_on_hand() == []

@@ -180,11 +180,15 @@ def settle_count(task_id, counted, away=0, actor=None):
     if not isinstance(counted, int) or isinstance(counted, bool) or not 0 <= counted <= MAX_QTY:
         raise ValueError("counted must be a whole number 0..MAX_QTY")
     lock_for_write()
+    where = db.session.execute(select(CountTask.bin_id, CountTask.sku_id).where(CountTask.id == task_id)).first()
+    if where is None:
+        return None
+    # the stock row first, then the task: the order a short pick at the same bin takes them in
+    item = stock_rows_for([tuple(where)])[tuple(where)]
     task = db.session.scalars(select(CountTask).where(CountTask.id == task_id).with_for_update()
                               .execution_options(populate_existing=True)).first()
-    if task is None or task.status != COUNT_OPEN:
+    if task.status != COUNT_OPEN:
         return None
-    item = stock_rows_for([(task.bin_id, task.sku_id)])[(task.bin_id, task.sku_id)]
     new = max(counted + max(0, away), item.reserved)
     diff = new - item.on_hand
     if diff:
