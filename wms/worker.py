@@ -87,7 +87,6 @@ def push(app, job_id, connection=None):
 def _mark_enqueued(job_id):
     row = db.session.get(QueuedJob, job_id)
     if row is None or row.status not in outbox.WAITING:
-        db.session.rollback()
         return None
     queue = row.queue
     return queue if _move(job_id, *outbox.WAITING, status=outbox.ENQUEUED, enqueued_at=utcnow()) else None
@@ -160,7 +159,6 @@ def _claim(job_id):
     row = db.session.get(QueuedJob, job_id)
     now = utcnow()
     if row is None or not outbox.may_claim(row.status, row.queue, row.started_at, now):
-        db.session.rollback()
         return False
     seen = QueuedJob.started_at.is_(None) if row.started_at is None else QueuedJob.started_at == row.started_at
     claimed = db.session.execute(
