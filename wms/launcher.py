@@ -21,7 +21,8 @@ DEMO_LOGINS = """\
   supervisor / super123      (review, jobs, waves)
   reviewer   / review123     (review desk)
   picker     / PIN 482915    (handheld; or scan the badge from Admin > Users)
-  packer     / PIN 736204    (pack station)"""
+  packer     / PIN 736204    (pack station)
+  dock       / dock123       (dock handover)"""
 
 
 def _embedded_redis():
