@@ -146,13 +146,14 @@ function connect() {
   if (!window.io || !state.token) return;
   const socket = window.io({ auth: { token: state.token }, transports: ["websocket", "polling"] });
   state.socket = socket;
-  socket.on("connect", () => { setReachable(true); sync(); });
-  socket.on("disconnect", () => updateBanner());
+  socket.on("connect", () => { document.body.dataset.socket = "up"; setReachable(true); sync(); });
+  socket.on("disconnect", () => { document.body.dataset.socket = "down"; updateBanner(); });
   socket.on("connect_error", () => updateBanner());
   socket.on("task.assigned", () => sync());
   socket.on("order.intercepted", () => sync());
   socket.on("count.raised", () => counting.refresh());
   socket.on("count.done", () => counting.refresh());
+  socket.on("session.revoked", (data) => revoked(data || {}));
   socket.on("task.available", () => { if (!state.tasks.length) toast(t("New work is available"), "info"); });
   socket.on("task.withdrawn", async ({ task_id: taskId, reason }) => {
     const task = state.tasks.find((x) => x.id === taskId);
@@ -290,7 +291,22 @@ async function logOut() {
   await db.transaction(["tasks"], (s) => { s.tasks.clear(); });
   await db.setMeta("counts", []);
   state.tasks = [];
+  try {
+    await api("POST", "/api/auth/logout");  // the token stops working on the server too
+  } catch (error) {
+    // offline: the token is dropped here and still ends at its expiry
+  }
   await signedOut();
+}
+
+// The server ended this login (deactivated, PIN changed, device disabled, role changed, logged out
+// elsewhere): drop the token, say why, and go back to the login screen.
+async function revoked({ message }) {
+  feedback.bad();
+  await signedOut();
+  const text = t(message || "Signed out");
+  $("login-error").textContent = text;
+  notice(text, "Signed out");
 }
 
 const pinPad = numberPad("pin-pad", "pin-display", {

@@ -1,0 +1,18 @@
+"""Seed two users of their own for the revoked-login test (a picker it deactivates, an admin who
+does it); prints them as JSON. Run as `python -m tests.e2e.seed_revoke` with the live server's env."""
+import json
+
+from tests.builders import make_user
+from tests.e2e.seeding import seeded_app
+
+
+def seed():
+    picker = make_user("picker", "revokee", locale="zh_CN")
+    admin = make_user("admin", "revoker")
+    return {"picker": {"id": picker.id, "badge": f"WMSBADGE:{picker.badge_secret}"},
+            "admin": {"username": admin.username}}
+
+
+if __name__ == "__main__":
+    with seeded_app():
+        print(json.dumps(seed()))

@@ -1,0 +1,20 @@
+"""A handheld whose login is ended by an admin says so and goes back to the login screen, in Chromium."""
+from playwright.sync_api import expect
+
+from tests.e2e.handheld import log_in_with_badge, open_app
+
+
+def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_server, new_context):
+    data = live_server.seed("tests.e2e.seed_revoke")
+    page = open_app(new_context())
+    log_in_with_badge(page, data["picker"]["badge"])
+    expect(page.locator("body")).to_have_attribute("data-socket", "up")
+
+    admin = live_server.session(data["admin"]["username"])
+    response = admin.post(f"{live_server.url}/admin/users/{data['picker']['id']}/active", data={"active": "0"})
+    assert response.status_code in (200, 302), response.text[:300]
+
+    expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
+    expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")  # the picker reads Chinese
+    expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
+    assert page.evaluate("localStorage.getItem('wms.locale')") == "zh_CN"
