@@ -239,3 +239,15 @@ def test_the_open_count_tasks_list_what_the_counting_screen_needs(app):
     assert task["bin"]["code"] == line.bin.code and task["bin"]["barcode"] == line.bin.barcode
     assert task["sku"]["code"] == "SKU-0" and task["sku"]["barcodes"] == ["6900000000000"]
     assert task["missing"] == 3 and task["status"] == "open"
+
+
+def test_a_cycle_count_of_the_bin_from_the_stock_page_closes_its_count_task(app):
+    from wms.inventory.services import count_bin
+
+    line, picker = short_at_empty_bin()
+    floor.apply_event(picker, "dev-1", short_event(line, found=0))
+    assert count_bin(line.bin_id, {line.sku_id: 6}, actor=make_user("admin", "boss")) == {line.sku_id: 6}
+    db.session.expire_all()
+    task = db.session.query(CountTask).one()
+    assert (task.status, task.counted_qty) == ("done", 6)
+    assert counts.open_count_tasks() == []

@@ -12,7 +12,9 @@ from wms.extensions import db
 from wms.inventory.allocating import retry_backorders
 from wms.inventory.locks import lock_for_write, lock_stock_items
 from wms.inventory.models import (
-    ADJUST, COUNT, MOVEMENT_KINDS, RECEIVE, SHIP, SHORT, Bin, Reservation, StockItem, StockMovement, Warehouse)
+    ADJUST, COUNT, COUNT_DONE, COUNT_OPEN, MOVEMENT_KINDS, RECEIVE, SHIP, SHORT, Bin, CountTask, Reservation,
+    StockItem, StockMovement, Warehouse)
+from wms.timeutil import utcnow
 
 MAX_QTY = 1_000_000
 
@@ -69,8 +71,6 @@ def stock_rows_for(keys):
 
 
 def _insert_ignoring_duplicates(values):
-    from wms.timeutil import utcnow
-
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -115,7 +115,8 @@ def count_bin(bin_id, counts, actor=None, reason="cycle count"):
 
     A count below what is reserved is refused for the whole bin (nothing changes), naming every such
     SKU and the orders holding it: release or hold those orders first, then count again. Refusing keeps
-    orders that are already being picked from silently losing their stock.
+    orders that are already being picked from silently losing their stock. The bin's open count tasks
+    for the counted SKUs (raised by short picks) are done with it.
     """
     counts = dict(counts)
     for sku_id, qty in counts.items():
@@ -138,9 +139,18 @@ def count_bin(bin_id, counts, actor=None, reason="cycle count"):
         diff = qty - item.on_hand
         item.on_hand = qty
         record_movement(COUNT, item, diff, reason=reason, actor=actor)
+    _close_count_tasks(bin_id, counts, actor)
     aftercommit.commit()
     retry_backorders(set(counts))
     return {sku_id: items[(bin_id, sku_id)].on_hand for sku_id in counts}
+
+
+def _close_count_tasks(bin_id, counts, actor):
+    tasks = db.session.scalars(select(CountTask).where(CountTask.bin_id == bin_id, CountTask.status == COUNT_OPEN,
+                                                       CountTask.sku_id.in_(list(counts))))
+    for task in tasks:
+        task.status, task.counted_qty, task.done_at = COUNT_DONE, counts[task.sku_id], utcnow()
+        task.counted_by_id = getattr(actor, "id", None)
 
 
 def _check_bin_and_skus(bin_id, sku_ids):
