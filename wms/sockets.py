@@ -44,6 +44,7 @@ def on_connect(auth=None):
         return False  # refuses the connection
     session_id = g.get("auth_session_id")
     _connections[request.sid] = Principal(user.id, user.username, user.role, device, session_id)
+    identity.checked_now(request.sid)
     identity.start_sweep(socketio, _connections)
     join_room(room_for_user(user.id))
     join_room(room_for_role(user.role))

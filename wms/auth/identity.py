@@ -60,6 +60,11 @@ def close(socketio, sid, reason):
         log.debug("socket %s was already closed", sid)
 
 
+def checked_now(sid):
+    """The socket's login was just checked (at connect): its first events need no query."""
+    _checked[sid] = time.monotonic()
+
+
 def forget(sid):
     _checked.pop(sid, None)
 
