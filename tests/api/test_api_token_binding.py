@@ -83,3 +83,17 @@ def test_a_token_with_unknown_channels_scopes_or_a_bad_expiry_is_refused_and_not
         admin_services.create_token("bad", **fields)
     assert refused.value.details["field"] == field
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
+
+
+def test_sku_images_are_served_to_a_token_only_with_the_catalog_read_scope(app, client, tmp_path):
+    import io
+
+    from wms.catalog import services as catalog_services
+
+    sku = make_sku("A-1")
+    catalog_services.save_image(sku.id, "a.png", io.BytesIO(b"\x89PNG data"))
+    url = db.session.get(type(sku), sku.id).image_url
+    _t, reader = create_api_token("images", scopes=[roles.CATALOG_READ])
+    _t, importer = create_api_token("orders only", scopes=[roles.ORDERS_IMPORT])
+    assert client.get(url, headers=_bearer(reader)).data == b"\x89PNG data"
+    assert client.get(url, headers=_bearer(importer)).status_code == 403

@@ -3,9 +3,10 @@ import tempfile
 from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 
 from wms.auth import roles
-from wms.auth.access import allow
+from wms.auth.access import allow, require_scope
 from wms.catalog import services
 from wms.errors import DomainError, ValidationFailed
 from wms.i18n import _
@@ -113,7 +114,8 @@ def upload_image(sku_id):
 @bp.get("/images/<name>")
 @allow(roles.EVERYONE | {roles.INTEGRATION})
 def image(name):
-    """An uploaded SKU image (logged-in users and handhelds only)."""
+    """An uploaded SKU image (logged-in users, handhelds and API tokens with the catalog:read scope)."""
+    require_scope(current_user, roles.CATALOG_READ)
     path = services.image_path(name)
     return send_file(path, mimetype=services.IMAGE_TYPES[path.suffix.lower()], max_age=86400)
 
