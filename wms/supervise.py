@@ -76,13 +76,8 @@ class Supervisor:
         self.log(f"{program.name} exited with code {program.process.returncode} after {stayed_up:.0f} s; "
                  f"starting it again in {pause:.0f} s")
 
-    def run(self, poll=POLL_S):
-        """Supervise until stop() or request_stop()."""
-        while not self.stopping.wait(poll):
-            self.check()
-
     def request_stop(self, *_):
-        """Signal handler: leave run()."""
+        """Signal handler: the launcher's loop ends and stops everything."""
         self.stopping.set()
 
     def stop(self, timeout=10.0):

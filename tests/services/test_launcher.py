@@ -114,3 +114,22 @@ def test_a_child_that_keeps_dying_is_started_again_after_a_growing_pause_reset_o
     supervisor.check()
     assert worker.restart_at - now[0] == 1
     assert worker.restarts == 5 and "worker exited with code 1" in lines[0]
+
+
+def test_the_embedded_redis_is_started_again_on_the_same_socket_with_its_saved_data_when_it_dies(tmp_path):
+    from redis import Redis
+
+    from wms.launcher import EmbeddedRedis
+
+    redis = EmbeddedRedis(tmp_path / "instance").start()
+    try:
+        url = redis.url
+        redis.server.set("kept", "yes")
+        redis.server.save()
+        os.kill(redis.server.pid, signal.SIGKILL)
+        wait_for(lambda: not redis.alive(), "redis to die")
+        redis.check(now=1000.0)
+        assert redis.url == url and redis.alive()
+        assert Redis.from_url(url).get("kept") == b"yes"  # the children's REDIS_URL still works
+    finally:
+        redis.shutdown()
