@@ -111,3 +111,18 @@ def test_no_text_makes_the_address_splitter_raise(text):
     found = split_address(text)
     assert isinstance(found, AddressParts)
     assert found.province == "" or found.province in divisions().tree
+
+
+FRAGMENTS = ["浙江省", "浙江", "杭州市", "西湖区", "北京", "北京市", "朝阳区", "内蒙古", "阿拉善盟", "市中区", "镇", "乡",
+             "Zhejiang", "Province", "Beijing Shi", "Hong Kong", " ", "，", "(", ")", "（310012）", "邮编：", "000000",
+             "'", '="', '"', "=", "中国", "China", "1号", "-", "/", "\t", "Road"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=10))
+def test_no_mix_of_address_fragments_makes_the_splitter_raise_or_invent_a_postcode(pieces):
+    text = "".join(pieces)
+    found = split_address(text)
+    assert found.province == "" or found.province in divisions().tree
+    assert found.postcode == "" or (len(found.postcode) == 6 and found.postcode.isascii() and found.postcode.isdigit())
+    assert province_from_name(text) == "" or province_from_name(text) in divisions().tree

@@ -100,4 +100,4 @@ def test_no_text_makes_the_phone_normaliser_raise(text, country):
     assert result.valid == bool(result.e164)
     assert result.valid or result.problem is not None or result.value == ""
     if result.valid:
-        assert result.e164.startswith("+") and result.e164[1:].isdigit()
+        assert result.e164.startswith("+") and result.e164[1:].isdigit() and result.e164.isascii()

@@ -50,9 +50,9 @@ _BY_CODE = {code: name for name, (_romans, code) in _ROMAN.items()} | {"YZ": "�
 _LEADING_WORDS = re.compile(r"[A-Za-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _POSTCODE_PATTERNS = (
-    re.compile(r"[(\[]\s*(?:邮编|邮政编码)?[:\s]*(\d{6})\s*[)\]]\s*$"),
-    re.compile(r"(?:邮编|邮政编码)\s*[:]?\s*(\d{6})"),
-    re.compile(r"(?:^|[\s,，])(\d{6})\s*$"),
+    re.compile(r"[(\[]\s*(?:邮编|邮政编码)?[:\s]*([0-9]{6})\s*[)\]]\s*$"),
+    re.compile(r"(?:邮编|邮政编码)\s*[:]?\s*([0-9]{6})"),
+    re.compile(r"(?:^|[\s,，])([0-9]{6})\s*$"),
 )
 _COUNTRY_WORDS = re.compile(r"^\s*(?:中华人民共和国|中国大陆|中国|China|PRC)[\s,，]*|[\s,，]*(?:中华人民共和国|中国大陆|中国|"
                             r"P\.?\s?R\.?\s?China|China|PRC)\s*$", re.I)

@@ -27,11 +27,11 @@ from wms.contacts.guards import strip_text_guard
 from wms.wording import wording
 
 _SEVERAL = re.compile(r"\s*[,;/|，；、]\s*|\s{3,}")
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # "+86 138 0013 8000-1234", "13800138000转1234": a mobile, then a platform's privacy extension
-_CN_EXTENSION = re.compile(r"^((?:\+|00)?(?:86)?[\s-]*1[3-9][\d\s-]{9,13}?)\s*(?:-|转|#|ext\.?|x)\s*(\d{1,6})$",
+_CN_EXTENSION = re.compile(r"^((?:\+|00)?(?:86)?[\s-]*1[3-9][0-9\s-]{9,13}?)\s*(?:-|转|#|ext\.?|x)\s*([0-9]{1,6})$",
                            re.I)
-_NOT_DIAL = re.compile(r"[^\d+]")
+_NOT_DIAL = re.compile(r"[^0-9+]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
