@@ -101,7 +101,8 @@ def merge_twins(order_id):
         if merged:
             flash(_("Merged {orders} into {order}", orders=", ".join(merged), order=target.external_id), "success")
         else:
-            flash(_("Nothing to merge: the other orders are in another store, already on their way or cancelled"), "success")
+            flash(_("Nothing to merge: the other orders are in another store, already on their way or cancelled"),
+                  "success")
     except ConcurrentUpdate as error:
         flash(error.message, "error")
     except DomainError as error:
