@@ -8,7 +8,7 @@ from flask import Blueprint
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.extensions import csrf
-from wms.inventory import counts
+from wms.inventory import services
 
 bp = Blueprint("inventory_api", __name__, url_prefix="/api/inventory")
 csrf.exempt(bp)
@@ -18,4 +18,4 @@ csrf.exempt(bp)
 @allow(roles.FLOOR)
 def count_tasks():
     """The open count tasks, oldest first: bin, SKU (with its barcodes) and what went missing."""
-    return {"count_tasks": counts.open_count_tasks()}
+    return {"count_tasks": services.open_count_tasks()}

@@ -1,6 +1,7 @@
 """The inventory use cases, by concept (each function owns its transaction):
 
 - allocating.py    allocate_orders, retry_backorders, allocation settings
+- counts.py        count tasks: a short pick's missing units out of the bin, the count that settles them
 - reservations.py  release_reservation, consume_reservation, reservations_for, warehouse_of
 - stock.py         receive_stock, adjust_stock, count_bin, the ledger, stock reads
 - warehouses.py    warehouses, distances, bins and layout, the demo warehouses
@@ -11,6 +12,8 @@ enqueued by that dotted path).
 """
 from wms.inventory.allocating import (  # noqa: F401
     allocate_orders, get_allocation_settings, retry_backorders, set_allocation_settings, shortage_text)
+from wms.inventory.counts import (  # noqa: F401
+    count_task_for_scan, open_count_tasks, relocate_reservation, settle_count, take_out_missing)
 from wms.inventory.reservations import (  # noqa: F401
     consume_reservation, release_reservation, reservations_for, warehouse_of)
 from wms.inventory.stock import (  # noqa: F401

@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 
 from wms import realtime
 from wms.extensions import db
-from wms.inventory import counts
+from wms.inventory import services as inventory
 from wms.inventory.models import COUNT_DONE, COUNT_OPEN, Reservation
-from wms.inventory.stock import MAX_QTY
 from wms.picking import event_shape
 from wms.picking.floor_answers import Rejected
 from wms.picking.messages import message
@@ -30,7 +29,7 @@ def count(user, event):
     """A count task confirmed: the bin and SKU re-checked, the stock set through the ledger, the
     backorders it covers retried after the commit."""
     task_id = event.get("count_id")
-    task = counts.count_task_for_scan(task_id) if isinstance(task_id, int) and not isinstance(task_id, bool) else None
+    task = inventory.count_task_for_scan(task_id) if isinstance(task_id, int) and not isinstance(task_id, bool) else None
     if task is None:
         raise Rejected("unknown_count")
     where = {"sku": task["sku_code"], "bin": task["bin_code"]}
@@ -42,9 +41,9 @@ def count(user, event):
     if scanned != task["sku_code"] and scanned not in task["barcodes"]:
         raise Rejected("wrong_sku", scanned=scanned or "-", sku=task["sku_code"], name=task["sku_name"])
     qty = event.get("qty")
-    if not isinstance(qty, int) or isinstance(qty, bool) or not 0 <= qty <= MAX_QTY:
-        raise Rejected("bad_count", max=MAX_QTY)
-    done = counts.settle_count(task["id"], qty, _picked_not_shipped(task["bin_id"], task["sku_id"]), actor=user)
+    if not isinstance(qty, int) or isinstance(qty, bool) or not 0 <= qty <= inventory.MAX_QTY:
+        raise Rejected("bad_count", max=inventory.MAX_QTY)
+    done = inventory.settle_count(task["id"], qty, _picked_not_shipped(task["bin_id"], task["sku_id"]), actor=user)
     if done is None:  # counted by someone else a moment ago
         raise Rejected("count_closed", **where)
     payload = {"count_id": task["id"], **where, "counted": qty, "on_hand": done["on_hand"]}

@@ -15,7 +15,7 @@ from wms.rawsql import Prepared, defer
 from wms.catalog.models import Sku, SkuBarcode
 from wms.dashboard.counting import count_pick
 from wms.extensions import db
-from wms.inventory import counts
+from wms.inventory import services as inventory
 from wms.inventory.models import Bin
 from wms.orders import states
 from wms.orders.models import Order, transition_if_still
@@ -222,8 +222,8 @@ def short(user, event):
                                   sku=line["sku_code"], qty=line["qty"], found=found, bin=line["bin_code"],
                                   reason=wording(reason))   # the handheld's choices are catalogue phrases
     _hold_for_shortage(line, shortage, user)
-    count_task = counts.take_out_missing(line["bin_id"], line["sku_id"], line["qty"] - found, actor=user,
-                                         reason=f"short pick: {shortage['detail']}")
+    count_task = inventory.take_out_missing(line["bin_id"], line["sku_id"], line["qty"] - found, actor=user,
+                                            reason=f"short pick: {shortage['detail']}")
     _move_open_lines_off(line, user)
     finish_task_if_done(line["task_id"])
     realtime.publish("shortage.flagged", {"order_id": line["order_id"], "order": line["order_ref"],
@@ -252,7 +252,7 @@ def _move_open_lines_off(line, user):
         # a line another transaction holds is being picked or shorted right now: it is not moved
         .order_by(PickLine.id).with_for_update(of=PickLine, skip_locked=True)).all()
     for row in rows:
-        new_bin = counts.relocate_reservation(row.reservation_id, actor=user)
+        new_bin = inventory.relocate_reservation(row.reservation_id, actor=user)
         if new_bin is None:
             continue
         db.session.execute(update(PickLine).where(PickLine.id == row.id).values(bin_id=new_bin.id)
