@@ -3,9 +3,9 @@
 Pure: stdlib + the pure contacts normalisers (phonenumbers). A rule is
 `check(order, ctx, params) -> [Reason...]`; it never touches the database. The service builds the
 snapshots and one `ReviewContext` per batch (the catalogue codes, the blacklist, the duplicate
-keys) with a few queries, then runs the enabled rules in the supervisor's order. A reason marked `flag` (the supervisor's choice for phones and
-duplicates) is shown on the order without holding it. An order with no other reasons is approved,
-otherwise held with all of them.
+keys) with a few queries, then runs the enabled rules in the supervisor's order. A reason marked
+`flag` (the supervisor's choice for phones and duplicates) is shown on the order without holding
+it. An order with no other reasons is approved, otherwise held with all of them.
 """
 import re
 from dataclasses import dataclass, field
