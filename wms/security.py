@@ -18,10 +18,12 @@ Both request checks follow WTF_CSRF_ENABLED, the one switch for cross-site reque
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from wms.errors import PermissionDenied
+from wms.extensions import db
 from wms.rows import MAX_ID
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -51,6 +53,8 @@ def init_app(app):
     app.before_request(_check_origin)
     app.before_request(_check_csrf)
     app.after_request(_add_headers)
+    app.register_error_handler(OverflowError, _number_out_of_range)
+    app.register_error_handler(DataError, _number_out_of_range)
 
 
 # --- who is calling ---------------------------------------------------------------------------
@@ -92,6 +96,24 @@ def _check_origin():
         raise PermissionDenied("This request must come from a page of this site (no Origin header)")
     if urlsplit(source).netloc.lower() != request.host.lower():
         raise PermissionDenied("This request must come from a page of this site (foreign Origin)")
+
+
+def _number_out_of_range(error):
+    """A number from a query string or form too large for the database names no row: 404, not a 500
+    (SQLite: OverflowError before the statement runs; PostgreSQL: "out of range", the transaction
+    rolled back)."""
+    if "SQLite INTEGER" not in str(error) and "out of range" not in str(error):
+        raise error
+    if isinstance(error, DataError):
+        db.session.rollback()
+    from flask import jsonify, render_template
+
+    from wms.errors import _wants_json
+
+    message = "No such record: a number in the request is out of range"
+    if _wants_json():
+        return jsonify({"error": "not_found", "message": message}), 404
+    return render_template("error.html", message=message, status=404), 404
 
 
 # --- response headers -------------------------------------------------------------------------

@@ -222,3 +222,20 @@ def test_an_api_call_with_no_cookie_and_no_token_is_told_to_log_in_not_about_csr
     fresh = app.test_client()
     response = fresh.post("/api/review/bulk-approve", json={"order_ids": [1]})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/catalog/skus?page={n}", "/review/?page={n}", "/review/?channel={n}",
+                                 "/api/review/queue?page={n}", "/channels/sku-mappings?channel_id={n}",
+                                 "/waves/?warehouse={n}"])
+def test_a_number_past_the_database_range_in_a_query_string_is_not_a_server_error(client, url):
+    log_in_as(client, make_user(role="admin", username="qs-admin"))
+    for n in (2**63, 2**31, 10**30):
+        with unchanged():
+            response = client.get(url.format(n=n))
+        assert response.status_code in (200, 404, 422), (url, n, response.status_code)
+
+
+def test_the_waves_page_of_an_unknown_warehouse_is_404_and_writes_nothing(client):
+    log_in_as(client, make_user(role="admin", username="wh-admin"))
+    with unchanged():
+        assert client.get("/waves/?warehouse=4242").status_code == 404

@@ -6,7 +6,7 @@ import io
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError
+from wms.errors import DomainError, NotFound
 from wms.i18n import _
 from wms.inventory.services import list_warehouses
 from wms.picking import queries, rules, services
@@ -20,6 +20,8 @@ def waves():
     """Waves with progress, the preview/release form and the automatic rule."""
     warehouses = list_warehouses(active_only=True)
     warehouse_id = request.args.get("warehouse", type=int) or (warehouses[0].id if warehouses else None)
+    if warehouse_id is not None and warehouse_id not in {w.id for w in warehouses}:
+        raise NotFound(f"warehouse {warehouse_id} not found")
     rule = rules.get_rule(warehouse_id) if warehouse_id else None
     return render_template("picking/waves.html", warehouses=warehouses, warehouse_id=warehouse_id,
                            waves=queries.recent_waves(warehouse_id), rule=rule, form=request.args, preview=None)
