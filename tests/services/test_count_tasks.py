@@ -110,7 +110,7 @@ def test_an_allocated_order_with_no_stock_anywhere_else_waits_as_a_backorder(app
     assert stock(line.bin_id, "SKU-0").reserved == 0
 
 
-def test_a_waved_order_still_to_pick_at_the_bin_moves_its_line_to_another_bin(app):
+def test_a_waved_order_still_to_pick_at_the_bin_moves_its_line_to_another_bin(app, published):
     task, picker = assigned_task((("H1", [("SKU-0", 3)]), ("H2", [("SKU-0", 2)])))
     first, second = sorted(task.lines, key=lambda line: line.order_id)
     other_bin = make_bin(first.bin.warehouse, code="B-09-09-1", aisle=1)
@@ -121,6 +121,8 @@ def test_a_waved_order_still_to_pick_at_the_bin_moves_its_line_to_another_bin(ap
     assert moved.bin_id == other_bin.id and moved.status == "open"
     assert reserved_bins(second.order_id) == [(other_bin.id, 2)]
     assert status(second.order_id) == "waved"
+    assert {"event": "task.assigned", "room": f"user:{picker.id}"}.items() <= next(
+        e for e in published if e["event"] == "task.assigned").items()  # the handheld reloads its task
     # the picker picks it at the new bin
     answer = floor.apply_event(picker, "dev-1", pick_event(moved, qty=2, bin_code=other_bin.barcode))
     assert answer["status"] == "accepted", answer
@@ -219,9 +221,11 @@ def test_a_wrong_bin_a_wrong_item_a_bad_quantity_or_an_unknown_task_is_refused_a
     cases = {"wrong_bin": count_event(task, 5, bin_code="HZ1-NOPE"),
              "wrong_sku": count_event(task, 5, barcode="6900000000005"),
              "bad_count": count_event(task, -1),
+             "too_many": count_event(task, 10**6 + 1),
              "unknown_count": {**count_event(task, 5), "count_id": task.id + 100}}
-    for code, event in cases.items():
+    for case, event in cases.items():
         answer = floor.apply_event(picker, "dev-1", event)
+        code = "bad_count" if case == "too_many" else case
         assert (answer["status"], answer["code"]) == ("rejected", code), answer
     for hostile in ({**count_event(task, 5), "qty": True}, {**count_event(task, 5), "qty": "5"},
                     {**count_event(task, 5), "count_id": 2**40}, {**count_event(task, 5), "bin": "A\x00"}):
