@@ -46,7 +46,7 @@ def _forget_parent_connections(app):
 
 
 def main():
-    """An rq worker with the rq scheduler and the periodic ticker, reconnecting to Redis forever."""
+    """An rq worker and the periodic ticker, reconnecting to Redis forever."""
     app = _worker_app()
     stop = threading.Event()
     os.register_at_fork(after_in_child=lambda: _forget_parent_connections(app))
@@ -83,7 +83,7 @@ def work_until_stopped(app, stop):
         backoff.reset()
         worker = _stoppable_worker(app, connection, stop)
         try:
-            worker.work(with_scheduler=True)
+            worker.work()  # no rq scheduler: retries are the outbox's (retry_at), nothing is scheduled in Redis
         except RedisError as error:  # rq's own teardown meets the dead connection
             log.warning("rq worker lost redis (%s)", error)
         if not stop.is_set():
