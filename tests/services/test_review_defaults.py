@@ -221,3 +221,42 @@ def test_twins_in_two_stores_are_flagged_but_a_click_merges_nothing(catalogue, a
     assert [f["code"] for f in second.flags] == ["duplicate"]
     target, merged = duplicates.merge_twins(second.id, actor=make_user("reviewer"), expected_version=second.version)
     assert merged == [] and reload(first).status == "approved" and reload(second).flags == []
+
+
+def test_two_reviewers_clicking_the_same_merge_at_once_merge_once(app, db, catalogue, allocations, make_user):
+    import threading
+
+    from wms.errors import ConcurrentUpdate, DomainError
+
+    first, second = twins()
+    services.review_orders([first.id, second.id])
+    version = reload(second).version
+    users = [make_user("reviewer", username=name).id for name in ("ann", "bob")]
+    loaded, outcomes = threading.Barrier(2), {}
+
+    def click(index):
+        from wms.auth.models import User
+        from wms.extensions import db as thread_db
+
+        with app.app_context():
+            actor = thread_db.session.get(User, users[index])
+            thread_db.session.get(Order, second.id)  # both hold the version the queue showed
+            loaded.wait()
+            try:
+                duplicates.merge_twins(second.id, actor=actor, expected_version=version)
+                outcomes[index] = "merged"
+            except (ConcurrentUpdate, DomainError) as error:
+                outcomes[index] = error.message
+            finally:
+                thread_db.session.remove()
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcome == "merged" for outcome in outcomes.values()) == [False, True]
+    first, second = reload(first), reload(second)
+    assert (first.item_count, second.status, second.merged_into_id) == (2, "cancelled", first.id)
+    merges = [e for e in first.events if e.kind == "merge"]
+    assert len(merges) == 1
