@@ -239,3 +239,11 @@ def test_the_waves_page_of_an_unknown_warehouse_is_404_and_writes_nothing(client
     log_in_as(client, make_user(role="admin", username="wh-admin"))
     with unchanged():
         assert client.get("/waves/?warehouse=4242").status_code == 404
+
+
+def test_no_api_view_needs_a_csrf_exemption_of_its_own_for_bearer_tokens(defended, app, client):
+    picker = make_user(role="picker", username="brr-pick")
+    token = _handheld_token(client, picker)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().post("/api/handheld/events", json={"events": []}, headers=headers).status_code == 200
+    assert app.test_client().get("/api/inventory/count-tasks", headers=headers).status_code == 200

@@ -9,13 +9,11 @@ from flask_login import current_user
 from wms import floor_limits
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.extensions import csrf
 from wms.i18n import catalogue_for_client
 from wms.picking import floor, queries, services
 from wms.timeutil import utcnow
 
 bp = Blueprint("handheld_api", __name__, url_prefix="/api/handheld")
-csrf.exempt(bp)
 
 
 @bp.get("/bootstrap")

@@ -7,11 +7,9 @@ from flask import Blueprint
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.extensions import csrf
 from wms.inventory import services
 
 bp = Blueprint("inventory_api", __name__, url_prefix="/api/inventory")
-csrf.exempt(bp)
 
 
 @bp.get("/count-tasks")
