@@ -49,7 +49,8 @@ def busy_answer(event):
 
 
 def _unstored(event, code, **values):
-    uuid = event.get("uuid") if isinstance(event, dict) and isinstance(event.get("uuid"), str) else None
+    uuid = event.get("uuid") if isinstance(event, dict) else None
+    uuid = uuid if isinstance(uuid, str) and len(uuid) <= 64 else None  # echoed so the outbox can match it
     return {"uuid": uuid, "status": "rejected", "code": code, "values": values, "message": message(code, **values)}
 
 
