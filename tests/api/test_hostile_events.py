@@ -297,3 +297,17 @@ def test_get_work_with_extra_arguments_is_still_answered(app, unlimited):
     answer = client.emit("get_work", {}, "extra", 3, callback=True)
     assert "task" in answer
 
+
+
+def test_join_station_answers_extra_arguments_and_hostile_codes(app, client, login, tracebacks):
+    from tests.builders_packing import make_station
+
+    make_station("PS-1")
+    login("packer")
+    client.post("/api/station/PS-1/sign-in")
+    socket = socketio.test_client(app, flask_test_client=client)
+    assert socket.emit("join_station", {"station": "PS-1"}, "extra", 3, callback=True)["status"] == "joined"
+    for hostile in ({"station": "PS\x00"}, {"station": "\ud800"}, {"station": 7}, "PS-1", None, [1]):
+        answer = socket.emit("join_station", hostile, callback=True)
+        assert isinstance(answer, dict) and answer["status"] in ("joined", "rejected")
+    assert tracebacks == []
