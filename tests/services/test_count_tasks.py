@@ -255,3 +255,15 @@ def test_a_cycle_count_of_the_bin_from_the_stock_page_closes_its_count_task(app)
     task = db.session.query(CountTask).one()
     assert (task.status, task.counted_qty) == ("done", 6)
     assert counts.open_count_tasks() == []
+
+
+def test_a_held_order_that_kept_stock_in_the_bin_found_short_gives_it_back(app):
+    line, picker = short_at_empty_bin()
+    h2 = allocated("H2", [("SKU-0", 5)])
+    order = db.session.get(Order, h2)
+    order.transition_to("on_hold", reason="buyer asked to wait")  # as an older hold did: stock kept
+    db.session.commit()
+    floor.apply_event(picker, "dev-1", short_event(line, found=0))
+    assert status(h2) == "on_hold" and reserved_bins(h2) == []
+    assert stock(line.bin_id, "SKU-0").reserved == 0
+    assert recompute_on_hand() == []

@@ -63,22 +63,32 @@ def open_task(bin_id, sku_id):
 
 # --- moving reservations off a bin in doubt ---------------------------------------------------
 
+# Orders not on the floor that may still hold a reservation (an allocated one; one held or approved
+# again that kept its stock): their reservation in a bin found short moves, or goes.
+_OFF_THE_FLOOR = (states.ALLOCATED, states.ON_HOLD, states.APPROVED, states.BACKORDER)
+
+
 def _move_allocated_orders_off(item, actor):
-    """Every allocated (not yet waved) order reserved in `item`: to other bins of its warehouse, else
-    released and backordered (allocation then tries it at once, in any warehouse)."""
+    """Every order not yet on the floor reserved in `item`: to other bins of its warehouse; else an
+    allocated one is released and backordered (allocation then tries it at once, in any warehouse),
+    any other just released (it is allocated afresh when it is approved or retried)."""
     order_ids = sorted(set(db.session.scalars(
         select(Reservation.order_id).join(Order, Order.id == Reservation.order_id)
-        .where(Reservation.stock_item_id == item.id, Order.status == states.ALLOCATED))))
+        .where(Reservation.stock_item_id == item.id, Order.status.in_(_OFF_THE_FLOOR)))))
     backordered = []
     for order_id, row in lock_order_rows(order_ids).items():
-        if row.status != states.ALLOCATED:
+        if row.status not in _OFF_THE_FLOOR:
             continue
         reservations = db.session.scalars(select(Reservation).where(
             Reservation.order_id == order_id, Reservation.stock_item_id == item.id).order_by(Reservation.id)).all()
         moves = _plan_moves(item, reservations)
-        if moves is None:
+        if moves is None and row.status == states.ALLOCATED:
             _backorder(order_id, item, actor)
             backordered.append(order_id)
+            continue
+        if moves is None:
+            release_reservation(order_id, reason=wording("bin {bin} found short", bin=item.bin.code), actor=actor,
+                                commit=False)
             continue
         for reservation, target, qty in moves:
             _shift(reservation, item, target, qty)
