@@ -182,3 +182,34 @@ def test_a_failed_job_is_pushed_again_when_its_retry_is_due_and_waits_for_a_pers
     assert (last.status, last.attempts, last.retry_at) == ("failed", outbox.MAX_ATTEMPTS, None)
     assert requeue_stale(now=utcnow() + timedelta(days=1)) == 0
     assert stuck_jobs(now=utcnow() + timedelta(days=1)) == []  # failed, not stuck: the list shows it as failed
+
+
+def test_two_workers_taking_the_same_job_at_once_one_runs_it_and_the_other_is_told_skipped(app, monkeypatch):
+    import threading
+
+    from wms import worker
+
+    job = QueuedJob(func=f"{__name__}.record_call", args=[40], status="enqueued", enqueued_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    both_read = threading.Barrier(2, timeout=20)
+    may_claim = outbox.may_claim
+
+    def after_both_read(*args):
+        both_read.wait()  # each worker has read the row as enqueued
+        return may_claim(*args)
+
+    monkeypatch.setattr(outbox, "may_claim", after_both_read)
+    answers = []
+
+    def take():
+        with app.app_context():
+            answers.append(worker.run_job(job.id))
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers, key=str) == [40, "skipped"]
+    assert CALLS == [40] and row(job.id).attempts == 1
