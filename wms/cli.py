@@ -1,4 +1,10 @@
-"""`flask --app app wms ...`: admin commands for the launcher and operators."""
+"""`flask --app app wms ...`: admin commands for the launcher and operators.
+
+The import commands (add-channel, import-skus, import-orders) print one JSON line and exit 0 when
+the run completed (rows in error are in the report, not a failed run), 1 when it could not run.
+"""
+import json
+
 import click
 from sqlalchemy import func, select
 
@@ -40,4 +46,71 @@ def register(app):
 
         click.echo(f"requeued {requeue_stale(older_than_s=0)}")
 
+    @group.command("add-channel")
+    @click.argument("code")
+    @click.option("--platform", required=True, type=click.Choice(PLATFORM_CHOICES))
+    @click.option("--name", default=None, help="Shown name (the code if not given).")
+    def add_channel(code, platform, name):
+        """Add a sales channel (store) that orders are imported into."""
+        from wms.admin.services import create_channel
+
+        with _one_json_line():
+            channel = create_channel(code, name or code, platform)
+            _echo({"channel": channel.code, "id": channel.id, "platform": channel.platform, "name": channel.name})
+
+    @group.command("import-skus")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    def import_skus(file):
+        """Create or update SKUs from a CSV/XLSX file (the catalogue's import)."""
+        from wms.catalog.services import import_skus as run
+
+        from pathlib import Path
+
+        from wms.errors import ValidationFailed
+
+        with _one_json_line():
+            if not Path(file).is_file():
+                raise ValidationFailed(f"No such file: {file}", field="file")
+            report = run(file)
+            _echo({"created": report.created, "updated": report.updated, "rejected": len(report.errors),
+                   "errors": report.errors[:20]})
+
+    @group.command("import-orders")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--channel", "channel_code", required=True, help="The channel's code.")
+    @click.option("--lines", "lines_file", default=None, type=click.Path(dir_okay=False),
+                  help="Order lines in a separate file (e.g. Taobao's 宝贝报表).")
+    def import_orders(file, channel_code, lines_file):
+        """Import an orders export now, as the upload page would (recognition, saved mapping, review)."""
+        from wms.imports.uploads import import_file_now, summary
+
+        with _one_json_line():
+            job = import_file_now(channel_code, file, lines_path=lines_file)
+            _echo(summary(job))
+            if job.status != "done":
+                raise SystemExit(1)
+
     app.cli.add_command(group)
+
+
+PLATFORM_CHOICES = ("shopify", "taobao", "pdd", "jd", "douyin", "manual")
+
+
+def _echo(payload):
+    click.echo(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+class _one_json_line:
+    """A refused command prints {"error": ..., "field": ...} and exits 1 (nothing changed)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _trace):
+        from wms.errors import DomainError
+
+        if error is not None and isinstance(error, DomainError):
+            db.session.rollback()
+            _echo({"error": error.message, "field": error.details.get("field")})
+            raise SystemExit(1)
+        return False

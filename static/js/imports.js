@@ -11,19 +11,19 @@
     set("job-percent", job.percent);
     set("job-status", job.status_text || job.status);
     set("job-orders", job.orders_done);
-    ["created", "updated", "unchanged", "failed"].forEach((k) => set("job-" + k, job[k]));
+    ["created", "updated", "unchanged", "held", "failed", "duplicate", "blocks", "orphans"].forEach((k) => set("job-" + k, job[k]));
     set("job-error-count", job.error_count);
     const body = document.getElementById("job-errors");
     body.replaceChildren(...job.errors.map((e) => {
       const tr = document.createElement("tr");
-      [e.row, e.order, e.field, e.column, e.reason_text || e.reason].forEach((v) => {
+      [e.row, e.order, e.outcome_text || e.outcome, e.column, e.reason_text || e.reason].forEach((v) => {
         const td = document.createElement("td");
         td.textContent = v == null ? "" : v;
         tr.appendChild(td);
       });
       return tr;
     }));
-    if (job.error_count > 0 && job.finished) document.getElementById("job-report").hidden = false;
+    if (job.finished && job.status === "done") document.getElementById("job-report").hidden = false;
   }
 
   async function poll() {

@@ -31,28 +31,38 @@ COUNT_MISMATCH = "the order row says {stated} items, its lines hold {counted}"
 HELD = "Held: {reason}"
 
 TEMPLATES = (UNKNOWN_SKU, NOTE_CUT, SCIENTIFIC, DUPLICATE, DUPLICATE_LINE, HELD)
-_PATTERNS = []
-for _template in TEMPLATES:
-    _names = re.findall(r"{(\w+)}", _template)
-    _regex = re.escape(_template)
-    _seen = set()
-    for _name in _names:
-        token = re.escape("{%s}" % _name)
-        if _name in _seen:
-            _regex = _regex.replace(token, f"(?P={_name})")
-        else:
-            _regex = _regex.replace(token, f"(?P<{_name}>.*?)", 1)
-            _regex = _regex.replace(token, f"(?P={_name})")
-            _seen.add(_name)
-    _PATTERNS.append((_template, re.compile(_regex, re.S)))
+
+
+def _pattern(template):
+    """A regex matching what `template.format(...)` wrote, one named group per placeholder."""
+    regex, seen = re.escape(template), set()
+    for name in re.findall(r"{(\w+)}", template):
+        token = re.escape("{%s}" % name)
+        if name not in seen:
+            regex = regex.replace(token, f"(?P<{name}>.*?)", 1)
+            seen.add(name)
+        regex = regex.replace(token, f"(?P={name})")
+    return re.compile(regex, re.S)
+
+
+_PATTERNS = {}
+
+
+def match(template, text):
+    """The values `template` was filled with to give `text`, or None."""
+    pattern = _PATTERNS.get(template)
+    if pattern is None:
+        pattern = _PATTERNS[template] = _pattern(template)
+    found = pattern.fullmatch(text)
+    return found.groupdict() if found else None
 
 
 def template_of(reason):
     """(template, values) of a sentence this module wrote, or (reason, {})."""
-    for template, pattern in _PATTERNS:
-        found = pattern.fullmatch(reason)
-        if found:
-            return template, found.groupdict()
+    for template in TEMPLATES:
+        values = match(template, reason)
+        if values is not None:
+            return template, values
     return reason, {}
 
 

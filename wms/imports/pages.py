@@ -8,8 +8,15 @@ from wms.auth.access import allow
 from wms.channels.models import Channel
 from wms.extensions import db
 from wms.i18n import translate
-from wms.imports import uploads, validation
-from wms.imports.mapping import FIELDS, LINE_FIELDS, REQUIRED_FIELDS, TEMPLATE_HEADERS
+from wms.imports import order_rules, presets, statuses, uploads, validation
+from wms.imports.mapping import (EXTRA_LABELS, FIELDS, LINE_FIELDS, MAPPABLE, REQUIRED_FIELDS, STATUS_VALUES,
+                                 TEMPLATE_HEADERS)
+
+FALLBACKS = 3          # columns a field may take, the first filled one wins
+WORD_ROWS = 4          # empty rows for the status words a person adds on the mapping page
+VERDICT_LABELS = {statuses.IMPORT: "Import (paid, to ship)", statuses.HOLD: "Hold (payment pending)",
+                  statuses.CANCELLED: "Reject (cancelled, refunded, closed)",
+                  statuses.SHIPPED: "Reject (already shipped)"}
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -37,16 +44,18 @@ def upload():
 def mapping(job_id):
     """Their headers with a select of our field each, prefilled from the channel's saved mapping."""
     screen = uploads.mapping_screen(job_id)
-    return render_template("imports/mapping.html", labels=TEMPLATE_HEADERS, fields=FIELDS,
-                           line_fields=LINE_FIELDS, required=REQUIRED_FIELDS, **screen)
+    return render_template("imports/mapping.html", labels={**TEMPLATE_HEADERS, **EXTRA_LABELS},
+                           fields=MAPPABLE, line_fields=LINE_FIELDS, required=REQUIRED_FIELDS,
+                           fallbacks=FALLBACKS, verdicts=VERDICT_LABELS, word_rows=WORD_ROWS, **screen)
 
 
 @bp.post("/<int:job_id>/mapping")
 @allow(roles.IMPORT)
 def start(job_id):
     """Save the mapping for the channel and queue the import."""
-    columns = {f: request.form.get(f"map-{f}", "") for f in FIELDS}
-    lines_columns = {f: request.form.get(f"lines-{f}", "") for f in ("external_id",) + LINE_FIELDS}
+    columns = {f: _chosen("map", f) for f in MAPPABLE}
+    columns[STATUS_VALUES] = _status_words()
+    lines_columns = {f: _chosen("lines", f) for f in ("external_id",) + LINE_FIELDS}
     uploads.start_file_import(job_id, columns, lines_columns, remember=True)
     return redirect(url_for("imports.show", job_id=job_id))
 
@@ -55,7 +64,8 @@ def start(job_id):
 @allow(roles.IMPORT)
 def show(job_id):
     """Progress bar while it runs; the summary and rejected rows once done."""
-    return render_template("imports/show.html", job=uploads.get_job(job_id), reason_text=reason_text)
+    job = uploads.get_job(job_id)
+    return render_template("imports/show.html", job=job, reason_text=reason_text, preset=presets.BY_CODE.get(job.preset))
 
 
 @bp.get("/<int:job_id>/status")
@@ -64,14 +74,49 @@ def status(job_id):
     """JSON progress polled by the page, with the status and the reasons in the reader's language."""
     job = uploads.get_job(job_id).to_dict()
     job["status_text"] = translate(job["status"])
-    job["errors"] = [{**error, "reason_text": reason_text(error["reason"])} for error in job["errors"]]
+    job["errors"] = [{**error, "reason_text": reason_text(error["reason"]),
+                      "outcome_text": translate("outcome " + error["outcome"]) if error.get("outcome") else ""}
+                     for error in job["errors"]]
     return job
 
 
+def _chosen(prefix, field):
+    """The column(s) chosen for a field: the first select, then its fallbacks, in order."""
+    names = [request.form.get(f"{prefix}-{field}" + (f"-{n}" if n > 1 else ""), "") for n in range(1, FALLBACKS + 1)]
+    names = list(dict.fromkeys(n for n in names if n))
+    return names if len(names) > 1 else (names[0] if names else "")
+
+
+def _status_words():
+    """{their status word: verdict} from the mapping page's word rows."""
+    words = {}
+    for index in range(200):
+        word = request.form.get(f"word-{index}")
+        if word is None:
+            break
+        verdict = request.form.get(f"verdict-{index}", "")
+        if word.strip() and verdict in statuses.VERDICTS:
+            words[word.strip()] = verdict
+    return words
+
+
 def reason_text(reason):
-    """A rejected row's reason in the reader's language."""
-    template, values = validation.template_of(reason or "")
+    """A report row's reason in the reader's language."""
+    template, values = order_rules.template_of(reason or "")
+    if not values:
+        template, values = validation.template_of(reason or "")
+    if template == order_rules.HELD and "reason" in values:
+        values["reason"] = held_text(values["reason"])
     return translate(template, **values)
+
+
+def held_text(reason):
+    """A hold's detail (statuses / order_rules templates) in the reader's language."""
+    for template in (*statuses.REASONS.values(), order_rules.NEGATIVE_PRICE, order_rules.COUNT_MISMATCH):
+        found = order_rules.match(template, reason)
+        if found is not None:
+            return translate(template, **found)
+    return reason
 
 
 @bp.get("/<int:job_id>/report.csv")

@@ -113,7 +113,7 @@ def check_order(group, plan, tz, columns, seen, words=None):
         reasons = [template.format(**values) for kind, template, values in said if kind == verdict]
         return CheckedOrder(first, external_id, None, [("status", r) for r in reasons],
                             [(first, external_id, "status", "", r) for r in reasons], REJECTED)
-    holds = [("status" if template == statuses.REASONS["unknown"] else "payment", template, values)
+    holds = [("platform_status" if template == statuses.REASONS["unknown"] else "payment", template, values)
              for kind, template, values in said if kind == statuses.HOLD]
     flags = []
     clean = plan.clean(group)
@@ -153,8 +153,8 @@ def _with_repeated_lines(order, repeated):
 
 
 def _line_rows(group):
-    """The file rows of a group's lines (its own rows when its lines were not read apart)."""
-    return [row for row, _cells in group.lines] or list(group.rows)
+    """The file rows of a group's lines (rows with line cells; an orders-only row is not one)."""
+    return [row for row, _cells in group.lines]
 
 
 def row_and_field(group, path, line_rows=None):
