@@ -27,11 +27,12 @@ def requeue_after(app=None):
     return timedelta(seconds=app.config.get("JOB_REQUEUE_SECONDS", DEFAULT_REQUEUE_SECONDS))
 
 
-def _candidates(now, wait, limit):
-    """Rows that may need a push: waiting too long, running past the shortest job timeout, retry due."""
+def _candidates(now, wait, limit, after_id=0):
+    """Rows that may need a push (by id, from after_id): waiting too long, running past the shortest
+    job timeout, retry due."""
     shortest = timedelta(seconds=min(outbox.JOB_TIMEOUTS.values())) + outbox.RUNNING_GRACE
     waiting_since = func.coalesce(QueuedJob.enqueued_at, QueuedJob.created_at)
-    return db.session.scalars(select(QueuedJob).where(or_(
+    return db.session.scalars(select(QueuedJob).where(QueuedJob.id > after_id, or_(
         and_(QueuedJob.status.in_(outbox.WAITING), waiting_since <= now - wait),
         and_(QueuedJob.status == outbox.RUNNING, or_(QueuedJob.started_at.is_(None),
                                                      QueuedJob.started_at <= now - shortest)),
@@ -60,39 +61,46 @@ def _stuck(row, now, wait):
     return outbox.is_stuck(row.status, row.queue, row.created_at, row.enqueued_at, row.started_at, now, wait)
 
 
-def requeue_stale(now=None, limit=500, older_than_s=None):
-    """Push again the rows that need it (wms.outbox.needs_push); returns how many were pushed.
+def requeue_stale(now=None, batch=500, most=20_000, older_than_s=None):
+    """Push again the rows that need it (wms.outbox.needs_push), `batch` rows at a time and at most
+    `most` rows looked at per sweep (rows Redis still holds are passed over, so a backlog waiting
+    in Redis never hides a lost row behind it); returns how many were pushed.
 
     `older_than_s` overrides JOB_REQUEUE_SECONDS (0: every waiting row now, e.g. `flask wms requeue`)."""
+    from redis.exceptions import RedisError
+
     app = current_app._get_current_object()
     now = now or utcnow()
     wait = requeue_after(app) if older_than_s is None else timedelta(seconds=older_than_s)
-    rows = _candidates(now, wait, limit)
-    if not rows:
-        return 0
-    from redis.exceptions import RedisError
-
-    connection = redis_connection(app)
+    connection, pushed, after_id, seen = None, 0, 0, 0
     try:
-        in_rq = _rq_statuses(connection, [row.id for row in rows if row.status in outbox.WAITING])
+        while seen < most:
+            rows = _candidates(now, wait, batch, after_id)
+            if not rows:
+                break
+            seen, after_id = seen + len(rows), rows[-1].id
+            connection = connection or redis_connection(app)
+            pushed += _push_batch(app, connection, rows, now, wait)
+            if len(rows) < batch:
+                break
     except RedisError as error:
-        log.warning("outbox sweep: redis unreachable (%s); %d jobs wait for it", error, len(rows))
-        return 0
+        log.warning("outbox sweep: redis unreachable (%s); %d pushed, the rest wait for it", error, pushed)
+    if pushed:
+        log.warning("outbox sweep: %d jobs pushed again", pushed, extra={"pushed": pushed})
+    return pushed
+
+
+def _push_batch(app, connection, rows, now, wait):
+    in_rq = _rq_statuses(connection, [row.id for row in rows if row.status in outbox.WAITING])
     due = [(row.id, row.status, row.started_at) for row in rows
            if outbox.needs_push(row.status, row.queue, row.created_at, row.enqueued_at, row.started_at,
                                 row.retry_at, now, wait, in_rq.get(row.id))]
-    db.session.rollback()
+    db.session.rollback()  # end the read; each move below commits on its own
     pushed = 0
     for job_id, status, started_at in due:
         if status in (outbox.RUNNING, outbox.FAILED) and not _back_to_pending(job_id, status, started_at):
             continue  # a worker took it meanwhile
-        try:
-            pushed += push(app, job_id, connection=connection)
-        except RedisError as error:
-            log.warning("outbox sweep: redis went away (%s); %d pushed, the rest next time", error, pushed)
-            break
-    if pushed:
-        log.warning("outbox sweep: %d jobs pushed again", pushed, extra={"pushed": pushed})
+        pushed += push(app, job_id, connection=connection)
     return pushed
 
 

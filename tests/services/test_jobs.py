@@ -213,3 +213,16 @@ def test_two_workers_taking_the_same_job_at_once_one_runs_it_and_the_other_is_to
         thread.join(30)
     assert sorted(answers, key=str) == [40, "skipped"]
     assert CALLS == [40] and row(job.id).attempts == 1
+
+
+def test_a_lost_job_behind_a_backlog_redis_still_holds_is_found_and_pushed_again(app, redis_server):
+    for n in range(5):
+        enqueue(record_call, n)
+    commit()
+    lost = enqueue(record_call, 99)
+    commit()
+    redis_server.delete(f"rq:job:wms-{lost.id}")  # Redis forgot this one only
+    later = utcnow() + requeue_after() + timedelta(seconds=1)
+    assert requeue_stale(now=later, batch=2) == 1  # found past three batches of rows Redis holds
+    work_once(redis_server)
+    assert sorted(CALLS) == [0, 1, 2, 3, 4, 99]
