@@ -80,3 +80,11 @@ def test_a_packer_cannot_retry_a_job(client, app):
     assert client.post(f"/admin/jobs/{late.id}/retry").status_code in (302, 403)
     db.session.expire_all()
     assert db.session.get(QueuedJob, late.id).status == "enqueued"
+
+
+def test_jobs_are_named_in_words_with_their_path_beside(client, app):
+    log_in_as(client, make_users("supervisor", 1)[0])
+    db.session.add(QueuedJob(func="wms.shipping.jobs.request_waybill", args=[1], status="done"))
+    db.session.commit()
+    html = page(client)
+    assert "Waybill for a parcel" in html and "wms.shipping.jobs.request_waybill" in html

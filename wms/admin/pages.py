@@ -4,7 +4,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from wms.admin import badges as badge_images
-from wms.admin import services
+from wms.admin import job_titles, services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
@@ -286,7 +286,7 @@ def _channel_form():
 def jobs():
     """Background jobs: the stuck ones on top, then failed ones first with their last error."""
     return render_template("admin/jobs.html", jobs=services.list_jobs(), stuck=services.stuck_jobs(),
-                           stuck_minutes=services.stuck_after_minutes())
+                           stuck_minutes=services.stuck_after_minutes(), titles=job_titles.TITLES)
 
 
 @bp.post("/jobs/<int:job_id>/retry")

@@ -1,0 +1,18 @@
+"""What the background jobs page calls each job, in words (the dotted path stays beside it). Pure."""
+
+TITLES = {
+    "wms.shipping.jobs.request_waybill": "Waybill for a parcel",
+    "wms.shipping.jobs.send_to_printer": "Label to the station's printer",
+    "wms.imports.jobs.run_import": "Order file import",
+    "wms.review.services.review_orders": "Review of imported orders",
+    "wms.inventory.services.allocate_orders": "Stock allocation",
+    "wms.channels.jobs.sync_channel": "Order sync with a sales channel",
+    "wms.tracking.jobs.push_writeback": "Tracking number to the sales channel",
+    "wms.tracking.jobs.email_buyer_shipped": "Shipped email to the buyer",
+    "wms.aftersales.jobs.void_waybill": "Waybill void for an intercepted order",
+}
+
+
+def title_of(func):
+    """The job's English title, or None for a job without one (the page shows its path)."""
+    return TITLES.get(func)
