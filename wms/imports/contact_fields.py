@@ -12,6 +12,8 @@ record passes unchanged.
   `浙江省 杭州市 西湖区 文三路90号 (310012)`) and the split found the city: the parts fill the
   empty fields, the street replaces the one-field text, and the postcode fills an empty one.
 """
+import re
+
 try:
     from wms.contacts.address import split_address
     from wms.contacts.phone import normalise_phone
@@ -20,12 +22,18 @@ except ImportError:   # the normalisers are not in this tree: records pass uncha
 
 _PHONES = {}          # (cell, country) -> stored value: a file repeats few buyers, phonenumbers is slow
 _PHONES_KEPT = 50_000
+# A plain Chinese mobile (most cells of a Chinese export): its E.164 form without the library, as
+# wms.contacts.phone gives it (China's mobile plan 1[3-9]xxxxxxxxx is valid there by definition).
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 def normalise(record):
     """The record with its phone and one-field address normalised (in place; returned)."""
-    if normalise_phone is not None and record.get("buyer_phone"):
-        key = (record["buyer_phone"], record.get("country") or "CN")
+    phone, country = record.get("buyer_phone"), record.get("country") or "CN"
+    if normalise_phone is not None and phone and country == "CN" and _CN_MOBILE.fullmatch(phone):
+        record["buyer_phone"] = "+86" + phone
+    elif normalise_phone is not None and phone:
+        key = (phone, country)
         value = _PHONES.get(key)
         if value is None:
             value = normalise_phone(key[0], key[1]).value or key[0]

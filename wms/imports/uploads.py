@@ -5,6 +5,7 @@ The run itself (an rq job) is wms.imports.files.
 """
 import csv
 import io
+import re
 import uuid
 from itertools import islice
 from pathlib import Path
@@ -78,6 +79,7 @@ def mapping_screen(job_id):
 
 
 STATUS_SAMPLE_ROWS = 500
+_STATUS_HEADER = re.compile(r"状态|status", re.I)   # columns whose values the mapping page offers to map
 
 
 def status_words(path, filename, mapping):
@@ -87,6 +89,7 @@ def status_words(path, filename, mapping):
     saved = mapping.get(mapping_rules.STATUS_VALUES) or {}
     columns = [h for f in statuses.STATUS_FIELDS if f != "cancelled_at" and mapping.get(f)
                for h in ([mapping[f]] if isinstance(mapping[f], str) else mapping[f])]
+    columns += [h for h in sources.read_headers(path, filename) if _STATUS_HEADER.search(h) and h not in columns]
     found = dict(saved)
     if columns:
         for _number, row in islice(sources.read_rows(path, filename), STATUS_SAMPLE_ROWS):
