@@ -1,10 +1,11 @@
 """What every request and response goes through for safety: ids in URLs, CSRF by the kind of
 credential, the Origin of cookie-authenticated API writes, and the security headers.
 
-- `<int:...>` in a route is an id: past the largest PostgreSQL integer it matches no route (404),
-  rather than reaching the database as an overflow (a 500 on SQLite).
-- CSRF protects ambient credentials only: a request with a bearer token (which a cross-site page
-  cannot add) is never asked for a CSRF token, and neither is an API call that carries no cookie.
+- `<int:...>` in a route is an id: negative or past the largest PostgreSQL integer it is a 404
+  before any view runs, rather than an overflow in the database (a 500 on SQLite); a number out
+  of range elsewhere in the request (query string, form) is a 404 too.
+- CSRF protects ambient credentials only: a request with a bearer token (a header a cross-site page
+  cannot add without a CORS preflight, which this app never grants) is never asked for a CSRF token, and neither is an API call that carries no cookie.
   Webhooks that sign their bodies stay `@csrf.exempt`.
 - A cookie-authenticated POST/PUT/PATCH/DELETE under /api/ must come from a page of this host
   (Origin, else Referer); missing or foreign -> 403 in the API's error shape.
@@ -25,6 +26,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 from wms.errors import PermissionDenied
 from wms.extensions import db
 from wms.rows import MAX_ID
+
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
