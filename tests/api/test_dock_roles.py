@@ -73,7 +73,7 @@ def test_the_dock_role_is_offered_to_the_admin_and_shown_in_chinese(client, logi
     assert db.session.scalar(select(func.count()).select_from(User).where(User.role == "dock")) == 1
     from wms.i18n import translate
     assert translate("dock", locale="zh_CN") == "交接员"
-    assert translate("Dock handover", locale="zh_CN") == "交接发运"
+    assert translate("Dock handover", locale="zh_CN") == "交接"
 
 
 def test_the_handover_capability_is_the_dock_clerk_with_packers_supervisors_and_admins():
