@@ -53,15 +53,26 @@ def enqueue(func, *args, queue="default"):
     return job
 
 
+# After a failed push, pushes to that Redis pause this long: a request that commits work does not wait
+# on a Redis that just failed (the rows stay pending; the worker's sweep pushes them).
+PUSH_PAUSE_S = 5.0
+_paused_until = {}  # REDIS_URL -> time.monotonic() when pushes to it resume
+
+
 def _push(app, job_id):
     """After commit: run inline (RQ_SYNC) or push to rq; Redis down leaves the row pending for the sweep."""
     if app.config.get("RQ_SYNC"):
         run_job(job_id)
         return
+    url = app.config.get("REDIS_URL")
+    if time.monotonic() < _paused_until.get(url, 0.0):
+        return
     try:
         push(app, job_id)
-    except Exception:
-        log.warning("could not enqueue job %s; it stays pending", job_id, exc_info=True)
+    except Exception as error:
+        _paused_until[url] = time.monotonic() + PUSH_PAUSE_S
+        log.warning("could not enqueue job %s (%s); it stays pending, pushes pause %.0f s",
+                    job_id, error, PUSH_PAUSE_S)
 
 
 def push(app, job_id, connection=None):

@@ -226,3 +226,20 @@ def test_a_lost_job_behind_a_backlog_redis_still_holds_is_found_and_pushed_again
     assert requeue_stale(now=later, batch=2) == 1  # found past three batches of rows Redis holds
     work_once(redis_server)
     assert sorted(CALLS) == [0, 1, 2, 3, 4, 99]
+
+
+def test_after_a_failed_push_the_next_commits_do_not_wait_on_redis_and_their_jobs_stay_pending(app, tmp_path,
+                                                                                                monkeypatch):
+    from wms import worker
+
+    server = RedisServer(tmp_path / "redis")
+    app.config.update(RQ_SYNC=False, REDIS_URL=server.url)  # nothing listens there
+    tries = []
+    real_push = worker.push
+    monkeypatch.setattr(worker, "push", lambda *args, **kwargs: tries.append(args[1]) or real_push(*args, **kwargs))
+    first = enqueue(record_call, 50)
+    commit()
+    second = enqueue(record_call, 51)
+    commit()
+    assert tries == [first.id]  # the second commit did not try
+    assert row(first.id).status == row(second.id).status == "pending"
