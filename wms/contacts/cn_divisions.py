@@ -6,11 +6,11 @@ once by data/build_divisions.py).
 
 Parsing walks the string left to right, one level at a time, taking the longest known name (full
 or short form: 浙江省/浙江, 杭州市/杭州) that the string starts with. Each level is a dict lookup
-per candidate length (names are at most ~12 characters), so a parse costs a few dozen dict
-lookups (bench/address_parse.py: ~30 µs an address). A level that is missing (no province
-written, only the city) is inferred from the level below when that is unambiguous. Where a name
-could end in two places (济南市中区: 济南市 + 中区, or 济南 + 市中区; 临汾乡宁县), the reading after
-which the next level is found wins.
+per length that a name starting with the string's first character has (a handful), so a parse
+costs a few dozen dict lookups (bench/address_parse.py: ~15 µs an address). A level that is
+missing (no province written, only the city) is inferred from the level below when that is
+unambiguous. Where a name could end in two places (济南市中区: 济南市 + 中区, or 济南 + 市中区;
+临汾乡宁县), the reading after which the next level is found wins.
 """
 import json
 import re
@@ -64,32 +64,39 @@ def short_name(name, suffixes):
 
 
 class _Index:
-    """Longest-prefix lookup over full and short names."""
+    """Longest-prefix lookup over full and short names, by the lengths the first character allows."""
 
     def __init__(self):
         self.full, self.short = {}, {}
-        self.longest = {"full": 0, "short": 0}
+        self.lengths = {"full": {}, "short": {}}   # first character -> name lengths, longest first
 
     def add(self, name, value, suffixes):
-        self.full.setdefault(name, []).append(value)
-        self.longest["full"] = max(self.longest["full"], len(name))
+        self._put(self.full, "full", name, value)
         short = short_name(name, suffixes)
         if short and short != name:
-            self.short.setdefault(short, []).append(value)
-            self.longest["short"] = max(self.longest["short"], len(short))
+            self._put(self.short, "short", short, value)
+
+    def _put(self, table, kind, name, value):
+        table.setdefault(name, []).append(value)
+        lengths = self.lengths[kind].setdefault(name[0], [])
+        if len(name) not in lengths:
+            lengths.append(len(name))
+            lengths.sort(reverse=True)
 
     def candidates(self, text):
         """Every (values, length, blocked) of a full or short name `text` starts with, longest first.
         blocked: a short name followed by a division character (perhaps a longer name we do not
         know), taken only when the next level then fits."""
+        if not text:
+            return []
         found = []
-        for table, guarded, longest in ((self.full, False, self.longest["full"]),
-                                        (self.short, True, self.longest["short"])):
-            for n in range(min(len(text), longest), 0, -1):
-                values = table.get(text[:n])
+        for table, kind in ((self.full, "full"), (self.short, "short")):
+            for n in self.lengths[kind].get(text[0], ()):
+                values = table.get(text[:n]) if n <= len(text) else None
                 if values:
-                    found.append((values, n, guarded and text[n:n + 1] in _DIVISION_CHARS))
-        found.sort(key=lambda candidate: -candidate[1])
+                    found.append((values, n, kind == "short" and text[n:n + 1] in _DIVISION_CHARS))
+        if len(found) > 1:
+            found.sort(key=lambda candidate: -candidate[1])
         return found
 
     def match(self, text, fits=None):
