@@ -114,3 +114,13 @@ def test_the_rules_page_names_currencies_without_an_amount_threshold(client, db,
     html = client.get("/review/rules").get_data(as_text=True)
     notice = html[html.index('id="unchecked-currencies"'):]
     assert "Orders in JPY are not checked by the amount rule" in notice and "CNY" not in notice[:200]
+
+
+def test_a_chinese_supervisor_reads_the_choices_and_the_currency_notice_in_chinese(client, db, login):
+    make_order(external_id="J1", currency="JPY", total_cents=622_500)
+    supervisor = login("supervisor")
+    supervisor.locale = "zh_CN"
+    db.session.commit()
+    html = client.get("/review/rules").get_data(as_text=True)
+    assert "提示合并（标记并显示合并按钮）" in html and "自动合并" in html and "仅标记，不挂起" in html
+    assert "JPY 币种的订单不受金额规则检查" in html
