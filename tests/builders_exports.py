@@ -30,7 +30,8 @@ class OrderSpec:
     currency: str = "CNY"
     guard_id: bool = False          # write the id as ="…" (Excel's guard)
     scientific: bool = False        # Excel turned the id into 1.23457E+17
-    repeat: bool = False            # the block appears again later in the file (a concatenated export)
+    repeat: str = ""                # "apart": the block appears again at the end (a concatenated export);
+    #                                 "adjacent": again right after itself
 
     @property
     def written_id(self):
@@ -49,7 +50,7 @@ class Export:
     lines: bytes | None
     filename: str
     lines_filename: str | None
-    expected: list        # [(order number, outcome)] per block, file order
+    expected: list        # [(order number (as written when Excel mangled it), outcome)] per block, file order
     orphans: int          # line rows attached to no order
 
 
@@ -73,22 +74,27 @@ def _csv(headers, rows, encoding, crlf=False):
 
 
 def _blocks(specs):
-    """Specs in file order, repeated blocks appended again at the end (a concatenated export)."""
-    return list(specs) + [s for s in specs if s.repeat]
+    """Specs in file order, each "adjacent" repeat right after itself, the "apart" ones again at the end."""
+    blocks = []
+    for spec in specs:
+        blocks += [spec, spec] if spec.repeat == "adjacent" else [spec]
+    return blocks + [s for s in specs if s.repeat == "apart"]
 
 
 def _expected(specs, prices=True):
     seen, expected = set(), []
     for spec in _blocks(specs):
         key = spec.written_id
-        expected.append((spec.eid, "duplicate" if key in seen else expected_outcome(spec, prices)))
+        repeated = key in seen and not spec.scientific   # a mangled number is rejected every time
+        expected.append((key if spec.scientific else spec.eid,
+                         "duplicate" if repeated else expected_outcome(spec, prices)))
         seen.add(key)
     return expected
 
 
 def _orphans(specs):
     """Line rows of orders whose number Excel mangled: reported, attached to nothing."""
-    return sum(len(s.lines) for s in {id(s): s for s in _blocks(specs) if s.scientific}.values())
+    return sum(len(s.lines) for s in _blocks(specs) if s.scientific)
 
 
 # --- Shopify ------------------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def jd(specs):
     for spec in _blocks(specs):
         for sku, name, qty, price in spec.lines:
             row = dict.fromkeys(JD_HEADERS, "")
-            row.update({"订单号": spec.written_id, "商品ID": "100" + sku[-1:], "商品名称": name, "订购数量": str(qty),
+            row.update({"订单号": spec.written_id, "商品ID": "100" + sku[-1:] if sku else "", "商品名称": name, "订购数量": str(qty),
                         "支付方式": "在线支付", "下单时间": "2026-11-20 10:30:00", "京东价": price,
                         "订单金额": spec.total, "应付金额": spec.total, "订单状态": _JD_STATUS[spec.kind],
                         "订单类型": "普通订单", "客户姓名": spec.buyer,
@@ -270,7 +276,7 @@ def realistic_specs(prefix):
         OrderSpec(eid(), buyer="王芳", phone="15000000001", kind=PENDING),
         OrderSpec(eid(), buyer="刘洋", phone="18600000002", kind=CANCELLED),
         OrderSpec(eid(), buyer="陈静", phone="13700000003", kind=SHIPPED),
-        OrderSpec(eid(), buyer="杨磊", phone="13600000004", repeat=True,
+        OrderSpec(eid(), buyer="杨磊", phone="13600000004", repeat="apart",
                   lines=[("SKU-3", "保温杯", 1, "59.00"), ("SKU-1", "纯棉T恤 白 L", 0, "49.90")]),
         OrderSpec(eid(), buyer="赵敏", phone="13500000005", lines=[("", "赠品 贴纸", 1, "0.00"),
                                                                   ("SKU-2", "船袜 三双装", 1, "19.90")]),
