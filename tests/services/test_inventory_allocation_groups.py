@@ -62,7 +62,10 @@ def test_an_order_the_rules_reject_fails_alone_and_the_rest_of_its_group_is_allo
     assert stock_of(db, item) == (5, 2)
 
 
-def test_a_database_error_on_one_order_rolls_back_only_that_order(db):
+def test_a_database_error_on_one_order_rolls_back_only_that_order(db, monkeypatch):
+    # allocation would settle the stray reservation below first (keep or release it): skip that here,
+    # so the group's insert trips on it
+    monkeypatch.setattr("wms.inventory.reservations.settle_kept_reservations", lambda order_ids: [])
     sku = make_sku()
     item = put_stock(make_bin(make_warehouse()), sku, 5)
     broken = make_order(status="approved", external_id="1", priority=9, lines=(("SKU-1", 1),))

@@ -50,7 +50,10 @@ def allocate_orders(order_ids):
     settings = get_allocation_settings()
     rule, allow_split = settings.rule, settings.allow_split
     db.session.commit()
-    ordered = _in_priority_order(order_ids)
+    from wms.inventory.reservations import settle_kept_reservations  # reservations -> stock imports this module
+
+    summary["allocated"] += settle_kept_reservations(order_ids)  # held, then approved: stock still there?
+    ordered = [i for i in _in_priority_order(order_ids) if i not in summary["allocated"]]
     bulk = len(ordered) > SINGLE_EVENTS_UP_TO
     plans = {}
     for start in range(0, len(ordered), GROUP_SIZE):
@@ -86,7 +89,8 @@ def _split_and_allocate(plans, summary):
                 line_qtys = {}
                 for pick in plan.picks:
                     line_qtys[pick.line_id] = line_qtys.get(pick.line_id, 0) + pick.qty
-                parts.append(split_order(order_id, line_qtys, actor="auto-split", expected_version=None).id)
+                parts.append(split_order(order_id, line_qtys, actor="auto-split", expected_version=None,
+                                         allocate=False).id)
             db.session.commit()
         except DomainError as error:  # a reviewer changed it meanwhile: it stays a backorder
             db.session.rollback()

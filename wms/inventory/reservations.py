@@ -1,16 +1,23 @@
-"""Reservations of allocated orders: release them (cancel, hold), consume them (ship), read them.
+"""Reservations of allocated orders: release them (cancel, a short pick), keep them through a hold
+(settle_kept_reservations), consume them (ship), read them.
 
 Each changer locks the order row, then its stock rows in ascending id (see locks.py).
 """
+from collections import defaultdict
+
 from sqlalchemy import select
 
-from wms import aftercommit
+from wms import aftercommit, realtime
 from wms.extensions import db
 from wms.inventory.locks import lock_for_write, lock_order, lock_stock_items
-from wms.inventory.models import SHIP, Bin, OrderAllocation, Reservation, StockItem
+from wms.inventory.models import SHIP, Bin, OrderAllocation, Reservation, StockItem, Warehouse
 from wms.inventory.stock import record_movement
+from wms.orders import states
 from wms.orders.models import Order
+from wms.timeutil import utcnow
 from wms.wording import is_wording, wording
+
+WAITING = (states.APPROVED, states.BACKORDER)
 
 
 def release_reservation(order_id, reason="", actor=None, commit=True):
@@ -38,6 +45,63 @@ def release_reservation(order_id, reason="", actor=None, commit=True):
     if commit:
         aftercommit.commit()
     return released
+
+
+def settle_kept_reservations(order_ids):
+    """Approved orders that still hold stock (put on hold while allocated or on the floor, then approved
+    again): a reservation that still covers exactly the order's lines is kept and the order allocated
+    again at once; one that no longer does (lines edited, merged or split meanwhile) is released, and
+    the order is allocated afresh like any other. One transaction per such order. Returns the ids
+    allocated here.
+
+    Transitions: approved | backorder -> allocated (stock still reserved).
+    """
+    ids = sorted({int(i) for i in order_ids})
+    kept = db.session.scalars(select(Reservation.order_id).where(Reservation.order_id.in_(ids))
+                              .distinct()).all() if ids else []
+    resumed = []
+    for order_id in sorted(kept):
+        lock_for_write()
+        order = lock_order(order_id)
+        if order is None or order.status not in WAITING:
+            db.session.rollback()
+            continue
+        warehouse_id = _covering_warehouse(order)
+        if warehouse_id is None:
+            release_reservation(order_id, reason=wording("the order changed while on hold"), commit=False)
+        else:
+            before = order.status
+            order.transition_to(states.ALLOCATED, reason=wording("stock still reserved"))
+            if db.session.scalar(select(OrderAllocation.id).where(OrderAllocation.order_id == order_id)) is None:
+                db.session.add(OrderAllocation(order_id=order_id, warehouse_id=warehouse_id, allocated_at=utcnow()))
+            realtime.publish("order.state_changed", {"order_id": order_id, "from": before, "to": states.ALLOCATED},
+                             realtime.room_for_role("supervisor"))
+            resumed.append(order_id)
+        aftercommit.commit()
+    return resumed
+
+
+def _covering_warehouse(order):
+    """The warehouse of an order's reservations when they cover exactly its lines (each line with a
+    known SKU, reserved in full, all in one active warehouse); None otherwise."""
+    rows = db.session.execute(select(Reservation.order_line_id, Reservation.qty, Bin.warehouse_id, Bin.active,
+                                     StockItem.sku_id)
+                              .join(StockItem, StockItem.id == Reservation.stock_item_id)
+                              .join(Bin, Bin.id == StockItem.bin_id)
+                              .where(Reservation.order_id == order.id)).all()
+    reserved, warehouses = defaultdict(int), set()
+    lines = {line.id: line for line in order.lines}
+    for row in rows:
+        line = lines.get(row.order_line_id)
+        if line is None or line.sku_id != row.sku_id or not row.active:
+            return None
+        reserved[row.order_line_id] += row.qty
+        warehouses.add(row.warehouse_id)
+    if len(warehouses) != 1 or any(line.sku_id is None or reserved[line.id] != line.qty for line in lines.values()):
+        return None
+    (warehouse_id,) = warehouses
+    active = db.session.scalar(select(Warehouse.active).where(Warehouse.id == warehouse_id))
+    return warehouse_id if active else None
 
 
 def _released(qty, reason):

@@ -179,10 +179,11 @@ def _close_line_effects(line, user):
     """A line closed: the order may be fully picked, the task and the wave may be done."""
     open_lines = db.session.scalar(select(func.count(PickLine.id)).where(
         PickLine.order_id == line["order_id"], PickLine.status == LINE_OPEN))
-    short_lines = db.session.scalar(select(func.count(PickLine.id)).where(
-        PickLine.order_id == line["order_id"], PickLine.status == LINE_SHORT))
     order = db.session.get(Order, line["order_id"])
-    if open_lines == 0 and short_lines == 0 and order.status == states.PICKING:
+    # No short line to look for: a short puts the order on hold in its own transaction, so an order still
+    # picking has none in this pass (a short line of an earlier pass, before it was held and approved
+    # again, must not keep it picking for ever).
+    if open_lines == 0 and order.status == states.PICKING:
         order.transition_to(states.PICKED, reason=wording("all lines picked ({task})", task=line["task_code"]),
                             actor=user)
         _publish_state(order.id, order.external_id, states.PICKING, order.status, order.hold_codes)

@@ -85,7 +85,10 @@ class PickLine(db.Model):
     task_id: Mapped[int] = mapped_column(db.ForeignKey("pick_tasks.id"), index=True)
     seq: Mapped[int]  # position on the route
     order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"), index=True)
-    order_line_id: Mapped[int] = mapped_column(db.ForeignKey("order_lines.id"))
+    # NULL once the order line is gone (a held order's lines edited, merged or split after a wave): the
+    # pick line keeps the floor's record (order, SKU, bin, qty) without blocking the desk.
+    order_line_id: Mapped[int | None] = mapped_column(db.ForeignKey("order_lines.id", ondelete="SET NULL"),
+                                                      index=True)
     reservation_id: Mapped[int | None] = mapped_column(db.ForeignKey("reservations.id", ondelete="SET NULL"))
     bin_id: Mapped[int] = mapped_column(db.ForeignKey("bins.id"))
     sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"))

@@ -3,12 +3,13 @@
 Re-exported by wms.review.services (callers import them from there).
 """
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
-from wms.review import checks, rules
+from wms.review import checks, floor_effects, rules
 from wms.review import services as core
 from wms.wording import wording
 
@@ -32,6 +33,8 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
             raise ValidationFailed(f"{other.external_id} is from another store", field="other_ids")
         if rules.duplicate_key(checks.snapshot(other)) != key:
             raise ValidationFailed(f"{other.external_id} has another buyer or address", field="other_ids")
+    for order in [target, *others]:  # their lines change: any stock still held is given back first
+        floor_effects.release_stock(order.id, wording("merged"), actor)
     changes = [_absorb(target, other, actor) for other in others]
     target.note(wording("merged {orders}", orders=", ".join(o.external_id for o in others)), actor=actor,
                 kind="merge")
@@ -62,14 +65,16 @@ def _absorb(target, other, actor):
 
 
 @core.action
-def split_order(order_id, line_qtys, *, actor, expected_version):
-    """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state.
+def split_order(order_id, line_qtys, *, actor, expected_version, allocate=True):
+    """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state; approved
+    ones go on to allocation (unless `allocate` is False: allocation's own split allocates its parts).
 
     Transitions: the new order imported -> the original's review state (approved / on_hold).
     """
     order = core._load(order_id, expected_version)
     core._editable(order)
     moves = _validate_split(order, line_qtys)
+    floor_effects.release_stock(order.id, wording("split"), actor)
     number = 1 + db.session.scalar(select(func.count()).select_from(Order).where(
         Order.split_from_id == order.id))
     part = Order(channel_id=order.channel_id, external_id=f"{order.external_id}-S{number}",
@@ -90,6 +95,14 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     _follow_state(part, order, actor)
     order.note(wording("split off {order}: {lines}", order=part.external_id,
                        lines=", ".join(f"{q} x {l.sku_code}" for l, q in moves)), actor=actor, kind="split")
+    try:
+        db.session.flush()  # the part's id, for its allocation
+    except StaleDataError:
+        db.session.rollback()
+        raise core._conflict(db.session.get(Order, int(order_id))) from None
+    # an approved part (and the approved original, whose lines changed) go on to allocation
+    if allocate:
+        core._allocate_after_commit([o.id for o in (order, part) if o.status == states.APPROVED])
     core._save(order)
     return part
 

@@ -18,7 +18,7 @@ from wms.errors import ConcurrentUpdate, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent
-from wms.review import checks, rules
+from wms.review import checks, floor_effects, rules
 from wms.rows import get_or_not_found
 from wms.timeutil import to_local
 from wms.wording import wording
@@ -197,13 +197,19 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
 def hold_order(order_id, *, reason, actor, expected_version):
     """Put an order on hold by hand (or add a reason to a held one).
 
-    Transitions: imported | approved | backorder | allocated ... -> on_hold.
+    Transitions: imported | approved | backorder | allocated ... -> on_hold. An order that had stock
+    or was on the floor leaves both (floor_effects): approving it again allocates it afresh.
     """
     reason = _require(reason, "reason", "Give a reason for the hold")
     order = _load(order_id, expected_version)
     before = order.status
     reasons = [r for r in order.hold_reasons or [] if order.status == states.ON_HOLD]
     _hold(order, reasons + [states.hold_reason("manual", "{note}", note=reason)], actor)
+    try:
+        floor_effects.take_out_of_the_flow(order, before, wording("put on hold"), actor)
+    except StaleDataError:  # it flushes: a concurrent change shows here rather than at commit
+        db.session.rollback()
+        raise _conflict(db.session.get(Order, int(order_id))) from None
     return _save(order, [_change(order, before)])
 
 
@@ -233,6 +239,7 @@ def cancel_order(order_id, *, reason, actor, expected_version):
     _editable(order)
     before = order.status
     order.transition_to(states.CANCELLED, reason=reason, actor=actor)
+    floor_effects.release_stock(order.id, wording("cancelled"), actor)
     return _save(order, [_change(order, before)])
 
 

@@ -1,0 +1,82 @@
+"""The stuck-order watch: orders that have not moved for longer than their state's limit
+(config STUCK_LIMITS_MINUTES), with their last event and the step that would move them; and the
+facts wms.orders.next_steps reads (the stateful test reads them too)."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from wms.extensions import db
+from wms.orders import next_steps, states
+from wms.orders.models import Order, OrderEvent, OrderLine
+from wms.timeutil import utcnow
+
+LIST_LIMIT = 200
+COUNT_CAP = 1000  # the wall says "1000+" rather than count a flood
+
+
+def limits():
+    """{state: minutes} an order may sit in that state before it shows as stuck (no limit: never)."""
+    configured = current_app.config.get("STUCK_LIMITS_MINUTES") or {}
+    return {state: int(minutes) for state, minutes in configured.items()
+            if state in states.ALL_STATES and state not in states.TERMINAL and int(minutes) > 0}
+
+
+def _stuck_filter(now):
+    return or_(*[and_(Order.status == state, Order.updated_at < now - timedelta(minutes=minutes))
+                 for state, minutes in sorted(limits().items())] or [False])
+
+
+def stuck_count(now=None):
+    """How many orders are stuck (capped at COUNT_CAP), for the wall's exception panel."""
+    ids = select(Order.id).where(_stuck_filter(now or utcnow())).limit(COUNT_CAP).subquery()
+    return db.session.scalar(select(func.count()).select_from(ids))
+
+
+def stuck_orders(now=None, limit=LIST_LIMIT):
+    """The stuck orders, longest still first: [{"order", "minutes", "limit", "last_event", "steps"}]."""
+    now = now or utcnow()
+    orders = db.session.scalars(select(Order).where(_stuck_filter(now))
+                                .order_by(Order.updated_at, Order.id).limit(limit)).all()
+    ids = [order.id for order in orders]
+    facts = order_facts(ids)
+    last = _last_events(ids)
+    allowed = limits()
+    return [{"order": order, "minutes": int((now - order.updated_at).total_seconds() // 60),
+             "limit": allowed.get(order.status), "last_event": last.get(order.id),
+             "steps": next_steps.next_steps(facts[order.id])} for order in orders]
+
+
+def _last_events(order_ids):
+    if not order_ids:
+        return {}
+    newest = (select(func.max(OrderEvent.id)).where(OrderEvent.order_id.in_(order_ids))
+              .group_by(OrderEvent.order_id))
+    return {event.order_id: event for event in db.session.scalars(select(OrderEvent).where(OrderEvent.id.in_(newest)))}
+
+
+def order_facts(order_ids=None):
+    """{order_id: next_steps.Facts} read from the tables (every order when order_ids is None)."""
+    from wms.inventory.models import Reservation
+    from wms.picking.models import LINE_OPEN, PickLine
+    from wms.shipping.models import PARCEL_VOIDED, Parcel
+
+    def scoped(query, column):
+        return query if order_ids is None else query.where(column.in_(list(order_ids)))
+
+    statuses = dict(db.session.execute(scoped(select(Order.id, Order.status), Order.id)).all())
+    wanted = dict(db.session.execute(scoped(select(OrderLine.order_id, func.sum(OrderLine.qty)), OrderLine.order_id)
+                                     .group_by(OrderLine.order_id)).all())
+    reserved = dict(db.session.execute(scoped(select(Reservation.order_id, func.sum(Reservation.qty)),
+                                              Reservation.order_id).group_by(Reservation.order_id)).all())
+    open_lines = dict(db.session.execute(scoped(select(PickLine.order_id, func.count()), PickLine.order_id)
+                                         .where(PickLine.status == LINE_OPEN).group_by(PickLine.order_id)).all())
+    parcels = {}
+    for order_id, status in db.session.execute(scoped(select(Parcel.order_id, Parcel.status), Parcel.order_id)
+                                               .where(Parcel.status != PARCEL_VOIDED).order_by(Parcel.id)):
+        parcels[order_id] = status  # the newest wins
+    return {order_id: next_steps.Facts(status=status, reserved=int(reserved.get(order_id) or 0),
+                                       wanted=int(wanted.get(order_id) or 0),
+                                       open_pick_lines=int(open_lines.get(order_id) or 0),
+                                       parcel=parcels.get(order_id))
+            for order_id, status in statuses.items()}
