@@ -46,3 +46,55 @@ def test_duplicate_headers_are_refused(tmp_path):
     path.write_text("sku,sku\n1,2\n")
     with pytest.raises(ValidationFailed, match="Duplicate"):
         list(read_rows(path))
+
+
+def test_a_note_with_doubled_quotes_commas_and_a_newline_stays_one_field_of_its_own_record(tmp_path):
+    from wms.imports.sources import read_table
+
+    body = ('订单号,买家留言,商品编码\r\n'
+            'A1,"请发顺丰, 不要 ""到付""\r\n周末也可以",SKU-1\r\n'
+            'A2,"""加急""",SKU-2\r\n'
+            'A3,普通,SKU-3\r\n')
+    path = tmp_path / "orders.csv"
+    path.write_bytes(body.encode("gbk"))
+    headers, rows = read_table(path)
+    assert headers == ["订单号", "买家留言", "商品编码"]
+    assert [cells for _n, cells in rows] == [["A1", '请发顺丰, 不要 "到付"\r\n周末也可以', "SKU-1"],
+                                            ["A2", '"加急"', "SKU-2"], ["A3", "普通", "SKU-3"]]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_detected_from_the_header_line_and_quoting_is_always_standard(tmp_path, delimiter):
+    from wms.imports.sources import read_table
+
+    path = tmp_path / "orders.csv"
+    path.write_text(delimiter.join(["订单号", "备注"]) + "\n" + delimiter.join(["A1", '"a, b; c\td ""x"""']) + "\n",
+                    encoding="utf-8")
+    headers, rows = read_table(path)
+    assert headers == ["订单号", "备注"] and [c for _n, c in rows] == [["A1", 'a, b; c\td "x"']]
+
+
+def test_headers_are_matched_after_trimming_their_whitespace(tmp_path):
+    from wms.imports.mapping import guess_mapping
+    from wms.imports.sources import read_headers
+
+    path = tmp_path / "orders.csv"
+    path.write_text(" 订单号 ,商品编码\u3000,数量\nA1,SKU-1,1\n", encoding="utf-8-sig")
+    headers = read_headers(path)
+    assert headers == ["订单号", "商品编码", "数量"]
+    assert guess_mapping(headers)["external_id"] == "订单号"
+
+
+def test_an_xlsx_order_number_that_lost_its_digits_reads_as_excel_shows_it(tmp_path):
+    from openpyxl import Workbook
+
+    from wms.imports.cells import is_scientific
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["订单号", "手机"])
+    sheet.append([3.7000000000012346e17, 13800138000])
+    path = tmp_path / "orders.xlsx"
+    workbook.save(path)
+    ((_n, row),) = list(read_rows(path))
+    assert is_scientific(row["订单号"]) and row["手机"] == "13800138000"

@@ -165,6 +165,10 @@ def _xlsx_rows(path):
 
 def _cell_text(value):
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= 1e15:
+            # a number Excel kept as a double lost its digits beyond the 15th: written as Excel shows
+            # it (1.23457E+17), an order number like that is rejected instead of being guessed at
+            return f"{value:.5E}"
         return str(int(value))  # Excel turns 13800138000 and order numbers into floats
     if hasattr(value, "isoformat"):
         return value.isoformat()
