@@ -98,12 +98,12 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "wms@localhost")
     # Tracking: shipped orders with no delivery news complete after N days; each parcel polled every N minutes.
     AUTO_COMPLETE_DAYS = _env_int("AUTO_COMPLETE_DAYS", 15)
+    TRACKING_POLL_MINUTES = _env_int("TRACKING_POLL_MINUTES", 120)
     # Stuck-order watch (wall and /wall/desk/stuck): minutes an order may stay in a state in the building
     # before it shows (after shipping, tracking watches it: its exceptions and AUTO_COMPLETE_DAYS).
     STUCK_LIMITS_MINUTES = _env_minutes("STUCK_LIMITS", {
         "imported": 30, "on_hold": 240, "approved": 15, "backorder": 24 * 60, "allocated": 120, "waved": 60,
         "picking": 60, "picked": 60, "packed": 30, "labelled": 8 * 60})
-    TRACKING_POLL_MINUTES = _env_int("TRACKING_POLL_MINUTES", 120)
     # Salt the carrier signs its tracking pushes with (Kuaidi100: sign = MD5(param + salt)).
     CARRIER_WEBHOOK_SALT = os.environ.get("CARRIER_WEBHOOK_SALT", "")
     # First write-back retry after this many seconds, doubling each time (capped at 6 hours).
