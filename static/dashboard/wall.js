@@ -83,6 +83,11 @@
     setText("ex-shortages", snap.exceptions.shortages);
     setText("ex-waybill", snap.exceptions.waybill_failed);
     setText("ex-tracking", snap.exceptions.tracking);
+    setText("ex-stuck", snap.exceptions.stuck);
+    var stuckLabel = root.querySelector('[data-w="ex-stuck-label"]');
+    if (links && stuckLabel && !stuckLabel.querySelector("a")) {
+      stuckLabel.replaceChildren(link(stuckLabel.textContent, "/wall/desk/stuck"));
+    }
     fill("shortages", snap.exceptions.shortage_list.length ? snap.exceptions.shortage_list : [null], function (s) {
       if (!s) return make("li", t("No shortages"), "w-empty");
       return make("li", s.sku + " @ " + s.bin);

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow, public
-from wms.dashboard import metrics, services
+from wms.dashboard import metrics, services, stuck
 from wms.errors import DomainError
 from wms.i18n import _
 from wms.orders import states
@@ -111,6 +111,28 @@ def picker(picker_id):
 def carrier(code):
     """One carrier's orders still to ship before its cut-off."""
     return render_template("dashboard/carrier.html", **services.carrier_risk(code[:40]))
+
+
+@bp.get("/desk/stuck")
+@allow(roles.SUPERVISE)
+def stuck_orders():
+    """Orders that have not moved for longer than their state's limit: last event, the step that moves them."""
+    return render_template("dashboard/stuck.html", rows=stuck.stuck_orders(), limits=stuck.limits(),
+                           pages=stuck.STEP_PAGES, run_here=stuck.RUN_HERE)
+
+
+@bp.post("/desk/stuck/<int:order_id>/<step>")
+@allow(roles.SUPERVISE)
+def run_stuck_step(order_id, step):
+    """Take a job's step for one stuck order now (allocate, review)."""
+    from flask import flash
+
+    try:
+        status = stuck.run_step(order_id, step[:20], actor=current_user)
+        flash(_("Done: the order is now {status}", status=_(status).replace("_", " ")), "success")
+    except DomainError as error:
+        flash(_(error.message), "error")
+    return redirect(url_for(".stuck_orders"))
 
 
 @bp.cli.command("rebuild-metrics")

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from wms import aftercommit
-from wms.dashboard import metrics, queries
+from wms.dashboard import metrics, queries, stuck
 from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket, WallScreen
 from wms.errors import ValidationFailed
 from wms.extensions import db
@@ -27,7 +27,8 @@ def _tz():
 
 
 def snapshot(now=None):
-    """Everything the wall shows, from counters and small tables (never a scan of the orders table)."""
+    """Everything the wall shows, from counters and small tables (never a scan of the orders table; the
+    stuck count reads the orders of the watched states by their status index, at most every 30 s)."""
     now = now or utcnow()
     counters = queries.snapshot_counters(metrics.local_day(now, _tz()))
     order_totals = counters[ORDERS]
@@ -48,7 +49,8 @@ def snapshot(now=None):
         "cutoffs": metrics.cutoff_board(_next_cutoffs(now), metrics.open_by_carrier(order_totals), now),
         "exceptions": {"holds": counters[HOLDS], "backorder": by_state.get(states.BACKORDER, 0),
                        "shortages": shortages, "shortage_list": queries.shortage_list(),
-                       "waybill_failed": waybill_failed, "tracking": tracking},
+                       "waybill_failed": waybill_failed, "tracking": tracking,
+                       "stuck": stuck.stuck_count_for_wall(now)},
     }
 
 

@@ -12,7 +12,8 @@ from wms.orders.models import Order, OrderEvent, OrderLine
 from wms.timeutil import utcnow
 
 LIST_LIMIT = 200
-COUNT_CAP = 1000  # the wall says "1000+" rather than count a flood
+COUNT_CAP = 1000  # the wall shows at most this (a flood is a flood)
+COUNT_EVERY_S = 30
 
 
 def limits():
@@ -31,6 +32,15 @@ def stuck_count(now=None):
     """How many orders are stuck (capped at COUNT_CAP), for the wall's exception panel."""
     ids = select(Order.id).where(_stuck_filter(now or utcnow())).limit(COUNT_CAP).subquery()
     return db.session.scalar(select(func.count()).select_from(ids))
+
+
+def stuck_count_for_wall(now=None):
+    """stuck_count, read at most every COUNT_EVERY_S per process (the wall's snapshot runs on every push)."""
+    now = now or utcnow()
+    cache = current_app.extensions.setdefault("wms.wall.stuck", {})
+    if "at" not in cache or not 0 <= (now - cache["at"]).total_seconds() < COUNT_EVERY_S:
+        cache.update(at=now, count=stuck_count(now))
+    return cache["count"]
 
 
 def stuck_orders(now=None, limit=LIST_LIMIT):
@@ -80,3 +90,31 @@ def order_facts(order_ids=None):
                                        open_pick_lines=int(open_lines.get(order_id) or 0),
                                        parcel=parcels.get(order_id))
             for order_id, status in statuses.items()}
+
+
+# Where a person takes each step (the stuck list links there); allocate and review are run from the list.
+STEP_PAGES = {"approve": "review.order", "wave": "picking.waves", "pick": "dashboard.desk", "pack": "station.station",
+              "waybill": "shipping.failed", "retry_waybill": "shipping.failed", "ship": "handover.index"}
+RUN_HERE = ("allocate", "review")
+
+
+def run_step(order_id, code, actor=None):
+    """Take a job's step now from the stuck list (allocate, or the automatic review); returns the
+    order's status afterwards. Any other step is refused (a person takes it on its own page)."""
+    from wms.errors import ValidationFailed
+    from wms.rows import get_or_not_found
+
+    order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
+    steps = [step.code for step in next_steps.next_steps(order_facts([order.id])[order.id])]
+    if code not in RUN_HERE or code not in steps:
+        raise ValidationFailed("This order cannot take that step now", field="step", status=order.status)
+    if code == "allocate":
+        from wms.inventory.services import allocate_orders
+
+        allocate_orders([order.id])
+    else:
+        from wms.review.services import review_orders
+
+        review_orders([order.id])
+    db.session.expire_all()
+    return db.session.get(Order, order.id).status
