@@ -261,6 +261,28 @@ class OrderFlow(RuleBasedStateMachine):
         bin_id, sku_id = self.bins[bin_index]
         self._try(count_bin, bin_id, {sku_id: qty})
 
+    @rule(index=st.integers(0, 10), counted=st.integers(0, 6))
+    def a_counter_settles_a_count_task(self, index, counted):
+        """The count a short pick raised (wms.inventory.counts): the bin's stock set through the ledger."""
+        from wms.inventory.counts import open_count_tasks
+
+        tasks = open_count_tasks()
+        if tasks:
+            task = tasks[index % len(tasks)]
+            answer = self._floor({"uuid": str(uuid.uuid4()), "kind": "count", "count_id": task["id"],
+                                  "bin": task["bin"]["barcode"], "barcode": task["sku"]["barcodes"][0], "qty": counted,
+                                  "seq": 1})
+            assert answer["status"] == "accepted", answer
+
+    def _floor(self, event):
+        """A handheld event: accepted, or refused with a reason; never a server error hidden in an answer."""
+        from wms.picking import floor
+
+
+        answer = floor.apply_event(self.picker, "dev-1", event)
+        assert answer.get("code") != "server_error", answer
+        return answer
+
     # --- floor -----------------------------------------------------------------------------
 
     def _open_line(self, index):
@@ -278,20 +300,18 @@ class OrderFlow(RuleBasedStateMachine):
     @rule(index=st.integers(0, 10))
     def a_picker_picks_a_line(self, index):
         from tests.builders_floor import pick_event
-        from wms.picking import floor
 
         line = self._open_line(index)
         if line is not None:
-            floor.apply_event(self.picker, "dev-1", pick_event(line, qty=line.qty - line.picked_qty))
+            self._floor(pick_event(line, qty=line.qty - line.picked_qty))
 
     @rule(index=st.integers(0, 10), found=st.integers(0, 2))
     def a_picker_reports_a_short(self, index, found):
         from tests.builders_floor import short_event
-        from wms.picking import floor
 
         line = self._open_line(index)
         if line is not None:
-            floor.apply_event(self.picker, "dev-1", short_event(line, found=min(found, line.qty - 1)))
+            self._floor(short_event(line, found=min(found, line.qty - 1)))
 
     @rule(index=st.integers(0, 50))
     def a_packer_seals(self, index):
