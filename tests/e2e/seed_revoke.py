@@ -9,8 +9,10 @@ from tests.e2e.seeding import seeded_app
 def seed():
     picker = make_user("picker", "revokee", locale="zh_CN")
     admin = make_user("admin", "revoker")
+    leaver = make_user("picker", "leaver")
     return {"picker": {"id": picker.id, "badge": f"WMSBADGE:{picker.badge_secret}"},
-            "admin": {"username": admin.username}}
+            "admin": {"username": admin.username},
+            "leaver": {"id": leaver.id, "badge": f"WMSBADGE:{leaver.badge_secret}"}}
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
-"""A handheld whose login is ended by an admin says so and goes back to the login screen, in Chromium."""
+"""A handheld whose login is ended by an admin says so and goes back to the login screen; logging out
+ends the token on the server too. In Chromium."""
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.handheld import log_in_with_badge, open_app
 
 
-def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_server, new_context):
-    data = live_server.seed("tests.e2e.seed_revoke")
+@pytest.fixture(scope="module")
+def data(live_server):
+    """This file's own users (made once per server)."""
+    return live_server.seed("tests.e2e.seed_revoke")
+
+
+def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_server, new_context, data):
     page = open_app(new_context())
     log_in_with_badge(page, data["picker"]["badge"])
     expect(page.locator("body")).to_have_attribute("data-socket", "up")
@@ -18,3 +25,14 @@ def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_
     expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")  # the picker reads Chinese
     expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
     assert page.evaluate("localStorage.getItem('wms.locale')") == "zh_CN"
+
+
+def test_logging_out_on_the_handheld_ends_its_token_on_the_server(live_server, new_context, data):
+    page = open_app(new_context())
+    log_in_with_badge(page, data["leaver"]["badge"])
+    page.click("#logout")
+    expect(page.locator("#screen-login")).to_be_visible()
+    with live_server.db() as db:
+        ends = [row["end_reason"] for row in db.execute(
+            "SELECT end_reason FROM auth_sessions WHERE user_id = ?", (data["leaver"]["id"],))]
+    assert ends == ["logged_out"]
