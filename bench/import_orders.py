@@ -224,7 +224,7 @@ def run_floor(url, count, skus, tz_offset_hours=8):
     orders, lines, events = [], [], []
     for order_id, (order, order_lines) in enumerate(generate_orders(count, skus), start=1):
         values = {"channel_id": 1, "external_id": order["external_id"], "status": "imported", "version": 1,
-                  "hold_reasons": [], "created_at": now, "updated_at": now,
+                  "hold_reasons": [], "flags": [], "created_at": now, "updated_at": now,
                   "ordered_at": datetime.fromisoformat(order["ordered_at"]) - timedelta(hours=tz_offset_hours),
                   "buyer_name": order["buyer_name"], "buyer_phone": order["buyer_phone"], "buyer_email": "",
                   "country": "CN", "province": order["province"], "city": order["city"],

@@ -17,7 +17,7 @@ AWKWARD = ['a,b', 'say "hi"', "two\nlines", "tab\there", "back\\slash", "\\N", "
 
 def order_row(order_id, channel_id, number, text, **values):
     base = {"channel_id": channel_id, "external_id": f"B{number}", "status": "imported", "version": 1,
-            "hold_reasons": [], "created_at": datetime(2026, 11, 22, 1, 2, 3, 456789),
+            "hold_reasons": [], "flags": [], "created_at": datetime(2026, 11, 22, 1, 2, 3, 456789),
             "updated_at": datetime(2026, 11, 22, 1, 2, 3), "ordered_at": None, "buyer_name": text,
             "buyer_phone": "", "buyer_email": "", "country": "CN", "province": text, "city": "", "district": "",
             "address": text, "postcode": "", "total_cents": number, "currency": "CNY", "payment_status": "paid",

@@ -80,6 +80,25 @@ def test_the_taobao_pair_joins_lines_on_the_order_number_whatever_excel_did_to_i
     assert [(l.sku_code, l.qty) for l in repeated.lines] == [("SKU-3", 1)]   # qty-0 line dropped, none doubled
 
 
+def test_held_and_flagged_orders_reach_the_review_desk_with_their_reasons(app, catalogue, tmp_path):
+    from wms.review.models import OrderFlagCode, OrderHoldCode
+
+    cli(app, "add-channel", "tb", "--platform", "taobao")
+    specs = realistic_specs("6")
+    orders_path, lines_path = write(tmp_path, build("taobao", specs))
+    cli(app, "import-orders", str(orders_path), "--channel", "tb", "--lines", str(lines_path))
+    by_id = {o.external_id: o for o in db.session.scalars(select(Order)).all()}
+    pending, zero, no_sku, negative = (by_id[specs[i].eid] for i in (2, 5, 6, 7))
+    assert (pending.status, pending.hold_codes) == ("on_hold", ["payment"])
+    assert (negative.status, negative.hold_codes) == ("on_hold", ["price"])
+    assert [f["code"] for f in zero.flags] == ["import_qty_zero"] and zero.status == "imported"
+    assert [f["code"] for f in no_sku.flags] == ["import_no_sku"]
+    held = set(db.session.execute(select(OrderHoldCode.order_id, OrderHoldCode.code)).all())
+    assert held == {(pending.id, "payment"), (negative.id, "price")}
+    flagged = set(db.session.execute(select(OrderFlagCode.order_id, OrderFlagCode.code)).all())
+    assert {(zero.id, "import_qty_zero"), (no_sku.id, "import_no_sku")} <= flagged
+
+
 def test_a_shopify_export_keeps_each_orders_currency(app, catalogue, tmp_path):
     from tests.builders_exports import OrderSpec
 

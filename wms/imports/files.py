@@ -126,7 +126,7 @@ class FileRun:
     def _import_chunk(self, index, chunk_and_rows):
         chunk, rows_covered = chunk_and_rows
         orders = chunk.orders
-        items = [(order.clean, order.errors, order.holds) for order in orders]
+        items = [(order.clean, order.errors, order.holds, order.flags) for order in orders]
         report_rows = []
 
         def progress(outcomes):

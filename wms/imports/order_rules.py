@@ -30,6 +30,24 @@ NEGATIVE_PRICE = "negative price on row {row}"
 COUNT_MISMATCH = "the order row says {stated} items, its lines hold {counted}"
 HELD = "Held: {reason}"
 
+# a flag on the order (Order.flags, shown by the review desk): (code, its detail's template)
+FLAGS = {
+    QTY_ZERO: ("import_qty_zero", "row {row}: quantity 0, the line was dropped"),
+    NO_SKU: ("import_no_sku", "row {row}: a line without SKU"),
+    UNKNOWN_SKU: ("import_unknown_sku", "not in the catalogue: {codes}"),
+    NOTE_CUT: ("import_note_cut", "a note cut at {limit} characters"),
+}
+
+
+def flag_of(row, field, reason):
+    """The order flag (code, template, values) of a report row's flag, or None."""
+    for sentence, (code, template) in FLAGS.items():
+        values = match(sentence, reason)
+        if values is not None:
+            return code, template, {"row": row, **{("codes" if k == "code" else k): v for k, v in values.items()}}
+    return None
+
+
 TEMPLATES = (UNKNOWN_SKU, NOTE_CUT, SCIENTIFIC, DUPLICATE, DUPLICATE_LINE, HELD)
 
 

@@ -49,6 +49,7 @@ class CheckedOrder(NamedTuple):
     report_rows: list       # [(row, order, field, column, reason)]: the block's reasons and flags
     outcome: str | None = None   # REJECTED / DUPLICATE when decided here; None: the writer decides
     holds: list = []        # [(code, template, values)]: write it on hold
+    flags: list = []        # [(code, template, values)]: flag the order (imported, look at it)
     orphans: list = []      # [(row, order, field, column, reason)]: line rows attached to no order
 
 
@@ -139,7 +140,8 @@ def check_order(group, plan, tz, columns, seen, words=None):
             holds.append(mismatch)
     contact_fields.normalise(clean)
     report_rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in flags]
-    return CheckedOrder(first, external_id, clean, [], report_rows, None, holds)
+    order_flags = [f for f in (order_rules.flag_of(*flag) for flag in flags) if f]
+    return CheckedOrder(first, external_id, clean, [], report_rows, None, holds=holds, flags=order_flags)
 
 
 def _with_repeated_lines(order, repeated):

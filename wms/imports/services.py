@@ -127,8 +127,9 @@ def _raw_external_id(raw):
 
 def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=None,
                 key_checks_mode=key_checks.PER_ROW):
-    """Write [(clean record or None, errors[, holds])] in one transaction; [RecordResult] in the
-    same order. `holds` ([(code, template, values)], from a file's reading) put the order on hold.
+    """Write [(clean record or None, errors[, holds[, flags]])] in one transaction; [RecordResult] in
+    the same order. `holds` and `flags` ([(code, template, values)], from a file's reading) put the
+    order on hold / flag it (Order.flags; a SKU not in the catalogue is flagged here too).
 
     A concurrent import of the same orders (unique key or version clash) retries the chunk once:
     the second pass sees them as existing. `key_checks_mode` is how the new rows' foreign keys
@@ -151,7 +152,7 @@ def write_chunk(channel_id, items, source, actor, *, skus=None, before_commit=No
 def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PER_ROW):
     outcomes = [None] * len(items)
     wanted = {}
-    holds = {}
+    holds, flags = {}, {}
     for position, (clean, errors, *rest) in enumerate(items):
         if clean is None:
             outcomes[position] = RecordResult(None, FAILED, errors=_error_dicts(errors))
@@ -163,30 +164,44 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
             if rest and rest[0]:
                 holds[clean["external_id"]] = [states.hold_reason(code, template, **values)
                                                for code, template, values in rest[0]]
+            if len(rest) > 1 and rest[1]:
+                flags[clean["external_id"]] = list(rest[1])
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
     skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
-    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds)
+    unknown = {eid: _unknown_skus(items[p][0], skus) for eid, p in wanted.items()}
+    order_flags = {eid: _flag_dicts(flags.get(eid, []), unknown[eid]) for eid in wanted}
+    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds,
+                      order_flags)
     for position, record in new:
         eid = record["external_id"]
-        outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid],
-                                          flags=_unknown_skus(record, skus))
+        outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid], flags=unknown[eid])
     if existing:
         orders = db.session.scalars(select(Order).options(selectinload(Order.lines)).where(
             Order.id.in_(existing.values()))).all()
         for order in orders:
             position = wanted[order.external_id]
             outcomes[position] = _update(order, items[position][0], skus, source, actor,
-                                         holds.get(order.external_id))
+                                         holds.get(order.external_id), order_flags[order.external_id])
         db.session.flush()
     return outcomes
 
 
 def _unknown_skus(record, skus):
-    """Flags for the lines whose SKU is not in the catalogue (a blank one is flagged by reading)."""
+    """Report flags for the lines whose SKU is not in the catalogue (a blank one is flagged by reading)."""
     resolve = skus.ids.get
     return [("sku_code", order_rules.UNKNOWN_SKU.format(code=line["sku_code"]))
             for line in record["lines"] if line["sku_code"] and resolve(line["sku_code"]) is None]
+
+
+def _flag_dicts(flags, unknown):
+    """Order.flags entries (the shape of hold reasons) of reading's flags and the unknown SKUs."""
+    entries = [states.hold_reason(code, template, **values) for code, template, values in flags]
+    codes = [reason.split("SKU ", 1)[1].split(" is not", 1)[0] for _field, reason in unknown]
+    if codes:
+        code, template = order_rules.FLAGS[order_rules.UNKNOWN_SKU]
+        entries.append(states.hold_reason(code, template, codes=", ".join(dict.fromkeys(codes))))
+    return entries
 
 
 def _error_dicts(errors):
@@ -198,13 +213,14 @@ def _existing(channel_id, external_ids):
     return bulk.find_ids(Order.__table__, "channel_id", channel_id, "external_id", external_ids)
 
 
-ORDER_COLUMNS = ("channel_id", "external_id", "status", "version", "hold_reasons", "created_at",
+ORDER_COLUMNS = ("channel_id", "external_id", "status", "version", "hold_reasons", "flags", "created_at",
                  "updated_at") + COMPARED
 LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cents")
 EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "wording", "actor_id", "actor_name")
 
 
-def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW, holds=None):
+def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_checks.PER_ROW, holds=None,
+                flags=None):
     """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}.
 
     The lines and events reference only the orders inserted here, by the ids this transaction
@@ -214,7 +230,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         return {}
     now = utcnow()
     ids = bulk.reserve_ids(Order.__table__, len(records))
-    holds = holds or {}
+    holds, flags = holds or {}, flags or {}
     no_reasons = []
     compared = itemgetter(*COMPARED)
     resolve = skus.ids.get
@@ -229,7 +245,8 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
     with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
         bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
             (order_id, channel_id, record["external_id"]) + _status_version_reasons(holds, record, no_reasons)
-            + (now, now) + compared(record) for order_id, record in zip(ids, records)])
+            + (flags.get(record["external_id"]) or no_reasons, now, now) + compared(record)
+            for order_id, record in zip(ids, records)])
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
         # one wording for the whole chunk: bulk binds a value the rows share once
         event = (now, "import", states.IMPORTED, states.IMPORTED,
@@ -237,6 +254,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         held = {order_id for order_id, record in zip(ids, records) if record["external_id"] in holds}
         bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
                              EVENT_COLUMNS[1:], event)
+        _desk_codes(ids, records, holds, flags)
         if held:
             on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
                        *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
@@ -246,12 +264,24 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
 
 
+def _desk_codes(ids, records, holds, flags):
+    """The review desk's code rows (review_hold_codes, review_flag_codes) of orders inserted in bulk
+    on hold or flagged: the ORM's listener that keeps them never sees bulk rows. Looked up by table
+    name, so that the import does not depend on the review package."""
+    for table_name, by_order in (("review_hold_codes", holds), ("review_flag_codes", flags)):
+        table = db.metadata.tables.get(table_name)
+        rows = [(order_id, code) for order_id, record in zip(ids, records)
+                for code in dict.fromkeys(r["code"] for r in by_order.get(record["external_id"]) or ())]
+        if table is not None and rows:
+            bulk.insert_rows(table, ("order_id", "code"), rows)
+
+
 def _status_version_reasons(holds, record, no_reasons):
     reasons = holds.get(record["external_id"]) if holds else None
     return (states.ON_HOLD, 1, reasons) if reasons else (states.IMPORTED, 1, no_reasons)
 
 
-def _update(order, record, skus, source, actor, holds=None):
+def _update(order, record, skus, source, actor, holds=None, flags=None):
     """Unchanged, updated (still editable; held when the file's record holds it), or failed (it has
     gone to the floor). What the system derived is not overwritten by an empty cell (DERIVED)."""
     changed = [name for name in COMPARED if getattr(order, name) != record[name]
@@ -274,6 +304,9 @@ def _update(order, record, skus, source, actor, holds=None):
                                  qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]]
     order.note(wording("Updated by import from {source}: {fields}", source=source, fields=", ".join(changed)),
                actor=actor, kind="import")
+    kept = [f for f in order.flags or [] if not str(f.get("code", "")).startswith("import_")]
+    if kept + list(flags or []) != list(order.flags or []):
+        order.flags = kept + list(flags or [])
     if holds and order.status != states.ON_HOLD and states.ON_HOLD in states.TRANSITIONS.get(order.status, ()):
         order.transition_to(states.ON_HOLD, reason=wording("Imported from {source}, on hold", source=source),
                             actor=actor)
