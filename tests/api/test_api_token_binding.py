@@ -97,3 +97,16 @@ def test_sku_images_are_served_to_a_token_only_with_the_catalog_read_scope(app, 
     _t, importer = create_api_token("orders only", scopes=[roles.ORDERS_IMPORT])
     assert client.get(url, headers=_bearer(reader)).data == b"\x89PNG data"
     assert client.get(url, headers=_bearer(importer)).status_code == 403
+
+
+def test_a_token_bound_to_one_shop_may_not_sync_or_read_another_shops_sync(app, client, monkeypatch):
+    from wms.worker import QueuedJob
+
+    monkeypatch.setattr("wms.worker._push", lambda app, job_id: None)  # the job waits, as with a busy worker
+    shop_a = make_channel("shop-a", platform="shopify")
+    shop_b = make_channel("shop-b", platform="shopify")
+    _token, plain = create_api_token("shop A sync", role=roles.SUPERVISOR, channels=["shop-a"])
+    assert client.post(f"/api/channels/{shop_b.id}/sync", headers=_bearer(plain)).status_code == 403
+    assert client.get(f"/api/channels/{shop_b.id}/sync", headers=_bearer(plain)).status_code == 403
+    assert db.session.scalar(select(func.count(QueuedJob.id))) == 0
+    assert client.post(f"/api/channels/{shop_a.id}/sync", headers=_bearer(plain)).status_code == 202

@@ -1,4 +1,5 @@
 """JSON API of channel sync: start a sync ("Sync now") and read its status."""
+from flask_login import current_user
 from flask_smorest import Blueprint
 
 from wms.auth import roles
@@ -13,7 +14,7 @@ bp = Blueprint("channels_api", __name__, url_prefix="/api/channels",
 @allow(roles.SUPERVISE)
 def start_sync(channel_id):
     """Enqueue a sync of the channel; answers the job already waiting or running if there is one."""
-    job, is_new = services.request_sync(channel_id)
+    job, is_new = services.request_sync(channel_id, actor=current_user)
     return {"job_id": job.id, "status": job.status, "already_queued": not is_new}, 202
 
 
@@ -21,7 +22,7 @@ def start_sync(channel_id):
 @allow(roles.SUPERVISE)
 def sync_status(channel_id):
     """The channel's sync cursor, last successful sync and latest sync job."""
-    return dump_status(services.sync_status(channel_id))
+    return dump_status(services.sync_status(channel_id, actor=current_user))
 
 
 def dump_status(status):

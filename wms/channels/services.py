@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from wms import aftercommit
+from wms.auth.access import require_channel
 from wms.channels.base import adapter_for
 from wms.channels.models import Channel
 from wms.errors import DomainError, ValidationFailed
@@ -160,9 +161,12 @@ def _advance_cursor(channel_id, cursor, summary):
     aftercommit.commit()
 
 
-def request_sync(channel_id):
-    """"Sync now": enqueue a sync job unless one is already waiting or running; returns (job, is_new)."""
-    _syncable_channel(channel_id)
+def request_sync(channel_id, actor=None):
+    """"Sync now": enqueue a sync job unless one is already waiting or running; returns (job, is_new).
+
+    An API token bound to other channels is refused (403)."""
+    channel = _syncable_channel(channel_id)
+    require_channel(actor, channel.code)
     job = open_sync_job(channel_id)
     if job is not None:
         return job, False
@@ -196,9 +200,10 @@ def enqueue_due_syncs(now=None):
     return queued
 
 
-def sync_status(channel_id):
+def sync_status(channel_id, actor=None):
     """The channel's cursor, last successful sync, and its latest sync job (for the status view)."""
     channel = get_or_not_found(Channel, channel_id, "No such channel")
+    require_channel(actor, channel.code)
     rows = db.session.scalars(select(QueuedJob).where(QueuedJob.func == SYNC_JOB)
                               .order_by(QueuedJob.id.desc()).limit(200)).all()
     job = next((row for row in rows if row.args == [channel_id]), None)
