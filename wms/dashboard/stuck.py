@@ -10,6 +10,7 @@ from wms.extensions import db
 from wms.orders import next_steps, states
 from wms.orders.models import Order, OrderEvent, OrderLine
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 LIST_LIMIT = 200
 COUNT_CAP = 1000  # the wall shows at most this (a flood is a flood)
@@ -95,26 +96,23 @@ def order_facts(order_ids=None):
 # Where a person takes each step (the stuck list links there); allocate and review are run from the list.
 STEP_PAGES = {"approve": "review.order", "wave": "picking.waves", "pick": "dashboard.desk", "pack": "station.station",
               "waybill": "shipping.failed", "retry_waybill": "shipping.failed", "ship": "handover.index"}
-RUN_HERE = ("allocate", "review")
+RUN_HERE = {"allocate": "wms.inventory.services.allocate_orders", "review": "wms.review.services.review_orders"}
 
 
 def run_step(order_id, code, actor=None):
-    """Take a job's step now from the stuck list (allocate, or the automatic review); returns the
-    order's status afterwards. Any other step is refused (a person takes it on its own page)."""
+    """Take a job's step now from the stuck list: queue its job (allocation, or the automatic review),
+    which runs after the commit. Any other step is refused (a person takes it on its own page)."""
+    from wms.aftercommit import commit
     from wms.errors import ValidationFailed
     from wms.rows import get_or_not_found
+    from wms.worker import enqueue
 
     order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
     steps = [step.code for step in next_steps.next_steps(order_facts([order.id])[order.id])]
     if code not in RUN_HERE or code not in steps:
         raise ValidationFailed("This order cannot take that step now", field="step", status=order.status)
-    if code == "allocate":
-        from wms.inventory.services import allocate_orders
-
-        allocate_orders([order.id])
-    else:
-        from wms.review.services import review_orders
-
-        review_orders([order.id])
+    order.note(wording("{step} asked from the stuck list", step=wording(next_steps.STEPS[code].text)), actor=actor)
+    enqueue(RUN_HERE[code], [order.id])
+    commit()
     db.session.expire_all()
     return db.session.get(Order, order.id).status
