@@ -117,3 +117,16 @@ def test_an_api_token_is_refused_after_its_expiry(app, client, monkeypatch):
     later = utcnow() + timedelta(hours=2)
     monkeypatch.setattr("wms.auth.services.utcnow", lambda: later)
     assert _me(client, plain) == 401
+
+
+def test_an_admin_changing_their_own_password_stays_logged_in_here_and_nowhere_else(app, client):
+    boss = make_user(role="admin", username="boss")
+    elsewhere = app.test_client()
+    _password_login(elsewhere, "boss")
+    _password_login(client, "boss")
+    response = client.post(f"/admin/users/{boss.id}/password", data={"password": "a-new-password"})
+    assert response.status_code in (200, 302)
+    forget_current_user()
+    assert client.get("/admin/users").status_code == 200
+    forget_current_user()
+    assert elsewhere.get("/admin/users").status_code == 302

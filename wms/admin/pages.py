@@ -1,13 +1,15 @@
 """Admin desk pages: users, roles, badges, devices, API tokens, channels and the job list."""
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from wms.admin import badges as badge_images
 from wms.admin import job_titles, services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
+from wms.auth_loaders import SESSION_KEY
 from wms.errors import DomainError
 from wms.i18n import LOCALES, _
 from wms.timeutil import utcnow
@@ -93,8 +95,9 @@ def _user_page(user):
 @allow(roles.MANAGE)
 def reset_password(user_id):
     """Set a new password (at least 8 characters)."""
-    return _user_action(user_id, lambda: services.set_password(user_id, request.form.get("password", "")),
-                        "Password changed")
+    own_login = session.get(SESSION_KEY) if user_id == current_user.id else None
+    return _user_action(user_id, lambda: services.set_password(user_id, request.form.get("password", ""),
+                                                               keep_login=own_login), "Password changed")
 
 
 @bp.post("/users/<int:user_id>/pin")

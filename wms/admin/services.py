@@ -98,11 +98,12 @@ def reactivate(user_id):
     return update_user(user_id, active=True)
 
 
-def set_password(user_id, password):
-    """A new password; the user's desk logins end (log in again with it)."""
+def set_password(user_id, password, keep_login=None):
+    """A new password; the user's desk logins end (log in again with it), but `keep_login` (the key
+    of the admin's own login, when they change their own password)."""
     user = get_user(user_id)
     _apply_password(user, password)
-    sessions.end_for_user(user.id, "password_reset", kind=sessions.WEB)
+    sessions.end_for_user(user.id, "password_reset", kind=sessions.WEB, keep=keep_login)
     aftercommit.commit()
     return user
 

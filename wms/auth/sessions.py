@@ -68,11 +68,14 @@ def end(key, reason="logged_out"):
     commit(db.session)
 
 
-def end_for_user(user_id, reason, kind=None):
-    """End the user's live logins (of one kind, or all), in the caller's transaction; pushes after commit."""
+def end_for_user(user_id, reason, kind=None, keep=None):
+    """End the user's live logins (of one kind, or all; but the one with key `keep`), in the caller's
+    transaction; pushes after commit."""
     condition = AuthSession.user_id == user_id
     if kind is not None:
         condition = condition & (AuthSession.kind == kind)
+    if keep:
+        condition = condition & (AuthSession.key != keep)
     _end(condition, reason)
 
 
