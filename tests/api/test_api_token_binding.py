@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from tests.builders import make_channel, make_sku
 from tests.builders_admin import log_in_as, make_users
 from tests.builders_imports import no_review, record  # noqa: F401
-from wms.admin import services as admin_services
+from wms.admin import tokens as admin_tokens
 from wms.auth import roles
 from wms.auth.models import ApiToken
 from wms.auth.services import create_api_token
@@ -80,7 +80,7 @@ def test_the_admin_creates_a_bound_expiring_token_and_sees_its_limits(app, clien
 def test_a_token_with_unknown_channels_scopes_or_a_bad_expiry_is_refused_and_nothing_is_stored(app, fields, field):
     make_channel("shop-a")
     with pytest.raises(ValidationFailed) as refused:
-        admin_services.create_token("bad", **fields)
+        admin_tokens.create_token("bad", **fields)
     assert refused.value.details["field"] == field
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
 

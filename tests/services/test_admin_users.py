@@ -2,7 +2,7 @@
 import pytest
 
 from tests.builders_admin import make_device, make_job, make_users
-from wms.admin import services
+from wms.admin import services, tokens
 from wms.admin.credentials import is_trivial_pin, password_problem, pin_problem
 from wms.auth.models import User
 from wms.auth.services import authenticate_badge, authenticate_password, authenticate_pin, principal_for_api_token
@@ -167,13 +167,13 @@ def test_devices_can_be_renamed_disabled_and_enabled(app):
 
 
 def test_a_token_is_shown_once_and_stops_working_when_revoked(app):
-    token, plain = services.create_token("Shop sync")
+    token, plain = tokens.create_token("Shop sync")
     assert plain.startswith("wms_") and plain not in token.token_hash
     assert principal_for_api_token(plain).role == "integration"
-    services.revoke_token(token.id)
+    tokens.revoke_token(token.id)
     assert principal_for_api_token(plain) is None
     with pytest.raises(ValidationFailed):
-        services.create_token("  ")
+        tokens.create_token("  ")
 
 
 def test_channels_are_created_and_updated_with_settings_json(app):

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from wms.admin import badges as badge_images
 from wms.admin import job_titles, services
+from wms.admin import tokens as token_services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
@@ -208,7 +209,7 @@ def tokens():
     plain, status = None, 200
     if request.method == "POST":
         try:
-            _token, plain = services.create_token(
+            _token, plain = token_services.create_token(
                 request.form.get("name"), request.form.get("role") or roles.INTEGRATION,
                 channels=request.form.getlist("channels"), scopes=request.form.getlist("scopes"),
                 expires_days=request.form.get("expires_days") or None)
@@ -216,7 +217,7 @@ def tokens():
         except DomainError as error:
             _fail(error)
             status = error.status
-    html = render_template("admin/tokens.html", tokens=services.list_tokens(), plain=plain, roles=roles.ALL_ROLES,
+    html = render_template("admin/tokens.html", tokens=token_services.list_tokens(), plain=plain, roles=roles.ALL_ROLES,
                            channels=services.list_channels(), scopes=roles.TOKEN_SCOPES, now=utcnow())
     return html, status, {"Cache-Control": "no-store"}
 
@@ -226,7 +227,7 @@ def tokens():
 def revoke_token(token_id):
     """Revoke a token: the integration using it is refused from the next request."""
     try:
-        services.revoke_token(token_id)
+        token_services.revoke_token(token_id)
         flash(_("Token revoked"), "success")
     except DomainError as error:
         _fail(error)
