@@ -125,7 +125,8 @@ def shopify(specs):
                         "Lineitem price": price, "Lineitem sku": sku, "Lineitem requires shipping": "true",
                         "Lineitem fulfillment status": "pending"})
             if index == 0:
-                row.update({"Email": "buyer@example.com", "Financial Status": financial, "Fulfillment Status": fulfillment,
+                row.update({"Email": "buyer@example.com", "Financial Status": financial,
+                            "Fulfillment Status": fulfillment,
                             "Currency": spec.currency, "Subtotal": spec.total, "Shipping": "0.00", "Taxes": "0.00",
                             "Total": spec.total, "Created at": "2026-11-20 10:30:00 +0800", "Cancelled at": cancelled,
                             "Billing Name": spec.buyer, "Shipping Name": spec.buyer,

@@ -65,7 +65,8 @@ def start(job_id):
 def show(job_id):
     """Progress bar while it runs; the summary and rejected rows once done."""
     job = uploads.get_job(job_id)
-    return render_template("imports/show.html", job=job, reason_text=reason_text, preset=presets.BY_CODE.get(job.preset))
+    return render_template("imports/show.html", job=job, reason_text=reason_text,
+                           preset=presets.BY_CODE.get(job.preset))
 
 
 @bp.get("/<int:job_id>/status")

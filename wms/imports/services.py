@@ -26,7 +26,7 @@ from wms.channels.models import Channel
 from wms.dashboard.counting import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.imports import bulk, key_checks, order_rules, validation
+from wms.imports import bulk, key_checks, order_marks, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
 from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name, audit_reason
@@ -169,13 +169,13 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
     skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
-    unknown = {eid: _unknown_skus(items[p][0], skus) for eid, p in wanted.items()}
-    order_flags = {eid: _flag_dicts(flags.get(eid, []), unknown[eid]) for eid in wanted}
+    order_flags = {eid: order_marks.flag_dicts(flags.get(eid, []), items[p][0], skus) for eid, p in wanted.items()}
     ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds,
                       order_flags)
     for position, record in new:
         eid = record["external_id"]
-        outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid], flags=unknown[eid])
+        outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid],
+                                          flags=order_marks.unknown_skus(record, skus))
     if existing:
         orders = db.session.scalars(select(Order).options(selectinload(Order.lines)).where(
             Order.id.in_(existing.values()))).all()
@@ -185,23 +185,6 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
                                          holds.get(order.external_id), order_flags[order.external_id])
         db.session.flush()
     return outcomes
-
-
-def _unknown_skus(record, skus):
-    """Report flags for the lines whose SKU is not in the catalogue (a blank one is flagged by reading)."""
-    resolve = skus.ids.get
-    return [("sku_code", order_rules.UNKNOWN_SKU.format(code=line["sku_code"]))
-            for line in record["lines"] if line["sku_code"] and resolve(line["sku_code"]) is None]
-
-
-def _flag_dicts(flags, unknown):
-    """Order.flags entries (the shape of hold reasons) of reading's flags and the unknown SKUs."""
-    entries = [states.hold_reason(code, template, **values) for code, template, values in flags]
-    codes = [reason.split("SKU ", 1)[1].split(" is not", 1)[0] for _field, reason in unknown]
-    if codes:
-        code, template = order_rules.FLAGS[order_rules.UNKNOWN_SKU]
-        entries.append(states.hold_reason(code, template, codes=", ".join(dict.fromkeys(codes))))
-    return entries
 
 
 def _error_dicts(errors):
@@ -244,7 +227,8 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
                                    actor_id=actor_id)
     with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
         bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
-            (order_id, channel_id, record["external_id"]) + _status_version_reasons(holds, record, no_reasons)
+            (order_id, channel_id, record["external_id"])
+            + order_marks.status_version_reasons(holds, record, no_reasons)
             + (flags.get(record["external_id"]) or no_reasons, now, now) + compared(record)
             for order_id, record in zip(ids, records)])
         bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
@@ -254,7 +238,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         held = {order_id for order_id, record in zip(ids, records) if record["external_id"] in holds}
         bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
                              EVENT_COLUMNS[1:], event)
-        _desk_codes(ids, records, holds, flags)
+        order_marks.desk_codes(ids, records, holds, flags)
         if held:
             on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
                        *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
@@ -262,23 +246,6 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
             bulk.insert_for_each(OrderEvent.__table__, "order_id", sorted(held), EVENT_COLUMNS[1:], on_hold)
     count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
     return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
-
-
-def _desk_codes(ids, records, holds, flags):
-    """The review desk's code rows (review_hold_codes, review_flag_codes) of orders inserted in bulk
-    on hold or flagged: the ORM's listener that keeps them never sees bulk rows. Looked up by table
-    name, so that the import does not depend on the review package."""
-    for table_name, by_order in (("review_hold_codes", holds), ("review_flag_codes", flags)):
-        table = db.metadata.tables.get(table_name)
-        rows = [(order_id, code) for order_id, record in zip(ids, records)
-                for code in dict.fromkeys(r["code"] for r in by_order.get(record["external_id"]) or ())]
-        if table is not None and rows:
-            bulk.insert_rows(table, ("order_id", "code"), rows)
-
-
-def _status_version_reasons(holds, record, no_reasons):
-    reasons = holds.get(record["external_id"]) if holds else None
-    return (states.ON_HOLD, 1, reasons) if reasons else (states.IMPORTED, 1, no_reasons)
 
 
 def _update(order, record, skus, source, actor, holds=None, flags=None):
@@ -311,8 +278,8 @@ def _update(order, record, skus, source, actor, holds=None, flags=None):
         order.transition_to(states.ON_HOLD, reason=wording("Imported from {source}, on hold", source=source),
                             actor=actor)
         order.hold_reasons = holds
-        return RecordResult(order.external_id, HELD, order.id, flags=_unknown_skus(record, skus))
-    return RecordResult(order.external_id, UPDATED, order.id, flags=_unknown_skus(record, skus))
+        return RecordResult(order.external_id, HELD, order.id, flags=order_marks.unknown_skus(record, skus))
+    return RecordResult(order.external_id, UPDATED, order.id, flags=order_marks.unknown_skus(record, skus))
 
 
 class SkuResolver:
