@@ -99,4 +99,4 @@ def unguard(text):
 
 def is_scientific(text):
     """True for an id Excel turned into scientific notation (1.23457E+17): its digits are lost."""
-    return _SCIENTIFIC.fullmatch(text) is not None
+    return ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text) is not None

@@ -154,6 +154,8 @@ class FileRun:
     def _block_rows(self, order, outcome, name):
         """The report rows of one block: one per reason, flag and hold, or one bare row."""
         name = REPORT_OUTCOME.get(name, name)
+        if not (order.report_rows or outcome.flags or outcome.errors or order.holds):
+            return [(order.first_row, order.external_id, name, "", "", "")]   # most blocks
         rows = _with_outcome(order.report_rows, name)
         if not order.report_rows and outcome.outcome == services.FAILED:
             rows += [(order.first_row, order.external_id, name, e["field"], self.columns.get(e["field"], ""),

@@ -16,15 +16,20 @@ def _unknown_codes(record, skus):
                               if line["sku_code"] and resolve(line["sku_code"]) is None))
 
 
-def unknown_skus(record, skus):
-    """Report flags (field, reason) for the lines whose SKU is not in the catalogue."""
+def unknown_skus(record, skus, order_flags=None):
+    """Report flags (field, reason) for the lines whose SKU is not in the catalogue; `order_flags`
+    (the order's flag_dicts) say there are none when they hold no unknown-SKU flag."""
+    if order_flags is not None and not order_flags:
+        return []
     return [("sku_code", order_rules.UNKNOWN_SKU.format(code=code)) for code in _unknown_codes(record, skus)]
 
 
 def flag_dicts(flags, record, skus):
     """Order.flags entries (the shape of hold reasons) of reading's flags and the unknown SKUs."""
-    entries = [states.hold_reason(code, template, **values) for code, template, values in flags]
     codes = _unknown_codes(record, skus)
+    if not (flags or codes):
+        return []
+    entries = [states.hold_reason(code, template, **values) for code, template, values in flags]
     if codes:
         code, template = order_rules.FLAGS[order_rules.UNKNOWN_SKU]
         entries.append(states.hold_reason(code, template, codes=", ".join(codes)))

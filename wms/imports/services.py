@@ -175,7 +175,7 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
     for position, record in new:
         eid = record["external_id"]
         outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid],
-                                          flags=order_marks.unknown_skus(record, skus))
+                                          flags=order_marks.unknown_skus(record, skus, order_flags[eid]))
     if existing:
         orders = db.session.scalars(select(Order).options(selectinload(Order.lines)).where(
             Order.id.in_(existing.values()))).all()

@@ -53,9 +53,17 @@ _WORDS = {
 _FOLD = re.compile(r"[\s,，。.;；:：、]+")
 
 
+_FOLDED = {}   # a file repeats a handful of status words on every order
+
+
 def fold(word):
     """A status word as compared: lower case, spaces and punctuation removed."""
-    return _FOLD.sub("", word or "").lower()
+    folded = _FOLDED.get(word)
+    if folded is None:
+        folded = _FOLD.sub("", word or "").lower()
+        if len(_FOLDED) < 10_000:
+            _FOLDED[word] = folded
+    return folded
 
 
 BUILT_IN = {fold(word): verdict for word, verdict in _WORDS.items()}
