@@ -80,3 +80,19 @@ def test_a_limit_can_be_changed_in_the_settings(app):
     app.config["STUCK_LIMITS_MINUTES"] = {**app.config["STUCK_LIMITS_MINUTES"], "approved": 0}
     stale(make_order(make_channel(), "ST-9", status="approved"), 600)
     assert "approved" not in stuck.limits() and stuck.stuck_count() == 0
+
+
+def test_the_order_page_names_the_next_step_and_offers_hold_only_where_a_hold_is_allowed(app, client, login):
+    login("reviewer")
+    stocked_warehouse()
+    channel = make_channel()
+    allocated = make_order(channel, "NP-1", lines=(("SKU-0", 1),), status="approved")
+    from wms.inventory.services import allocate_orders
+
+    allocate_orders([allocated.id])
+    page = client.get(f"/review/orders/{allocated.id}").get_data(as_text=True)
+    assert 'data-next="wave"' in page and "Release a wave" in page and f"/review/orders/{allocated.id}/hold" in page
+    labelled = make_order(channel, "NP-2", status="labelled")
+    page = client.get(f"/review/orders/{labelled.id}").get_data(as_text=True)
+    assert f"/review/orders/{labelled.id}/hold" not in page   # labelled -> on_hold is not in the table: no button that can only fail
+    assert "Nothing can move this order now" in page   # labelled without a labelled parcel: stranded, said so

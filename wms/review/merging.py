@@ -3,8 +3,8 @@
 Re-exported by wms.review.services (callers import them from there).
 """
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
+from wms.aftercommit import commit
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -95,15 +95,12 @@ def split_order(order_id, line_qtys, *, actor, expected_version, allocate=True):
     _follow_state(part, order, actor)
     order.note(wording("split off {order}: {lines}", order=part.external_id,
                        lines=", ".join(f"{q} x {l.sku_code}" for l, q in moves)), actor=actor, kind="split")
-    try:
-        db.session.flush()  # the part's id, for its allocation
-    except StaleDataError:
-        db.session.rollback()
-        raise core._conflict(db.session.get(Order, int(order_id))) from None
-    # an approved part (and the approved original, whose lines changed) go on to allocation
-    if allocate:
-        core._allocate_after_commit([o.id for o in (order, part) if o.status == states.APPROVED])
     core._save(order)
+    # an approved part (and the approved original, whose lines changed) go on to allocation
+    waiting = [o.id for o in (order, part) if o.status == states.APPROVED]
+    if allocate and waiting:
+        core._allocate_after_commit(waiting)
+        commit()
     return part
 
 

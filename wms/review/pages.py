@@ -8,7 +8,7 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import ConcurrentUpdate, DomainError
 from wms.i18n import _
-from wms.orders import states
+from wms.orders import next_steps, states
 from wms.review import queue as desk
 from wms.review import duplicates, rules, services, settings
 from wms.review.models import BlacklistEntry
@@ -44,9 +44,14 @@ def queue():
 @allow(roles.REVIEW)
 def order(order_id):
     """One order: fields, lines (matched SKU or 未匹配), timeline and the forms for every action."""
+    from wms.dashboard.stuck import order_facts  # the wall's reader of stock, pick lines and parcels
+
     detail = desk.order_detail(order_id)
+    facts = order_facts([detail["order"].id])[detail["order"].id]
     return render_template("review/order.html", **detail, editable=detail["order"].status in states.EDITABLE,
-                           states=states, edit_fields=services.EDITABLE_FIELDS)
+                           states=states, edit_fields=services.EDITABLE_FIELDS,
+                           next_steps=next_steps.next_steps(facts), stranded=next_steps.is_stranded(facts),
+                           holdable=states.can_transition(detail["order"].status, states.ON_HOLD))
 
 
 def _do(action, order_id, form):
