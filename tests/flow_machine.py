@@ -40,6 +40,9 @@ class FakeCarrier:
             raise WaybillError("carrier_error", "the carrier is down", retryable=False)
         return WaybillResult(tracking_number=f"SF{next(FakeCarrier.numbers):010d}")
 
+    def cancel_waybill(self, tracking_number, carrier_order_id, reason):
+        return True
+
 
 class OrderFlow(RuleBasedStateMachine):
     """One fresh database per example (SQLite file, or TEST_DATABASE_URL's schema recreated)."""
@@ -219,6 +222,33 @@ class OrderFlow(RuleBasedStateMachine):
                       expected_version=order.version)
         else:
             self._try(intercept_order, order.id, "buyer cancelled", source=how, actor=self.reviewer)
+
+    @rule(index=st.integers(0, 50))
+    def a_reviewer_reruns_the_checks(self, index):
+        from wms.review import services
+
+        order = self._order(self._ids(), index)
+        if order is not None:
+            self._try(services.release_order, order.id, actor=self.reviewer, expected_version=order.version)
+
+    @rule(index=st.integers(0, 10))
+    def a_supervisor_withdraws_a_wave(self, index):
+        from wms.picking import services
+        from wms.picking.models import Wave
+
+        waves = list(self.db.session.scalars(select(Wave.id).order_by(Wave.id)))
+        if waves:
+            self._try(services.cancel_wave, waves[index % len(waves)], actor=self.reviewer)
+
+    @rule(index=st.integers(0, 10))
+    def a_supervisor_voids_a_label(self, index):
+        from wms.shipping import waybills
+        from wms.shipping.models import PARCEL_LABELLED, Parcel
+
+        parcels = list(self.db.session.scalars(select(Parcel.id).where(Parcel.status == PARCEL_LABELLED)
+                                               .order_by(Parcel.id)))
+        if parcels:
+            self._try(waybills.void_label, parcels[index % len(parcels)], actor=self.reviewer)
 
     # --- jobs ------------------------------------------------------------------------------
 
