@@ -85,14 +85,20 @@ class FilePlan:
             yield current
 
     def status_values(self, group):
-        """{status or item-count field: the first filled cell of the group's rows} (see statuses)."""
+        """{status or item-count field: the first filled cell of the group's rows} (see statuses);
+        the status fields mapped but empty on every row are left out."""
         values = {}
+        first = group.cells[0][1]
+        size = len(first)
         for field, indexes in self.status_part:
-            for _number, cells in group.cells:
-                value = first_filled(cells, indexes, len(cells))
-                if value:
-                    values[field] = value
-                    break
+            value = first[indexes[0]] if len(indexes) == 1 and indexes[0] < size else first_filled(first, indexes, size)
+            if not value:
+                for _number, cells in group.cells[1:]:
+                    value = first_filled(cells, indexes, len(cells))
+                    if value:
+                        break
+            if value:
+                values[field] = value
         return values
 
     def clean(self, group):

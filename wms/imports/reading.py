@@ -108,15 +108,16 @@ def check_order(group, plan, tz, columns, seen, words=None):
         return CheckedOrder(first, external_id, None, [("external_id", reason)],
                             [(first, external_id, "external_id", column, reason)], DUPLICATE)
     seen[external_id] = first
-    status_values = plan.status_values(group) if plan.status_part else {}
-    verdict, said = statuses.decide({f: v for f, v in status_values.items() if f != "item_count"}, columns, words)
+    status_values = plan.status_values(group) if plan.status_part else None
+    stated_count = status_values.pop("item_count", None) if status_values else None
+    verdict, said = statuses.decide(status_values, columns, words) if status_values else (statuses.IMPORT, ())
     if verdict in (statuses.CANCELLED, statuses.SHIPPED):
         reasons = [template.format(**values) for kind, template, values in said if kind == verdict]
         return CheckedOrder(first, external_id, None, [("status", r) for r in reasons],
                             [(first, external_id, "status", "", r) for r in reasons], REJECTED)
     holds = [("platform_status" if template == statuses.REASONS["unknown"] else "payment", template, values)
-             for kind, template, values in said if kind == statuses.HOLD]
-    flags = []
+             for kind, template, values in said if kind == statuses.HOLD] if said else []
+    flags = ()
     clean = plan.clean(group)
     if clean is None:
         record, problems = to_record(group, tz)
@@ -133,12 +134,15 @@ def check_order(group, plan, tz, columns, seen, words=None):
             rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in problems]
             return CheckedOrder(first, external_id, None, [(field, reason) for _row, field, reason in problems],
                                 rows, REJECTED)
-    if status_values:
+    if status_values is not None:
         clean["payment_status"] = "pending" if verdict == statuses.HOLD else "paid"
-        mismatch = order_rules.count_check(status_values.get("item_count"), clean["lines"])
+    if stated_count:
+        mismatch = order_rules.count_check(stated_count, clean["lines"])
         if mismatch:
             holds.append(mismatch)
     contact_fields.normalise(clean)
+    if not flags:
+        return CheckedOrder(first, external_id, clean, [], [], None, holds)
     report_rows = [(row, external_id, field, columns.get(field, ""), reason) for row, field, reason in flags]
     order_flags = [f for f in (order_rules.flag_of(*flag) for flag in flags) if f]
     return CheckedOrder(first, external_id, clean, [], report_rows, None, holds=holds, flags=order_flags)
