@@ -103,3 +103,14 @@ def test_the_reports_sentences_are_found_again_with_their_values():
     text = order_rules.DUPLICATE.format(order="T1", row=7)
     assert order_rules.template_of(text) == (order_rules.DUPLICATE, {"order": "T1", "row": "7"})
     assert order_rules.template_of("typed by a person") == ("typed by a person", {})
+
+
+@settings(max_examples=200)
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True) | st.text(alphabet="0123456789 +-'", max_size=16))
+def test_the_imports_shortcut_for_a_plain_chinese_mobile_gives_what_the_phone_normaliser_gives(text):
+    from wms.contacts.phone import normalise_phone
+    from wms.imports import contact_fields
+
+    record = contact_fields.normalise({"buyer_phone": text, "country": "CN"})
+    expected = (normalise_phone(text, "CN").value or text)[:40] if text else text
+    assert record["buyer_phone"] == expected

@@ -24,7 +24,7 @@ _PHONES = {}          # (cell, country) -> stored value: a file repeats few buye
 _PHONES_KEPT = 50_000
 # A plain Chinese mobile (most cells of a Chinese export): its E.164 form without the library, as
 # wms.contacts.phone gives it (China's mobile plan 1[3-9]xxxxxxxxx is valid there by definition).
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def normalise(record):
