@@ -93,6 +93,7 @@ class OrderFlow(RuleBasedStateMachine):
         from tests.builders import make_channel, make_sku, make_user
         from tests.builders_handover import make_carrier
         from tests.builders_inventory import make_bin, make_warehouse, put_stock
+        from wms.catalog.models import Sku
 
         self.warehouse = make_warehouse(n_aisles=2, n_blocks=1, aisle_length_m=10.0)
         self.bins = []
@@ -102,6 +103,11 @@ class OrderFlow(RuleBasedStateMachine):
                 bin_ = make_bin(self.warehouse, code=f"A-{j:02d}-{i:02d}-1", aisle=j, position_m=2.0 + 2 * i)
                 put_stock(bin_, sku, 4)
                 self.bins.append((bin_.id, sku.id))
+        second = make_warehouse(code="SH1", region="上海市", n_aisles=1, n_blocks=1, aisle_length_m=10.0)
+        for i, code in enumerate(SKUS[:2]):  # some stock elsewhere: an order short here may ship split
+            bin_ = make_bin(second, code=f"S-00-{i:02d}-1", aisle=0, position_m=2.0 + i)
+            put_stock(bin_, self.db.session.scalar(select(Sku).where(Sku.code == code)), 2)
+            self.bins.append((bin_.id, self.db.session.scalar(select(Sku.id).where(Sku.code == code))))
         self.channel = make_channel()
         make_carrier("SF")
         self.reviewer = make_user("reviewer", "rev")
@@ -263,8 +269,16 @@ class OrderFlow(RuleBasedStateMachine):
     def the_auto_wave_runs(self):
         from wms.picking import services, waves
 
-        self._try(services.release_wave, self.warehouse.id, limits=waves.WaveLimits(tote_slots=4),
-                  time_budget=0.02)
+        from wms.inventory.models import Warehouse
+
+        for warehouse_id in self.db.session.scalars(select(Warehouse.id).order_by(Warehouse.id)).all():
+            self._try(services.release_wave, warehouse_id, limits=waves.WaveLimits(tote_slots=4), time_budget=0.02)
+
+    @rule(allow_split=st.booleans())
+    def a_supervisor_allows_or_forbids_split_shipments(self, allow_split):
+        from wms.inventory.services import set_allocation_settings
+
+        set_allocation_settings("distance", allow_split)
 
     @rule(failing=st.booleans())
     def the_carrier_goes_up_or_down(self, failing):
@@ -277,14 +291,17 @@ class OrderFlow(RuleBasedStateMachine):
         for parcel in waybills.waybill_failed_queue():
             self._try(waybills.retry_waybill, parcel.id)
 
-    @rule(bin_index=st.integers(0, 5), qty=st.integers(1, 4))
+    @rule(bin_index=st.integers(0, 7), qty=st.integers(1, 4))
     def goods_are_received(self, bin_index, qty):
         from wms.inventory.stock import receive_stock
 
         bin_id, sku_id = self.bins[bin_index]
-        receive_stock(self.warehouse.id, [(sku_id, bin_id, qty)], reference="PO-1")
+        from wms.inventory.models import Bin
 
-    @rule(bin_index=st.integers(0, 5), qty=st.integers(0, 6))
+        warehouse_id = self.db.session.get(Bin, bin_id).warehouse_id
+        receive_stock(warehouse_id, [(sku_id, bin_id, qty)], reference="PO-1")
+
+    @rule(bin_index=st.integers(0, 7), qty=st.integers(0, 6))
     def a_bin_is_counted(self, bin_index, qty):
         from wms.inventory.stock import count_bin
 
@@ -370,15 +387,17 @@ class OrderFlow(RuleBasedStateMachine):
 
     # --- the next step, whoever takes it --------------------------------------------------------
 
-    @rule(index=st.integers(0, 50))
-    def someone_takes_an_orders_next_step(self, index):
+    @rule(indexes=st.lists(st.integers(0, 50), min_size=1, max_size=4))
+    def people_and_jobs_take_orders_next_steps(self, indexes):
         """The step wms.orders.next_steps names is one that can be taken (drives orders along the flow)."""
-        self._next_step(index)
+        for index in indexes:
+            self._next_step(index)
 
-    @rule(index=st.integers(0, 50))
-    def someone_else_takes_an_orders_next_step(self, index):
+    @rule(indexes=st.lists(st.integers(0, 50), min_size=1, max_size=4))
+    def more_next_steps_are_taken(self, indexes):
         """The same again: the forward steps weigh as much as the detours."""
-        self._next_step(index)
+        for index in indexes:
+            self._next_step(index)
 
     def _next_step(self, index):
         from wms.dashboard.stuck import order_facts
