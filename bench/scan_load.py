@@ -9,7 +9,8 @@ Keys: async_mode, db, clients, scans_per_s (sustained), ack_p50_ms, ack_p95_ms, 
 server_rss_mb, fanout_clients, fanout_ms_p95. Fan-out is measured from the moment a worker-style
 emit enters the Redis message queue until the last client has the event.
 
-`--flood`: one more handheld (its own picker, token and line), in a process of its own, sends
+`--flood`: one more handheld (its own picker, token and line), in a process of its own, connected
+before the handhelds start scanning, sends
 `floor_event`s as fast as the server answers them (FLOOD_WINDOW calls in flight) for the whole scan
 phase, as a broken or hostile client would. The server's rate limit answers most `rate_limited`.
 Extra keys: flood_other_ack_p95_ms (the other handhelds' ack p95 during the flood: the same scans
@@ -149,9 +150,8 @@ async def scan_phase(url, clients, rate, duration, spread_ips=False, show_timeli
         local_ip = f"127.0.{1 + n // 250}.{1 + n % 250}" if spread_ips else None
         connected.append((await connect(url, spec["token"], local_ip=local_ip), spec["line_id"]))
         await asyncio.sleep(0)  # keep connecting from stalling the loop
-    if before_scans:  # the flooder starts (and connects) now, and floods while the handhelds scan
+    if before_scans:  # the flooder (connected already) floods from now on, while the handhelds scan
         before_scans()
-        await asyncio.sleep(1.0)
 
     async def handheld(client, line_id, first_at):
         nonlocal errors
@@ -228,6 +228,8 @@ async def fanout_phase(url, tokens, redis_url, rounds=20):
 async def flood(url, token, line_id, duration):
     """One socket sending pick events as fast as they are answered, FLOOD_WINDOW at a time."""
     client = await connect(url, token)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "go": the handhelds scan now
     counts = {"sent": 0, "accepted": 0, "rate_limited": 0, "other": 0, "errors": 0}
     end = time.perf_counter() + duration
 
@@ -258,11 +260,18 @@ def start_flood(url, spec, duration):
     """The flooding handheld in a process of its own (its CPU is not the measuring clients')."""
     return subprocess.Popen([sys.executable, __file__, "--flood-worker", json.dumps(
         {"url": url, "token": spec["token"], "line_id": spec["line_id"], "duration": duration})],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def go(process):
+    """Wait until the flooder is connected and tell it to start."""
+    assert process.stdout.readline().strip() == "ready"
+    process.stdin.write("go\n")
+    process.stdin.flush()
 
 
 def flood_figures(process):
-    out, _ = process.communicate(timeout=120)
+    out, _ = process.communicate(timeout=120)  # (after "ready", only the counts are left on stdout)
     counts = json.loads(out.strip().splitlines()[-1])
     return {"flood_sent": counts["sent"], "flood_per_s": round(counts["sent"] / max(counts["seconds"], 1e-9)),
             "flood_accepted": counts["accepted"], "flood_rate_limited": counts["rate_limited"],
@@ -314,8 +323,8 @@ def main():
         url = f"http://127.0.0.1:{port}"
         server_process, bench_process = psutil.Process(server.pid), psutil.Process()
         cpu_before = (_cpu(server_process), _cpu(bench_process))
-        flooding = []
-        before_scans = (lambda: flooding.append(start_flood(url, flooder, args.duration + 1))) if flooder else None
+        flooding = [start_flood(url, flooder, args.duration)] if flooder else []  # connects while the handhelds do
+        before_scans = (lambda: go(flooding[0])) if flooder else None
         latencies, errors, elapsed, sustained = asyncio.run(
             scan_phase(url, specs[:args.clients], args.rate, args.duration, show_timeline=args.timeline,
                        before_scans=before_scans))
