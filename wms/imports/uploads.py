@@ -21,7 +21,7 @@ from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import models, presets, sources, statuses
+from wms.imports import files, models, presets, sources, statuses
 from wms.imports.models import ImportJob
 from wms.rows import get_or_not_found
 from wms.worker import enqueue
@@ -273,8 +273,6 @@ def import_file_now(channel_code, path, *, lines_path=None, actor=None):
     the same checks, the same run and automatic review), run now in this process; the finished job.
 
     A file that cannot be read or mapped fails the job with the reason (nothing imported)."""
-    from wms.imports import files   # the run; uploads is imported by it
-
     channel = channel_by_code(channel_code)
     for given in (path, lines_path):
         if given and not Path(given).is_file():
