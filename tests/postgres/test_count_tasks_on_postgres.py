@@ -1,12 +1,16 @@
 """Count tasks on PostgreSQL, where stock rows are locked rather than the whole database: the SQLite
-suite's count-task tests run here too, plus two short picks racing at one bin.
+suite's count-task tests and the short-pick state machine run here too, plus a short racing a
+short and a count racing a short at one bin.
 Run with TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
 """
 import threading
 
+from hypothesis import HealthCheck, settings
+
 from tests.builders_floor import assigned_task, short_event
 from tests.postgres import needs_postgres
 from tests.services.test_count_tasks import *  # noqa: F401,F403 - collected here, on PostgreSQL
+from tests.services.test_count_loop_machine import CountLoop
 from tests.services.test_count_tasks import count_event, stock
 from wms.extensions import db
 from wms.inventory.models import CountTask, StockMovement
@@ -69,3 +73,10 @@ def test_a_count_racing_a_short_pick_at_the_same_bin_both_apply_and_keep_the_led
     item = stock(bin_id, "SKU-0")
     assert item.reserved == 0 and item.on_hand in (8, 10)  # the short before the count, or after it
     assert recompute_on_hand() == []
+
+
+class TestCountLoopOnPostgres(CountLoop.TestCase):
+    """The short-pick state machine (tests/services/test_count_loop_machine.py) on PostgreSQL."""
+
+    settings = settings(max_examples=5, stateful_step_count=30, deadline=None,
+                        suppress_health_check=list(HealthCheck), print_blob=True)
