@@ -2,7 +2,7 @@
 // Bump VERSION on every deploy that changes the shell: the new worker installs next to the old one,
 // the app shows "A new version is ready", and it takes over only when the picker taps Update
 // (the page posts SKIP_WAITING), never in the middle of a pick.
-const VERSION = "wms-shell-2026-12-06.2";
+const VERSION = "wms-shell-2026-12-06.3";
 const SHELL = [
   "/app",
   "/manifest.webmanifest",

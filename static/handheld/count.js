@@ -92,6 +92,7 @@ export function createCountScreen({ fetchTasks, record, go, onLeave }) {
     else if (!at.sku) step.textContent = t("Scan item {sku}", { sku: task.sku.code });
     else step.textContent = t("Count every {sku} in the bin, enter the number", { sku: task.sku.code });
     $("count-entry").hidden = !at.sku;
+    $("screen-count").classList.toggle("entering", Boolean(at.sku));
     $("count-confirm").disabled = !(at.sku && pad.value !== "");
   }
 
