@@ -24,7 +24,7 @@ DEMO_LOGINS = """\
   reviewer   / review123     (review desk)
   picker     / PIN 482915    (handheld; or scan the badge from Admin > Users)
   packer     / PIN 736204    (pack station)
-  dock       / dock123       (dock handover)"""
+  dock       / dock1234      (dock handover)"""
 
 
 class EmbeddedRedis:

@@ -12,7 +12,7 @@ from wms.picking.models import PickTask
 def test_the_demo_seed_fills_every_stage_with_real_data(app):
     summary = demo.seed(n_skus=60, n_orders=60)
     assert "60 SKUs" in summary
-    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "reviewer", "picker", "packer"}
+    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "reviewer", "picker", "packer", "dock"}
     assert db.session.scalar(select(func.count(Sku.id))) == 60
     statuses = dict(db.session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status)).all())
     assert sum(statuses.values()) == 60
