@@ -104,6 +104,8 @@ class Config:
     STUCK_LIMITS_MINUTES = _env_minutes("STUCK_LIMITS", {
         "imported": 30, "on_hold": 240, "approved": 15, "backorder": 24 * 60, "allocated": 120, "waved": 60,
         "picking": 60, "picked": 60, "packed": 30, "labelled": 8 * 60})
+    # The wall's stuck-order count is read from the orders table at most this often per process.
+    STUCK_COUNT_EVERY_SECONDS = _env_int("STUCK_COUNT_EVERY_SECONDS", 30)
     # Salt the carrier signs its tracking pushes with (Kuaidi100: sign = MD5(param + salt)).
     CARRIER_WEBHOOK_SALT = os.environ.get("CARRIER_WEBHOOK_SALT", "")
     # First write-back retry after this many seconds, doubling each time (capped at 6 hours).
@@ -137,6 +139,7 @@ class TestConfig(Config):
 
     WMS_ENV = "test"
     TESTING = True
+    STUCK_COUNT_EVERY_SECONDS = 0  # a test (and the e2e server) sees a stuck order at once
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SOCKETIO_ASYNC_MODE = "threading"

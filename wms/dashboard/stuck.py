@@ -14,7 +14,6 @@ from wms.wording import wording
 
 LIST_LIMIT = 200
 COUNT_CAP = 1000  # the wall shows at most this (a flood is a flood)
-COUNT_EVERY_S = 30
 
 
 def limits():
@@ -36,10 +35,12 @@ def stuck_count(now=None):
 
 
 def stuck_count_for_wall(now=None):
-    """stuck_count, read at most every COUNT_EVERY_S per process (the wall's snapshot runs on every push)."""
+    """stuck_count, read at most every STUCK_COUNT_EVERY_SECONDS per process (the wall's snapshot runs
+    on every push)."""
     now = now or utcnow()
+    every_s = current_app.config.get("STUCK_COUNT_EVERY_SECONDS", 30)
     cache = current_app.extensions.setdefault("wms.wall.stuck", {})
-    if "at" not in cache or not 0 <= (now - cache["at"]).total_seconds() < COUNT_EVERY_S:
+    if "at" not in cache or not 0 <= (now - cache["at"]).total_seconds() < every_s:
         cache.update(at=now, count=stuck_count(now))
     return cache["count"]
 
