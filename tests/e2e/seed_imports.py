@@ -4,14 +4,21 @@ import json
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import select
+
 from tests.builders import make_channel, make_sku, make_user
 from tests.builders_exports import build, expected_counts, realistic_specs
 from tests.e2e.seeding import seeded_app
+from wms.catalog.models import Sku
+from wms.extensions import db
 
 
 def seed():
+    # The e2e server is shared by every browser test: earlier seeds may have made these SKUs already.
+    known = set(db.session.scalars(select(Sku.code)))
     for n, code in enumerate(("SKU-1", "SKU-2", "SKU-3")):
-        make_sku(code, barcodes=(f"690000000003{n}",))
+        if code not in known:
+            make_sku(code, barcodes=(f"690000000003{n}",))
     channel = make_channel("e2e-tmall")
     user = make_user("supervisor", "imp-e2e")
     export = build("taobao", realistic_specs("9"))
