@@ -33,7 +33,10 @@ def test_a_station_packs_offline_and_the_label_arrives_when_back(live_server, ne
     page.fill("input[name=username]", seed["packer"])
     page.fill("input[name=password]", "secret-pass")
     page.click("button[type=submit]")
+    # other browser tests add stations of their own to the shared server: choose this test's one
+    page.evaluate("localStorage.setItem('wms.station', 'PS-E2E')")
     page.goto("/station/")
+    expect(page.locator("#station")).to_have_value("PS-E2E")
     expect(page.locator("#net")).to_have_attribute("data-state", "online")
     expect(page.locator("#queue")).to_contain_text("ST-1")
 
