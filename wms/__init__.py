@@ -109,9 +109,10 @@ def _install_template_globals(app):
     from flask_login import current_user
 
     from wms.i18n import current_locale, event_text, reason_text, render, translate
+    from wms.orders.reason_labels import reason_label
 
     app.jinja_env.globals.update(_=translate, current_locale=current_locale, reason_text=reason_text,
-                                 event_text=event_text, render_wording=render)
+                                 reason_label=reason_label, event_text=event_text, render_wording=render)
 
     @app.context_processor
     def _inject():

@@ -70,14 +70,14 @@ function renderRow(row, labels, checked) {
     const chip = document.createElement("span");
     chip.className = `chip reason reason-${KNOWN.has(reason.code) ? reason.code : "other"}`;
     chip.title = reason.text || reason.detail;
-    chip.textContent = labels[reason.code] || reason.code;
+    chip.textContent = reason.label || labels[reason.code] || reason.code;
     reasons.appendChild(chip);
   }
   for (const flag of row.flags || []) {
     const chip = document.createElement("span");
     chip.className = `chip flag reason-${KNOWN.has(flag.code) ? flag.code : "other"}`;
     chip.title = flag.text || flag.detail;
-    chip.textContent = `⚑ ${labels[flag.code] || flag.code}`;
+    chip.textContent = `⚑ ${flag.label || labels[flag.code] || flag.code}`;
     reasons.appendChild(chip);
     if (flag.code === "duplicate") reasons.appendChild(mergeButton(row));
   }

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.i18n import event_text, reason_text
+from wms.i18n import _, event_text, reason_text
+from wms.orders.reason_labels import reason_label
 from wms.review import queue as desk
 from wms.review import services
 from wms.review.schemas import ActionBody, BulkApproveBody, QueueArgs
@@ -84,5 +85,7 @@ def dump_order(order):
 
 
 def with_text(reasons):
-    """Hold reasons with `text`: the detail in the caller's language (`detail` stays English)."""
-    return [{**reason, "text": reason_text(reason)} for reason in reasons]
+    """Hold reasons with `text` (the detail) and `label` (the chip's name) in the caller's language
+    (`detail` stays English)."""
+    return [{**reason, "text": reason_text(reason), "label": _(reason_label(reason.get("code", "")))}
+            for reason in reasons]
