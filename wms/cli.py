@@ -81,10 +81,13 @@ def register(app):
     @click.option("--lines", "lines_file", default=None, type=click.Path(dir_okay=False),
                   help="Order lines in a separate file (e.g. Taobao's 宝贝报表).")
     def import_orders(file, channel_code, lines_file):
-        """Import an orders export now, as the upload page would (recognition, saved mapping, review)."""
-        from wms.imports.uploads import import_file_now, summary
+        """Import an orders export now, as the upload page would (recognition, saved mapping, review).
 
-        with _one_json_line():
+        The automatic review of the imported orders runs in this process before the line is printed."""
+        from wms.imports.uploads import import_file_now, summary
+        from wms.worker import jobs_run_inline
+
+        with _one_json_line(), jobs_run_inline():
             job = import_file_now(channel_code, file, lines_path=lines_file)
             _echo(summary(job))
             if job.status != "done":

@@ -10,6 +10,8 @@ receive ids, never objects, and must be idempotent. The worker process is wms/ru
 import importlib
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from flask import current_app
@@ -53,6 +55,21 @@ def enqueue(func, *args, queue="default"):
     return job
 
 
+_inline = ContextVar("wms_jobs_inline", default=False)
+
+
+@contextmanager
+def jobs_run_inline():
+    """Within this block, jobs enqueued here run in this process right after their commit (as under
+    RQ_SYNC): a command line run that must finish its follow-up work (an import's automatic review)
+    before it prints its result. Their outbox rows are kept as usual."""
+    token = _inline.set(True)
+    try:
+        yield
+    finally:
+        _inline.reset(token)
+
+
 # After a failed push, pushes to that Redis pause this long: a request that commits work does not wait
 # on a Redis that just failed (the rows stay pending; the worker's sweep pushes them).
 PUSH_PAUSE_S = 5.0
@@ -60,8 +77,8 @@ _paused_until = {}  # REDIS_URL -> time.monotonic() when pushes to it resume
 
 
 def _push(app, job_id):
-    """After commit: run inline (RQ_SYNC) or push to rq; Redis down leaves the row pending for the sweep."""
-    if app.config.get("RQ_SYNC"):
+    """After commit: run inline (RQ_SYNC, jobs_run_inline) or push to rq; Redis down leaves the row pending for the sweep."""
+    if app.config.get("RQ_SYNC") or _inline.get():
         run_job(job_id)
         return
     url = app.config.get("REDIS_URL")

@@ -138,3 +138,23 @@ def test_add_channel_refuses_a_taken_code_and_import_skus_reports_its_counts(app
     skus.write_text("编码,名称\nSKU-9,袜子\n,无编码\n", encoding="utf-8")
     code, result = cli(app, "import-skus", str(skus))
     assert code == 0 and (result["created"], result["rejected"]) == (1, 1)
+
+
+def test_the_command_line_runs_the_automatic_review_before_it_answers_even_with_a_worker(
+        app, catalogue, tmp_path, monkeypatch):
+    """Outside tests jobs go to the worker; the command still finishes the review itself, so a
+    nightly script that reads the orders right after finds them reviewed (none left `imported`)."""
+    from wms.imports import services as import_services
+
+    monkeypatch.setattr(import_services, "review_available", lambda: True)
+    monkeypatch.setitem(app.config, "RQ_SYNC", False)
+    pushed = []
+    monkeypatch.setattr("wms.worker.push", lambda *args, **kw: pushed.append(args))
+    cli(app, "add-channel", "nightly", "--platform", "shopify")
+    orders_path, _ = write(tmp_path, build("shopify", realistic_specs("6")))
+    code, result = cli(app, "import-orders", str(orders_path), "--channel", "nightly")
+    assert code == 0 and result["created"] > 0
+    db.session.expire_all()
+    statuses = db.session.scalars(select(Order.status).join(Channel).where(Channel.code == "nightly")).all()
+    assert statuses and "imported" not in statuses
+    assert pushed == []   # nothing was left for a worker
