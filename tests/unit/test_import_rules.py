@@ -114,3 +114,23 @@ def test_the_imports_shortcut_for_a_plain_chinese_mobile_gives_what_the_phone_no
     record = contact_fields.normalise({"buyer_phone": text, "country": "CN"})
     expected = (normalise_phone(text, "CN").value or text)[:40] if text else text
     assert record["buyer_phone"] == expected
+
+
+def test_a_chinese_orders_province_in_pinyin_english_code_or_short_name_becomes_its_chinese_name():
+    from wms.imports import contact_fields
+
+    for written in ("Zhejiang", "ZJ", "CN-ZJ", "zhejiang sheng", "浙江", "浙江省"):
+        record = contact_fields.normalise({"province": written, "city": "杭州市", "country": "CN"})
+        assert record["province"] == "浙江省", written
+    assert contact_fields.normalise({"province": "Beijing Shi", "country": "CN"})["province"] == "北京市"
+    assert contact_fields.normalise({"province": "Inner Mongolia", "country": "CN"})["province"] == "内蒙古自治区"
+    assert contact_fields.normalise({"province": "Atlantis", "country": "CN"})["province"] == "Atlantis"  # kept
+    assert contact_fields.normalise({"province": "ON", "country": "CA"})["province"] == "ON"  # not China's
+
+
+def test_a_shopify_order_with_an_english_province_splits_nothing_and_reads_as_chinese():
+    from wms.imports import contact_fields
+
+    record = contact_fields.normalise({"province": "Guangdong", "city": "Shenzhen", "address": "Nanshan Rd 1",
+                                       "country": "CN"})
+    assert (record["province"], record["city"], record["address"]) == ("广东省", "Shenzhen", "Nanshan Rd 1")
