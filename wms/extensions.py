@@ -16,6 +16,6 @@ migrate = Migrate()
 socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-from flask_smorest import Api  # noqa: E402
+from wms.openapi import WmsApi  # noqa: E402
 
-api = Api()
+api = WmsApi()  # the OpenAPI document at /api/docs/openapi.json (wms.openapi)

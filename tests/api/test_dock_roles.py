@@ -58,7 +58,7 @@ def test_the_dock_clerk_reaches_no_other_desk_or_floor_screen(app, client, login
             continue
         if client.get(rule.rule).status_code != 403:
             reached.append(rule.endpoint)
-    assert sorted(reached) == ["auth.me", "handover.index"]
+    assert sorted(reached) == ["auth_api.me", "handover.index"]
 
 
 def test_the_dock_role_is_offered_to_the_admin_and_shown_in_chinese(client, login):

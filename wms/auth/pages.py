@@ -1,4 +1,5 @@
-"""Login, logout and the handheld's token login."""
+"""Login and logout at the desk, the home redirect and the language switch (the handheld's token
+login is wms/auth/api.py)."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -6,7 +7,7 @@ from wms.auth import roles, services, sessions
 from wms.auth.access import allow, public
 from wms.auth_loaders import SESSION_KEY
 from wms.errors import DomainError, LockedOut, ValidationFailed
-from wms.extensions import csrf, db
+from wms.extensions import db
 from wms.i18n import LOCALES, _
 
 bp = Blueprint("auth", __name__)
@@ -75,42 +76,6 @@ def set_locale():
     return redirect(request.referrer or url_for("auth.home"))
 
 
-@bp.post("/api/auth/handheld")
-@csrf.exempt
-@public
-def handheld_login():
-    """Handheld login by badge QR or username + PIN; answers a bearer token for REST and Socket.IO."""
-    body = request.get_json(silent=True) or {}
-    device_code = body.get("device")
-    if body.get("badge"):
-        user = services.authenticate_badge(str(body["badge"]), address=request.remote_addr)
-    elif body.get("username") and body.get("pin"):
-        user = services.authenticate_pin(str(body["username"]), str(body["pin"]), address=request.remote_addr)
-    else:
-        raise ValidationFailed("Scan your badge, or enter your username and PIN")
-    device = services.register_device(device_code, kind=body.get("kind", "handheld"), user=user)
-    return {"token": services.issue_handheld_token(user, device), "user": _user_json(user),
-            "device": device.code}
-
-
-@bp.post("/api/auth/logout")
-@csrf.exempt
-@public
-def api_logout():
-    """Handheld logout: the bearer token's login ends (the token stops working at once)."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and not header[7:].startswith("wms_"):
-        services.end_handheld_login(header[7:].strip())
-    return {"status": "logged_out"}
-
-
-@bp.get("/api/auth/me")
-@allow(roles.EVERYONE | {roles.INTEGRATION})
-def me():
-    """Who the bearer token or session belongs to."""
-    return _user_json(current_user)
-
-
 def error_text(error):
     """The error's message in the user's language (lockouts carry their minutes)."""
     if isinstance(error, LockedOut):
@@ -123,7 +88,3 @@ def _retry_after(error):
     minutes = error.details.get("retry_after_min") if isinstance(error, LockedOut) else None
     return {"Retry-After": str(minutes * 60)} if minutes else {}
 
-
-def _user_json(user):
-    return {"id": user.id, "username": user.username, "name": user.display_name,
-            "role": user.role, "locale": getattr(user, "locale", "en")}

@@ -162,11 +162,16 @@ def badge_payload(user):
     return f"{BADGE_PREFIX}{user.badge_secret}"
 
 
+DEVICE_KINDS = ("handheld", "station")
+
+
 def register_device(code, kind="handheld", user=None):
     """The device with this client-generated code, created on first sight."""
-    code = (code or "").strip()[:64]
+    code = code.strip()[:64] if isinstance(code, str) else ""
     if not code:
         raise ValidationFailed("A device id is required", field="device")
+    if kind not in DEVICE_KINDS:
+        raise ValidationFailed(f"A device is one of: {', '.join(DEVICE_KINDS)}", field="kind")
     device = db.session.scalar(select(Device).where(Device.code == code))
     if device is None:
         device = Device(code=code, kind=kind, name=code[:20], active=True)
