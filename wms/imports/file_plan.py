@@ -78,9 +78,14 @@ class FilePlan:
                 current = OrderGroup(external_id, number, self, [(number, cells)])
                 if not external_id:
                     current.problems.append((number, "external_id", validation.MISSING))
-            else:
+            elif len(current.cells) < validation.MAX_LINES_PER_ORDER:
                 current.rows.append(number)
                 current.cells.append((number, cells))
+            elif len(current.cells) == validation.MAX_LINES_PER_ORDER:
+                # the order is rejected; its further rows are not kept (a file of one order with a
+                # million lines must not take a million rows of memory)
+                current.problems.append((number, "lines", validation.TOO_MANY_LINES))
+                current.cells.append((number, []))
         if current is not None:
             yield current
 

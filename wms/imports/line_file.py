@@ -5,6 +5,7 @@ import sqlite3
 import tempfile
 
 from wms.imports.cells import GUARD_STARTS, is_scientific, unguard
+from wms.imports.validation import MAX_LINES_PER_ORDER, TOO_MANY_LINES
 
 
 def _order_no(value):
@@ -47,6 +48,7 @@ class LineFile:
         ids = list(by_id)
         repeated = {}
         known = {}
+        too_many = set()
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ",".join("?" * len(part))
@@ -64,6 +66,11 @@ class LineFile:
                     repeated.setdefault(order_no, []).append(row)
                     continue
                 seen.add(key)
+                if len(group.lines) >= MAX_LINES_PER_ORDER:   # the order is rejected; no more lines kept
+                    if order_no not in too_many:
+                        too_many.add(order_no)
+                        group.problems.append((row, "lines", TOO_MANY_LINES))
+                    continue
                 group.lines.append((row, line))
             self._db.execute(f"UPDATE line SET used = 1 WHERE order_no IN ({marks})", part)
         return repeated

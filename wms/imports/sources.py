@@ -3,10 +3,23 @@
 `read_rows(path)` yields `(row_number, {header: value})` one row at a time, never loading the whole
 file: a 100k-order export stays a few MB of memory. Row numbers are the spreadsheet's own (the
 header is row 1), so an error report points at the line a person sees in Excel.
+
+Every file is read within limits, and a file past one is refused with a sentence that says which
+(a ValidationFailed, never a 500): columns, rows (Excel's own sheet size), a cell's length (Excel's
+own cell size), and for XLSX its unpacked size and its count of distinct texts (openpyxl holds
+those in memory; a 0.5 MB file can hold millions). Binary data is not taken for text. The pages
+read a file's first rows through `peek`, which reads a large XLSX in a child process so that the
+web process's memory stays its own.
 """
 import codecs
 import csv
 import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections import Counter
 from pathlib import Path
 
 from wms.errors import ValidationFailed
@@ -15,11 +28,28 @@ SNIFF_BYTES = 256 * 1024
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 
+MAX_COLUMNS = 1_000
+MAX_ROWS = 1_048_576                # data rows; Excel's own sheet holds 1,048,576 rows
+MAX_CELL_CHARS = 32_767             # Excel's own limit for one cell
+XLSX_MAX_UNPACKED_BYTES = 1 << 30   # all parts of the archive, unpacked (a zip bomb stops here)
+XLSX_MAX_SHARED_STRINGS = 2_000_000
+XLSX_PEEK_IN_PROCESS = 100_000      # distinct texts above which a page's peek reads in a child process
+PEEK_TIMEOUT_S = 120
+PEEK_MEMORY_BYTES = 2 << 30         # the peeking child's address space
+
+csv.field_size_limit(MAX_CELL_CHARS)
+
 
 def detect_encoding(sample: bytes) -> str:
-    """utf-8-sig for a BOM, utf-8 if the sample decodes, else gb18030 (a superset of GBK/GB2312)."""
+    """utf-8-sig for a BOM, utf-16 for its BOM (Excel's "Unicode text"), utf-8 if the sample
+    decodes, else gb18030 (a superset of GBK/GB2312). Binary data is refused."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise ValidationFailed("This file is not text: it holds binary data. Upload the CSV or XLSX file "
+                               "the platform exported", field="file")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -64,67 +94,88 @@ def read_table(path, filename=None):
 
 
 def _csv_table(path):
-    raw = open(path, "rb")
-    encoding = detect_encoding(raw.read(SNIFF_BYTES))
-    raw.seek(0)
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    try:
-        sample = text.read(8192)
-        text.seek(0)
-        reader = csv.reader(text, _dialect(sample))
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        text.close()
+    text, reader, headers = _open_csv(path)
+    if headers is None:
         return [], iter(())
-    except UnicodeDecodeError as error:
-        text.close()
-        raise ValidationFailed(f"The file is neither UTF-8 nor GBK text ({error.reason})", field="file")
-    _check_headers(headers)
 
     def values():
         with text:
-            try:
+            with _csv_errors(reader, text.encoding):
                 for number, cells in enumerate(reader, start=2):
                     cells = list(map(str.strip, cells))
                     if any(cells):
+                        if number > MAX_ROWS + 1:
+                            raise _too_many_rows()
                         yield number, cells
-            except UnicodeDecodeError as error:
-                raise ValidationFailed(f"Row {reader.line_num}: the text is not valid {encoding} ({error.reason})",
-                                       field="file")
     return headers, values()
 
 
-def read_headers(path, filename=None):
-    """The header row only (for the column-mapping screen)."""
-    for _number, row in read_rows(path, filename):
-        return list(row.keys())
-    return []
-
-
-def _csv_rows(path):
-    with open(path, "rb") as raw:
+def _open_csv(path):
+    """(text stream, csv reader, stripped headers or None for an empty file), headers checked."""
+    raw = open(path, "rb")
+    try:
         encoding = detect_encoding(raw.read(SNIFF_BYTES))
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        sample = text.read(8192)
-        text.seek(0)
-        dialect = _dialect(sample)
-        reader = csv.reader(text, dialect)
-        try:
+        reader = None
+        with _csv_errors(reader, encoding):
+            sample = text.read(8192)
+            text.seek(0)
+            reader = csv.reader(text, _dialect(sample))
             headers = [h.strip() for h in next(reader)]
-        except StopIteration:
-            return
-        except UnicodeDecodeError as error:
-            raise ValidationFailed(f"The file is neither UTF-8 nor GBK text ({error.reason})", field="file")
-        _check_headers(headers)
-        try:
-            for number, values in enumerate(reader, start=2):
-                if not any(v.strip() for v in values):
-                    continue
-                yield number, _zip(headers, values)
-        except UnicodeDecodeError as error:
-            raise ValidationFailed(f"Row {reader.line_num}: the text is not valid {encoding} ({error.reason})",
-                                   field="file")
+    except StopIteration:
+        raw.close()
+        return None, None, None
+    except BaseException:
+        raw.close()
+        raise
+    _check_headers(headers)
+    return text, reader, headers
+
+
+class _csv_errors:
+    """A CSV that cannot be decoded or parsed (a cell past MAX_CELL_CHARS, a NUL) is a clear error."""
+
+    def __init__(self, reader, encoding):
+        self.reader, self.encoding = reader, encoding
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _trace):
+        where = f"Row {self.reader.line_num}: " if self.reader is not None and self.reader.line_num else ""
+        if isinstance(error, UnicodeDecodeError):
+            raise ValidationFailed(f"{where}the file is neither UTF-8 nor GBK text ({error.reason})",
+                                   field="file") from None
+        if isinstance(error, csv.Error):
+            if "field larger than field limit" in str(error):
+                raise ValidationFailed(f"{where}a cell is longer than {MAX_CELL_CHARS:,} characters (Excel's own "
+                                       "limit): this is not a platform's export", field="file") from None
+            raise ValidationFailed(f"{where}the file cannot be read as CSV ({error})", field="file") from None
+        return False
+
+
+def _too_many_rows():
+    return ValidationFailed(f"The file holds more than {MAX_ROWS:,} rows (a spreadsheet's limit): split it "
+                            "into smaller files", field="file")
+
+
+def read_headers(path, filename=None):
+    """The header row only (for the column-mapping screen), read as `peek` reads."""
+    return peek(path, filename, rows=0)[0]
+
+
+def _csv_rows(path):
+    text, reader, headers = _open_csv(path)
+    if headers is None:
+        return
+    with text, _csv_errors(reader, text.encoding):
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if number > MAX_ROWS + 1:
+                raise _too_many_rows()
+            yield number, _zip(headers, values)
 
 
 def _dialect(sample):
@@ -143,6 +194,7 @@ def _dialect(sample):
 def _xlsx_rows(path):
     from openpyxl import load_workbook
 
+    check_xlsx(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:
@@ -158,9 +210,52 @@ def _xlsx_rows(path):
             cells = ["" if v is None else _cell_text(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
+            if number > MAX_ROWS + 1:
+                raise _too_many_rows()
+            if any(len(c) > MAX_CELL_CHARS for c in cells):
+                raise ValidationFailed(f"Row {number}: a cell is longer than {MAX_CELL_CHARS:,} characters "
+                                       "(Excel's own limit)", field="file")
             yield number, _zip(headers, cells)
     finally:
         workbook.close()
+
+
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+
+def check_xlsx(path):
+    """The count of distinct texts (shared strings) of an XLSX within the limits, or a clear error:
+    not a zip archive, more than XLSX_MAX_UNPACKED_BYTES unpacked, more than
+    XLSX_MAX_SHARED_STRINGS texts. Streams the archive; constant memory."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationFailed(f"Not a readable XLSX file ({error}): upload the file as the platform "
+                               "exported it, or save it again from Excel", field="file") from None
+    with archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+            raise ValidationFailed(f"The XLSX unpacks to {unpacked / 2**20:,.0f} MB, more than "
+                                   f"{XLSX_MAX_UNPACKED_BYTES / 2**20:,.0f} MB: export it as CSV or in parts",
+                                   field="file")
+        shared = next((p.filename for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
+        if shared is None:
+            return 0
+        count, tail = 0, b""
+        try:
+            with archive.open(shared) as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    data = tail + block
+                    count += sum(1 for m in _SHARED_STRING.finditer(data) if m.end() > len(tail))
+                    tail = data[-32:]
+                    if count > XLSX_MAX_SHARED_STRINGS:
+                        raise ValidationFailed(
+                            f"The XLSX holds more than {XLSX_MAX_SHARED_STRINGS:,} distinct texts: export it "
+                            "as CSV or in parts", field="file")
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise ValidationFailed(f"Not a readable XLSX file ({error})", field="file") from None
+        return count
 
 
 def _cell_text(value):
@@ -176,10 +271,14 @@ def _cell_text(value):
 
 
 def _check_headers(headers):
+    """Named, not too many, none twice (linear: a file of 30,000 columns is refused at once)."""
+    if len(headers) > MAX_COLUMNS:
+        raise ValidationFailed(f"The file has {len(headers):,} columns, more than {MAX_COLUMNS:,}: "
+                               "this is not a platform's export", field="file")
     named = [h for h in headers if h]
     if not named:
         raise ValidationFailed("The first row must hold the column headers", field="file")
-    duplicates = sorted({h for h in named if named.count(h) > 1})
+    duplicates = sorted(h for h, n in Counter(named).items() if n > 1)
     if duplicates:
         raise ValidationFailed(f"Duplicate column headers: {', '.join(duplicates)}", field="file")
 
@@ -192,21 +291,80 @@ def _zip(headers, values):
     return row
 
 
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
+
+
 def estimate_rows(path, filename=None):
-    """About how many data rows the file holds (for a progress bar), without parsing it."""
+    """About how many data rows the file holds (for a progress bar), without parsing it: an XLSX's
+    first sheet states its size at its top; a CSV's newlines are counted."""
     path = Path(path)
     if Path(filename or path.name).suffix.lower() in XLSX_EXTENSIONS:
-        from openpyxl import load_workbook
-
         try:
-            workbook = load_workbook(path, read_only=True)
-            rows = workbook.worksheets[0].max_row or 0
-            workbook.close()
-        except Exception:
+            with zipfile.ZipFile(path) as archive:
+                sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+                with archive.open(sheets[0]) as stream:
+                    found = _DIMENSION.search(stream.read(8192))
+        except (zipfile.BadZipFile, OSError, IndexError, KeyError):
             return 0
-        return max(0, rows - 1)
+        return max(0, int(found.group(1)) - 1) if found else 0
     newlines = 0
     with open(path, "rb") as raw:
         for block in iter(lambda: raw.read(1 << 20), b""):
             newlines += block.count(b"\n")
     return max(0, newlines - 1)
+
+
+def peek(path, filename=None, rows=3):
+    """(headers, [row dict]) of a file's first `rows` rows, for the pages (mapping, preview, status
+    words). An XLSX with many distinct texts is read in a child process with bounded memory, so a
+    hostile file cannot grow the web process; anything else is read here, streaming."""
+    suffix = Path(filename or Path(path).name).suffix.lower()
+    if suffix in XLSX_EXTENSIONS and check_xlsx(path) > XLSX_PEEK_IN_PROCESS:
+        return _peek_in_child(path, filename, rows)
+    return peek_here(path, filename, rows)
+
+
+def peek_here(path, filename=None, rows=3):
+    found = []
+    headers = None
+    for _number, row in read_rows(path, filename):
+        headers = headers or list(row.keys())
+        if len(found) >= rows:
+            break
+        found.append(row)
+    if headers is None:
+        headers = _headers_of_empty(path, filename)
+    return headers, found
+
+
+def _headers_of_empty(path, filename):
+    """The headers of a file with no data row (read_rows yields nothing for it)."""
+    suffix = Path(filename or Path(path).name).suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        return []
+    headers, _values = read_table(path, filename)
+    return headers
+
+
+def _peek_in_child(path, filename, rows):
+    command = [sys.executable, "-m", "wms.imports.peek", str(path), filename or "", str(rows)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PEEK_TIMEOUT_S,
+                              preexec_fn=_bound_memory, check=False)
+    except subprocess.TimeoutExpired:
+        raise ValidationFailed(f"The file could not be read within {PEEK_TIMEOUT_S} s: export it as CSV",
+                               field="file") from None
+    try:
+        answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise ValidationFailed("The file could not be read within the memory a preview may use: export it "
+                               "as CSV or in parts", field="file") from None
+    if "error" in answer:
+        raise ValidationFailed(answer["error"], field="file")
+    return answer["headers"], answer["rows"]
+
+
+def _bound_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (PEEK_MEMORY_BYTES, PEEK_MEMORY_BYTES))

@@ -7,7 +7,6 @@ import csv
 import io
 import re
 import uuid
-from itertools import islice
 from pathlib import Path
 
 from flask import current_app
@@ -37,13 +36,19 @@ def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
         raise ValidationFailed("Choose a file to import", field="file")
     job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
                     status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
-    if lines_upload is not None and lines_upload.filename:
-        job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
-    headers = sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+    try:
+        if lines_upload is not None and lines_upload.filename:
+            job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
+        headers = sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+        if job.lines_path:
+            sources.read_headers(job.lines_path, job.lines_filename)
+    except ValidationFailed:
+        for saved in (job.path, job.lines_path):   # a refused upload leaves nothing behind
+            if saved:
+                Path(saved).unlink(missing_ok=True)
+        raise
     preset = presets.recognise(headers)
     job.preset = preset.code if preset else ""
-    if job.lines_path:
-        sources.read_headers(job.lines_path, job.lines_filename)
     db.session.add(job)
     db.session.commit()
     return job
@@ -89,10 +94,11 @@ def status_words(path, filename, mapping):
     saved = mapping.get(mapping_rules.STATUS_VALUES) or {}
     columns = [h for f in statuses.STATUS_FIELDS if f != "cancelled_at" and mapping.get(f)
                for h in ([mapping[f]] if isinstance(mapping[f], str) else mapping[f])]
-    columns += [h for h in sources.read_headers(path, filename) if _STATUS_HEADER.search(h) and h not in columns]
+    headers, sample = sources.peek(path, filename, rows=STATUS_SAMPLE_ROWS)
+    columns += [h for h in headers if _STATUS_HEADER.search(h) and h not in columns]
     found = dict(saved)
     if columns:
-        for _number, row in islice(sources.read_rows(path, filename), STATUS_SAMPLE_ROWS):
+        for row in sample:
             for header in columns:
                 word = (row.get(header) or "").strip()
                 if word and word not in found:
@@ -101,9 +107,7 @@ def status_words(path, filename, mapping):
 
 
 def _headers_and_preview(path, filename):
-    rows = list(islice(sources.read_rows(path, filename), 3))
-    headers = sources.read_headers(path, filename)
-    return headers, [row for _n, row in rows]
+    return sources.peek(path, filename, rows=3)
 
 
 def _suggest(channel_id, name, headers):

@@ -21,6 +21,9 @@ NOT_OBJECT = "Invalid input type."
 NOT_MONEY = "Not an amount of money (write it like 99.00)."
 BLANK = "May not be blank."
 NO_LINES = "An order needs at least one line."
+MAX_LINES_PER_ORDER = 1_000
+TOO_MANY_LINES = (f"More than {MAX_LINES_PER_ORDER:,} lines in one order: not an order a warehouse ships as "
+                  "one parcel (split it on the platform)")
 BAD_COUNTRY = "Not an ISO 3166 country code (two letters, e.g. CN)."
 BAD_CURRENCY = "Not an ISO 4217 currency code (three letters, e.g. CNY)."
 BAD_EMAIL = "Not a valid email address."
