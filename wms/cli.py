@@ -62,18 +62,15 @@ def register(app):
     @click.argument("file", type=click.Path(dir_okay=False))
     def import_skus(file):
         """Create or update SKUs from a CSV/XLSX file (the catalogue's import)."""
-        from wms.catalog.services import import_skus as run
-
-        from pathlib import Path
-
+        from wms.catalog.sku_imports import import_now
         from wms.errors import ValidationFailed
 
         with _one_json_line():
-            if not Path(file).is_file():
-                raise ValidationFailed(f"No such file: {file}", field="file")
-            report = run(file)
-            _echo({"created": report.created, "updated": report.updated, "rejected": len(report.errors),
-                   "errors": report.errors[:20]})
+            job = import_now(file)   # the upload page's job, run in this process
+            if job.status != "done":
+                raise ValidationFailed(job.message, field="file")
+            _echo({"created": job.created, "updated": job.updated, "unchanged": job.unchanged,
+                   "rejected": job.refused, "errors": job.errors[:20]})
 
     @group.command("import-orders")
     @click.argument("file", type=click.Path(dir_okay=False))

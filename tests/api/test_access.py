@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from tests.builders import make_channel, make_order, make_sku
 from tests.builders_admin import log_in_as, log_out, make_device, make_job, make_users, unchanged
+from tests.builders_catalog import make_sku_import
 from wms.auth import roles
 from wms.auth.services import create_api_token
 
@@ -68,7 +69,8 @@ def ids(app, people):
     order = make_order(channel=channel)
     token, _plain = create_api_token("shop sync")
     return {"user_id": people["picker"].id, "sku_id": sku.id, "channel_id": channel.id, "order_id": order.id,
-            "device_id": make_device().id, "token_id": token.id, "job_id": make_job().id, "id": order.id}
+            "device_id": make_device().id, "token_id": token.id, "job_id": make_job().id, "id": order.id,
+            "import_id": make_sku_import().id}
 
 
 def _rules(app, method):

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.builders import make_sku
-from wms.catalog import services
+from wms.catalog import services, sku_imports
 from wms.catalog.columns import field_for_header, split_barcodes
 from wms.catalog.models import Sku, SkuBarcode
 from wms.errors import NotFound, ValidationFailed
@@ -104,10 +104,10 @@ def test_import_upserts_good_rows_and_reports_bad_ones_by_row_and_field(app, tmp
         "BAD-3,条码冲突,6905;7777,1,1,1,1,",                                # 6: 7777 belongs to TAKEN
         "NEW-2,第二个,6901,1,1,1,1,",                                       # 7: 6901 taken by NEW-1 (row 2)
     ]))
-    report = services.import_skus(path)
-    assert (report.created, report.updated) == (1, 1)
-    assert [(e["row"], e["field"]) for e in report.errors] == [(4, "name"), (5, "weight_g"), (6, "barcodes"), (7, "barcodes")]
-    assert "TAKEN" in report.errors[2]["reason"] and "NEW-1" in report.errors[3]["reason"]
+    job = sku_imports.import_now(path)
+    assert (job.status, job.created, job.updated, job.refused) == ("done", 1, 1, 4)
+    assert [(e["row"], e["field"]) for e in job.errors] == [(4, "name"), (5, "weight_g"), (6, "barcodes"), (7, "barcodes")]
+    assert "TAKEN" in job.errors[2]["reason"] and "NEW-1" in job.errors[3]["reason"]
     new = Sku.query.filter_by(code="NEW-1").one()
     assert [b.barcode for b in new.barcodes] == ["6901", "6902"] and new.image_url == "https://img.example/1.png"
     old = Sku.query.filter_by(code="OLD-1").one()
@@ -115,43 +115,44 @@ def test_import_upserts_good_rows_and_reports_bad_ones_by_row_and_field(app, tmp
     # a refused row left nothing behind: not the SKU, not its other barcode
     assert Sku.query.filter(Sku.code.in_(["BAD-1", "BAD-2", "BAD-3", "NEW-2"])).count() == 0
     assert SkuBarcode.query.filter_by(barcode="6905").count() == 0
-    lines = report.errors_csv().lstrip("\ufeff").splitlines()
-    assert lines[0] == "row,code,field,reason" and lines[1].startswith("4,BAD-1,name,")
+    lines = sku_imports.report_path(job.id).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "row,code,field,reason" and lines[1].startswith("4,BAD-1,name,") and len(lines) == 5
 
 
-def test_importing_the_same_file_twice_updates_instead_of_duplicating(app, tmp_path):
+def test_importing_the_same_file_twice_leaves_the_skus_unchanged_instead_of_duplicating(app, tmp_path):
     path = _csv(tmp_path, "code,name,barcodes\nA-1,Apple,111;112\n")
-    assert services.import_skus(path).created == 1
-    second = services.import_skus(path)
-    assert (second.created, second.updated, second.errors) == (0, 1, [])
+    assert sku_imports.import_now(path).created == 1
+    second = sku_imports.import_now(path)
+    assert (second.created, second.updated, second.unchanged, second.errors) == (0, 0, 1, [])
     assert Sku.query.count() == 1 and SkuBarcode.query.count() == 2
 
 
 def test_import_reads_gbk_csv_and_xlsx(app, tmp_path):
     gbk = _csv(tmp_path, "编码,名称,条码\nG-1,茶叶,801\n", encoding="gbk")
-    assert services.import_skus(gbk).created == 1
+    assert sku_imports.import_now(gbk).created == 1
     book = Workbook()
     sheet = book.active
     sheet.append(["code", "name", "barcodes", "weight_g"])
     sheet.append(["X-1", "Excel item", 6901234567892, 250.0])
     path = tmp_path / "skus.xlsx"
     book.save(path)
-    report = services.import_skus(path)
-    assert report.created == 1 and report.errors == []
+    job = sku_imports.import_now(path)
+    assert job.created == 1 and job.errors == []
     sku = Sku.query.filter_by(code="X-1").one()
     assert sku.weight_g == 250 and sku.barcodes[0].barcode == "6901234567892"
 
 
-def test_a_file_without_the_required_columns_is_refused_whole(app, tmp_path):
-    path = _csv(tmp_path, "foo,bar\n1,2\n")
-    with pytest.raises(ValidationFailed, match="Missing column"):
-        services.import_skus(path)
+def test_a_file_without_the_required_columns_fails_whole_and_imports_nothing(app, tmp_path):
+    job = sku_imports.import_now(_csv(tmp_path, "foo,bar\n1,2\n"))
+    assert job.status == "failed" and job.message.startswith("Missing column(s): code, name")
     assert Sku.query.count() == 0
 
 
-def test_an_import_report_is_stored_and_found_by_its_id(app, tmp_path):
-    report = services.import_skus(_csv(tmp_path, "code,name\n,No code\n"))
-    report_id = services.store_report(report)
-    assert "code" in services.report_path(report_id).read_text(encoding="utf-8")
+def test_an_import_report_is_found_by_its_import_and_only_when_it_refused_rows(app, tmp_path):
+    job = sku_imports.import_now(_csv(tmp_path, "code,name\n,No code\n"))
+    assert "code" in sku_imports.report_path(job.id).read_text(encoding="utf-8")
+    clean = sku_imports.import_now(_csv(tmp_path, "code,name\nC-1,Fine\n"))
     with pytest.raises(NotFound):
-        services.report_path("../../etc")
+        sku_imports.report_path(clean.id)
+    with pytest.raises(NotFound):
+        sku_imports.report_path(999999)

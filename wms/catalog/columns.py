@@ -36,6 +36,16 @@ def map_row(row):
     return mapped
 
 
+def column_positions(headers):
+    """{our field: index of the first header that maps to it} for a header row."""
+    positions = {}
+    for index, header in enumerate(headers):
+        field = field_for_header(header)
+        if field and field not in positions:
+            positions[field] = index
+    return positions
+
+
 def missing_columns(headers):
     """Required fields that no header maps to."""
     present = {field_for_header(h) for h in headers}

@@ -1,7 +1,7 @@
 """The SKU catalogue: SKUs with several barcodes, weight, dimensions and an image."""
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
@@ -41,3 +41,63 @@ class SkuBarcode(db.Model):
     barcode: Mapped[str] = mapped_column(String(64), unique=True)
 
     sku: Mapped[Sku] = relationship(back_populates="barcodes")
+
+
+# A SKU import's life (the same words as the order import's, so both read alike):
+IMPORT_PENDING = "pending"   # uploaded, waiting for a worker
+IMPORT_RUNNING = "running"   # a worker is reading it (or died reading it: the next run resumes)
+IMPORT_DONE = "done"         # every row imported or refused; the report is complete
+IMPORT_FAILED = "failed"     # stopped: the file could not be read, or a chunk could not be written
+
+REFUSALS_KEPT = 200          # refused rows kept on the row for the page; all of them are in the report CSV
+
+
+class SkuImportJob(db.Model):
+    """A catalogue file a person (or the command line) imported: its progress, counts and report.
+
+    The run commits chunk by chunk; `last_row` and `report_bytes` say how far the committed chunks
+    reached, so a run that died is resumed from there. `runs` counts claims: a run writes only
+    while the row still carries its own claim."""
+
+    __tablename__ = "sku_import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="system")
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    path: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default=IMPORT_PENDING, index=True)
+    runs: Mapped[int] = mapped_column(default=0)           # claims so far; the current run's token
+    rows_total: Mapped[int] = mapped_column(default=0)     # estimate (data rows in the file)
+    rows_done: Mapped[int] = mapped_column(default=0)      # data rows in committed chunks
+    last_row: Mapped[int] = mapped_column(default=0)       # file row number the committed chunks reached
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    refused: Mapped[int] = mapped_column(default=0)        # rows refused (each with one or more reasons)
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # first REFUSALS_KEPT report rows
+    report_path: Mapped[str | None] = mapped_column(String(500))
+    report_bytes: Mapped[int] = mapped_column(default=0)   # the report's length at the last committed chunk
+    message: Mapped[str] = mapped_column(Text, default="")  # why a FAILED import stopped
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def finished(self):
+        return self.status in (IMPORT_DONE, IMPORT_FAILED)
+
+    @property
+    def percent(self):
+        if self.status == IMPORT_DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    def to_dict(self):
+        return {"id": self.id, "status": self.status, "filename": self.filename, "percent": self.percent,
+                "rows_total": self.rows_total, "rows_done": self.rows_done, "last_row": self.last_row,
+                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "refused": self.refused, "errors": list(self.errors or []), "message": self.message,
+                "finished": self.finished, "has_report": bool(self.refused and self.report_path)}

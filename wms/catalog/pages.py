@@ -1,13 +1,10 @@
-"""SKU catalogue desk pages: list and search, create/edit with barcodes and image, CSV/XLSX import."""
-import tempfile
-from pathlib import Path
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+"""SKU catalogue desk pages: list and search, create/edit with barcodes and image, CSV/XLSX import jobs."""
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow, require_scope
-from wms.catalog import services
+from wms.catalog import refusals, services, sku_imports
 from wms.errors import DomainError, ValidationFailed
 from wms.i18n import _
 
@@ -123,30 +120,53 @@ def image(name):
 @bp.route("/import", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def import_skus():
-    """Import SKUs from CSV/XLSX: good rows are upserted by code, bad rows listed with the reason."""
-    if request.method == "GET":
-        return render_template("catalog/import.html", report=None, report_id=None)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("Choose a CSV or XLSX file"), "error")
-        return render_template("catalog/import.html", report=None, report_id=None), 422
-    suffix = Path(upload.filename).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        upload.save(tmp.name)
+    """Upload a CSV/XLSX of SKUs: stored and imported in the background; on to its progress page."""
+    if request.method == "POST":
         try:
-            report = services.import_skus(tmp.name, upload.filename)
+            job = sku_imports.start_import(request.files.get("file"), actor=current_user)
         except DomainError as error:
             flash(error_text(error), "error")
-            return render_template("catalog/import.html", report=None, report_id=None), error.status
-    report_id = services.store_report(report) if report.errors else None
-    return render_template("catalog/import.html", report=report, report_id=report_id)
+            return render_template("catalog/import.html", imports=sku_imports.recent_imports()), error.status
+        return redirect(url_for("catalog.import_job", import_id=job.id))
+    return render_template("catalog/import.html", imports=sku_imports.recent_imports())
 
 
-@bp.get("/import/reports/<report_id>.csv")
+@bp.get("/import/<int:import_id>")
 @allow(roles.MANAGE)
-def import_report(report_id):
-    """The rows an import refused, as CSV (row, code, field, reason)."""
-    path = services.report_path(report_id)
-    return Response(path.read_bytes(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=sku-import-errors-{report_id[:8]}.csv"})
+def import_job(import_id):
+    """An import's progress while it runs; its counts, refused rows and report once it is done."""
+    job = sku_imports.get_import(import_id)
+    return render_template("catalog/import_job.html", job=job, sentence=sentence, stopped_text=stopped_text)
 
+
+@bp.get("/import/<int:import_id>/status")
+@allow(roles.MANAGE)
+def import_status(import_id):
+    """JSON progress polled by the import's page, its sentences in the reader's language."""
+    row = sku_imports.get_import(import_id)
+    job = row.to_dict()
+    job["status_text"], job["stopped_text"] = _(job["status"]), stopped_text(row)
+    job["message_text"] = sentence(job["message"])
+    job["errors"] = [{**error, "reason_text": sentence(error["reason"])} for error in job["errors"]]
+    return job
+
+
+@bp.get("/import/<int:import_id>/report.csv")
+@allow(roles.MANAGE)
+def import_report(import_id):
+    """The rows an import refused, as CSV (row, code, field, reason)."""
+    return send_file(sku_imports.report_path(import_id), mimetype="text/csv", as_attachment=True,
+                     download_name=f"sku-import-{import_id}-refused.csv")
+
+
+def stopped_text(job):
+    """What a failed import left imported, or "" (nothing, or it did not fail)."""
+    if job.status != "failed" or not job.last_row:
+        return ""
+    return _("Imported before it stopped: the rows up to row {row}", row=job.last_row)
+
+
+def sentence(text):
+    """A refusal or failure the import wrote (in English) in the reader's language."""
+    template, values = refusals.template_of(text or "")
+    return _(template, **values) if text else ""

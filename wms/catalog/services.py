@@ -1,33 +1,27 @@
-"""SKU catalogue use cases: create/edit SKUs, their barcodes and image; bulk import from CSV/XLSX.
+"""SKU catalogue use cases: create/edit SKUs, their barcodes and image.
 
 A barcode belongs to one SKU only (the scanner must resolve it to exactly one item): a clash is
-refused with the other SKU's code. An import validates every row; good rows are upserted by code,
-each in its own savepoint so a row is never half-imported; bad rows come back as (row, field,
-reason), the same shape as the order import's report.
+refused with the other SKU's code. The CSV/XLSX import (the same rules, a chunk at a time, as a
+background job) is wms.catalog.sku_imports.
 """
-import csv
-import io
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
-from wms.catalog.columns import map_row, missing_columns
+from wms.catalog import refusals
 from wms.catalog.models import Sku, SkuBarcode
 from wms.catalog.schemas import SkuRowSchema, first_errors
-from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
-from wms.imports.sources import read_rows
 from wms.rows import get_or_not_found
 
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                ".gif": "image/gif"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_ROUTE = "/catalog/images/"
-IMPORT_BATCH = 500
 _schema = SkuRowSchema()
 
 
@@ -154,7 +148,7 @@ def _check_barcodes(sku, barcodes):
             select(SkuBarcode.barcode, Sku.code).join(Sku, Sku.id == SkuBarcode.sku_id)
             .where(SkuBarcode.barcode.in_(barcodes), SkuBarcode.sku_id != (sku.id or -1))).first()
     if clash:
-        raise _refusal("Barcode {barcode} already belongs to SKU {other_sku}", "barcodes",
+        raise _refusal(refusals.BARCODE_TAKEN, "barcodes",
                        barcode=clash[0], other_sku=clash[1])
 
 
@@ -175,107 +169,3 @@ def _commit():
     except Exception:
         db.session.rollback()
         raise
-
-
-# --- import -----------------------------------------------------------------------------------
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, and one (row, field, reason) per refused row."""
-
-    created: int = 0
-    updated: int = 0
-    errors: list = field(default_factory=list)
-
-    @property
-    def imported(self):
-        return self.created + self.updated
-
-    def add_error(self, row, field_name, reason, code=""):
-        self.errors.append({"row": row, "code": code, "field": field_name, "reason": reason})
-
-    def errors_csv(self):
-        """The error report as CSV text (UTF-8 with BOM so that Excel shows Chinese)."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["row", "code", "field", "reason"])
-        for error in self.errors:
-            writer.writerow([error["row"], error["code"], error["field"], error["reason"]])
-        return "\ufeff" + out.getvalue()
-
-
-def import_skus(path, filename=None):
-    """Upsert SKUs by code from a CSV/XLSX file; returns an ImportReport (bad rows listed, not raised)."""
-    report = ImportReport()
-    rows = read_rows(path, filename)
-    checked_headers = False
-    pending = 0
-    for number, raw in rows:
-        if not checked_headers:
-            missing = missing_columns(raw.keys())
-            if missing:
-                raise ValidationFailed(f"Missing column(s): {', '.join(missing)} (e.g. 编码/商品编码, 名称/商品名称)",
-                                       field="file")
-            checked_headers = True
-        mapped = map_row(raw)
-        try:
-            data = _schema.load(mapped)
-        except ValidationError as error:
-            for field_name, reason in first_errors(error.messages):
-                report.add_error(number, field_name, reason, mapped.get("code", ""))
-            continue
-        given = {key for key, value in mapped.items() if str(value).strip()}
-        try:
-            with db.session.begin_nested():
-                created = _upsert(data, given)
-        except DomainError as error:
-            report.add_error(number, error.details.get("field", ""), error.message, data["code"])
-            continue
-        report.created += created
-        report.updated += not created
-        pending += 1
-        if pending >= IMPORT_BATCH:
-            db.session.commit()
-            pending = 0
-    db.session.commit()
-    return report
-
-
-def _upsert(data, given):
-    """Create or update one SKU from a validated row; True when created. Flushes (inside a savepoint).
-
-    On update, a column that is missing or blank in the file leaves the SKU's value as it is.
-    """
-    sku = _sku_by_code(data["code"])
-    created = sku is None
-    if created:
-        sku = Sku(code=data["code"])
-        db.session.add(sku)
-    else:
-        current = dict(barcodes=[b.barcode for b in sku.barcodes], weight_g=sku.weight_g,
-                       length_mm=sku.length_mm, width_mm=sku.width_mm, height_mm=sku.height_mm,
-                       image_url=sku.image_url)
-        data = {**data, **{key: value for key, value in current.items() if key not in given}}
-    _apply(sku, data)
-    db.session.flush()
-    return created
-
-
-def store_report(report):
-    """Keep an import's error report on disk (shared by every web process); returns its id."""
-    report_id = secrets.token_hex(12)
-    _report_dir().mkdir(parents=True, exist_ok=True)
-    (_report_dir() / f"{report_id}.csv").write_text(report.errors_csv(), encoding="utf-8")
-    return report_id
-
-
-def report_path(report_id):
-    """The stored error report's file; NotFound for an unknown or malformed id."""
-    path = _report_dir() / f"{report_id}.csv"
-    if not report_id.isalnum() or not path.is_file():
-        raise NotFound("No such report")
-    return path
-
-
-def _report_dir():
-    return Path(current_app.config["UPLOAD_DIR"]) / "sku-import-reports"

@@ -1,0 +1,7 @@
+"""rq entry points of the catalogue: they take ids and call one service."""
+from wms.catalog import sku_imports
+
+
+def run_sku_import(job_id):
+    """Import an uploaded SKU file (queued by wms.catalog.sku_imports.start_import)."""
+    sku_imports.run_import(job_id)

@@ -1,0 +1,324 @@
+"""SKU catalogue imports as background jobs: the upload stores the file and queues a job; the job
+reads it chunk by chunk; the progress page and the report read the job's row.
+
+Each chunk of CHUNK rows is one transaction: its SKUs (wms.catalog.import_chunks), its refused
+rows appended to the report CSV, and the job's counters, so the page never shows what did not
+commit. A run claims the job with a conditional UPDATE (pending or running -> running, `runs` + 1)
+and writes a chunk only while the row still carries its claim: a run that died is resumed by the
+next one from the last committed chunk (`last_row`, the report cut back to `report_bytes`), and a
+run of a finished job does nothing. A file that cannot be read fails the job with a sentence for
+the page (wms.catalog.refusals). A chunk the database refuses (a lock, a lost connection) is rolled
+back, its rows are reported as not imported, and the job stops failed: the chunks before it stay,
+and importing the file again is safe (rows are matched by code).
+"""
+import csv
+import io
+import uuid
+from itertools import islice
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.utils import secure_filename
+
+from wms import aftercommit
+from wms.catalog import file_check, import_chunks, refusals
+from wms.catalog.columns import column_positions, missing_columns
+from wms.catalog.models import (IMPORT_DONE, IMPORT_FAILED, IMPORT_PENDING, IMPORT_RUNNING, REFUSALS_KEPT,
+                                SkuImportJob)
+from wms.errors import NotFound, ValidationFailed
+from wms.extensions import db
+from wms.imports import sources
+from wms.rows import get_or_not_found
+from wms.timeutil import utcnow
+from wms.worker import enqueue
+
+CHUNK = 1000
+SNIFF_BYTES = 64 * 1024
+REPORT_HEADERS = ("row", "code", "field", "reason")
+DB_ERROR_CHARS = 200
+
+
+# --- before the run ---------------------------------------------------------------------------
+
+def start_import(upload, *, actor=None):
+    """Store an uploaded file under UPLOAD_DIR and queue its import; the pending job."""
+    if upload is None or not upload.filename:
+        raise ValidationFailed("Choose a CSV or XLSX file", field="file")
+    _check_type(upload.filename)
+    path = _upload_dir() / f"{uuid.uuid4().hex}-{secure_filename(upload.filename) or 'upload'}"
+    if not path.suffix:
+        path = path.with_suffix(Path(upload.filename).suffix.lower())
+    upload.save(path)
+    job = _new_job(path, upload.filename, actor)
+    enqueue("wms.catalog.jobs.run_sku_import", job.id, queue="imports")
+    aftercommit.commit()
+    return job
+
+
+def import_now(path, filename=None, *, actor=None):
+    """The command line's import: a job for a file on disk, run in this process; the finished job."""
+    if not Path(path).is_file():
+        raise ValidationFailed(f"No such file: {path}", field="file")
+    filename = filename or Path(path).name
+    _check_type(filename)
+    job = _new_job(path, filename, actor)
+    db.session.commit()
+    return run_import(job.id)
+
+
+def _new_job(path, filename, actor):
+    job = SkuImportJob(filename=filename, path=str(path), status=IMPORT_PENDING, user_id=getattr(actor, "id", None),
+                       actor_name=getattr(actor, "username", None) or "system")
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def _check_type(filename):
+    suffix = Path(filename).suffix.lower()
+    if suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
+        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+
+
+def _upload_dir():
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "sku-imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+# --- looking jobs up --------------------------------------------------------------------------
+
+def get_import(import_id):
+    return get_or_not_found(SkuImportJob, import_id, "No such import")
+
+
+def recent_imports(limit=10):
+    return db.session.scalars(select(SkuImportJob).order_by(SkuImportJob.id.desc()).limit(limit)).all()
+
+
+def report_path(import_id):
+    """The CSV of an import's refused rows (row, code, field, reason)."""
+    job = get_import(import_id)
+    if not job.refused or not job.report_path or not Path(job.report_path).is_file():
+        raise NotFound("This import has no report of refused rows")
+    return Path(job.report_path)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+class _Superseded(Exception):
+    """Another run claimed the job since this one did: this one stops without writing."""
+
+
+class _ChunkFailed(Exception):
+    def __init__(self, rows, code_at, error):
+        super().__init__(str(error))
+        self.rows, self.code_at, self.error = rows, code_at, _short(error)
+
+
+def run_import(job_id):
+    """The job body: read the file and import it chunk by chunk. Idempotent: a finished job is left as it is.
+
+    Transitions: pending -> running -> done | failed; running (a run that died) -> running (resumed)."""
+    run = _claim(job_id)
+    if run is None:
+        return db.session.get(SkuImportJob, job_id)
+    job = db.session.get(SkuImportJob, job_id)
+    report = _Report(job.report_path, job.report_bytes)
+    progress = _Progress(job_id, run, job.errors)
+    reached = job.last_row
+    try:
+        positions, rows = _open(job)
+        code_at = positions["code"]
+        for chunk in _chunks(rows, after=job.last_row):
+            _write_chunk(progress, chunk, positions, code_at, report)
+            reached = chunk[-1][0]
+        if progress.job().rows_done:
+            progress.finish(IMPORT_DONE, "")
+        else:
+            progress.finish(IMPORT_FAILED, refusals.NO_ROWS)
+    except _Superseded:
+        db.session.rollback()
+    except _ChunkFailed as failed:
+        first, last = failed.rows[0][0], failed.rows[-1][0]
+        reason = refusals.ROLLED_BACK.format(first=first, last=last, error=failed.error)
+        report.write([(number, _cell(cells, failed.code_at), "", reason) for number, cells in failed.rows])
+        progress.finish(IMPORT_FAILED, refusals.CHUNK_FAILED.format(first=first, last=last, error=failed.error),
+                        refused=len(failed.rows), refusals=report.last_rows, report_bytes=report.offset)
+    except ValidationFailed as error:
+        db.session.rollback()
+        progress.finish(IMPORT_FAILED, error.message)
+    except (csv.Error, UnicodeError) as error:
+        db.session.rollback()
+        progress.finish(IMPORT_FAILED, refusals.NOT_CSV.format(row=reached or 1, error=error))
+    finally:
+        report.close()
+    return db.session.get(SkuImportJob, job_id)
+
+
+def _claim(job_id):
+    """Take the job for this run (compare and set on status and runs); the run's token, or None."""
+    job = db.session.get(SkuImportJob, job_id)
+    if job is None or job.status not in (IMPORT_PENDING, IMPORT_RUNNING):
+        return None
+    run, values = job.runs + 1, {"status": IMPORT_RUNNING, "message": ""}
+    values["runs"] = run
+    if job.started_at is None:
+        values["started_at"] = utcnow()
+        values["rows_total"] = _estimate(job)
+        values["report_path"] = str(_upload_dir() / f"sku-import-{job.id}-report.csv")
+    claimed = db.session.execute(
+        update(SkuImportJob).where(SkuImportJob.id == job_id, SkuImportJob.status == job.status,
+                                   SkuImportJob.runs == job.runs)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.expire_all()
+    return run if claimed == 1 else None
+
+
+def _estimate(job):
+    try:
+        return sources.estimate_rows(job.path, job.filename)
+    except OSError:
+        return 0
+
+
+def _open(job):
+    """({field: cell index}, iterator of (row number, cells)); ValidationFailed when it can't be read."""
+    try:
+        with open(job.path, "rb") as raw:
+            head = raw.read(SNIFF_BYTES)
+    except OSError:
+        raise ValidationFailed(refusals.FILE_GONE, field="file")
+    _check_type(job.filename)
+    problem = file_check.problem(head, Path(job.filename).suffix.lower() in sources.XLSX_EXTENSIONS)
+    if problem:
+        raise ValidationFailed(problem, field="file")
+    headers, rows = sources.read_table(job.path, job.filename)
+    if not headers:
+        raise ValidationFailed(refusals.NO_ROWS, field="file")
+    missing = missing_columns(headers)
+    if missing:
+        raise ValidationFailed(refusals.MISSING_COLUMNS.format(columns=", ".join(missing)), field="file")
+    return column_positions(headers), rows
+
+
+def _chunks(rows, after):
+    """Lists of CHUNK rows, skipping the rows a run before this one committed."""
+    rows = ((number, cells) for number, cells in rows if number > after)
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
+
+
+def _write_chunk(progress, chunk, positions, code_at, report):
+    """One transaction: the chunk's SKUs, its report rows and the job's counters."""
+    start = report.offset
+    try:
+        result = import_chunks.write_chunk(chunk, positions)
+        report.write(result.refusals)
+        progress.add(chunk, result, report)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        report.truncate(start)
+        raise _ChunkFailed(chunk, code_at, error)
+
+
+class _Progress:
+    """The job row's counters, moved only while the row carries this run's claim."""
+
+    def __init__(self, job_id, run, errors):
+        self.job_id, self.run = job_id, run
+        self.kept = list(errors or [])
+
+    def job(self):
+        return db.session.get(SkuImportJob, self.job_id)
+
+    def add(self, chunk, result, report):
+        """Count a chunk in the same transaction as its rows, and commit."""
+        self._keep(result.refusals)
+        self._move(rows_done=SkuImportJob.rows_done + len(chunk), last_row=chunk[-1][0],
+                   created=SkuImportJob.created + result.created, updated=SkuImportJob.updated + result.updated,
+                   unchanged=SkuImportJob.unchanged + result.unchanged,
+                   refused=SkuImportJob.refused + result.refused, errors=self.kept, report_bytes=report.offset)
+        db.session.commit()
+
+    def finish(self, status, message, refused=0, refusals=(), report_bytes=None):
+        """End the run: done, or failed with the sentence the page shows."""
+        db.session.rollback()
+        self._keep(refusals)
+        values = {"status": status, "message": message, "finished_at": utcnow(), "errors": self.kept,
+                  "refused": SkuImportJob.refused + refused}
+        if report_bytes is not None:
+            values["report_bytes"] = report_bytes
+        try:
+            self._move(**values)
+        except _Superseded:
+            db.session.rollback()
+            return
+        aftercommit.commit()
+
+    def _keep(self, rows):
+        room = REFUSALS_KEPT - len(self.kept)
+        if room > 0 and rows:
+            self.kept = self.kept + [dict(zip(REPORT_HEADERS, row)) for row in list(rows)[:room]]
+
+    def _move(self, **values):
+        moved = db.session.execute(
+            update(SkuImportJob).where(SkuImportJob.id == self.job_id, SkuImportJob.runs == self.run,
+                                       SkuImportJob.status == IMPORT_RUNNING)
+            .values(**values).execution_options(synchronize_session=False)).rowcount
+        if moved != 1:
+            db.session.rollback()
+            raise _Superseded()
+
+
+class _Report:
+    """The refused rows' CSV (UTF-8 with BOM, so that Excel shows Chinese), cut back on open to what
+    the committed chunks wrote."""
+
+    def __init__(self, path, committed):
+        self.path = Path(path)
+        self.file = open(self.path, "r+b" if self.path.exists() else "w+b")
+        self.last_rows = []
+        if committed:
+            self.file.truncate(committed)
+            self.file.seek(committed)
+        else:
+            self.file.truncate(0)
+            self.file.write("\ufeff".encode() + _csv_bytes([REPORT_HEADERS]))
+            self.file.flush()
+
+    @property
+    def offset(self):
+        return self.file.tell()
+
+    def write(self, rows):
+        self.last_rows = list(rows)
+        if rows:
+            self.file.write(_csv_bytes(rows))
+            self.file.flush()
+
+    def truncate(self, offset):
+        self.file.truncate(offset)
+        self.file.seek(offset)
+
+    def close(self):
+        self.file.close()
+
+
+def _csv_bytes(rows):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _cell(cells, index):
+    return cells[index] if index < len(cells) else ""
+
+
+def _short(error):
+    """The database's own words (not the SQL statement), short enough for a page."""
+    text = str(getattr(error, "orig", None) or error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:DB_ERROR_CHARS]
