@@ -59,6 +59,7 @@ def write_chunk(rows, positions):
         else:
             setattr(result, outcome, getattr(result, outcome) + 1)
     db.session.flush()
+    result.refusals.sort(key=lambda refusal: refusal[0])   # file order (a stable sort keeps a row's reasons in order)
     return result
 
 

@@ -16,12 +16,21 @@ CHUNK_FAILED = ("Rows {first} to {last} could not be written to the database ({e
                 "imported, those from row {first} on are not. Import the file again: imported rows are matched "
                 "by code, never duplicated")
 # the shared readers' sentences (wms.imports.sources) this import passes on
-READER = ("The file is neither UTF-8 nor GBK text ({reason})", "Row {row}: the text is not valid {encoding} ({reason})",
-          "Unsupported file type '{suffix}': upload CSV or XLSX", "Not a readable XLSX file: {error}",
-          "Duplicate column headers: {names}")
+READER = ("Row {row}: the file is neither UTF-8 nor GBK text ({reason})",
+          "the file is neither UTF-8 nor GBK text ({reason})",
+          "Row {row}: the file cannot be read as CSV ({error})",
+          "Row {row}: a cell is longer than {limit} characters (Excel's own limit): this is not a platform's export",
+          "Row {row}: a cell is longer than {limit} characters (Excel's own limit)",
+          "The file holds more than {limit} rows (a spreadsheet's limit): split it into smaller files",
+          "Not a readable XLSX file ({error}): upload the file as the platform exported it, or save it again from Excel",
+          "Not a readable XLSX file ({error})", "Not a readable XLSX file: {error}",
+          "The XLSX unpacks to {size} MB, more than {limit} MB: export it as CSV or in parts",
+          "The XLSX holds more than {limit} distinct texts: export it as CSV or in parts",
+          "The file has {count} columns, more than {limit}: this is not a platform's export",
+          "Unsupported file type '{suffix}': upload CSV or XLSX", "Duplicate column headers: {names}")
 # the row schema's sentences that carry a value
 SCHEMA = ("'{input}' is not a barcode (letters, digits, - _ .)", "Longer than maximum length {max}.",
-          "Shorter than minimum length {min}.")
+          "Shorter than minimum length {min}.", "Length must be between {min} and {max}.")
 TEMPLATES = (BARCODE_TAKEN, ROLLED_BACK, MISSING_COLUMNS, NOT_CSV, CHUNK_FAILED, *READER, *SCHEMA)
 
 _patterns = {}
