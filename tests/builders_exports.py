@@ -9,6 +9,7 @@ per block). Each spec is an OrderSpec; `kind` says where it stands on the platfo
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 PAID, PENDING, CANCELLED, SHIPPED = "paid", "pending", "cancelled", "shipped"
 SKUS = ("SKU-1", "SKU-2", "SKU-3")   # in the catalogue (tests make them)
@@ -246,7 +247,8 @@ def douyin(specs):
         for index, (sku, name, qty, price) in enumerate(spec.lines):
             row = dict.fromkeys(DOUYIN_HEADERS, "")
             row.update({"主订单编号": spec.written_id, "子订单编号": f"{spec.eid}{index}", "选购商品": name,
-                        "商品数量": str(qty), "商家编码": sku, "商品金额": price, "订单应付金额": spec.total,
+                        "商品数量": str(qty), "商家编码": sku, "商品单价": price,
+                        "商品金额": f"{Decimal(price) * qty:.2f}" if price else "", "订单应付金额": spec.total,
                         "收件人": spec.buyer, "收件人手机号": spec.phone, "省": spec.province, "市": spec.city,
                         "区": spec.district, "街道": "", "详细地址": spec.street, "买家留言": spec.remark,
                         "订单提交时间": "2026-11-20 10:30:00", "支付完成时间": "2026-11-20 10:31:00",

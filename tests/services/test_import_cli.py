@@ -158,3 +158,16 @@ def test_the_command_line_runs_the_automatic_review_before_it_answers_even_with_
     statuses = db.session.scalars(select(Order.status).join(Channel).where(Channel.code == "nightly")).all()
     assert statuses and "imported" not in statuses
     assert pushed == []   # nothing was left for a worker
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p != "pdd"])   # 拼多多's export has no unit price
+def test_each_layout_gives_the_unit_price_not_the_line_total(app, catalogue, tmp_path, preset):
+    """The first order buys two T-shirts at 49.90: its line's unit price is 49.90 in every layout
+    that states one (抖店's 商品金额 is the line's total, 99.80; its 商品单价 the unit price)."""
+    cli(app, "add-channel", "prices", "--platform", preset)
+    specs = realistic_specs("8")
+    orders_path, lines_path = write(tmp_path, build(preset, specs))
+    args = ["import-orders", str(orders_path), "--channel", "prices"] + (["--lines", str(lines_path)] if lines_path else [])
+    assert cli(app, *args)[0] == 0
+    first = db.session.scalar(select(Order).where(Order.external_id == specs[0].eid))
+    assert [(l.sku_code, l.qty, l.unit_price_cents) for l in first.lines] == [("SKU-1", 2, 4990), ("SKU-2", 1, 1990)]

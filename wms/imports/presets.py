@@ -185,7 +185,7 @@ DOUYIN = Preset(
         "sku_code": ["商家编码", "货号", "商品ID"],
         "name": "选购商品",
         "qty": "商品数量",
-        "unit_price": "商品金额",
+        "unit_price": ["商品单价", "商品金额"],   # 商品金额 may be the line total: the unit price first
     })
 
 PRESETS = (SHOPIFY, DOUYIN, TAOBAO, PDD, JD)   # most specific signatures first
