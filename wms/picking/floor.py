@@ -17,13 +17,12 @@ from wms import aftercommit
 from wms.rawsql import Prepared, defer, each_statement_on_its_own, integrity_error, nothing_sent_yet
 from wms.dashboard.counting import pick_counted_elsewhere
 from wms.extensions import db
-from wms.orders import states
 from wms.picking import line_events, quick
 from wms.picking import event_shape
 from wms.picking.floor_answers import (
     Rejected, bad_event_answer, busy_answer, plain, rate_limited_answer, rejected_answer, server_error_answer,
     uuid_conflict_answer)
-from wms.picking.models import TASK_IN_PROGRESS, FloorEvent
+from wms.picking.models import FloorEvent
 from wms.timeutil import utcnow
 
 MAX_BATCH = 500
@@ -129,9 +128,10 @@ def _rollback_quietly():
 
 def _quick_pick(user, device_code, event):
     """The common scan on PostgreSQL (wms.picking.quick): read the line outside a transaction and,
-    when the pick rules pass and neither the task, the order nor the line changes state, write it
-    all in one statement. (answer, None) when done that way; else (None, the line read or None),
-    and the general path applies the event (and answers a rejection)."""
+    when the pick rules pass and `quick.takes` it (no effect due that the statement does not write:
+    wms.picking.pick_effects), write it all in one statement. (answer, None) when done that way;
+    else (None, the line read or None), and the general path applies the event (and answers a
+    rejection)."""
     conn = db.session.connection()
     try:
         if nothing_sent_yet(conn):
@@ -158,8 +158,7 @@ def _quick_pick_on(conn, user, device_code, event):
         qty = line_events.check_pick(user, line, event)
     except Rejected:
         return None, None  # the general path answers and stores rejections
-    if not (line["task_status"] == TASK_IN_PROGRESS and line["order_status"] == states.PICKING
-            and line["picked_qty"] + qty < line["qty"]):
+    if not quick.takes(line, qty):  # an effect due that the one statement does not write
         return None, line
     answer = {"status": "accepted",
               **line_events.pick_answer(line, qty, line["picked_qty"] + qty, done=False, task=None),

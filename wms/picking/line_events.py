@@ -19,6 +19,7 @@ from wms.inventory import services as inventory
 from wms.inventory.models import Bin
 from wms.orders import states
 from wms.orders.models import Order, transition_if_still
+from wms.picking import pick_effects
 from wms.picking.floor_answers import Rejected
 from wms.picking.lifecycle import finish_task_if_done
 from wms.picking.messages import message
@@ -93,17 +94,16 @@ def _check_line_is_workable(user, line, qty_for_message):
 # --- pick ------------------------------------------------------------------------------------
 
 def pick(user, event, line=None):
-    """Scan(s) confirmed on a line: bin and SKU barcode re-checked, qty added, states advanced.
-    `line`: the line as the quick path (wms.picking.floor) just read it (its conditional writes guard
-    against changes)."""
+    """Scan(s) confirmed on a line: bin and SKU barcode re-checked, the units added, then each effect
+    wms.picking.pick_effects says is due, in its order, and nothing else (the one-statement path,
+    wms.picking.quick, takes only the picks whose effects it writes too). `line`: the line as the
+    quick path (wms.picking.floor) just read it (its conditional writes guard against changes)."""
     conn = db.session.connection()
     line = line or load_line(conn, event.get("line_id"), scanned_barcode(event))
     qty = check_pick(user, line, event)
     picked, done = _add_picked(conn, line["id"], qty, user.id)
-    count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, sent with the event row
-    _start(line, qty)
-    if done:
-        _close_line_effects(line, user)
+    for name in pick_effects.due(line, done):
+        _PICK_EFFECTS[name](user, line, qty, done)
     # Task progress only moves when a line closes (counted again) or the task starts (as read).
     if done:
         task = _task_state(line["task_id"])
@@ -157,26 +157,36 @@ def _add_picked(conn, line_id, qty, user_id):
     return row[0], row[1] == LINE_PICKED
 
 
-def _start(line, qty_for_message):
-    """First unit of a task / an order: task in progress, order picking, wave picking."""
-    if line["task_status"] == TASK_ASSIGNED:  # deferred: sent with the next statement
-        defer(_START_TASK, {"task_id": line["task_id"], "at": utcnow()})
-        if line["wave_status"] == WAVE_RELEASED:  # a wave's first pick (or one racing it)
-            defer(_START_WAVE, {"wave_id": line["wave_id"]})
-    if line["order_status"] == states.WAVED:
-        if transition_if_still(db.session, line["order_id"], states.WAVED, states.PICKING,
-                               reason=wording("picking started ({task})", task=line["task_code"])):
-            _publish_state(line["order_id"], line["order_ref"], states.WAVED, states.PICKING, [])
-        else:  # changed since the line was read: cancelled or held now, or another picker started it
-            now = db.session.scalar(select(Order.status).where(Order.id == line["order_id"]))
-            if now in (states.CANCELLED, states.ON_HOLD):
-                code = "order_cancelled" if now == states.CANCELLED else "order_on_hold"
-                raise Rejected(code, order=line["order_ref"], qty=qty_for_message, sku=line["sku_code"],
-                               bin=line["bin_code"])
+# --- the effects of a pick (wms.picking.pick_effects: when each is due, what it writes) ------------
+# Each takes (user, line, qty, done); part of the floor event's transaction.
+
+def _count_pick(user, line, qty, done):
+    count_pick(db.session, user.id, qty, done)  # the wall's picks/hour bucket, sent with the event row
 
 
-def _close_line_effects(line, user):
-    """A line closed: the order may be fully picked, the task and the wave may be done."""
+def _start_task(user, line, qty, done):
+    defer(_START_TASK, {"task_id": line["task_id"], "at": utcnow()})  # deferred: sent with the next statement
+
+
+def _start_wave(user, line, qty, done):
+    defer(_START_WAVE, {"wave_id": line["wave_id"]})  # a wave's first pick (or one racing it)
+
+
+def _order_picking(user, line, qty, done):
+    """The order's first unit: waved -> picking, unless it changed since the line was read."""
+    if transition_if_still(db.session, line["order_id"], states.WAVED, states.PICKING,
+                           reason=wording("picking started ({task})", task=line["task_code"])):
+        _publish_state(line["order_id"], line["order_ref"], states.WAVED, states.PICKING, [])
+        return
+    # cancelled or held now, or another picker started it
+    now = db.session.scalar(select(Order.status).where(Order.id == line["order_id"]))
+    if now in (states.CANCELLED, states.ON_HOLD):
+        code = "order_cancelled" if now == states.CANCELLED else "order_on_hold"
+        raise Rejected(code, order=line["order_ref"], qty=qty, sku=line["sku_code"], bin=line["bin_code"])
+
+
+def _order_picked(user, line, qty, done):
+    """A line closed: the order is picked when no line of it is open any more."""
     open_lines = db.session.scalar(select(func.count(PickLine.id)).where(
         PickLine.order_id == line["order_id"], PickLine.status == LINE_OPEN))
     order = db.session.get(Order, line["order_id"])
@@ -187,7 +197,15 @@ def _close_line_effects(line, user):
         order.transition_to(states.PICKED, reason=wording("all lines picked ({task})", task=line["task_code"]),
                             actor=user)
         _publish_state(order.id, order.external_id, states.PICKING, order.status, order.hold_codes)
+
+
+def _task_finished(user, line, qty, done):
     finish_task_if_done(line["task_id"])
+
+
+_PICK_EFFECTS = {pick_effects.PICKS_COUNTED: _count_pick, pick_effects.TASK_STARTED: _start_task,
+                 pick_effects.WAVE_STARTED: _start_wave, pick_effects.ORDER_PICKING: _order_picking,
+                 pick_effects.ORDER_PICKED: _order_picked, pick_effects.TASK_FINISHED: _task_finished}
 
 
 def _task_state(task_id):
@@ -218,7 +236,8 @@ def short(user, event):
         .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
         raise Rejected("line_closed", status="closed by another device")
-    _start(line, found)
+    for name in pick_effects.starting(line):  # as a pick would: the task, the wave, the order under way
+        _PICK_EFFECTS[name](user, line, found, False)
     shortage = states.hold_reason("shortage", "{sku}: expected {qty}, found {found} at {bin} ({reason})",
                                   sku=line["sku_code"], qty=line["qty"], found=found, bin=line["bin_code"],
                                   reason=wording(reason))   # the handheld's choices are catalogue phrases

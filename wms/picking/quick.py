@@ -1,9 +1,12 @@
 """The common scan on PostgreSQL: one statement, outside a transaction.
 
-Most scans add units to a line that stays open, on a task and an order already under way. For
-those, floor.apply_event reads the line outside a transaction and, once the pick rules passed,
-sends one statement that adds the units, adds them to the picker's wall bucket and stores the
-event row with its answer:
+Most scans add units to a line that stays open, on a task and an order already under way: their
+only effect besides the units is the picker's wall bucket. Which scans those are is decided in one
+place, `wms.picking.pick_effects.takes_one_statement` (every effect `line_events.pick` would run for
+the scan is one this statement writes: ONE_STATEMENT), asked through `takes`. For those,
+floor.apply_event reads the line outside a transaction and, once the pick rules passed, sends one
+statement that adds the units, adds them to the picker's wall bucket and stores the event row with
+its answer:
 
     WITH picked AS (UPDATE pick_lines SET picked_qty = picked_qty + :qty ...
                     WHERE id = :line AND status = 'open' AND picked_qty = :before
@@ -23,6 +26,7 @@ SQLite has no writes inside WITH; there every scan takes the general path (it ha
 from sqlalchemy import DateTime, Integer, bindparam, insert, literal, select, update
 
 from wms.dashboard.counting import bucket_params, bucket_upsert_from
+from wms.picking import pick_effects
 from wms.picking.models import LINE_OPEN, FloorEvent, PickLine
 from wms.rawsql import Prepared
 
@@ -54,10 +58,16 @@ def available(connection):
     return connection.dialect.name == "postgresql"
 
 
+def takes(line, qty):
+    """Whether a pick the pick rules accepted may be written here: every effect due for it is one this
+    statement writes (wms.picking.pick_effects, the one rule)."""
+    return pick_effects.takes_one_statement(line, qty)
+
+
 def write_pick(connection, line, qty, picker_id, event_row, at):
-    """Add `qty` to the line if it still has `line["picked_qty"]` and stays open; with the bucket
-    and the event row. True if written; False if the line moved since it was read. Raises the
-    driver's IntegrityError for a uuid seen before (nothing written)."""
+    """For a pick `takes` let through: add `qty` to the line if it still has `line["picked_qty"]`
+    and stays open; with the bucket and the event row. True if written; False if the line moved
+    since it was read. Raises the driver's IntegrityError for a uuid seen before (nothing written)."""
     params = {"line_id": line["id"], "before": line["picked_qty"], "qty": qty, "at": at, "picker_id": picker_id,
               **bucket_params(picker_id, qty, False, at), **{f"e_{k}": v for k, v in event_row.items()}}
     cursor = _PICK.execute(params, connection)
