@@ -1,8 +1,10 @@
-// The handheld's offline shell. Served at /service-worker.js (scope "/") by wms/handheld/pages.py.
-// Bump VERSION on every deploy that changes the shell: the new worker installs next to the old one,
+// The handheld's offline shell. Served at /service-worker.js (scope "/") by wms/handheld/pages.py, which
+// writes VERSION: a hash of this file and of every file in SHELL (wms/handheld/shell.py), so any change
+// to the shell gives a new cache and nothing else does. The new worker installs next to the old one,
 // the app shows "A new version is ready", and it takes over only when the picker taps Update
-// (the page posts SKIP_WAITING), never in the middle of a pick.
-const VERSION = "wms-shell-2026-12-06.3";
+// (the page posts SKIP_WAITING), never in the middle of a pick. SHELL holds every file the app loads:
+// tests/api/test_handheld_shell.py follows the imports from static/handheld/app.js and fails on one missing.
+const VERSION = "wms-shell-dev";
 const SHELL = [
   "/app",
   "/manifest.webmanifest",
@@ -15,6 +17,7 @@ const SHELL = [
   "/static/handheld/i18n.js",
   "/static/handheld/pick.js",
   "/static/handheld/ui.js",
+  "/static/js/api.js",
   "/static/handheld/handheld.css",
   "/static/handheld/icons/icon-192.png",
   "/static/handheld/icons/icon-512.png",

@@ -1,6 +1,7 @@
 // The handheld app: boot (works with no network), login, my tasks, live pushes, outbox replay.
 // Replay happens on app start, on `online`, on every socket (re)connect and after each action;
 // after a replay the tasks are re-fetched over REST, so a missed push never loses a task.
+import { Offline, SignedOut, createApi } from "../js/api.js";
 import * as db from "./db.js";
 import * as feedback from "./feedback.js";
 import { MESSAGES, guessLocale, messageOf, setLocale, t } from "./i18n.js";
@@ -12,29 +13,10 @@ import { $, closeDialog, notice, numberPad, openDialog, show, toast } from "./ui
 
 const state = { token: null, user: null, device: null, tasks: [], socket: null, reachable: true, screen: "boot" };
 
-class Offline extends Error {}
-
 // --- network ---------------------------------------------------------------------------------
 
-async function api(method, path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method, cache: "no-store",
-      headers: { "Content-Type": "application/json", ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new Offline(String(error));
-  }
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401 && state.token) {
-    await signedOut();
-    throw new Error("signed out");
-  }
-  if (!response.ok) throw Object.assign(new Error(data.message || response.statusText), { status: response.status, data });
-  return data;
-}
+// Bearer-token calls; a 401 means the server ended this login: drop the token, back to the login screen.
+const api = createApi({ bearer: () => state.token, onSignedOut: () => signedOut() });
 
 function socketUp() {
   return Boolean(state.socket && state.socket.connected);
@@ -88,7 +70,7 @@ function sync() {
         setReachable(true);
       } catch (error) {
         if (error instanceof Offline) setReachable(false);
-        else if (error.message !== "signed out") console.warn("sync failed", error);
+        else if (!(error instanceof SignedOut)) console.warn("sync failed", error);
       }
     } while (syncAgain && state.reachable);
   })().finally(() => { syncing = null; updateBanner(); });

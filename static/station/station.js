@@ -4,6 +4,7 @@
 // order to /api/station/events, applied exactly once by client UUID. The pack queue is cached in
 // IndexedDB so a station keeps verifying offline; a seal made offline waits in the outbox and its
 // label prints when the network is back (label.ready, or the print-job list fetched on reconnect).
+import { createApi } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
@@ -14,7 +15,6 @@ const CONFIG = JSON.parse(document.getElementById("station-config").textContent)
 const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set() };
 
 function say(text, kind = "info") {
@@ -25,20 +25,14 @@ function say(text, kind = "info") {
   else if (kind === "good") feedback.good();
 }
 
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    credentials: "same-origin", ...options,
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, ...(options.headers || {}) },
-  });
-  if (!response.ok && response.status >= 500) throw new Error(`HTTP ${response.status}`);
-  return response.json();
-}
+// The session cookie and the page's CSRF token (a desk page; the handheld uses a bearer token).
+const api = createApi({ csrf: true });
 
 // --- queue and task (cached for offline) -------------------------------------------------------
 
 async function loadQueue() {
   try {
-    const body = await api("/api/station/queue");
+    const body = await api("GET", "/api/station/queue");
     state.queue = body.tasks;
     await db.setMeta("pack_queue", state.queue);
     setOnline(true);
@@ -56,7 +50,7 @@ function findTask(code) {
 async function openTask(code) {
   let task = findTask(code);
   if (!task && state.online) {
-    const body = await api(`/api/station/lookup?code=${encodeURIComponent(code)}`).catch(() => null);
+    const body = await api("GET", `/api/station/lookup?code=${encodeURIComponent(code)}`).catch(() => null);
     if (body && body.order_id) task = body;
   }
   if (!task) return say(t("Nothing to pack for {code}", { code }), "bad");
@@ -125,8 +119,8 @@ async function seal(event) {
 // --- outbox replay ------------------------------------------------------------------------------
 
 async function send(events) {
-  const body = await api("/api/station/events", { method: "POST", body: JSON.stringify({ station: state.station, events }) });
-  if (!body.answers) throw new Error(body.message || "no answers");
+  const body = await api("POST", "/api/station/events", { station: state.station, events });
+  if (!body.answers) throw new Error("no answers");
   setOnline(true);
   return body.answers;
 }
@@ -168,7 +162,7 @@ function addLabel(key, { what, job }) {
   preview.hidden = reprint.hidden = !job;
   if (job) {
     preview.href = job.pdf_url;
-    reprint.onclick = () => api(`/api/station/${encodeURIComponent(state.station)}/parcels/${job.parcel_id}/reprint`, { method: "POST" })
+    reprint.onclick = () => api("POST", `/api/station/${encodeURIComponent(state.station)}/parcels/${job.parcel_id}/reprint`)
       .catch(() => say(t("Reprint needs the network"), "bad"));
   }
 }
@@ -183,13 +177,13 @@ function printLabel(job) {
   const frame = $("print-frame");
   frame.onload = () => {
     try { frame.contentWindow.print(); } catch (error) { /* the preview link still works */ }
-    api(`/api/station/${encodeURIComponent(state.station)}/print-jobs/${job.print_job_id}/printed`, { method: "POST" }).catch(() => {});
+    api("POST", `/api/station/${encodeURIComponent(state.station)}/print-jobs/${job.print_job_id}/printed`).catch(() => {});
   };
   frame.src = job.pdf_url;
 }
 
 async function resyncLabels() {
-  const body = await api(`/api/station/${encodeURIComponent(state.station)}/print-jobs`).catch(() => null);
+  const body = await api("GET", `/api/station/${encodeURIComponent(state.station)}/print-jobs`).catch(() => null);
   if (body && body.jobs) body.jobs.forEach(printLabel);
 }
 
@@ -277,7 +271,7 @@ async function start() {
   if (!state.station) return;
   await db.setMeta("device", state.station);
   // This login works at this station: its print jobs and labels (a packer sees only these).
-  const signIn = () => api(`/api/station/${encodeURIComponent(state.station)}/sign-in`, { method: "POST" }).catch(() => null);
+  const signIn = () => api("POST", `/api/station/${encodeURIComponent(state.station)}/sign-in`).catch(() => null);
   await signIn();
   select.onchange = () => { localStorage.setItem("wms.station", select.value); window.location.reload(); };
   $("read-scale").hidden = !CONFIG.scales.includes(state.station);

@@ -6,10 +6,11 @@ session), so the service worker can cache it and the app starts with no network.
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_file, url_for
+from flask import Blueprint, current_app, render_template
 
 from config.settings import ROOT
 from wms.auth.access import public
+from wms.handheld import shell
 from wms.picking.messages import MESSAGES
 
 bp = Blueprint("handheld", __name__)
@@ -20,11 +21,17 @@ NO_CACHE = {"Cache-Control": "no-cache, no-store, must-revalidate"}
 
 
 def shell_version():
-    """The app shell's version: the cache name in service-worker.js (bumped on every deploy)."""
-    for line in SERVICE_WORKER.read_text(encoding="utf-8").splitlines():
-        if line.startswith("const VERSION"):
-            return line.split("=", 1)[1].strip().strip(";").strip("\"'")
-    return "dev"
+    """The app shell's version: a hash of the service worker and every file it caches (wms.handheld.shell)."""
+    return shell.shell_version(SERVICE_WORKER.read_text(encoding="utf-8"), current_app.static_folder,
+                               _generated_pages())
+
+
+def _generated_pages():
+    """The shell's rendered entries, as the bytes they are made from (the page itself shows the version)."""
+    template = Path(current_app.template_folder) / "handheld" / "app.html"
+    page = (template.read_bytes() + FLOOR_CATALOGUE.read_bytes()
+            + json.dumps(MESSAGES, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return {"/app": page, "/manifest.webmanifest": json.dumps(manifest_body(), sort_keys=True).encode("utf-8")}
 
 
 @bp.get("/app")
@@ -36,20 +43,24 @@ def app():
     return html, 200, NO_CACHE
 
 
-@bp.get("/manifest.webmanifest")
-@public
-def manifest():
-    """The web app manifest: installable, standalone, portrait, icons incl. maskable."""
+def manifest_body():
+    """The manifest's fields (also hashed into the shell version: the service worker caches it)."""
     def icon(name, size, purpose="any"):
-        return {"src": url_for("static", filename=f"handheld/icons/{name}"), "sizes": f"{size}x{size}",
+        return {"src": f"{current_app.static_url_path}/handheld/icons/{name}", "sizes": f"{size}x{size}",
                 "type": "image/png", "purpose": purpose}
 
-    body = {"name": "WMS Handheld 拣货", "short_name": "WMS 拣货", "id": "/app", "start_url": "/app",
+    return {"name": "WMS Handheld 拣货", "short_name": "WMS 拣货", "id": "/app", "start_url": "/app",
             "scope": "/", "display": "standalone", "orientation": "portrait",
             "background_color": "#000000", "theme_color": "#000000",
             "icons": [icon("icon-192.png", 192), icon("icon-512.png", 512),
                       icon("maskable-512.png", 512, "maskable")]}
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False),
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest: installable, standalone, portrait, icons incl. maskable."""
+    response = current_app.response_class(json.dumps(manifest_body(), ensure_ascii=False),
                                           mimetype="application/manifest+json")
     response.headers.update(NO_CACHE)
     return response
@@ -58,7 +69,9 @@ def manifest():
 @bp.get("/service-worker.js")
 @public
 def service_worker():
-    """The service worker from the repository root, allowed to control the whole origin, never cached."""
-    response = send_file(SERVICE_WORKER, mimetype="text/javascript", max_age=0)
+    """The service worker from the repository root with its shell version written in, allowed to
+    control the whole origin, never cached."""
+    source = SERVICE_WORKER.read_text(encoding="utf-8")
+    response = current_app.response_class(shell.render_worker(source, shell_version()), mimetype="text/javascript")
     response.headers.update({**NO_CACHE, "Service-Worker-Allowed": "/"})
     return response
