@@ -32,7 +32,7 @@ class QueuedJob(db.Model):
     __tablename__ = "queued_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    func: Mapped[str] = mapped_column(String(200))      # dotted path, e.g. wms.orders.jobs.run_import
+    func: Mapped[str] = mapped_column(String(200))      # dotted path, e.g. wms.shipping.jobs.request_waybill
     args: Mapped[list] = mapped_column(JSON, default=list)
     queue: Mapped[str] = mapped_column(String(40), default="default")
     status: Mapped[str] = mapped_column(String(20), default=outbox.PENDING, index=True)  # wms.outbox.STATUSES

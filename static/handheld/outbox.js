@@ -16,7 +16,8 @@ function findLine(task, lineId) {
   return task ? task.lines.find((l) => l.id === lineId) : null;
 }
 
-// The optimistic effect of an event on a task payload (mirrors wms/picking/floor.py). Returns the undo.
+// The optimistic effect of an event on a task payload: what `pick` and `short` in
+// wms/picking/line_events.py do to the line on the server. Returns the undo.
 export function applyLocally(task, event) {
   const line = findLine(task, event.line_id);
   if (!line) return null;
