@@ -133,7 +133,6 @@ def main():
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     app, label, cleanup = bench_app(args.db)
-    app.config["WALL_PUSH_ENABLED"] = False
     try:
         with app.app_context():
             from wms.dashboard import services

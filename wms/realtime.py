@@ -36,21 +36,22 @@ def publish(event, payload, room):
     after_commit(db.session, emit_now, event, payload, room)
 
 
-def emit_now(event, payload, room):
-    """Emit now, or hand it to this process's publisher (use `publish` inside a transaction)."""
+def emit_now(event, payload, room, namespace="/"):
+    """Emit now, or hand it to this process's publisher (use `publish` inside a transaction).
+    `namespace`: "/" for users and devices; the wall's TVs listen on "/wall" (wms.dashboard.push)."""
     captured = current_app.extensions.get("wms.published")
     if captured is not None:
         captured.append({"event": event, "payload": payload, "room": room})
     publisher = current_app.extensions.get(_PUBLISHER)
     if publisher is not None:
-        publisher.put((event, payload, room))
+        publisher.put((event, payload, room, namespace))
     else:
-        _emit(event, payload, room)
+        _emit(event, payload, room, namespace)
 
 
-def _emit(event, payload, room):
+def _emit(event, payload, room, namespace="/"):
     try:
-        socketio.emit(event, payload, to=room, namespace="/")
+        socketio.emit(event, payload, to=room, namespace=namespace)
     except Exception:  # a push is best effort: clients re-sync over REST on reconnect
         log.exception("emit failed", extra={"event": event, "room": room})
 

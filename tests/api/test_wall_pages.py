@@ -49,6 +49,8 @@ def test_a_tv_socket_needs_a_live_key_and_hears_wall_metrics(app):
     from wms.aftercommit import run_ready
 
     run_ready(db.session())
+    assert wall_events(tv) == []  # the change only marks the wall; the ticker pushes
+    push.ticker_for(app).tick()
     events = wall_events(tv)
     assert len(events) == 1 and events[0]["orders"]["by_state"]["imported"] == 1
     tv.disconnect(push.NAMESPACE)

@@ -6,7 +6,7 @@ import pytest
 from tests.builders import make_channel, make_order, make_user
 from tests.builders_floor import assigned_task, pick_event, short_event
 from tests.builders_imports import record
-from wms.aftercommit import commit, run_ready
+from wms.aftercommit import commit
 from wms.dashboard import queries, services
 from wms.dashboard.models import HOLDS, ORDERS, SHIPPED, MetricCounter, PickBucket
 from wms.errors import ConcurrentUpdate, ValidationFailed
@@ -116,28 +116,6 @@ def test_a_bad_target_is_refused_and_keeps_the_old_one(app):
     with pytest.raises(ValidationFailed):
         services.set_shipped_target(-1)
     assert services.snapshot()["shipped"]["target"] == 800
-
-
-def test_a_change_pushes_the_wall_once_for_a_burst(app):
-    from wms.dashboard.push import NAMESPACE
-    from wms.extensions import socketio
-
-    _screen, key = services.create_screen("TV")
-    tv = socketio.test_client(app, namespace=NAMESPACE, auth={"key": key})
-    channel = make_channel()
-    for i in range(5):
-        make_order(channel, f"P{i}")
-    run_ready(db.session())  # what the request's teardown does after a plain commit
-    pushes = app.extensions.get("wms.wall.pushed", [])
-    assert len(pushes) == 1 and pushes[0]["room"] == "wall"
-    assert pushes[0]["payload"]["orders"]["by_state"]["imported"] >= 1
-    tv.disconnect(NAMESPACE)
-
-
-def test_nothing_is_computed_for_a_wall_nobody_watches(app):
-    make_order(make_channel(), "Q1")
-    run_ready(db.session())
-    assert app.extensions.get("wms.wall.pushed", []) == []
 
 
 def test_a_kiosk_link_works_until_revoked_and_only_its_hash_is_stored(app):

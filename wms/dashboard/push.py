@@ -1,262 +1,165 @@
-"""At most one `wall.metrics` push per second, however many changes and processes there are.
+"""The wall's live push: a ticker with a dirty flag, at most one `wall.metrics` push a second.
 
-Every committed change calls `wall_changed`. A throttle with a leading and a trailing edge decides,
-on a store shared by every web process and worker (Redis keys with a TTL; an in-process dict when
-there is no Redis): the first change in a quiet second pushes at once; changes during that second
-mark the wall dirty and one of them schedules a single trailing push for when the second is over, so
-the last change of a burst is never lost and a burst of 500 scans costs the TVs two pushes. The
-snapshot is built and emitted in a background task, never on the request that made the change.
-In front of the shared store each process keeps a ProcessGate: while its own trailing push is due,
-further changes only set a local flag, so the scan path touches Redis a few times a second at most.
+A committed change that moves the wall calls `wall_changed(app)`, which only sets this process's
+dirty flag: no query and no Redis trip on the scan path. The web server runs one ticker per process
+(`start`, called by wms.serving); once a second it takes the flag and, if it was set, builds the
+snapshot and publishes it through wms.realtime to the room `wall` of namespace `/wall`. A change that
+lands while a push is being built sets the flag again and goes out on the next tick: a burst's last
+change is never lost, and a burst of 500 scans costs the TVs one push a second.
+
+With Redis (REDIS_URL: several web processes, rq workers) the processes also share one dirty flag and
+one push slot. A web process hands its own flag over on its tick; a process that does not tick (an rq
+job, a CLI command) sets the shared flag at once. The ticker that finds the shared flag set and the
+slot free (or still its own) claims the slot for a second and pushes, to every TV through the
+Socket.IO message queue. One Lua script does hand-over and claim in one round trip, so a web
+process costs Redis one call a second. Without Redis (a single process) the local flag is all there is.
 """
+import functools
 import logging
 import threading
 import time
+import uuid
 
-from wms.extensions import socketio
+from wms import realtime
+from wms.extensions import db, socketio
 
 log = logging.getLogger("wms.dashboard.push")
 
 NAMESPACE = "/wall"
 ROOM = "wall"
 EVENT = "wall.metrics"
-PUSH_KEY, DIRTY_KEY, TRAIL_KEY = "wms:wall:push", "wms:wall:dirty", "wms:wall:trailing"
-INTERVAL_MS = 1000
-
-
-class Throttle:
-    """The decision only (no emitting), over a store with set_nx / set / get / delete / pttl."""
-
-    def __init__(self, store, interval_ms=INTERVAL_MS):
-        self.store, self.interval_ms = store, interval_ms
-
-    def changed(self):
-        """'push' now, 'schedule' a trailing push, or 'pending' (a trailing push is already due)."""
-        if self.store.set_nx(PUSH_KEY, self.interval_ms):
-            self.store.delete(DIRTY_KEY)
-            return "push"
-        self.store.set(DIRTY_KEY, 10 * self.interval_ms)
-        if self.store.set_nx(TRAIL_KEY, 3 * self.interval_ms):
-            return "schedule"
-        return "pending"
-
-    def mark_dirty(self):
-        """A change this process noted locally (ProcessGate) while its trailing push was due."""
-        self.store.set(DIRTY_KEY, 10 * self.interval_ms)
-
-    def wait_ms(self):
-        return max(self.store.pttl(PUSH_KEY), 0)
-
-    def trailing(self):
-        """When the second is over: 'push', 'idle' (nothing changed since) or 'again' (someone pushed first)."""
-        self.store.delete(TRAIL_KEY)
-        if not self.store.get(DIRTY_KEY):
-            return "idle"
-        if self.store.set_nx(PUSH_KEY, self.interval_ms):
-            self.store.delete(DIRTY_KEY)
-            return "push"
-        return "again" if self.store.set_nx(TRAIL_KEY, 3 * self.interval_ms) else "idle"
-
-
-class RedisStore:
-    def __init__(self, redis):
-        self.redis = redis
-
-    def set_nx(self, key, ms):
-        return bool(self.redis.set(key, 1, nx=True, px=ms))
-
-    def set(self, key, ms):
-        self.redis.set(key, 1, px=ms)
-
-    def get(self, key):
-        return self.redis.get(key) is not None
-
-    def delete(self, key):
-        self.redis.delete(key)
-
-    def pttl(self, key):
-        return self.redis.pttl(key)
-
-
-class LocalStore:
-    """The same keys in this process (tests and single-process runs without Redis)."""
-
-    def __init__(self, clock=time.monotonic):
-        self.clock, self.keys, self.lock = clock, {}, threading.Lock()
-
-    def _live(self, key):
-        expiry = self.keys.get(key)
-        if expiry is not None and expiry <= self.clock():
-            del self.keys[key]
-            return None
-        return expiry
-
-    def set_nx(self, key, ms):
-        with self.lock:
-            if self._live(key) is not None:
-                return False
-            self.keys[key] = self.clock() + ms / 1000
-            return True
-
-    def set(self, key, ms):
-        with self.lock:
-            self.keys[key] = self.clock() + ms / 1000
-
-    def get(self, key):
-        with self.lock:
-            return self._live(key) is not None
-
-    def delete(self, key):
-        with self.lock:
-            self.keys.pop(key, None)
-
-    def pttl(self, key):
-        with self.lock:
-            expiry = self._live(key)
-            return -2 if expiry is None else int((expiry - self.clock()) * 1000)
-
-
-def throttle_for(app):
-    if app.config.get("REDIS_URL"):
-        from wms.worker import redis_connection
-
-        store = app.extensions.get("wms.wall.store")
-        if store is None:
-            store = app.extensions["wms.wall.store"] = RedisStore(redis_connection(app))
-        return Throttle(store)
-    store = app.extensions.get("wms.wall.local")
-    if store is None:
-        store = app.extensions["wms.wall.local"] = LocalStore()
-    return Throttle(store)
-
-
-def _inline(app):
-    """Tests without Redis push on the calling thread (no trailing task outliving the test)."""
-    return app.testing and not app.config.get("REDIS_URL")
-
-
-def _nobody_watching():
-    """No wall connected to this process (only meaningful without a message queue, i.e. inline)."""
-    try:
-        return not socketio.server.manager.rooms.get(NAMESPACE, {}).get(ROOM)
-    except AttributeError:
-        return False
+INTERVAL_SECONDS = 1.0
+DIRTY_KEY, SLOT_KEY = "wms:wall:dirty", "wms:wall:slot"
+_TICKER = "wms.wall.ticker"
 
 
 def wall_changed(app):
-    """A change committed: push now, schedule the trailing push, or do nothing (one is due)."""
-    if not app.config.get("WALL_PUSH_ENABLED", True):  # benches measure the change alone
-        return
-    if _inline(app) and _nobody_watching():  # other features' query-counting tests see no wall queries
-        return
-    gate = _gate(app)
-    if not gate.should_ask():  # this process's trailing push is due: it carries the change, no Redis trip
-        return
-    try:
-        decision = throttle_for(app).changed()
-    except Exception as error:  # Redis down: the TVs re-sync on their own timer; never fail the change
-        gate.asked_failed()
-        log.warning("wall throttle unavailable: %s: %s", type(error).__name__, error)
-        return
-    if decision != "push" and not _inline(app):
-        # "schedule" or "pending": this process makes sure a trailing push follows its change even
-        # if the process that scheduled one (a worker, a seed script) died meanwhile; the PUSH_KEY
-        # guard in trailing() still lets only one process push.
-        socketio.start_background_task(_trail, app)
-        return
-    gate.asked_failed()  # no trailing task of this process carries later changes
-    if decision == "push":
-        _push(app) if _inline(app) else socketio.start_background_task(_push, app)
+    """A change that moves the wall committed: the next tick pushes it."""
+    ticker_for(app).changed()
 
 
-class ProcessGate:
-    """This process's side of the throttle: while its own trailing push is due, a change is only
-    noted here (a flag) and handed to the shared store once, when the trailing push runs; so a
-    burst of scans costs Redis a few round trips a second, not three per scan.
+def ticker_for(app):
+    """This process's ticker for `app`, made on first use (it ticks in the background only after `start`)."""
+    ticker = app.extensions.get(_TICKER)
+    if ticker is None:
+        shared = None
+        if app.config.get("REDIS_URL"):
+            from wms.worker import redis_connection
 
-    should_ask() -> True when the caller must consult the shared throttle (and then either
-    start the trailing task or call asked_failed()); False when a due trailing push covers it.
-    """
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.trailing = False   # a trailing task of this process is running
-        self.dirty = False      # changes it must hand to the shared store
-
-    def should_ask(self):
-        with self.lock:
-            if self.trailing:
-                self.dirty = True
-                return False
-            self.trailing = True  # the caller asks; a concurrent change waits for its answer
-            return True
-
-    def asked_failed(self):
-        """The caller asked and started no trailing task."""
-        with self.lock:
-            self.trailing = False
-
-    def take_dirty(self):
-        with self.lock:
-            dirty, self.dirty = self.dirty, False
-            return dirty
-
-    def finish(self):
-        """The trailing task ends, unless changes came in while it finished: then it goes on."""
-        with self.lock:
-            if self.dirty:
-                return False
-            self.trailing = False
-            return True
+            shared = SharedFlag(redis_connection(app))
+        ticker = app.extensions.setdefault(_TICKER, Ticker(functools.partial(push_snapshot, app), shared))
+    return ticker
 
 
-def _gate(app):
-    gate = app.extensions.get("wms.wall.gate")
-    if gate is None:
-        gate = app.extensions.setdefault("wms.wall.gate", ProcessGate())
-    return gate
+def start(app):
+    """Tick once a second in a background task (the web server only). Returns stop()."""
+    ticker = ticker_for(app)
+    ticker.running = True
+
+    def tick_until_stopped():
+        while ticker.running:
+            started = time.monotonic()
+            ticker.tick()
+            socketio.sleep(max(0.0, ticker.interval - (time.monotonic() - started)))
+
+    task = socketio.start_background_task(tick_until_stopped)
+
+    def stop():
+        ticker.running = False
+        task.join()
+
+    return stop
 
 
-def _trail(app):
-    gate = _gate(app)
-    try:
-        throttle = throttle_for(app)
-        while True:
-            for _ in range(10):
-                socketio.sleep(throttle.wait_ms() / 1000 + 0.02)
-                if gate.take_dirty():
-                    throttle.mark_dirty()
-                outcome = throttle.trailing()
-                if outcome == "push":
-                    _push(app)
-                if outcome != "again":
-                    break
-            if gate.finish():
-                return
-    except Exception as error:
-        log.warning("wall trailing push failed: %s: %s", type(error).__name__, error)
-        gate.take_dirty()
-        gate.asked_failed()
-
-
-def _push(app):
+def push_snapshot(app):
+    """Build the wall's snapshot and publish it to every wall TV (wms.realtime)."""
     from wms.dashboard import services
-    from wms.extensions import db
 
     with app.app_context():
         try:
-            emit_wall(services.snapshot())
-        except Exception:
-            log.exception("wall push failed")
+            payload = services.snapshot()
         finally:
             db.session.remove()
+        realtime.emit_now(EVENT, payload, ROOM, namespace=NAMESPACE)
 
 
-def emit_wall(payload):
-    """Emit the snapshot to every wall in the /wall namespace (through the message queue if any)."""
-    from flask import current_app
+class Ticker:
+    """One process's dirty flag and its tick: `changed()` marks, `tick()` pushes if marked.
 
-    if current_app.testing:  # kept apart from `published`, whose tests count their own feature's events
-        current_app.extensions.setdefault("wms.wall.pushed", []).append(
-            {"event": EVENT, "payload": payload, "room": ROOM})
-    socketio.emit(EVENT, payload, to=ROOM, namespace=NAMESPACE)
+    The tick has no timer of its own: `start` calls it once a second, tests call it directly.
+    """
+
+    def __init__(self, push, shared=None, interval=INTERVAL_SECONDS):
+        self.push, self.shared, self.interval = push, shared, interval
+        self.running = False  # a background task ticks this process (`start`)
+        self.token = uuid.uuid4().hex  # names this process's claim on the shared slot
+        self._dirty = False
+        self._lock = threading.Lock()
+
+    @property
+    def dirty(self):
+        return self._dirty
+
+    def changed(self):
+        """Mark the wall dirty: locally when this process ticks (or is the only one), else in Redis."""
+        if self.shared is not None and not self.running:
+            try:  # nobody ticks here (an rq job, a CLI command): a web process's tick pushes it
+                self.shared.mark()
+            except Exception as error:  # never fail the change; the TVs re-sync every minute anyway
+                log.warning("wall flag unavailable: %s: %s", type(error).__name__, error)
+            return
+        with self._lock:
+            self._dirty = True
+
+    def tick(self):
+        """Push once if anything changed since the last push (and the shared slot is free); True if it pushed."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, False
+        if self.shared is not None:
+            try:
+                dirty = self.shared.claim(self.token, dirty, int(self.interval * 1000))
+            except Exception as error:  # Redis down: keep the change for the next tick
+                self._keep(dirty)
+                log.warning("wall flag unavailable: %s: %s", type(error).__name__, error)
+                return False
+        if not dirty:
+            return False
+        try:
+            self.push()
+        except Exception:
+            self._keep(True)  # the next tick tries again
+            log.exception("wall push failed")
+            return False
+        return True
+
+    def _keep(self, dirty):
+        if dirty:
+            with self._lock:
+                self._dirty = True
+
+
+class SharedFlag:
+    """The dirty flag and the push slot all processes share, in Redis."""
+
+    # KEYS: dirty flag, slot; ARGV: '1' to hand a local change over, this process's token, slot ms.
+    # 1 when this process may push now: something is dirty and the slot is free or still its own.
+    CLAIM = """
+    if ARGV[1] == '1' then redis.call('set', KEYS[1], '1') end
+    if redis.call('exists', KEYS[1]) == 0 then return 0 end
+    local holder = redis.call('get', KEYS[2])
+    if holder and holder ~= ARGV[2] then return 0 end
+    redis.call('set', KEYS[2], ARGV[2], 'px', ARGV[3])
+    redis.call('del', KEYS[1])
+    return 1
+    """
+
+    def __init__(self, redis):
+        self.redis = redis
+        self._claim = redis.register_script(self.CLAIM)
+
+    def mark(self):
+        self.redis.set(DIRTY_KEY, 1)
+
+    def claim(self, token, local_dirty, slot_ms):
+        """Hand this process's change over and claim the slot: True when this process pushes now."""
+        return self._claim(keys=[DIRTY_KEY, SLOT_KEY], args=["1" if local_dirty else "0", token, slot_ms]) == 1
