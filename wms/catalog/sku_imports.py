@@ -12,7 +12,6 @@ back, its rows are reported as not imported, and the job stops failed: the chunk
 and importing the file again is safe (rows are matched by code).
 """
 import csv
-import io
 import uuid
 from itertools import islice
 from pathlib import Path
@@ -25,8 +24,8 @@ from werkzeug.utils import secure_filename
 from wms import aftercommit
 from wms.catalog import file_check, import_chunks, refusals
 from wms.catalog.columns import column_positions, missing_columns
-from wms.catalog.models import (IMPORT_DONE, IMPORT_FAILED, IMPORT_PENDING, IMPORT_RUNNING, REFUSALS_KEPT,
-                                SkuImportJob)
+from wms.catalog.import_progress import Progress, ReportFile, Superseded
+from wms.catalog.models import IMPORT_DONE, IMPORT_FAILED, IMPORT_PENDING, IMPORT_RUNNING, SkuImportJob
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import sources
@@ -36,7 +35,6 @@ from wms.worker import enqueue
 
 CHUNK = 1000
 SNIFF_BYTES = 64 * 1024
-REPORT_HEADERS = ("row", "code", "field", "reason")
 DB_ERROR_CHARS = 200
 
 
@@ -77,8 +75,9 @@ def _new_job(path, filename, actor):
 
 
 def _check_type(filename):
+    """CSV (or text with no extension, as the reader takes it) or XLSX by its name; else refused."""
     suffix = Path(filename).suffix.lower()
-    if suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
+    if suffix and suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
         raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
 
 
@@ -108,14 +107,12 @@ def report_path(import_id):
 
 # --- the run ----------------------------------------------------------------------------------
 
-class _Superseded(Exception):
-    """Another run claimed the job since this one did: this one stops without writing."""
-
-
 class _ChunkFailed(Exception):
-    def __init__(self, rows, code_at, error):
+    """The database refused a chunk: its rows (rolled back) and the database's words."""
+
+    def __init__(self, rows, error):
         super().__init__(str(error))
-        self.rows, self.code_at, self.error = rows, code_at, _short(error)
+        self.rows, self.error = rows, _short(error)
 
 
 def run_import(job_id):
@@ -126,34 +123,26 @@ def run_import(job_id):
     if run is None:
         return db.session.get(SkuImportJob, job_id)
     job = db.session.get(SkuImportJob, job_id)
-    report = _Report(job.report_path, job.report_bytes)
-    progress = _Progress(job_id, run, job.errors)
-    reached = job.last_row
+    report = ReportFile(job.report_path, job.report_bytes)
+    progress = Progress(job_id, run, job.errors)
+    rows, reached, code_at = iter(()), job.last_row, 0
     try:
         positions, rows = _open(job)
         code_at = positions["code"]
         for chunk in _chunks(rows, after=job.last_row):
-            _write_chunk(progress, chunk, positions, code_at, report)
+            _write_chunk(progress, chunk, positions, report)
             reached = chunk[-1][0]
-        if progress.job().rows_done:
-            progress.finish(IMPORT_DONE, "")
-        else:
-            progress.finish(IMPORT_FAILED, refusals.NO_ROWS)
-    except _Superseded:
+        _end(progress)
+    except Superseded:
         db.session.rollback()
     except _ChunkFailed as failed:
-        first, last = failed.rows[0][0], failed.rows[-1][0]
-        reason = refusals.ROLLED_BACK.format(first=first, last=last, error=failed.error)
-        report.write([(number, _cell(cells, failed.code_at), "", reason) for number, cells in failed.rows])
-        progress.finish(IMPORT_FAILED, refusals.CHUNK_FAILED.format(first=first, last=last, error=failed.error),
-                        refused=len(failed.rows), refusals=report.last_rows, report_bytes=report.offset)
+        _fail_chunk(progress, report, failed, code_at)
     except ValidationFailed as error:
-        db.session.rollback()
         progress.finish(IMPORT_FAILED, error.message)
-    except (csv.Error, UnicodeError) as error:
-        db.session.rollback()
+    except (csv.Error, UnicodeError) as error:   # the shared reader words these itself; never a crash if not
         progress.finish(IMPORT_FAILED, refusals.NOT_CSV.format(row=reached or 1, error=error))
     finally:
+        getattr(rows, "close", lambda: None)()
         report.close()
     return db.session.get(SkuImportJob, job_id)
 
@@ -163,12 +152,11 @@ def _claim(job_id):
     job = db.session.get(SkuImportJob, job_id)
     if job is None or job.status not in (IMPORT_PENDING, IMPORT_RUNNING):
         return None
-    run, values = job.runs + 1, {"status": IMPORT_RUNNING, "message": ""}
-    values["runs"] = run
+    run = job.runs + 1
+    values = {"status": IMPORT_RUNNING, "message": "", "runs": run}
     if job.started_at is None:
-        values["started_at"] = utcnow()
-        values["rows_total"] = _estimate(job)
-        values["report_path"] = str(_upload_dir() / f"sku-import-{job.id}-report.csv")
+        values.update(started_at=utcnow(), rows_total=_estimate(job),
+                      report_path=str(_upload_dir() / f"sku-import-{job.id}-report.csv"))
     claimed = db.session.execute(
         update(SkuImportJob).where(SkuImportJob.id == job_id, SkuImportJob.status == job.status,
                                    SkuImportJob.runs == job.runs)
@@ -191,7 +179,7 @@ def _open(job):
         with open(job.path, "rb") as raw:
             head = raw.read(SNIFF_BYTES)
     except OSError:
-        raise ValidationFailed(refusals.FILE_GONE, field="file")
+        raise ValidationFailed(refusals.FILE_GONE, field="file") from None
     _check_type(job.filename)
     problem = file_check.problem(head, Path(job.filename).suffix.lower() in sources.XLSX_EXTENSIONS)
     if problem:
@@ -201,6 +189,7 @@ def _open(job):
         raise ValidationFailed(refusals.NO_ROWS, field="file")
     missing = missing_columns(headers)
     if missing:
+        getattr(rows, "close", lambda: None)()
         raise ValidationFailed(refusals.MISSING_COLUMNS.format(columns=", ".join(missing)), field="file")
     return column_positions(headers), rows
 
@@ -212,7 +201,7 @@ def _chunks(rows, after):
         yield chunk
 
 
-def _write_chunk(progress, chunk, positions, code_at, report):
+def _write_chunk(progress, chunk, positions, report):
     """One transaction: the chunk's SKUs, its report rows and the job's counters."""
     start = report.offset
     try:
@@ -222,103 +211,28 @@ def _write_chunk(progress, chunk, positions, code_at, report):
     except SQLAlchemyError as error:
         db.session.rollback()
         report.truncate(start)
-        raise _ChunkFailed(chunk, code_at, error)
+        raise _ChunkFailed(chunk, error) from error
 
 
-class _Progress:
-    """The job row's counters, moved only while the row carries this run's claim."""
-
-    def __init__(self, job_id, run, errors):
-        self.job_id, self.run = job_id, run
-        self.kept = list(errors or [])
-
-    def job(self):
-        return db.session.get(SkuImportJob, self.job_id)
-
-    def add(self, chunk, result, report):
-        """Count a chunk in the same transaction as its rows, and commit."""
-        self._keep(result.refusals)
-        self._move(rows_done=SkuImportJob.rows_done + len(chunk), last_row=chunk[-1][0],
-                   created=SkuImportJob.created + result.created, updated=SkuImportJob.updated + result.updated,
-                   unchanged=SkuImportJob.unchanged + result.unchanged,
-                   refused=SkuImportJob.refused + result.refused, errors=self.kept, report_bytes=report.offset)
-        db.session.commit()
-
-    def finish(self, status, message, refused=0, refusals=(), report_bytes=None):
-        """End the run: done, or failed with the sentence the page shows."""
-        db.session.rollback()
-        self._keep(refusals)
-        values = {"status": status, "message": message, "finished_at": utcnow(), "errors": self.kept,
-                  "refused": SkuImportJob.refused + refused}
-        if report_bytes is not None:
-            values["report_bytes"] = report_bytes
-        try:
-            self._move(**values)
-        except _Superseded:
-            db.session.rollback()
-            return
-        aftercommit.commit()
-
-    def _keep(self, rows):
-        room = REFUSALS_KEPT - len(self.kept)
-        if room > 0 and rows:
-            self.kept = self.kept + [dict(zip(REPORT_HEADERS, row)) for row in list(rows)[:room]]
-
-    def _move(self, **values):
-        moved = db.session.execute(
-            update(SkuImportJob).where(SkuImportJob.id == self.job_id, SkuImportJob.runs == self.run,
-                                       SkuImportJob.status == IMPORT_RUNNING)
-            .values(**values).execution_options(synchronize_session=False)).rowcount
-        if moved != 1:
-            db.session.rollback()
-            raise _Superseded()
+def _end(progress):
+    """Done; or failed when the file held no row at all (a header alone is a mistake, not an import)."""
+    if progress.job().rows_done:
+        progress.finish(IMPORT_DONE)
+    else:
+        progress.finish(IMPORT_FAILED, refusals.NO_ROWS)
 
 
-class _Report:
-    """The refused rows' CSV (UTF-8 with BOM, so that Excel shows Chinese), cut back on open to what
-    the committed chunks wrote."""
-
-    def __init__(self, path, committed):
-        self.path = Path(path)
-        self.file = open(self.path, "r+b" if self.path.exists() else "w+b")
-        self.last_rows = []
-        if committed:
-            self.file.truncate(committed)
-            self.file.seek(committed)
-        else:
-            self.file.truncate(0)
-            self.file.write("\ufeff".encode() + _csv_bytes([REPORT_HEADERS]))
-            self.file.flush()
-
-    @property
-    def offset(self):
-        return self.file.tell()
-
-    def write(self, rows):
-        self.last_rows = list(rows)
-        if rows:
-            self.file.write(_csv_bytes(rows))
-            self.file.flush()
-
-    def truncate(self, offset):
-        self.file.truncate(offset)
-        self.file.seek(offset)
-
-    def close(self):
-        self.file.close()
-
-
-def _csv_bytes(rows):
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def _cell(cells, index):
-    return cells[index] if index < len(cells) else ""
+def _fail_chunk(progress, report, failed, code_at):
+    """Report every row of the refused chunk as not imported, and stop the job failed."""
+    first, last = failed.rows[0][0], failed.rows[-1][0]
+    reason = refusals.ROLLED_BACK.format(first=first, last=last, error=failed.error)
+    rows = [(number, cells[code_at] if code_at < len(cells) else "", "", reason) for number, cells in failed.rows]
+    report.write(rows)
+    progress.finish(IMPORT_FAILED, refusals.CHUNK_FAILED.format(first=first, last=last, error=failed.error),
+                    refused=rows, report=report)
 
 
 def _short(error):
     """The database's own words (not the SQL statement), short enough for a page."""
-    text = str(getattr(error, "orig", None) or error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:DB_ERROR_CHARS]
+    text = str(getattr(error, "orig", None) or error) or type(error).__name__
+    return text.splitlines()[0][:DB_ERROR_CHARS]
