@@ -33,8 +33,7 @@ class ApiError(Schema):
 # Why each status happens; an operation lists the ones it can answer with `errors(bp, ...)`.
 ERROR_TEXT = {
     400: "Malformed request: a body that is not JSON, or a cookie call without its CSRF token",
-    401: "No valid session cookie or bearer token (`unauthenticated`); for a webhook, a signature that did "
-         "not verify",
+    401: "No valid session cookie or bearer token (`unauthenticated`)",
     403: "The caller's role, or an API token's channels or scopes, may not do this (`forbidden`)",
     404: "No such record (`not_found`)",
     409: "Conflict: the record changed since it was read (`concurrent_update`), a state change the order's "
@@ -82,23 +81,24 @@ class WmsApi(Api):
         """wms.errors.register_error_handlers answers every HTTP error under /api/ as an ApiError."""
 
 
-def errors(bp, *statuses):
-    """Document that the decorated view may answer these error statuses, each with an ApiError body.
-    Put it below `@allow` (which copies the documentation onto its wrapper)."""
+def errors(bp, *statuses, why=None):
+    """Document that the decorated view may answer these error statuses, each with an ApiError body;
+    `why` ({status: text}) says why where the general ERROR_TEXT does not fit. Put it below `@allow`
+    (which copies the documentation onto its wrapper)."""
 
     def decorate(view):
         for status in statuses:
-            view = bp.alt_response(status, schema=ApiError, description=ERROR_TEXT.get(status)
-                                   or http.HTTPStatus(status).phrase)(view)
+            text = (why or {}).get(status) or ERROR_TEXT.get(status) or http.HTTPStatus(status).phrase
+            view = bp.alt_response(status, schema=ApiError, description=text)(view)
         return view
 
     return decorate
 
 
-def body(schema, content_type="application/json", required=True, description=None):
+def body(schema, content_types=("application/json",), required=True, description=None):
     """A request body documented without being parsed by flask-smorest: for views that read their body
     themselves (signed webhooks, floor outbox replays that answer each event on its own)."""
-    doc = {"required": required, "content": {content_type: {"schema": schema}}}
+    doc = {"required": required, "content": {kind: {"schema": schema} for kind in content_types}}
     if description:
         doc["description"] = description
     return {"requestBody": doc}

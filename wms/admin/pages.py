@@ -168,7 +168,7 @@ def badges_pdf():
 
 
 def _cards():
-    ids = [int(i) for i in request.args.getlist("user") if i.isdigit()]
+    ids = [int(i) for i in request.args.getlist("user") if i.isascii() and i.isdigit()]
     return [{"name": u.display_name, "username": u.username, "role": _(u.role), "payload": badge_payload(u)}
             for u in services.badge_users(ids)]
 

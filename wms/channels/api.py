@@ -2,9 +2,11 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from wms import openapi
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.channels import services
+from wms.channels.schemas import SyncStarted, SyncStatus
 
 bp = Blueprint("channels_api", __name__, url_prefix="/api/channels",
                description="Sales-channel sync (pull orders from the platform)")
@@ -12,6 +14,8 @@ bp = Blueprint("channels_api", __name__, url_prefix="/api/channels",
 
 @bp.route("/<int:channel_id>/sync", methods=["POST"])
 @allow(roles.SUPERVISE)
+@bp.alt_response(202, schema=SyncStarted, success=True)
+@openapi.errors(bp, 401, 403, 404, 422)
 def start_sync(channel_id):
     """Enqueue a sync of the channel; answers the job already waiting or running if there is one."""
     job, is_new = services.request_sync(channel_id, actor=current_user)
@@ -20,6 +24,8 @@ def start_sync(channel_id):
 
 @bp.route("/<int:channel_id>/sync", methods=["GET"])
 @allow(roles.SUPERVISE)
+@bp.alt_response(200, schema=SyncStatus, success=True)
+@openapi.errors(bp, 401, 403, 404)
 def sync_status(channel_id):
     """The channel's sync cursor, last successful sync and latest sync job."""
     return dump_status(services.sync_status(channel_id, actor=current_user))

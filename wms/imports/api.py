@@ -2,6 +2,7 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from wms import openapi
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.imports import services
@@ -15,7 +16,7 @@ bp = Blueprint("imports_api", __name__, url_prefix="/api/orders",
 @allow(roles.IMPORT)
 @bp.arguments(BatchRequestSchema)
 @bp.response(200, BatchResultSchema)
-@bp.doc(security=[{"bearerAuth": []}])
+@openapi.errors(bp, 401, 403, 404)
 def import_batch(body):
     """Import up to 1000 orders; each is created, updated, unchanged or failed (with reasons)."""
     result = services.import_order_batch(body["channel"], body["orders"], actor=current_user)

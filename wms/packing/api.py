@@ -4,24 +4,30 @@ the handheld's API takes (no CSRF token then: wms.security).
 The station's scans and seals are floor events: POST /api/station/events replays its outbox through
 the same exactly-once path as the handheld (one answer per event, duplicates answered as before).
 """
-from flask import Blueprint, g, request
+from flask import g
 from flask_login import current_user
+from flask_smorest import Blueprint
 
-from wms import floor_limits
+from wms import floor_limits, openapi
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
+from wms.packing.schemas import LookupArgs, PackQueue, PackTask, PrintJob, PrintJobs, SignedIn, StationEvents
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
+from wms.picking.schemas import FloorAnswers
 from wms.shipping import print_jobs as label_print_jobs
 from wms.shipping import station_access
 
-bp = Blueprint("station_api", __name__, url_prefix="/api/station")
+bp = Blueprint("station_api", __name__, url_prefix="/api/station",
+               description="The pack station (打包台): queue, look-up, outbox replay, label print jobs")
 
 
 @bp.get("/queue")
 @allow(roles.PACK)
+@bp.alt_response(200, schema=PackQueue, success=True)
+@openapi.errors(bp, 401, 403)
 def queue():
     """Orders waiting to be packed, with everything needed to verify them offline."""
     return {"tasks": services.pack_queue()}
@@ -29,13 +35,19 @@ def queue():
 
 @bp.get("/lookup")
 @allow(roles.PACK)
-def lookup():
+@bp.arguments(LookupArgs, location="query", as_kwargs=True)
+@bp.alt_response(200, schema=PackTask, success=True)
+@openapi.errors(bp, 401, 403, 404)
+def lookup(code):
     """The pack task behind a scanned tote / order number."""
-    return services.task_payload(services.find_order(request.args.get("code", "")))
+    return services.task_payload(services.find_order(code))
 
 
 @bp.post("/events")
 @allow(roles.PACK)
+@bp.doc(**openapi.body(StationEvents))
+@bp.alt_response(200, schema=FloorAnswers, success=True)
+@openapi.errors(bp, 401, 403, 413, 422)
 def events():
     """Outbox replay: pack_scan and seal events in order, one answer each."""
     body = floor_limits.events_body(floor.MAX_BATCH_BYTES)
@@ -52,6 +64,8 @@ def events():
 
 @bp.post("/<code>/sign-in")
 @allow(roles.PACK)
+@bp.alt_response(200, schema=SignedIn, success=True)
+@openapi.errors(bp, 401, 403, 404)
 def sign_in(code):
     """This login works at station `code` now: its print jobs and labels (only these, for a packer)."""
     return {"station": station_access.sign_in(code[:64])}
@@ -59,6 +73,8 @@ def sign_in(code):
 
 @bp.get("/<code>/print-jobs")
 @allow(roles.PACK)
+@bp.alt_response(200, schema=PrintJobs, success=True)
+@openapi.errors(bp, 401, 403)
 def print_jobs(code):
     """Labels ready and not yet printed at this station (fetched again after every reconnect)."""
     station_access.require_station(current_user, code)
@@ -67,6 +83,8 @@ def print_jobs(code):
 
 @bp.post("/<code>/print-jobs/<int:job_id>/printed")
 @allow(roles.PACK)
+@bp.alt_response(200, schema=PrintJob, success=True)
+@openapi.errors(bp, 401, 403, 404)
 def printed(code, job_id):
     """The browser printed this label."""
     station_access.require_station(current_user, code)
@@ -75,6 +93,8 @@ def printed(code, job_id):
 
 @bp.post("/<code>/parcels/<int:parcel_id>/reprint")
 @allow(roles.PACK)
+@bp.alt_response(200, schema=PrintJob, success=True)
+@openapi.errors(bp, 401, 403, 404, 409)
 def reprint(code, parcel_id):
     """Print a parcel's label again at this station (a packer: a parcel of their own station)."""
     station_access.require_station(current_user, code)

@@ -91,11 +91,11 @@ def find_order(code):
     order = db.session.scalar(select(Order).where(Order.external_id == code).order_by(Order.id.desc()))
     if order is None and "-" in code:
         task_code, _, slot = code.rpartition("-")
-        if slot.isdigit():
+        if slot.isascii() and slot.isdigit():
             order_id = db.session.scalar(select(PickLine.order_id).join(PickTask, PickTask.id == PickLine.task_id)
                                          .where(PickTask.code == task_code, PickLine.tote_slot == int(slot)))
             order = db.session.get(Order, order_id) if order_id else None
-    if order is None and code.isdigit():
+    if order is None and code.isascii() and code.isdigit():
         order = db.session.get(Order, int(code))
     if order is None:
         raise NotFound(f"nothing to pack for {code!r}")

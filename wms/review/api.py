@@ -2,13 +2,14 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from wms import openapi
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.i18n import _, event_text, reason_text
 from wms.orders.reason_labels import reason_label
 from wms.review import queue as desk
 from wms.review import services
-from wms.review.schemas import ActionBody, BulkApproveBody, QueueArgs
+from wms.review.schemas import ActionBody, BulkApproveBody, BulkApproveResults, QueueArgs, QueuePage, ReviewOrder
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/review",
                description="Order review (订单审核): queue and reviewer actions")
@@ -17,10 +18,12 @@ bp = Blueprint("review_api", __name__, url_prefix="/api/review",
 @bp.route("/queue", methods=["GET"])
 @allow(roles.REVIEW)
 @bp.arguments(QueueArgs, location="query", as_kwargs=True)
+@bp.alt_response(200, schema=QueuePage, success=True)
+@openapi.errors(bp, 401, 403)
 def queue(state, reason, channel, q, page, **_ignored):
     """The filtered queue page with counts per reason (the desk polls this without Socket.IO)."""
     filters = desk.QueueFilters(state=state, reason=reason, q=q, page=page,
-                                channel_id=int(channel) if channel.isdigit() else None)
+                                channel_id=int(channel) if channel.isascii() and channel.isdigit() else None)
     page = desk.queue_page(filters)
     for row in page["rows"]:
         row["reasons"] = with_text(row["reasons"])
@@ -30,6 +33,8 @@ def queue(state, reason, channel, q, page, **_ignored):
 
 @bp.route("/orders/<int:order_id>", methods=["GET"])
 @allow(roles.REVIEW)
+@bp.alt_response(200, schema=ReviewOrder, success=True)
+@openapi.errors(bp, 401, 403, 404)
 def order(order_id):
     """One order with its lines, hold reasons and timeline."""
     found = desk.order_detail(order_id)["order"]
@@ -51,6 +56,8 @@ ACTIONS = {
           methods=["POST"])
 @allow(roles.REVIEW)
 @bp.arguments(ActionBody)
+@bp.alt_response(200, schema=ReviewOrder, success=True)
+@openapi.errors(bp, 401, 403, 404, 409)
 def act(body, order_id, action):
     """Run a reviewer action; 409 concurrent_update when the order changed since it was loaded."""
     common = {"actor": current_user._get_current_object(), "expected_version": body["expected_version"]}
@@ -61,6 +68,8 @@ def act(body, order_id, action):
 @bp.route("/bulk-approve", methods=["POST"])
 @allow(roles.REVIEW)
 @bp.arguments(BulkApproveBody)
+@bp.alt_response(200, schema=BulkApproveResults, success=True)
+@openapi.errors(bp, 401, 403)
 def bulk_approve(body):
     """Approve many orders; each is answered approved or skipped with a reason."""
     results = services.bulk_approve(body["order_ids"], current_user._get_current_object(), reason=body["reason"])

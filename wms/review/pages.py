@@ -21,7 +21,7 @@ SOCKET_CLIENT = "vendor/socket.io-4.8.1.min.js"
 def _filters(args):
     channel = args.get("channel", "")
     return desk.QueueFilters(state=args.get("state", states.ON_HOLD), reason=args.get("reason", ""),
-                             channel_id=int(channel) if channel.isdigit() else None,
+                             channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
                              q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1)
 
 

@@ -27,3 +27,105 @@ class QueueArgs(Schema):
     channel = fields.String(load_default="")
     q = fields.String(load_default="", validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+# --- answers (documented in the OpenAPI spec; the views build them) --------------------------------
+
+class ReasonOut(Schema):
+    """A hold reason or flag, with its text in the caller's language."""
+
+    class Meta:
+        unknown = INCLUDE  # a rule may add its own values (wording: the detail's template and values)
+
+    code = fields.String(required=True, metadata={"description": "The rule's code (address, duplicate, price...)"})
+    detail = fields.String(metadata={"description": "The detail in English"})
+    text = fields.String(required=True, metadata={"description": "The detail in the caller's language"})
+    label = fields.String(required=True, metadata={"description": "The chip's short name in the caller's language"})
+
+
+class QueueRow(Schema):
+    id = fields.Integer(required=True)
+    external_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    channel = fields.String(required=True, metadata={"description": "The channel's name"})
+    buyer_name = fields.String(required=True)
+    buyer_phone = fields.String(required=True)
+    city = fields.String(required=True)
+    item_count = fields.Integer(required=True)
+    total_cents = fields.Integer(required=True)
+    currency = fields.String(required=True)
+    age_minutes = fields.Integer(required=True)
+    status = fields.String(required=True)
+    reasons = fields.List(fields.Nested(ReasonOut), required=True)
+    flags = fields.List(fields.Nested(ReasonOut), required=True)
+
+
+_COUNTS = {"description": "code -> orders"}
+
+
+class QueuePage(Schema):
+    rows = fields.List(fields.Nested(QueueRow), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    reason_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata=_COUNTS)
+    flag_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata=_COUNTS)
+    state_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                               metadata={"description": "state -> orders"})
+
+
+class OrderLineOut(Schema):
+    id = fields.Integer(required=True)
+    sku_code = fields.String(required=True)
+    sku_id = fields.Integer(required=True, allow_none=True, metadata={"description": "null: no SKU matched"})
+    name = fields.String(required=True)
+    qty = fields.Integer(required=True)
+
+
+class OrderEventOut(Schema):
+    at = fields.String(required=True, metadata={"description": "ISO 8601, UTC (Z)"})
+    actor = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["state", "edit", "note", "import"]})
+    from_ = fields.String(required=True, data_key="from")
+    to = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"description": "In English"})
+    text = fields.String(required=True, metadata={"description": "The event in the caller's language"})
+
+
+class ReviewOrder(Schema):
+    """An order as the review desk sees it: buyer, address, lines, hold reasons, flags and timeline."""
+
+    id = fields.Integer(required=True)
+    external_id = fields.String(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "Send as expected_version with an action"})
+    buyer_name = fields.String(required=True)
+    buyer_phone = fields.String(required=True)
+    buyer_email = fields.String(required=True)
+    country = fields.String(required=True)
+    province = fields.String(required=True)
+    city = fields.String(required=True)
+    district = fields.String(required=True)
+    address = fields.String(required=True)
+    postcode = fields.String(required=True)
+    total_cents = fields.Integer(required=True)
+    currency = fields.String(required=True)
+    payment_status = fields.String(required=True)
+    buyer_remark = fields.String(required=True)
+    hold_reasons = fields.List(fields.Nested(ReasonOut), required=True)
+    flags = fields.List(fields.Nested(ReasonOut), required=True)
+    merged_into_id = fields.Integer(required=True, allow_none=True)
+    split_from_id = fields.Integer(required=True, allow_none=True)
+    lines = fields.List(fields.Nested(OrderLineOut), required=True)
+    events = fields.List(fields.Nested(OrderEventOut), required=True)
+
+
+class BulkApproveRow(Schema):
+    order_id = fields.Integer(required=True)
+    external_id = fields.String(required=True, allow_none=True)
+    outcome = fields.String(required=True, metadata={"enum": ["approved", "skipped"]})
+    reason = fields.String(required=True, metadata={"description": "Why it was skipped"})
+
+
+class BulkApproveResults(Schema):
+    results = fields.List(fields.Nested(BulkApproveRow), required=True)

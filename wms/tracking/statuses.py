@@ -51,7 +51,7 @@ def normalise(raw):
     text = str(raw).strip().lower()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return KUAIDI100_STATES.get(_main_state(int(text)))
     for word, status in WORDS:
         if word in text:
