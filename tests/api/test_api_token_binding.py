@@ -110,3 +110,27 @@ def test_a_token_bound_to_one_shop_may_not_sync_or_read_another_shops_sync(app, 
     assert client.get(f"/api/channels/{shop_b.id}/sync", headers=_bearer(plain)).status_code == 403
     assert db.session.scalar(select(func.count(QueuedJob.id))) == 0
     assert client.post(f"/api/channels/{shop_a.id}/sync", headers=_bearer(plain)).status_code == 202
+
+
+def test_a_reviewer_token_bound_to_one_shop_sees_and_acts_on_that_shops_orders_only(app, client):
+    from tests.builders import make_order
+
+    shop_a, shop_b = make_channel("shop-a"), make_channel("shop-b")
+    make_sku("SKU-1")
+    mine = make_order(channel=shop_a, external_id="A-HELD", status="on_hold")
+    theirs = make_order(channel=shop_b, external_id="B-HELD", status="on_hold")
+    _token, plain = create_api_token("shop A desk", role=roles.REVIEWER, channels=["shop-a"])
+    listed = client.get("/api/review/queue?state=on_hold", headers=_bearer(plain)).json["rows"]
+    assert [row["external_id"] for row in listed] == ["A-HELD"]
+    assert client.get(f"/api/review/orders/{theirs.id}", headers=_bearer(plain)).status_code == 403
+    refused = client.post(f"/api/review/orders/{theirs.id}/approve", headers=_bearer(plain),
+                          json={"expected_version": theirs.version, "reason": "checked by phone"})
+    assert refused.status_code == 403 and "shop-b" in refused.json["message"]
+    bulk = client.post("/api/review/bulk-approve", headers=_bearer(plain),
+                       json={"order_ids": [theirs.id], "reason": "checked"}).json["results"]
+    assert [r["outcome"] for r in bulk] == ["skipped"]
+    db.session.expire_all()
+    assert db.session.get(Order, theirs.id).status == "on_hold"
+    allowed = client.post(f"/api/review/orders/{mine.id}/approve", headers=_bearer(plain),
+                          json={"expected_version": mine.version, "reason": "checked by phone"})
+    assert allowed.status_code == 200 and allowed.json["status"] in ("approved", "allocated", "backorder")

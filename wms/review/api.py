@@ -22,8 +22,10 @@ bp = Blueprint("review_api", __name__, url_prefix="/api/review",
 @openapi.errors(bp, 401, 403)
 def queue(state, reason, channel, q, page, **_ignored):
     """The filtered queue page with counts per reason (the desk polls this without Socket.IO)."""
+    bound = getattr(current_user, "channels", None)   # an API token's channels
     filters = desk.QueueFilters(state=state, reason=reason, q=q, page=page,
-                                channel_id=int(channel) if channel.isascii() and channel.isdigit() else None)
+                                channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
+                                channel_codes=tuple(bound) if bound is not None else None)
     page = desk.queue_page(filters)
     for row in page["rows"]:
         row["reasons"] = with_text(row["reasons"])
@@ -37,7 +39,7 @@ def queue(state, reason, channel, q, page, **_ignored):
 @openapi.errors(bp, 401, 403, 404)
 def order(order_id):
     """One order with its lines, hold reasons and timeline."""
-    found = desk.order_detail(order_id)["order"]
+    found = desk.order_detail(order_id, current_user._get_current_object())["order"]
     return dump_order(found)
 
 

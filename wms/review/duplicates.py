@@ -27,7 +27,7 @@ def merge_twins(order_id, *, actor, expected_version=None):
     and the ids are empty.
     Transitions: every twin but the oldest -> cancelled ("merged into <target>").
     """
-    order = core._load(order_id, expected_version)
+    order = core._load(order_id, expected_version, actor)
     group = sorted([order, *desk.mergeable_with(order)], key=lambda o: o.id)
     if len(group) == 1:
         _clear_flag(order)

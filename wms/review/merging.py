@@ -23,8 +23,8 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
     other_ids = [int(i) for i in dict.fromkeys(other_ids or []) if int(i) != int(target_id)]
     if not other_ids:
         raise ValidationFailed("Choose at least one other order to merge", field="other_ids")
-    target = core._load(target_id, expected_version)
-    others = [core._load(oid, (expected_versions or {}).get(oid)) for oid in other_ids]
+    target = core._load(target_id, expected_version, actor)
+    others = [core._load(oid, (expected_versions or {}).get(oid), actor) for oid in other_ids]
     key = rules.duplicate_key(checks.snapshot(target))
     for order in [target, *others]:
         core._editable(order)
@@ -71,7 +71,7 @@ def split_order(order_id, line_qtys, *, actor, expected_version, allocate=True):
 
     Transitions: the new order imported -> the original's review state (approved / on_hold).
     """
-    order = core._load(order_id, expected_version)
+    order = core._load(order_id, expected_version, actor)
     core._editable(order)
     moves = _validate_split(order, line_qtys)
     floor_effects.release_stock(order.id, wording("split"), actor)

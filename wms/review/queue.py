@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wms.catalog.models import Sku
+from wms.auth.access import require_channel
 from wms.channels.models import Channel
 from wms.errors import NotFound
 from wms.extensions import db
@@ -30,6 +31,7 @@ class QueueFilters:
     q: str = ""
     page: int = 1
     per_page: int = PER_PAGE
+    channel_codes: tuple | None = None   # an API token bound to these channels sees only their orders
 
 
 def _filtered(filters, *, with_reason=True):
@@ -42,6 +44,8 @@ def _filtered(filters, *, with_reason=True):
         query = query.where(Order.status.in_(DESK_STATES))
     if filters.channel_id:
         query = query.where(Order.channel_id == filters.channel_id)
+    if filters.channel_codes is not None:
+        query = query.where(Order.channel_id.in_(select(Channel.id).where(Channel.code.in_(filters.channel_codes))))
     text = (filters.q or "").strip()
     if text:
         like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -72,7 +76,8 @@ def queue_page(filters):
 
 def reason_counts(filters):
     """{code: n} of held orders matching the other filters (the clickable chips)."""
-    unfiltered_reason = QueueFilters(state=states.ON_HOLD, channel_id=filters.channel_id, q=filters.q)
+    unfiltered_reason = QueueFilters(state=states.ON_HOLD, channel_id=filters.channel_id, q=filters.q,
+                                     channel_codes=filters.channel_codes)
     ids = _filtered(unfiltered_reason, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderHoldCode.code, func.count()).where(
         OrderHoldCode.order_id.in_(ids)).group_by(OrderHoldCode.code).order_by(OrderHoldCode.code))
@@ -81,7 +86,8 @@ def reason_counts(filters):
 
 def flag_counts(filters):
     """{code: n} of flagged orders (not held, still changeable) matching the other filters."""
-    ids = _filtered(QueueFilters(state=FLAGGED, channel_id=filters.channel_id, q=filters.q),
+    ids = _filtered(QueueFilters(state=FLAGGED, channel_id=filters.channel_id, q=filters.q,
+                                 channel_codes=filters.channel_codes),
                     with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderFlagCode.code, func.count()).where(
         OrderFlagCode.order_id.in_(ids)).group_by(OrderFlagCode.code).order_by(OrderFlagCode.code))
@@ -108,12 +114,14 @@ def channels():
     return db.session.scalars(select(Channel).order_by(Channel.name)).all()
 
 
-def order_detail(order_id):
-    """The order with lines (and their SKUs), events, and the orders it could merge with."""
+def order_detail(order_id, actor=None):
+    """The order with lines (and their SKUs), events, and the orders it could merge with (an API
+    token bound to other channels may not read it: 403)."""
     order = db.session.scalars(select(Order).where(Order.id == int(order_id)).options(
         selectinload(Order.lines).selectinload(OrderLine.sku), selectinload(Order.events))).first()
     if order is None:
         raise NotFound("Order not found", order_id=order_id)
+    require_channel(actor, order.channel.code if order.channel else "")
     return {"order": order, "mergeable": mergeable_with(order)}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wms import realtime
 from wms.aftercommit import commit
+from wms.auth.access import require_channel
 from wms.errors import ConcurrentUpdate, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -133,8 +134,11 @@ def action(fn):
     return run
 
 
-def _load(order_id, expected_version):
+def _load(order_id, expected_version, actor):
+    """The order a reviewer acts on, at the version they saw; an API token bound to other
+    channels may not act on it (403)."""
     order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
+    require_channel(actor, order.channel.code if order.channel else "")
     if expected_version is not None and int(expected_version) != order.version:
         raise _conflict(order)
     return order
@@ -183,7 +187,7 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
 
     Transitions: imported -> approved; on_hold -> approved.
     """
-    order = _load(order_id, expected_version)
+    order = _load(order_id, expected_version, actor)
     before = order.status
     if before == states.ON_HOLD:
         typed = _require(reason, "reason", "Give a reason to approve a held order")
@@ -201,7 +205,7 @@ def hold_order(order_id, *, reason, actor, expected_version):
     or was on the floor leaves both (floor_effects): approving it again allocates it afresh.
     """
     reason = _require(reason, "reason", "Give a reason for the hold")
-    order = _load(order_id, expected_version)
+    order = _load(order_id, expected_version, actor)
     before = order.status
     reasons = [r for r in order.hold_reasons or [] if order.status == states.ON_HOLD]
     _hold(order, reasons + [states.hold_reason("manual", "{note}", note=reason)], actor)
@@ -219,7 +223,7 @@ def release_order(order_id, *, actor, expected_version):
 
     Transitions: on_hold -> approved (all checks passed); on_hold stays on_hold otherwise.
     """
-    order = _load(order_id, expected_version)
+    order = _load(order_id, expected_version, actor)
     if order.status != states.ON_HOLD:
         raise IllegalTransition("Only a held order can be released", current=order.status)
     outcome = _check_and_decide([order], actor=actor, approve_reason=wording("released: all checks passed"))
@@ -235,7 +239,7 @@ def cancel_order(order_id, *, reason, actor, expected_version):
     Transitions: imported | on_hold | approved | backorder -> cancelled.
     """
     reason = _require(reason, "reason", "Give a reason for the cancellation")
-    order = _load(order_id, expected_version)
+    order = _load(order_id, expected_version, actor)
     _editable(order)
     before = order.status
     order.transition_to(states.CANCELLED, reason=reason, actor=actor)
@@ -252,7 +256,7 @@ def _editable(order):
 @action
 def edit_order(order_id, *, changes, actor, expected_version):
     """Change buyer / address / phone / remark fields; records what changed; re-parses the address."""
-    order = _load(order_id, expected_version)
+    order = _load(order_id, expected_version, actor)
     _editable(order)
     clean = checks.clean_edits(changes, EDITABLE_FIELDS)
     diff = [(name, getattr(order, name), value) for name, value in clean.items()
