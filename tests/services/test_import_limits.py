@@ -109,15 +109,34 @@ def test_an_xlsx_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
     assert "unpacks to" in refused(path)
 
 
-def test_a_large_xlsx_is_peeked_in_a_child_process_with_the_same_answer(tmp_path, monkeypatch):
-    path = xlsx(tmp_path / "peek.xlsx", (f"买家{n}" for n in range(300)))
-    here = sources.peek(path, rows=3)
-    calls = []
-    real = sources._peek_in_child
-    monkeypatch.setattr(sources, "_peek_in_child", lambda *a: calls.append(a) or real(*a))
-    monkeypatch.setattr(sources, "XLSX_PEEK_IN_PROCESS", 10)
-    assert sources.peek(path, rows=3) == here and len(calls) == 1
-    assert here[0] == ["订单号", "收件人", "商品编码", "数量"] and here[1][2]["收件人"] == "买家2"
+def test_the_pages_peek_reads_an_xlsx_as_the_import_does_without_loading_its_texts(tmp_path, monkeypatch):
+    """xlsx_peek (the pages) and openpyxl (the import) read the same cells the same way: texts from
+    the shared table, inline texts, whole and decimal numbers, 16-digit numbers, dates, times,
+    booleans, gaps; and the peek stops in the shared table where its rows stop."""
+    from datetime import date, datetime, time
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["订单号", " 下单时间 ", "数量", "单价", "手机", "付款", "时间", "空", "备注"])
+    sheet.append(["A1", datetime(2026, 11, 20, 10, 30, 5), 2, 19.9, 13800138000, True, time(9, 15), None, "请 发顺丰"])
+    sheet.append(["A2", date(2026, 11, 21), 1, 1e17, 1.5, False, None, None, None])
+    sheet.append([None] * 9)
+    sheet.append(["A3", "2026-11-22 08:00", "3", "0.10", "'13900000000", None, None, None, "x" * 300])
+    inline = tmp_path / "openpyxl.xlsx"
+    book.save(inline)
+    shared = xlsx(tmp_path / "shared.xlsx", (f"买家{n}" for n in range(2_000)))
+    for path in (inline, shared):
+        for rows in (0, 1, 3, 500):
+            assert sources.peek(path, rows=rows) == sources.peek_here(path, rows=rows), (path.name, rows)
+    read = []
+    from wms.imports import xlsx_peek
+
+    real = xlsx_peek._shared_strings
+    monkeypatch.setattr(xlsx_peek, "_shared_strings", lambda *a: read.append(a[2]) or real(*a))
+    headers, rows = sources.peek(shared, rows=3)
+    assert rows[2]["收件人"] == "买家2" and read == [max(read)] and read[0] < 20   # the table's start only
 
 
 def test_a_refused_upload_answers_its_reason_and_leaves_no_job_and_no_file(app, client, login):

@@ -14,10 +14,8 @@ web process's memory stays its own.
 import codecs
 import csv
 import io
-import json
 import re
-import subprocess
-import sys
+import time
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -33,9 +31,6 @@ MAX_ROWS = 1_048_576                # data rows; Excel's own sheet holds 1,048,5
 MAX_CELL_CHARS = 32_767             # Excel's own limit for one cell
 XLSX_MAX_UNPACKED_BYTES = 1 << 30   # all parts of the archive, unpacked (a zip bomb stops here)
 XLSX_MAX_SHARED_STRINGS = 2_000_000
-XLSX_PEEK_IN_PROCESS = 100_000      # distinct texts above which a page's peek reads in a child process
-PEEK_TIMEOUT_S = 120
-PEEK_MEMORY_BYTES = 2 << 30         # the peeking child's address space
 
 csv.field_size_limit(MAX_CELL_CHARS)
 
@@ -246,6 +241,7 @@ def check_xlsx(path):
         try:
             with archive.open(shared) as stream:
                 for block in iter(lambda: stream.read(1 << 20), b""):
+                    time.sleep(0)   # the web's other requests run between blocks (a cooperative yield)
                     data = tail + block
                     count += sum(1 for m in _SHARED_STRING.finditer(data) if m.end() > len(tail))
                     tail = data[-32:]
@@ -316,15 +312,26 @@ def estimate_rows(path, filename=None):
 
 def peek(path, filename=None, rows=3):
     """(headers, [row dict]) of a file's first `rows` rows, for the pages (mapping, preview, status
-    words). An XLSX with many distinct texts is read in a child process with bounded memory, so a
-    hostile file cannot grow the web process; anything else is read here, streaming."""
-    suffix = Path(filename or Path(path).name).suffix.lower()
-    if suffix in XLSX_EXTENSIONS and check_xlsx(path) > XLSX_PEEK_IN_PROCESS:
-        return _peek_in_child(path, filename, rows)
-    return peek_here(path, filename, rows)
+    words), within the limits: a CSV streams; an XLSX is read only as far as those rows reach
+    (wms.imports.xlsx_peek), so neither its size nor its count of texts weighs on the web process."""
+    if Path(filename or Path(path).name).suffix.lower() not in XLSX_EXTENSIONS:
+        return peek_here(path, filename, rows)
+    from wms.imports import xlsx_peek
+
+    check_xlsx(path)
+    try:
+        found = xlsx_peek.first_rows(path, rows)
+    except xlsx_peek.XlsxError as error:
+        raise ValidationFailed(f"Not a readable XLSX file ({error})", field="file") from None
+    if not found:
+        return [], []
+    headers = [cell.strip() for cell in found[0]]
+    _check_headers(headers)
+    return headers, [_zip(headers, [c for c in cells]) for cells in found[1:]]
 
 
 def peek_here(path, filename=None, rows=3):
+    """peek through the reader the import runs (openpyxl for XLSX): the reference xlsx_peek matches."""
     found = []
     headers = None
     for _number, row in read_rows(path, filename):
@@ -344,27 +351,3 @@ def _headers_of_empty(path, filename):
         return []
     headers, _values = read_table(path, filename)
     return headers
-
-
-def _peek_in_child(path, filename, rows):
-    command = [sys.executable, "-m", "wms.imports.peek", str(path), filename or "", str(rows)]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=PEEK_TIMEOUT_S,
-                              preexec_fn=_bound_memory, check=False)
-    except subprocess.TimeoutExpired:
-        raise ValidationFailed(f"The file could not be read within {PEEK_TIMEOUT_S} s: export it as CSV",
-                               field="file") from None
-    try:
-        answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise ValidationFailed("The file could not be read within the memory a preview may use: export it "
-                               "as CSV or in parts", field="file") from None
-    if "error" in answer:
-        raise ValidationFailed(answer["error"], field="file")
-    return answer["headers"], answer["rows"]
-
-
-def _bound_memory():
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (PEEK_MEMORY_BYTES, PEEK_MEMORY_BYTES))
