@@ -81,6 +81,17 @@ def test_a_second_process_waits_for_the_slot_and_its_change_is_not_lost(redis):
     assert a.tick() is False and b.tick() is False
 
 
+def test_the_slot_is_held_a_second_from_when_the_push_went_out(redis):
+    a = process(redis)
+    a.push = lambda: redis.pexpire(push.SLOT_KEY, 500)  # a push so slow that half the claim's second is gone
+    a.changed()
+    assert a.tick() is True
+    assert redis.get(push.SLOT_KEY).decode() == a.token and 500 < redis.pttl(push.SLOT_KEY) <= 1000
+    redis.set(push.SLOT_KEY, "other")
+    push.SharedFlag(redis).hold(a.token, 1000)
+    assert redis.get(push.SLOT_KEY) == b"other"  # a slot another process took is not taken back
+
+
 def test_the_slot_holder_may_push_again_on_its_next_tick_while_others_wait(redis):
     a, b = process(redis), process(redis)
     a.changed()

@@ -21,7 +21,7 @@ class FakeShared:
     """The shared flag as the Lua script keeps it, in memory: `holder` owns the slot until release()."""
 
     def __init__(self, down=False):
-        self.dirty, self.holder, self.marks, self.down = False, None, 0, down
+        self.dirty, self.holder, self.marks, self.holds, self.down = False, None, 0, 0, down
 
     def mark(self):
         if self.down:
@@ -37,6 +37,10 @@ class FakeShared:
             return False
         self.holder, self.dirty = token, False
         return True
+
+    def hold(self, token, slot_ms):
+        if self.holder == token:
+            self.holds += 1
 
     def release(self):
         """The slot's second is over."""
@@ -138,6 +142,7 @@ def test_the_slot_holder_pushes_again_on_its_next_tick():
     ticker.tick()
     ticker.changed()
     assert ticker.tick() is True and push.count == 2  # its own claim does not hold back its next second
+    assert shared.holds == 2  # each push keeps the slot a second from when it went out
 
 
 def test_when_redis_is_down_the_change_waits_for_the_next_tick_and_nothing_raises():

@@ -2,7 +2,7 @@
 
 A committed change that moves the wall calls `wall_changed(app)`, which only sets this process's
 dirty flag: no query and no Redis trip on the scan path. The web server runs one ticker per process
-(`start`, called by wms.serving); once a second it takes the flag and, if it was set, builds the
+(`start`, called by wms.serving); every second it takes the flag and, if it was set, builds the
 snapshot and publishes it through wms.realtime to the room `wall` of namespace `/wall`. A change that
 lands while a push is being built sets the flag again and goes out on the next tick: a burst's last
 change is never lost, and a burst of 500 scans costs the TVs one push a second.
@@ -10,14 +10,14 @@ change is never lost, and a burst of 500 scans costs the TVs one push a second.
 With Redis (REDIS_URL: several web processes, rq workers) the processes also share one dirty flag and
 one push slot. A web process hands its own flag over on its tick; a process that does not tick (an rq
 job, a CLI command) sets the shared flag at once. The ticker that finds the shared flag set and the
-slot free (or still its own) claims the slot for a second and pushes, to every TV through the
-Socket.IO message queue. One Lua script does hand-over and claim in one round trip, so a web
-process costs Redis one call a second. Without Redis (a single process) the local flag is all there is.
+slot free (or still its own) claims the slot and pushes, to every TV through the Socket.IO message
+queue; the slot then stays its own for a second from when the push went out. One Lua script does
+hand-over and claim in one round trip, so a web process costs Redis one call a second (two when it
+pushes). Without Redis (a single process) the local flag is all there is.
 """
 import functools
 import logging
 import threading
-import time
 import uuid
 
 from wms import realtime
@@ -58,9 +58,8 @@ def start(app):
 
     def tick_until_stopped():
         while ticker.running:
-            started = time.monotonic()
             ticker.tick()
-            socketio.sleep(max(0.0, ticker.interval - (time.monotonic() - started)))
+            socketio.sleep(ticker.interval)  # a full second after the push went out, however long it took
 
     task = socketio.start_background_task(tick_until_stopped)
 
@@ -130,6 +129,11 @@ class Ticker:
             self._keep(True)  # the next tick tries again
             log.exception("wall push failed")
             return False
+        if self.shared is not None:
+            try:  # the second counts from when the push went out, not from the claim
+                self.shared.hold(self.token, int(self.interval * 1000))
+            except Exception as error:
+                log.warning("wall flag unavailable: %s: %s", type(error).__name__, error)
         return True
 
     def _keep(self, dirty):
@@ -153,9 +157,14 @@ class SharedFlag:
     return 1
     """
 
+    # KEYS: slot; ARGV: this process's token, slot ms. Keep the slot one more second if still ours.
+    HOLD = """
+    if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) end
+    """
+
     def __init__(self, redis):
         self.redis = redis
-        self._claim = redis.register_script(self.CLAIM)
+        self._claim, self._hold = redis.register_script(self.CLAIM), redis.register_script(self.HOLD)
 
     def mark(self):
         self.redis.set(DIRTY_KEY, 1)
@@ -163,3 +172,7 @@ class SharedFlag:
     def claim(self, token, local_dirty, slot_ms):
         """Hand this process's change over and claim the slot: True when this process pushes now."""
         return self._claim(keys=[DIRTY_KEY, SLOT_KEY], args=["1" if local_dirty else "0", token, slot_ms]) == 1
+
+    def hold(self, token, slot_ms):
+        """After this process's push went out: the slot stays its own for slot_ms from now."""
+        self._hold(keys=[SLOT_KEY], args=[token, slot_ms])
