@@ -52,6 +52,7 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="wms-sku-bench-"))
     path = folder / "skus.csv"
     write_catalogue(path, args.rows, random.Random(15))
+    app.config["UPLOAD_DIR"] = folder   # the report goes next to the file, not into instance/
     try:
         with app.app_context():
             from wms.catalog.sku_imports import import_now

@@ -125,6 +125,28 @@ def test_a_bad_row_is_refused_and_reported_while_the_rest_of_its_chunk_is_import
     assert {"S-4", "S-6"} <= set(db.session.scalars(select(Sku.code))) and sku_count() == 6
 
 
+def test_within_one_chunk_a_code_repeated_updates_what_its_first_row_made_and_freed_barcodes_move(app, tmp_path):
+    make_sku("OLD-1", barcodes=("500",), weight_g=100)
+    content = sku_csv([
+        "OLD-1,Old,501,",          # 2: updated, gives up 500
+        "NEW-1,One,500,",          # 3: created with the barcode OLD-1 freed just above
+        "NEW-2,Two,600,20",        # 4: created
+        "NEW-2,Two renamed,,",     # 5: updated: blank barcodes and weight keep row 4's
+        "NEW-3,Three,700|701,",    # 6: created
+        "NEW-3,Three,702,",        # 7: updated, gives up 700 and 701 before they were ever written
+        "NEW-4,Four,700,",         # 8: created with 700
+        "NEW-5,Five,501,",         # 9: refused: OLD-1 took 501 in row 2
+    ], header="code,name,barcodes,weight_g")
+    job = sku_imports.import_now(write(tmp_path, content))
+    assert (job.status, job.created, job.updated, job.unchanged, job.refused) == ("done", 4, 3, 0, 1)
+    assert job.errors[0]["row"] == 9 and "OLD-1" in job.errors[0]["reason"]
+    owners = dict(db.session.execute(select(SkuBarcode.barcode, Sku.code).join(Sku)).all())
+    assert owners == {"501": "OLD-1", "500": "NEW-1", "600": "NEW-2", "702": "NEW-3", "700": "NEW-4"}
+    two = db.session.scalars(select(Sku).where(Sku.code == "NEW-2")).one()
+    assert (two.name, two.weight_g) == ("Two renamed", 20) and two.created_at is not None
+    assert db.session.scalars(select(Sku).where(Sku.code == "OLD-1")).one().weight_g == 100
+
+
 def test_a_chunk_the_database_refuses_is_rolled_back_reported_row_by_row_and_the_job_stops_failed(
         app, tmp_path, small_chunks, monkeypatch):
     real = import_chunks.write_chunk
