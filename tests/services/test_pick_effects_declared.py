@@ -139,6 +139,7 @@ def test_the_check_names_a_write_that_pick_does_and_no_due_effect_declares(app, 
 
     monkeypatch.setitem(line_events._PICK_EFFECTS, pick_effects.PICKS_COUNTED, counted_and_a_job)
     monkeypatch.setattr(worker, "_push", lambda *args: None)
+    monkeypatch.setattr(quick, "available", lambda _connection: False)  # the general path, on PostgreSQL too
     answer, read, tables, events = scan(picker, pick_event(line, qty=1), published)
     assert answer["status"] == "accepted", answer
     assert undeclared(pick_effects.due(read, done=False), tables, events) == {"queued_jobs"}
