@@ -91,6 +91,8 @@ def test_an_upload_without_a_file_or_of_another_type_is_refused_on_the_form_and_
     assert empty.status_code == 422 and "Choose a CSV or XLSX file" in empty.get_data(as_text=True)
     other = post_file(client, b"%PDF-1.4", name="skus.pdf")
     assert other.status_code == 422 and "Unsupported file type &#39;.pdf&#39;" in other.get_data(as_text=True)
+    chinese = post_file(client, b"%PDF-1.4", name="skus.pdf", lang="zh_CN")
+    assert chinese.status_code == 422 and "不支持的文件类型 &#39;.pdf&#39;" in chinese.get_data(as_text=True)
     assert db.session.scalar(select(func.count(SkuImportJob.id))) == 0
 
 

@@ -125,7 +125,7 @@ def import_skus():
         try:
             job = sku_imports.start_import(request.files.get("file"), actor=current_user)
         except DomainError as error:
-            flash(error_text(error), "error")
+            flash(sentence(error.message), "error")
             return render_template("catalog/import.html", imports=sku_imports.recent_imports()), error.status
         return redirect(url_for("catalog.import_job", import_id=job.id))
     return render_template("catalog/import.html", imports=sku_imports.recent_imports())
