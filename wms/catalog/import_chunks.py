@@ -2,8 +2,9 @@
 
 A chunk is checked in memory against the SKUs and barcodes it names, loaded with two queries,
 and written with one flush and two multi-row INSERTs for its new SKUs: a file of 600k rows costs
-a few statements per thousand rows, not three per row. The rules are the single-SKU form's (wms.catalog.services): a barcode belongs to one SKU,
-a code is created once and then updated, and a cell left blank in the file keeps the SKU's value.
+a few statements per thousand rows, not three per row. The rules are the single-SKU form's
+(wms.catalog.services): a barcode belongs to one SKU, a code is created once and then updated,
+and a cell left blank in the file keeps the SKU's value.
 A refused row changes nothing and does not stop its chunk; the caller commits the chunk (or rolls
 it back whole when the database refuses it).
 """
