@@ -2,7 +2,15 @@
 
 The exception classes are plain Python so that pure modules may raise them; Flask is only
 imported by the handlers.
+
+One path each for the three kinds of client: under /api/ an error is JSON ({error, message, ...},
+register_error_handlers); a page action runs its service in `with flash_errors() as refused:`, which
+flashes the refusal in the reader's language (`error_text`) and leaves the answer (redirect, or the
+form again with `refused.status`) to the view; a socket handler decorated `@answers_refusals`
+answers `refusal_answer(error)`, the shape of a rejected floor event.
 """
+from contextlib import contextmanager
+from functools import wraps
 
 
 class DomainError(Exception):
@@ -52,6 +60,99 @@ class UnknownBarcode(DomainError):
     status, code = 422, "unknown_barcode"
 
 
+# --- pages and sockets ---------------------------------------------------------------------------
+
+MAX_LISTED_PROBLEMS = 50  # a 10,000-row file with a bad column must not make a flash of 10,000 lines
+
+
+def error_text(error):
+    """A refusal in the reader's language: its template (or message) translated and filled, then the
+    rows or lines it lists (`details["errors"]`: [{row or line, field, message}]), one by one."""
+    from wms.i18n import _
+
+    template, values = _wording_of(error)
+    text = _(template, **values)
+    problems = error.details.get("errors")
+    if isinstance(problems, list):
+        text += "".join(_problem_text(problem, _) for problem in problems[:MAX_LISTED_PROBLEMS]
+                        if isinstance(problem, dict))
+    return text
+
+
+def _problem_text(problem, _):
+    label = "row" if "row" in problem else "line"
+    return f" · {_(label)} {problem.get(label, '')} {problem.get('field', '')}: {_(str(problem.get('message', '')))}"
+
+
+def _wording_of(error):
+    """(template, values) of an error: the English template and values its message was filled from,
+    when the service kept them on it (attributes `template`, `values`), else its message alone."""
+    return getattr(error, "template", None) or error.message, getattr(error, "values", None) or {}
+
+
+class Refused:
+    """What `flash_errors` caught: false until a DomainError was flashed, then that error."""
+
+    error = None
+
+    def __bool__(self):
+        return self.error is not None
+
+    @property
+    def status(self):
+        return self.error.status
+
+
+@contextmanager
+def flash_errors(text=error_text):
+    """A page action's refusal path: a DomainError raised in the block is flashed ("error") as
+    `text(error)` (error_text: translated) and stops the block; the view then answers as it would
+    anyway, or differently when `refused` (e.g. the form again with the user's input and
+    `refused.status`). Anything else propagates.
+
+        with flash_errors() as refused:
+            user = services.create_user(...)
+        if refused:
+            return users_page(form=request.form), refused.status
+    """
+    refused = Refused()
+    try:
+        yield refused
+    except DomainError as error:
+        from flask import flash
+
+        refused.error = error
+        flash(text(error), "error")
+
+
+def refusal_answer(error):
+    """A socket's answer to a DomainError: the shape of a rejected floor event
+    (wms.picking.floor_answers), {"status": "rejected", "code", "values", "message"}; the message
+    stays English, the client translates it (static/handheld/i18n.js messageOf)."""
+    return {"status": "rejected", "code": error.code, "values": _plain(_wording_of(error)[1]),
+            "message": error.message}
+
+
+def answers_refusals(handler):
+    """Socket handler decorator: a DomainError raised inside is answered `refusal_answer(error)`."""
+
+    @wraps(handler)
+    def answer(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except DomainError as error:
+            return refusal_answer(error)
+
+    return answer
+
+
+def _plain(values):
+    return {str(name): value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+            for name, value in values.items()}
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
 def _wants_json():
     from flask import request
 
@@ -71,7 +172,7 @@ def register_error_handlers(app):
     def handle_domain_error(error):
         if _wants_json():
             return jsonify(error.to_dict()), error.status
-        return render_template("error.html", message=error.message, status=error.status), error.status
+        return render_template("error.html", message=error_text(error), status=error.status), error.status
 
     for status in (400, 401, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, _http_error)

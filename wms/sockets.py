@@ -14,6 +14,7 @@ from wms.auth import identity, sessions
 from wms.auth.sessions import room_for_session
 from wms.auth_loaders import SESSION_KEY, principal_for_token
 from wms import floor_limits
+from wms.errors import PermissionDenied, refusal_answer
 from wms.extensions import socketio
 from wms.picking.floor_answers import rate_limited_answer, server_error_answer
 from wms.realtime import room_for_device, room_for_role, room_for_user
@@ -92,6 +93,7 @@ def _principal(auth):
 # --- hot-path handlers ------------------------------------------------------------------------
 
 _FAST = []
+LOGIN_ENDED = PermissionDenied("Log in again")  # the refusal a socket whose login ended gets
 
 
 def fast_handler(event):
@@ -115,7 +117,7 @@ def _in_app_context(app, fn, server):
     def handler(sid, data=None, *_extra):  # a client sending more arguments still gets its answer
         principal = _connections.get(sid)
         if principal is None:
-            return {"status": "rejected", "code": "forbidden", "message": "Log in again"}
+            return refusal_answer(LOGIN_ENDED)
         # Before anything else (no app context, no database): a flood is refused for the price of a look-up.
         wait = floor_limits.socket_event(app, sid, floor_limits.token_key(principal.id, principal.device))
         if wait:
@@ -123,7 +125,7 @@ def _in_app_context(app, fn, server):
         with app.app_context():
             if not identity.still_valid(socketio, sid, principal):
                 _connections.pop(sid, None)
-                return {"status": "rejected", "code": "forbidden", "message": "Log in again"}
+                return refusal_answer(LOGIN_ENDED)
             return _answered(fn, principal, data)
 
     return handler

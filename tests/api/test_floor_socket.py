@@ -27,7 +27,7 @@ def test_a_packer_socket_may_not_get_pick_work(app):
     assigned_task()
     packer = make_user("packer", "pa1")
     answer = _socket(app, packer).emit("get_work", {}, callback=True)
-    assert answer["error"] == "forbidden"
+    assert (answer["status"], answer["code"], answer["message"]) == ("rejected", "forbidden", "Your role may not do this")
 
 
 def test_get_work_over_the_socket_returns_the_pickers_task_with_its_lines(app):

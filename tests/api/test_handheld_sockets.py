@@ -57,7 +57,8 @@ def test_get_work_over_the_socket_answers_my_task(app):
 def test_a_packer_is_refused_pick_work_over_the_socket(app):
     packer = make_user("packer", "packer1")
     socket_client = connect(app, packer, "PACK-1")
-    assert socket_client.emit("get_work", callback=True)["error"] == "forbidden"
+    answer = socket_client.emit("get_work", callback=True)
+    assert (answer["status"], answer["code"]) == ("rejected", "forbidden") and "task" not in answer
 
 
 def test_a_reassignment_withdraws_the_task_from_one_picker_and_pushes_it_to_the_other(app):

@@ -11,14 +11,9 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
 from wms.auth_loaders import SESSION_KEY
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import LOCALES, _
 from wms.timeutil import utcnow
-
-def error_text(error):
-    """A service's refusal in the user's language (templated refusals keep their values)."""
-    return _(getattr(error, "template", error.message), **getattr(error, "values", {}))
-
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,10 +31,6 @@ CAPABILITIES = (
 )
 
 
-def _fail(error):
-    flash(error_text(error), "error")
-
-
 # --- users ------------------------------------------------------------------------------------
 
 @bp.get("/users")
@@ -54,13 +45,12 @@ def users():
 def create_user():
     """Add a user (password for desk staff, PIN for floor staff, or both)."""
     form = request.form
-    try:
+    with flash_errors() as refused:
         user = services.create_user(form.get("username"), form.get("display_name"), form.get("role"),
                                     password=form.get("password") or None, pin=form.get("pin") or None,
                                     locale=form.get("locale") or "zh_CN")
-    except DomainError as error:
-        _fail(error)
-        return _users_page(form=form), error.status
+    if refused:
+        return _users_page(form=form), refused.status
     flash(_("User {name} created", name=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
@@ -77,12 +67,11 @@ def edit_user(user_id):
     user = services.get_user(user_id)
     if request.method == "POST":
         form = request.form
-        try:
+        with flash_errors() as refused:
             services.update_user(user_id, display_name=form.get("display_name"), role=form.get("role"),
                                  locale=form.get("locale"))
-        except DomainError as error:
-            _fail(error)
-            return _user_page(user), error.status
+        if refused:
+            return _user_page(user), refused.status
         flash(_("Saved"), "success")
         return redirect(url_for("admin.edit_user", user_id=user_id))
     return _user_page(user)
@@ -132,11 +121,9 @@ def set_active(user_id):
 
 
 def _user_action(user_id, action, done):
-    try:
+    with flash_errors():
         action()
         flash(_(done), "success")
-    except DomainError as error:
-        _fail(error)
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
@@ -187,7 +174,7 @@ def devices():
 def update_device(device_id):
     """Rename, enable or disable a device."""
     action = request.form.get("action")
-    try:
+    with flash_errors():
         if action == "enable":
             services.enable_device(device_id)
         elif action == "disable":
@@ -195,8 +182,6 @@ def update_device(device_id):
         else:
             services.rename_device(device_id, request.form.get("name"))
         flash(_("Saved"), "success")
-    except DomainError as error:
-        _fail(error)
     return redirect(url_for("admin.devices"))
 
 
@@ -208,15 +193,12 @@ def tokens():
     """Integration API tokens; a new token's value is shown once, on this response only."""
     plain, status = None, 200
     if request.method == "POST":
-        try:
+        with flash_errors() as refused:
             _token, plain = token_services.create_token(
                 request.form.get("name"), request.form.get("role") or roles.INTEGRATION,
                 channels=request.form.getlist("channels"), scopes=request.form.getlist("scopes"),
                 expires_days=request.form.get("expires_days") or None)
-            status = 201
-        except DomainError as error:
-            _fail(error)
-            status = error.status
+        status = refused.status if refused else 201
     html = render_template("admin/tokens.html", tokens=token_services.list_tokens(), plain=plain, roles=roles.ALL_ROLES,
                            channels=services.list_channels(), scopes=roles.TOKEN_SCOPES, now=utcnow())
     return html, status, {"Cache-Control": "no-store"}
@@ -226,11 +208,9 @@ def tokens():
 @allow(roles.MANAGE)
 def revoke_token(token_id):
     """Revoke a token: the integration using it is refused from the next request."""
-    try:
+    with flash_errors():
         token_services.revoke_token(token_id)
         flash(_("Token revoked"), "success")
-    except DomainError as error:
-        _fail(error)
     return redirect(url_for("admin.tokens"))
 
 
@@ -241,11 +221,10 @@ def revoke_token(token_id):
 def channels():
     """Sales channels (stores), and the form to add one."""
     if request.method == "POST":
-        try:
+        with flash_errors() as refused:
             channel = services.create_channel(request.form.get("code"), **_channel_form())
-        except DomainError as error:
-            _fail(error)
-            return _channels_page(request.form), error.status
+        if refused:
+            return _channels_page(request.form), refused.status
         flash(_("Channel {code} created", code=channel.code), "success")
         return redirect(url_for("admin.channels"))
     return _channels_page()
@@ -263,13 +242,12 @@ def edit_channel(channel_id):
     channel = services.get_channel(channel_id)
     form = None
     if request.method == "POST":
-        try:
+        with flash_errors() as refused:
             services.update_channel(channel_id, **_channel_form())
+        if not refused:
             flash(_("Saved"), "success")
             return redirect(url_for("admin.edit_channel", channel_id=channel_id))
-        except DomainError as error:
-            _fail(error)
-            form = request.form
+        form = request.form
     settings = form.get("settings") if form else json.dumps(channel.settings or {}, ensure_ascii=False, indent=2)
     html = render_template("admin/channel_edit.html", channel=channel, platforms=services.PLATFORMS,
                            settings=settings)
@@ -297,9 +275,7 @@ def jobs():
 @allow(roles.SUPERVISE)
 def retry_job(job_id):
     """Push a failed or stuck job again now."""
-    try:
+    with flash_errors():
         services.retry_job(job_id)
         flash(_("Job {id} queued again", id=job_id), "success")
-    except DomainError as error:
-        _fail(error)
     return redirect(url_for("admin.jobs"))

@@ -5,7 +5,7 @@ from flask_login import current_user
 from wms.aftersales import returns, services
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 
 bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
@@ -38,12 +38,10 @@ def receive(order_id):
               "result": request.form.get(f"result_{line_id}"), "bin_code": request.form.get(f"bin_{line_id}"),
               "reason": request.form.get(f"reason_{line_id}")}
              for line_id in request.form.getlist("line") if (request.form.get(f"qty_{line_id}") or "0") != "0"]
-    try:
+    with flash_errors() as refused:
         returns.receive_return(order_id, lines, actor=current_user, reference=request.form.get("reference", ""),
                                note=request.form.get("note", ""))
-    except DomainError as error:
-        flash(error.message + "".join(f" · {_('line')} {e['line']} {e['field']}: {e['message']}"
-                                      for e in error.details.get("errors", [])), "error")
+    if refused:
         return redirect(url_for("aftersales.return_form", order_id=order_id))
     flash(_("Return booked"), "success")
     return redirect(url_for("aftersales.returns_index"))
@@ -61,8 +59,6 @@ def intercepts():
 @allow(roles.SUPERVISE)
 def resolve(intercept_id):
     """Mark an intercept as dealt with."""
-    try:
+    with flash_errors():
         services.resolve_intercept(intercept_id, actor=current_user, note=request.form.get("note", ""))
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("aftersales.intercepts"))

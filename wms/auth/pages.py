@@ -1,12 +1,12 @@
 """Login and logout at the desk, the home redirect and the language switch (the handheld's token
 login is wms/auth/api.py)."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from wms.auth import roles, services, sessions
 from wms.auth.access import allow, public
 from wms.auth_loaders import SESSION_KEY
-from wms.errors import DomainError, LockedOut, ValidationFailed
+from wms.errors import LockedOut, ValidationFailed, error_text, flash_errors
 from wms.extensions import db
 from wms.i18n import LOCALES, _
 
@@ -27,13 +27,12 @@ HOME_BY_ROLE = {
 def login():
     """Desktop login with username and password."""
     if request.method == "POST":
-        try:
+        with flash_errors(text=_refusal_text) as refused:
             user = services.authenticate_password(request.form.get("username"), request.form.get("password", ""),
                                                   address=request.remote_addr)
-        except DomainError as error:
-            flash(error_text(error), "error")
-            headers = _retry_after(error)
-            return render_template("auth/login.html", locked=isinstance(error, LockedOut)), error.status, headers
+        if refused:
+            locked = isinstance(refused.error, LockedOut)
+            return render_template("auth/login.html", locked=locked), refused.status, _retry_after(refused.error)
         session.clear()  # nothing of an earlier login (or a planted cookie) carries over
         session.permanent = True
         session[SESSION_KEY] = sessions.start(user, sessions.WEB)
@@ -76,12 +75,12 @@ def set_locale():
     return redirect(request.referrer or url_for("auth.home"))
 
 
-def error_text(error):
-    """The error's message in the user's language (lockouts carry their minutes)."""
+def _refusal_text(error):
+    """The refusal in the user's language; a lockout's minutes travel in its details."""
     if isinstance(error, LockedOut):
         template = services.ADDRESS_LOCKED if error.details.get("scope") == "address" else services.USER_LOCKED
         return _(template, minutes=error.details.get("retry_after_min", 1))
-    return _(error.message)
+    return error_text(error)
 
 
 def _retry_after(error):

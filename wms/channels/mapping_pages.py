@@ -9,7 +9,7 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.channels import mapping_services as services
 from wms.channels.pages import bp
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 
 
@@ -28,11 +28,8 @@ def sku_mappings():
 @allow(roles.REVIEW)
 def map_sku(mapping_id):
     """Map one platform key to the SKU with the code (or barcode) typed in its row."""
-    try:
+    with flash_errors():
         result = services.map_sku_by_code(mapping_id, request.form.get("sku", ""), current_user)
-    except DomainError as error:
-        flash(_(error.message), "error")
-    else:
         flash(_("{key} mapped to {sku}: {orders} order(s) re-linked, {released} released from hold",
                 key=result["mapping"].platform_sku, sku=result["sku"].code, orders=len(result["orders"]),
                 released=len(result["released"])), "success")

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.channels import services
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
@@ -21,11 +21,8 @@ def sync_page(channel_id):
 @allow(roles.SUPERVISE)
 def sync_now(channel_id):
     """Enqueue a sync now (or say one is already queued)."""
-    try:
+    with flash_errors():
         _job, is_new = services.request_sync(channel_id)
-    except DomainError as error:
-        flash(_(error.message), "error")
-    else:
         flash(_("Sync queued") if is_new else _("A sync is already queued or running"), "success")
     return redirect(url_for("channels.sync_page", channel_id=channel_id))
 

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.handover import services
 from wms.i18n import _
 
@@ -28,10 +28,9 @@ def index():
 @allow(roles.HANDOVER)
 def open_manifest():
     """Open a manifest for the chosen carrier."""
-    try:
+    with flash_errors() as refused:
         manifest = services.open_manifest(request.form.get("carrier", ""), actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("handover.index"))
     return redirect(url_for("handover.manifest", manifest_id=manifest.id))
 
@@ -47,11 +46,9 @@ def manifest(manifest_id):
 @allow(roles.HANDOVER)
 def scan(manifest_id):
     """A scanned tracking number (wedge scanner + Enter): on the manifest, or refused with the reason."""
-    try:
+    with flash_errors():
         parcel = services.scan_parcel(manifest_id, request.form.get("code", ""), actor=current_user)
         flash(_("On the manifest: {number}", number=parcel.tracking_number), "success")
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("handover.manifest", manifest_id=manifest_id))
 
 
@@ -59,10 +56,8 @@ def scan(manifest_id):
 @allow(roles.HANDOVER)
 def remove(manifest_id, parcel_id):
     """Take a parcel off an open manifest."""
-    try:
+    with flash_errors():
         services.remove_parcel(manifest_id, parcel_id, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("handover.manifest", manifest_id=manifest_id))
 
 
@@ -70,10 +65,9 @@ def remove(manifest_id, parcel_id):
 @allow(roles.HANDOVER)
 def close(manifest_id):
     """The driver signed: ship everything on the manifest, then print it."""
-    try:
+    with flash_errors() as refused:
         result = services.close_manifest(manifest_id, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("handover.manifest", manifest_id=manifest_id))
     flash(_("Manifest closed: {count} parcels shipped", count=len(result["shipped"])), "success")
     if result["skipped"]:

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError, ValidationFailed
+from wms.errors import ValidationFailed, flash_errors
 from wms.i18n import _
 from wms.inventory import allocating
 from wms.inventory import stock as stock_services
@@ -13,12 +13,6 @@ bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
 WAREHOUSE_FORM_FIELDS = ("code", "name", "timezone", "address", "region", "priority", "n_aisles", "n_blocks",
                          "aisle_length_m", "aisle_spacing_m", "cross_aisle_width_m", "bay_length_m", "depot_aisle")
-
-
-def _flash_error(error):
-    flash(_(error.message) + "".join(
-        f" · {_('row')} {e.get('row', e.get('line'))} {e['field']}: {e['message']}"
-        for e in error.details.get("errors", [])[:50]), "error")
 
 
 def _form_fields():
@@ -44,10 +38,9 @@ def warehouses():
 @allow(roles.MANAGE)
 def create_warehouse():
     """Create a warehouse."""
-    try:
+    with flash_errors() as refused:
         warehouse = warehouse_services.save_warehouse(**_form_fields())
-    except DomainError as error:
-        _flash_error(error)
+    if refused:
         return redirect(url_for("inventory.warehouses"))
     flash(_("Warehouse saved"), "success")
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse.id))
@@ -57,11 +50,9 @@ def create_warehouse():
 @allow(roles.MANAGE)
 def save_settings():
     """Choose how a warehouse is picked for an order and whether orders may be split."""
-    try:
+    with flash_errors():
         allocating.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
         flash(_("Settings saved"), "success")
-    except DomainError as error:
-        _flash_error(error)
     return redirect(url_for("inventory.warehouses"))
 
 
@@ -77,11 +68,9 @@ def warehouse(warehouse_id):
 @allow(roles.MANAGE)
 def update_warehouse(warehouse_id):
     """Save a warehouse's parameters."""
-    try:
+    with flash_errors():
         warehouse_services.save_warehouse(warehouse_id, **_form_fields())
         flash(_("Warehouse saved"), "success")
-    except DomainError as error:
-        _flash_error(error)
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 
@@ -90,7 +79,7 @@ def update_warehouse(warehouse_id):
 def import_layout(warehouse_id):
     """Import bins from a layout CSV (all rows or none)."""
     upload = request.files.get("file")
-    try:
+    with flash_errors():
         if upload is None or not upload.filename:
             raise ValidationFailed("Choose a CSV file", field="file")
         try:
@@ -99,8 +88,6 @@ def import_layout(warehouse_id):
             raise ValidationFailed("The file must be UTF-8 CSV", field="file") from None
         result = warehouse_services.import_layout(warehouse_id, text)
         flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
-    except DomainError as error:
-        _flash_error(error)
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 
@@ -108,11 +95,9 @@ def import_layout(warehouse_id):
 @allow(roles.MANAGE)
 def demo_layout(warehouse_id):
     """Generate bins on every aisle of the warehouse (demo layout)."""
-    try:
+    with flash_errors():
         result = warehouse_services.generate_demo_layout(warehouse_id, levels=_int("levels"))
         flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
-    except DomainError as error:
-        _flash_error(error)
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 
@@ -141,15 +126,13 @@ def stock():
 def receive():
     """Receiving (入库): scan or type SKU, bin and quantity; backorders the stock covers are released."""
     if request.method == "POST":
-        try:
+        with flash_errors():
             warehouse_id = _int("warehouse")
             sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
             result = stock_services.receive_stock(warehouse_id, [(sku_id, bin_id, _int("qty"))],
                                                   request.form.get("reference", "")[:80], actor=_actor())
             flash(_("Received {qty} pcs; {n} backordered orders released", qty=result["qty"],
                     n=len(result["released"])), "success")
-        except DomainError as error:
-            _flash_error(error)
         return redirect(url_for("inventory.receive", warehouse=request.form.get("warehouse")))
     return render_template("inventory/receive.html", warehouses=warehouse_services.list_warehouses(active_only=True),
                            selected=request.args.get("warehouse", type=int))
@@ -160,7 +143,7 @@ def receive():
 def adjust():
     """Stock adjustment (with a reason) and cycle count of one SKU in one bin."""
     if request.method == "POST":
-        try:
+        with flash_errors():
             warehouse_id = _int("warehouse")
             sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
             if request.form.get("mode") == "count":
@@ -169,8 +152,6 @@ def adjust():
             else:
                 stock_services.adjust_stock(bin_id, sku_id, _int("qty"), request.form.get("reason", ""), actor=_actor())
                 flash(_("Adjustment saved"), "success")
-        except DomainError as error:
-            _flash_error(error)
         return redirect(url_for("inventory.adjust", warehouse=request.form.get("warehouse")))
     return render_template("inventory/adjust.html", warehouses=warehouse_services.list_warehouses(active_only=True),
                            selected=request.args.get("warehouse", type=int))

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _, catalogue_for_client, current_locale
 from wms.packing import services
 from wms.packing.messages import MESSAGES
@@ -35,7 +35,7 @@ def setup():
 def save_station():
     """Create or update a pack station."""
     form = request.form
-    try:
+    with flash_errors():
         services.save_station(form.get("code", "").strip(), name=form.get("name", ""),
                               printer_host=form.get("printer_host", "").strip(),
                               printer_port=form.get("printer_port", type=int) or 9100,
@@ -43,8 +43,6 @@ def save_station():
                               paper=form.get("paper") if form.get("paper") in PAPER_SIZES else "100x150",
                               default_carrier_code=form.get("default_carrier_code", "").strip(),
                               has_scale=bool(form.get("has_scale")))
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".setup"))
 
 

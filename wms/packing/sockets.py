@@ -6,7 +6,7 @@ from sqlalchemy import event
 from wms import realtime
 
 from wms.auth import roles
-from wms.errors import PermissionDenied
+from wms.errors import PermissionDenied, answers_refusals
 from wms.extensions import socketio
 from wms.orders import states
 from wms.orders.models import Order
@@ -27,16 +27,14 @@ floor.register_handler("seal", services.on_seal,
 
 
 @socketio.on("join_station")
+@answers_refusals
 def on_join_station(data=None, *_extra):
     """Join `station:<code>` to receive label.ready / waybill.failed for this station."""
     principal = connection_principal()
     code = (data or {}).get("station") if isinstance(data, dict) else None
     if principal is None or principal.role not in roles.PACK or not isinstance(code, str) or not code:
-        return {"status": "rejected", "message": "Only packers may join a station"}
-    try:
-        station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None))
-    except PermissionDenied as refusal:
-        return {"status": "rejected", "message": refusal.message}
+        raise PermissionDenied("Only packers may join a station")
+    station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None))
     join_room(station_room(code[:64]), sid=request.sid)
     return {"status": "joined", "room": station_room(code[:64])}
 

@@ -6,7 +6,7 @@ import io
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError, NotFound
+from wms.errors import NotFound, flash_errors
 from wms.i18n import _
 from wms.inventory.services import list_warehouses
 from wms.picking import queries, rules, services
@@ -32,10 +32,9 @@ def waves():
 def preview():
     """Show what releasing now would produce (batches, walking distance, saving vs first-come)."""
     warehouse_id = request.form.get("warehouse", type=int)
-    try:
+    with flash_errors() as refused:
         plan = services.preview_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form))
-    except DomainError as error:
-        flash(_(error.message), "error")
+    if refused:
         return redirect(url_for(".waves", warehouse=warehouse_id))
     return render_template("picking/waves.html", warehouses=list_warehouses(active_only=True),
                            warehouse_id=warehouse_id, waves=queries.recent_waves(warehouse_id),
@@ -47,11 +46,10 @@ def preview():
 def release():
     """Release a wave with the form's filter and limits."""
     warehouse_id = request.form.get("warehouse", type=int)
-    try:
+    with flash_errors() as refused:
         wave = services.release_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form),
                                      actor=current_user)
-    except DomainError as error:
-        flash(_(error.message), "error")
+    if refused:
         return redirect(url_for(".waves", warehouse=warehouse_id))
     flash(_("Wave {code} released: {orders} orders", code=wave.code, orders=wave.orders_count), "success")
     return redirect(url_for(".wave", wave_id=wave.id))
@@ -62,12 +60,10 @@ def release():
 def save_rule():
     """Save the automatic wave rule of a warehouse."""
     warehouse_id = request.form.get("warehouse", type=int)
-    try:
+    with flash_errors():
         rules.save_rule(warehouse_id, request.form.get("enabled") == "on", request.form.get("every_minutes"),
                         request.form.get("at_orders"), request.form)
         flash(_("Automatic wave rule saved"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".waves", warehouse=warehouse_id))
 
 
@@ -83,11 +79,9 @@ def wave(wave_id):
 @allow(roles.SUPERVISE)
 def cancel(wave_id):
     """Withdraw a wave nobody has started."""
-    try:
+    with flash_errors():
         services.cancel_wave(wave_id, actor=current_user)
         flash(_("Wave cancelled; its orders are back to allocated"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".wave", wave_id=wave_id))
 
 
@@ -96,14 +90,11 @@ def cancel(wave_id):
 def assign(task_id):
     """Give a task to a picker (or back to the open pool), live on their handhelds."""
     picker_id = request.form.get("picker_id", type=int)
-    try:
+    with flash_errors() as refused:
         task = services.assign_task(task_id, picker_id, actor=current_user,
                                     expected_version=request.form.get("version", type=int))
         flash(_("Task {code} reassigned", code=task.code), "success")
-        wave_id = task.wave_id
-    except DomainError as error:
-        flash(_(error.message), "error")
-        wave_id = request.form.get("wave_id", type=int)
+    wave_id = request.form.get("wave_id", type=int) if refused else task.wave_id
     return redirect(url_for(".wave", wave_id=wave_id))
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import ConcurrentUpdate, DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 from wms.orders import next_steps, states
 from wms.review import queue as desk
@@ -87,12 +87,8 @@ def _do(action, order_id, form):
 @allow(roles.REVIEW)
 def act(order_id, action):
     """Run one reviewer action; a stale version or a broken rule comes back as a flash message."""
-    try:
+    with flash_errors():
         flash(_do(action, order_id, request.form), "success")
-    except ConcurrentUpdate as error:
-        flash(error.message, "error")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for("review.order", order_id=order_id))
 
 
@@ -100,7 +96,7 @@ def act(order_id, action):
 @allow(roles.REVIEW)
 def merge_twins(order_id):
     """The queue's one-click merge of an order with its twins (same buyer and address)."""
-    try:
+    with flash_errors():
         target, merged = duplicates.merge_twins(order_id, actor=current_user._get_current_object(),
                                                 expected_version=request.form.get("expected_version", type=int))
         if merged:
@@ -108,10 +104,6 @@ def merge_twins(order_id):
         else:
             flash(_("Nothing to merge: the other orders are in another store, already on their way or cancelled"),
                   "success")
-    except ConcurrentUpdate as error:
-        flash(error.message, "error")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(_back())
 
 
@@ -146,11 +138,9 @@ def rule_settings():
                          "params": request.form.get(f"params_{code}", "{}"),
                          **({"choice": request.form[f"choice_{code}"]} if f"choice_{code}" in request.form else {})}
                   for code in rules.RULES if f"position_{code}" in request.form}
-        try:
+        with flash_errors():
             settings.save_rule_settings(values, actor=current_user._get_current_object())
             flash(_("Rules saved"), "success")
-        except DomainError as error:
-            flash(_(error.message), "error")
         return redirect(url_for("review.rule_settings"))
     return render_template("review/rules.html", rows=settings.rule_settings(), catalogue=rules.RULES,
                            choices=rules.CHOICES, unchecked_currencies=settings.currencies_without_threshold())
@@ -169,12 +159,10 @@ def move_rule(code):
 def blacklist():
     """Buyers, phones and addresses that are always held."""
     if request.method == "POST":
-        try:
+        with flash_errors():
             settings.add_blacklist_entry(request.form.get("kind", ""), request.form.get("value", ""),
                                          note=request.form.get("note", ""), actor=current_user._get_current_object())
             flash(_("Added to the blacklist"), "success")
-        except DomainError as error:
-            flash(_(error.message), "error")
         return redirect(url_for("review.blacklist"))
     return render_template("review/blacklist.html", entries=settings.blacklist(), kinds=BlacklistEntry.KINDS)
 

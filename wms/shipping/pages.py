@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError, NotFound
+from wms.errors import NotFound, flash_errors
 from wms.i18n import _
 from wms.shipping import carrier_services, print_jobs, station_access, waybills
 
@@ -24,11 +24,9 @@ def failed():
 @allow(roles.SUPERVISE)
 def retry(parcel_id):
     """Ask the carrier again (one waybill per parcel, whatever happens)."""
-    try:
+    with flash_errors():
         waybills.retry_waybill(parcel_id, actor=current_user)
         flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".failed"))
 
 
@@ -36,11 +34,9 @@ def retry(parcel_id):
 @allow(roles.SUPERVISE)
 def void(parcel_id):
     """Cancel the waybill at the carrier; the order goes back to packed."""
-    try:
+    with flash_errors():
         waybills.void_label(parcel_id, actor=current_user, reason=request.form.get("reason", "voided")[:200])
         flash(_("Label voided"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(request.referrer or url_for(".failed"))
 
 
@@ -56,11 +52,9 @@ def parcels():
 @allow(roles.SUPERVISE)
 def reprint(parcel_id):
     """Print the label again at the parcel's station."""
-    try:
+    with flash_errors():
         print_jobs.reprint(parcel_id, request.form.get("station") or None, actor=current_user)
         flash(_("Label sent to the station again"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(request.referrer or url_for(".parcels"))
 
 
@@ -92,13 +86,11 @@ def save_carrier():
     except ValueError:
         flash(_("Settings must be a JSON object"), "error")
         return redirect(url_for(".carriers"))
-    try:
+    with flash_errors():
         carrier_services.save_carrier(form.get("code", "").strip(), name=form.get("name", "").strip(),
                                       cutoffs=form.get("cutoffs", ""), settings=settings,
                                       active=bool(form.get("active")))
         flash(_("Carrier saved"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".carriers"))
 
 
@@ -117,9 +109,7 @@ def order_carrier(order_id):
 @allow(roles.REVIEW)
 def change_order_carrier(order_id):
     """Change the order's carrier (until its label exists)."""
-    try:
+    with flash_errors():
         carrier_services.change_carrier(order_id, request.form.get("carrier_code", ""), actor=current_user)
         flash(_("Carrier changed"), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".order_carrier", order_id=order_id))

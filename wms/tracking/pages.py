@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 from wms.tracking import services, writeback
 
@@ -23,10 +23,8 @@ def exceptions():
 @allow(roles.SUPERVISE)
 def acknowledge(tracked_id):
     """Take an exception off the list."""
-    try:
+    with flash_errors():
         services.acknowledge_exception(tracked_id, actor=current_user, note=request.form.get("note", ""))
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("tracking.exceptions"))
 
 
@@ -34,9 +32,7 @@ def acknowledge(tracked_id):
 @allow(roles.SUPERVISE)
 def retry(task_id):
     """Push a tracking number to the channel again now."""
-    try:
+    with flash_errors():
         writeback.retry_writeback(task_id, actor=current_user)
         flash(_("Write-back retried"), "success")
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("tracking.exceptions"))
