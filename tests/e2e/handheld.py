@@ -1,5 +1,6 @@
 """Page helpers for the handheld tests: a wedge scanner, the pick screen, the server's view."""
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -77,7 +78,20 @@ def digits(text):
     return re.sub(r"\D", "", text)
 
 
+def wait_until(page, predicate, arg=None, timeout_s=15.0):
+    """Poll a JS function until it returns truthy. page.wait_for_function cannot be used on our
+    pages: its polling evaluates the predicate with eval, which their Content-Security-Policy
+    forbids (page.evaluate goes through the debugger protocol, which the policy does not govern)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if page.evaluate(predicate, arg):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {predicate}")
+        time.sleep(0.05)
+
+
 def wait_line_closed(page, line_id):
     """The screen moved on from `line_id` (next line, or the task is finished)."""
-    page.wait_for_function("""(id) => document.getElementById('screen-pick').hidden
-        || document.getElementById('pick-line').dataset.lineId !== String(id)""", arg=line_id)
+    wait_until(page, """(id) => document.getElementById('screen-pick').hidden
+        || document.getElementById('pick-line').dataset.lineId !== String(id)""", line_id)

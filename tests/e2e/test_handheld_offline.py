@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.handheld import (
     current_line, expect_qty, floor_events, lines_of_task, open_app, outbox_uuids, scan, seeded, wait_line_closed,
-    wait_synced)
+    wait_synced, wait_until)
 
 
 def log_in_with_pin(page, username, pin):
@@ -32,7 +32,7 @@ def test_offline_picks_survive_a_reload_and_reach_the_server_exactly_once(live_s
     page.click("#get-work")
     expect(page.locator("#screen-pick")).to_be_visible()
     expect(page.locator("#pick-task")).to_have_text(task["code"])
-    page.wait_for_function("navigator.serviceWorker.controller !== null")  # the shell is cached
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")  # the shell is cached
 
     go_offline(context)
     page.reload()
@@ -104,7 +104,7 @@ def test_a_task_reassigned_while_offline_answers_the_queued_scan_with_what_happe
     line = current_line(page, lines)
 
     go_offline(context)
-    page.wait_for_function("document.body.dataset.online === 'no' || !navigator.onLine")
+    wait_until(page, "() => document.body.dataset.online === 'no' || !navigator.onLine")
     scan(page, line["bin_barcode"])
     scan(page, line["barcodes"][0])
     expect(page.locator("#banner")).to_contain_text("Offline - 1 actions queued")

@@ -3,6 +3,8 @@ them with one click (the button sits in the bulk-approve form, whose guard must 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.handheld import wait_until
+
 
 @pytest.fixture(scope="module")
 def twins(live_server):
@@ -23,7 +25,7 @@ def test_twins_are_merged_from_the_flagged_queue_with_one_click(live_server, new
     rows = page.locator("#queue-table tbody tr[data-id]")
     expect(rows).to_have_count(2)
     expect(page.locator("#flag-counts")).to_contain_text("2")
-    page.wait_for_function("document.getElementById('live-status').textContent !== ''")  # review.js is running
+    wait_until(page, "() => document.getElementById('live-status').textContent !== ''")  # review.js is running
     expect(rows.locator("button.merge-twins")).to_have_count(2)
     page.locator(f"tr[data-id='{twins['orders'][1]}'] button.merge-twins").click()
     expect(page.locator(".flash.success")).to_contain_text("Merged TW-2 into TW-1")
