@@ -4,6 +4,8 @@ credential, the Origin of cookie-authenticated API writes, and the security head
 - `<int:...>` in a route is an id: negative or past the largest PostgreSQL integer it is a 404
   before any view runs, rather than an overflow in the database (a 500 on SQLite); a number out
   of range elsewhere in the request (query string, form) is a 404 too.
+- Text that PostgreSQL cannot store (a NUL byte, an unpaired surrogate) reaching a statement from
+  anywhere in the request is a 422 validation_failed, the transaction rolled back, not a 500.
 - CSRF protects ambient credentials only: a request with a bearer token (a header a cross-site page
   cannot add without a CORS preflight, which this app never grants) is never asked for a CSRF token, and neither is an API call that carries no cookie.
   Webhooks that sign their bodies stay `@csrf.exempt`.
@@ -57,6 +59,7 @@ def init_app(app):
     app.after_request(_add_headers)
     app.register_error_handler(OverflowError, _number_out_of_range)
     app.register_error_handler(DataError, _number_out_of_range)
+    app.register_error_handler(ValueError, _unstorable_text)  # UnicodeEncodeError is a ValueError
 
 
 # --- who is calling ---------------------------------------------------------------------------
@@ -116,6 +119,24 @@ def _number_out_of_range(error):
     if _wants_json():
         return jsonify({"error": "not_found", "message": message}), 404
     return render_template("error.html", message=message, status=404), 404
+
+
+def _unstorable_text(error):
+    """psycopg2 refuses a NUL byte ("A string literal cannot contain NUL") and UTF-8 an unpaired
+    surrogate in a parameter, before the statement runs: the request's text, not a server error."""
+    unstorable = ("NUL (0x00)" in str(error)
+                  or isinstance(error, UnicodeEncodeError) and error.reason == "surrogates not allowed")
+    if not unstorable:
+        raise error
+    db.session.rollback()
+    from flask import jsonify, render_template
+
+    from wms.errors import ValidationFailed, _wants_json
+
+    message = "Text in the request contains a NUL byte or an unpaired surrogate"
+    if _wants_json():
+        return jsonify({"error": ValidationFailed.code, "message": message}), 422
+    return render_template("error.html", message=message, status=422), 422
 
 
 # --- response headers -------------------------------------------------------------------------

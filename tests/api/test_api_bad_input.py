@@ -64,3 +64,41 @@ def test_digits_of_other_scripts_are_not_ids(client, login):
     tote = client.get("/api/station/lookup", query_string={"code": "W1-001-³"})
     assert tote.status_code == 404
     assert statuses.normalise("²") is None and statuses.normalise("3") == statuses.normalise(3)
+
+
+def test_text_postgresql_cannot_store_is_a_422_not_a_server_error(app, client, login):
+    """On PostgreSQL a NUL byte or an unpaired surrogate in any text that reaches a statement is
+    refused by the driver; on SQLite only the surrogate is (a NUL is matched like any text)."""
+    on_postgres = db.engine.dialect.name == "postgresql"
+    login("admin")
+    answers = {
+        "queue": client.get("/api/review/queue", query_string={"q": "a\x00b"}),
+        "lookup": client.get("/api/station/lookup", query_string={"code": "P\x001"}),
+        "sign-in": client.post("/api/station/PS%001/sign-in"),
+        "login": client.post("/api/auth/handheld", json={"username": "pia\x00", "pin": "482915", "device": "HH-1"}),
+        "surrogate": client.post("/api/auth/handheld", data='{"username": "pia\\udc80", "pin": "1", "device": "H"}',
+                                 content_type="application/json"),
+    }
+    expected = ({name: 422 for name in answers} if on_postgres else  # SQLite's driver refuses only the surrogate
+                {"queue": 200, "lookup": 404, "sign-in": 404, "login": 403, "surrogate": 422})
+    assert {name: response.status_code for name, response in answers.items()} == expected
+    assert {answers[name].json["error"] for name, status in expected.items() if status == 422} == {"validation_failed"}
+    assert _devices() == 0
+
+
+def test_the_driver_refusing_text_is_answered_422_and_rolls_back_any_other_value_error_stays_a_500(
+        app, client, login, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+    login("admin")
+
+    def refuse(*_args, **_kwargs):
+        db.session.add(Device(code="unsaved", name="x", kind="handheld"))
+        db.session.flush()  # written, not committed: the refusal must roll it back
+        raise ValueError("A string literal cannot contain NUL (0x00) characters.")
+
+    monkeypatch.setattr("wms.packing.services.pack_queue", refuse)
+    response = client.get("/api/station/queue")
+    assert (response.status_code, response.json["error"]) == (422, "validation_failed")
+    assert _devices() == 0
+    monkeypatch.setattr("wms.packing.services.pack_queue", lambda: int("not a number"))
+    assert client.get("/api/station/queue").status_code == 500

@@ -37,7 +37,7 @@ def assign(task_id):
     if data is None:
         data = {}  # no body: back to the pool
     if not isinstance(data, dict):
-        raise ValidationFailed("Send a JSON object: {picker_id, version}")
+        raise ValidationFailed("Send a JSON object with picker_id and version")
     picker_id, version = data.get("picker_id"), data.get("version")
     if picker_id is not None and (not isinstance(picker_id, int) or isinstance(picker_id, bool)):
         raise ValidationFailed("picker_id must be a user id or null", field="picker_id")
