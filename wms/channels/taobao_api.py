@@ -15,7 +15,8 @@ from wms.extensions import csrf
 @bp.route("/<code>/taobao/push", methods=["POST"])
 @public
 @csrf.exempt
-@bp.doc(security=openapi.PUBLIC, **openapi.body(TaobaoPush, content_types=("application/x-www-form-urlencoded", "application/json")))
+@bp.doc(security=openapi.PUBLIC,
+        **openapi.body(TaobaoPush, content_types=("application/x-www-form-urlencoded", "application/json")))
 @bp.alt_response(200, schema=TaobaoPushAnswer, success=True)
 @openapi.errors(bp, 401, 404, 409, why={
     401: "The signature, app key or timestamp did not verify (`push_refused`): nothing changed",

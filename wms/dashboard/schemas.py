@@ -84,8 +84,10 @@ class WallSnapshot(Schema):
 
 
 class AssignBody(Schema):
-    picker_id = fields.Integer(allow_none=True, metadata={"description": "The new picker's user id; null: back to the pool"})
-    version = fields.Integer(allow_none=True, metadata={"description": "The task's version as seen; a newer one is a 409"})
+    picker_id = fields.Integer(allow_none=True,
+                               metadata={"description": "The new picker's user id; null: back to the pool"})
+    version = fields.Integer(allow_none=True,
+                             metadata={"description": "The task's version as seen; a newer one is a 409"})
 
 
 class AssignedTask(Schema):

@@ -16,7 +16,8 @@ class Bootstrap(Schema):
 
     user = fields.Nested(HandheldUser, required=True)
     device = fields.String(required=True, allow_none=True, metadata={"description": "The token's device code"})
-    tasks = fields.List(fields.Nested(PickTaskOut), required=True, metadata={"description": "My assigned and running tasks"})
+    tasks = fields.List(fields.Nested(PickTaskOut), required=True,
+                        metadata={"description": "My assigned and running tasks"})
     catalogue = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                             metadata={"description": "English message -> the user's language ({} for English)"})
     server_time = fields.String(required=True, metadata={"description": "ISO 8601, UTC (Z)"})

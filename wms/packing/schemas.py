@@ -42,7 +42,8 @@ class LookupArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    code = fields.String(load_default="", metadata={"description": "A scanned tote (<task code>-<slot>), order number or id"})
+    code = fields.String(load_default="",
+                         metadata={"description": "A scanned tote (<task code>-<slot>), order number or id"})
 
 
 class StationEvents(FloorEvents):

@@ -60,7 +60,8 @@ class FloorEvent(Schema):
     uuid = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{8,36}$"),
                          metadata={"description": "The client's idempotency key: a replay is answered as before"})
     kind = fields.String(required=True, metadata={"enum": EVENT_KINDS})
-    seq = fields.Integer(validate=validate.Range(0, INT32_MAX), metadata={"description": "The device's sequence number"})
+    seq = fields.Integer(validate=validate.Range(0, INT32_MAX),
+                         metadata={"description": "The device's sequence number"})
     device = fields.String(validate=validate.Length(max=64))
     task_id = fields.Integer(validate=validate.Range(0, INT32_MAX))
     line_id = fields.Integer(validate=validate.Range(1, INT32_MAX), metadata={"description": "pick, short"})
@@ -89,7 +90,8 @@ class FloorAnswer(Schema):
     class Meta:
         unknown = INCLUDE
 
-    uuid = fields.String(required=True, allow_none=True, metadata={"description": "The event's uuid (null if it had none)"})
+    uuid = fields.String(required=True, allow_none=True,
+                         metadata={"description": "The event's uuid (null if it had none)"})
     status = fields.String(required=True, metadata={"enum": ["accepted", "rejected"]})
     code = fields.String(required=True, metadata={
         "description": "What happened: picked, short_recorded, count_recorded, pack_item_ok, pack_sealed... or why "
@@ -101,4 +103,5 @@ class FloorAnswer(Schema):
 
 
 class FloorAnswers(Schema):
-    answers = fields.List(fields.Nested(FloorAnswer), required=True, metadata={"description": "One per event, in order"})
+    answers = fields.List(fields.Nested(FloorAnswer), required=True,
+                          metadata={"description": "One per event, in order"})

@@ -9,7 +9,8 @@ class CarrierPush(Schema):
         unknown = INCLUDE
 
     param = fields.String(required=True, metadata={"description": "The push as JSON text (lastResult: the events)"})
-    sign = fields.String(required=True, metadata={"description": "MD5 of param + the carrier's push salt, upper-case hex"})
+    sign = fields.String(required=True,
+                         metadata={"description": "MD5 of param + the carrier's push salt, upper-case hex"})
 
 
 class CarrierPushAnswer(Schema):
