@@ -5,12 +5,8 @@ from flask_login import current_user
 from wms.auth import roles
 from wms.auth.access import allow, require_scope
 from wms.catalog import refusals, services, sku_imports
-from wms.errors import DomainError, ValidationFailed
+from wms.errors import ValidationFailed, flash_errors
 from wms.i18n import _
-
-def error_text(error):
-    """A service's refusal in the user's language (templated refusals keep their values)."""
-    return _(getattr(error, "template", error.message), **getattr(error, "values", {}))
 
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
@@ -35,12 +31,11 @@ def new_sku():
     """Create a SKU."""
     form = request.form
     if request.method == "POST":
-        try:
+        with flash_errors() as refused:
             sku = services.create_sku(form.get("code"), form.get("name"), barcodes=form.get("barcodes", ""),
                                       **_numbers(form))
-        except DomainError as error:
-            flash(error_text(error), "error")
-            return render_template("catalog/sku_form.html", sku=None, form=form), error.status
+        if refused:
+            return render_template("catalog/sku_form.html", sku=None, form=form), refused.status
         flash(_("SKU {code} created", code=sku.code), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku.id))
     return render_template("catalog/sku_form.html", sku=None, form={})
@@ -52,11 +47,10 @@ def edit_sku(sku_id):
     """Edit a SKU's name, weight, dimensions and image URL; its barcodes below."""
     sku = services.get_sku(sku_id)
     if request.method == "POST":
-        try:
+        with flash_errors() as refused:
             services.update_sku(sku_id, name=request.form.get("name"), **_numbers(request.form))
-        except DomainError as error:
-            flash(error_text(error), "error")
-            return render_template("catalog/sku_form.html", sku=sku, form=request.form), error.status
+        if refused:
+            return render_template("catalog/sku_form.html", sku=sku, form=request.form), refused.status
         flash(_("Saved"), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
     return render_template("catalog/sku_form.html", sku=sku, form={})
@@ -73,11 +67,9 @@ def _numbers(form):
 @allow(roles.MANAGE)
 def add_barcode(sku_id):
     """Add a barcode; one that belongs to another SKU is refused, naming it."""
-    try:
+    with flash_errors():
         services.add_barcode(sku_id, request.form.get("barcode", ""))
         flash(_("Barcode added"), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -85,11 +77,9 @@ def add_barcode(sku_id):
 @allow(roles.MANAGE)
 def remove_barcode(sku_id):
     """Remove one of a SKU's barcodes."""
-    try:
+    with flash_errors():
         services.remove_barcode(sku_id, request.form.get("barcode", ""))
         flash(_("Barcode removed"), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -98,13 +88,11 @@ def remove_barcode(sku_id):
 def upload_image(sku_id):
     """Upload the SKU's picture (JPG, PNG, WEBP or GIF, at most 5 MB)."""
     upload = request.files.get("image")
-    try:
+    with flash_errors():
         if upload is None or not upload.filename:
             raise ValidationFailed("Choose an image file", field="image")
         services.save_image(sku_id, upload.filename, upload.stream)
         flash(_("Image saved"), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 
@@ -122,11 +110,10 @@ def image(name):
 def import_skus():
     """Upload a CSV/XLSX of SKUs: stored and imported in the background; on to its progress page."""
     if request.method == "POST":
-        try:
+        with flash_errors(text=lambda error: sentence(error.message)) as refused:
             job = sku_imports.start_import(request.files.get("file"), actor=current_user)
-        except DomainError as error:
-            flash(sentence(error.message), "error")
-            return render_template("catalog/import.html", imports=sku_imports.recent_imports()), error.status
+        if refused:
+            return render_template("catalog/import.html", imports=sku_imports.recent_imports()), refused.status
         return redirect(url_for("catalog.import_job", import_id=job.id))
     return render_template("catalog/import.html", imports=sku_imports.recent_imports())
 

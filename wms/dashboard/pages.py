@@ -4,13 +4,13 @@ Operators: `flask --app app dashboard rebuild-metrics` recomputes the counters f
 deployment on an existing database, or after a restore).
 """
 import click
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow, public
 from wms.dashboard import metrics, services, stuck
-from wms.errors import DomainError
+from wms.errors import flash_errors
 from wms.i18n import _
 from wms.orders import states
 
@@ -68,12 +68,8 @@ def _desk(new_link=None, status=200):
 @allow(roles.SUPERVISE)
 def set_target():
     """Set today's shipped target."""
-    try:
+    with flash_errors():
         services.set_shipped_target(request.form.get("target"), actor=current_user)
-    except DomainError as error:
-        from flask import flash
-
-        flash(_(error.message), "error")
     return redirect(url_for(".desk"))
 
 
@@ -81,12 +77,9 @@ def set_target():
 @allow(roles.SUPERVISE)
 def create_screen():
     """Make a kiosk link for a wall TV; shown once, on this page only."""
-    try:
+    with flash_errors() as refused:
         _screen, key = services.create_screen(request.form.get("name"), actor=current_user)
-    except DomainError as error:
-        from flask import flash
-
-        flash(_(error.message), "error")
+    if refused:
         return redirect(url_for(".desk"))
     return _desk(new_link=url_for(".kiosk", key=key, _external=True))
 
@@ -125,13 +118,9 @@ def stuck_orders():
 @allow(roles.SUPERVISE)
 def run_stuck_step(order_id, step):
     """Take a job's step for one stuck order now (allocate, review)."""
-    from flask import flash
-
-    try:
+    with flash_errors():
         status = stuck.run_step(order_id, step[:20], actor=current_user)
         flash(_("Done: the order is now {status}", status=_(status).replace("_", " ")), "success")
-    except DomainError as error:
-        flash(_(error.message), "error")
     return redirect(url_for(".stuck_orders"))
 
 
