@@ -1,6 +1,7 @@
 """The handheld in real Chromium against a real server: a pushed task picked with a wedge scanner,
 wrong scans refused loudly, a count entered, a short pick that shows up live on the review desk."""
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -76,7 +77,7 @@ def test_a_pushed_task_is_picked_with_wrong_scans_refused_and_a_short_pick_reach
             scan(page, line["barcodes"][0])
             expect_qty(page, 1, line["qty"])
             expect(page.locator("#toast")).to_be_hidden(timeout=6000)
-            page.wait_for_timeout(300)  # the green flash fades
+            expect(page.locator("#flash")).not_to_have_class(re.compile(r"good|bad"))  # the flash faded
             page.screenshot(path=str(screenshot_path(tmp_path)))  # the README's picture
             page.click("#pick-primary[data-action=count]")
             for key in str(line["qty"] - 1):

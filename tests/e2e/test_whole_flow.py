@@ -112,10 +112,13 @@ def test_one_order_walks_from_import_to_completed(live_server, new_context, flow
         handheld.click(f"#pin-pad [data-key='{key}']")
     handheld.click("#pin-pad [data-key='OK']")
     handheld.click(f"#task-list button[data-task-id='{task['id']}']")
-    handheld.wait_for_timeout(300)
+    expect(handheld.locator("#screen-pick")).to_be_visible()
     scan(handheld, data["bin"])
     scan(handheld, data["barcode"])
-    handheld.wait_for_timeout(900)  # two scans of one code are debounced: the second unit comes after
+    # Two scans of one code within the handheld's DEBOUNCE_MS (800 ms, static/handheld/scanner.js) are
+    # one scan: the second unit is a real second scan only after that much time has passed. The wait
+    # is the clock moving, which is what the debounce is about, not waiting for something to happen.
+    handheld.wait_for_timeout(900)
     scan(handheld, "FLOW-1")
     expect(handheld.locator("#screen-done")).to_be_visible()
     wait_synced(handheld)
