@@ -92,7 +92,7 @@ def time_updates(runs):
     from sqlalchemy import event, select
 
     from wms.aftercommit import commit
-    from wms.dashboard import counting
+    from wms.counters import services as counting
     from wms.extensions import db
     from wms.orders.models import Order
 

@@ -400,7 +400,7 @@ class OrderFlow(RuleBasedStateMachine):
             self._next_step(index)
 
     def _next_step(self, index):
-        from wms.dashboard.stuck import order_facts
+        from wms.review.progress import order_facts
         from wms.orders import next_steps
 
         order = self._order(self._ids(), index)
@@ -483,7 +483,7 @@ class OrderFlow(RuleBasedStateMachine):
 
     @invariant()
     def no_order_is_stranded(self):
-        from wms.dashboard.stuck import order_facts
+        from wms.review.progress import order_facts
         from wms.orders import next_steps, states
 
         self.db.session.rollback()

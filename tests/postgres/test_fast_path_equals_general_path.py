@@ -228,7 +228,7 @@ def test_random_scan_sequences_leave_the_same_rows_with_and_without_the_one_stat
 def test_the_comparison_sees_an_effect_the_one_statement_skips(app, published, monkeypatch):
     """The guard itself: a pick effect the general path has and the one statement skips (here the
     picker's wall bucket, dropped from the statement's effects) makes the rows differ."""
-    from wms.dashboard import counting
+    from wms.counters import services as counting
 
     world = seed()
     line_id, qty, picker_id, bin_code, barcode = world["lines"][0]

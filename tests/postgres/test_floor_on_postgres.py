@@ -9,7 +9,7 @@ from tests.builders_floor import assigned_task, pick_event
 from tests.postgres import needs_postgres
 from tests.services.test_floor_events import *  # noqa: F401,F403 - collected here, on PostgreSQL
 from tests.services.test_floor_events import line_of
-from wms.dashboard.models import PickBucket
+from wms.counters.models import PickBucket
 from wms.extensions import db
 from wms.picking import floor, line_events
 from wms.picking.models import FloorEvent, PickLine

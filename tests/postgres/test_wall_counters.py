@@ -8,8 +8,9 @@ from sqlalchemy import event
 
 from tests.builders import make_channel, make_order
 from tests.postgres import needs_postgres
-from wms.dashboard import counting, queries, services
-from wms.dashboard.models import HOLDS, ORDERS
+from wms.counters import services as counting
+from wms.counters.models import HOLDS, ORDERS
+from wms.dashboard import queries, services
 from wms.extensions import db as _db
 from wms.orders.models import Order
 

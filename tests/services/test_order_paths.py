@@ -6,7 +6,6 @@ from tests.builders import make_order, make_user
 from tests.builders_floor import assigned_task, pick_event, short_event
 from tests.builders_inventory import make_bin, put_stock
 from tests.builders_picking import allocated_orders, stocked_warehouse
-from wms.dashboard.stuck import order_facts
 from wms.extensions import db
 from wms.inventory.models import Reservation, StockItem, Warehouse
 from wms.inventory.services import allocate_orders
@@ -16,6 +15,7 @@ from wms.picking import floor, waves
 from wms.picking import services as picking
 from wms.picking.models import PickLine
 from wms.review import services
+from wms.review.progress import order_facts
 
 
 @pytest.fixture

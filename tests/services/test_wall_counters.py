@@ -7,8 +7,8 @@ from tests.builders import make_channel, make_order, make_user
 from tests.builders_floor import assigned_task, pick_event, short_event
 from tests.builders_imports import record
 from wms.aftercommit import commit
+from wms.counters.models import HOLDS, ORDERS, SHIPPED, MetricCounter, PickBucket
 from wms.dashboard import queries, services
-from wms.dashboard.models import HOLDS, ORDERS, SHIPPED, MetricCounter, PickBucket
 from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.extensions import db
 from wms.imports.services import import_order_records

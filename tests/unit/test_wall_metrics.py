@@ -6,19 +6,6 @@ from wms.dashboard import metrics
 NOW = datetime(2026, 11, 22, 6, 30, 20)
 
 
-def test_a_status_change_moves_one_order_from_one_key_to_another():
-    assert metrics.order_deltas(("waved", "sf"), ("picking", "sf")) == {"waved|sf": -1, "picking|sf": 1}
-    assert metrics.order_deltas(None, ("imported", None)) == {"imported|": 1}
-    assert metrics.order_deltas(("packed", "sf"), ("packed", "sf")) == {}
-
-
-def test_hold_codes_count_only_while_on_hold_and_once_per_code():
-    reasons = [{"code": "address"}, {"code": "address"}, {"code": "risk"}]
-    assert metrics.hold_codes("on_hold", reasons) == ("address", "risk")
-    assert metrics.hold_codes("approved", reasons) == ()
-    assert metrics.hold_deltas(("address",), ("shortage",)) == {"address": -1, "shortage": 1}
-
-
 def test_pick_rates_keep_the_last_sixty_minutes_only():
     buckets = [(NOW.replace(second=0) - timedelta(minutes=59), 1, 5, 2), (NOW.replace(second=0), 2, 7, 3),
                (NOW.replace(second=0) - timedelta(minutes=60), 1, 100, 100)]
@@ -37,7 +24,3 @@ def test_a_near_cut_off_with_orders_waiting_is_critical_and_an_empty_one_is_ok()
     assert levels == {"sf": ("critical", 4), "yto": ("ok", 0), "zto": ("at_risk", 2)}
     assert board[0]["carrier"] == "yto"  # soonest first
 
-
-def test_shipped_day_is_the_warehouse_local_date():
-    assert metrics.local_day(datetime(2026, 11, 21, 17, 0), "Asia/Shanghai") == "2026-11-22"
-    assert metrics.local_day(datetime(2026, 11, 21, 15, 59), "Asia/Shanghai") == "2026-11-21"

@@ -1,15 +1,14 @@
 """Wall metrics as plain arithmetic over counter values and buckets. Pure: stdlib only.
 
-Counters are keyed strings; these helpers say which keys a change moves (deltas) and fold the stored
-values back into what the wall shows. Each fold is linear in the number of counter rows (a few hundred),
-never in the number of orders.
+Counters are keyed strings (wms.counters.rules says which keys a change moves); these helpers fold the
+stored values back into what the wall shows. Each fold is linear in the number of counter rows (a few
+hundred), never in the number of orders.
 """
-from collections import Counter, defaultdict
-from datetime import timedelta, timezone
-from zoneinfo import ZoneInfo
+from collections import defaultdict
+from datetime import timedelta
 
-ON_HOLD = "on_hold"
-SHIPPED = "shipped"
+from wms.counters.rules import minute_of, split_order_key
+
 # States in which an order still has to leave the building before its carrier's cut-off.
 NOT_YET_SHIPPED = ("approved", "backorder", "allocated", "waved", "picking", "picked", "packed", "labelled",
                    "on_hold")
@@ -20,48 +19,6 @@ RISK_STAGES = (("to_pick", ("approved", "backorder", "allocated", "waved", "pick
 WINDOW_MINUTES = 60
 RISK_MINUTES = 120   # a cut-off this close with orders not yet shipped is "at risk"
 LATE_MINUTES = 30    # ... and this close, "critical"
-
-
-def order_key(state, carrier):
-    return f"{state}|{carrier or ''}"
-
-
-def split_order_key(key):
-    state, _, carrier = key.partition("|")
-    return state, carrier
-
-
-def order_deltas(before, after):
-    """{order key: delta} for one order going from before=(state, carrier) to after (None: absent)."""
-    deltas = Counter()
-    if before is not None:
-        deltas[order_key(*before)] -= 1
-    if after is not None:
-        deltas[order_key(*after)] += 1
-    return {key: d for key, d in deltas.items() if d}
-
-
-def hold_codes(status, hold_reasons):
-    """The distinct hold codes an order counts under (none unless it is on hold)."""
-    if status != ON_HOLD:
-        return ()
-    return tuple(dict.fromkeys(str((r or {}).get("code", "") if isinstance(r, dict) else r)[:80]
-                               for r in hold_reasons or ()))
-
-
-def hold_deltas(before_codes, after_codes):
-    deltas = Counter(after_codes)
-    deltas.subtract(Counter(before_codes))
-    return {code: d for code, d in deltas.items() if d}
-
-
-def minute_of(at):
-    return at.replace(second=0, microsecond=0)
-
-
-def local_day(at_utc, tz_name):
-    """The warehouse-local date (ISO) of a naive UTC datetime."""
-    return at_utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).date().isoformat()
 
 
 def orders_by_state(totals, all_states):

@@ -1,11 +1,13 @@
 """The wall's live push: a ticker with a dirty flag, at most one `wall.metrics` push a second.
 
-A committed change that moves the wall calls `wall_changed(app)`, which only sets this process's
-dirty flag: no query and no Redis trip on the scan path. The web server runs one ticker per process
-(`start`, called by wms.serving); every second it takes the flag and, if it was set, builds the
-snapshot and publishes it through wms.realtime to the room `wall` of namespace `/wall`. A change that
-lands while a push is being built sets the flag again and goes out on the next tick: a burst's last
-change is never lost, and a burst of 500 scans costs the TVs one push a second.
+A committed change that moves the wall's counters calls `wall_changed(app)` (through
+wms.counters.changes, which the wall subscribes to below: the counters sit under every feature and
+cannot call the wall), which only sets this process's dirty flag: no query and no Redis trip on the
+scan path. The web server runs one ticker per process (`start`, called by wms.serving); every second
+it takes the flag and, if it was set, builds the snapshot and publishes it through wms.realtime to the
+room `wall` of namespace `/wall`. A change that lands while a push is being built sets the flag again
+and goes out on the next tick: a burst's last change is never lost, and a burst of 500 scans costs
+the TVs one push a second.
 
 With Redis (REDIS_URL: several web processes, rq workers) the processes also share one dirty flag and
 one push slot. A web process hands its own flag over on its tick; a process that does not tick (an rq
@@ -21,6 +23,7 @@ import threading
 import uuid
 
 from wms import realtime
+from wms.counters import changes
 from wms.extensions import db, socketio
 
 log = logging.getLogger("wms.dashboard.push")
@@ -36,6 +39,9 @@ _TICKER = "wms.wall.ticker"
 def wall_changed(app):
     """A change that moves the wall committed: the next tick pushes it."""
     ticker_for(app).changed()
+
+
+changes.subscribe(wall_changed)  # every commit that moved a counter marks the wall
 
 
 def ticker_for(app):

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
+from wms.counters import rules
+from wms.counters.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket
 from wms.dashboard import metrics
-from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket
 from wms.extensions import db
 
 ACTIVE_WAVES = ("released", "picking")
@@ -153,4 +154,4 @@ def pickers():
 
 
 def since_minutes(now, minutes):
-    return metrics.minute_of(now) - timedelta(minutes=minutes - 1)
+    return rules.minute_of(now) - timedelta(minutes=minutes - 1)

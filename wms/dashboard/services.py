@@ -7,8 +7,10 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from wms import aftercommit
+from wms.counters import rules
+from wms.counters.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket
 from wms.dashboard import metrics, queries, stuck
-from wms.dashboard.models import HOLDS, ORDERS, SETTING, SHIPPED, MetricCounter, PickBucket, WallScreen
+from wms.dashboard.models import WallScreen
 from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -30,7 +32,7 @@ def snapshot(now=None):
     """Everything the wall shows, from counters and small tables (never a scan of the orders table; the
     stuck count reads the orders of the watched states by their status index, at most every 30 s)."""
     now = now or utcnow()
-    counters = queries.snapshot_counters(metrics.local_day(now, _tz()))
+    counters = queries.snapshot_counters(rules.local_day(now, _tz()))
     order_totals = counters[ORDERS]
     by_state = metrics.orders_by_state(order_totals, states.ALL_STATES)
     shipped_today = sum(counters[SHIPPED].values())
@@ -69,12 +71,12 @@ def rebuild_metrics(now=None):
     from wms.orders.models import Order
 
     now = now or utcnow()
-    orders = {metrics.order_key(status, carrier): n for status, carrier, n in db.session.execute(
+    orders = {rules.order_key(status, carrier): n for status, carrier, n in db.session.execute(
         select(Order.status, Order.carrier_code, func.count()).group_by(Order.status, Order.carrier_code))}
     holds = {}
     for status, reasons in db.session.execute(select(Order.status, Order.hold_reasons)
                                               .where(Order.status == states.ON_HOLD)):
-        for code in metrics.hold_codes(status, reasons):
+        for code in rules.hold_codes(status, reasons):
             holds[code] = holds.get(code, 0) + 1
     db.session.execute(delete(MetricCounter).where(MetricCounter.name.in_((ORDERS, HOLDS, SHIPPED))))
     _write(ORDERS, orders)
@@ -98,7 +100,7 @@ def _shipped_per_day(now):
     for at, in db.session.execute(select(OrderEvent.at).where(
             OrderEvent.to_state == states.SHIPPED, OrderEvent.from_state != states.SHIPPED,
             OrderEvent.kind == "state", OrderEvent.at >= now - timedelta(days=REBUILD_SHIPPED_DAYS))):
-        day = metrics.local_day(at, _tz())
+        day = rules.local_day(at, _tz())
         per_day[day] = per_day.get(day, 0) + 1
     return per_day
 
@@ -113,12 +115,12 @@ def _rebuild_pick_buckets(now):
             .where(FloorEvent.kind == "pick", FloorEvent.accepted, FloorEvent.received_at >= since)):
         if user_id is None:
             continue
-        key = (metrics.minute_of(at), user_id)
+        key = (rules.minute_of(at), user_id)
         units, lines = buckets.get(key, (0, 0))
         qty = payload.get("qty", 1) if isinstance(payload, dict) else 1
         buckets[key] = (units + (qty if isinstance(qty, int) else 1),
                         lines + (1 if (answer or {}).get("code") == "line_done" else 0))
-    db.session.execute(delete(PickBucket).where(PickBucket.minute >= metrics.minute_of(since)))
+    db.session.execute(delete(PickBucket).where(PickBucket.minute >= rules.minute_of(since)))
     if buckets:
         db.session.execute(PickBucket.__table__.insert(), [
             {"minute": m, "picker_id": p, "units": u, "lines": l} for (m, p), (u, l) in buckets.items()])

@@ -1,6 +1,6 @@
 """The stuck-order watch: orders that have not moved for longer than their state's limit
-(config STUCK_LIMITS_MINUTES), with their last event and the step that would move them; and the
-facts wms.orders.next_steps reads (the stateful test reads them too)."""
+(config STUCK_LIMITS_MINUTES), with their last event and the step that would move them (from the
+facts wms.review.progress reads)."""
 from datetime import timedelta
 
 from flask import current_app
@@ -8,7 +8,8 @@ from sqlalchemy import and_, func, or_, select
 
 from wms.extensions import db
 from wms.orders import next_steps, states
-from wms.orders.models import Order, OrderEvent, OrderLine
+from wms.orders.models import Order, OrderEvent
+from wms.review.progress import order_facts
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -65,33 +66,6 @@ def _last_events(order_ids):
     newest = (select(func.max(OrderEvent.id)).where(OrderEvent.order_id.in_(order_ids))
               .group_by(OrderEvent.order_id))
     return {event.order_id: event for event in db.session.scalars(select(OrderEvent).where(OrderEvent.id.in_(newest)))}
-
-
-def order_facts(order_ids=None):
-    """{order_id: next_steps.Facts} read from the tables (every order when order_ids is None)."""
-    from wms.inventory.models import Reservation
-    from wms.picking.models import LINE_OPEN, PickLine
-    from wms.shipping.models import PARCEL_VOIDED, Parcel
-
-    def scoped(query, column):
-        return query if order_ids is None else query.where(column.in_(list(order_ids)))
-
-    statuses = dict(db.session.execute(scoped(select(Order.id, Order.status), Order.id)).all())
-    wanted = dict(db.session.execute(scoped(select(OrderLine.order_id, func.sum(OrderLine.qty)), OrderLine.order_id)
-                                     .group_by(OrderLine.order_id)).all())
-    reserved = dict(db.session.execute(scoped(select(Reservation.order_id, func.sum(Reservation.qty)),
-                                              Reservation.order_id).group_by(Reservation.order_id)).all())
-    open_lines = dict(db.session.execute(scoped(select(PickLine.order_id, func.count()), PickLine.order_id)
-                                         .where(PickLine.status == LINE_OPEN).group_by(PickLine.order_id)).all())
-    parcels = {}
-    for order_id, status in db.session.execute(scoped(select(Parcel.order_id, Parcel.status), Parcel.order_id)
-                                               .where(Parcel.status != PARCEL_VOIDED).order_by(Parcel.id)):
-        parcels[order_id] = status  # the newest wins
-    return {order_id: next_steps.Facts(status=status, reserved=int(reserved.get(order_id) or 0),
-                                       wanted=int(wanted.get(order_id) or 0),
-                                       open_pick_lines=int(open_lines.get(order_id) or 0),
-                                       parcel=parcels.get(order_id))
-            for order_id, status in statuses.items()}
 
 
 # Where a person takes each step (the stuck list links there); allocate and review are run from the list.

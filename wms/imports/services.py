@@ -23,7 +23,7 @@ from wms.auth import roles
 from wms.auth.access import require_channel
 from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.models import Channel
-from wms.dashboard.counting import count_new_orders
+from wms.counters.services import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
 from wms.imports import bulk, key_checks, order_marks, validation

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text, bindparam, insert, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from wms.counters import services as counters
 from wms.extensions import db
 from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
@@ -117,14 +118,13 @@ def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
     in `current`, so a concurrent change anywhere is a ConcurrentUpdate for the whole batch (the
     caller rolls back).
     """
-    from wms.dashboard.counting import count_bulk_transition  # counting imports this module
     from wms.errors import ConcurrentUpdate
 
     states.check_transition(current, new)
     ids = list(order_ids)
     if not ids:
         return 0
-    count_bulk_transition(session, ids, current, new)  # before the update: it reads the hold reasons it clears
+    counting.count_bulk_transition(session, ids, current, new)  # before the update: it reads the hold reasons it clears
     moved = session.execute(_status_update(ids, current, new)).rowcount
     if moved != len(ids):
         raise ConcurrentUpdate(f"{len(ids) - moved} of these orders are no longer {current}; try again")
@@ -137,8 +137,6 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     and one audit row, compiled once (the scan path's first pick of an order). True if it moved;
     False if another transaction changed it first (the caller looks at what it is now). Neither
     side may be on_hold: those moves go through `Order.transition_to`, which keeps the reasons."""
-    from wms.dashboard.counting import count_transition
-
     if states.ON_HOLD in (current, new):
         raise ValueError("transition_if_still does not move orders on or off hold; use Order.transition_to")
     states.check_transition(current, new)
@@ -151,7 +149,7 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     cursor.close()
     if moved is None:
         return False
-    count_transition(session, moved[0], current, new)
+    counters.count_transition(session, moved[0], current, new)
     text, said = audit_reason(reason)
     defer(_AUDIT_ONE, {"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
                        "reason": text, "wording": said, "actor_id": getattr(actor, "id", None),
@@ -229,3 +227,7 @@ _AUDIT_ONE = Prepared(insert(OrderEvent).values(
     {name: bindparam(name) for name in ("order_id", "at", "kind", "from_state", "to_state", "reason", "actor_id",
                                         "actor_name")}
     | {"wording": bindparam("wording", type_=OrderEvent.__table__.c.wording.type)}))
+
+# The flush listener that moves the counters with every order change (wms.orders.counting says why),
+# registered with the model it watches.
+from wms.orders import counting  # noqa: E402

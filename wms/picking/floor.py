@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from wms import aftercommit
 from wms.rawsql import Prepared, defer, each_statement_on_its_own, integrity_error, nothing_sent_yet
-from wms.dashboard.counting import pick_counted_elsewhere
+from wms.counters.services import pick_counted_elsewhere
 from wms.extensions import db
 from wms.picking import line_events, quick
 from wms.picking import event_shape

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from wms import realtime
 from wms.rawsql import Prepared, defer
 from wms.catalog.models import Sku, SkuBarcode
-from wms.dashboard.counting import count_pick
+from wms.counters.services import count_pick
 from wms.extensions import db
 from wms.inventory import services as inventory
 from wms.inventory.models import Bin

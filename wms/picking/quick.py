@@ -25,7 +25,7 @@ SQLite has no writes inside WITH; there every scan takes the general path (it ha
 """
 from sqlalchemy import DateTime, Integer, bindparam, insert, literal, select, update
 
-from wms.dashboard.counting import bucket_params, bucket_upsert_from
+from wms.counters.services import bucket_params, bucket_upsert_from
 from wms.picking import pick_effects
 from wms.picking.models import LINE_OPEN, FloorEvent, PickLine
 from wms.rawsql import Prepared

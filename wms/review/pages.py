@@ -12,6 +12,7 @@ from wms.orders import next_steps, states
 from wms.review import queue as desk
 from wms.review import duplicates, rules, services, settings
 from wms.review.models import BlacklistEntry
+from wms.review.progress import order_facts
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -44,8 +45,6 @@ def queue():
 @allow(roles.REVIEW)
 def order(order_id):
     """One order: fields, lines (matched SKU or 未匹配), timeline and the forms for every action."""
-    from wms.dashboard.stuck import order_facts  # the wall's reader of stock, pick lines and parcels
-
     detail = desk.order_detail(order_id)
     facts = order_facts([detail["order"].id])[detail["order"].id]
     return render_template("review/order.html", **detail, editable=detail["order"].status in states.EDITABLE,
