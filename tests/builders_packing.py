@@ -4,8 +4,8 @@ import uuid
 from tests.builders import make_channel, make_order, make_sku
 from wms.extensions import db
 from wms.orders.models import Order
-from wms.packing.models import CartonType, PackStation
-from wms.shipping.models import Carrier
+from wms.packing.models import CartonType
+from wms.shipping.models import Carrier, PackStation
 
 
 def make_carrier(code="SF", name="顺丰速运", settings=None, cutoffs=("17:00",), **fields):

@@ -81,7 +81,8 @@ def _channels():
 
 
 def _stations():
-    from wms.packing.models import CartonType, PackStation
+    from wms.packing.models import CartonType
+    from wms.shipping.models import PackStation
 
     db.session.add_all([PackStation(code="PS-1", name="打包台 1", default_carrier_code="SF"),
                         PackStation(code="PS-2", name="打包台 2", default_carrier_code="YTO")])

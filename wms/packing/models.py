@@ -1,4 +1,5 @@
-"""Pack stations, carton types, and the verification of an order at a station."""
+"""Carton types, and the verification of an order at a station (the stations themselves, with their
+label printers, are wms.shipping.models.PackStation)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, String
@@ -6,23 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from wms.extensions import db
 from wms.timeutil import utcnow
-
-
-class PackStation(db.Model):
-    """A pack bench: its printer and carrier defaults. Its page joins the `station:<code>` room."""
-
-    __tablename__ = "pack_stations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120), default="")
-    printer_host: Mapped[str] = mapped_column(String(120), default="")  # "" = print PDFs in the browser
-    printer_port: Mapped[int] = mapped_column(default=9100)
-    zpl_font: Mapped[str] = mapped_column(String(60), default="")  # "" = CJK as bitmaps; else e.g. E:SIMSUN.TTF
-    paper: Mapped[str] = mapped_column(String(10), default="100x150")
-    default_carrier_code: Mapped[str] = mapped_column(String(40), default="")
-    has_scale: Mapped[bool] = mapped_column(default=False)
-    active: Mapped[bool] = mapped_column(default=True)
 
 
 class CartonType(db.Model):

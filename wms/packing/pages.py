@@ -8,6 +8,7 @@ from wms.i18n import _, catalogue_for_client, current_locale
 from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking.messages import MESSAGES as FLOOR_MESSAGES
+from wms.shipping import stations
 from wms.shipping.labels import PAPER_SIZES
 
 bp = Blueprint("station", __name__, url_prefix="/station")
@@ -17,7 +18,7 @@ bp = Blueprint("station", __name__, url_prefix="/station")
 @allow(roles.PACK)
 def station():
     """Scan a tote or order, verify each item, carton, weight, seal; labels print here."""
-    return render_template("station/station.html", stations=services.stations(),
+    return render_template("station/station.html", stations=stations.stations(),
                            catalogue=catalogue_for_client(current_locale()), messages={**FLOOR_MESSAGES, **MESSAGES},
                            papers=list(PAPER_SIZES))
 
@@ -26,7 +27,7 @@ def station():
 @allow(roles.MANAGE)
 def setup():
     """Pack stations (printer, paper, carrier default) and carton types."""
-    return render_template("station/setup.html", stations=services.stations(), cartons=services.cartons(),
+    return render_template("station/setup.html", stations=stations.stations(), cartons=services.cartons(),
                            papers=list(PAPER_SIZES))
 
 
@@ -36,7 +37,7 @@ def save_station():
     """Create or update a pack station."""
     form = request.form
     with flash_errors():
-        services.save_station(form.get("code", "").strip(), name=form.get("name", ""),
+        stations.save_station(form.get("code", "").strip(), name=form.get("name", ""),
                               printer_host=form.get("printer_host", "").strip(),
                               printer_port=form.get("printer_port", type=int) or 9100,
                               zpl_font=form.get("zpl_font", "").strip(),

@@ -1,5 +1,6 @@
 """Pack station use cases: what to pack, item verification (复核), seal. Scans and seals arrive as
-floor events (wms/picking/floor.py), applied exactly once per client UUID.
+floor events (wms/picking/floor.py), applied exactly once per client UUID. The stations and their
+label printers are shipping's (wms/shipping/stations.py).
 
 Transitions: picked -> packed (seal, through wms.shipping.waybills.seal_parcel).
 """
@@ -10,45 +11,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from wms import aftercommit
 from wms.auth import roles
 from wms.catalog.models import Sku
-from wms.errors import DomainError, NotFound, ValidationFailed
+from wms.errors import DomainError, NotFound
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.packing import verify
-from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession, PackStation
+from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession
 from wms.picking.floor_answers import Rejected
 from wms.picking.models import PickLine, PickTask
-from wms.shipping import waybills
+from wms.shipping import stations, waybills
 from wms.timeutil import utcnow
 
 QUEUE_LIMIT = 100
 
 
-def station(code):
-    found = db.session.scalar(select(PackStation).where(PackStation.code == code, PackStation.active.is_(True)))
-    if found is None:
-        raise NotFound(f"pack station {code!r} not found")
-    return found
-
-
-def stations():
-    return db.session.scalars(select(PackStation).where(PackStation.active.is_(True)).order_by(PackStation.code)).all()
-
-
 def cartons():
     return db.session.scalars(select(CartonType).where(CartonType.active.is_(True)).order_by(CartonType.code)).all()
-
-
-def save_station(code, **fields):
-    """Create or update a station (admin)."""
-    if not code or len(code) > 64:
-        raise ValidationFailed("a station code of 1-64 characters is required", field="code")
-    row = db.session.scalar(select(PackStation).where(PackStation.code == code)) or PackStation(code=code)
-    for name, value in fields.items():
-        setattr(row, name, value)
-    db.session.add(row)
-    aftercommit.commit()
-    return row
 
 
 def save_carton(code, **fields):
@@ -145,7 +123,7 @@ def on_seal(user, event):
     except verify.PackProblem as problem:
         raise Rejected(problem.code, **problem.values) from None
     code = str(event.get("station") or "")[:64]
-    paper = event.get("paper") or _station_paper(code)
+    paper = event.get("paper") or stations.station_paper(code)
     try:
         parcel = waybills.seal_parcel(order.id, seal_uuid=event["uuid"], station_code=code, carton_code=carton.code,
                                       weight_g=event["weight_g"], expected_weight_g=expected, paper=paper, actor=user,
@@ -211,11 +189,6 @@ def _tote_refs(order_id):
     rows = db.session.execute(select(PickTask.code, PickLine.tote_slot).join(PickTask, PickTask.id == PickLine.task_id)
                               .where(PickLine.order_id == order_id, PickLine.tote_slot.is_not(None)).distinct()).all()
     return sorted(f"{code}-{slot}" for code, slot in rows)
-
-
-def _station_paper(code):
-    row = db.session.scalar(select(PackStation.paper).where(PackStation.code == code))
-    return row or "100x150"
 
 
 def _message(code, **values):

@@ -1,4 +1,5 @@
-"""Carriers: who takes the parcels away, and when the truck leaves (cut-off, local time of day)."""
+"""Carriers (who takes the parcels away, and when the truck leaves), the pack stations' label printers,
+parcels and their print jobs."""
 from datetime import datetime
 
 from sqlalchemy import JSON, String
@@ -19,6 +20,26 @@ class Carrier(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PackStation(db.Model):
+    """A pack bench as shipping prints for it: its label printer, paper and ZPL font, its default carrier.
+
+    Packing verifies and seals at a station (and shows `has_scale`); the labels of the parcels sealed
+    there print here. The row lives in shipping so that printing a label never needs packing."""
+
+    __tablename__ = "pack_stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    printer_host: Mapped[str] = mapped_column(String(120), default="")  # "" = print PDFs in the browser
+    printer_port: Mapped[int] = mapped_column(default=9100)
+    zpl_font: Mapped[str] = mapped_column(String(60), default="")  # "" = CJK as bitmaps; else e.g. E:SIMSUN.TTF
+    paper: Mapped[str] = mapped_column(String(10), default="100x150")
+    default_carrier_code: Mapped[str] = mapped_column(String(40), default="")
+    has_scale: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 # Parcel statuses

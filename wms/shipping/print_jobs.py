@@ -5,10 +5,10 @@ from sqlalchemy import select, update
 from wms import aftercommit, realtime, worker
 from wms.errors import IllegalTransition, NotFound
 from wms.extensions import db
-from wms.packing.models import PackStation
 from wms.shipping.lookups import get_parcel
 from wms.shipping.models import PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PRINT_READY, PRINT_SENT, PrintJob
 from wms.shipping.printing import PrinterError, send_zpl
+from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
 
 
@@ -39,7 +39,7 @@ def deliver_to_printer(job_id):
     run - the job pushed again, or running twice at once - never prints a second label for the parcel.
     A run that dies in between leaves a job marked sent that did not print: the packer reprints."""
     job = db.session.get(PrintJob, job_id)
-    station = db.session.scalar(select(PackStation).where(PackStation.code == job.station_code)) if job else None
+    station = find_station(job.station_code) if job else None
     if job is None or station is None or not station.printer_host or job.status != PRINT_READY:
         return "browser"
     claimed = db.session.execute(

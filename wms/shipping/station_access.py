@@ -9,21 +9,19 @@ from flask import g, session
 from sqlalchemy import exists, select
 
 from wms.auth import roles
-from wms.errors import NotFound, PermissionDenied
+from wms.errors import PermissionDenied
 from wms.extensions import db
-from wms.packing.models import PackStation
 from wms.security import has_bearer_token
 from wms.shipping.lookups import get_parcel
 from wms.shipping.models import PrintJob
+from wms.shipping.stations import active_station
 
 SESSION_STATION = "wms_station"
 
 
 def sign_in(code):
     """The cookie login works at station `code` from now on (an unknown or inactive one: 404)."""
-    station = db.session.scalar(select(PackStation).where(PackStation.code == code, PackStation.active.is_(True)))
-    if station is None:
-        raise NotFound(f"pack station {code!r} not found")
+    station = active_station(code)
     session[SESSION_STATION] = station.code
     return station.code
 

@@ -2,7 +2,7 @@
 retry, void; finding parcels and their label files.
 
 Transitions: picked -> packed (seal_parcel), packed -> labelled (request_waybill),
-labelled -> packed (void_label).
+labelled -> packed (void_label). A new label's follow-ups in other features register with after_label.
 """
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.packing.models import PackStation
 from wms.shipping import label_pdf, label_zpl, labels
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier
 from wms.shipping.carriers import Address, WaybillError, WaybillRequest
@@ -23,8 +22,22 @@ from wms.shipping.models import (
     PARCEL_LABELLED, PARCEL_SEALED, PARCEL_VOIDED, PARCEL_WAYBILL_FAILED, PRINT_QUEUED, PRINT_READY, Carrier, Parcel,
     PrintJob)
 from wms.shipping.print_jobs import announce, deliver_to_printer, station_room
+from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
 from wms.wording import wording
+
+
+# What features above shipping do once a parcel has its label, after the label's commit and before the
+# printer gets it: fn(order_id, tracking_number, carrier_code). Tracking adds its write-back with
+# @after_label (wms/tracking/writeback.py), so shipping never imports tracking.
+_AFTER_LABEL = []
+
+
+def after_label(follow_up):
+    """Run follow_up(order_id, tracking_number, carrier_code) after every new label (a decorator)."""
+    if follow_up not in _AFTER_LABEL:
+        _AFTER_LABEL.append(follow_up)
+    return follow_up
 
 
 def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, expected_weight_g=0, paper=None,
@@ -119,16 +132,15 @@ def _labelled(parcel_id, carrier, result):
         job.status = PRINT_READY
         announce(job)
     aftercommit.commit()
-    from wms.tracking.writeback import on_label_created
-
-    on_label_created(order.id, parcel.tracking_number, carrier.code)  # 虚拟发货: tell the channel now
+    for follow_up in _AFTER_LABEL:  # tracking.writeback's: 虚拟发货 channels are told now
+        follow_up(order.id, parcel.tracking_number, carrier.code)
     for job in jobs:
         deliver_to_printer(job.id)
     return parcel.tracking_number
 
 
 def _render(parcel, carrier):
-    station = db.session.scalar(select(PackStation).where(PackStation.code == parcel.station_code))
+    station = find_station(parcel.station_code)
     data = label_data(parcel, carrier)
     directory = Path(current_app.config["UPLOAD_DIR"]) / "labels"
     directory.mkdir(parents=True, exist_ok=True)

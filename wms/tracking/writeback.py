@@ -18,6 +18,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
+from wms.shipping.waybills import after_label
 from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import WB_DONE, WB_FAILED, WB_PENDING, WB_PUSHING, WritebackTask
@@ -46,8 +47,9 @@ def request_writeback(order, tracking_number, carrier_code, trigger="handover"):
     return task
 
 
+@after_label
 def on_label_created(order_id, tracking_number, carrier_code):
-    """For the label step: 虚拟发货 channels get the tracking number now. Commits; returns the task or None."""
+    """After a new label (shipping runs it): 虚拟发货 channels get the tracking number now. Commits; the task or None."""
     order = get_or_not_found(Order, order_id, "Order not found", order_id=order_id)
     if not (order.channel and order.channel.virtual_shipping):
         return None
