@@ -12,10 +12,11 @@ from tests.builders_imports import no_review  # noqa: F401
 from tests.builders_xlsx import write_shared_strings_xlsx
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import sources, validation
+from wms.imports import validation
 from wms.imports.models import ImportJob
 from wms.imports.uploads import import_file_now
 from wms.orders.models import Order
+from wms.spreadsheets import readers
 
 pytestmark = pytest.mark.usefixtures("no_review")
 HEADER = "订单号,收件人,手机,省,市,区,地址,商品编码,数量,单价\n"
@@ -27,8 +28,8 @@ def row(order, sku="SKU-1", qty=1):
 
 def refused(path, filename=None):
     with pytest.raises(ValidationFailed) as caught:
-        sources.peek(path, filename, rows=3)
-        list(sources.read_rows(path, filename))
+        readers.peek(path, filename, rows=3)
+        list(readers.read_rows(path, filename))
     return caught.value.message
 
 
@@ -37,8 +38,8 @@ def test_too_many_columns_are_refused_at_once_and_thirty_thousand_do_not_stall(t
     path.write_text(",".join(f"c{n}" for n in range(30_000)) + "\n" + ",".join("x" * 30_000) + "\n")
     assert "30,000 columns" in refused(path)
     fine = tmp_path / "fine.csv"
-    fine.write_text(",".join(f"c{n}" for n in range(sources.MAX_COLUMNS)) + "\n")
-    assert len(sources.read_headers(fine)) == sources.MAX_COLUMNS
+    fine.write_text(",".join(f"c{n}" for n in range(readers.MAX_COLUMNS)) + "\n")
+    assert len(readers.read_headers(fine)) == readers.MAX_COLUMNS
 
 
 def test_a_cell_longer_than_excel_allows_is_named_with_its_row(tmp_path):
@@ -60,14 +61,14 @@ def test_binary_data_is_not_text(tmp_path):
 def test_utf16_text_from_excel_reads_like_utf8(tmp_path):
     path = tmp_path / "unicode.txt"
     path.write_bytes((HEADER + row("U1")).replace(",", "\t").encode("utf-16"))
-    headers, rows = sources.peek(path)
+    headers, rows = readers.peek(path)
     assert headers[0] == "订单号" and rows[0]["收件人"] == "张三"
 
 
 def test_more_rows_than_the_limit_fail_the_job_with_the_reason(app, tmp_path, monkeypatch):
     make_sku("SKU-1")
     make_channel("big")
-    monkeypatch.setattr(sources, "MAX_ROWS", 40)
+    monkeypatch.setattr(readers, "MAX_ROWS", 40)
     path = tmp_path / "many.csv"
     path.write_text(HEADER + "".join(row(f"R{n}") for n in range(60)), encoding="utf-8")
     job = import_file_now("big", path)
@@ -96,16 +97,16 @@ def xlsx(path, texts):
 
 
 def test_an_xlsx_of_too_many_distinct_texts_is_refused_before_it_is_loaded(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "XLSX_MAX_SHARED_STRINGS", 1_000)
+    monkeypatch.setattr(readers, "XLSX_MAX_SHARED_STRINGS", 1_000)
     path = xlsx(tmp_path / "strings.xlsx", (f"买家{n}" for n in range(1_500)))
     assert "more than 1,000 distinct texts" in refused(path)
-    monkeypatch.setattr(sources, "XLSX_MAX_SHARED_STRINGS", 10_000)
-    assert sources.check_xlsx(path) >= 1_500
+    monkeypatch.setattr(readers, "XLSX_MAX_SHARED_STRINGS", 10_000)
+    assert readers.check_xlsx(path) >= 1_500
 
 
 def test_an_xlsx_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
     path = xlsx(tmp_path / "bomb.xlsx", ["张" * 1000] * 200)
-    monkeypatch.setattr(sources, "XLSX_MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(readers, "XLSX_MAX_UNPACKED_BYTES", 10_000)
     assert "unpacks to" in refused(path)
 
 
@@ -129,13 +130,13 @@ def test_the_pages_peek_reads_an_xlsx_as_the_import_does_without_loading_its_tex
     shared = xlsx(tmp_path / "shared.xlsx", (f"买家{n}" for n in range(2_000)))
     for path in (inline, shared):
         for rows in (0, 1, 3, 500):
-            assert sources.peek(path, rows=rows) == sources.peek_here(path, rows=rows), (path.name, rows)
+            assert readers.peek(path, rows=rows) == readers.peek_here(path, rows=rows), (path.name, rows)
     read = []
-    from wms.imports import xlsx_peek
+    from wms.spreadsheets import xlsx_peek
 
     real = xlsx_peek._shared_strings
     monkeypatch.setattr(xlsx_peek, "_shared_strings", lambda *a: read.append(a[2]) or real(*a))
-    headers, rows = sources.peek(shared, rows=3)
+    headers, rows = readers.peek(shared, rows=3)
     assert rows[2]["收件人"] == "买家2" and read == [max(read)] and read[0] < 20   # the table's start only
 
 

@@ -72,7 +72,7 @@ def test_an_upload_that_is_not_csv_or_xlsx_is_refused_and_nothing_is_stored(app)
 # --- files it cannot read -----------------------------------------------------------------------
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(range(256)) * 4
-BINARY = "This file is not text: it holds binary data"   # the shared reader's sentence (wms.imports.sources)
+BINARY = "This file is not text: it holds binary data"   # the shared reader's sentence (wms.spreadsheets.readers)
 
 
 @pytest.mark.parametrize("content, name, message", [

@@ -1,6 +1,6 @@
 """What is wrong with an uploaded catalogue file, judged from its first bytes. Pure: stdlib only.
 
-The shared readers (wms.imports.sources) read CSV as UTF-8, GBK or UTF-16 with its byte-order
+The shared readers (wms.spreadsheets.readers) read CSV as UTF-8, GBK or UTF-16 with its byte-order
 mark, refuse other binary data, and open XLSX. A few files people really upload fail there with a
 sentence about bytes; here they get one that says what to do instead: an empty file, a workbook
 saved under a .csv name, an old .xls, a .xlsx that is no workbook, UTF-16 text without its mark.

@@ -2,7 +2,7 @@
 templates the pages translate (the report keeps the English). Pure: stdlib only.
 
 Row refusals come from the row schema (marshmallow's words and ours) and from the chunk writer;
-file failures from the readers (wms.imports.sources), wms.catalog.file_check and the run.
+file failures from the readers (wms.spreadsheets.readers), wms.catalog.file_check and the run.
 """
 import re
 
@@ -15,7 +15,7 @@ NOT_CSV = "The file is not readable CSV after row {row} ({error})"
 CHUNK_FAILED = ("Rows {first} to {last} could not be written to the database ({error}): the rows before them are "
                 "imported, those from row {first} on are not. Import the file again: imported rows are matched "
                 "by code, never duplicated")
-# the shared readers' sentences (wms.imports.sources) this import passes on
+# the shared readers' sentences (wms.spreadsheets.readers) this import passes on
 READER = ("Row {row}: the file is neither UTF-8 nor GBK text ({reason})",
           "the file is neither UTF-8 nor GBK text ({reason})",
           "Row {row}: the file cannot be read as CSV ({error})",

@@ -28,8 +28,8 @@ from wms.catalog.import_progress import Progress, ReportFile, Superseded
 from wms.catalog.models import IMPORT_DONE, IMPORT_FAILED, IMPORT_PENDING, IMPORT_RUNNING, SkuImportJob
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
-from wms.imports import sources
 from wms.rows import get_or_not_found
+from wms.spreadsheets import readers
 from wms.timeutil import utcnow
 from wms.worker import enqueue
 
@@ -77,7 +77,7 @@ def _new_job(path, filename, actor):
 def _check_type(filename):
     """CSV (or text with no extension, as the reader takes it) or XLSX by its name; else refused."""
     suffix = Path(filename).suffix.lower()
-    if suffix and suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
+    if suffix and suffix not in readers.CSV_EXTENSIONS | readers.XLSX_EXTENSIONS:
         raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
 
 
@@ -168,7 +168,7 @@ def _claim(job_id):
 
 def _estimate(job):
     try:
-        return sources.estimate_rows(job.path, job.filename)
+        return readers.estimate_rows(job.path, job.filename)
     except OSError:
         return 0
 
@@ -181,10 +181,10 @@ def _open(job):
     except OSError:
         raise ValidationFailed(refusals.FILE_GONE, field="file") from None
     _check_type(job.filename)
-    problem = file_check.problem(head, Path(job.filename).suffix.lower() in sources.XLSX_EXTENSIONS)
+    problem = file_check.problem(head, Path(job.filename).suffix.lower() in readers.XLSX_EXTENSIONS)
     if problem:
         raise ValidationFailed(problem, field="file")
-    headers, rows = sources.read_table(job.path, job.filename)
+    headers, rows = readers.read_table(job.path, job.filename)
     if not headers:
         raise ValidationFailed(refusals.NO_ROWS, field="file")
     missing = missing_columns(headers)

@@ -21,9 +21,10 @@ from wms import aftercommit, realtime
 from wms.auth.models import User
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import key_checks, models, order_rules, reader_process, reading, services, sources, writers
+from wms.imports import key_checks, models, order_rules, reader_process, reading, services, writers
 from wms.imports.cells import is_scientific
 from wms.imports.models import ImportJob
+from wms.spreadsheets import readers
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -42,7 +43,7 @@ def run_file_import(job_id):
     for counter in COUNTERS:
         setattr(job, counter, 0)
     job.errors, job.status, job.started_at, job.message = [], models.RUNNING, utcnow(), ""
-    job.rows_total = sources.estimate_rows(job.path, job.filename)
+    job.rows_total = readers.estimate_rows(job.path, job.filename)
     directory = Path(current_app.config["UPLOAD_DIR"]) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
     job.report_path = str(directory / f"import-{job.id}-report.csv")

@@ -22,7 +22,7 @@ and a file in it. Where no named source shows a column, the text below says so.
   c2003070110/TBTool:src/com/walk_nie/taobao/util/TaobaoUtil.java (readTaobaoSaledIn) reads the
   row in that order and strips the `'` before 联系电话/联系手机. Every column in the signature and the
   mapping is in that row. Some of its headers end in a space ("收货地址 ", "订单付款时间 "); we strip
-  headers when a file is read (wms/imports/sources.py), so the signature has no spaces.
+  headers when a file is read (wms/spreadsheets/readers.py), so the signature has no spaces.
 - Taobao/Tmall 宝贝报表 (ExportOrderDetailList*.csv):
   cook0422/myPython:taobaoApriori.py reads 订单编号 标题 价格 购买数量 外部系统编号 商品属性 套餐信息
   备注 订单状态 商家编码 (the older layout, keyed by 订单编号).

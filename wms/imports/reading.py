@@ -11,12 +11,13 @@ from itertools import islice
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from wms.imports import contact_fields, order_rules, statuses, sources, validation
+from wms.imports import contact_fields, order_rules, statuses, validation
 from wms.imports import mapping as mapping_rules
 from wms.imports.cells import is_scientific
 from wms.imports.file_plan import FilePlan
 from wms.imports.line_file import LineFile
 from wms.imports.order_group import to_record
+from wms.spreadsheets import readers
 
 FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
 REJECTED, DUPLICATE = "rejected", "duplicate"   # outcomes decided while reading
@@ -67,11 +68,11 @@ def read_checked(spec):
     words = statuses.clean_words((spec.mapping or {}).get(mapping_rules.STATUS_VALUES))
     line_file = None
     try:
-        headers, rows = sources.read_table(spec.path, spec.filename)
+        headers, rows = readers.read_table(spec.path, spec.filename)
         plan = FilePlan(headers, spec.mapping or {}, tz)
         groups = plan.groups(rows)
         if spec.lines_path:
-            lines_headers, lines_rows = sources.read_table(spec.lines_path, spec.lines_filename)
+            lines_headers, lines_rows = readers.read_table(spec.lines_path, spec.lines_filename)
             line_file = LineFile(
                 mapping_rules.mapped_rows(lines_headers, lines_rows, spec.lines_mapping or {}),
                 directory=spec.spool_dir)

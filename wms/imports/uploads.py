@@ -20,9 +20,10 @@ from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import files, models, presets, sources, statuses
+from wms.imports import files, models, presets, statuses
 from wms.imports.models import ImportJob
 from wms.rows import get_or_not_found
+from wms.spreadsheets import readers
 from wms.worker import enqueue
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
@@ -39,9 +40,9 @@ def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     try:
         if lines_upload is not None and lines_upload.filename:
             job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
-        headers = sources.read_headers(job.path, job.filename)  # fail now on an unreadable file
+        headers = readers.read_headers(job.path, job.filename)  # fail now on an unreadable file
         if job.lines_path:
-            sources.read_headers(job.lines_path, job.lines_filename)
+            readers.read_headers(job.lines_path, job.lines_filename)
     except ValidationFailed:
         for saved in (job.path, job.lines_path):   # a refused upload leaves nothing behind
             if saved:
@@ -59,7 +60,7 @@ def _save(upload):
     directory.mkdir(parents=True, exist_ok=True)
     name = secure_filename(upload.filename) or "upload"
     suffix = Path(upload.filename).suffix.lower()
-    if suffix not in sources.CSV_EXTENSIONS | sources.XLSX_EXTENSIONS:
+    if suffix not in readers.CSV_EXTENSIONS | readers.XLSX_EXTENSIONS:
         raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
     path = directory / f"{uuid.uuid4().hex}-{name}"
     if not path.suffix:
@@ -94,7 +95,7 @@ def status_words(path, filename, mapping):
     saved = mapping.get(mapping_rules.STATUS_VALUES) or {}
     columns = [h for f in statuses.STATUS_FIELDS if f != "cancelled_at" and mapping.get(f)
                for h in ([mapping[f]] if isinstance(mapping[f], str) else mapping[f])]
-    headers, sample = sources.peek(path, filename, rows=STATUS_SAMPLE_ROWS)
+    headers, sample = readers.peek(path, filename, rows=STATUS_SAMPLE_ROWS)
     columns += [h for h in headers if _STATUS_HEADER.search(h) and h not in columns]
     found = dict(saved)
     if columns:
@@ -107,7 +108,7 @@ def status_words(path, filename, mapping):
 
 
 def _headers_and_preview(path, filename):
-    return sources.peek(path, filename, rows=3)
+    return readers.peek(path, filename, rows=3)
 
 
 def _suggest(channel_id, name, headers):
@@ -146,11 +147,11 @@ def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
     if job.status != models.DRAFT:
         raise ValidationFailed("This import has already been started", field="job")
     columns = _clean_columns(columns)
-    problems = mapping_rules.check_mapping(columns, sources.read_headers(job.path, job.filename),
+    problems = mapping_rules.check_mapping(columns, readers.read_headers(job.path, job.filename),
                                            lines_separate=bool(job.lines_path))
     if job.lines_path:
         lines_columns = _clean_columns(lines_columns or {})
-        lines_headers = sources.read_headers(job.lines_path, job.lines_filename)
+        lines_headers = readers.read_headers(job.lines_path, job.lines_filename)
         problems += mapping_rules.check_mapping(lines_columns, lines_headers)
     if problems:
         field, reason = problems[0]
@@ -192,7 +193,7 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
     columns, else the recognised preset or our best guess."""
     filename = filename or Path(path).name
     try:
-        headers = sources.read_headers(path, filename)
+        headers = readers.read_headers(path, filename)
     except ValidationFailed:
         headers = []   # the run fails the job with the reading's message
     preset = presets.recognise(headers)
@@ -205,7 +206,7 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
                     lines_filename=Path(lines_path).name if lines_path else None)
     if lines_path:
         try:
-            lines_headers = sources.read_headers(lines_path)
+            lines_headers = readers.read_headers(lines_path)
         except ValidationFailed:
             lines_headers = []
         job.lines_mapping = _clean_columns(lines_columns or _suggest(channel_id, LINES_MAPPING, lines_headers))
@@ -216,11 +217,11 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
 
 def check_job_mapping(job):
     """ValidationFailed when a job's mapping cannot import its file (as start_file_import checks)."""
-    problems = mapping_rules.check_mapping(job.mapping or {}, sources.read_headers(job.path, job.filename),
+    problems = mapping_rules.check_mapping(job.mapping or {}, readers.read_headers(job.path, job.filename),
                                            lines_separate=bool(job.lines_path))
     if job.lines_path:
         problems += mapping_rules.check_mapping(job.lines_mapping or {},
-                                                sources.read_headers(job.lines_path, job.lines_filename))
+                                                readers.read_headers(job.lines_path, job.lines_filename))
     if problems:
         field, reason = problems[0]
         raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])

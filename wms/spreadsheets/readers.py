@@ -313,10 +313,10 @@ def estimate_rows(path, filename=None):
 def peek(path, filename=None, rows=3):
     """(headers, [row dict]) of a file's first `rows` rows, for the pages (mapping, preview, status
     words), within the limits: a CSV streams; an XLSX is read only as far as those rows reach
-    (wms.imports.xlsx_peek), so neither its size nor its count of texts weighs on the web process."""
+    (wms.spreadsheets.xlsx_peek), so neither its size nor its count of texts weighs on the web process."""
     if Path(filename or Path(path).name).suffix.lower() not in XLSX_EXTENSIONS:
         return peek_here(path, filename, rows)
-    from wms.imports import xlsx_peek
+    from wms.spreadsheets import xlsx_peek
 
     check_xlsx(path)
     try:

@@ -2,7 +2,7 @@
 import pytest
 
 from wms.errors import ValidationFailed
-from wms.imports.sources import detect_encoding, read_rows
+from wms.spreadsheets.readers import detect_encoding, read_rows
 
 ROWS = "订单号,收件人,手机\nA1,张三,13800138000\n\nA2,李四,13900139000\n"
 
@@ -49,7 +49,7 @@ def test_duplicate_headers_are_refused(tmp_path):
 
 
 def test_a_note_with_doubled_quotes_commas_and_a_newline_stays_one_field_of_its_own_record(tmp_path):
-    from wms.imports.sources import read_table
+    from wms.spreadsheets.readers import read_table
 
     body = ('订单号,买家留言,商品编码\r\n'
             'A1,"请发顺丰, 不要 ""到付""\r\n周末也可以",SKU-1\r\n'
@@ -65,7 +65,7 @@ def test_a_note_with_doubled_quotes_commas_and_a_newline_stays_one_field_of_its_
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_the_delimiter_is_detected_from_the_header_line_and_quoting_is_always_standard(tmp_path, delimiter):
-    from wms.imports.sources import read_table
+    from wms.spreadsheets.readers import read_table
 
     path = tmp_path / "orders.csv"
     path.write_text(delimiter.join(["订单号", "备注"]) + "\n" + delimiter.join(["A1", '"a, b; c\td ""x"""']) + "\n",
@@ -76,7 +76,7 @@ def test_the_delimiter_is_detected_from_the_header_line_and_quoting_is_always_st
 
 def test_headers_are_matched_after_trimming_their_whitespace(tmp_path):
     from wms.imports.mapping import guess_mapping
-    from wms.imports.sources import read_headers
+    from wms.spreadsheets.readers import read_headers
 
     path = tmp_path / "orders.csv"
     path.write_text(" 订单号 ,商品编码\u3000,数量\nA1,SKU-1,1\n", encoding="utf-8-sig")

@@ -7,10 +7,10 @@ is read row by row until enough rows are in, and the shared strings table only u
 index those rows use - Excel writes the table in order of first use, so that is its beginning.
 Memory and time follow the rows asked for, not the file.
 
-Cells read as `wms.imports.sources` reads them through openpyxl: text as written (rich text runs
+Cells read as `wms.spreadsheets.readers` reads them through openpyxl: text as written (rich text runs
 joined, phonetic guides left out), whole numbers without ".0", a number Excel kept beyond 15
 digits as 1.23457E+17, dates and times (a date number format) as ISO text, booleans as
-True/False (openpyxl's values put into text by wms.imports.sources).
+True/False (openpyxl's values put into text by wms.spreadsheets.readers).
 """
 import re
 import zipfile
