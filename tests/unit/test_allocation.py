@@ -1,7 +1,7 @@
 """Pure allocation rules: complete from one warehouse, fewest bins, every shortage, split plans."""
 import pytest
 
-from wms.inventory.allocation import (
+from wms.inventory.allocation_rules import (
     RULE_DISTANCE, RULE_PRIORITY, BinStock, Line, WarehouseInfo, allocate, choose_bins, rank_warehouses,
     split_plan)
 

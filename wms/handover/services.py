@@ -151,7 +151,7 @@ def close_manifest(manifest_id, actor=None):
     Parcels whose order was intercepted meanwhile are left off and listed in `skipped`.
     Transitions: labelled -> shipped.
     """
-    from wms.handover.shipping import ship_parcel
+    from wms.handover.parcel_shipped import ship_parcel
 
     manifest = get_manifest(manifest_id)
     won = db.session.execute(update(Manifest).where(Manifest.id == manifest.id, Manifest.status == MANIFEST_OPEN)

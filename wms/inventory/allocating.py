@@ -4,7 +4,7 @@ How a run works (`allocate_orders`): the orders are taken in priority order, in 
 GROUP_SIZE. Each group is one transaction that locks the group's order rows (ascending id), then
 every candidate StockItem row of all the group's SKUs (ascending id, see locks.py), decides the
 orders one after the other against the stock still free in memory (the pure rules of
-allocation.py), and writes the reservations, stock and warehouse rows with a few bulk statements
+allocation_rules.py), and writes the reservations, stock and warehouse rows with a few bulk statements
 and the new statuses with `bulk_transition` (the orders' bulk writer: table check, version bump and
 one audit row per order), one call per (from, to, reason).
 
@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wms import aftercommit, realtime
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
-from wms.inventory import allocation
+from wms.inventory import allocation_rules
 from wms.inventory.locks import lock_for_write, lock_order_rows
 from wms.inventory.models import (
     AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance, awaiting_count)
@@ -156,8 +156,8 @@ def _allocate_group(order_ids, rule, allow_split, bulk):
 
 def _decide(order, lines, pool, ranker, allow_split, writes):
     """Outcome of one order; its picks reach the pool and the writes only when the plan is complete."""
-    wanted = [allocation.Line(line.id, line.sku_id, line.qty) for line in lines]
-    decision = allocation.allocate(wanted, pool.candidates({line.sku_id for line in lines}),
+    wanted = [allocation_rules.Line(line.id, line.sku_id, line.qty) for line in lines]
+    decision = allocation_rules.allocate(wanted, pool.candidates({line.sku_id for line in lines}),
                                    ranker.ranking(order.province), allow_split)
     before = order.status
     if decision.complete:
@@ -214,7 +214,7 @@ def _lock_candidate_stock(sku_ids):
         .where(StockItem.sku_id.in_(sorted(sku_ids)), StockItem.on_hand > StockItem.reserved,
                Bin.active, Warehouse.active, ~awaiting_count())
         .order_by(StockItem.id).with_for_update(of=StockItem)).all()
-    return [allocation.BinStock(row.id, row.warehouse_id, row.sku_id, row.on_hand - row.reserved, row.level,
+    return [allocation_rules.BinStock(row.id, row.warehouse_id, row.sku_id, row.on_hand - row.reserved, row.level,
                                 row.first_received_at.timestamp()) for row in rows]
 
 
@@ -244,7 +244,7 @@ class Ranker:
         warehouses = db.session.execute(select(Warehouse.id, Warehouse.code, Warehouse.region, Warehouse.priority)
                                         .where(Warehouse.active)).all()
         self.rule, self.codes, self._cache = rule, {w.id: w.code for w in warehouses}, {}
-        self.infos = [allocation.WarehouseInfo(w.id, w.region, w.priority) for w in warehouses]
+        self.infos = [allocation_rules.WarehouseInfo(w.id, w.region, w.priority) for w in warehouses]
         rows = db.session.execute(select(WarehouseDistance.warehouse_id, WarehouseDistance.region,
                                          WarehouseDistance.km)
                                   .where(WarehouseDistance.region.in_(sorted(regions)))).all()
@@ -252,7 +252,7 @@ class Ranker:
 
     def ranking(self, region):
         if region not in self._cache:
-            self._cache[region] = allocation.rank_warehouses(self.infos, region, self.rule, self.distances)
+            self._cache[region] = allocation_rules.rank_warehouses(self.infos, region, self.rule, self.distances)
         return self._cache[region]
 
 
@@ -335,7 +335,7 @@ def get_allocation_settings():
     """The one settings row (created with defaults on first use)."""
     settings = db.session.scalar(select(AllocationSettings).order_by(AllocationSettings.id))
     if settings is None:
-        settings = AllocationSettings(rule=allocation.RULE_DISTANCE, allow_split=False)
+        settings = AllocationSettings(rule=allocation_rules.RULE_DISTANCE, allow_split=False)
         db.session.add(settings)
         db.session.commit()
     return settings
@@ -343,7 +343,7 @@ def get_allocation_settings():
 
 def set_allocation_settings(rule, allow_split):
     """Choose the warehouse rule (distance | priority) and whether orders may be split."""
-    if rule not in allocation.RULES:
+    if rule not in allocation_rules.RULES:
         raise ValidationFailed("Unknown rule", field="rule")
     settings = get_allocation_settings()
     settings.rule, settings.allow_split = rule, bool(allow_split)
