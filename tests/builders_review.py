@@ -9,7 +9,7 @@ from wms.orders.models import Order
 def allocations(monkeypatch):
     """Record the order ids handed to allocation instead of running another team's allocator."""
     handed = []
-    monkeypatch.setattr("wms.review.services._allocate_after_commit", lambda ids: handed.extend(ids))
+    monkeypatch.setattr("wms.review.actions.allocate_after_commit", lambda ids: handed.extend(ids))
     return handed
 
 

@@ -14,7 +14,8 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
 from wms.review import queue as desk
-from wms.review import services as core
+from wms.review import actions
+from wms.review.merging import merge_orders
 from wms.wording import wording
 
 CODE = "duplicate"
@@ -27,20 +28,20 @@ def merge_twins(order_id, *, actor, expected_version=None):
     and the ids are empty.
     Transitions: every twin but the oldest -> cancelled ("merged into <target>").
     """
-    order = core._load(order_id, expected_version, actor)
+    order = actions.load(order_id, expected_version, actor)
     group = sorted([order, *desk.mergeable_with(order)], key=lambda o: o.id)
     if len(group) == 1:
         _clear_flag(order)
-        core._save(order)
+        actions.save(order)
         return order, []
     target, others = group[0], group[1:]
     versions = {order.id: expected_version} if expected_version is not None else {}
-    core.merge_orders(target.id, [o.id for o in others], actor=actor,
+    merge_orders(target.id, [o.id for o in others], actor=actor,
                       expected_version=versions.get(target.id), expected_versions=versions)
     merged = [o.external_id for o in others]
     target = db.session.get(Order, target.id)
     if _clear_flag(target):
-        core._save(target)
+        actions.save(target)
     return target, merged
 
 
@@ -67,7 +68,7 @@ def merge_automatically(plans, actor):
         group = sorted({order_id, *plans[order_id]} - absorbed)
         target, others = group[0], group[1:]
         try:
-            core.merge_orders(target, others, actor=actor, expected_version=None)
+            merge_orders(target, others, actor=actor, expected_version=None)
         except DomainError:
             db.session.rollback()
             continue
@@ -76,7 +77,7 @@ def merge_automatically(plans, actor):
         order = db.session.get(Order, target)
         if _clear_flag(order):
             order.note(wording("merged automatically: same buyer and address"), actor=actor, kind="merge")
-            core._save(order)
+            actions.save(order)
     _allocate(set(plans) | {target for target, _others in done})
     return done
 
@@ -84,7 +85,7 @@ def merge_automatically(plans, actor):
 def _allocate(order_ids):
     approved = db.session.scalars(select(Order.id).where(Order.id.in_(sorted(order_ids)),
                                                           Order.status == states.APPROVED)).all()
-    core._allocate_after_commit(list(approved))
+    actions.allocate_after_commit(list(approved))
     commit()
 
 

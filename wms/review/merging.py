@@ -5,16 +5,16 @@ Re-exported by wms.review.services (callers import them from there).
 from sqlalchemy import func, select
 
 from wms.aftercommit import commit
-from wms.errors import DomainError, ValidationFailed
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.review import checks, floor_effects, rules
-from wms.review import services as core
+from wms.review import actions
 from wms.wording import wording
 
 
-@core.action
+@actions.action
 def merge_orders(target_id, other_ids, *, actor, expected_version, expected_versions=None):
     """Move the lines of other orders (same channel, buyer and address) into the target.
 
@@ -23,11 +23,11 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
     other_ids = [int(i) for i in dict.fromkeys(other_ids or []) if int(i) != int(target_id)]
     if not other_ids:
         raise ValidationFailed("Choose at least one other order to merge", field="other_ids")
-    target = core._load(target_id, expected_version, actor)
-    others = [core._load(oid, (expected_versions or {}).get(oid), actor) for oid in other_ids]
+    target = actions.load(target_id, expected_version, actor)
+    others = [actions.load(oid, (expected_versions or {}).get(oid), actor) for oid in other_ids]
     key = rules.duplicate_key(checks.snapshot(target))
     for order in [target, *others]:
-        core._editable(order)
+        actions.require_editable(order)
     for other in others:
         if other.channel_id != target.channel_id:
             raise ValidationFailed(f"{other.external_id} is from another store", field="other_ids")
@@ -40,7 +40,7 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
                 kind="merge")
     for other in others:
         other.updated_at = checks.now()
-    return core._save(target, changes)
+    return actions.save(target, changes)
 
 
 def _absorb(target, other, actor):
@@ -61,18 +61,18 @@ def _absorb(target, other, actor):
     other.merged_into_id = target.id
     other.transition_to(states.CANCELLED, reason=wording("merged into {order}", order=target.external_id),
                         actor=actor)
-    return core._change(other, before)
+    return actions.change(other, before)
 
 
-@core.action
+@actions.action
 def split_order(order_id, line_qtys, *, actor, expected_version, allocate=True):
     """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state; approved
     ones go on to allocation (unless `allocate` is False: allocation's own split allocates its parts).
 
     Transitions: the new order imported -> the original's review state (approved / on_hold).
     """
-    order = core._load(order_id, expected_version, actor)
-    core._editable(order)
+    order = actions.load(order_id, expected_version, actor)
+    actions.require_editable(order)
     moves = _validate_split(order, line_qtys)
     floor_effects.release_stock(order.id, wording("split"), actor)
     number = 1 + db.session.scalar(select(func.count()).select_from(Order).where(
@@ -95,11 +95,11 @@ def split_order(order_id, line_qtys, *, actor, expected_version, allocate=True):
     _follow_state(part, order, actor)
     order.note(wording("split off {order}: {lines}", order=part.external_id,
                        lines=", ".join(f"{q} x {l.sku_code}" for l, q in moves)), actor=actor, kind="split")
-    core._save(order)
+    actions.save(order)
     # an approved part (and the approved original, whose lines changed) go on to allocation
     waiting = [o.id for o in (order, part) if o.status == states.APPROVED]
     if allocate and waiting:
-        core._allocate_after_commit(waiting)
+        actions.allocate_after_commit(waiting)
         commit()
     return part
 
@@ -135,29 +135,3 @@ def _follow_state(part, order, actor):
         part.hold_reasons = [dict(r) for r in order.hold_reasons or []]
     elif order.status in (states.APPROVED, states.BACKORDER):
         part.transition_to(states.APPROVED, reason=reason, actor=actor)
-
-
-def bulk_approve(order_ids, actor, *, reason="", expected_versions=None):
-    """Approve each order on its own; one failure never stops the rest.
-
-    Returns [{"order_id", "external_id", "outcome": "approved" | "skipped", "reason"}].
-    Transitions: imported -> approved; on_hold -> approved (only with a reason).
-    """
-    results = []
-    for order_id in dict.fromkeys(int(i) for i in order_ids):
-        order = db.session.get(Order, order_id)
-        row = {"order_id": order_id, "external_id": order.external_id if order else None}
-        try:
-            if order is None:
-                raise DomainError("not found")
-            if order.status not in (states.IMPORTED, states.ON_HOLD):
-                raise DomainError(f"is {order.status}")
-            if order.status == states.ON_HOLD and not (reason or "").strip():
-                raise DomainError("held: give a reason to override the hold")
-            core.approve_order(order_id, actor=actor, reason=reason,
-                               expected_version=(expected_versions or {}).get(order_id))
-            results.append({**row, "outcome": "approved", "reason": ""})
-        except DomainError as error:
-            db.session.rollback()
-            results.append({**row, "outcome": "skipped", "reason": error.message})
-    return results

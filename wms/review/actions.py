@@ -1,0 +1,100 @@
+"""What every reviewer action shares: load the order at the version the reviewer saw (and only if
+the caller may act for its channel), refuse an order past review, save with the version check
+(a concurrent change becomes ConcurrentUpdate naming who and when), announce, and hand approved
+orders to allocation after the commit. Used by services.py (approve, hold, release, cancel, edit),
+merging.py (merge, split) and duplicates.py (the one-click merge).
+"""
+import functools
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from wms import realtime
+from wms.aftercommit import commit
+from wms.auth.access import require_channel
+from wms.errors import ConcurrentUpdate, IllegalTransition
+from wms.extensions import db
+from wms.orders import states
+from wms.orders.models import Order, OrderEvent
+from wms.review import checks
+from wms.rows import get_or_not_found
+from wms.timeutil import to_local
+
+ROOMS = (realtime.room_for_role("supervisor"), realtime.room_for_role("reviewer"))
+ALLOCATE = "wms.inventory.services.allocate_orders"
+
+
+def action(fn):
+    """Run a reviewer action without autoflush: lazy loads (the actor, events) must not write a
+    half-made change early, so the one flush at commit carries the version check."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with db.session.no_autoflush:
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def load(order_id, expected_version, actor):
+    """The order a reviewer acts on, at the version they saw; an API token bound to other
+    channels may not act on it (403)."""
+    order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
+    require_channel(actor, order.channel.code if order.channel else "")
+    if expected_version is not None and int(expected_version) != order.version:
+        raise conflict(order)
+    return order
+
+
+def conflict(order):
+    from flask import current_app, has_request_context
+
+    from wms.i18n import _
+
+    last = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                              .order_by(OrderEvent.id.desc()).limit(1)).first()
+    who = last.actor_name if last else "someone"
+    when = to_local(last.at if last else order.updated_at, current_app.config["WAREHOUSE_TIMEZONE"])
+    return ConcurrentUpdate(
+        _("This order was changed by {who} at {time}; reload to see the change",
+          locale=None if has_request_context() else "en", who=who, time=when.strftime("%Y-%m-%d %H:%M:%S")),
+        order_id=order.id, current_version=order.version, changed_by=who)
+
+
+def save(order, changes=()):
+    """Bump the version, commit (conflicts -> ConcurrentUpdate), then publish."""
+    order.updated_at = checks.now()  # makes the row dirty, so the version check always runs
+    for change in changes:
+        if change["from"] != change["to"]:
+            for room in ROOMS:
+                realtime.publish("order.state_changed", change, room)
+    order_id = order.id
+    try:
+        commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise conflict(db.session.get(Order, order_id)) from None
+    return order
+
+
+def require_editable(order):
+    """Refuse an order that went past review (allocated or further: the floor has it)."""
+    if order.status not in states.EDITABLE:
+        raise IllegalTransition(f"Order {order.external_id} is '{order.status}' and can no longer be changed "
+                                "here", current=order.status)
+
+
+def change(order, before):
+    """An order's state change as the desk's pushes carry it."""
+    return {"order_id": order.id, "external_id": order.external_id, "from": before,
+            "to": order.status, "reasons": order.hold_codes}
+
+
+
+def allocate_after_commit(order_ids):
+    """Hand approved orders to allocation once this transaction commits (a job)."""
+    if not order_ids:
+        return
+    from wms.worker import enqueue
+
+    enqueue(ALLOCATE, list(order_ids))
