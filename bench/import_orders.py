@@ -88,18 +88,25 @@ def generate_orders(count, skus, seed=7):
         yield order, lines
 
 
-def write_csv(path, count, skus):
+def write_csv(path, count, skus, max_line_rows=None):
+    """`count` orders of our Chinese template (one row a line), stopping at `max_line_rows` rows if
+    given; the number of line rows written."""
+    written = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(HEADERS)
         for order, lines in generate_orders(count, skus):
             for index, (code, name, qty, price) in enumerate(lines):
+                if max_line_rows is not None and written >= max_line_rows:
+                    return written
                 head = [order["external_id"], order["ordered_at"], order["buyer_name"], order["buyer_phone"], "",
                         "CN", order["province"], order["city"], order["district"], order["address"],
                         order["postcode"], f"{order['total_cents'] / 100:.2f}", "CNY", "已付款",
                         order["buyer_remark"], "", order["tags"], "0", ""] if index == 0 else \
                        [order["external_id"]] + [""] * 18
                 writer.writerow(head + [code, name, str(qty), f"{price / 100:.2f}"])
+                written += 1
+    return written
 
 
 def make_app(url, upload_dir):

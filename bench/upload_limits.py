@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import psutil
@@ -38,38 +37,12 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_orders import HEADERS, catalogue, generate_orders  # noqa: E402
+from bench.import_orders import HEADERS, catalogue, generate_orders, write_csv  # noqa: E402
+from tests.form_fields import FormFields  # noqa: E402
 from tests.builders_xlsx import write_shared_strings_xlsx  # noqa: E402
 from wms.spreadsheets import readers  # noqa: E402
 
 SECRET = "bench-upload-limits-" + "x" * 40
-
-
-class FormFields(HTMLParser):
-    """The fields a browser submits for the mapping form: inputs, and each select's chosen option."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self._select, self._first = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("file", "checkbox"):
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        elif tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs:
-            self.fields[attrs["name"]] = attrs.get("value", "on")
-        elif tag == "select":
-            self._select, self._first = attrs.get("name"), None
-        elif tag == "option" and self._select:
-            if self._first is None:
-                self._first = attrs.get("value", "")
-                self.fields[self._select] = self._first
-            if "selected" in attrs:
-                self.fields[self._select] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
 
 
 def free_port():
@@ -246,28 +219,6 @@ def import_through_the_page(session, url, path, channel_id):
         time.sleep(0.5)
 
 
-def write_csv(path, rows, skus):
-    """Line rows of our Chinese template, up to `rows` (the header is not counted)."""
-    import csv
-
-    written = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(HEADERS)
-        for order, lines in generate_orders(rows, skus):
-            for index, (code, name, qty, price) in enumerate(lines):
-                if written >= rows:
-                    return written
-                head = [order["external_id"], order["ordered_at"], order["buyer_name"], order["buyer_phone"], "",
-                        "CN", order["province"], order["city"], order["district"], order["address"],
-                        order["postcode"], f"{order['total_cents'] / 100:.2f}", "CNY", "已付款",
-                        order["buyer_remark"], "", order["tags"], "0", ""] if index == 0 else \
-                       [order["external_id"]] + [""] * 18
-                writer.writerow(head + [code, name, str(qty), f"{price / 100:.2f}"])
-                written += 1
-    return written
-
-
 def xlsx_rows(skus, distinct):
     """Rows of our template whose texts make about `distinct` distinct shared strings: every order's
     number, time, name, phone and address are its own, its amount nearly so (about 6 per order),
@@ -297,7 +248,7 @@ def main(argv=None):
     files = workdir / "files"
     files.mkdir()
     csv_path = files / "orders-max.csv"
-    csv_rows = write_csv(csv_path, args.rows, skus)
+    csv_rows = write_csv(csv_path, args.rows, skus, max_line_rows=args.rows)
     xlsx_path = files / "orders-max.xlsx"
     write_shared_strings_xlsx(xlsx_path, xlsx_rows(skus, args.xlsx_strings))
     hostile = files / "hostile-3M-strings.xlsx"

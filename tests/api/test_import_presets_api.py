@@ -2,48 +2,17 @@
 mapping page comes prefilled (fallback columns, status values), and the form as the page fills it
 imports exactly what the file says, in both languages."""
 import io
-from html.parser import HTMLParser
 
 import pytest
 
 from tests.builders import make_channel, make_sku
 from tests.builders_exports import build, expected_counts, realistic_specs
 from tests.builders_imports import no_review  # noqa: F401
+from tests.form_fields import form_of
 from wms.extensions import db
 from wms.imports import presets
 
 pytestmark = pytest.mark.usefixtures("no_review")
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit for the page's form: inputs' values, selects' chosen options."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self._select, self._first = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("name") and attrs.get("type") != "file":
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select":
-            self._select, self._first = attrs.get("name"), None
-        elif tag == "option" and self._select:
-            if self._first is None:
-                self._first = attrs.get("value", "")
-                self.fields[self._select] = self._first
-            if "selected" in attrs:
-                self.fields[self._select] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-def form_of(html):
-    parser = FormFields()
-    parser.feed(html)
-    return parser.fields
 
 
 @pytest.fixture
