@@ -10,8 +10,13 @@
   prepare on) cold connections at once, which stalled the first scans for a second or more.
 - eventlet's websocket unmasks each client frame byte by byte in Python; `unmask` does it with
   one integer XOR (the scan path reads a frame per scan).
+- A large request body (an import upload: up to MAX_UPLOAD_MB) is read cooperatively: a green
+  socket's read returns at once while data is waiting, so parsing a 100 MB upload would hold the
+  loop for seconds (/healthz and every scan waited); `CooperativeBodies` yields to the other green
+  threads between the reads.
 """
 import gc
+import time
 
 
 def prepare(app):
@@ -30,6 +35,7 @@ def prepare(app):
         from eventlet.websocket import RFC6455WebSocket
 
         RFC6455WebSocket._apply_mask = staticmethod(unmask)
+        app.wsgi_app = CooperativeBodies(app.wsgi_app)
     gc.collect()
     gc.freeze()
 
@@ -45,3 +51,54 @@ def unmask(data, mask, length=None, offset=0):
     shift = offset % 4
     key = (bytes(mask[shift:]) + bytes(mask[:shift])) * (length // 4 + 1)
     return (int.from_bytes(data, "big") ^ int.from_bytes(key[:length], "big")).to_bytes(length, "big")
+
+
+class CooperativeBodies:
+    """WSGI middleware: a body larger than LARGE_BYTES is read through YieldingInput."""
+
+    LARGE_BYTES = 256 * 1024
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.LARGE_BYTES:
+            environ["wsgi.input"] = YieldingInput(environ["wsgi.input"])
+        return self.wsgi_app(environ, start_response)
+
+
+class YieldingInput:
+    """A request body stream that lets the other green threads run before each read (time.sleep(0)
+    is eventlet's yield once the process is monkey-patched)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def read(self, *args):
+        time.sleep(0)
+        return self._stream.read(*args)
+
+    def readline(self, *args):
+        time.sleep(0)
+        return self._stream.readline(*args)
+
+    def readinto(self, buffer):
+        time.sleep(0)
+        inner = getattr(self._stream, "readinto", None)
+        if inner is not None:
+            return inner(buffer)
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def __iter__(self):
+        for line in self._stream:
+            time.sleep(0)
+            yield line
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
