@@ -29,7 +29,8 @@ def scan(page, code):
 
 
 def log_in_with_badge(page, badge):
-    page.wait_for_timeout(300)  # let the freshly booted page settle (keystroke timing decides what a scan is)
+    expect(page.locator("#screen-login")).to_be_visible()  # what the scan lands on, not a fixed pause
+    expect(page.locator("#scan")).to_be_focused()
     scan(page, badge)
     expect(page.locator("#screen-tasks")).to_be_visible()
 
