@@ -1,10 +1,13 @@
 """A picked order at a pack station, cartons, and carriers pointing at the Kuaidi100 sandbox."""
 import uuid
 
+import pytest
+
 from tests.builders import make_channel, make_order, make_sku
 from wms.extensions import db
 from wms.orders.models import Order
 from wms.packing.models import CartonType
+from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Carrier, PackStation
 
 
@@ -46,3 +49,11 @@ def picked_order(external_id="P1001", lines=(("SKU-A", 2), ("SKU-B", 1)), carrie
 
 def event(kind, **fields):
     return {"uuid": str(uuid.uuid4()), "kind": kind, "seq": 1, **fields}
+
+
+@pytest.fixture
+def sandbox():
+    """The Kuaidi100 sandbox on a local port, for the tests that seal and label."""
+    box = Sandbox().start()
+    yield box
+    box.stop()

@@ -1,17 +1,10 @@
 """Station page, station API (outbox replay, print jobs, reprint), shipping pages, station room."""
 import pytest
 
+from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import event, make_cartons, make_carrier, make_station, picked_order
 from wms.extensions import db, socketio
-from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Carrier, Parcel, PrintJob
-
-
-@pytest.fixture
-def sandbox():
-    box = Sandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

@@ -5,18 +5,11 @@ import threading
 
 import pytest
 
+from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import make_carrier, make_station, picked_order
 from wms.extensions import db
 from wms.shipping import jobs, print_jobs, waybills
-from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Parcel, PrintJob
-
-
-@pytest.fixture
-def sandbox():
-    box = Sandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

@@ -3,18 +3,11 @@
 import pytest
 from sqlalchemy import text
 
+from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import make_carrier, make_station, picked_order
 from wms.extensions import db
 from wms.shipping import waybills
-from wms.shipping.carriers.sandbox import Sandbox
 from wms.tracking import writeback
-
-
-@pytest.fixture
-def sandbox():
-    box = Sandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

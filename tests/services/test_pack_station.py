@@ -2,21 +2,14 @@
 import pytest
 
 from tests.builders import make_user
+from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import event, make_cartons, make_carrier, picked_order
 from wms.extensions import db
 from wms.orders.models import Order
 from wms.packing import services
 from wms.packing.models import PackSession
 from wms.picking import floor
-from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Parcel
-
-
-@pytest.fixture
-def sandbox():
-    box = Sandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture
