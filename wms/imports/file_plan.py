@@ -42,8 +42,12 @@ class FilePlan:
         self.line_part = [(f, ix) for f, ix in compiled if f in _LINE_ONLY]
         self.status_part = [(f, ix) for f, ix in compiled if f in _STATUS_PART]
         self.tz = tz
-        # (field, its one column index (or its indexes), its indexes, converter)
-        self._order_plan = [(f, ix[0] if len(ix) == 1 else ix, ix, _ORDER_CONVERTERS[f]) for f, ix in self.order_part]
+        # (field, its indexes, converter or None for plain text, plain text's length limit)
+        self._order_plan = [(f, ix, _ORDER_CONVERTERS.get(f), _TEXT_LIMITS.get(f)) for f, ix in self.order_part]
+        # the first row's order cells in one C call, when each field comes from one column
+        single_order = len(self.order_part) > 1 and all(len(ix) == 1 for _f, ix in self.order_part)
+        self._order_cells = itemgetter(*(ix[0] for _f, ix in self.order_part)) if single_order else None
+        self._order_width = max(ix[0] for _f, ix in self.order_part) + 1 if single_order else 0
         present = {f for f, _ix in self.order_part}
         self._defaults = {f: (d() if callable(d) else d) for f, d in _DEFAULTS.items()
                           if _FILE_FIELD.get(f, f) not in present}
@@ -118,12 +122,12 @@ class FilePlan:
         first = rows[0][1]
         size = len(first)
         record = {"external_id": external_id.strip()}
+        if self._order_cells is not None and size >= self._order_width:
+            values = self._order_cells(first)
+        else:
+            values = [first_filled(first, indexes, size) for _field, indexes, _convert, _limit in self._order_plan]
         try:
-            for field, index, indexes, convert in self._order_plan:
-                if index.__class__ is int:
-                    value = first[index] if index < size else ""
-                else:
-                    value = first_filled(first, indexes, size)
+            for (field, indexes, convert, limit), value in zip(self._order_plan, values):
                 if not value:
                     for _number, cells in rows[1:]:
                         value = first_filled(cells, indexes, len(cells))
@@ -133,8 +137,13 @@ class FilePlan:
                         name = _RECORD_FIELD.get(field, field)
                         record[name] = _DEFAULTS[name]() if name == "tags" else _DEFAULTS[name]
                         continue
-                name, value = convert(self, field, value)
-                record[name] = value
+                if limit is not None:   # plain text (see _TEXT_LIMITS): inline, it is most fields
+                    if len(value) > limit:
+                        return None
+                    record[field] = value.strip()
+                else:
+                    name, value = convert(self, field, value)
+                    record[name] = value
             record.update(self._defaults)
             if "tags" in self._defaults:
                 record["tags"] = []
@@ -157,7 +166,7 @@ class FilePlan:
                 if not sku.strip() or len(sku) > 64 or len(name) > 255:
                     return None
                 if qty:
-                    qty = parse_int(qty)
+                    qty = _SMALL_COUNTS.get(qty) or parse_int(qty)
                     if qty is None or qty < 1:
                         return None
                 else:
@@ -183,14 +192,6 @@ class _Defer(Exception):
 
 # Converters: (plan, file field, non-empty cell text) -> (record field, clean value), exactly as
 # to_record then validate_record would have it (checks on the text before stripping, as there).
-
-def _text(limit):
-    def convert(plan, field, value):
-        if len(value) > limit:
-            raise _Defer
-        return field, value.strip()
-    return convert
-
 
 def _carrier(plan, field, value):
     if len(value) > 40:
@@ -257,13 +258,17 @@ def _phone(plan, field, value):
     return field, value.strip()
 
 
+# Plain text fields, converted inline by clean (no call per cell): longer than the limit defers,
+# else the text stripped.
+_TEXT_LIMITS = {"buyer_name": 120, "province": 60, "city": 60, "district": 60, "address": 500,
+                "buyer_remark": 2000, "seller_note": 2000}
 _ORDER_CONVERTERS = {
-    "ordered_at": _ordered_at, "buyer_name": _text(120), "buyer_phone": _phone, "buyer_email": _email,
-    "country": _upper(validation.check_country, "CN"), "province": _text(60), "city": _text(60),
-    "district": _text(60), "address": _text(500), "postcode": _postcode, "total": _total,
-    "currency": _upper(validation.check_currency, "CNY"), "buyer_remark": _text(2000),
-    "seller_note": _text(2000), "tags": _tag_list, "priority": _priority, "carrier_code": _carrier,
+    "ordered_at": _ordered_at, "buyer_phone": _phone, "buyer_email": _email,
+    "country": _upper(validation.check_country, "CN"), "postcode": _postcode, "total": _total,
+    "currency": _upper(validation.check_currency, "CNY"), "tags": _tag_list, "priority": _priority,
+    "carrier_code": _carrier,
 }
+_SMALL_COUNTS = {str(n): n for n in range(1, 100)}   # most quantity cells: int() without the call
 # the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)
 _DEFAULTS = {name: default for name, _kind, default, _check in validation.ORDER_SPEC
              if default is not validation.REQUIRED}

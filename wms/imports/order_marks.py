@@ -36,11 +36,23 @@ def flag_dicts(flags, record, skus):
     return entries
 
 
+def chunk_flags(flags, records, codes, skus):
+    """{external id: its flag_dicts} of a chunk's records {external id: record}, whose lines name
+    the SKU `codes`; reading's `flags` are {external id: [(code, template, values)]}. Most chunks
+    have no flag and no unknown SKU: then no record is looked at again."""
+    resolve = skus.ids.get
+    if not flags and all(resolve(code) is not None for code in codes if code):
+        return dict.fromkeys(records, [])
+    return {eid: flag_dicts(flags.get(eid, []), record, skus) for eid, record in records.items()}
+
+
 def desk_codes(ids, records, holds, flags):
     """The review desk's code rows (review_hold_codes, review_flag_codes) of orders inserted in bulk
     on hold or flagged: the ORM's listener that keeps them never sees bulk rows. Looked up by table
     name, so that the import does not depend on the review package."""
     for table_name, by_order in (("review_hold_codes", holds), ("review_flag_codes", flags)):
+        if not by_order:
+            continue
         table = db.metadata.tables.get(table_name)
         rows = [(order_id, code) for order_id, record in zip(ids, records)
                 for code in dict.fromkeys(r["code"] for r in by_order.get(record["external_id"]) or ())]

@@ -168,8 +168,9 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
                 flags[clean["external_id"]] = list(rest[1])
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
-    skus.load({line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]})
-    order_flags = {eid: order_marks.flag_dicts(flags.get(eid, []), items[p][0], skus) for eid, p in wanted.items()}
+    codes = {line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]}
+    skus.load(codes)
+    order_flags = order_marks.chunk_flags(flags, {eid: items[p][0] for eid, p in wanted.items()}, codes, skus)
     ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds,
                       order_flags)
     for position, record in new:
