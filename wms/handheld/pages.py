@@ -1,4 +1,5 @@
-"""The handheld PWA: the app shell, its manifest and the service worker at the root scope.
+"""The handheld PWA: the app shell, its manifest and the service worker at the root scope; and the
+site's favicon, which browsers ask for at /favicon.ico on every page.
 
 The shell is the same for every user (who is logged in lives in the app's IndexedDB, not in a
 session), so the service worker can cache it and the app starts with no network.
@@ -6,7 +7,7 @@ session), so the service worker can cache it and the app starts with no network.
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from config.settings import ROOT
 from wms.auth.access import public
@@ -75,3 +76,11 @@ def service_worker():
     response = current_app.response_class(shell.render_worker(source, shell_version()), mimetype="text/javascript")
     response.headers.update({**NO_CACHE, "Service-Worker-Allowed": "/"})
     return response
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The site icon (static/favicon.ico, the handheld's icon at 16, 32 and 48 px), cached for a day."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
