@@ -41,20 +41,30 @@ def save_carton(code, **fields):
 # --- what to pack ------------------------------------------------------------------------------
 
 def pack_queue():
-    """Orders waiting at the pack bench (picked), with everything a station needs offline."""
+    """Orders waiting at the pack bench (picked), with everything a station needs offline.
+
+    Read in a fixed number of statements whatever the queue's length: the cartons, open sessions
+    and tote references of all its orders are loaded once, not per order."""
     orders = db.session.scalars(select(Order).where(Order.status == states.PICKED)
                                 .options(selectinload(Order.lines).selectinload(OrderLine.sku).selectinload(Sku.barcodes))
                                 .order_by(Order.priority.desc(), Order.id).limit(QUEUE_LIMIT)).all()
-    return [task_payload(order) for order in orders]
+    ids = [order.id for order in orders]
+    carton_rows, sessions, totes = cartons(), _open_sessions(ids), _tote_refs_of(ids)
+    return [task_payload(order, carton_rows=carton_rows, session=sessions.get(order.id), totes=totes.get(order.id, []))
+            for order in orders]
 
 
-def task_payload(order):
+_UNREAD = object()
+
+
+def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None):
+    """What a station needs to verify and seal one order (the queue passes what it read for all)."""
     items = _items(order)
-    carton_rows = cartons()
+    carton_rows = cartons() if carton_rows is None else carton_rows
     suggested = verify.suggest_carton(items, [_carton(c) for c in carton_rows])
-    session = _open_session(order.id)
+    session = _open_session(order.id) if session is _UNREAD else session
     return {"order_id": order.id, "ref": order.external_id, "status": order.status, "carrier": order.carrier_code,
-            "totes": _tote_refs(order.id),
+            "totes": _tote_refs(order.id) if totes is None else totes,
             "items": [{"sku": i.sku, "name": i.name, "qty": i.qty, "barcodes": list(i.barcodes), "weight_g": i.weight_g}
                       for i in items],
             "verified": dict(session.verified) if session else {},
@@ -185,10 +195,29 @@ def _carton(row):
     return verify.Carton(row.code, row.length_mm * row.width_mm * row.height_mm / 1000, row.tare_g, row.max_weight_g)
 
 
+def _open_sessions(order_ids):
+    """{order id: its newest open pack session} for many orders in one statement."""
+    found = {}
+    for session in db.session.scalars(select(PackSession).where(PackSession.order_id.in_(order_ids),
+                                                                PackSession.status == SESSION_OPEN)
+                                      .order_by(PackSession.id.desc())):
+        found.setdefault(session.order_id, session)
+    return found
+
+
 def _tote_refs(order_id):
-    rows = db.session.execute(select(PickTask.code, PickLine.tote_slot).join(PickTask, PickTask.id == PickLine.task_id)
-                              .where(PickLine.order_id == order_id, PickLine.tote_slot.is_not(None)).distinct()).all()
-    return sorted(f"{code}-{slot}" for code, slot in rows)
+    return _tote_refs_of([order_id]).get(order_id, [])
+
+
+def _tote_refs_of(order_ids):
+    """{order id: sorted "<task code>-<slot>" references} for many orders in one statement."""
+    rows = db.session.execute(select(PickLine.order_id, PickTask.code, PickLine.tote_slot)
+                              .join(PickTask, PickTask.id == PickLine.task_id)
+                              .where(PickLine.order_id.in_(order_ids), PickLine.tote_slot.is_not(None)).distinct()).all()
+    refs = {}
+    for order_id, code, slot in rows:
+        refs.setdefault(order_id, []).append(f"{code}-{slot}")
+    return {order_id: sorted(found) for order_id, found in refs.items()}
 
 
 def _message(code, **values):

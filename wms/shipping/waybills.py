@@ -7,7 +7,8 @@ labelled -> packed (void_label). A new label's follow-ups in other features regi
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, union, update
+from sqlalchemy.orm import joinedload
 
 from wms import aftercommit, realtime, worker
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
@@ -190,7 +191,8 @@ def _publish_order(order, previous):
 
 def waybill_failed_queue():
     """Parcels whose waybill request failed (运单号申请失败), oldest first."""
-    return db.session.scalars(select(Parcel).where(Parcel.status == PARCEL_WAYBILL_FAILED).order_by(Parcel.id)).all()
+    return db.session.scalars(select(Parcel).where(Parcel.status == PARCEL_WAYBILL_FAILED)
+                              .options(joinedload(Parcel.order)).order_by(Parcel.id)).all()
 
 
 def retry_waybill(parcel_id, actor=None):
@@ -242,10 +244,15 @@ def label_path(parcel_id):
 
 
 def find_parcels(query="", limit=100):
-    """Parcels by order number or tracking number, else the latest ones."""
-    statement = select(Parcel).order_by(Parcel.id.desc()).limit(limit)
+    """Parcels by order number or tracking number, else the latest ones (each with its order loaded).
+
+    The two lookups are asked apart and their ids united: an OR across parcels and orders can use
+    neither table's index (a scan of every parcel ever sealed), each lookup alone is one index probe
+    (parcels.tracking_number, ix_orders_external_id)."""
+    statement = select(Parcel).options(joinedload(Parcel.order)).order_by(Parcel.id.desc()).limit(limit)
     query = str(query or "").strip()
     if query:
-        statement = statement.join(Order, Order.id == Parcel.order_id).where(
-            (Parcel.tracking_number == query) | (Order.external_id == query))
+        by_tracking = select(Parcel.id).where(Parcel.tracking_number == query)
+        by_order = (select(Parcel.id).join(Order, Order.id == Parcel.order_id).where(Order.external_id == query))
+        statement = statement.where(Parcel.id.in_(union(by_tracking, by_order)))
     return db.session.scalars(statement).all()

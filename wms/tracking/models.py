@@ -1,7 +1,7 @@
 """Tracking events, the tracking summary of each shipped parcel, write-back tasks, buyer notices."""
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
@@ -50,6 +50,16 @@ class TrackedParcel(db.Model):
     order = relationship("Order")
 
 
+# The supervisors' exception list (services.exceptions_page): only the open exceptions, in the list's
+# order; a year of handled ones stays out of it.
+_OPEN_EXCEPTION = text("acknowledged_at IS NULL AND last_status IN ('exception', 'returned')")
+db.Index("ix_tracked_parcels_open_exceptions", TrackedParcel.last_event_at.desc(), TrackedParcel.id.desc(),
+         postgresql_where=_OPEN_EXCEPTION, sqlite_where=_OPEN_EXCEPTION)
+# auto_complete: parcels still on their way, by when they left (not every parcel ever shipped).
+db.Index("ix_tracked_parcels_active_shipped", TrackedParcel.shipped_at,
+         postgresql_where=text("active"), sqlite_where=text("active"))
+
+
 # Write-back statuses
 WB_PENDING = "pending"    # waiting for its first push
 WB_PUSHING = "pushing"    # a worker claimed it
@@ -79,6 +89,11 @@ class WritebackTask(db.Model):
 
     order = relationship("Order")
     channel = relationship("Channel")
+
+
+# The supervisors' list of write-backs not done (writeback.open_writebacks): a year of done ones stays out.
+db.Index("ix_writeback_tasks_not_done", WritebackTask.attempts.desc(), WritebackTask.id,
+         postgresql_where=text("status <> 'done'"), sqlite_where=text("status <> 'done'"))
 
 
 class BuyerNotice(db.Model):

@@ -15,8 +15,8 @@ bp = Blueprint("tracking", __name__, url_prefix="/tracking")
 @allow(roles.SUPERVISE)
 def exceptions():
     """Parcels with a carrier exception or coming back, and failed write-backs."""
-    return render_template("tracking/exceptions.html", exceptions=services.tracking_exceptions(),
-                           writebacks=writeback.open_writebacks())
+    return render_template("tracking/exceptions.html", exceptions=services.exceptions_page(
+        request.args.get("page", 1, type=int)), writebacks=writeback.open_writebacks())
 
 
 @bp.post("/exceptions/<int:tracked_id>/ack")

@@ -13,8 +13,9 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from wms import aftercommit, realtime
 from wms.errors import DomainError, NotFound, ValidationFailed
@@ -197,8 +198,10 @@ def auto_complete(now=None):
     """
     now = now or utcnow()
     days = current_app.config.get("AUTO_COMPLETE_DAYS", 15)
+    # Only parcels still active can belong to a shipped order (delivery and completion end them): the
+    # partial index ix_tracked_parcels_active_shipped holds just those, not every parcel ever shipped.
     rows = db.session.execute(select(Order, TrackedParcel).join(TrackedParcel, TrackedParcel.order_id == Order.id)
-                              .where(Order.status == states.SHIPPED,
+                              .where(Order.status == states.SHIPPED, TrackedParcel.active,
                                      TrackedParcel.shipped_at <= now - timedelta(days=days))).all()
     completed = []
     for order, tracked in rows:
@@ -214,13 +217,35 @@ def auto_complete(now=None):
     return completed
 
 
+EXCEPTIONS_PER_PAGE = 50
+
+
 def tracking_exceptions(include_acknowledged=False):
-    """Shipped parcels whose latest carrier news is an exception or a return: the supervisors' list."""
-    query = (select(TrackedParcel).where(TrackedParcel.last_status.in_(statuses.NEEDS_A_PERSON))
-             .order_by(TrackedParcel.last_event_at.desc()))
+    """Shipped parcels whose latest carrier news is an exception or a return (each with its order),
+    newest news first: the supervisors' list (exceptions_page gives it a page at a time)."""
+    return db.session.scalars(_exceptions(include_acknowledged).options(joinedload(TrackedParcel.order))).all()
+
+
+def exceptions_page(page=1, per_page=EXCEPTIONS_PER_PAGE):
+    """{"rows", "total", "page", "pages"}: one page of the open exceptions, each with its order.
+
+    Read through ix_tracked_parcels_open_exceptions, a partial index holding only the open ones:
+    never every exception a year of parcels recorded, and two statements whatever the page shows."""
+    query = _exceptions(False)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, int(page or 1)), pages)
+    rows = db.session.scalars(query.options(joinedload(TrackedParcel.order))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return {"rows": rows, "total": total, "page": page, "pages": pages}
+
+
+def _exceptions(include_acknowledged):
+    query = (select(TrackedParcel).where(TrackedParcel.last_status.in_(sorted(statuses.NEEDS_A_PERSON)))
+             .order_by(TrackedParcel.last_event_at.desc(), TrackedParcel.id.desc()))
     if not include_acknowledged:
         query = query.where(TrackedParcel.acknowledged_at.is_(None))
-    return db.session.scalars(query).all()
+    return query
 
 
 def acknowledge_exception(tracked_id, actor=None, note=""):

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from wms import aftercommit
 from wms.errors import ValidationFailed
@@ -107,6 +108,7 @@ def retry_writeback(task_id, actor=None):
 def open_writebacks(limit=500):
     """Tasks not done yet, failures first: what supervisors watch."""
     return db.session.scalars(select(WritebackTask).where(WritebackTask.status != WB_DONE)
+                              .options(joinedload(WritebackTask.order), joinedload(WritebackTask.channel))
                               .order_by(WritebackTask.attempts.desc(), WritebackTask.id).limit(limit)).all()
 
 
