@@ -1,4 +1,5 @@
-"""Inventory pages: admins change stock and layout, supervisors only read, every string has Chinese."""
+"""Inventory pages: admins change the layout, supervisors and admins receive, adjust and count; every string has
+Chinese."""
 import io
 import json
 import pathlib
@@ -66,14 +67,25 @@ def test_an_admin_imports_a_layout_file(client, login, db):
     assert sorted(db.session.scalars(select(Bin.code))) == ["A-01-01-1", "B-01-01-1"]
 
 
-def test_a_supervisor_reads_stock_but_cannot_change_it(client, login, db):
+def test_a_supervisor_receives_adjusts_and_counts_but_cannot_change_the_layout(client, login, db):
     login("supervisor")
+    make_sku()
     warehouse = make_warehouse()
+    make_bin(warehouse)
     assert client.get("/inventory/stock?q=SKU").status_code == 200
     assert client.get("/inventory/warehouses").status_code == 200
     assert client.get(f"/inventory/warehouses/{warehouse.id}/bins").status_code == 200
-    assert client.get("/inventory/receive").status_code == 403
+    assert client.get("/inventory/receive").status_code == 200
+    assert client.get("/inventory/adjust").status_code == 200
+    client.post("/inventory/receive", data={"warehouse": warehouse.id, "sku": "SKU-1", "bin": "A-01-01-1", "qty": "5"})
+    client.post("/inventory/adjust", data={"warehouse": warehouse.id, "sku": "SKU-1", "bin": "A-01-01-1",
+                                           "qty": "-1", "reason": "damaged"})
+    assert db.session.scalar(select(StockItem)).on_hand == 4
+    client.post("/inventory/adjust", data={"warehouse": warehouse.id, "sku": "SKU-1", "bin": "A-01-01-1",
+                                           "mode": "count", "qty": "7"})
+    assert db.session.scalar(select(StockItem)).on_hand == 7
     assert client.post("/inventory/warehouses", data={"code": "X", "name": "X"}).status_code == 403
+    assert client.post(f"/inventory/warehouses/{warehouse.id}/demo-layout", data={"levels": "1"}).status_code == 403
 
 
 def test_a_picker_sees_no_inventory_admin(client, login):
@@ -94,7 +106,7 @@ def test_every_inventory_string_has_a_chinese_translation():
     texts = set()
     for path in (ROOT / "templates/inventory").glob("*.html"):
         texts |= set(re.findall(r"_\('([^']+)'", path.read_text(encoding="utf-8")))
-    for name in ("pages.py", "services.py"):
+    for name in ("pages.py", "services.py", "stock_list.py"):
         source = (ROOT / "wms/inventory" / name).read_text(encoding="utf-8")
         texts |= set(re.findall(r'(?:_|ValidationFailed|InsufficientStock|NotFound)\(\s*"([^"]+)"', source))
     assert sorted(texts - set(catalogue)) == []

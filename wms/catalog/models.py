@@ -19,6 +19,9 @@ class Sku(db.Model):
     width_mm: Mapped[int] = mapped_column(default=0)
     height_mm: Mapped[int] = mapped_column(default=0)
     image_url: Mapped[str | None] = mapped_column(String(500))
+    # Units the warehouses should not go below (available, all bins): the stock page's "below minimum"
+    # filter lists the SKUs under it. 0 = no minimum.
+    min_qty: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

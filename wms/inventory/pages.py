@@ -7,6 +7,7 @@ from wms.errors import ValidationFailed, flash_errors
 from wms.i18n import _
 from wms.inventory import allocating
 from wms.inventory import stock as stock_services
+from wms.inventory import stock_list
 from wms.inventory import warehouses as warehouse_services
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
@@ -113,16 +114,18 @@ def bins(warehouse_id):
 @bp.get("/stock")
 @allow(roles.SUPERVISE)
 def stock():
-    """Stock by SKU and bin, searchable, with the latest ledger rows."""
-    q, warehouse_id = request.args.get("q", ""), request.args.get("warehouse", type=int)
-    return render_template("inventory/stock.html", q=q, warehouse_id=warehouse_id,
-                           warehouses=warehouse_services.list_warehouses(),
-                           items=stock_services.find_stock(warehouse_id, q),
+    """Stock by SKU and bin, a page at a time, filtered by SKU, bin, zone or below minimum; the latest ledger rows."""
+    args = request.args
+    filters = stock_list.StockFilters(
+        warehouse_id=args.get("warehouse", type=int), sku=args.get("q", "")[:100], bin=args.get("bin", "")[:100],
+        zone_id=args.get("zone", type=int), below_minimum=args.get("below") == "1", page=args.get("page", 1, type=int))
+    return render_template("inventory/stock.html", filters=filters, page=stock_list.stock_page(filters),
+                           warehouses=warehouse_services.list_warehouses(), zones=stock_list.zones(filters.warehouse_id),
                            movements=stock_services.recent_movements(50))
 
 
 @bp.route("/receive", methods=["GET", "POST"])
-@allow(roles.MANAGE)
+@allow(roles.SUPERVISE)
 def receive():
     """Receiving (入库): scan or type SKU, bin and quantity; backorders the stock covers are released."""
     if request.method == "POST":
@@ -139,7 +142,7 @@ def receive():
 
 
 @bp.route("/adjust", methods=["GET", "POST"])
-@allow(roles.MANAGE)
+@allow(roles.SUPERVISE)
 def adjust():
     """Stock adjustment (with a reason) and cycle count of one SKU in one bin."""
     if request.method == "POST":

@@ -4,6 +4,7 @@ Each changer owns its transaction and locks its StockItem rows in ascending id (
 change that adds stock then retries the backorders waiting for those SKUs.
 """
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from wms import aftercommit
 from wms.catalog.models import Sku
@@ -210,7 +211,8 @@ def find_stock(warehouse_id=None, search="", limit=500):
 
 def recent_movements(limit=100):
     """The latest ledger rows."""
-    return db.session.scalars(select(StockMovement).order_by(StockMovement.id.desc()).limit(limit)).all()
+    return db.session.scalars(select(StockMovement).options(joinedload(StockMovement.sku), joinedload(StockMovement.bin))
+                              .order_by(StockMovement.id.desc()).limit(limit)).all()
 
 
 def resolve_scan(warehouse_id, sku_text, bin_text):

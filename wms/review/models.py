@@ -44,6 +44,13 @@ class BlacklistEntry(db.Model):
 # so the indexes live with the feature that needs them (create_all / the migration pick them up).
 db.Index("ix_orders_buyer_phone", Order.buyer_phone)
 db.Index("ix_orders_status_created", Order.status, Order.created_at)
+# An order number alone, without its channel (uq_order_channel_external leads with the channel): the
+# desk's search (a prefix: pattern ops, so LIKE 'E123%' uses it whatever the collation), the parcel
+# and return searches, the pack station's scan (equality, which pattern ops serve too).
+db.Index("ix_orders_external_id", Order.external_id, postgresql_ops={"external_id": "varchar_pattern_ops"})
+# The desk queue in its own order (wms.review.queue): a page of one state is a walk down this index,
+# its ids read from the index alone however deep the page, instead of sorting every order of the state.
+db.Index("ix_orders_desk_order", Order.status, Order.priority.desc(), Order.created_at, Order.id)
 
 
 class OrderHoldCode(db.Model):
