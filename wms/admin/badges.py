@@ -25,23 +25,25 @@ def qr_data_uri(payload):
 
 
 def badges_pdf(cards):
-    """An A4 PDF, 2 x 4 credit-card-sized badges per page: name, username, role and QR."""
+    """An A4 PDF, 2 x 4 credit-card-sized badges per page: name, username, role and QR.
+
+    The text column left of the QR is narrow (about 28 mm): each value wraps inside it by the font's
+    widths (name up to 3 lines, username and role up to 2), ending in an ellipsis only past that."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    font = "STSong-Light"  # built-in CJK font: Chinese names print without embedding a font file
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    from wms.pdf import cjk_font, new_canvas, wrap
+
+    font = cjk_font()
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = new_canvas(out, A4)
     width, height = A4
     card_w, card_h, cols, rows = 85.6 * mm, 54 * mm, 2, 4
     margin_x = (width - cols * card_w) / 3
     margin_y = (height - rows * card_h) / 5
+    qr_size, inset = card_h - 10 * mm, 5 * mm
+    text_w = card_w - qr_size - 2 * inset - 3 * mm
     for index, card in enumerate(cards):
         slot = index % (cols * rows)
         if index and slot == 0:
@@ -51,13 +53,15 @@ def badges_pdf(cards):
         y = height - (row + 1) * (card_h + margin_y)
         pdf.setLineWidth(0.5)
         pdf.roundRect(x, y, card_w, card_h, 3 * mm)
-        qr_size = card_h - 10 * mm
-        pdf.drawImage(ImageReader(io.BytesIO(qr_png(card["payload"]))), x + card_w - qr_size - 5 * mm,
-                      y + 5 * mm, qr_size, qr_size)
-        pdf.setFont(font, 14)
-        pdf.drawString(x + 5 * mm, y + card_h - 14 * mm, card["name"][:14])
-        pdf.setFont(font, 10)
-        pdf.drawString(x + 5 * mm, y + card_h - 22 * mm, card["username"][:20])
-        pdf.drawString(x + 5 * mm, y + card_h - 29 * mm, card["role"])
+        pdf.drawImage(ImageReader(io.BytesIO(qr_png(card["payload"]))), x + card_w - qr_size - inset,
+                      y + inset, qr_size, qr_size)
+        baseline = y + card_h - inset
+        for value, size, max_lines, gap in ((card["name"], 14, 3, 2 * mm), (card["username"], 10, 2, 1 * mm),
+                                             (card["role"], 10, 2, 0)):
+            pdf.setFont(font, size)
+            for line in wrap(value, size, text_w, max_lines):
+                baseline -= size * 1.15
+                pdf.drawString(x + inset, baseline, line)
+            baseline -= gap
     pdf.save()
     return out.getvalue()

@@ -7,24 +7,23 @@ tables are sliced once, not per document.
 import io
 from functools import lru_cache
 
+from wms.pdf import wrap
 from wms.shipping.barcodes import code128_modules, qr_matrix
 from wms.shipping.labels import paper_mm, qr_text
 
 
 def render_pdf(data):
     """The label as PDF bytes at its paper size, with the CJK font embedded."""
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
-
     from reportlab import rl_config
+    from reportlab.lib.units import mm
 
-    from wms.pdf import cjk_font
+    from wms.pdf import cjk_font, new_canvas
 
     rl_config.useA85 = 0  # binary streams: ASCII85 in pure Python costs more than the whole label
     _cache_font_tables()
     width_mm, height_mm = paper_mm(data.paper)
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(width_mm * mm, height_mm * mm), pageCompression=0)  # see Speed above
+    c = new_canvas(buffer, (width_mm * mm, height_mm * mm), pageCompression=0)  # see Speed above
     c.setTitle(f"{data.carrier_name} {data.tracking_number}")
     font = cjk_font()
     _PdfLayout(c, font, width_mm, height_mm, mm).draw(data)
@@ -38,10 +37,11 @@ class _PdfLayout:
         self.c, self.font, self.w, self.h, self.mm = c, font, width_mm, height_mm, mm
         self.scale = height_mm / 150
 
-    def text(self, x, y, text, size, width_mm=None):
-        """Draw text (wrapped to width_mm) from the top-left (x, y in mm from the top); returns next y."""
+    def text(self, x, y, text, size, width_mm=None, max_lines=2):
+        """Draw text (wrapped to width_mm by the font's widths, at most max_lines: the label's height is
+        fixed) from the top-left (x, y in mm from the top); returns next y."""
         self.c.setFont(self.font, size)
-        lines = _wrap(text, size, width_mm or (self.w - x - 3))
+        lines = wrap(text, size, (width_mm or (self.w - x - 3)) * self.mm, max_lines)
         for line in lines:
             y += size * 0.3528 * 1.2
             self.c.drawString(x * self.mm, (self.h - y) * self.mm, line)
@@ -53,14 +53,14 @@ class _PdfLayout:
 
     def draw(self, data):
         s, m = self.scale, 3
-        y = self.text(m, 1, data.carrier_name, 14 * s)
-        self.text(self.w * 0.55, 1, data.sort_code, 14 * s, self.w * 0.45 - m)
+        y = self.text(m, 1, data.carrier_name, 14 * s, self.w * 0.55 - m - 2)
+        y = max(y, self.text(self.w * 0.55, 1, data.sort_code, 14 * s, self.w * 0.45 - m))
         self.rule(y + 1.5)
         y = self.barcode(data.tracking_number, y + 3, 18 * s)
-        y = self.text(m, y, data.tracking_number, 11 * s) + 1
+        y = self.text(m, y, data.tracking_number, 11 * s, max_lines=1) + 1
         self.rule(y + 1)
-        y = self.text(m, y + 2, f"收 {data.recipient.name}  {data.recipient.phone}", 12 * s)
-        y = self.text(m, y, data.recipient.address, 11 * s) + 1
+        y = self.text(m, y + 2, f"收 {data.recipient.name}  {data.recipient.phone}", 12 * s, max_lines=3)
+        y = self.text(m, y, data.recipient.address, 11 * s, max_lines=5) + 1
         self.rule(y + 1)
         y = self.text(m, y + 2, f"寄 {data.sender.name}  {data.sender.phone}", 9 * s)
         y = self.text(m, y, data.sender.address, 8 * s) + 1
@@ -69,8 +69,8 @@ class _PdfLayout:
         detail_width = self.w - qr_mm - 2 * m - 2
         y2 = self.text(m, y + 2, f"订单 Order {data.order_ref}", 9 * s, detail_width)
         y2 = self.text(m, y2, f"{data.weight_g / 1000:.2f} kg  {data.carton}", 9 * s, detail_width)
-        y2 = self.text(m, y2, data.cargo, 8 * s, detail_width)
-        self.text(m, y2, data.printed_at, 7 * s, detail_width)
+        y2 = self.text(m, y2, data.cargo, 8 * s, detail_width, max_lines=3)
+        self.text(m, y2, data.printed_at, 7 * s, detail_width, max_lines=1)
         self.qr(qr_text(data), self.w - qr_mm - m, y + 2, qr_mm)
 
     def barcode(self, value, y, height_mm):
@@ -114,16 +114,3 @@ def _cache_font_tables():
     if face is not None and hasattr(face, "get_table"):
         face.get_table = lru_cache(maxsize=64)(face.get_table)
 
-
-def _wrap(text, size_pt, width_mm):
-    """Break text into lines of at most width_mm (CJK glyphs count double width)."""
-    char_mm = size_pt * 0.3528 * 0.5
-    per_line = max(4, int(width_mm / char_mm))
-    lines, line, used = [], "", 0
-    for ch in str(text or ""):
-        cost = 2 if ord(ch) > 0x2E80 else 1
-        if used + cost > per_line:
-            lines.append(line)
-            line, used = "", 0
-        line, used = line + ch, used + cost
-    return lines + [line] if line else lines or [""]

@@ -78,16 +78,12 @@ def _hex_escape(value):
 
 @lru_cache(maxsize=8)
 def _pil_font(size):
+    """The PDFs' font (wms.pdf) at `size` pixels: the same glyphs on every printer; missing is FontMissing."""
     from PIL import ImageFont
 
-    from wms.pdf import CANDIDATES
+    from wms.pdf import FONT_INDEX, font_file
 
-    for path, index in CANDIDATES:
-        try:
-            return ImageFont.truetype(path, size, index=index or 0, layout_engine=ImageFont.Layout.BASIC)
-        except OSError:
-            continue
-    return ImageFont.load_default()
+    return ImageFont.truetype(str(font_file()), size, index=FONT_INDEX, layout_engine=ImageFont.Layout.BASIC)
 
 
 def _ceil8(n):
