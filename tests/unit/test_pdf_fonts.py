@@ -20,7 +20,7 @@ from wms.i18n import translate
 from wms.picking import picklist
 from wms.shipping import label_pdf, labels
 
-pytestmark = pytest.mark.skipif(not pdf_checks.POPPLER, reason="poppler-utils (pdftotext) not installed")
+needs_poppler = pytest.mark.skipif(not pdf_checks.POPPLER, reason="poppler-utils (pdftotext) not installed")
 
 LOCALES = ("en", "zh_CN")
 ITEM = "不锈钢真空保温杯 500ml 玫瑰金 礼盒装 Stainless Steel Vacuum Flask, gift box of two (2 pcs)"
@@ -134,6 +134,7 @@ PRINTS = {"pick list": lambda locale: pick_list(), "manifest": lambda locale: ma
           **{f"label {paper}": (lambda locale, paper=paper: label(paper)) for paper in labels.PAPER_SIZES}}
 
 
+@needs_poppler
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", sorted(PRINTS))
 def test_every_print_embeds_only_the_project_font_and_draws_every_character(name, locale):
@@ -144,11 +145,13 @@ def test_every_print_embeds_only_the_project_font_and_draws_every_character(name
     assert missing_glyphs(pdf) == set() and pdf_checks.notdef_drawn(pdf) == 0
 
 
+@needs_poppler
 def test_the_badge_sheet_prints_the_role_in_the_readers_language():
     assert translate("picker", "zh_CN") in pdf_checks.text(badge_sheet("zh_CN"))
     assert "喆堃" in pdf_checks.text(badge_sheet("en"))
 
 
+@needs_poppler
 def test_a_character_the_font_lacks_is_caught():
     line = picklist.PickListLine(1, "A-01", "SKU-1", "ก 𠀀 rare", 1, "1", "X")  # Thai; CJK extension B
     pdf = picklist.render_pick_list("T-1", "W-1", "WH", 1.0, [line], "2026-11-22 10:00")
@@ -174,6 +177,7 @@ def column_overflows(found, table, top_mm, stop=None):
     return bad
 
 
+@needs_poppler
 def test_pick_list_values_wrap_inside_their_columns_and_the_margins():
     found, sizes = words(pick_list())
     width, _ = sizes[0]
@@ -183,6 +187,7 @@ def test_pick_list_values_wrap_inside_their_columns_and_the_margins():
     assert any(word.text == "Flask," for word in found)  # the long name is there, wrapped, not cut at 24
 
 
+@needs_poppler
 def test_manifest_values_wrap_inside_their_columns_and_the_totals_follow():
     pdf = manifest()
     found, sizes = words(pdf)
@@ -192,6 +197,7 @@ def test_manifest_values_wrap_inside_their_columns_and_the_totals_follow():
     assert "合计" in last and "60" in last and f"1/{len(sizes)}" in pdf_checks.text(pdf)
 
 
+@needs_poppler
 def test_the_column_check_sees_a_value_that_runs_into_the_next_column():
     import io
 
@@ -204,6 +210,7 @@ def test_the_column_check_sees_a_value_that_runs_into_the_next_column():
     assert column_overflows(found, picklist.TABLE, picklist.TABLE_TOP_MM) != []
 
 
+@needs_poppler
 @pytest.mark.parametrize("locale", LOCALES)
 def test_badge_text_stays_left_of_the_qr_inside_its_card(locale):
     found, sizes = words(badge_sheet(locale))
@@ -219,6 +226,7 @@ def test_badge_text_stays_left_of_the_qr_inside_its_card(locale):
         assert top < word.y0 and word.y1 <= top + card_h, word
 
 
+@needs_poppler
 @pytest.mark.parametrize("paper", sorted(labels.PAPER_SIZES))
 def test_label_text_wraps_inside_the_label_and_clear_of_the_sort_code_and_qr(paper):
     found, sizes = words(label(paper))
