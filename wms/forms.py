@@ -22,7 +22,13 @@ def field_errors(refused, names=None):
     names = names or {}
     several = error.details.get("fields")
     if isinstance(several, dict):
-        return {names.get(name, name): _(problem.get("message", ""), **(problem.get("values") or {}))
-                for name, problem in several.items() if isinstance(problem, dict)}
+        return {names.get(name, name): _told(problem) for name, problem in several.items() if isinstance(problem, dict)}
     field = error.details.get("field")
     return {names.get(field, field): error_text(error)} if isinstance(field, str) and field else {}
+
+
+def _told(problem):
+    """A {message, values} problem in the reader's language (values filled after translating, so a
+    value may be named like any of translate's own parameters)."""
+    text, values = _(str(problem.get("message", ""))), problem.get("values") or {}
+    return text.format(**values) if values else text

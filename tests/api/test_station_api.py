@@ -99,9 +99,9 @@ def test_the_failed_queue_shows_the_reason_and_retry_gets_the_same_single_waybil
 def test_admin_saves_a_carrier_and_a_bad_cutoff_changes_nothing(client, login, bench):
     login("admin")
     client.post("/shipping/carriers", data={"code": "ZTO", "name": "中通", "cutoffs": "16:00, 18:30",
-                                            "settings": '{"base_cents": 500}', "active": "1"})
+                                            "adapter": "kuaidi100", "s.kuaidi100.base_cents": "5.00", "active": "1"})
     zto = db.session.query(Carrier).filter_by(code="ZTO").one()
-    assert zto.cutoffs == ["16:00", "18:30"] and zto.settings == {"base_cents": 500}
+    assert zto.cutoffs == ["16:00", "18:30"] and zto.settings == {"base_cents": 500, "adapter": "kuaidi100"}
     client.post("/shipping/carriers", data={"code": "ZTO", "name": "x", "cutoffs": "25:99", "settings": "{}"})
     db.session.expire_all()
     assert db.session.query(Carrier).filter_by(code="ZTO").one().name == "中通"

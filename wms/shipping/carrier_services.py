@@ -10,7 +10,8 @@ from wms.errors import IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.shipping import rules
+from wms.settings_forms import refusal as settings_refusal
+from wms.shipping import carrier_settings, rules
 from wms.shipping.carriers import adapter_for
 from wms.shipping.lookups import active_parcels, get_order
 from wms.shipping.models import PARCEL_LABELLED, Carrier, Parcel
@@ -101,21 +102,50 @@ def list_carriers():
     return db.session.scalars(select(Carrier).order_by(Carrier.code)).all()
 
 
-def save_carrier(code, *, name, cutoffs, settings, active=True):
-    """Create or update a carrier; cut-offs are local "HH:MM" times, comma separated."""
+def save_carrier(code, *, name, cutoffs, settings=None, settings_form=None, active=True):
+    """Create or update a carrier; cut-offs are local "HH:MM" times, comma separated. `settings` is a
+    dict checked by its adapter's form, or `settings_form` the carriers page's posted fields (the
+    adapter chosen there, secrets left empty kept). Every wrong input is named; nothing is saved."""
+    code = (code or "").strip()
     if not code or len(code) > 40:
         raise ValidationFailed("a carrier code of 1-40 characters is required", field="code")
+    carrier = db.session.scalar(select(Carrier).where(Carrier.code == code))
+    problems = {}
+    times = _cutoff_times(cutoffs, problems)
+    settings = _checked_settings(carrier.settings if carrier else {}, settings, settings_form, problems)
+    if problems:
+        raise settings_refusal(problems)
+    carrier = carrier or Carrier(code=code)
+    carrier.name, carrier.cutoffs, carrier.settings, carrier.active = name or code, sorted(times), settings, active
+    db.session.add(carrier)
+    aftercommit.commit()
+    return carrier
+
+
+def _cutoff_times(cutoffs, problems):
     times = [part.strip() for part in str(cutoffs or "").split(",") if part.strip()]
     for text in times:
         try:
             time.fromisoformat(text)
         except ValueError:
-            raise ValidationFailed(f"cut-off {text!r} is not HH:MM", field="cutoffs") from None
-    carrier = db.session.scalar(select(Carrier).where(Carrier.code == code)) or Carrier(code=code)
-    carrier.name, carrier.cutoffs, carrier.settings, carrier.active = name or code, sorted(times), settings, active
-    db.session.add(carrier)
-    aftercommit.commit()
-    return carrier
+            problems["cutoffs"] = {"message": "Cut-off {time} is not a time of day (HH:MM)", "values": {"time": text}}
+    return times
+
+
+def _checked_settings(current, settings, posted, problems):
+    """The settings to store, checked by the adapter's form; what is wrong goes into `problems`."""
+    adapter = carrier_settings.adapter_of(posted if posted is not None else settings)
+    if adapter not in carrier_settings.CARRIER_SETTINGS.forms:
+        problems["adapter"] = {"message": "Unknown carrier adapter '{adapter}'", "values": {"adapter": adapter}}
+        return {}
+    form = carrier_settings.form_for(adapter)
+    try:
+        if posted is None:
+            return form.check(settings or {})
+        return {**form.read_page(posted, current=current), carrier_settings.ADAPTER_KEY: adapter}
+    except ValidationFailed as refused:
+        problems.update(refused.details.get("fields") or {})
+        return {}
 
 
 def order_carrier_view(order_id):

@@ -1,14 +1,13 @@
 """Shipping pages: the waybill-failed queue (运单号申请失败), labels, carriers and an order's carrier."""
-import json
-
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import NotFound, flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
-from wms.shipping import carrier_services, print_jobs, station_access, waybills
+from wms.shipping import carrier_services, carrier_settings, print_jobs, station_access, waybills
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -70,28 +69,51 @@ def label_pdf(parcel_id):
 @bp.get("/carriers")
 @allow(roles.MANAGE)
 def carriers():
-    """Carriers: name, cut-offs, rules (regions, weight, price) and API settings."""
-    return render_template("shipping/carriers.html", carriers=carrier_services.list_carriers())
+    """Carriers: name, cut-offs, rules (regions, weight, price, sender) and API settings, as forms."""
+    return _carriers_page()
 
 
 @bp.post("/carriers")
 @allow(roles.MANAGE)
 def save_carrier():
-    """Create or update a carrier."""
+    """Create or update a carrier; a refused post shows the form again as typed, the wrong inputs marked."""
     form = request.form
-    try:
-        settings = json.loads(form.get("settings") or "{}")
-        if not isinstance(settings, dict):
-            raise ValueError
-    except ValueError:
-        flash(_("Settings must be a JSON object"), "error")
-        return redirect(url_for(".carriers"))
-    with flash_errors():
-        carrier_services.save_carrier(form.get("code", "").strip(), name=form.get("name", "").strip(),
-                                      cutoffs=form.get("cutoffs", ""), settings=settings,
+    with flash_errors() as refused:
+        carrier_services.save_carrier(form.get("code", ""), name=form.get("name", "").strip(),
+                                      cutoffs=form.get("cutoffs", ""), settings_form=form,
                                       active=bool(form.get("active")))
-        flash(_("Carrier saved"), "success")
+    if refused:
+        return _carriers_page(form, field_errors(refused)), refused.status
+    flash(_("Carrier saved"), "success")
     return redirect(url_for(".carriers"))
+
+
+def _carriers_page(posted=None, errors=None):
+    """One form per carrier and one for a new carrier; the refused one (by code) shows what was posted."""
+    refused_code = (posted.get("code") or "").strip() if posted is not None else None
+    forms, matched = [], False
+    for carrier in carrier_services.list_carriers():
+        mine = carrier.code == refused_code
+        matched = matched or mine
+        form = carrier_settings.form_for(carrier_settings.adapter_of(carrier.settings))
+        forms.append({"key": carrier.code, "carrier": carrier, "shown": posted if mine else _carrier_values(carrier),
+                      "errors": errors if mine else {}, "saved_secrets": form.stored_secrets(carrier.settings)})
+    new = posted if posted is not None and not matched else {"adapter": carrier_settings.DEFAULT_ADAPTER,
+                                                               "active": "1", "settings": "{}"}
+    forms.append({"key": "new", "carrier": None, "shown": new, "errors": errors if new is posted else {},
+                  "saved_secrets": set()})
+    adapters = [(kind, _(carrier_settings.ADAPTER_LABELS.get(kind, kind))) for kind in carrier_settings.CARRIER_SETTINGS.forms]
+    return render_template("shipping/carriers.html", forms=forms, adapters=adapters,
+                           family=carrier_settings.CARRIER_SETTINGS)
+
+
+def _carrier_values(carrier):
+    """A stored carrier as its form's values: the settings as fields, the rest as JSON."""
+    adapter = carrier_settings.adapter_of(carrier.settings)
+    form = carrier_settings.form_for(adapter)
+    return {"code": carrier.code, "name": carrier.name, "cutoffs": ", ".join(carrier.cutoffs or []),
+            "active": "1" if carrier.active else "", "adapter": adapter, **form.page_values(carrier.settings),
+            "settings": form.advanced_text(carrier.settings)}
 
 
 @bp.get("/orders/<int:order_id>/carrier")
