@@ -152,7 +152,7 @@ def drop_pg_database(url):
 
 def seed(db, skus):
     from wms.catalog.models import Sku, SkuBarcode
-    from wms.channels.models import Channel
+    from wms.orders.models import Channel
 
     channel = Channel(code="bench", name="Bench store")
     db.session.add(channel)

@@ -56,7 +56,7 @@ def seed(n_pickers, n_tasks):
     from wms.auth.models import Device, User
     from wms.auth.services import issue_handheld_token
     from wms.catalog.models import Sku, SkuBarcode
-    from wms.channels.models import Channel
+    from wms.orders.models import Channel
     from wms.extensions import db
     from wms.inventory.models import Bin, StockItem, Warehouse
     from wms.inventory.services import allocate_orders

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.import_orders import HEADERS, catalogue, generate_orders, write_csv  # noqa: E402
 from tests.form_fields import FormFields  # noqa: E402
 from tests.builders_xlsx import write_shared_strings_xlsx  # noqa: E402
+from wms.orders.models import Channel
 from wms.spreadsheets import readers  # noqa: E402
 
 SECRET = "bench-upload-limits-" + "x" * 40
@@ -111,7 +112,6 @@ from wms import create_app
 from wms.extensions import db
 from wms.admin.services import create_user
 from wms.catalog.models import Sku, SkuBarcode
-from wms.channels.models import Channel
 app = create_app()
 with app.app_context():
     create_user(username="bench-admin", display_name="Bench", role="admin", password="bench-pass-123")

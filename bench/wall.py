@@ -32,7 +32,7 @@ def seed(n_orders):
     from sqlalchemy import text
 
     from wms.auth.models import User
-    from wms.channels.models import Channel
+    from wms.orders.models import Channel
     from wms.extensions import db
     from wms.shipping.models import Carrier
 

@@ -20,7 +20,7 @@ def seed(n_orders, rng):
     from sqlalchemy import insert, select
 
     from wms.catalog.models import Sku
-    from wms.channels.models import Channel
+    from wms.orders.models import Channel
     from wms.extensions import db
     from wms.inventory.models import Bin, StockItem, Warehouse
     from wms.inventory.services import generate_demo_layout

@@ -1,9 +1,8 @@
 """Small builders for test data; each commits and returns the model."""
 from wms.auth.models import User
 from wms.catalog.models import Sku, SkuBarcode
-from wms.channels.models import Channel
 from wms.extensions import db
-from wms.orders.models import Order, OrderLine
+from wms.orders.models import Channel, Order, OrderLine
 
 
 def make_user(role="admin", username=None, password="secret-pass", pin="482915", locale="en"):

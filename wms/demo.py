@@ -69,7 +69,7 @@ def _users():
 
 def _channels():
     """Manual stores fed by files, and a Shopify store served by the local sandbox ("Sync now")."""
-    from wms.channels.models import Channel
+    from wms.orders.models import Channel
 
     channels = [Channel(code="web", name="官网商城", platform="manual"),
                 Channel(code="tmall", name="天猫旗舰店", platform="manual"),

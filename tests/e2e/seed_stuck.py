@@ -7,10 +7,9 @@ from sqlalchemy import update
 
 from tests.builders import make_order, make_user
 from tests.e2e.seeding import seeded_app
-from wms.channels.models import Channel
 from wms.dashboard import services as wall
 from wms.extensions import db
-from wms.orders.models import Order
+from wms.orders.models import Channel, Order
 from wms.timeutil import utcnow
 
 

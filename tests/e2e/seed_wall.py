@@ -5,10 +5,10 @@ import json
 from tests.builders import make_user
 from tests.builders_picking import allocated_orders
 from tests.e2e.seeding import seeded_app
-from wms.channels.models import Channel
 from wms.dashboard import services as wall
 from wms.extensions import db
 from wms.inventory.models import Warehouse
+from wms.orders.models import Channel
 from wms.picking import services, waves
 from wms.picking.models import PickLine
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from tests.builders import make_channel, make_user
 from tests.postgres import needs_postgres
-from wms.channels.models import Channel
 from wms.extensions import db
+from wms.orders.models import Channel
 
 pytestmark = needs_postgres
 

@@ -6,8 +6,8 @@ from wms.admin import services, tokens
 from wms.admin.credentials import is_trivial_pin, password_problem, pin_problem
 from wms.auth.models import User
 from wms.auth.services import authenticate_badge, authenticate_password, authenticate_pin, principal_for_api_token
-from wms.channels.models import Channel
 from wms.errors import NotFound, PermissionDenied, ValidationFailed
+from wms.orders.models import Channel
 
 
 @pytest.mark.parametrize("pin", ["000000", "123456", "654321", "111111", "121212", "123123", "112233", "890123",

@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 from tests.builders_channels import make_shopify_channel
 from wms.channels import services
 from wms.channels.base import ChannelAuthFailed
-from wms.channels.models import Channel
 from wms.channels.sandbox.shopify import start_in_thread
 from wms.channels.sandbox.shopify_seed import FIRST_ID
 from wms.channels.shopify import to_cursor
 from wms.extensions import db
 from wms.i18n import event_text
-from wms.orders.models import Order
+from wms.orders.models import Channel, Order
 
 SEEDED = 12
 SEEDED_LIVE = SEEDED - 2  # two seeded orders were cancelled before we ever saw them

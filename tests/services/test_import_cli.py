@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from tests.builders import make_sku
 from tests.builders_exports import build, counts, expected_counts, realistic_specs, report_rows, snapshot
 from tests.builders_imports import no_review  # noqa: F401
-from wms.channels.models import Channel
 from wms.extensions import db
-from wms.orders.models import Order
+from wms.orders.models import Channel, Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
 PRESETS = ("shopify", "taobao", "pdd", "jd", "douyin")

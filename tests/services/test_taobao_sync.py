@@ -9,14 +9,13 @@ from tests.builders_taobao import make_taobao_catalogue, make_taobao_channel
 from wms.channels import services
 from wms.channels.base import ChannelAuthFailed, ChannelError, adapter_for
 from wms.channels.mapping_models import SkuMapping
-from wms.channels.models import Channel
 from wms.channels.sandbox.taobao import start_in_thread
 from wms.channels.sandbox.taobao_seed import FIRST_TID
 from wms.channels.taobao import INCREMENT_GET, TaobaoAdapter
 from wms.channels.taobao_protocol import format_top_time, to_cursor
 from wms.extensions import db
 from wms.orders import states
-from wms.orders.models import Order
+from wms.orders.models import Channel, Order
 
 SEEDED = 10
 SEEDED_LIVE = SEEDED - 2           # one closed unpaid, one refunded before we ever saw them

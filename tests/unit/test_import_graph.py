@@ -1,56 +1,77 @@
-"""The features' import graph (imports inside functions included): dependencies must point one way.
+"""The packages' import graph (imports inside functions included): dependencies point one way, down
+the layers written in docs/CONVENTIONS.md "Layers".
 
-Issue 16 removes today's cycles. Until it is done this test is a ratchet: it fails on any cycle
-that is not in KNOWN_PAIRS / KNOWN_TANGLE (a new one), and on a known one that is gone (take it off
-the list, so it cannot come back). Done when both lists are empty.
+- Core: the modules directly in wms/ (but the app shell below) and the CORE packages import no
+  feature; they may use each other.
+- Features: each sits in one of LAYERS (bottom first) and imports only core and the features of the
+  layers below its own, never one beside or above it. A feature that needs something of a higher one
+  is called by it instead (a hook it registers, like shipping.waybills.after_label, or a named job,
+  wms.worker.job); what two features both need and that belongs to neither goes down into core.
+- The app shell (APP_SHELL: create_app, the command line, the demo, the launcher...) assembles
+  every feature and sits above them all.
+
+A new package fails until it is given a place here; moving a feature between layers is a decision
+written in this file, CONVENTIONS and the README map together.
 """
 import ast
 from collections import defaultdict
 from pathlib import Path
 
 WMS = Path(__file__).resolve().parents[2] / "wms"
-FEATURES = {path.name for path in WMS.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
+PACKAGES = {path.name for path in WMS.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
 
-# two features importing each other (directly), as of 2026-12-06
-KNOWN_PAIRS = {
-    frozenset(pair) for pair in (
-        ("channels", "imports"), ("channels", "review"), ("inventory", "review"))}
-# the features on some cycle (a strongly connected part of the graph), as of 2026-12-06
-KNOWN_TANGLE = {"aftersales", "channels", "imports", "inventory", "picking", "review"}
+# Below every feature: users and access, phones and addresses, the wall's counters, spreadsheet reading.
+CORE = {"auth", "contacts", "counters", "spreadsheets"}
+# The features, bottom layer first; each imports only core and the layers before its own.
+LAYERS = (
+    {"catalog", "orders"},                          # SKUs; orders, their channel, lines, audit rows, splitting
+    {"imports", "inventory", "shipping"},           # orders in; stock and allocation; carriers, labels, printers
+    {"picking"},                                    # waves and tasks on allocated stock, the floor's event path
+    {"aftersales", "handheld", "packing", "review"},  # intercepts, the handheld, pack stations, the review desk
+    {"channels"},                                   # platform sync: imports, releases, intercepts through those
+    {"admin", "tracking"},                          # admin desk; carrier events, write-back to channels
+    {"dashboard", "handover", "search"},            # the wall, the dock, search: read everything below
+)
+# Modules directly in wms/ that assemble the features (and so may import any): every other one is core.
+APP_SHELL = {"wms", "wms.cli", "wms.demo", "wms.launcher", "wms.serving", "wms.sockets"}
 
 
-def feature_of(module):
+def package_of(module):
+    """'wms.review.services' -> 'review'; None for a module directly in wms/ or outside wms."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "wms" and parts[1] in FEATURES else None
+    return parts[1] if len(parts) > 1 and parts[0] == "wms" and parts[1] in PACKAGES else None
 
 
-def edges():
-    """{feature: {feature it imports: [the importing modules]}}."""
-    found = defaultdict(lambda: defaultdict(set))
+def module_name(path):
+    parts = path.relative_to(WMS.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports():
+    """[(importing module, imported name)] over every module of wms/, at any depth of the code."""
+    found = []
     for path in WMS.rglob("*.py"):
-        module = ".".join(path.relative_to(WMS.parent).with_suffix("").parts)
-        source = feature_of(module)
-        if source is None:
-            continue
+        module = module_name(path)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
             if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
+                found += [(module, alias.name) for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            for name in names:
-                target = feature_of(name)
-                if target and target != source:
-                    found[source][target].add(module)
+                found += [(module, node.module)] + [(module, f"{node.module}.{alias.name}") for alias in node.names]
     return found
 
 
-def pairs(graph):
-    return {frozenset((a, b)) for a in graph for b in graph[a] if a in graph.get(b, {})}
+def edges(found=None):
+    """{package: {package it imports: {the importing modules}}}."""
+    graph = defaultdict(lambda: defaultdict(set))
+    for module, name in imports() if found is None else found:
+        source, target = package_of(module), package_of(name)
+        if source and target and target != source:
+            graph[source][target].add(module)
+    return graph
 
 
 def tangled(graph):
-    """The features that lie on a cycle (Tarjan's strongly connected components of size > 1)."""
+    """The packages that lie on a cycle (Tarjan's strongly connected components of size > 1)."""
     index, low, stack, on_stack, result, counter = {}, {}, [], set(), set(), [0]
 
     def visit(node):
@@ -81,24 +102,60 @@ def tangled(graph):
     return result
 
 
-def test_no_new_two_way_dependency_between_features():
+def rank(package, layers=LAYERS, core=CORE):
+    """0 for core, 1 + the layer's index for a feature, None for a package with no place."""
+    if package in core:
+        return 0
+    return next((number + 1 for number, layer in enumerate(layers) if package in layer), None)
+
+
+def against_the_layers(found, layers=LAYERS, core=CORE, shell=APP_SHELL):
+    """The imports that point sideways or up: sorted ['importing module -> imported name']."""
+    wrong = set()
+    for module, name in found:
+        source, target = package_of(module), package_of(name)
+        if target is None or target == source:
+            continue
+        if source is None:  # a module directly in wms/: core unless it is the app shell
+            if module not in shell and target not in core:
+                wrong.add(f"{module} -> {name}")
+            continue
+        low, high = rank(target, layers, core), rank(source, layers, core)
+        if low is None or high is None or (low >= high and not low == high == 0):
+            wrong.add(f"{module} -> {name}")
+    return sorted(wrong)
+
+
+def test_no_cycle_between_packages():
     graph = edges()
-    new = {tuple(sorted(p)): {a: sorted(graph[a][b]) for a, b in (tuple(p), tuple(p)[::-1])}
-           for p in pairs(graph) - KNOWN_PAIRS}
-    assert new == {}
+    cycle = tangled(graph)
+    assert cycle == set(), {a: {b: sorted(graph[a][b]) for b in graph[a] if b in cycle} for a in sorted(cycle)}
 
 
-def test_no_feature_joins_the_tangle():
-    assert tangled(edges()) - KNOWN_TANGLE == set()
+def test_every_package_has_its_place_in_the_layers():
+    placed = CORE.union(*LAYERS)
+    assert PACKAGES - placed == set(), "give each new package its layer in LAYERS (and CONVENTIONS, README)"
+    assert all(len([layer for layer in LAYERS if package in layer]) == 1 for package in placed - CORE)
+    assert not CORE & set().union(*LAYERS)
 
 
-def test_the_known_cycles_are_still_there_or_off_the_list():
-    graph = edges()
-    assert KNOWN_PAIRS - pairs(graph) == set(), "fixed: take these off KNOWN_PAIRS"
-    assert KNOWN_TANGLE - tangled(graph) == set(), "untangled: take these off KNOWN_TANGLE"
+def test_every_import_points_down_the_layers():
+    assert against_the_layers(imports()) == []
 
 
-def test_the_graph_walk_sees_imports_inside_functions(tmp_path):
+def test_the_layer_check_refuses_a_sideways_an_upward_and_a_core_import():
+    found = [("wms.orders.models", "wms.catalog.models"),            # sideways: catalog and orders share a layer
+             ("wms.inventory.allocating", "wms.review.services"),    # upward
+             ("wms.realtime", "wms.picking.models"),                 # core importing a feature
+             ("wms.counters.services", "wms.auth.models"),           # core using core: allowed
+             ("wms.cli", "wms.review.services"),                     # the app shell: allowed
+             ("wms.review.services", "wms.inventory.services")]      # downward: allowed
+    assert against_the_layers(found) == ["wms.inventory.allocating -> wms.review.services",
+                                         "wms.orders.models -> wms.catalog.models",
+                                         "wms.realtime -> wms.picking.models"]
+
+
+def test_the_graph_walk_sees_imports_inside_functions():
     graph = edges()
     assert "tracking" in graph["dashboard"]  # only imported inside wms.dashboard.queries.exception_counts
     assert tangled({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == {"a", "b", "c"}

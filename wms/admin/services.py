@@ -17,10 +17,10 @@ from wms.auth import roles
 from wms.auth import services as auth_services
 from wms.auth import sessions
 from wms.auth.models import Device, User
-from wms.channels.models import Channel
 from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.i18n import LOCALES
+from wms.orders.models import Channel
 from wms.rows import get_or_not_found
 from wms.worker import QueuedJob
 

@@ -8,9 +8,9 @@ from wms.admin.services import _refusal
 from wms.auth import roles
 from wms.auth import services as auth_services
 from wms.auth.models import ApiToken
-from wms.channels.models import Channel
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.orders.models import Channel
 from wms.timeutil import utcnow
 
 

@@ -16,11 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from wms import aftercommit
 from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.mapping_models import SkuMapping
-from wms.channels.models import Channel
 from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
-from wms.orders.models import Order, OrderLine, _actor_name
+from wms.orders.models import Channel, Order, OrderLine, _actor_name
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording

@@ -1,43 +1,16 @@
-"""Sales channels (stores) and the column mappings their exports need."""
+"""What the channels feature keeps of its own: the platform pushes already received.
+
+The Channel itself is wms.orders.models.Channel (every feature reads it); a channel export's saved
+column mapping is the import's (wms.imports.models.ImportMapping).
+"""
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wms.extensions import db
+from wms.orders.models import Channel  # noqa: F401  (its home is orders; named here for the channels feature's own modules)
 from wms.timeutil import utcnow
-
-
-class Channel(db.Model):
-    """A store on a sales platform; orders are unique per channel + external id."""
-
-    __tablename__ = "channels"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    platform: Mapped[str] = mapped_column(String(20), default="manual")  # manual | shopify | taobao
-    # Adapter settings (API base URL, shop, credentials reference); never shown to non-admins.
-    settings: Mapped[dict] = mapped_column(JSON, default=dict)
-    notifies_buyers: Mapped[bool] = mapped_column(default=False)
-    virtual_shipping: Mapped[bool] = mapped_column(default=False)  # 虚拟发货: write back at label time
-    active: Mapped[bool] = mapped_column(default=True)
-    sync_cursor: Mapped[str | None] = mapped_column(String(64))  # last updated_at seen by a sync
-    last_synced_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ImportMapping(db.Model):
-    """A saved column mapping for a channel's export: our field -> their column header."""
-
-    __tablename__ = "import_mappings"
-    __table_args__ = (db.UniqueConstraint("channel_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(80), default="default")
-    columns: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PushReceipt(db.Model):

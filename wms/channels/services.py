@@ -16,10 +16,9 @@ from sqlalchemy import select
 from wms import aftercommit
 from wms.auth.access import require_channel
 from wms.channels.base import adapter_for
-from wms.channels.models import Channel
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
-from wms.orders.models import Order
+from wms.orders.models import Channel, Order
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import QueuedJob, enqueue

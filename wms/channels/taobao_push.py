@@ -31,10 +31,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from wms.channels import services
-from wms.channels.models import Channel, PushReceipt
+from wms.channels.models import PushReceipt
 from wms.channels.taobao_protocol import parse_top_time, verify_signature
 from wms.errors import DomainError, NotFound
 from wms.extensions import db
+from wms.orders.models import Channel
 from wms.timeutil import utcnow
 
 log = logging.getLogger("wms.channels.taobao.push")

@@ -80,3 +80,16 @@ class ImportJob(db.Model):
             "errors": self.errors[:50],
             "message": self.message, "finished": self.finished,
         }
+
+
+class ImportMapping(db.Model):
+    """A saved column mapping for a channel's export: our field -> their column header."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (db.UniqueConstraint("channel_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(db.ForeignKey("channels.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80), default="default")
+    columns: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

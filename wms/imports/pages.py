@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.channels.models import Channel
 from wms.extensions import db
 from wms.i18n import translate
 from wms.imports import order_rules, presets, statuses, uploads, validation
 from wms.imports.mapping import (EXTRA_LABELS, FIELDS, LINE_FIELDS, MAPPABLE, REQUIRED_FIELDS, STATUS_VALUES,
                                  TEMPLATE_HEADERS)
+from wms.orders.models import Channel
 
 FALLBACKS = 3          # columns a field may take, the first filled one wins
 WORD_ROWS = 4          # empty rows for the status words a person adds on the mapping page

@@ -22,14 +22,13 @@ from wms import aftercommit
 from wms.auth import roles
 from wms.auth.access import require_channel
 from wms.catalog.models import Sku, SkuBarcode
-from wms.channels.models import Channel
 from wms.counters.services import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
 from wms.imports import bulk, key_checks, order_marks, validation
 from wms.imports.schemas import schema_errors
 from wms.orders import states
-from wms.orders.models import Order, OrderEvent, OrderLine, _actor_name, audit_reason
+from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import enqueue

@@ -16,12 +16,12 @@ from werkzeug.utils import secure_filename
 from wms import aftercommit
 from wms.auth import roles
 from wms.auth.access import require_channel
-from wms.channels.models import Channel, ImportMapping
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
 from wms.imports import files, models, presets, statuses
-from wms.imports.models import ImportJob
+from wms.imports.models import ImportJob, ImportMapping
+from wms.orders.models import Channel
 from wms.rows import get_or_not_found
 from wms.spreadsheets import readers
 from wms.worker import enqueue

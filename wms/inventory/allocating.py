@@ -21,16 +21,18 @@ from dataclasses import replace
 
 from sqlalchemy import bindparam, delete, exists, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, realtime
-from wms.errors import DomainError, ValidationFailed
+from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
 from wms.inventory import allocation_rules
 from wms.inventory.locks import lock_for_write, lock_order_rows
 from wms.inventory.models import (
     AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance, awaiting_count)
-from wms.orders import states
+from wms.orders import splitting, states
 from wms.orders.models import Order, OrderLine, bulk_transition
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import english, wording
 
@@ -38,14 +40,21 @@ GROUP_SIZE = 100  # orders per transaction: short enough that other SQLite write
 SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group instead of one event per order
 WAITING = (states.APPROVED, states.BACKORDER)
 SUPERVISORS = realtime.room_for_role("supervisor")
+AUTO_SPLIT = "auto-split"  # the actor on the timelines of an automatic split
 
 
 def allocate_orders(order_ids):
     """Reserve stock for approved/backorder orders, each all-or-nothing, in priority order (a job).
+    With splitting allowed, an order no warehouse can ship whole is split and its parts allocated.
 
     Transitions: approved -> allocated | backorder; backorder -> allocated.
-    Returns {"allocated": [...], "backorder": [...], "skipped": [...], "failed": [...], "splittable": [...]}.
+    Returns {"allocated": [...], "backorder": [...], "skipped": [...], "failed": [...], "splittable": [...],
+    "split": [...]}.
     """
+    return _allocate(order_ids, may_split=True)
+
+
+def _allocate(order_ids, *, may_split):
     summary = {"allocated": [], "backorder": [], "skipped": [], "failed": [], "splittable": [], "split": []}
     settings = get_allocation_settings()
     rule, allow_split = settings.rule, settings.allow_split
@@ -65,23 +74,18 @@ def allocate_orders(order_ids):
             if detail:
                 summary["splittable"].append(order_id)
                 plans[order_id] = detail
-    if allow_split and plans and _split_depth == 0:
+    if allow_split and plans and may_split:
         _split_and_allocate(plans, summary)
     return summary
 
 
-_split_depth = 0
-
-
 def _split_and_allocate(plans, summary):
     """Splitting allowed: an order no warehouse can ship complete becomes one order per warehouse of
-    its split plan (review's split_order: `<ref>-S1`...), and every part is allocated again.
+    its split plan (wms.orders.splitting: `<ref>-S1`...), and every part is allocated again, once
+    (the parts are not split further).
 
     Transitions: backorder -> allocated (each part, when its warehouse still has the stock).
     """
-    global _split_depth
-    from wms.review.services import split_order
-
     parts = []
     for order_id, split in plans.items():
         try:
@@ -89,23 +93,37 @@ def _split_and_allocate(plans, summary):
                 line_qtys = {}
                 for pick in plan.picks:
                     line_qtys[pick.line_id] = line_qtys.get(pick.line_id, 0) + pick.qty
-                parts.append(split_order(order_id, line_qtys, actor="auto-split", expected_version=None,
-                                         allocate=False).id)
-            db.session.commit()
+                parts.append(_split_off(order_id, line_qtys))
         except DomainError as error:  # a reviewer changed it meanwhile: it stays a backorder
             db.session.rollback()
             summary["failed"].append({"order_id": order_id, "error": f"split: {error.message}"[:500]})
             continue
         summary["split"].append(order_id)
-    _split_depth += 1
-    try:
-        again = allocate_orders(list(plans) + parts)
-    finally:
-        _split_depth -= 1
+    again = _allocate(list(plans) + parts, may_split=False)
     for order_id in again["allocated"]:
         if order_id in summary["backorder"]:
             summary["backorder"].remove(order_id)
         summary["allocated"].append(order_id)
+
+
+def _split_off(order_id, line_qtys):
+    """One part of a backorder's split plan as its own order, committed; returns the part's id. The
+    order must still be before the floor; a concurrent change of it is a ConcurrentUpdate."""
+    with db.session.no_autoflush:
+        order = get_or_not_found(Order, int(order_id), "Order not found", order_id=order_id)
+        states.require_editable(order)
+        moves = splitting.chosen_moves(order, line_qtys)
+        if db.session.scalar(select(Reservation.id).where(Reservation.order_id == order.id).limit(1)) is not None:
+            from wms.inventory.reservations import release_reservation  # reservations -> stock imports this module
+
+            release_reservation(order.id, reason=wording("split"), actor=AUTO_SPLIT, commit=False)
+        part = splitting.split_off(order, moves, actor=AUTO_SPLIT)
+    try:
+        aftercommit.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConcurrentUpdate(f"Order {order_id} was changed meanwhile", order_id=int(order_id)) from None
+    return part.id
 
 
 def _in_priority_order(order_ids):

@@ -1,4 +1,9 @@
-"""Orders, their lines, and the audit trail of every state change."""
+"""Sales channels, the orders they send, their lines, and the audit trail of every state change.
+
+Channel lives here, with the orders, because every feature that reads orders reads their channel
+(imports write into one, the review desk filters by it, API tokens are bound to channels); the
+channels feature (adapters, sync, SKU mapping) sits high, above imports and review, and calls them.
+"""
 from datetime import datetime
 
 from sqlalchemy import JSON, String, Text, bindparam, insert, update
@@ -10,6 +15,25 @@ from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
 from wms.timeutil import utcnow
 from wms.wording import english, is_wording
+
+
+class Channel(db.Model):
+    """A store on a sales platform; orders are unique per channel + external id."""
+
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    platform: Mapped[str] = mapped_column(String(20), default="manual")  # manual | shopify | taobao
+    # Adapter settings (API base URL, shop, credentials reference); never shown to non-admins.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    notifies_buyers: Mapped[bool] = mapped_column(default=False)
+    virtual_shipping: Mapped[bool] = mapped_column(default=False)  # 虚拟发货: write back at label time
+    active: Mapped[bool] = mapped_column(default=True)
+    sync_cursor: Mapped[str | None] = mapped_column(String(64))  # last updated_at seen by a sync
+    last_synced_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Order(db.Model):

@@ -72,6 +72,14 @@ def check_transition(current, new):
             f"an order cannot go from '{current}' to '{new}'", current=current, requested=new)
 
 
+def require_editable(order):
+    """Refuse an order that went past review (allocated or further: the floor has it); what the desk's
+    actions and allocation's split check before they change an order's lines."""
+    if order.status not in EDITABLE:
+        raise IllegalTransition(f"Order {order.external_id} is '{order.status}' and can no longer be changed "
+                                "here", current=order.status)
+
+
 def hold_reason(code, template, **values):
     """One reason an order is on hold (an entry of Order.hold_reasons): its code, its detail in
     English, and the detail's wording (wms.wording), which each reader sees in their language."""

@@ -1,5 +1,5 @@
 """What every reviewer action shares: load the order at the version the reviewer saw (and only if
-the caller may act for its channel), refuse an order past review, save with the version check
+the caller may act for its channel), save with the version check
 (a concurrent change becomes ConcurrentUpdate naming who and when), announce, and hand approved
 orders to allocation after the commit. Used by services.py (approve, hold, release, cancel, edit),
 merging.py (merge, split) and duplicates.py (the one-click merge).
@@ -12,9 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from wms import realtime
 from wms.aftercommit import commit
 from wms.auth.access import require_channel
-from wms.errors import ConcurrentUpdate, IllegalTransition
+from wms.errors import ConcurrentUpdate
 from wms.extensions import db
-from wms.orders import states
 from wms.orders.models import Order, OrderEvent
 from wms.review import checks
 from wms.rows import get_or_not_found
@@ -75,13 +74,6 @@ def save(order, changes=()):
         db.session.rollback()
         raise conflict(db.session.get(Order, order_id)) from None
     return order
-
-
-def require_editable(order):
-    """Refuse an order that went past review (allocated or further: the floor has it)."""
-    if order.status not in states.EDITABLE:
-        raise IllegalTransition(f"Order {order.external_id} is '{order.status}' and can no longer be changed "
-                                "here", current=order.status)
 
 
 def change(order, before):

@@ -14,8 +14,9 @@ from wms.errors import DomainError, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
+from wms.orders.reason_labels import reason_label
 from wms.review import actions, checks, duplicates, floor_effects, rules
-from wms.review.actions import action, change, conflict, load, require_editable, save
+from wms.review.actions import action, change, conflict, load, save
 from wms.review.merging import merge_orders, split_order  # noqa: F401  (reviewer actions, called from here)
 from wms.wording import wording
 
@@ -68,8 +69,8 @@ def _check_and_decide(orders, *, actor, approve_reason):
 
 
 def _hold(order, reasons, actor):
-    listed = [wording("{code}: {detail}", code=wording(r["code"]), detail=r.get("wording") or r["detail"])
-              for r in reasons]
+    listed = [wording("{code}: {detail}", code=wording(reason_label(r["code"])), detail=r.get("wording") or r["detail"])
+              for r in reasons]  # the reason's name as the desk's chips show it, never its code
     if order.status == states.ON_HOLD:
         order.note(wording("still held: {reasons}", reasons=listed), actor=actor, kind="review")
     else:
@@ -160,7 +161,7 @@ def cancel_order(order_id, *, reason, actor, expected_version):
     """
     reason = _require(reason, "reason", "Give a reason for the cancellation")
     order = load(order_id, expected_version, actor)
-    require_editable(order)
+    states.require_editable(order)
     before = order.status
     order.transition_to(states.CANCELLED, reason=reason, actor=actor)
     floor_effects.release_stock(order.id, wording("cancelled"), actor)
@@ -171,7 +172,7 @@ def cancel_order(order_id, *, reason, actor, expected_version):
 def edit_order(order_id, *, changes, actor, expected_version):
     """Change buyer / address / phone / remark fields; records what changed; re-parses the address."""
     order = load(order_id, expected_version, actor)
-    require_editable(order)
+    states.require_editable(order)
     clean = checks.clean_edits(changes, EDITABLE_FIELDS)
     diff = [(name, getattr(order, name), value) for name, value in clean.items()
             if getattr(order, name) != value]
