@@ -12,6 +12,7 @@ Transitions: every state in states.BEFORE_SHIPPING -> cancelled.
 """
 from flask import has_request_context
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, realtime
@@ -151,12 +152,13 @@ def _void_label(parcel_id, reason):
 def open_intercepts():
     """Intercepts a person must still act on (carrier intercepts, waybills not voided), oldest first."""
     return db.session.scalars(select(Intercept).where(Intercept.status == INTERCEPT_OPEN)
-                              .order_by(Intercept.id)).all()
+                              .options(joinedload(Intercept.order)).order_by(Intercept.id)).all()
 
 
 def recent_intercepts(limit=100):
     """The latest intercepts, newest first."""
-    return db.session.scalars(select(Intercept).order_by(Intercept.id.desc()).limit(limit)).all()
+    return db.session.scalars(select(Intercept).options(joinedload(Intercept.order))
+                              .order_by(Intercept.id.desc()).limit(limit)).all()
 
 
 def resolve_intercept(intercept_id, actor=None, note=""):
