@@ -242,6 +242,7 @@ async function logIn(credentials) {
   $("login-error").textContent = "";
   try {
     const data = await api("POST", "/api/auth/handheld", { ...credentials, device: state.device });
+    if (data.home) return await handOver(data);
     state.token = data.token;
     state.user = data.user;
     await db.setMeta("token", data.token);
@@ -255,6 +256,15 @@ async function logIn(credentials) {
     feedback.bad();
     $("login-error").textContent = error instanceof Offline ? t("No network: logging in needs the network") : t(error.message);
   }
+}
+
+// A role whose place is a desk screen (a packer: the pack station): the login becomes this browser's
+// desk session and the app opens that screen; the handheld keeps no token.
+async function handOver(data) {
+  const desk = createApi({ bearer: () => data.token, onSignedOut: () => signedOut() });
+  const answer = await desk("POST", "/api/auth/session");
+  feedback.good();
+  window.location.assign(answer.home);
 }
 
 async function signedOut() {

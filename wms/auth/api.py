@@ -1,12 +1,13 @@
 """The auth JSON API: the handheld's token login and logout, and who a credential belongs to."""
-from flask import request
-from flask_login import current_user
+from flask import g, request, session, url_for
+from flask_login import current_user, login_user
 from flask_smorest import Blueprint
 
 from wms import openapi
-from wms.auth import roles, services
+from wms.auth import navigation, roles, services, sessions
 from wms.auth.access import allow, public
-from wms.auth.schemas import HandheldLogin, HandheldLoginBody, LoggedOut, Me
+from wms.auth.schemas import DeskSession, HandheldLogin, HandheldLoginBody, LoggedOut, Me
+from wms.auth_loaders import SESSION_KEY
 from wms.errors import ValidationFailed
 from wms.extensions import csrf
 
@@ -31,7 +32,28 @@ def handheld_login():
     else:
         raise ValidationFailed("Scan your badge, or enter your username and PIN")
     device = services.register_device(body.get("device"), kind=body.get("kind", "handheld"), user=user)
-    return {"token": services.issue_handheld_token(user, device), "user": user_json(user), "device": device.code}
+    landing = navigation.handheld_landing(user.role)
+    return {"token": services.issue_handheld_token(user, device), "user": user_json(user), "device": device.code,
+            "home": url_for(landing) if landing else None}
+
+
+@bp.post("/session")
+@allow(roles.EVERYONE)
+@bp.doc(security=[{"bearerAuth": []}])
+@bp.alt_response(200, schema=DeskSession, success=True)
+@openapi.errors(bp, 401, 422)
+def desk_session():
+    """The handheld token's login handed over to this browser as a desk session (the token stops
+    working): how a packer who logs in on the handheld app reaches the pack station."""
+    if not getattr(g, "device_code", None):
+        raise ValidationFailed("Only a handheld login can be handed over to the desk")
+    user = current_user._get_current_object()
+    key = sessions.hand_over(user, g.auth_session_id)
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = key
+    login_user(user)
+    return {"home": url_for(navigation.home_endpoint(user.role))}
 
 
 @bp.post("/logout")

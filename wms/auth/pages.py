@@ -3,7 +3,7 @@ login is wms/auth/api.py)."""
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from wms.auth import roles, services, sessions
+from wms.auth import menu, navigation, roles, services, sessions
 from wms.auth.access import allow, public
 from wms.auth_loaders import SESSION_KEY
 from wms.errors import LockedOut, ValidationFailed, error_text, flash_errors
@@ -11,25 +11,17 @@ from wms.extensions import db
 from wms.i18n import LOCALES, _
 
 bp = Blueprint("auth", __name__)
-
-HOME_BY_ROLE = {
-    roles.ADMIN: "admin.users",
-    roles.SUPERVISOR: "review.queue",
-    roles.REVIEWER: "review.queue",
-    roles.PICKER: "handheld.app",
-    roles.PACKER: "handheld.app",
-    roles.DOCK: "handover.index",
-}
+bp.app_context_processor(menu.template_context)  # every page's menu and search box
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Desktop login with username and password."""
+    """Desktop login with username and password (or the PIN, which floor staff know by heart)."""
     if request.method == "POST":
         with flash_errors(text=_refusal_text) as refused:
-            user = services.authenticate_password(request.form.get("username"), request.form.get("password", ""),
-                                                  address=request.remote_addr)
+            user = services.authenticate_desk(request.form.get("username"), request.form.get("password", ""),
+                                              address=request.remote_addr)
         if refused:
             locked = isinstance(refused.error, LockedOut)
             return render_template("auth/login.html", locked=locked), refused.status, _retry_after(refused.error)
@@ -60,7 +52,7 @@ def home():
     """Send each role to its own first screen."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for(HOME_BY_ROLE.get(current_user.role, "auth.login")))
+    return redirect(url_for(navigation.home_endpoint(current_user.role)))
 
 
 @bp.post("/me/locale")

@@ -27,6 +27,13 @@ class HandheldLogin(Schema):
     token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`"})
     user = fields.Nested(Me, required=True)
     device = fields.String(required=True, metadata={"description": "The device's code as registered"})
+    home = fields.String(allow_none=True, required=True, metadata={
+        "description": "null: the handheld app is this user's place; else the desk screen to open, after "
+                       "handing the login over with POST /api/auth/session"})
+
+
+class DeskSession(Schema):
+    home = fields.String(required=True, metadata={"description": "The desk screen to open (the session cookie is set)"})
 
 
 class LoggedOut(Schema):

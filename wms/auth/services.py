@@ -36,6 +36,15 @@ def authenticate_password(username, password, address=None):
     return _authenticate(username, lambda user: user.check_password(password), _BAD_LOGIN, address)
 
 
+def authenticate_desk(username, secret, address=None):
+    """The desk form's login: the password, or the PIN of a user who has one (a packer at the
+    station's tablet types the PIN the handheld uses). One failure counts once, either way."""
+    def check(user):
+        return user.check_password(secret) or (secret.isdigit() and user.check_pin(secret))
+
+    return _authenticate(username, check, _BAD_LOGIN, address)
+
+
 def authenticate_pin(username, pin, address=None):
     """Handheld login with username + PIN; failures lock the user and throttle the address."""
     return _authenticate(username, lambda user: user.check_pin(pin), "Wrong username or PIN", address)

@@ -68,6 +68,16 @@ def end(key, reason="logged_out"):
     commit(db.session)
 
 
+def hand_over(user, session_id):
+    """End the handheld login `session_id` of `user` and start a desk login in its place; returns the
+    new login's key (for the session cookie). Commits. Used when a login on the handheld app belongs
+    on a desk screen (a packer's badge scanned at the station's tablet): one login, not two."""
+    db.session.execute(update(AuthSession).where(
+        AuthSession.id == session_id, AuthSession.user_id == user.id, AuthSession.kind == HANDHELD,
+        AuthSession.ended_at.is_(None)).values(ended_at=utcnow(), end_reason="logged_out"))
+    return start(user, WEB)
+
+
 def end_for_user(user_id, reason, kind=None, keep=None):
     """End the user's live logins (of one kind, or all; but the one with key `keep`), in the caller's
     transaction; pushes after commit."""

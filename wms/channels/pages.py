@@ -1,13 +1,20 @@
-"""Channel sync desk page: where the sync stands, and a "Sync now" button."""
+"""Channel sync desk pages: every channel's sync at a glance, where one stands, and "Sync now"."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.channels import services
+from wms.channels import services, sync_overview
 from wms.errors import flash_errors
 from wms.i18n import _
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
+
+
+@bp.get("/")
+@allow(roles.SUPERVISE)
+def index():
+    """Every channel: last successful sync, a sync under way, the way to its sync page."""
+    return render_template("channels/index.html", rows=sync_overview.sync_overview())
 
 
 @bp.route("/<int:channel_id>/sync", methods=["GET"])
