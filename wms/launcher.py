@@ -19,12 +19,13 @@ from config.settings import INSTANCE, ROOT, config_for
 from wms.supervise import POLL_S, Program, Supervisor, say
 
 DEMO_LOGINS = """\
-  admin      / admin123      (admin pages, import, review)
-  supervisor / super123      (review, jobs, waves)
-  reviewer   / review123     (review desk)
-  picker     / PIN 482915    (handheld; or scan the badge from Admin > Users)
-  packer     / PIN 736204    (pack station)
-  dock       / dock1234      (dock handover)"""
+  admin      / admin123                  settings, every screen
+  supervisor / super123                  wall desk, review, waves
+  reviewer   / review123                 review desk
+  picker     / picker123  or PIN 482915  handheld app (or scan the badge from Settings > Badges)
+  picker2    / picker123  or PIN 593816  a second picker
+  packer     / packer123  or PIN 736204  pack station (desk form or handheld app)
+  dock       / dock1234                  dock handover"""
 
 
 class EmbeddedRedis:
