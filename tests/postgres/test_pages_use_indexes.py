@@ -1,0 +1,97 @@
+"""On PostgreSQL the searches and deep pages of a year of history are index lookups, never a scan.
+
+Each service is run once while its statements are captured; each statement is then EXPLAINed with
+sequential scans priced out (enable_seqscan = off), so the plan shows a Seq Scan on orders, parcels
+or order_events only where no index can answer it - what the parcel search's OR across two tables,
+an order number without its channel and the queue's OFFSET sort did before. Run with
+TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<throwaway db> pytest tests/postgres
+"""
+import re
+
+import pytest
+from sqlalchemy import event
+
+from tests.builders_pages import history
+from tests.postgres import needs_postgres
+from wms.extensions import db
+
+pytestmark = needs_postgres
+
+WATCHED = ("orders", "parcels", "order_events")
+
+
+@pytest.fixture
+def plans(app):
+    """run(fn) -> the EXPLAIN text of each statement fn sent that reads a watched table."""
+    history(4)
+
+    def run(fn):
+        seen = []
+
+        def capture(_conn, _cursor, statement, parameters, _context, _many):
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            fn()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        db.session.rollback()
+        connection = db.session.connection().connection
+        cursor = connection.cursor()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        explained = []
+        for statement, parameters in seen:
+            if any(re.search(rf"\b{table}\b", statement) for table in WATCHED):
+                cursor.execute("EXPLAIN " + statement, parameters)
+                explained.append("\n".join(row[0] for row in cursor.fetchall()))
+        db.session.rollback()
+        assert explained, "the service read none of the watched tables"
+        return explained
+
+    return run
+
+
+def _scans(explained):
+    return [line.strip() for plan in explained for line in plan.splitlines()
+            if any(f"Seq Scan on {table} " in line + " " for table in WATCHED)]
+
+
+def test_the_parcel_search_by_tracking_or_order_number_uses_indexes(plans):
+    from wms.shipping.waybills import find_parcels
+
+    for number in ("SF00000002", "S2"):
+        explained = plans(lambda: find_parcels(number))
+        assert _scans(explained) == []
+        search = next(plan for plan in explained if "tracking_number" in plan)
+        # both lookups probe their own index; an OR across the tables walked every parcel by id instead
+        assert "parcels_tracking_number_key" in search and "ix_orders_external_id" in search, search
+
+
+def test_an_order_number_without_its_channel_is_an_index_lookup(plans):
+    from wms.aftersales.returns import find_returnable
+    from wms.packing.services import find_order
+
+    for lookup in (lambda: find_returnable("R1"), lambda: find_order("P1")):
+        explained = plans(lookup)
+        assert _scans(explained) == []
+        assert "ix_orders_external_id" in explained[0], explained[0]
+
+
+def test_a_deep_queue_page_walks_the_queue_index(plans):
+    from wms.review import queue
+
+    explained = plans(lambda: queue.queue_page(queue.QueueFilters(state="shipped", page=3, per_page=1)))
+    assert _scans(explained) == []
+    page_plan = next(plan for plan in explained if "LIMIT" in plan.upper() or "Limit" in plan)
+    assert "ix_orders_desk_order" in page_plan
+    assert "Sort" not in page_plan.split("ix_orders_desk_order")[0]
+
+
+def test_the_exception_list_reads_only_open_exceptions(plans):
+    from wms.tracking.services import exceptions_page
+
+    explained = plans(lambda: exceptions_page())
+    assert any("ix_tracked_parcels_open_exceptions" in plan for plan in explained)
+    assert _scans(explained) == []
