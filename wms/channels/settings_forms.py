@@ -19,7 +19,8 @@ SHOPIFY = (
     SettingField("base_url", "Store address", "url", placeholder="https://your-shop.myshopify.com",
                  help="Your store's address. Empty: the local Shopify sandbox (demo and development only)."),
     SettingField("access_token", "Admin API access token", secret=True, required=True,
-                 help="The token of the store's custom app (shpat_...), allowed to read orders and write fulfillments."),
+                 help="The token of the store's custom app (shpat_...), allowed to read orders and write "
+                      "fulfillments."),
     SettingField("api_version", "API version", max_length=20, placeholder="2025-01",
                  help="Shopify Admin API version (default 2025-01)."),
     SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=250, placeholder="250",

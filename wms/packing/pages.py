@@ -4,11 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import _, catalogue_for_client, current_locale
 from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking.messages import MESSAGES as FLOOR_MESSAGES
-from wms.shipping import stations
+from wms.shipping import carrier_services, stations
 from wms.shipping.labels import PAPER_SIZES
 
 bp = Blueprint("station", __name__, url_prefix="/station")
@@ -27,24 +28,37 @@ def station():
 @allow(roles.MANAGE)
 def setup():
     """Pack stations (printer, paper, carrier default) and carton types."""
-    return render_template("station/setup.html", stations=stations.stations(), cartons=services.cartons(),
-                           papers=list(PAPER_SIZES))
+    return _setup_page()
 
 
 @bp.post("/setup/station")
 @allow(roles.MANAGE)
 def save_station():
-    """Create or update a pack station."""
-    form = request.form
-    with flash_errors():
-        stations.save_station(form.get("code", "").strip(), name=form.get("name", ""),
-                              printer_host=form.get("printer_host", "").strip(),
-                              printer_port=form.get("printer_port", type=int) or 9100,
-                              zpl_font=form.get("zpl_font", "").strip(),
-                              paper=form.get("paper") if form.get("paper") in PAPER_SIZES else "100x150",
-                              default_carrier_code=form.get("default_carrier_code", "").strip(),
-                              has_scale=bool(form.get("has_scale")))
+    """Create or update a pack station; a refused post shows the form again as typed, wrong inputs marked."""
+    with flash_errors() as refused:
+        station = stations.save_station_settings(request.form)
+    if refused:
+        return _setup_page(request.form, field_errors(refused)), refused.status
+    flash(_("Station {code} saved", code=station.code), "success")
     return redirect(url_for(".setup"))
+
+
+def _setup_page(posted=None, errors=None):
+    """One form per station and one for a new station; the refused one (by code) shows what was posted."""
+    refused_code = (posted.get("code") or "").strip() if posted is not None else None
+    forms = [{"key": s.code, "station": s, "shown": posted if s.code == refused_code else _station_values(s),
+              "errors": errors if s.code == refused_code else {}} for s in stations.stations()]
+    matched = any(f["station"].code == refused_code for f in forms)
+    new = posted if posted is not None and not matched else {"paper": stations.DEFAULT_PAPER, "printer_port": "9100"}
+    forms.append({"key": "new", "station": None, "shown": new, "errors": errors if new is posted else {}})
+    carriers = [(c.code, f"{c.code} · {c.name}") for c in carrier_services.list_carriers()]
+    return render_template("station/setup.html", forms=forms, station_form=stations.STATION_FORM,
+                           carrier_choices={"default_carrier_code": carriers}, cartons=services.cartons())
+
+
+def _station_values(station):
+    return {**stations.STATION_FORM.page_values({field.name: getattr(station, field.name)
+                                                 for field in stations.STATION_FORM.fields})}
 
 
 @bp.post("/setup/carton")

@@ -44,9 +44,11 @@ KUAIDI100 = (
                       "Empty: the app's CARRIER_WEBHOOK_SALT."),
     SettingField("partner_id", "Waybill account", max_length=64,
                  help="The e-waybill account this carrier gave you (partnerId)."),
-    SettingField("partner_key", "Waybill account password", secret=True, help="Its partnerKey, if the carrier set one."),
+    SettingField("partner_key", "Waybill account password", secret=True,
+                 help="Its partnerKey, if the carrier set one."),
     SettingField("net", "Carrier outlet", max_length=64, help="The outlet of the account, if the carrier asks."),
-    SettingField("exp_type", "Service", max_length=40, placeholder="标准快递", help="The service name as Kuaidi100 spells it (default: standard express)."),
+    SettingField("exp_type", "Service", max_length=40, placeholder="标准快递",
+                 help="The service name as Kuaidi100 spells it (default: standard express)."),
     SettingField("pay_type", "Who pays", "choice", choices=(
         ("SHIPPER", "Sender pays"), ("CONSIGNEE", "Recipient pays"), ("MONTHLY", "Monthly account"),
         ("THIRDPARTY", "Third party pays")), help="Default: sender pays."),

@@ -7,7 +7,7 @@ from wms.auth.access import allow
 from wms.errors import NotFound, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
-from wms.shipping import carrier_services, carrier_settings, print_jobs, station_access, waybills
+from wms.shipping import carrier_services, carrier_settings, parcel_list, print_jobs, station_access, waybills
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -42,9 +42,13 @@ def void(parcel_id):
 @bp.get("/parcels")
 @allow(roles.SUPERVISE)
 def parcels():
-    """Recent parcels (or one order / tracking number): label, reprint, void."""
-    return render_template("shipping/parcels.html", parcels=waybills.find_parcels(request.args.get("q", "")),
-                           q=request.args.get("q", ""))
+    """Parcels in any state (filtered by state, or one order / tracking number), paged: label, reprint, void."""
+    q, status = request.args.get("q", ""), request.args.get("status", "")
+    listed = None
+    with flash_errors() as refused:
+        listed = parcel_list.parcel_page(q, status, page=request.args.get("page", 1, type=int) or 1)
+    return render_template("shipping/parcels.html", listed=listed, q=q, status=status,
+                           states=parcel_list.PARCEL_STATES), refused.status if refused else 200
 
 
 @bp.post("/parcels/<int:parcel_id>/reprint")
@@ -102,7 +106,8 @@ def _carriers_page(posted=None, errors=None):
                                                                "active": "1", "settings": "{}"}
     forms.append({"key": "new", "carrier": None, "shown": new, "errors": errors if new is posted else {},
                   "saved_secrets": set()})
-    adapters = [(kind, _(carrier_settings.ADAPTER_LABELS.get(kind, kind))) for kind in carrier_settings.CARRIER_SETTINGS.forms]
+    adapters = [(kind, _(carrier_settings.ADAPTER_LABELS.get(kind, kind)))
+                for kind in carrier_settings.CARRIER_SETTINGS.forms]
     return render_template("shipping/carriers.html", forms=forms, adapters=adapters,
                            family=carrier_settings.CARRIER_SETTINGS)
 

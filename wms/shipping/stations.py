@@ -6,9 +6,29 @@ from sqlalchemy import select
 from wms import aftercommit
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
-from wms.shipping.models import PackStation
+from wms.settings_forms import SettingField, SettingsForm, refusal
+from wms.shipping.labels import PAPER_SIZES
+from wms.shipping.models import Carrier, PackStation
 
 DEFAULT_PAPER = "100x150"
+
+# The setup page's fields of a station: drawn from this list and checked by it (wms.settings_forms).
+STATION_FORM = SettingsForm("station", (
+    SettingField("code", "Code", required=True, max_length=64, placeholder="PS-1",
+                 help="The bench's code; the tablet at the bench signs in with it. Cannot be changed later."),
+    SettingField("name", "Name", max_length=120),
+    SettingField("printer_host", "Label printer address", max_length=120, placeholder="192.168.1.50",
+                 help="A network label printer that speaks ZPL. Empty: labels print from the browser as PDF."),
+    SettingField("printer_port", "Printer port", "integer", minimum=1, maximum=65535, placeholder="9100",
+                 help="The printer's raw port (default 9100)."),
+    SettingField("zpl_font", "Printer font for Chinese", max_length=60, placeholder="E:SIMSUN.TTF",
+                 help="A font stored on the printer. Empty: Chinese text is sent as pictures."),
+    SettingField("paper", "Label paper (mm)", "choice", required=True, choices=tuple((p, p) for p in PAPER_SIZES)),
+    SettingField("default_carrier_code", "Default carrier", max_length=40,
+                 help="Labels sealed here go to this carrier when the rules leave the choice open."),
+    SettingField("has_scale", "Scale attached", "bool", help="The station reads parcel weights from a scale."),
+))
+STATION_DEFAULTS = {"name": "", "printer_host": "", "printer_port": 9100, "zpl_font": "", "default_carrier_code": ""}
 
 
 def find_station(code):
@@ -39,6 +59,25 @@ def save_station(code, **fields):
     db.session.add(row)
     aftercommit.commit()
     return row
+
+
+def save_station_settings(posted):
+    """Create or update a station from the setup page's fields, checked by STATION_FORM; its default
+    carrier must exist. Every wrong input is named and nothing is saved."""
+    names = [STATION_FORM.input_name(field) for field in STATION_FORM.fields]
+    posted = {name: posted.get(name) for name in names}  # the station's columns only, never other keys
+    problems = {}
+    try:
+        values = {**STATION_DEFAULTS, **STATION_FORM.read_page(posted)}
+    except ValidationFailed as refused:
+        problems.update(refused.details["fields"])
+        values = {}
+    carrier = (posted["default_carrier_code"] or "").strip()
+    if carrier and not db.session.scalar(select(Carrier.id).where(Carrier.code == carrier)):
+        problems["default_carrier_code"] = {"message": "No carrier has the code {code}", "values": {"code": carrier}}
+    if problems:
+        raise refusal(problems)
+    return save_station(values.pop("code"), **values)
 
 
 def station_paper(code):
