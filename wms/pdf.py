@@ -27,6 +27,9 @@ MM = 72 / 25.4
 _CLOSING = set("，。、；：！？）」』】》〉”’,.;:!?)]}%")
 
 
+_registered = {}  # the font object cjk_font() last registered, for _font()
+
+
 class FontMissing(RuntimeError):
     """The project's PDF font is not where the code expects it (or is not a font)."""
 
@@ -55,6 +58,7 @@ def cjk_font():
         log.error(message)
         raise FontMissing(message) from error
     pdfmetrics.registerFont(font)
+    _registered.clear()
     return FONT_NAME
 
 
@@ -68,36 +72,49 @@ def new_canvas(out, pagesize, **options):
 
 def has_glyph(ch):
     """Whether the project's font draws `ch` (else a PDF would show an empty box for it)."""
-    from reportlab.pdfbase import pdfmetrics
-
-    return ord(ch) in pdfmetrics.getFont(cjk_font()).face.charToGlyph
+    return ord(ch) in _font().face.charToGlyph
 
 
 def text_width(text, size):
     """Advance width of `text` in points at `size` in the project's font."""
+    return _font().stringWidth(text, size)
+
+
+def _font():
+    """The registered reportlab font object (looked up once per registration: wrap() measures a lot)."""
     from reportlab.pdfbase import pdfmetrics
 
-    return pdfmetrics.stringWidth(text, cjk_font(), size)
+    name = cjk_font()
+    if _registered.get("name") is not name:
+        _registered.update(name=name, font=pdfmetrics.getFont(name))
+    return _registered["font"]
 
 
 def wrap(text, size, width, max_lines=None):
     """`text` broken into lines no wider than `width` points at `size`.
 
     Breaks after spaces and between CJK characters, a word wider than the line by characters;
-    closing punctuation stays with what it closes. Past `max_lines` the last line ends in an ellipsis."""
+    closing punctuation stays with what it closes. Past `max_lines` the last line ends in an ellipsis.
+    Linear in the text: advance widths add up (reportlab applies no kerning), so a line's width is kept
+    as a running sum instead of measuring it again for every token (labels render >= 100 a second)."""
     text = " ".join(str(text if text is not None else "").split())
-    lines, line = [], ""
+    lines, line, used = [], "", 0.0  # used: the width of `line`, its trailing space included
     for token in _tokens(text):
-        candidate = line + token
-        if line and text_width(candidate.rstrip(), size) > width:
+        core = token.rstrip()
+        core_width = text_width(core, size)
+        if line and used + core_width > width:
             lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line = candidate
-        while text_width(line.rstrip(), size) > width and len(line.rstrip()) > 1:
-            head = _longest_fitting(line, size, width)
-            lines.append(head)
-            line = line[len(head):]
+            line, used = "", 0.0
+        if not line and core_width > width:  # a word wider than the line: by characters
+            for ch in core:
+                ch_width = text_width(ch, size)
+                if line and used + ch_width > width:
+                    lines.append(line)
+                    line, used = "", 0.0
+                line, used = line + ch, used + ch_width
+            line, used = line + token[len(core):], used + text_width(token[len(core):], size)
+            continue
+        line, used = line + token, used + text_width(token, size)
     lines.append(line.rstrip())
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines - 1] + [_with_ellipsis(lines[max_lines - 1], size, width)]
@@ -116,13 +133,6 @@ def _tokens(text):
         else:
             tokens.append(ch)
     return tokens
-
-
-def _longest_fitting(line, size, width):
-    end = 1
-    while end < len(line) and text_width(line[:end + 1], size) <= width:
-        end += 1
-    return line[:end]
 
 
 def _with_ellipsis(line, size, width):
