@@ -27,6 +27,7 @@ PAGES = [
     ("reviewer", "/review/?state=shipped"),
     ("reviewer", "/api/review/queue"),
     ("packer", "/api/station/queue"),
+    ("admin", "/catalog/skus"),
 ]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from wms.catalog import refusals
 from wms.catalog.models import Sku, SkuBarcode
@@ -41,7 +42,8 @@ def search_skus(q="", page=1, per_page=50):
                                 Sku.id.in_(select(SkuBarcode.sku_id).where(SkuBarcode.barcode.ilike(like)))))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, int(page or 1))
-    skus = db.session.scalars(query.order_by(Sku.code).offset((page - 1) * per_page).limit(per_page)).all()
+    skus = db.session.scalars(query.options(selectinload(Sku.barcodes)).order_by(Sku.code)
+                              .offset((page - 1) * per_page).limit(per_page)).all()
     return skus, total
 
 
