@@ -112,10 +112,10 @@ def manifest():
 
 
 def badge_sheet(locale):
-    roles = ("picker", "supervisor", "dock_clerk", "admin", "packer")
+    roles = ("picker", "supervisor", "dock_clerk", "admin", "packer") * 2
+    names = BUYERS + ("李", "Konstantinopoulou-Smith Alexandra Maria")
     cards = [{"name": name, "username": f"user.{i}.with.a.long.login", "role": translate(role, locale),
-              "payload": f"WMS-BADGE|{i}|secret"}
-             for i, (name, role) in enumerate(zip(BUYERS + ("李", "Konstantinopoulou-Smith Alexandra Maria"), roles * 2))]
+              "payload": f"WMS-BADGE|{i}|secret"} for i, (name, role) in enumerate(zip(names, roles))]
     return badges_pdf(cards)
 
 

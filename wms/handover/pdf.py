@@ -66,7 +66,8 @@ def _header(pdf, font, manifest, carrier_name, printed_at, page, pages):
     width, height = A4
     text_width = width - 2 * MARGIN_MM * mm
     pdf.setFont(font, 16)
-    pdf.drawString(MARGIN_MM * mm, height - 20 * mm, wrap(f"交接单 Manifest {manifest.code}", 16, text_width - 15 * mm, 1)[0])
+    title = wrap(f"交接单 Manifest {manifest.code}", 16, text_width - 15 * mm, 1)[0]  # room for "page/pages"
+    pdf.drawString(MARGIN_MM * mm, height - 20 * mm, title)
     pdf.setFont(font, 10)
     pdf.drawString(MARGIN_MM * mm, height - 28 * mm,
                    wrap(f"承运商 Carrier: {carrier_name} ({manifest.carrier_code})", 10, text_width, 1)[0])
