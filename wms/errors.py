@@ -81,7 +81,9 @@ def error_text(error):
 
 def _problem_text(problem, _):
     label = "row" if "row" in problem else "line"
-    return f" · {_(label)} {problem.get(label, '')} {problem.get('field', '')}: {_(str(problem.get('message', '')))}"
+    message, values = _(str(problem.get("message", ""))), problem.get("values")
+    message = message.format(**values) if isinstance(values, dict) and values else message
+    return f" · {_(label)} {problem.get(label, '')} {problem.get('field', '')}: {message}"
 
 
 def _wording_of(error):

@@ -32,3 +32,12 @@ def _told(problem):
     value may be named like any of translate's own parameters)."""
     text, values = _(str(problem.get("message", ""))), problem.get("values") or {}
     return text.format(**values) if values else text
+
+
+def line_errors(refused, key="order_line_id"):
+    """{"<field>_<id>": message} of a refusal listing problems per line (`details["errors"]`:
+    [{field, message, values, <key>}]), for a table form whose inputs are named field_<id>."""
+    error = getattr(refused, "error", refused)
+    problems = getattr(error, "details", {}).get("errors") if error is not None else None
+    return {f"{problem['field']}_{problem[key]}": _told(problem) for problem in problems or []
+            if isinstance(problem, dict) and key in problem and "field" in problem}

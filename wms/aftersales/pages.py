@@ -6,7 +6,9 @@ from wms.aftersales import returns, services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
+from wms.forms import field_errors, line_errors
 from wms.i18n import _
+from wms.search import queries
 
 bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
 
@@ -14,37 +16,48 @@ bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
 @bp.get("/returns")
 @allow(roles.OFFICE)
 def returns_index():
-    """Find a shipped order by number to receive its return; recent returns."""
-    found = returns.find_returnable(request.args.get("order", "")) if request.args.get("order") else None
-    return render_template("aftersales/returns.html", found=found, receipts=returns.recent_returns())
+    """Find the order a return is for (by any key of the search box, in any state: one not yet
+    shipped is listed with its state, without the return form); recent returns."""
+    found = None
+    with flash_errors() as refused:
+        if request.args.get("order"):
+            found = queries.find_orders(request.args["order"], per_page=20).rows
+    return render_template("aftersales/returns.html", found=found, receipts=returns.recent_returns(),
+                           returnable=returns.RETURNABLE), refused.status if refused else 200
 
 
 @bp.get("/returns/<int:order_id>")
 @allow(roles.OFFICE)
 def return_form(order_id):
     """Inspect each line of the returned order: restock to a bin or write off."""
-    from wms.extensions import db
-    from wms.orders.models import Order
-
-    return render_template("aftersales/return_form.html", order=db.session.get(Order, order_id),
-                           lines=returns.returnable_lines(order_id))
+    return _return_page(order_id, {})
 
 
 @bp.post("/returns/<int:order_id>")
 @allow(roles.OFFICE)
 def receive(order_id):
-    """Book the inspected return."""
-    lines = [{"order_line_id": line_id, "qty": request.form.get(f"qty_{line_id}"),
-              "result": request.form.get(f"result_{line_id}"), "bin_code": request.form.get(f"bin_{line_id}"),
-              "reason": request.form.get(f"reason_{line_id}")}
-             for line_id in request.form.getlist("line") if (request.form.get(f"qty_{line_id}") or "0") != "0"]
+    """Book the inspected return; a refused one comes back as typed, the wrong inputs marked, and a
+    restock into a bin of other SKUs asks to be confirmed first."""
+    form = request.form
+    lines = [{"order_line_id": line_id, "qty": form.get(f"qty_{line_id}"), "result": form.get(f"result_{line_id}"),
+              "bin_code": form.get(f"bin_{line_id}"), "reason": form.get(f"reason_{line_id}")}
+             for line_id in form.getlist("line") if (form.get(f"qty_{line_id}") or "0").strip() not in ("0", "")]
     with flash_errors() as refused:
-        returns.receive_return(order_id, lines, actor=current_user, reference=request.form.get("reference", ""),
-                               note=request.form.get("note", ""))
+        returns.receive_return(order_id, lines, actor=current_user, reference=form.get("reference", ""),
+                               note=form.get("note", ""), confirm_mixed=form.get("confirm_mixed") == "1")
     if refused:
-        return redirect(url_for("aftersales.return_form", order_id=order_id))
+        return _return_page(order_id, form, refused), refused.status
     flash(_("Return booked"), "success")
     return redirect(url_for("aftersales.returns_index"))
+
+
+def _return_page(order_id, values, refused=None):
+    """The return form with `values` (the post, kept on a refusal), its errors and questions."""
+    order, lines = returns.return_screen(order_id)
+    confirm = (refused.error.details.get("confirm") or []) if refused else []
+    return render_template("aftersales/return_form.html", order=order, lines=lines, values=values,
+                           errors={**field_errors(refused), **line_errors(refused)} if refused else {},
+                           confirm=confirm)
 
 
 @bp.get("/intercepts")

@@ -8,9 +8,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from wms import aftercommit
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
 from wms.aftersales.services import _, _name
+from wms.catalog.models import Sku
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
-from wms.inventory.models import Bin
+from wms.inventory.models import Bin, StockItem
 from wms.inventory.services import receive_stock, warehouse_of
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
@@ -34,16 +35,25 @@ def returnable_lines(order_id):
     return [(line, line.qty - back.get(line.id, 0)) for line in order.lines]
 
 
-def receive_return(order_id, lines, actor=None, reference="", note=""):
+def return_screen(order_id):
+    """The order and its [(line, qty still returnable)], for the return form."""
+    return _order(order_id), returnable_lines(order_id)
+
+
+def receive_return(order_id, lines, actor=None, reference="", note="", confirm_mixed=False):
     """Book a return: lines [{order_line_id, qty, result: restock|write_off, bin_id, reason}].
 
-    Any bad line -> ValidationFailed listing every problem; nothing is booked.
+    Any bad line -> ValidationFailed listing every problem; nothing is booked. Restocking into a bin
+    that holds other SKUs and none of this one is refused until `confirm_mixed` says it is meant
+    (details["confirm"] lists each such line), so a returned item never slips into a stranger's bin.
     """
     order = _order(order_id)
     if order.status not in RETURNABLE:
         raise ValidationFailed(_("Order {order} is '{status}': only shipped orders can be returned",
                                  order=order.external_id, status=order.status))
     clean, bins = _check_lines(order, lines)
+    if not confirm_mixed:
+        _ask_before_mixing(order, clean, bins)
     warehouse_ids = {b.warehouse_id for b in bins.values()} or {warehouse_of(order.id)}
     if len(warehouse_ids) > 1:
         raise ValidationFailed(_("Restock every line of one return into one warehouse"), field="bin")
@@ -87,27 +97,46 @@ def _check_lines(order, lines):
         if line is None:
             errors.append({"line": number, "field": "order_line_id", "message": "not a line of this order"})
             continue
+        at = {"line": number, "order_line_id": line.id}
         wanted[line.id] = wanted.get(line.id, 0) + (qty or 0)
         left = line.qty - back.get(line.id, 0)
         if qty is None or qty <= 0 or wanted[line.id] > left:
-            errors.append({"line": number, "field": "qty", "message": f"must be 1-{left}"})
+            errors.append({**at, "field": "qty", "message": "Enter a quantity from 1 to {left}",
+                           "values": {"left": left}})
         if result not in (RESTOCK, WRITE_OFF):
-            errors.append({"line": number, "field": "result", "message": "restock or write_off"})
+            errors.append({**at, "field": "result", "message": "Choose restock or write off"})
         elif result == RESTOCK:
             bins[bin_id] = bins.get(bin_id) or (db.session.get(Bin, bin_id) if bin_id else None)
             if bins[bin_id] is None:
                 bins.pop(bin_id)
-                errors.append({"line": number, "field": "bin", "message": "choose the bin to restock into"})
+                errors.append({**at, "field": "bin", "message": "Scan or type the bin to restock into"})
             if line.sku_id is None:
-                errors.append({"line": number, "field": "sku", "message": "this line has no SKU to restock"})
+                errors.append({**at, "field": "sku", "message": "This line has no SKU to restock"})
         elif not reason:
-            errors.append({"line": number, "field": "reason", "message": "say why it is written off"})
+            errors.append({**at, "field": "reason", "message": "Say why it is written off"})
         clean.append(dict(order_line_id=line.id, sku_id=line.sku_id, qty=qty, result=result,
                           bin_id=bin_id if result == RESTOCK else None, reason=reason))
     if errors or not clean:
         raise ValidationFailed(_("The return has errors; nothing was booked"), errors=errors or [
             {"line": 0, "field": "lines", "message": "no lines"}])
     return clean, bins
+
+
+def _ask_before_mixing(order, clean, bins):
+    """Refuse (asking for confirmation) when a restock line's bin holds other SKUs and none of its own."""
+    asked = []
+    for line in clean:
+        if line["result"] != RESTOCK or line["sku_id"] is None:
+            continue
+        held = db.session.execute(select(StockItem.sku_id, Sku.code).join(Sku, Sku.id == StockItem.sku_id)
+                                  .where(StockItem.bin_id == line["bin_id"], StockItem.on_hand > 0)).all()
+        others = sorted(code for sku_id, code in held if sku_id != line["sku_id"])
+        if others and len(others) == len(held):
+            asked.append({"order_line_id": line["order_line_id"], "sku": _sku(order, line["order_line_id"]),
+                          "bin": bins[line["bin_id"]].code, "holds": ", ".join(others)})
+    if asked:
+        raise ValidationFailed(_("A bin holds another SKU: confirm to restock there anyway; nothing was booked"),
+                               field="bin", confirm=asked)
 
 
 def _already_returned(order_id):
