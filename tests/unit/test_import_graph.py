@@ -26,11 +26,11 @@ CORE = {"auth", "contacts", "counters", "spreadsheets"}
 LAYERS = (
     {"catalog", "orders"},                          # SKUs; orders, their channel, lines, audit rows, splitting
     {"imports", "inventory", "shipping"},           # orders in; stock and allocation; carriers, labels, printers
-    {"picking"},                                    # waves and tasks on allocated stock, the floor's event path
+    {"picking", "search"},                          # waves and tasks; finding any order (reads orders, parcels)
     {"aftersales", "handheld", "packing", "review"},  # intercepts, the handheld, pack stations, the review desk
     {"channels"},                                   # platform sync: imports, releases, intercepts through those
     {"admin", "tracking"},                          # admin desk; carrier events, write-back to channels
-    {"dashboard", "handover", "search"},            # the wall, the dock, search: read everything below
+    {"dashboard", "handover"},                      # the wall, the dock: read everything below
 )
 # Modules directly in wms/ that assemble the features (and so may import any): every other one is core.
 APP_SHELL = {"wms", "wms.cli", "wms.demo", "wms.launcher", "wms.serving", "wms.sockets"}

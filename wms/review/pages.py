@@ -37,7 +37,8 @@ def queue():
     filters = _filters(request.args)
     page = desk.queue_page(filters)
     return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
-                           desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED, states.APPROVED, states.CANCELLED),
+                           desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED,)
+                           + tuple(s for s in states.ALL_STATES if s not in desk.DESK_STATES),
                            socket_client=SOCKET_CLIENT if _has_socket_client() else None)
 
 

@@ -17,7 +17,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.review.rules import phone_forms
+from wms.contacts.phone import normalise_phone
 from wms.search import keys as search_keys
 from wms.shipping.models import Parcel
 
@@ -102,12 +102,21 @@ def _conditions(keys):
     if keys.order_id is not None:
         conditions.append(Order.id == keys.order_id)
     if keys.phone:
-        conditions.append(Order.buyer_phone.in_(phone_forms(keys.phone) | {keys.phone}))
+        conditions.append(Order.buyer_phone.in_(phone_forms(keys.phone)))
     if keys.phone_last4:
         conditions.append(phone_last4(Order.buyer_phone) == keys.phone_last4)
     if keys.name_prefix:
         conditions.append(Order.buyer_name.like(search_keys.like_prefix(keys.name_prefix), escape="\\"))
     return conditions
+
+
+def phone_forms(phone):
+    """The ways a phone typed as `phone` (digits, maybe +) may be stored on orders: as typed, its
+    digits, the national number (86 / 0086 dropped) and E.164 (what imports store)."""
+    digits = phone.lstrip("+")
+    national = digits[4:] if digits.startswith("0086") else digits[2:] if digits.startswith("86") and len(digits) == 13 \
+        else digits
+    return {phone, digits, national, normalise_phone(phone).e164 or ""} - {""}
 
 
 def _rows(order_ids):
