@@ -84,11 +84,11 @@ def test_a_new_api_token_is_shown_once(client, admin):
 
 
 def test_channels_are_created_and_edited_from_the_desk(client, admin):
-    assert client.post("/admin/channels", data={"code": "tb", "name": "淘宝店", "platform": "taobao",
+    assert client.post("/admin/channels", data={"code": "tb", "name": "淘宝店", "platform": "manual",
                                                 "settings": '{"shop": "x"}', "active": "on"}).status_code == 302
     channel = Channel.query.filter_by(code="tb").one()
     assert channel.settings == {"shop": "x"} and channel.active and not channel.virtual_shipping
-    bad = client.post(f"/admin/channels/{channel.id}", data={"name": "New", "platform": "taobao", "settings": "{oops"})
+    bad = client.post(f"/admin/channels/{channel.id}", data={"name": "New", "platform": "manual", "settings": "{oops"})
     assert bad.status_code == 422 and "{oops" in bad.get_data(as_text=True)
     assert Channel.query.get(channel.id).name == "淘宝店"
 

@@ -1,6 +1,4 @@
 """Admin desk pages: users, roles, badges, devices, API tokens, channels and the job list."""
-import json
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -11,7 +9,9 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.auth.services import badge_payload
 from wms.auth_loaders import SESSION_KEY
+from wms.channels import settings_forms as channel_settings
 from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import LOCALES, _
 from wms.timeutil import utcnow
 
@@ -219,46 +219,61 @@ def revoke_token(token_id):
 @bp.route("/channels", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def channels():
-    """Sales channels (stores), and the form to add one."""
+    """Sales channels (stores), and the form to add one (the platform's settings as fields)."""
     if request.method == "POST":
         with flash_errors() as refused:
             channel = services.create_channel(request.form.get("code"), **_channel_form())
         if refused:
-            return _channels_page(request.form), refused.status
+            return _channels_page(request.form, field_errors(refused)), refused.status
         flash(_("Channel {code} created", code=channel.code), "success")
         return redirect(url_for("admin.channels"))
-    return _channels_page()
+    return _channels_page({"platform": "manual", "active": "on", "settings": "{}"})
 
 
-def _channels_page(form=None):
-    return render_template("admin/channels.html", channels=services.list_channels(),
-                           platforms=services.PLATFORMS, form=form or {})
+def _channels_page(values, errors=None):
+    return render_template("admin/channels.html", channels=services.list_channels(), values=values,
+                           errors=errors or {}, saved_secrets=set(), **_channel_choices())
 
 
 @bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def edit_channel(channel_id):
-    """Edit a channel's name, platform, settings and flags."""
+    """Edit a channel's name, platform, settings and flags; a refused post shows what was typed."""
     channel = services.get_channel(channel_id)
-    form = None
     if request.method == "POST":
         with flash_errors() as refused:
             services.update_channel(channel_id, **_channel_form())
         if not refused:
             flash(_("Saved"), "success")
             return redirect(url_for("admin.edit_channel", channel_id=channel_id))
-        form = request.form
-    settings = form.get("settings") if form else json.dumps(channel.settings or {}, ensure_ascii=False, indent=2)
-    html = render_template("admin/channel_edit.html", channel=channel, platforms=services.PLATFORMS,
-                           settings=settings)
-    return html, 422 if form else 200
+        return _channel_page(channel, request.form, field_errors(refused)), refused.status
+    return _channel_page(channel, _channel_values(channel))
+
+
+def _channel_page(channel, values, errors=None):
+    form = channel_settings.form_for(channel.platform)
+    return render_template("admin/channel_edit.html", channel=channel, values=values, errors=errors or {},
+                           saved_secrets=form.stored_secrets(channel.settings), **_channel_choices())
+
+
+def _channel_values(channel):
+    """The edit form's values of a stored channel: its settings as fields, the rest as JSON."""
+    form = channel_settings.form_for(channel.platform)
+    return {"name": channel.name, "platform": channel.platform, "notifies_buyers": channel.notifies_buyers,
+            "virtual_shipping": channel.virtual_shipping, "active": channel.active,
+            **form.page_values(channel.settings), "settings": form.advanced_text(channel.settings)}
+
+
+def _channel_choices():
+    platforms = [(p, _(channel_settings.PLATFORM_LABELS.get(p, p))) for p in services.PLATFORMS]
+    return {"platform_choices": platforms, "family": channel_settings.CHANNEL_SETTINGS}
 
 
 def _channel_form():
     form = request.form
-    return {"name": form.get("name"), "platform": form.get("platform") or "manual",
-            "settings": form.get("settings") or "{}", "notifies_buyers": "notifies_buyers" in form,
-            "virtual_shipping": "virtual_shipping" in form, "active": "active" in form}
+    return {"name": form.get("name"), "platform": form.get("platform") or "manual", "settings_form": form,
+            "notifies_buyers": "notifies_buyers" in form, "virtual_shipping": "virtual_shipping" in form,
+            "active": "active" in form}
 
 
 # --- jobs -------------------------------------------------------------------------------------

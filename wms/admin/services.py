@@ -17,6 +17,7 @@ from wms.auth import roles
 from wms.auth import services as auth_services
 from wms.auth import sessions
 from wms.auth.models import Device, User
+from wms.channels import settings_forms as channel_settings
 from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.i18n import LOCALES
@@ -228,15 +229,17 @@ def get_channel(channel_id):
 
 
 def create_channel(code, name, platform="manual", settings=None, notifies_buyers=False,
-                   virtual_shipping=False, active=True):
-    """A new sales channel (store); `settings` is a dict or a JSON object text."""
+                   virtual_shipping=False, active=True, settings_form=None):
+    """A new sales channel (store); `settings` is a dict or a JSON object text, or `settings_form` the
+    page's posted settings fields (wms.channels.settings_forms), checked by the platform's form."""
     code = (code or "").strip()
     if not _CHANNEL_CODE.match(code):
         raise ValidationFailed("A channel code is 1-40 letters, digits, '.', '_' or '-'", field="code")
     if db.session.scalar(select(Channel.id).where(func.lower(Channel.code) == code.lower())):
         raise _refusal("The channel code '{code}' is taken", "code", code=code)
-    values = _channel_values(name=name, platform=platform, settings=settings or {},
-                             notifies_buyers=notifies_buyers, virtual_shipping=virtual_shipping, active=active)
+    settings = {"settings_form": settings_form} if settings_form is not None else {"settings": settings or {}}
+    values = _channel_values(name=name, platform=platform, notifies_buyers=notifies_buyers,
+                             virtual_shipping=virtual_shipping, active=active, **settings)
     channel = Channel(code=code, **values)
     db.session.add(channel)
     db.session.commit()
@@ -244,17 +247,19 @@ def create_channel(code, name, platform="manual", settings=None, notifies_buyers
 
 
 def update_channel(channel_id, **fields):
-    """Change name, platform, settings, notifies_buyers, virtual_shipping or active."""
+    """Change name, platform, settings (or settings_form: the page's posted fields), notifies_buyers,
+    virtual_shipping or active."""
     channel = get_channel(channel_id)
-    for field, value in _channel_values(**fields).items():
+    for field, value in _channel_values(channel, **fields).items():
         setattr(channel, field, value)
     db.session.commit()
     return channel
 
 
-def _channel_values(**fields):
+def _channel_values(channel=None, **fields):
     """The checked values of the given channel fields; raises before anything is changed."""
-    unknown = set(fields) - {"name", "platform", "settings", "notifies_buyers", "virtual_shipping", "active"}
+    unknown = set(fields) - {"name", "platform", "settings", "settings_form", "notifies_buyers", "virtual_shipping",
+                             "active"}
     if unknown:
         raise ValidationFailed(f"Unknown channel field(s): {', '.join(sorted(unknown))}")
     values = {}
@@ -266,8 +271,11 @@ def _channel_values(**fields):
         if fields["platform"] not in PLATFORMS:
             raise _refusal("Unknown platform '{platform}'", "platform", platform=fields["platform"])
         values["platform"] = fields["platform"]
-    if "settings" in fields:
-        values["settings"] = _parse_settings(fields["settings"])
+    form = channel_settings.form_for(values.get("platform") or (channel.platform if channel else "manual"))
+    if "settings_form" in fields:
+        values["settings"] = form.read_page(fields["settings_form"], current=channel.settings if channel else {})
+    elif "settings" in fields:
+        values["settings"] = form.check(_parse_settings(fields["settings"]))
     for flag in ("notifies_buyers", "virtual_shipping", "active"):
         if flag in fields:
             values[flag] = bool(fields[flag])
