@@ -7,15 +7,16 @@ import time
 
 log = logging.getLogger("wms.schedule")
 
-# (seconds between runs, dotted path of a function that runs inside an app context)
+# (seconds between runs, dotted path of a function that runs inside an app context: a feature's
+# jobs.py function, or the core outbox sweep)
 PERIODIC = (
     (15, "wms.outbox_sweep.requeue_stale"),  # OUTBOX_SWEEP_SECONDS overrides; JOB_REQUEUE_SECONDS is its timeout
     (60, "wms.channels.jobs.sync_due_channels"),
-    (30, "wms.picking.rules.run_auto_waves"),
+    (30, "wms.picking.jobs.run_auto_waves"),
     (60, "wms.tracking.jobs.retry_due_writebacks"),
     (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES
     (3600, "wms.tracking.jobs.auto_complete"),
-    (3600, "wms.dashboard.services.prune_pick_buckets"),  # the wall keeps 48 h of minute buckets
+    (3600, "wms.dashboard.jobs.prune_pick_buckets"),  # the wall keeps 48 h of minute buckets
 )
 SWEEP = "wms.outbox_sweep.requeue_stale"
 TICK_EVERY_S = 5

@@ -45,9 +45,34 @@ class QueuedJob(db.Model):
     finished_at: Mapped[datetime | None]
 
 
+JOBS = {}  # dotted path -> function: every job a feature's jobs.py declared with @job
+
+
+def job(fn):
+    """Declare a function of a feature's jobs.py a background job (the only kind enqueue takes by
+    path). Code that may import that jobs.py enqueues the function itself; code below it (a lower
+    feature setting off a higher one's work, as an import asks for the automatic review) or in the
+    same feature (whose jobs.py imports its services) names it by its dotted path, checked here."""
+    JOBS[f"{fn.__module__}.{fn.__name__}"] = fn
+    return fn
+
+
+def is_job(path):
+    """True when a jobs.py declared this job (a feature that is not installed declares none)."""
+    return path in JOBS
+
+
 def enqueue(func, *args, queue="default"):
-    """Record a job in the current transaction; it is pushed to rq once that commits."""
-    path = func if isinstance(func, str) else f"{func.__module__}.{func.__name__}"
+    """Record a job in the current transaction; it is pushed to rq once that commits.
+
+    `func`: a job function, or the dotted path of one a jobs.py declared (@job); any other text is
+    refused before anything is written, so a typo or a path into a feature's services fails at once."""
+    if isinstance(func, str):
+        if func not in JOBS:
+            raise LookupError(f"no job {func!r}: a job is a function of a feature's jobs.py marked @worker.job")
+        path = func
+    else:
+        path = f"{func.__module__}.{func.__name__}"
     job = QueuedJob(func=path, args=list(args), queue=queue)
     db.session.add(job)
     db.session.flush()

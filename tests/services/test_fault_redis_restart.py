@@ -132,7 +132,7 @@ def test_a_worker_started_while_redis_is_down_waits_for_it_and_then_works(app, t
         server.start()
         app.config.update(RQ_SYNC=False, REDIS_URL=server.url)
         marker = tmp_path / "done.txt"
-        job = enqueue(f"{__name__}.note_done", str(marker))
+        job = enqueue(note_done, str(marker))
         aftercommit.commit()
         wait_for(marker.exists, worker, "the job to run")
         wait_for(lambda: db.session.get(QueuedJob, job.id).status == "done" or db.session.expire_all(), worker,

@@ -53,7 +53,7 @@ def row(job_id):
 
 
 def test_a_job_runs_after_the_transaction_commits_and_is_marked_done(app):
-    job = enqueue("tests.services.test_jobs.record_call", 7)
+    job = enqueue(record_call, 7)
     assert CALLS == []  # not before commit
     commit()
     assert CALLS == [7]

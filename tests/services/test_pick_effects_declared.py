@@ -125,6 +125,10 @@ def test_closing_the_orders_last_line_writes_and_publishes_what_the_closing_effe
     assert events == pick_effects.publishes_of(due)
 
 
+def a_job_nobody_declared(line_id):
+    """Never runs (the push is switched off): its row is the undeclared write."""
+
+
 def test_the_check_names_a_write_that_pick_does_and_no_due_effect_declares(app, published, monkeypatch):
     from wms import worker
 
@@ -135,7 +139,7 @@ def test_the_check_names_a_write_that_pick_does_and_no_due_effect_declares(app, 
 
     def counted_and_a_job(user, read, qty, done):  # a new effect slipped into pick without a declaration
         counted(user, read, qty, done)
-        worker.enqueue("wms.picking.jobs.nothing", read["id"])
+        worker.enqueue(a_job_nobody_declared, read["id"])
 
     monkeypatch.setitem(line_events._PICK_EFFECTS, pick_effects.PICKS_COUNTED, counted_and_a_job)
     monkeypatch.setattr(worker, "_push", lambda *args: None)

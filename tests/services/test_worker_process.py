@@ -57,7 +57,7 @@ def test_a_job_queued_as_the_worker_starts_runs_in_a_work_horse_while_the_ticker
     try:
         app.config.update(RQ_SYNC=False, REDIS_URL=redis_url)
         marker = tmp_path / "done.txt"
-        job = enqueue(f"{__name__}.note_done", str(marker))
+        job = enqueue(note_done, str(marker))
         aftercommit.commit()
         deadline = time.time() + 40
         while time.time() < deadline and not marker.exists():

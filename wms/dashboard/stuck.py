@@ -7,8 +7,10 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from wms.extensions import db
+from wms.inventory import jobs as inventory_jobs
 from wms.orders import next_steps, states
 from wms.orders.models import Order, OrderEvent
+from wms.review import jobs as review_jobs
 from wms.review.progress import order_facts
 from wms.timeutil import utcnow
 from wms.wording import wording
@@ -71,7 +73,7 @@ def _last_events(order_ids):
 # Where a person takes each step (the stuck list links there); allocate and review are run from the list.
 STEP_PAGES = {"approve": "review.order", "wave": "picking.waves", "pick": "dashboard.desk", "pack": "station.station",
               "waybill": "shipping.failed", "retry_waybill": "shipping.failed", "ship": "handover.index"}
-RUN_HERE = {"allocate": "wms.inventory.services.allocate_orders", "review": "wms.review.services.review_orders"}
+RUN_HERE = {"allocate": inventory_jobs.allocate_orders, "review": review_jobs.review_orders}
 
 
 def run_step(order_id, code, actor=None):

@@ -8,7 +8,6 @@ needs the version check). A chunk commits whole or not at all, and chunks
 are made of whole orders, so an order is never half-imported. After each commit the automatic
 review of the new and changed orders is enqueued.
 """
-import importlib.util
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -31,12 +30,12 @@ from wms.orders import states
 from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
-from wms.worker import enqueue
+from wms.worker import enqueue, is_job
 from wms.wording import wording
 
 CHUNK = 2000           # orders per transaction
 REVIEW_CHUNK = 1000    # order ids per review job
-REVIEW_JOB = "wms.review.services.review_orders"
+REVIEW_JOB = "wms.review.jobs.review_orders"  # review sits above imports: named, not imported
 API_SOURCE = "the order API"   # where the JSON API's orders come from, in their timeline
 
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
@@ -311,10 +310,8 @@ def enqueue_review(order_ids):
 
 
 def review_available():
-    try:
-        return importlib.util.find_spec("wms.review.services") is not None
-    except ModuleNotFoundError:
-        return False
+    """True when the review desk declared its job (an install without it imports orders unreviewed)."""
+    return is_job(REVIEW_JOB)
 
 
 def _get_channel(channel_id):

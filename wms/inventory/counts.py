@@ -30,8 +30,8 @@ from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.wording import wording
 
-ALLOCATE = "wms.inventory.services.allocate_orders"
-RETRY_BACKORDERS = "wms.inventory.services.retry_backorders"
+ALLOCATE = "wms.inventory.jobs.allocate_orders"  # jobs.py imports this module: by path
+RETRY_BACKORDERS = "wms.inventory.jobs.retry_backorders"
 
 
 def take_out_missing(bin_id, sku_id, missing, actor=None, reason=""):

@@ -14,13 +14,14 @@ from wms.aftercommit import commit
 from wms.auth.access import require_channel
 from wms.errors import ConcurrentUpdate
 from wms.extensions import db
+from wms.inventory import jobs as inventory_jobs
 from wms.orders.models import Order, OrderEvent
 from wms.review import checks
 from wms.rows import get_or_not_found
 from wms.timeutil import to_local
+from wms.worker import enqueue
 
 ROOMS = (realtime.room_for_role("supervisor"), realtime.room_for_role("reviewer"))
-ALLOCATE = "wms.inventory.services.allocate_orders"
 
 
 def action(fn):
@@ -87,6 +88,4 @@ def allocate_after_commit(order_ids):
     """Hand approved orders to allocation once this transaction commits (a job)."""
     if not order_ids:
         return
-    from wms.worker import enqueue
-
-    enqueue(ALLOCATE, list(order_ids))
+    enqueue(inventory_jobs.allocate_orders, list(order_ids))
