@@ -7,7 +7,7 @@ from flask import Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from config.settings import ROOT, config_for, refuse_unsafe
-from wms import aftercommit, security, sqlite  # noqa: F401  (sqlite: connection pragmas)
+from wms import aftercommit, security
 from wms.errors import register_error_handlers
 from wms.extensions import api, csrf, db, login_manager, migrate, socketio
 from wms.logs import configure_logging, install_request_logging
@@ -19,6 +19,8 @@ ENTRY_MODULES = ("models", "pages", "api", "sockets", "jobs")
 
 def create_app(config=None):
     """Build the Flask app: config, extensions, blueprints, socket handlers, error handlers."""
+    from wms import listeners  # noqa: F401  (every ORM / engine listener, once; wms/listeners.py says why)
+
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
     app.config.from_object(config or config_for())
     refuse_unsafe(app.config)  # production with a known SECRET_KEY or plain-HTTP cookies: stop here
@@ -108,11 +110,12 @@ def _register(app, module):
 def _install_template_globals(app):
     from flask_login import current_user
 
-    from wms.i18n import current_locale, event_text, reason_text, render, translate
+    from wms.i18n import actor_text, current_locale, event_text, language_name, reason_text, render, translate
     from wms.orders.reason_labels import reason_label
 
     app.jinja_env.globals.update(_=translate, current_locale=current_locale, reason_text=reason_text,
-                                 reason_label=reason_label, event_text=event_text, render_wording=render)
+                                 reason_label=reason_label, event_text=event_text, render_wording=render,
+                                 language_name=language_name, actor_text=actor_text)
 
     @app.context_processor
     def _inject():

@@ -1,7 +1,9 @@
 """zh-CN and English, chosen per user. Text is keyed by its English wording (like gettext).
 
 Each feature keeps its Chinese catalogue in wms/translations/zh_CN/<feature>.json so that the
-scanner messages, the pages and the API errors are translated in one way.
+scanner messages, the pages and the API errors are translated in one way. English has a catalogue
+too, wms/translations/en/: the codes a page shows by name (an order's state `on_hold`, a field
+`buyer_name`) read as words there ("On hold", "Buyer name"), as they do in Chinese.
 """
 import json
 from pathlib import Path
@@ -12,6 +14,9 @@ from flask_login import current_user
 from wms import wording
 
 LOCALES = ("zh_CN", "en")
+# Each language named in its own language (the language menus): a reader finds theirs whatever
+# language the page is in.
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 _CATALOGUE_DIR = Path(__file__).parent / "translations"
 _catalogues = {}
 
@@ -42,10 +47,10 @@ def current_locale(default="zh_CN"):
 
 
 def translate(text, locale=None, **values):
-    """`text` in the locale (English is the key), with {name} placeholders filled."""
+    """`text` in the locale (English is the key; a code is its English name), with {name}
+    placeholders filled."""
     locale = locale or current_locale()
-    if locale != "en":
-        text = _catalogue(locale).get(text, text)
+    text = _catalogue(locale).get(text, text)
     return text.format(**values) if values else text
 
 
@@ -76,6 +81,22 @@ def event_text(event, locale=None):
     if wording.is_wording(event.wording):
         return render(event.wording, locale)
     return translate(event.reason or "", locale)
+
+
+def language_name(locale):
+    """A locale's name in its own language (`zh_CN` -> 中文); an unknown code as it is."""
+    return LANGUAGE_NAMES.get(locale, locale)
+
+
+# Who did it, when no person did: the names the server writes into actor columns (`actor_name`,
+# `created_by`...), read as words. A person's username is shown as it is.
+MACHINE_ACTORS = {"system": "System", "auto-review": "Automatic review", "auto-wave": "Automatic wave",
+                  "channel-sync": "Channel sync", "carrier-tracking": "Carrier tracking"}
+
+
+def actor_text(name, locale=None):
+    """Who did something, for the reader: the server's own names translated, a username as it is."""
+    return translate(MACHINE_ACTORS[name], locale) if name in MACHINE_ACTORS else (name or "")
 
 
 def catalogue_for_client(locale):

@@ -45,16 +45,16 @@ def test_hold_reasons_are_told_in_the_reviewers_language(client, desk, db):
                       province="浙江省", city="杭州市", district="西湖区")
     services.review_orders([held.id])
     english = client.get(f"/review/orders/{held.id}").get_data(as_text=True)
-    assert "payment not confirmed (pending)" in english and "street address is only a number" in english
+    assert "payment not confirmed (awaiting payment)" in english and "street address is only a number" in english
     desk.locale = "zh_CN"
     db.session.commit()
     chinese = client.get(f"/review/orders/{held.id}").get_data(as_text=True)
     reasons = chinese[chinese.index('class="card hold-reasons"'):chinese.index("</ul>", chinese.index("hold-reasons"))]
-    assert "付款未确认（pending）" in reasons and "详细地址只有数字" in reasons
+    assert "付款未确认（待付款）" in reasons and "详细地址只有数字" in reasons
     assert "payment not confirmed" not in reasons
     row = next(r for r in client.get("/api/review/queue").get_json()["rows"] if r["external_id"] == "ZH-1")
     payment = next(r for r in row["reasons"] if r["code"] == "payment")
-    assert (payment["detail"], payment["text"]) == ("payment not confirmed (pending)", "付款未确认（pending）")
+    assert (payment["detail"], payment["text"]) == ("payment not confirmed (awaiting payment)", "付款未确认（待付款）")
 
 
 def timeline(html):
@@ -66,14 +66,14 @@ def test_the_timeline_tells_what_the_server_wrote_in_the_reviewers_language(clie
     held = make_order(external_id="ZH-2", payment_status="pending")
     services.review_orders([held.id])   # the automatic review writes the hold
     english = timeline(client.get(f"/review/orders/{held.id}").get_data(as_text=True))
-    assert "payment: payment not confirmed (pending)" in english
+    assert "Unpaid: payment not confirmed (awaiting payment)" in english
     desk.locale = "zh_CN"
     db.session.commit()
     chinese = timeline(client.get(f"/review/orders/{held.id}").get_data(as_text=True))
-    assert "未付款：付款未确认（pending）" in chinese and "payment not confirmed" not in chinese
+    assert "未付款：付款未确认（待付款）" in chinese and "payment not confirmed" not in chinese
     [event] = client.get(f"/api/review/orders/{held.id}").get_json()["events"]
-    assert event["reason"].startswith("payment: payment not confirmed (pending)")
-    assert event["text"].startswith("未付款：付款未确认（pending）")
+    assert event["reason"].startswith("Unpaid: payment not confirmed (awaiting payment)")
+    assert event["text"].startswith("未付款：付款未确认（待付款）")
 
 
 def test_the_timeline_shows_a_typed_reason_as_it_was_typed(client, desk, db):

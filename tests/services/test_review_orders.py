@@ -27,7 +27,8 @@ def test_an_order_with_problems_is_held_with_every_reason(db, published, allocat
     assert order.status == "on_hold"
     assert order.hold_codes == ["payment", "unknown_sku", "remark"]
     event = db.session.query(OrderEvent).filter_by(order_id=order.id).one()
-    assert "payment: payment not confirmed (pending)" in event.reason and "未匹配" in event.reason
+    assert "Unpaid: payment not confirmed (awaiting payment)" in event.reason
+    assert "Unknown SKU: not in the catalogue: GHOST" in event.reason
     assert sorted(c for (c,) in db.session.query(OrderHoldCode.code)) == ["payment", "remark", "unknown_sku"]
     assert allocations == []
 

@@ -159,12 +159,18 @@ def check_phone(order, ctx, params):
     return [_as(hold_reason("phone", problem["text"], **problem["values"]), params.get("invalid"), "hold")]
 
 
+# Our payment statuses in words (a platform's own word, kept by an import, is shown as it came).
+PAYMENT_WORDS = {"pending": "awaiting payment", "refunded": "refunded"}
+
+
 def check_payment(order, ctx, params):
     """Only paid orders ship."""
     status = (order.payment_status or "").strip().lower()
     if status in set(params.get("accepted", ["paid"])):
         return []
-    return [hold_reason("payment", "payment not confirmed ({status})", status=status or "unknown")]
+    said = PAYMENT_WORDS.get(status)
+    return [hold_reason("payment", "payment not confirmed ({status})",
+                        status=wording(said) if said else (status or "unknown"))]
 
 
 def check_unknown_sku(order, ctx, params):
@@ -173,7 +179,7 @@ def check_unknown_sku(order, ctx, params):
                if line.sku_id is None and line.sku_code not in ctx.sku_codes]
     if not unknown:
         return []
-    return [hold_reason("unknown_sku", "not in the catalogue (未匹配): {codes}", codes=", ".join(unknown))]
+    return [hold_reason("unknown_sku", "not in the catalogue: {codes}", codes=", ".join(unknown))]
 
 
 def check_duplicate(order, ctx, params):
@@ -198,7 +204,7 @@ def check_remark(order, ctx, params):
         return []
     limit = int(params.get("preview_chars", 80))
     preview = remark[:limit] + ("…" if len(remark) > limit else "")
-    return [hold_reason("remark", "buyer remark: {remark}", remark=preview)]
+    return [hold_reason("remark", "“{remark}”", remark=preview)]  # its label says whose words
 
 
 def check_blacklist(order, ctx, params):

@@ -14,6 +14,7 @@ from wms.errors import DomainError, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
+from wms.orders.reason_labels import reason_label
 from wms.review import actions, checks, duplicates, floor_effects, rules
 from wms.review.actions import action, change, conflict, load, save
 from wms.review.merging import merge_orders, split_order  # noqa: F401  (reviewer actions, called from here)
@@ -68,8 +69,8 @@ def _check_and_decide(orders, *, actor, approve_reason):
 
 
 def _hold(order, reasons, actor):
-    listed = [wording("{code}: {detail}", code=wording(r["code"]), detail=r.get("wording") or r["detail"])
-              for r in reasons]
+    listed = [wording("{code}: {detail}", code=wording(reason_label(r["code"])), detail=r.get("wording") or r["detail"])
+              for r in reasons]  # the reason's name as the desk's chips show it, never its code
     if order.status == states.ON_HOLD:
         order.note(wording("still held: {reasons}", reasons=listed), actor=actor, kind="review")
     else:
