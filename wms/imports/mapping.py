@@ -129,22 +129,38 @@ def _norm(text):
     return re.sub(r"[\s_\-*:：()（）]", "", text).lower()
 
 
-def check_mapping(mapping, headers, *, lines_separate=False):
-    """Problems with a mapping against a file's headers, as [(field, reason)]; [] if usable."""
+# What is wrong with one field of a mapping (English templates, translated where they are shown).
+UNKNOWN_FIELD = "Unknown field."
+NOT_IN_FILE = "Column '{column}' is not in the file."
+MAP_A_COLUMN = "Map a column to this field."
+
+
+def required_fields(lines_separate=False):
+    """The fields a mapping must feed: the order number alone when the lines come in their own file."""
+    return ("external_id",) if lines_separate else REQUIRED_FIELDS
+
+
+def mapping_problems(mapping, headers, *, lines_separate=False):
+    """Problems with a mapping against a file's headers, as [(field, English template, values)]."""
     present = set(headers)
     problems = []
     for field, source in mapping.items():
         if field == STATUS_VALUES:
             continue
         if field not in MAPPABLE:
-            problems.append((field, "Unknown field."))
+            problems.append((field, UNKNOWN_FIELD, {}))
             continue
         for header in ([source] if isinstance(source, str) else source):
             if header not in present:
-                problems.append((field, f"Column '{header}' is not in the file."))
-    needed = ("external_id",) if lines_separate else REQUIRED_FIELDS
-    problems += [(f, "Map a column to this field.") for f in needed if not mapping.get(f)]
+                problems.append((field, NOT_IN_FILE, {"column": header}))
+    problems += [(f, MAP_A_COLUMN, {}) for f in required_fields(lines_separate) if not mapping.get(f)]
     return problems
+
+
+def check_mapping(mapping, headers, *, lines_separate=False):
+    """Problems with a mapping against a file's headers, as [(field, reason)]; [] if usable."""
+    return [(field, template.format(**values))
+            for field, template, values in mapping_problems(mapping, headers, lines_separate=lines_separate)]
 
 
 def compile_mapping(mapping, headers):

@@ -1,16 +1,14 @@
 """The import page: pick a channel, upload, map columns, watch progress, download the report."""
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.extensions import db
+from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import translate
 from wms.imports import order_rules, presets, statuses, uploads, validation
-from wms.imports.mapping import (EXTRA_LABELS, FIELDS, LINE_FIELDS, MAPPABLE, REQUIRED_FIELDS, STATUS_VALUES,
-                                 TEMPLATE_HEADERS)
-from wms.orders.models import Channel
+from wms.imports.mapping import EXTRA_LABELS, LINE_FIELDS, MAPPABLE, STATUS_VALUES, TEMPLATE_HEADERS
 
 FALLBACKS = 3          # columns a field may take, the first filled one wins
 WORD_ROWS = 4          # empty rows for the status words a person adds on the mapping page
@@ -25,39 +23,61 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 @allow(roles.IMPORT)
 def index():
     """Upload form, template downloads and recent imports."""
-    channels = db.session.scalars(select(Channel).where(Channel.active.is_(True)).order_by(Channel.name)).all()
-    return render_template("imports/index.html", channels=channels, jobs=uploads.recent_jobs())
+    return _upload_page()
 
 
 @bp.post("/")
 @allow(roles.IMPORT)
 def upload():
-    """Save the uploaded file(s) and go to the column mapping."""
+    """Save the uploaded file(s) and go to the column mapping; a refused upload answers the form again
+    with the channel kept and the wrong input marked (a browser never sends a file back: pick it again)."""
     channel_id = request.form.get("channel_id", type=int)
-    job = uploads.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
-                             actor=current_user)
+    with flash_errors() as refused:
+        job = uploads.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
+                                   actor=current_user)
+    if refused:
+        return _upload_page(channel_id, field_errors(refused)), refused.status
     return redirect(url_for("imports.mapping", job_id=job.id))
+
+
+def _upload_page(channel_id=None, errors=None):
+    """The upload form (the channel chosen before kept) and the recent imports."""
+    screen = uploads.upload_screen()
+    return render_template("imports/index.html", selected=channel_id, errors=errors or {}, jobs=screen["jobs"],
+                           channel_choices=[(c.id, f"{c.name} ({c.code})") for c in screen["channels"]])
 
 
 @bp.get("/<int:job_id>/mapping")
 @allow(roles.IMPORT)
 def mapping(job_id):
     """Their headers with a select of our field each, prefilled from the channel's saved mapping."""
-    screen = uploads.mapping_screen(job_id)
-    return render_template("imports/mapping.html", labels={**TEMPLATE_HEADERS, **EXTRA_LABELS},
-                           fields=MAPPABLE, line_fields=LINE_FIELDS, required=REQUIRED_FIELDS,
-                           fallbacks=FALLBACKS, verdicts=VERDICT_LABELS, word_rows=WORD_ROWS, **screen)
+    return _mapping_page(job_id)
 
 
 @bp.post("/<int:job_id>/mapping")
 @allow(roles.IMPORT)
 def start(job_id):
-    """Save the mapping for the channel and queue the import."""
+    """Save the mapping for the channel and queue the import; a refused mapping answers the page again
+    with every choice kept and each field to correct marked."""
     columns = {f: _chosen("map", f) for f in MAPPABLE}
     columns[STATUS_VALUES] = _status_words()
     lines_columns = {f: _chosen("lines", f) for f in ("external_id",) + LINE_FIELDS}
-    uploads.start_file_import(job_id, columns, lines_columns, remember=True)
+    with flash_errors() as refused:
+        uploads.start_file_import(job_id, columns, lines_columns, remember=True)
+    if refused and refused.error.details.get("field") != "job":   # "already started": its progress page
+        return _mapping_page(job_id, {"columns": columns, "lines_columns": lines_columns}, refused), refused.status
     return redirect(url_for("imports.show", job_id=job_id))
+
+
+def _mapping_page(job_id, posted=None, refused=None):
+    """The mapping page; after a refusal, the posted choices and the fields to correct."""
+    errors = field_errors(refused, {**{f: f"map-{f}" for f in MAPPABLE},
+                                    **{uploads.LINES_PREFIX + f: f"lines-{f}" for f in ("external_id",) + LINE_FIELDS}})
+    screen = uploads.mapping_screen(job_id, posted)
+    return render_template("imports/mapping.html", labels={**TEMPLATE_HEADERS, **EXTRA_LABELS},
+                           fields=MAPPABLE, line_fields=LINE_FIELDS, fallbacks=FALLBACKS, verdicts=VERDICT_LABELS,
+                           word_rows=WORD_ROWS, errors=errors, header_choices=[(h, h) for h in screen["headers"]],
+                           lines_header_choices=[(h, h) for h in screen.get("lines_headers", [])], **screen)
 
 
 @bp.get("/<int:job_id>")

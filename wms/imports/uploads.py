@@ -22,16 +22,26 @@ from wms.imports import mapping as mapping_rules
 from wms.imports import files, models, presets, statuses
 from wms.imports.models import ImportJob, ImportMapping
 from wms.orders.models import Channel
-from wms.rows import get_or_not_found
+from wms.rows import MAX_ID, get_or_not_found
 from wms.spreadsheets import readers
 from wms.worker import enqueue
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
+LINES_PREFIX = "lines."   # a refused mapping names the lines file's fields "lines.<field>"
+MAPPING_REFUSED = "The column mapping needs correcting: see the marked fields"
+
+
+def upload_screen():
+    """What the upload page shows: the active channels to import into and the recent imports."""
+    channels = db.session.scalars(select(Channel).where(Channel.active.is_(True)).order_by(Channel.name)).all()
+    return {"channels": channels, "jobs": recent_jobs()}
 
 
 def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     """Save the uploaded file(s) and open a draft job whose columns are mapped next."""
-    channel = get_or_not_found(Channel, channel_id, "Choose a channel", field="channel")
+    channel = db.session.get(Channel, channel_id) if isinstance(channel_id, int) and 0 < channel_id <= MAX_ID else None
+    if channel is None or not channel.active:
+        raise ValidationFailed("Choose a channel", field="channel_id")
     require_channel(actor, channel.code, roles.ORDERS_IMPORT)
     if upload is None or not upload.filename:
         raise ValidationFailed("Choose a file to import", field="file")
@@ -39,10 +49,10 @@ def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
                     status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
     try:
         if lines_upload is not None and lines_upload.filename:
-            job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload))
+            job.lines_filename, job.lines_path = lines_upload.filename, str(_save(lines_upload, field="lines_file"))
         headers = readers.read_headers(job.path, job.filename)  # fail now on an unreadable file
         if job.lines_path:
-            readers.read_headers(job.lines_path, job.lines_filename)
+            _read_lines_headers(job)
     except ValidationFailed:
         for saved in (job.path, job.lines_path):   # a refused upload leaves nothing behind
             if saved:
@@ -55,13 +65,22 @@ def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     return job
 
 
-def _save(upload):
+def _read_lines_headers(job):
+    """The lines file's headers; a refusal names the lines file's input, not the orders file's."""
+    try:
+        return readers.read_headers(job.lines_path, job.lines_filename)
+    except ValidationFailed as error:
+        error.details["field"] = "lines_file"
+        raise
+
+
+def _save(upload, field="file"):
     directory = Path(current_app.config["UPLOAD_DIR"]) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
     name = secure_filename(upload.filename) or "upload"
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in readers.CSV_EXTENSIONS | readers.XLSX_EXTENSIONS:
-        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+        raise _refusal("Unsupported file type '{suffix}': upload CSV or XLSX", field, suffix=suffix)
     path = directory / f"{uuid.uuid4().hex}-{name}"
     if not path.suffix:
         path = path.with_suffix(suffix)
@@ -69,18 +88,25 @@ def _save(upload):
     return path
 
 
-def mapping_screen(job_id):
-    """What the mapping page shows: headers, a preview row, and the suggested mappings."""
+def mapping_screen(job_id, posted=None):
+    """What the mapping page shows: headers, a preview row, the mapping to offer (the channel's saved
+    one or our guess; `posted`, {"columns", "lines_columns"} as a refused post chose them, kept) and
+    the fields each file must map."""
     job = get_job(job_id)
     headers, preview = _headers_and_preview(job.path, job.filename)
     preset = presets.BY_CODE.get(job.preset or "")
+    chosen = posted["columns"] if posted else _suggest(job.channel_id, ORDERS_MAPPING, headers)
     screen = {"job": job, "headers": headers, "preview": preview, "preset": preset,
-              "shopify": preset is presets.SHOPIFY, "mapping": _suggest(job.channel_id, ORDERS_MAPPING, headers)}
-    screen["status_words"] = status_words(job.path, job.filename, screen["mapping"])
+              "shopify": preset is presets.SHOPIFY, "mapping": chosen,
+              "required": mapping_rules.required_fields(lines_separate=bool(job.lines_path)),
+              "lines_required": mapping_rules.required_fields()}
+    screen["status_words"] = (list((chosen.get(mapping_rules.STATUS_VALUES) or {}).items()) if posted
+                              else status_words(job.path, job.filename, chosen))
     if job.lines_path:
         lines_headers, lines_preview = _headers_and_preview(job.lines_path, job.lines_filename)
         screen.update(lines_headers=lines_headers, lines_preview=lines_preview,
-                      lines_mapping=_suggest(job.channel_id, LINES_MAPPING, lines_headers))
+                      lines_mapping=(posted.get("lines_columns") or {}) if posted
+                      else _suggest(job.channel_id, LINES_MAPPING, lines_headers))
     return screen
 
 
@@ -147,15 +173,16 @@ def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
     if job.status != models.DRAFT:
         raise ValidationFailed("This import has already been started", field="job")
     columns = _clean_columns(columns)
-    problems = mapping_rules.check_mapping(columns, readers.read_headers(job.path, job.filename),
-                                           lines_separate=bool(job.lines_path))
+    problems = {field: {"message": template, "values": values} for field, template, values in
+                mapping_rules.mapping_problems(columns, readers.read_headers(job.path, job.filename),
+                                               lines_separate=bool(job.lines_path))}
     if job.lines_path:
         lines_columns = _clean_columns(lines_columns or {})
         lines_headers = readers.read_headers(job.lines_path, job.lines_filename)
-        problems += mapping_rules.check_mapping(lines_columns, lines_headers)
+        problems.update({LINES_PREFIX + field: {"message": template, "values": values} for field, template, values
+                         in mapping_rules.mapping_problems(lines_columns, lines_headers)})
     if problems:
-        field, reason = problems[0]
-        raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
+        raise ValidationFailed(MAPPING_REFUSED, field=next(iter(problems)), fields=problems)
     job.mapping, job.lines_mapping = columns, lines_columns if job.lines_path else None
     if remember:
         save_mapping(job.channel_id, columns, ORDERS_MAPPING)
@@ -225,6 +252,13 @@ def check_job_mapping(job):
     if problems:
         field, reason = problems[0]
         raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
+
+
+def _refusal(template, field, **values):
+    """A ValidationFailed whose English message pages translate (template and values kept)."""
+    error = ValidationFailed(template.format(**values), field=field)
+    error.template, error.values = template, values
+    return error
 
 
 def get_job(job_id):
