@@ -5,8 +5,6 @@ the callbacks run once the commit succeeded and are dropped on rollback, so a so
 job never announces something that did not happen. (SQLAlchemy's own after_commit event may not
 emit SQL, so the event only marks callbacks ready; `commit()` or the app-context teardown runs them.)
 """
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 _PENDING = "wms.after_commit.pending"
 _READY = "wms.after_commit.ready"
@@ -34,13 +32,13 @@ def run_ready(session):
         fn(*args, **kwargs)
 
 
-@event.listens_for(Session, "after_commit")
-def _mark_ready(session):
+def mark_ready(session):
+    """After a commit (listener, wms.listeners): what the transaction deferred is ready to run."""
     pending = session.info.pop(_PENDING, [])
     if pending:
         session.info.setdefault(_READY, []).extend(pending)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session, previous_transaction):
+def drop_pending(session, previous_transaction):
+    """After a rollback (listener, wms.listeners): what the transaction deferred never runs."""
     session.info.pop(_PENDING, None)

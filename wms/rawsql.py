@@ -18,8 +18,7 @@ import contextlib
 import itertools
 import re
 
-from sqlalchemy import String, event
-from sqlalchemy.orm import Session
+from sqlalchemy import String
 from sqlalchemy.types import NullType
 
 from wms.extensions import db
@@ -200,8 +199,8 @@ def at_commit(fn):
     return fn
 
 
-@event.listens_for(Session, "before_commit")
-def _send_deferred(session):
+def send_deferred(session):
+    """Before a commit (listener, wms.listeners): the at_commit hooks, then the deferred writes in one round trip."""
     for fn in _AT_COMMIT:
         fn(session)
     deferred = session.info.pop(_DEFERRED, [])
@@ -209,8 +208,8 @@ def _send_deferred(session):
         execute_together(deferred, session.connection()).close()
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_deferred(session, _previous):
+def drop_deferred(session, _previous):
+    """After a rollback (listener, wms.listeners): the deferred writes are forgotten."""
     session.info.pop(_DEFERRED, None)
 
 

@@ -2,12 +2,10 @@
 writes, a busy timeout instead of 'database is locked', foreign keys enforced, and
 synchronous=NORMAL (in WAL mode a crash of the app loses nothing; only a power cut can lose the
 last commits), and a 64 MB page cache per connection."""
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, _record):
+def configure_connection(dbapi_connection, _record):
+    """Every new connection (listener on Engine "connect", wms.listeners); only SQLite's are changed."""
     if type(dbapi_connection).__module__.split(".")[0] != "sqlite3":
         return
     cursor = dbapi_connection.cursor()

@@ -66,16 +66,16 @@ def test_a_carrier_without_api_settings_talks_to_the_configured_sandbox(app, san
 
 
 def test_an_order_becoming_picked_is_pushed_to_pack_stations(app, published):
-    from tests.builders import make_order
+    from tests.builders_floor import assigned_task, pick_event
+    from wms.picking import floor
 
-    order = make_order(external_id="X1", status="picking")
-    order.transition_to("picked", reason="all lines picked")
-    db.session.commit()
-    from wms import aftercommit
-
-    aftercommit.run_ready(db.session())
-    assert any(e["event"] == "pack.task_ready" and e["room"] == "role:packer" and e["payload"]["ref"] == "X1"
-               for e in published)
+    task, picker = assigned_task((("X1", [("SKU-0", 2), ("SKU-1", 1)]),))
+    first, last = sorted(task.lines, key=lambda line: line.sku.code)
+    floor.apply_event(picker, "dev-1", pick_event(first, qty=2))
+    assert not any(e["event"] == "pack.task_ready" for e in published)  # a line still open
+    floor.apply_event(picker, "dev-1", pick_event(last, qty=1))
+    ready = [e for e in published if e["event"] == "pack.task_ready"]
+    assert [(e["room"], e["payload"]["ref"]) for e in ready] == [("role:packer", "X1")]
 
 
 def test_the_sandbox_runs_as_a_module_and_takes_faults_over_http():

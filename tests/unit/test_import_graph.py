@@ -33,7 +33,7 @@ LAYERS = (
     {"dashboard", "handover"},                      # the wall, the dock: read everything below
 )
 # Modules directly in wms/ that assemble the features (and so may import any): every other one is core.
-APP_SHELL = {"wms", "wms.cli", "wms.demo", "wms.launcher", "wms.serving", "wms.sockets"}
+APP_SHELL = {"wms", "wms.cli", "wms.demo", "wms.launcher", "wms.listeners", "wms.serving", "wms.sockets"}
 
 
 def package_of(module):

@@ -7,8 +7,6 @@ moved: `moved(session)` queues the announcement with wms.aftercommit, so a rolle
 nobody. A subscriber is called as fn(app) and must be cheap (the wall's only sets a dirty flag).
 """
 from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from wms.aftercommit import after_commit
 
@@ -37,8 +35,6 @@ def announce(app):
         fn(app)
 
 
-# Bookkeeping only (no row, no message): the next transaction on this session announces afresh.
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _reset_notified(session, *_args):
+def reset_notified(session, *_args):
+    """After a commit or a rollback (listener, wms.listeners): the next transaction announces afresh."""
     session.info.pop(_NOTIFIED, None)

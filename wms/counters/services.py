@@ -11,8 +11,7 @@ import random
 from functools import lru_cache
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, event
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam
 
 from wms.counters import changes, rules
 from wms.counters.models import ORDERS, SHARDS, SHIPPED, MetricCounter, PickBucket
@@ -54,9 +53,8 @@ def _write_pending(session):
         _write_rows(session, rows)
 
 
-# Bookkeeping only (no row, no message): a rolled-back transaction's deltas are forgotten with it.
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session, _previous):
+def drop_pending(session, _previous):
+    """After a rollback (listener, wms.listeners): the transaction's deltas are forgotten with it."""
     session.info.pop(_PENDING, None)
 
 

@@ -3,7 +3,7 @@
 Three ways an order's status changes, three ways its counters move:
 - `bulk_transition` (a wave of 1,000 orders, two statements) calls `count_bulk_transition` here;
 - `transition_if_still` (the scan path's one conditional UPDATE) calls wms.counters' `count_transition`;
-- everything that goes through the ORM is counted by `_count_flushed_orders`, a `before_flush` listener.
+- everything that goes through the ORM is counted by `count_flushed_orders`, a `before_flush` listener (registered in wms.listeners).
 
 Why a listener for the ORM path. The counters must equal a rebuild from the tables (the stateful test
 and tests/services/test_wall_counters.py hold them to it), and an order's counter key moves not only
@@ -15,8 +15,7 @@ with the value it had before (attribute history). It only collects deltas in the
 wms.counters at commit, in the same transaction); it sends nothing and writes no row of its own.
 This is the only ORM listener that moves counters.
 """
-from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
 
 from wms.counters import rules
 from wms.counters import services as counters
@@ -49,8 +48,7 @@ def count_bulk_transition(session, order_ids, current, new):
                                     SHIPPED: counters.shipped_deltas(current, new, len(ids))})
 
 
-@event.listens_for(Session, "before_flush")
-def _count_flushed_orders(session, _flush_context, _instances):
+def count_flushed_orders(session, _flush_context, _instances):
     """Every order inserted, changed (status, carrier, hold reasons) or deleted in this flush, and every
     audit row that ships one: their counter deltas, added to the transaction's counters."""
     orders, holds, shipped = {}, {}, {}

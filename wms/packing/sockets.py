@@ -1,15 +1,10 @@
 """Pack station wiring: its floor event kinds (exactly-once path), messages, and the station room."""
 from flask import request
 from flask_socketio import join_room
-from sqlalchemy import event
-
-from wms import realtime
 
 from wms.auth import roles
 from wms.errors import PermissionDenied, answers_refusals
 from wms.extensions import socketio
-from wms.orders import states
-from wms.orders.models import Order
 from wms.packing import services
 from wms.packing.messages import MESSAGES
 from wms.picking import floor, messages
@@ -37,11 +32,3 @@ def on_join_station(data=None, *_extra):
     station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None))
     join_room(station_room(code[:64]), sid=request.sid)
     return {"status": "joined", "room": station_room(code[:64])}
-
-
-@event.listens_for(Order.status, "set")
-def _push_pack_task(order, value, previous, _initiator):
-    """An order became picked: tell the pack stations (after commit) so their queue refreshes live."""
-    if value == states.PICKED and previous != states.PICKED:
-        realtime.publish("pack.task_ready", {"order_id": order.id, "ref": order.external_id},
-                         realtime.room_for_role("packer"))

@@ -196,6 +196,10 @@ def _order_picked(user, line, qty, done):
     if open_lines == 0 and order.status == states.PICKING:
         order.transition_to(states.PICKED, reason=wording("all lines picked ({task})", task=line["task_code"]),
                             actor=user)
+        # the pack stations' queue refreshes live (static/station/station.js): this is the only way an
+        # order becomes picked
+        realtime.publish("pack.task_ready", {"order_id": order.id, "ref": order.external_id},
+                         realtime.room_for_role("packer"))
         _publish_state(order.id, order.external_id, states.PICKING, order.status, order.hold_codes)
 
 

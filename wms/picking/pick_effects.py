@@ -56,8 +56,8 @@ EFFECTS = (
     Effect(ORDER_PICKED, lambda line, done: done,
            ("orders", "order_events", "metric_counters", "review_flag_codes", "review_hold_codes"),
            ("order.state_changed", "pack.task_ready"),
-           "a closed line that was the order's last open one: picking -> picked (the review model's and "
-           "the pack stations' listeners on Order.status write and push too)"),
+           "a closed line that was the order's last open one: picking -> picked, the pack stations told "
+           "(the review desk's code rows follow the status in a flush listener, wms.listeners)"),
     Effect(TASK_FINISHED, lambda line, done: done, ("pick_tasks", "waves"), ("task.finished",),
            "a closed line that was the task's last open one: the task done, and its wave when it was the last"),
 )

@@ -1,8 +1,8 @@
 """Review settings: the switchable, ordered rules and the blacklist. Plus desk-query indexes."""
 from datetime import datetime
 
-from sqlalchemy import JSON, String, delete, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, String, delete, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
 from wms.orders.models import Order
@@ -89,8 +89,8 @@ class OrderFlagCode(db.Model):
     order = relationship(Order)
 
 
-@event.listens_for(Session, "before_flush")
-def _sync_flag_codes(session, _flush_context, _instances):
+def sync_flag_codes(session, _flush_context, _instances):
+    """Before a flush (listener, wms.listeners): the flag code rows of every order new or with new flags / status."""
     changed = [obj for obj in list(session.new) + list(session.dirty) if isinstance(obj, Order)
                and (obj in session.new or inspect(obj).attrs.flags.history.has_changes()
                     or inspect(obj).attrs.status.history.has_changes())]   # the import's bulk rows: at review
@@ -102,8 +102,8 @@ def _sync_flag_codes(session, _flush_context, _instances):
             session.add(OrderFlagCode(order=order, code=str(code)[:40]))
 
 
-@event.listens_for(Session, "before_flush")
-def _sync_hold_codes(session, _flush_context, _instances):
+def sync_hold_codes(session, _flush_context, _instances):
+    """Before a flush (listener, wms.listeners): the hold code rows of every order new or with new reasons / status."""
     changed = [obj for obj in list(session.new) + list(session.dirty) if isinstance(obj, Order)
                and (obj in session.new or inspect(obj).attrs.hold_reasons.history.has_changes()
                     or inspect(obj).attrs.status.history.has_changes())]
