@@ -222,7 +222,8 @@ function renderQueue() {
   $("queue-count").textContent = `(${state.queue.length})`;
   $("queue").replaceChildren(...state.queue.slice(0, 30).map((task) => {
     const li = document.createElement("li");
-    li.textContent = `${task.ref} · ${task.items.reduce((n, i) => n + i.qty, 0)} · ${task.carrier || "-"}`;
+    const units = task.items.reduce((n, i) => n + i.qty, 0);
+    li.textContent = `${task.ref} · ${t("{count} items", { count: units })} · ${task.carrier || "-"}`;
     li.onclick = () => openTask(task.ref);
     return li;
   }));

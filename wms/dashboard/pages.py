@@ -12,7 +12,7 @@ from wms.auth.access import allow, public
 from wms.dashboard import metrics, services, stuck
 from wms.errors import flash_errors
 from wms.i18n import _
-from wms.orders import states
+from wms.orders import reason_labels, states
 
 bp = Blueprint("dashboard", __name__, url_prefix="/wall")
 
@@ -22,6 +22,7 @@ def _labels():
     words = {state: _(state) for state in states.ALL_STATES}
     words.update({stage: _(stage) for stage, _states in metrics.RISK_STAGES})
     words.update({status: _(status) for status in ("open", "assigned", "in_progress", "done", "cancelled")})
+    words.update({code: _(label) for code, label in reason_labels.LABELS.items()})  # the hold chips
     for text in ("Stale: reconnecting…", "Live", "min", "no cut-off today", "critical", "at_risk", "ok",
                  "units", "lines", "No running waves", "No picks in the last hour", "No shortages",
                  "Reassign", "Saved", "Nobody", "Units picked per 5 minutes"):
