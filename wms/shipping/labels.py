@@ -1,13 +1,22 @@
 """What a shipping label carries and on which paper. Pure: stdlib only, no rendering.
-Paper sizes are the carriers' thermal sizes: 100x150 mm (default), 76x130 and 100x180. Every label,
-PDF (label_pdf.py, browser printing) or ZPL (label_zpl.py, Zebra over TCP 9100), carries the
-tracking number as Code128, a QR code with the order and tracking reference (qr_text), the sort
-code, the recipient and the sender.
+
+Paper sizes are the standard 电子面单 sizes the carriers' thermal printers take: 100x150 mm (一联单, the
+default), 76x130 (一联单) and 100x180 (二联单: the carrier's part and a stub, torn apart at delivery).
+Where each thing sits on each size is label_layout.py; the PDF (label_pdf.py, browser printing) and
+the ZPL (label_zpl.py, Zebra over TCP 9100) draw the same layout.
+
+Privacy (隐私面单): the parcel travels through many hands, so by default the buyer's name and phone are
+printed masked (张** / 138****5678); the carrier's system has the full values from the waybill request,
+so the courier can still call. The warehouse's setting turns it off (Warehouse.privacy_labels).
 """
+import re
 from dataclasses import dataclass
 
 PAPER_SIZES = {"100x150": (100, 150), "76x130": (76, 130), "100x180": (100, 180)}
 DEFAULT_PAPER = "100x150"
+
+_CN_MOBILE_PREFIX = re.compile(r"^(?:\+|00)?86[\s-]*(?=1[3-9]\d{9}\b)")
+_EXTENSION = re.compile(r"^(1[3-9]\d{9})\s*(?:-|转|#|ext\.?|x)\s*(\d{1,6})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -26,10 +35,14 @@ class LabelData:
     sender: Party
     weight_g: int = 0
     carton: str = ""
-    cargo: str = ""
-    sort_code: str = ""
-    printed_at: str = ""
+    cargo: str = ""               # the item summary: "保温杯 x2; 毛巾 x1"
+    sort_code: str = ""           # 三段码 / 大头笔 from the carrier's answer, printed big
+    printed_at: str = ""          # already in the warehouse's time zone
     paper: str = DEFAULT_PAPER
+    package_centre: str = ""      # 集包地 from the carrier's answer
+    service: str = ""             # the carrier's product, e.g. 标准快递
+    item_count: int = 0           # units in the parcel (0: not said)
+    privacy: bool = True          # 隐私面单: the recipient's name and phone masked
 
 
 def qr_text(data):
@@ -42,3 +55,41 @@ def paper_mm(paper):
     if paper not in PAPER_SIZES:
         raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
     return PAPER_SIZES[paper]
+
+
+def mask_name(name):
+    """张三 -> 张**: the first character and two stars, whatever the length (the length says nothing)."""
+    name = " ".join(str(name or "").split())
+    return f"{name[0]}**" if name else ""
+
+
+def local_phone(phone):
+    """A Chinese mobile as dialled in China (+86 13800138000 -> 13800138000); other numbers as written."""
+    return _CN_MOBILE_PREFIX.sub("", " ".join(str(phone or "").split()))
+
+
+def mask_phone(phone):
+    """138****5678: the digits between the first 3 and the last 4 as stars (separators kept); a platform's
+    privacy extension (13800138000-1234) stays readable after the masked number; under 7 digits, all
+    but the last 2 are stars."""
+    phone = local_phone(phone)
+    extension = _EXTENSION.match(phone)
+    if extension:
+        return f"{_mask_digits(extension.group(1))}-{extension.group(2)}"
+    return _mask_digits(phone)
+
+
+def _mask_digits(text):
+    positions = [index for index, ch in enumerate(text) if ch.isdigit()]
+    hidden = positions[3:-4] if len(positions) >= 7 else positions[:-2]
+    chars = list(text)
+    for index in hidden:
+        chars[index] = "*"
+    return "".join(chars)
+
+
+def printed_recipient(data):
+    """(name, phone) of the recipient as the label prints them: masked in privacy mode."""
+    if data.privacy:
+        return mask_name(data.recipient.name), mask_phone(data.recipient.phone)
+    return data.recipient.name, local_phone(data.recipient.phone)
