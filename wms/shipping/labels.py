@@ -15,7 +15,8 @@ from dataclasses import dataclass
 PAPER_SIZES = {"100x150": (100, 150), "76x130": (76, 130), "100x180": (100, 180)}
 DEFAULT_PAPER = "100x150"
 
-_CN_MOBILE_PREFIX = re.compile(r"^(?:\+|00)?86[\s-]*(?=1[3-9]\d{9}\b)")
+_CN_MOBILE = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9]\d{9})$")
+_DIAL_SEPARATORS = re.compile(r"[\s()\-]")
 _EXTENSION = re.compile(r"^(1[3-9]\d{9})\s*(?:-|转|#|ext\.?|x)\s*(\d{1,6})$", re.I)
 
 
@@ -64,8 +65,10 @@ def mask_name(name):
 
 
 def local_phone(phone):
-    """A Chinese mobile as dialled in China (+86 13800138000 -> 13800138000); other numbers as written."""
-    return _CN_MOBILE_PREFIX.sub("", " ".join(str(phone or "").split()))
+    """A Chinese mobile as dialled in China (+86 138 0013 8000 -> 13800138000); other numbers as written."""
+    phone = " ".join(str(phone or "").split())
+    mobile = _CN_MOBILE.match(_DIAL_SEPARATORS.sub("", phone))
+    return mobile.group(1) if mobile else phone
 
 
 def mask_phone(phone):
