@@ -87,6 +87,7 @@ class Config:
     # Local partner sandboxes (demo/development): channels and carriers with no URL of their own use them.
     SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
     CARRIER_SANDBOX_URL = os.environ.get("CARRIER_SANDBOX_URL")
+    FOURPX_SANDBOX_URL = os.environ.get("FOURPX_SANDBOX_URL")   # 4PX carriers with no API address of their own
     # Start those sandboxes with `make run` (the demo works with no partner reachable).
     DEMO_SANDBOXES = os.environ.get("DEMO_SANDBOXES", "1") == "1"
     # Buyer email (shipped notice) through SMTP; unset SMTP_HOST = no email (recorded as skipped).

@@ -76,7 +76,7 @@ class EmbeddedRedis:
 
 
 def _sandboxes(env):
-    """The partners' local sandboxes (Kuaidi100 waybills, a Shopify store) so the demo can print
+    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify store) so the demo can print
     labels and sync orders with no internet; a configured URL wins."""
     started = []
     if not env.get("CARRIER_SANDBOX_URL"):
@@ -85,6 +85,12 @@ def _sandboxes(env):
         carrier = Sandbox(delay_s=0.05).start()
         env["CARRIER_SANDBOX_URL"] = carrier.url
         started.append(carrier)
+    if not env.get("FOURPX_SANDBOX_URL"):
+        from wms.shipping.carriers.fourpx_sandbox import FourPxSandbox
+
+        forwarder = FourPxSandbox().start()
+        env["FOURPX_SANDBOX_URL"] = forwarder.url
+        started.append(forwarder)
     if not env.get("SHOPIFY_SANDBOX_URL"):
         from wms.channels.sandbox.shopify import start_in_thread
 
@@ -126,7 +132,8 @@ def main():
     supervisor.start()
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
-          f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, shopify {env.get('SHOPIFY_SANDBOX_URL')}\n"
+          f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
+          f"shopify {env.get('SHOPIFY_SANDBOX_URL')}\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)
     try:

@@ -2,6 +2,9 @@
 import re
 
 FIELDS = ("code", "name", "barcodes", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
+# Customs (报关信息) columns, as the cross-border ERPs (店小秘, 马帮) export them.
+CUSTOMS_FIELDS = ("customs_name_cn", "customs_name_en", "hs_code", "declared_value_cents", "declared_currency",
+                  "origin_country", "material")
 
 # header (lower-cased, spaces removed) -> our field; English and the usual Chinese exports.
 HEADER_ALIASES = {
@@ -15,6 +18,17 @@ HEADER_ALIASES = {
     "width_mm": "width_mm", "width": "width_mm", "宽(mm)": "width_mm", "宽（mm）": "width_mm", "宽": "width_mm",
     "height_mm": "height_mm", "height": "height_mm", "高(mm)": "height_mm", "高（mm）": "height_mm", "高": "height_mm",
     "image_url": "image_url", "image": "image_url", "图片": "image_url", "图片链接": "image_url", "图片url": "image_url",
+    "customs_name_cn": "customs_name_cn", "declared_name_cn": "customs_name_cn", "中文报关名": "customs_name_cn",
+    "中文申报品名": "customs_name_cn", "申报中文名": "customs_name_cn", "报关中文名": "customs_name_cn",
+    "customs_name_en": "customs_name_en", "declared_name_en": "customs_name_en", "英文报关名": "customs_name_en",
+    "英文申报品名": "customs_name_en", "申报英文名": "customs_name_en", "报关英文名": "customs_name_en",
+    "hs_code": "hs_code", "hscode": "hs_code", "hs": "hs_code", "海关编码": "hs_code", "海关编码(hs)": "hs_code",
+    "declared_value": "declared_value_cents", "customs_value": "declared_value_cents", "申报价值": "declared_value_cents",
+    "申报单价": "declared_value_cents", "报关价值": "declared_value_cents",
+    "declared_currency": "declared_currency", "customs_currency": "declared_currency", "申报币种": "declared_currency",
+    "origin_country": "origin_country", "origin": "origin_country", "country_of_origin": "origin_country",
+    "原产国": "origin_country", "原产地": "origin_country",
+    "material": "material", "材质": "material", "报关材质": "material",
 }
 
 _SEPARATORS = re.compile(r"[|;,，；\s]+")

@@ -15,14 +15,16 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from wms.catalog import refusals
+from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.catalog.models import Sku, SkuBarcode
 from wms.catalog.schemas import SkuRowSchema, first_errors
 from wms.extensions import db
 
 IN_LIST = 1000    # values per IN (...) query
 _schema = SkuRowSchema()
-_KEPT_ON_BLANK = ("barcodes", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
 _NUMBERS = ("weight_g", "length_mm", "width_mm", "height_mm")
+_CUSTOMS = CUSTOMS_FIELDS
+_KEPT_ON_BLANK = ("barcodes", *_NUMBERS, "image_url", *_CUSTOMS)
 
 
 @dataclass
@@ -126,7 +128,7 @@ class _Book:
     @staticmethod
     def _apply(sku, fields):
         """Write a known SKU's fields; True when it gave up a barcode."""
-        for name in ("name", *_NUMBERS, "image_url"):
+        for name in ("name", *_NUMBERS, "image_url", *_CUSTOMS):
             setattr(sku, name, fields[name])
         kept = {b.barcode: b for b in sku.barcodes}
         sku.barcodes = [kept.get(code) or SkuBarcode(barcode=code) for code in fields["barcodes"]]
@@ -136,12 +138,13 @@ class _Book:
 def _fields(sku):
     return {"name": sku.name, "barcodes": [b.barcode for b in sku.barcodes], "weight_g": sku.weight_g,
             "length_mm": sku.length_mm, "width_mm": sku.width_mm, "height_mm": sku.height_mm,
-            "image_url": sku.image_url or None}
+            "image_url": sku.image_url or None, **{name: getattr(sku, name) for name in _CUSTOMS}}
 
 
 def _fields_of(data):
     return {"name": data["name"], "barcodes": list(data["barcodes"]),
-            **{name: data[name] for name in _NUMBERS}, "image_url": data.get("image_url") or None}
+            **{name: data[name] for name in _NUMBERS}, "image_url": data.get("image_url") or None,
+            **{name: data[name] for name in _CUSTOMS}}
 
 
 def _slices(values):

@@ -22,6 +22,14 @@ class Sku(db.Model):
     # Units the warehouses should not go below (available, all bins): the stock page's "below minimum"
     # filter lists the SKUs under it. 0 = no minimum.
     min_qty: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Customs (报关信息) for parcels leaving China (wms.shipping.customs): what a forwarder declares.
+    customs_name_cn: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    customs_name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    hs_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    declared_value_cents: Mapped[int] = mapped_column(default=0, server_default="0")   # one unit
+    declared_currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    origin_country: Mapped[str] = mapped_column(String(2), default="", server_default="")  # ISO alpha-2
+    material: Mapped[str] = mapped_column(String(120), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

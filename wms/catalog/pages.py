@@ -5,6 +5,7 @@ from flask_login import current_user
 from wms.auth import roles
 from wms.auth.access import allow, require_scope
 from wms.catalog import refusals, services, sku_imports
+from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.errors import ValidationFailed, flash_errors
 from wms.i18n import _
 
@@ -44,7 +45,7 @@ def new_sku():
 @bp.route("/skus/<int:sku_id>", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def edit_sku(sku_id):
-    """Edit a SKU's name, weight, dimensions and image URL; its barcodes below."""
+    """Edit a SKU's name, weight, dimensions, image URL and customs data; its barcodes below."""
     sku = services.get_sku(sku_id)
     if request.method == "POST":
         with flash_errors() as refused:
@@ -60,6 +61,9 @@ def _numbers(form):
     values = {name: form.get(name, "").strip() for name in ("weight_g", "length_mm", "width_mm", "height_mm")}
     values = {name: value or 0 for name, value in values.items()}
     values["image_url"] = form.get("image_url", "").strip() or None
+    for name in CUSTOMS_FIELDS:   # customs (报关信息); blank clears a text, a blank value is 0
+        values[name] = form.get(name, "").strip()
+    values["declared_currency"] = values["declared_currency"] or "USD"
     return values
 
 

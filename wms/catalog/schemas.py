@@ -1,4 +1,6 @@
 """The SKU row schema: one spreadsheet row or form post, checked field by field."""
+from decimal import Decimal, InvalidOperation
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
 from wms.catalog.columns import split_barcodes
@@ -17,6 +19,25 @@ class BarcodeList(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return [b.barcode if hasattr(b, "barcode") else b for b in (value or [])]
+
+
+class DeclaredValue(fields.Field):
+    """A declared unit value typed as money ("12.50") into integer cents; blank is 0."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int):
+            cents = value
+        else:
+            try:
+                amount = Decimal(str(value).strip() or "0")
+            except InvalidOperation:
+                raise ValidationError("A declared value is an amount such as 12.50") from None
+            if amount != amount.quantize(Decimal("0.01")):
+                raise ValidationError("A declared value has at most 2 decimals")
+            cents = int(amount * 100)
+        if not 0 <= cents <= 100_000_000:
+            raise ValidationError("A declared value is between 0 and 1,000,000")
+        return cents
 
 
 def _size(name):
@@ -39,6 +60,18 @@ class SkuRowSchema(Schema):
     width_mm = _size("Width")
     height_mm = _size("Height")
     image_url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    # Customs (报关信息): checked for form here, for completeness when a parcel leaves China.
+    customs_name_cn = fields.String(load_default="", validate=validate.Length(max=120))
+    customs_name_en = fields.String(load_default="", validate=[
+        validate.Length(max=120), validate.Regexp(r"^[\x20-\x7e]*$", error="An English name uses Latin letters only")])
+    hs_code = fields.String(load_default="", validate=validate.Regexp(
+        r"^(\d{6,10})?$", error="An HS code is 6 to 10 digits"))
+    declared_value_cents = DeclaredValue(load_default=0)
+    declared_currency = fields.String(load_default="USD", validate=validate.Regexp(
+        r"^[A-Z]{3}$", error="A declared currency is a three-letter code such as USD"))
+    origin_country = fields.String(load_default="", validate=validate.Regexp(
+        r"^([A-Z]{2})?$", error="A country of origin is a two-letter code such as CN"))
+    material = fields.String(load_default="", validate=validate.Length(max=120))
 
     @pre_load
     def _clean(self, data, **kwargs):
@@ -50,6 +83,10 @@ class SkuRowSchema(Schema):
                     continue  # blank optional cell -> default
                 if key in ("weight_g", "length_mm", "width_mm", "height_mm") and value.endswith(".0"):
                     value = value[:-2]  # Excel's 200.0
+                if key in ("declared_currency", "origin_country"):
+                    value = value.upper()
+                if key == "hs_code":
+                    value = value.replace(".", "").replace(" ", "")   # 9617.00 as customs print it
             cleaned[key] = value
         return cleaned
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wms.catalog import refusals
+from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.catalog.models import Sku, SkuBarcode
 from wms.catalog.schemas import SkuRowSchema, first_errors
 from wms.errors import NotFound, ValidationFailed
@@ -49,11 +50,16 @@ def search_skus(q="", page=1, per_page=50):
 
 # --- single SKU -------------------------------------------------------------------------------
 
-def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, height_mm=0, image_url=None):
-    """A new SKU with its barcodes; a taken code or barcode is refused and nothing is written."""
+def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, height_mm=0, image_url=None,
+               **customs):
+    """A new SKU with its barcodes (and, optionally, its customs data: CUSTOMS_FIELDS); a taken code
+    or barcode is refused and nothing is written."""
     barcodes = barcodes if isinstance(barcodes, str) else list(barcodes)
+    unknown = set(customs) - set(CUSTOMS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown SKU fields {sorted(unknown)}")
     data = _load(dict(code=code, name=name, barcodes=barcodes, weight_g=weight_g, length_mm=length_mm,
-                      width_mm=width_mm, height_mm=height_mm, image_url=image_url))
+                      width_mm=width_mm, height_mm=height_mm, image_url=image_url, **customs))
     if _sku_by_code(data["code"]) is not None:
         raise _refusal("SKU code '{code}' already exists", "code", code=data["code"])
     sku = Sku(code=data["code"])
@@ -70,7 +76,8 @@ def update_sku(sku_id, **fields):
         raise ValidationFailed("A SKU's code can't be changed", field="code")
     current = dict(code=sku.code, name=sku.name, barcodes=[b.barcode for b in sku.barcodes],
                    weight_g=sku.weight_g, length_mm=sku.length_mm, width_mm=sku.width_mm,
-                   height_mm=sku.height_mm, image_url=sku.image_url)
+                   height_mm=sku.height_mm, image_url=sku.image_url,
+                   **{name: getattr(sku, name) for name in CUSTOMS_FIELDS})
     data = _load({**current, **{k: v for k, v in fields.items() if k != "code"}})
     _apply(sku, data)
     _commit()
@@ -138,6 +145,8 @@ def _apply(sku, data):
     for name in ("weight_g", "length_mm", "width_mm", "height_mm"):
         setattr(sku, name, data[name])
     sku.image_url = data.get("image_url") or None
+    for name in CUSTOMS_FIELDS:
+        setattr(sku, name, data[name])
     kept = {b.barcode: b for b in sku.barcodes}
     sku.barcodes = [kept.get(code) or SkuBarcode(barcode=code) for code in data["barcodes"]]
 

@@ -21,9 +21,19 @@ from wms.wording import wording
 
 def carrier_adapter(carrier):
     """The carrier's adapter. A carrier without an api_url talks to the local Kuaidi100 sandbox when
-    the app is configured with CARRIER_SANDBOX_URL (demo and development), never to the real API."""
+    the app is configured with CARRIER_SANDBOX_URL (demo and development), never to the real API; a
+    4PX carrier likewise to FOURPX_SANDBOX_URL."""
     settings = dict(carrier.settings or {})
     sandbox_url = current_app.config.get("CARRIER_SANDBOX_URL")
+    fourpx_url = current_app.config.get("FOURPX_SANDBOX_URL")
+    if settings.get("adapter") == "fourpx":
+        if fourpx_url and not settings.get("api_url"):
+            from wms.shipping.carriers.fourpx_sandbox import FourPxSandbox
+
+            sandbox = FourPxSandbox.settings_for(fourpx_url)   # its own credentials: a real key would not sign
+            settings = {"product_code": sandbox["product_code"], **settings,
+                        **{key: sandbox[key] for key in ("api_url", "app_key", "app_secret")}}
+        return adapter_for(settings)
     if sandbox_url and not settings.get("api_url"):
         from wms.shipping.carriers import sandbox
 
@@ -39,7 +49,9 @@ def carrier_options():
         code=c.code, name=c.name, regions=tuple(c.settings.get("regions") or ()),
         excluded=tuple(c.settings.get("excluded") or ()), max_weight_g=int(c.settings.get("max_weight_g") or 0),
         base_cents=int(c.settings.get("base_cents") or 0), per_kg_cents=int(c.settings.get("per_kg_cents") or 0),
-        cutoffs=tuple(c.cutoffs or ()), active=c.active) for c in db.session.scalars(select(Carrier).order_by(Carrier.code))]
+        cutoffs=tuple(c.cutoffs or ()), active=c.active, international=bool(c.settings.get("international")),
+        countries=tuple(str(code).upper() for code in c.settings.get("countries") or ()))
+        for c in db.session.scalars(select(Carrier).order_by(Carrier.code))]
 
 
 def order_weight_g(order):
@@ -57,7 +69,8 @@ def buyer_choice(order):
 
 def carrier_choice(order, now=None):
     """What the rules would choose for this order (no write)."""
-    shipment = rules.Shipment(order.province, order_weight_g(order), buyer_choice(order))
+    shipment = rules.Shipment(order.province, order_weight_g(order), buyer_choice(order),
+                              country=(order.country or "CN").upper())
     return rules.choose(shipment, carrier_options(), now or utcnow(), current_app.config["WAREHOUSE_TIMEZONE"])
 
 

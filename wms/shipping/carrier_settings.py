@@ -9,7 +9,7 @@ from wms.settings_forms import SettingField, SettingsFamily
 PREFIX = "s."  # input names: s.<adapter>.<setting>
 ADAPTER_KEY = "adapter"
 DEFAULT_ADAPTER = "kuaidi100"
-ADAPTER_LABELS = {"kuaidi100": "Kuaidi100"}
+ADAPTER_LABELS = {"kuaidi100": "Kuaidi100", "fourpx": "4PX (parcels abroad)"}
 
 RULES = (
     SettingField("regions", "Provinces served", "list", max_length=40, placeholder="浙江省, 上海市",
@@ -56,7 +56,30 @@ KUAIDI100 = (
                  help="How long to wait for Kuaidi100 before trying again later."),
 )
 
-CARRIER_SETTINGS = SettingsFamily(PREFIX, {"kuaidi100": RULES + KUAIDI100}, reserved={ADAPTER_KEY})
+# A forwarder for parcels leaving China (4PX Open Platform, wms/shipping/carriers/fourpx.py).
+ABROAD = (
+    SettingField("international", "Only parcels leaving China", "bool",
+                 help="Such a carrier takes only orders to other countries; the others only orders within China."),
+    SettingField("countries", "Countries served", "list", max_length=2, placeholder="US, DE, FR",
+                 help="Two-letter country codes, comma separated; empty: every country."),
+)
+FOURPX = (
+    SettingField("api_url", "API address", "url", placeholder="https://open.4px.com",
+                 help="Empty: https://open.4px.com (or the local sandbox in demo and development)."),
+    SettingField("app_key", "App key", secret=True, help="The app key of your 4PX Open Platform application."),
+    SettingField("app_secret", "App secret", secret=True, help="Signs every request, with the app key."),
+    SettingField("product_code", "Logistics product", max_length=20, placeholder="PX",
+                 help="4PX's logistics product code (logistics_product_code) for these parcels."),
+    SettingField("duty_type", "Duties paid by", "choice", choices=(("U", "Recipient (DDU)"), ("P", "Sender (DDP)")),
+                 help="Default: the recipient."),
+    SettingField("deliver_type", "Hand-over to 4PX", "choice", choices=(
+        ("1", "4PX picks up"), ("2", "Courier to the 4PX warehouse"), ("3", "We deliver it")), help="Default: pick-up."),
+    SettingField("timeout_s", "Timeout (seconds)", "integer", minimum=1, maximum=60, placeholder="10",
+                 help="How long to wait for 4PX before trying again later."),
+)
+
+CARRIER_SETTINGS = SettingsFamily(PREFIX, {"kuaidi100": RULES + KUAIDI100, "fourpx": RULES + ABROAD + FOURPX},
+                                  reserved={ADAPTER_KEY})
 
 
 def form_for(adapter):

@@ -109,3 +109,22 @@ class PrintJob(db.Model):
     done_at: Mapped[datetime | None]
 
     parcel: Mapped[Parcel] = relationship(back_populates="print_jobs")
+
+
+class CustomsDeclaration(db.Model):
+    """An order's customs declaration (报关信息) as a reviewer saved it. Without a row the declaration
+    is derived from the order's lines and their SKUs' customs data (wms.shipping.declarations); a
+    reviewer's edit keeps its own copy here, so later SKU changes never alter a declared parcel."""
+
+    __tablename__ = "customs_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    # [{sku_code, qty, name_cn, name_en, hs_code, unit_value_cents, currency, origin, material, unit_weight_g}]
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    category: Mapped[str] = mapped_column(String(12), default="sale")   # customs.CATEGORIES
+    ioss_number: Mapped[str] = mapped_column(String(20), default="")
+    vat_number: Mapped[str] = mapped_column(String(20), default="")
+    edited_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

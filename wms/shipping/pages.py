@@ -1,4 +1,7 @@
-"""Shipping pages: the waybill-failed queue (运单号申请失败), labels, carriers and an order's carrier."""
+"""Shipping pages: the waybill-failed queue (运单号申请失败), labels, carriers, an order's carrier and
+its customs declaration (报关信息) with the CN 22 / CN 23 form."""
+import io
+
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -7,7 +10,8 @@ from wms.auth.access import allow
 from wms.errors import NotFound, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
-from wms.shipping import carrier_services, carrier_settings, parcel_list, print_jobs, station_access, waybills
+from wms.shipping import (
+    carrier_services, carrier_settings, customs, declarations, parcel_list, print_jobs, station_access, waybills)
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -140,3 +144,53 @@ def change_order_carrier(order_id):
         carrier_services.change_carrier(order_id, request.form.get("carrier_code", ""), actor=current_user)
         flash(_("Carrier changed"), "success")
     return redirect(url_for(".order_carrier", order_id=order_id))
+
+
+@bp.app_template_global("customs_status")
+def customs_status(order):
+    """For any page showing an order (the review desk's, the failed queue): its customs declaration's
+    gaps and form, or None for an order that stays in China."""
+    return declarations.status_of(order)
+
+
+@bp.route("/orders/<int:order_id>/customs", methods=["GET", "POST"])
+@allow(roles.REVIEW)
+def order_customs(order_id):
+    """An order's customs declaration (报关信息): what is missing, each line's declared names, HS code,
+    value, origin and material, the IOSS / VAT number; a reviewer corrects it here."""
+    if request.method == "POST":
+        with flash_errors() as refused:
+            declarations.save_declaration(order_id, request.form, actor=current_user)
+        if refused:
+            order, status = declarations.declaration_view(order_id)
+            return render_template("shipping/customs.html", order=order, status=status, form=request.form,
+                                   field=getattr(refused.error, "details", {}).get("field"),
+                                   categories=customs.CATEGORIES, currencies=customs.CURRENCIES,
+                                   category_labels=customs.CATEGORY_LABELS), refused.status
+        flash(_("Customs declaration saved"), "success")
+        return redirect(url_for(".order_customs", order_id=order_id))
+    order, status = declarations.declaration_view(order_id)
+    return render_template("shipping/customs.html", order=order, status=status, form={}, field=None,
+                           categories=customs.CATEGORIES, currencies=customs.CURRENCIES,
+                                   category_labels=customs.CATEGORY_LABELS)
+
+
+@bp.post("/orders/<int:order_id>/customs/reset")
+@allow(roles.REVIEW)
+def reset_order_customs(order_id):
+    """Forget the reviewer's changes: the declaration follows the catalogue again."""
+    with flash_errors():
+        declarations.reset_declaration(order_id, actor=current_user)
+        flash(_("Customs declaration taken from the catalogue again"), "success")
+    return redirect(url_for(".order_customs", order_id=order_id))
+
+
+@bp.get("/orders/<int:order_id>/customs.pdf")
+@allow(roles.REVIEW | roles.PACK)
+def order_customs_pdf(order_id):
+    """The order's CN 22 (contents up to 300 SDR) or CN 23, to print and fix to the parcel."""
+    with flash_errors() as refused:
+        name, pdf = declarations.form_pdf(order_id)
+    if refused:
+        return redirect(url_for(".order_customs", order_id=order_id))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name)

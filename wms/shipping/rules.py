@@ -1,6 +1,7 @@
 """Which carrier takes an order. Pure: stdlib only.
 
-In order: the buyer's choice if that carrier can take the parcel; otherwise every active carrier that
+A domestic carrier takes parcels within China only; an international one (a forwarder such as 4PX)
+only parcels leaving it, to the countries it lists (none listed: every country). In order: the buyer's choice if that carrier can take the parcel; otherwise every active carrier that
 serves the destination region and the weight, ranked by (misses today's truck, cost, code): a carrier
 whose next cut-off is still today beats one whose truck has gone, then the cheaper wins. O(carriers).
 """
@@ -22,6 +23,8 @@ class CarrierOption:
     per_kg_cents: int = 0        # each further started kilogram
     cutoffs: tuple = ()          # local "HH:MM"
     active: bool = True
+    international: bool = False  # True: parcels leaving China only (a forwarder)
+    countries: tuple = ()        # ISO codes an international carrier serves; empty = every country
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Shipment:
     province: str
     weight_g: int
     buyer_choice: str | None = None
+    country: str = "CN"          # ISO 3166 alpha-2 of the destination
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,17 @@ def refusal(option, shipment):
     """Why this carrier cannot take the shipment (a wording), or None."""
     if not option.active:
         return wording("inactive")
+    abroad = (shipment.country or "CN").upper() != "CN"
+    if abroad and not option.international:
+        return wording("does not ship abroad")
+    if not abroad and option.international:
+        return wording("ships abroad only")
+    if abroad:
+        if option.countries and shipment.country.upper() not in option.countries:
+            return wording("does not serve {country}", country=shipment.country.upper())
+        if option.max_weight_g and shipment.weight_g > option.max_weight_g:
+            return wording("over {weight} g", weight=option.max_weight_g)
+        return None
     if option.regions and shipment.province not in option.regions:
         return wording("does not serve {province}", province=shipment.province)
     if shipment.province in option.excluded:
@@ -76,6 +91,9 @@ def choose(shipment, options, now_utc: datetime, tz_name: str):
             today = cutoff is not None and _local_date(cutoff, tz_name) == _local_date(now_utc, tz_name)
             ranked.append((not today, cost_cents(option, shipment.weight_g), option.code))
     if not ranked:
+        if (shipment.country or "CN").upper() != "CN":
+            return Choice(None, wording("no carrier serves {country} at {weight} g", country=shipment.country.upper(),
+                                        weight=shipment.weight_g))
         return Choice(None, wording("no carrier serves {province} at {weight} g", province=shipment.province,
                                     weight=shipment.weight_g))
     ranked.sort()

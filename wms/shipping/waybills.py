@@ -15,7 +15,7 @@ from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.shipping import label_pdf, label_zpl, labels
+from wms.shipping import customs, declarations, label_pdf, label_zpl, labels
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier
 from wms.shipping.carriers import Address, WaybillError, WaybillRequest
 from wms.shipping.lookups import active_parcels, get_carrier, get_order, get_parcel
@@ -89,7 +89,8 @@ def request_waybill(parcel_id):
     try:
         if carrier is None:
             raise WaybillError("carrier_error", f"carrier {parcel.carrier_code} is not set up", retryable=False)
-        result = carrier_adapter(carrier).create_waybill(_waybill_request(parcel, carrier))
+        declaration = declarations.for_waybill(parcel.order)   # abroad: complete, or refused before any call
+        result = carrier_adapter(carrier).create_waybill(_waybill_request(parcel, carrier, declaration))
     except WaybillError as error:
         _waybill_failed(parcel_id, error)
         if error.retryable:
@@ -157,19 +158,22 @@ def label_data(parcel, carrier):
     sender = _sender(carrier)
     return labels.LabelData(
         tracking_number=parcel.tracking_number, carrier_name=carrier.name, order_ref=order.external_id,
-        recipient=labels.Party(order.buyer_name, order.buyer_phone,
-                               "".join((order.province, order.city, order.district, order.address))),
+        recipient=labels.Party(order.buyer_name, order.buyer_phone, _recipient(order).full),
         sender=labels.Party(sender.name, sender.phone, sender.full), weight_g=parcel.weight_g,
         carton=parcel.carton_code, cargo=_cargo(order), sort_code=parcel.sort_code,
         printed_at=utcnow().strftime("%Y-%m-%d %H:%M UTC"), paper=parcel.paper)
 
 
-def _waybill_request(parcel, carrier):
+def _waybill_request(parcel, carrier, declaration=None):
     order = parcel.order
-    recipient = Address(order.buyer_name, order.buyer_phone, order.province, order.city, order.district,
-                        order.address, order.postcode)
-    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=recipient, sender=_sender(carrier),
-                          weight_g=parcel.weight_g, cargo=_cargo(order), remark=order.external_id)
+    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=_recipient(order), sender=_sender(carrier),
+                          weight_g=parcel.weight_g, cargo=_cargo(order), remark=order.external_id,
+                          customs=declaration)
+
+
+def _recipient(order):
+    return Address(order.buyer_name, order.buyer_phone, order.province, order.city, order.district,
+                   order.address, order.postcode, country=(order.country or "CN").upper())
 
 
 def _sender(carrier):
@@ -179,6 +183,10 @@ def _sender(carrier):
 
 
 def _cargo(order):
+    """The contents line: abroad, as declared in English (what the forwarder's label shows)."""
+    if customs.needs_declaration(order.country):
+        declaration, _row = declarations.declaration_of(order)
+        return "; ".join(f"{item.name_en or item.sku_code} x{item.qty}" for item in declaration.items)[:60]
     return "; ".join(f"{line.name or line.sku_code} x{line.qty}" for line in order.lines)[:60]
 
 

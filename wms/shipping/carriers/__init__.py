@@ -15,7 +15,7 @@ def register(name):
 
 def adapter_for(settings):
     """The adapter named by settings["adapter"] (default kuaidi100), configured from the same dict."""
-    from wms.shipping.carriers import kuaidi100  # noqa: F401  (registers itself)
+    from wms.shipping.carriers import fourpx, kuaidi100  # noqa: F401  (each registers itself)
 
     name = (settings or {}).get("adapter", "kuaidi100")
     if name not in ADAPTERS:

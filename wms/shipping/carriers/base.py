@@ -8,6 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from wms.shipping.customs import Declaration
+
 # Normalised tracking statuses (what the order timeline understands).
 PICKED_UP = "picked_up"
 IN_TRANSIT = "in_transit"
@@ -22,6 +24,8 @@ ADDRESS_REJECTED = "address_rejected"  # the carrier refuses the recipient addre
 QUOTA_EXCEEDED = "quota_exceeded"      # no waybill numbers / balance left on the account
 CARRIER_ERROR = "carrier_error"        # the carrier answered with an error (5xx, malformed answer)
 BAD_SIGNATURE = "bad_signature"        # a push whose signature does not match
+AUTH_FAILED = "auth_failed"            # the carrier refuses our credentials (key, secret, signature)
+CUSTOMS_INCOMPLETE = "customs_incomplete"  # a parcel leaving China whose declaration has gaps (never sent)
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,13 @@ class Address:
     address: str = ""
     postcode: str = ""
     company: str = ""
+    country: str = "CN"      # ISO 3166 alpha-2
 
     @property
     def full(self):
-        """The printable address line: province city district street."""
+        """The printable address line: province city district street (abroad: street, city, province)."""
+        if self.country and self.country != "CN":
+            return ", ".join(part for part in (self.address, self.district, self.city, self.province) if part)
         return "".join(part for part in (self.province, self.city, self.district, self.address) if part)
 
 
@@ -50,6 +57,7 @@ class WaybillRequest:
     count: int = 1
     cargo: str = ""
     remark: str = ""
+    customs: Declaration | None = None   # a parcel leaving China: what is declared (wms.shipping.customs)
 
 
 @dataclass(frozen=True)
