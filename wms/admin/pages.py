@@ -12,7 +12,7 @@ from wms.auth_loaders import SESSION_KEY
 from wms.channels import settings_forms as channel_settings
 from wms.errors import flash_errors
 from wms.forms import field_errors
-from wms.i18n import LOCALES, _
+from wms.i18n import LOCALES, _, language_name
 from wms.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,58 +43,77 @@ def users():
 @bp.post("/users")
 @allow(roles.MANAGE)
 def create_user():
-    """Add a user (password for desk staff, PIN for floor staff, or both)."""
+    """Add a user (password for desk staff, PIN for floor staff, or both); a refused one comes back
+    as typed (secrets aside) with the wrong input marked."""
     form = request.form
     with flash_errors() as refused:
         user = services.create_user(form.get("username"), form.get("display_name"), form.get("role"),
                                     password=form.get("password") or None, pin=form.get("pin") or None,
                                     locale=form.get("locale") or "zh_CN")
     if refused:
-        return _users_page(form=form), refused.status
+        return _users_page(form=form, refused=refused), refused.status
     flash(_("User {name} created", name=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-def _users_page(form=None):
-    return render_template("admin/users.html", users=services.list_users(), roles=roles.HUMAN_ROLES,
-                           locales=LOCALES, form=form or {}, now=utcnow())
+def _users_page(form=None, refused=None):
+    return render_template("admin/users.html", users=services.list_users(), form=form or {},
+                           errors=field_errors(refused), now=utcnow(), **_user_choices())
+
+
+def _user_choices():
+    """The role and language selects of the user forms, in the reader's language."""
+    return {"role_choices": [(role, _(role)) for role in roles.HUMAN_ROLES],
+            "locale_choices": [(locale, language_name(locale)) for locale in LOCALES]}
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def edit_user(user_id):
-    """One user: name, role, language; credentials, lockout and badge actions."""
-    user = services.get_user(user_id)
+    """One user: name, role, language; credentials, lockout and badge actions. A refused save comes
+    back as typed with the wrong input marked, nothing saved."""
     if request.method == "POST":
         form = request.form
         with flash_errors() as refused:
             services.update_user(user_id, display_name=form.get("display_name"), role=form.get("role"),
                                  locale=form.get("locale"))
         if refused:
-            return _user_page(user), refused.status
+            return _user_page(user_id, form, refused), refused.status
         flash(_("Saved"), "success")
         return redirect(url_for("admin.edit_user", user_id=user_id))
-    return _user_page(user)
+    return _user_page(user_id)
 
 
-def _user_page(user):
-    return render_template("admin/user_edit.html", u=user, roles=roles.HUMAN_ROLES, locales=LOCALES, now=utcnow())
+def _user_page(user_id, form=None, refused=None):
+    """The user's page; after a refusal, the posted name, role and language and the input to correct
+    (a refused password or PIN is marked, never written back into the page)."""
+    return render_template("admin/user_edit.html", u=services.get_user(user_id), form=form or {},
+                           errors=field_errors(refused), now=utcnow(), **_user_choices())
 
 
 @bp.post("/users/<int:user_id>/password")
 @allow(roles.MANAGE)
 def reset_password(user_id):
-    """Set a new password (at least 8 characters)."""
+    """Set a new password (at least 8 characters); a refused one is marked on the user's page."""
     own_login = session.get(SESSION_KEY) if user_id == current_user.id else None
-    return _user_action(user_id, lambda: services.set_password(user_id, request.form.get("password", ""),
-                                                               keep_login=own_login), "Password changed")
+    return _credential(user_id, lambda: services.set_password(user_id, request.form.get("password", ""),
+                                                              keep_login=own_login), "Password changed")
 
 
 @bp.post("/users/<int:user_id>/pin")
 @allow(roles.MANAGE)
 def reset_pin(user_id):
-    """Set a new 6-digit handheld PIN."""
-    return _user_action(user_id, lambda: services.set_pin(user_id, request.form.get("pin", "")), "PIN changed")
+    """Set a new 6-digit handheld PIN; a refused one is marked on the user's page."""
+    return _credential(user_id, lambda: services.set_pin(user_id, request.form.get("pin", "")), "PIN changed")
+
+
+def _credential(user_id, action, done):
+    with flash_errors() as refused:
+        action()
+    if refused:
+        return _user_page(user_id, refused=refused), refused.status
+    flash(_(done), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/unlock")

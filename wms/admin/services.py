@@ -165,7 +165,7 @@ def _check_role(role):
 
 def _check_locale(locale):
     if locale not in LOCALES:
-        raise ValidationFailed(f"Unknown language '{locale}'", field="locale")
+        raise _refusal("Unknown language '{code}'", "locale", code=locale)
 
 
 def _display_name(name, fallback):
