@@ -9,7 +9,6 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wms.extensions import db
-from wms.orders.models import Channel  # noqa: F401  (its home is orders; named here for the channels feature's own modules)
 from wms.timeutil import utcnow
 
 

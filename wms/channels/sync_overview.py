@@ -2,7 +2,7 @@
 menu (each row leads to the channel's sync page and its "Sync now")."""
 from sqlalchemy import select
 
-from wms.channels.models import Channel
+from wms.orders.models import Channel
 from wms.channels.services import OPEN_JOB_STATES, SYNC_JOB
 from wms.extensions import db
 from wms.worker import QueuedJob
