@@ -6,7 +6,7 @@ from wms.auth.access import allow
 from wms.errors import flash_errors
 from wms.forms import field_errors
 from wms.i18n import _, catalogue_for_client, current_locale
-from wms.packing import services
+from wms.packing import cartons, services
 from wms.packing.messages import MESSAGES
 from wms.picking.messages import MESSAGES as FLOOR_MESSAGES
 from wms.shipping import carrier_services, stations
@@ -43,8 +43,9 @@ def save_station():
     return redirect(url_for(".setup"))
 
 
-def _setup_page(posted=None, errors=None):
-    """One form per station and one for a new station; the refused one (by code) shows what was posted."""
+def _setup_page(posted=None, errors=None, carton_values=None, carton_errors=None):
+    """One form per station and one for a new station; the refused one (by code) shows what was posted;
+    the carton form, empty or as a refused post left it."""
     refused_code = (posted.get("code") or "").strip() if posted is not None else None
     forms = [{"key": s.code, "station": s, "shown": posted if s.code == refused_code else _station_values(s),
               "errors": errors if s.code == refused_code else {}} for s in stations.stations()]
@@ -53,7 +54,9 @@ def _setup_page(posted=None, errors=None):
     forms.append({"key": "new", "station": None, "shown": new, "errors": errors if new is posted else {}})
     carriers = [(c.code, f"{c.code} · {c.name}") for c in carrier_services.list_carriers()]
     return render_template("station/setup.html", forms=forms, station_form=stations.STATION_FORM,
-                           carrier_choices={"default_carrier_code": carriers}, cartons=services.cartons())
+                           carrier_choices={"default_carrier_code": carriers}, cartons=services.cartons(),
+                           carton_form=cartons.CARTON_FORM, carton_values=carton_values or {},
+                           carton_errors=carton_errors or {})
 
 
 def _station_values(station):
@@ -64,13 +67,10 @@ def _station_values(station):
 @bp.post("/setup/carton")
 @allow(roles.MANAGE)
 def save_carton():
-    """Create or update a carton type."""
-    form = request.form
-    code = form.get("code", "").strip()
-    if not code:
-        flash(_("A carton code is required"), "error")
-        return redirect(url_for(".setup"))
-    services.save_carton(code, name=form.get("name", ""), length_mm=form.get("length_mm", type=int) or 0,
-                         width_mm=form.get("width_mm", type=int) or 0, height_mm=form.get("height_mm", type=int) or 0,
-                         tare_g=form.get("tare_g", type=int) or 0, max_weight_g=form.get("max_weight_g", type=int) or 0)
+    """Create or update a carton type; a refused post shows the form again as typed, wrong inputs marked."""
+    with flash_errors() as refused:
+        carton = cartons.save_carton_settings(request.form)
+    if refused:
+        return _setup_page(carton_values=request.form, carton_errors=field_errors(refused)), refused.status
+    flash(_("Carton {code} saved", code=carton.code), "success")
     return redirect(url_for(".setup"))
