@@ -1,5 +1,6 @@
 """The demo warehouse `make run` seeds on first start: users for every role, two warehouses with
-bins and stock, carriers, 500 SKUs with barcodes, ~300 orders through the real import and review
+bins and stock, carriers (one of them 4PX, for parcels abroad), 500 SKUs with barcodes (the first
+few with customs data), ~300 orders (three of them abroad) through the real import and review
 paths (so the review queue holds real exceptions), allocation, a released wave with a task on the
 demo picker's handheld. Deterministic (seeded random)."""
 import random
@@ -52,7 +53,7 @@ def seed(n_skus=500, n_orders=300):
     seed_demo_warehouses()
     skus = _skus(rng, n_skus)
     _stock(rng, skus)
-    order_ids = _orders(rng, channel, skus, n_orders)
+    order_ids = _orders(rng, channel, skus, n_orders - len(ABROAD)) + _orders_abroad(skus)
     from wms.review.services import review_orders
 
     reviewed = review_orders(order_ids)
@@ -99,7 +100,27 @@ def _carriers():
 
     for code, name, cutoffs in CARRIERS:
         db.session.add(Carrier(code=code, name=name, cutoffs=cutoffs))
+    db.session.add(Carrier(code="4PX", name="递四方 4PX", cutoffs=["17:00"], settings=FORWARDER))
     db.session.commit()
+
+
+# One international route: 4PX (its local sandbox in the demo) takes the parcels leaving China.
+FORWARDER = {"adapter": "fourpx", "international": True, "countries": ["US", "GB", "DE", "FR", "NL", "ES", "IT", "JP"],
+             "product_code": "PX", "base_cents": 4500, "per_kg_cents": 3000,
+             "sender": {"name": "杭州一号仓", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市",
+                        "district": "余杭区", "address": "仓前街道文一西路 1 号"}}
+# Customs data (报关信息) of the first products (SKU-0001 .. SKU-0006): name in Chinese, in English,
+# HS code, value in USD cents, material. SKU-0006 lacks its English name, so the review desk shows a gap.
+CUSTOMS = (("保温杯", "Vacuum flask", "961700", 1250, "stainless steel"), ("数据线", "USB cable", "854442", 300, "copper, PVC"),
+           ("蓝牙耳机", "Bluetooth earphones", "851830", 2500, "plastic"), ("手机壳", "Phone case", "392690", 400, "TPU"),
+           ("帆布包", "Canvas bag", "420222", 800, "cotton canvas"), ("T恤", "", "610910", 900, "cotton"))
+ABROAD = (  # buyer, country, state, city, street, postcode, phone, SKUs (index, qty), tags
+    ("Anna Schmidt", "DE", "Berlin", "Berlin", "Hauptstraße 5", "10115", "+49 30 1234567", ((0, 2), (1, 1)),
+     ["ioss:IM2760000742"]),
+    ("John Miller", "US", "NY", "New York", "350 Fifth Avenue", "10118", "+1 212 555 0100", ((2, 1),), []),
+    ("Claire Martin", "FR", "Île-de-France", "Paris", "12 rue de Rivoli", "75004", "+33 1 42 00 00 00", ((5, 1), (4, 1)),
+     ["ioss:IM2500000013"]),
+)
 
 
 def _skus(rng, n):
@@ -118,6 +139,9 @@ def _skus(rng, n):
     barcodes = [{"sku_id": s.id, "barcode": ean13(f"69{20000000 + s.id:08d}{rng.randint(10, 99)}")} for s in skus]
     barcodes += [{"sku_id": s.id, "barcode": f"SUP{s.id:06d}"} for s in skus[::3]]  # a supplier code too
     db.session.execute(insert(SkuBarcode), barcodes)
+    for sku, (name_cn, name_en, hs_code, cents, material) in zip(skus, CUSTOMS):
+        sku.customs_name_cn, sku.customs_name_en, sku.hs_code = name_cn, name_en, hs_code
+        sku.declared_value_cents, sku.declared_currency, sku.origin_country, sku.material = cents, "USD", "CN", material
     db.session.commit()
     return skus
 
@@ -157,6 +181,25 @@ def _orders(rng, channel, skus, n):
         records.append(record)
     result = import_order_records(channel.id, records, source=wording("the demo data"))
     return result.order_ids
+
+
+def _orders_abroad(skus):
+    """Three Shopify orders leaving China (Berlin and Paris with an IOSS number, New York): 4PX takes
+    them; the Paris one waits at the review desk for its missing English name."""
+    from wms.imports.services import import_order_records
+    from wms.orders.models import Channel
+
+    channel = db.session.scalar(select(Channel).where(Channel.code == "shopify"))
+    records = []
+    for i, (name, country, state, city, street, postcode, phone, lines, tags) in enumerate(ABROAD):
+        lines = [{"sku_code": skus[index].code, "name": skus[index].name, "qty": qty, "unit_price_cents": 2990}
+                 for index, qty in lines]
+        records.append({"external_id": f"#{1001 + i}", "buyer_name": name, "buyer_phone": phone, "country": country,
+                        "province": state, "city": city, "district": "", "address": street, "postcode": postcode,
+                        "payment_status": "paid", "currency": "USD", "carrier_code": "4PX",
+                        "total_cents": sum(line["qty"] * line["unit_price_cents"] for line in lines),
+                        "lines": lines, "tags": ["demo", *tags]})
+    return import_order_records(channel.id, records, source=wording("the demo data")).order_ids
 
 
 def _exception(i, record):

@@ -167,3 +167,43 @@ def test_contents_over_300_sdr_get_the_cn23_with_sender_and_addressee(carriers):
     name, pdf = declarations.form_pdf(order.id)
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert name == "CN23-X1001.pdf" and "CN 23" in text and "Anna Schmidt" in text and "杭州仓" in text
+
+
+def test_the_demo_seeds_a_route_abroad_with_one_declaration_complete_and_one_with_a_gap(app):
+    from wms import demo
+
+    demo.seed(n_skus=30, n_orders=20)
+    abroad = {order.external_id: order for order in db.session.query(Order).filter(Order.country != "CN")}
+    assert sorted(abroad) == ["#1001", "#1002", "#1003"]
+    berlin, paris = abroad["#1001"], abroad["#1003"]
+    assert carrier_services.carrier_choice(berlin).code == "4PX"
+    status = declarations.status_of(berlin)
+    assert status["gaps"] == [] and status["declaration"].ioss_number == "IM2760000742" and status["form"] == "CN22"
+    assert [english(gap) for gap in declarations.status_of(paris)["gaps"]] == [
+        "SKU-0006: declared name in English (Latin letters only)"]
+
+
+def test_the_sku_import_reads_customs_columns_by_their_chinese_headers_and_keeps_them_when_blank(app):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from wms.catalog import sku_imports
+    from wms.catalog.models import Sku, SkuImportJob
+
+    def run(text):
+        job = sku_imports.start_import(FileStorage(stream=io.BytesIO(text.encode("utf-8")), filename="skus.csv"))
+        db.session.expire_all()
+        return db.session.get(SkuImportJob, job.id)
+
+    job = run("商品编码,商品名称,中文报关名,英文报关名,海关编码,申报价值,申报币种,原产国,材质\n"
+              "MUG-1,保温杯,保温杯,Vacuum flask,9617.00,12.50,usd,cn,steel\n"
+              "MUG-2,马克杯,马克杯,Mug,96A7,3,USD,CN,\n")
+    assert (job.created, job.refused) == (1, 1) and job.errors[0]["field"] == "hs_code"
+    mug = db.session.query(Sku).filter_by(code="MUG-1").one()
+    assert (mug.customs_name_cn, mug.customs_name_en, mug.hs_code, mug.declared_value_cents, mug.declared_currency,
+            mug.origin_country, mug.material) == ("保温杯", "Vacuum flask", "961700", 1250, "USD", "CN", "steel")
+    job = run("code,name,hs_code,declared_value\nMUG-1,保温杯 500ml,,\n")   # blank cells keep what the SKU has
+    db.session.expire_all()
+    mug = db.session.query(Sku).filter_by(code="MUG-1").one()
+    assert job.updated == 1 and (mug.name, mug.hs_code, mug.declared_value_cents) == ("保温杯 500ml", "961700", 1250)

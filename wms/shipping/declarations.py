@@ -166,9 +166,10 @@ def _cents(text, field):
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _refused("'{text}' is not an amount", field, text=text) from None
+        raise _refused("'{amount}' is not an amount", field, amount=text) from None
     if value < 0 or value > 1_000_000 or value != value.quantize(Decimal("0.01")):
-        raise _refused("'{text}' is not an amount between 0 and 1,000,000 with at most 2 decimals", field, text=text)
+        raise _refused("'{amount}' is not an amount between 0 and 1,000,000 with at most 2 decimals", field,
+                       amount=text)
     return int(value * 100)
 
 
