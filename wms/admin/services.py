@@ -297,8 +297,14 @@ def _parse_settings(settings):
 
 def list_jobs(limit=200):
     """Failed jobs first, then the rest newest first."""
-    failed_first = (QueuedJob.status != "failed")
-    return db.session.scalars(select(QueuedJob).order_by(failed_first, QueuedJob.id.desc()).limit(limit)).all()
+    # Two index walks (ix_queued_jobs_status, then the primary key backwards) instead of one sort of
+    # every job a year of work queued: the same rows in the same order.
+    failed = db.session.scalars(select(QueuedJob).where(QueuedJob.status == "failed")
+                                .order_by(QueuedJob.id.desc()).limit(limit)).all()
+    if len(failed) >= limit:
+        return failed
+    return failed + db.session.scalars(select(QueuedJob).where(QueuedJob.status != "failed")
+                                       .order_by(QueuedJob.id.desc()).limit(limit - len(failed))).all()
 
 
 def stuck_jobs():
