@@ -107,3 +107,30 @@ def test_a_too_easy_pin_is_marked_on_the_user_page_and_a_good_one_is_set(client,
     assert "000000" not in _input(page, "f-pin") and _reloaded(picker.id).check_pin("482915")
     assert client.post(f"/admin/users/{picker.id}/pin", data={"pin": "730164"}).status_code == 302
     assert _reloaded(picker.id).check_pin("730164")
+
+
+def test_a_refused_token_keeps_its_name_role_and_ticks_marks_the_expiry_and_creates_nothing(client, admin):
+    from tests.builders import make_channel
+    from wms.auth.models import ApiToken
+
+    make_channel("web")
+    make_channel("shop")
+    response = client.post("/admin/tokens", data={"name": "Shop sync", "role": "supervisor", "channels": ["shop"],
+                                                  "scopes": ["orders:import"], "expires_days": "9999"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in _input(page, "f-expires-days") and 'value="9999"' in _input(page, "f-expires-days")
+    assert "The expiry is a number of days from 1 to 3650" in page.split('id="f-expires-days-error"')[1]
+    assert 'value="Shop sync"' in _input(page, "f-name") and _selected(page, "f-role") == "supervisor"
+    assert re.search(r'name="channels" value="shop" checked', page) and not re.search(r'value="web" checked', page)
+    assert 'name="scopes" value="orders:import" checked' in page
+    assert ApiToken.query.count() == 0
+
+
+def test_a_valid_token_is_created_and_the_form_is_empty_again(client, admin):
+    from wms.auth.models import ApiToken
+
+    response = client.post("/admin/tokens", data={"name": "Shop sync", "role": "integration", "expires_days": "30"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 201 and ApiToken.query.count() == 1
+    assert 'value=""' in _input(page, "f-name") and 'value=""' in _input(page, "f-expires-days")

@@ -210,16 +210,18 @@ def update_device(device_id):
 @allow(roles.MANAGE)
 def tokens():
     """Integration API tokens; a new token's value is shown once, on this response only."""
-    plain, status = None, 200
+    plain, status, form, refused = None, 200, {}, None
     if request.method == "POST":
         with flash_errors() as refused:
             _token, plain = token_services.create_token(
                 request.form.get("name"), request.form.get("role") or roles.INTEGRATION,
                 channels=request.form.getlist("channels"), scopes=request.form.getlist("scopes"),
                 expires_days=request.form.get("expires_days") or None)
-        status = refused.status if refused else 201
+        status, form = (refused.status, request.form) if refused else (201, {})
     html = render_template("admin/tokens.html", tokens=token_services.list_tokens(), plain=plain, roles=roles.ALL_ROLES,
-                           channels=services.list_channels(), scopes=roles.TOKEN_SCOPES, now=utcnow())
+                           channels=services.list_channels(), scopes=roles.TOKEN_SCOPES, now=utcnow(),
+                           form=form, errors=field_errors(refused),
+                           role_choices=[(role, _(role)) for role in roles.ALL_ROLES])
     return html, status, {"Cache-Control": "no-store"}
 
 
