@@ -7,6 +7,7 @@ from wms.auth.access import allow, require_scope
 from wms.catalog import refusals, services, sku_imports
 from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.errors import ValidationFailed, flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 
 
@@ -29,32 +30,49 @@ def skus():
 @bp.route("/skus/new", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def new_sku():
-    """Create a SKU."""
+    """Create a SKU; a refused one comes back as typed with each wrong input marked."""
     form = request.form
     if request.method == "POST":
         with flash_errors() as refused:
             sku = services.create_sku(form.get("code"), form.get("name"), barcodes=form.get("barcodes", ""),
                                       **_numbers(form))
         if refused:
-            return render_template("catalog/sku_form.html", sku=None, form=form), refused.status
+            return _sku_page(None, form, refused), refused.status
         flash(_("SKU {code} created", code=sku.code), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku.id))
-    return render_template("catalog/sku_form.html", sku=None, form={})
+    return _sku_page(None)
 
 
 @bp.route("/skus/<int:sku_id>", methods=["GET", "POST"])
 @allow(roles.MANAGE)
 def edit_sku(sku_id):
-    """Edit a SKU's name, weight, dimensions, image URL and customs data; its barcodes below."""
-    sku = services.get_sku(sku_id)
+    """Edit a SKU's name, weight, dimensions, image URL and customs data; its barcodes below. A refused
+    save comes back as typed with each wrong input marked, nothing saved."""
     if request.method == "POST":
         with flash_errors() as refused:
             services.update_sku(sku_id, name=request.form.get("name"), **_numbers(request.form))
         if refused:
-            return render_template("catalog/sku_form.html", sku=sku, form=request.form), refused.status
+            return _sku_page(sku_id, request.form, refused), refused.status
         flash(_("Saved"), "success")
         return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
-    return render_template("catalog/sku_form.html", sku=sku, form={})
+    return _sku_page(sku_id)
+
+
+def _sku_page(sku_id, form=None, refused=None, names=None):
+    """The SKU form (a new SKU's when `sku_id` is None); after a refusal, the posted values and the
+    inputs to correct (`names`: a service field -> the page's input, e.g. the barcode form's)."""
+    sku = services.get_sku(sku_id) if sku_id else None
+    return render_template("catalog/sku_form.html", sku=sku, values=_sku_values(sku, form or {}),
+                           errors=field_errors(refused, names))
+
+
+def _sku_values(sku, form):
+    """{input name: text} the form shows: what was posted, else the SKU's own values (a new SKU's defaults)."""
+    stored = {name: getattr(sku, name) for name in ("name",) + _FIELDS + CUSTOMS_FIELDS} if sku else \
+        {"weight_g": 0, "length_mm": 0, "width_mm": 0, "height_mm": 0, "declared_currency": "USD"}
+    cents = stored.get("declared_value_cents")
+    stored["declared_value_cents"] = "%.2f" % (cents / 100) if cents else ""
+    return {**{name: "" if value is None else value for name, value in stored.items()}, **form}
 
 
 def _numbers(form):
@@ -71,9 +89,12 @@ def _numbers(form):
 @allow(roles.MANAGE)
 def add_barcode(sku_id):
     """Add a barcode; one that belongs to another SKU is refused, naming it."""
-    with flash_errors():
+    with flash_errors() as refused:
         services.add_barcode(sku_id, request.form.get("barcode", ""))
-        flash(_("Barcode added"), "success")
+    if refused:   # the typed barcode stays in its input, marked
+        return _sku_page(sku_id, {"barcode": request.form.get("barcode", "")}, refused, {"barcodes": "barcode"}), \
+            refused.status
+    flash(_("Barcode added"), "success")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
 
 

@@ -131,11 +131,16 @@ def image_path(name):
 
 
 def _load(raw):
+    """The checked SKU fields; a refusal names the first wrong field and lists every one of them
+    (`fields`: {name: {message}}, so the SKU form marks each input)."""
     try:
         return _schema.load(raw)
     except ValidationError as error:
-        field, reason = first_errors(error.messages)[0]
-        raise _refusal("{name}: {reason}", field, name=field, reason=reason)
+        problems = first_errors(error.messages)
+        field, reason = problems[0]
+        refused = _refusal("{name}: {reason}", field, name=field, reason=reason)
+        refused.details["fields"] = {name: {"message": why, "values": {}} for name, why in problems}
+        raise refused from None
 
 
 def _apply(sku, data):
