@@ -128,6 +128,23 @@ def _install_template_globals(app):
         local = to_local(dt, app.config["WAREHOUSE_TIMEZONE"])
         return local.strftime(fmt) if local else ""
 
+    @app.template_filter("literals")
+    def _literals(text):
+        """Text whose `backticked` spans are literal (a field name as a partner's console shows it, a
+        code to type): escaped, those spans as <code>, so every reader sees them as they must be typed."""
+        from markupsafe import Markup, escape
+
+        parts = str(text).split("`")
+        if len(parts) % 2 == 0:  # an unpaired backtick: nothing is marked
+            return escape(text)
+        return Markup("").join(escape(part) if i % 2 == 0 else Markup("<code>%s</code>") % part
+                               for i, part in enumerate(parts))
+
+    @app.template_test("chinese")
+    def _chinese(text):
+        """An example value in Chinese (a province, a carrier's service name): its input says lang="zh-CN"."""
+        return any("\u3400" <= char <= "\u9fff" for char in str(text or ""))
+
     @app.template_filter("money")
     def _money(cents, currency="CNY"):
         return f"{currency} {cents / 100:,.2f}"

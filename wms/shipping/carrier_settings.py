@@ -41,7 +41,7 @@ KUAIDI100 = (
     SettingField("customer", "Customer id", max_length=64, help="Your account's customer id, for tracking queries."),
     SettingField("salt", "Tracking push salt", secret=True,
                  help="The salt Kuaidi100 signs its tracking pushes with; unsigned pushes are refused. "
-                      "Empty: the app's CARRIER_WEBHOOK_SALT."),
+                      "Empty: the app's `CARRIER_WEBHOOK_SALT`."),
     SettingField("partner_id", "Waybill account", max_length=64,
                  help="The e-waybill account this carrier gave you (partnerId)."),
     SettingField("partner_key", "Waybill account password", secret=True,
@@ -69,7 +69,7 @@ FOURPX = (
     SettingField("app_key", "App key", secret=True, help="The app key of your 4PX Open Platform application."),
     SettingField("app_secret", "App secret", secret=True, help="Signs every request, with the app key."),
     SettingField("product_code", "Logistics product", max_length=20, placeholder="PX",
-                 help="4PX's logistics product code (logistics_product_code) for these parcels."),
+                 help="4PX's logistics product code (`logistics_product_code`) for these parcels."),
     SettingField("duty_type", "Duties paid by", "choice", choices=(("U", "Recipient (DDU)"), ("P", "Sender (DDP)")),
                  help="Default: the recipient."),
     SettingField("deliver_type", "Hand-over to 4PX", "choice", choices=(
