@@ -38,8 +38,13 @@ class Warehouse(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
-    address: Mapped[str] = mapped_column(String(500), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")  # full postal address: the labels' sender
     region: Mapped[str] = mapped_column(String(60), default="")  # province, for the distance rule
+    # The labels' sender (寄): the name printed ("" = the warehouse's name) and the phone carriers call.
+    sender_name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # 隐私面单: the buyer's name and phone masked on labels (张** / 138****5678). On unless turned off.
+    privacy_labels: Mapped[bool] = mapped_column(default=True)
     priority: Mapped[int] = mapped_column(default=100)  # lower first (priority rule, tie-break)
     active: Mapped[bool] = mapped_column(default=True)
     n_aisles: Mapped[int] = mapped_column(default=12)

@@ -14,10 +14,15 @@ bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
 WAREHOUSE_FORM_FIELDS = ("code", "name", "timezone", "address", "region", "priority", "n_aisles", "n_blocks",
                          "aisle_length_m", "aisle_spacing_m", "cross_aisle_width_m", "bay_length_m", "depot_aisle")
+CLEARABLE_FIELDS = ("sender_name", "phone")  # an empty input clears these (the others keep their value)
 
 
 def _form_fields():
-    return {name: request.form[name] for name in WAREHOUSE_FORM_FIELDS if request.form.get(name, "") != ""}
+    fields = {name: request.form[name] for name in WAREHOUSE_FORM_FIELDS if request.form.get(name, "") != ""}
+    fields.update({name: request.form[name] for name in CLEARABLE_FIELDS if name in request.form})
+    if "labels_shown" in request.form:  # the form has the checkbox: unticked is "off", not "not asked"
+        fields["privacy_labels"] = request.form.get("privacy_labels") == "1"
+    return fields
 
 
 def _int(name):

@@ -1,4 +1,6 @@
 """Warehouse administration: warehouses, distances for the allocation rule, bins and their layout."""
+import re
+
 from sqlalchemy import func, select
 
 from wms import aftercommit
@@ -8,7 +10,7 @@ from wms.inventory.models import Bin, Warehouse, WarehouseDistance
 from wms.rows import get_or_not_found
 
 WAREHOUSE_FIELDS = {"code": str, "name": str, "timezone": str, "address": str, "region": str,
-                    "priority": int, "active": bool, "n_aisles": int, "n_blocks": int,
+                    "sender_name": str, "phone": str, "privacy_labels": bool, "priority": int, "active": bool, "n_aisles": int, "n_blocks": int,
                     "aisle_length_m": float, "aisle_spacing_m": float, "cross_aisle_width_m": float,
                     "bay_length_m": float, "depot_aisle": int}
 
@@ -60,12 +62,30 @@ def _clean_warehouse_fields(fields, creating):
         raise ValidationFailed("Code and name are required", field="code")
     if "code" in values and not (values["code"] and len(values["code"]) <= 20):
         raise ValidationFailed("Code: 1-20 characters", field="code")
+    _check_sender(values)
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
         except Exception:
             raise ValidationFailed("Unknown time zone", field="timezone") from None
     return values
+
+
+# The labels' sender as carriers take it: a phone of digits with the usual separators (a landline's
+# area code and extension too), a name and an address no longer than the carriers' fields.
+_PHONE = re.compile(r"[0-9+()\- ]{5,30}(?:\s*(?:转|#|ext\.?)\s*[0-9]{1,6})?", re.I)
+_SENDER_LIMITS = {"sender_name": 60, "address": 200}
+
+
+def _check_sender(values):
+    for name, limit in _SENDER_LIMITS.items():
+        if len(values.get(name) or "") > limit:
+            error = ValidationFailed(f"At most {limit} characters", field=name, limit=limit)
+            error.template, error.values = "At most {limit} characters", {"limit": limit}  # translated on the page
+            raise error
+    phone = values.get("phone") or ""
+    if phone and not _PHONE.fullmatch(phone):
+        raise ValidationFailed("Enter a phone number: digits, spaces and + - ( ), e.g. 0571-88888888", field="phone")
 
 
 def _check_layout_fits(values):
@@ -166,13 +186,13 @@ def count_bins(warehouse_id):
 def seed_demo_warehouses():
     """Two demo warehouses (Hangzhou: 12 aisles, one block; Shanghai: 16 aisles, two blocks) with bins."""
     made = []
-    for code, name, region, aisles, blocks, priority in (("HZ1", "杭州一号仓", "浙江省", 12, 1, 10),
-                                                         ("SH2", "上海二号仓", "上海市", 16, 2, 20)):
+    for code, name, region, aisles, blocks, priority, address, phone in (
+            ("HZ1", "杭州一号仓", "浙江省", 12, 1, 10, "浙江省杭州市余杭区仓前街道文一西路 1500 号 3 号库", "0571-88886666"),
+            ("SH2", "上海二号仓", "上海市", 16, 2, 20, "上海市浦东新区川沙路 5558 号 B 栋", "021-58586666")):
         if db.session.scalar(select(Warehouse.id).where(Warehouse.code == code)):
             continue
         warehouse = save_warehouse(code=code, name=name, region=region, n_aisles=aisles, n_blocks=blocks,
-                                   aisle_length_m=30.0 * blocks, priority=priority,
-                                   address=f"{name} 物流园")
+                                   aisle_length_m=30.0 * blocks, priority=priority, address=address, phone=phone)
         generate_demo_layout(warehouse.id, levels=3)
         made.append(warehouse)
     return made

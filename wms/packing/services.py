@@ -15,7 +15,7 @@ from wms.errors import DomainError, NotFound
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
-from wms.packing import verify
+from wms.packing import ship_from, verify  # noqa: F401  ship_from: answers shipping's labels where they ship from
 from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession
 from wms.picking.floor_answers import Rejected
 from wms.picking.models import PickLine, PickTask

@@ -78,6 +78,7 @@ class Parcel(db.Model):
     expected_weight_g: Mapped[int] = mapped_column(default=0)
     carrier_order_id: Mapped[str] = mapped_column(String(64), default="")  # the carrier's id (cancel)
     sort_code: Mapped[str] = mapped_column(String(64), default="")        # 大头笔, printed big
+    package_centre: Mapped[str] = mapped_column(String(64), default="")   # 集包地, from the carrier's answer
     waybill_attempts: Mapped[int] = mapped_column(default=0)
     voided_at: Mapped[datetime | None]
 

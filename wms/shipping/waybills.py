@@ -23,6 +23,7 @@ from wms.shipping.models import (
     PARCEL_LABELLED, PARCEL_SEALED, PARCEL_VOIDED, PARCEL_WAYBILL_FAILED, PRINT_QUEUED, PRINT_READY, Carrier, Parcel,
     PrintJob)
 from wms.shipping.print_jobs import announce, deliver_to_printer, station_room
+from wms.shipping.ship_from import printed_at, sender_address, ship_from
 from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
 from wms.wording import wording
@@ -116,7 +117,8 @@ def _labelled(parcel_id, carrier, result):
     won = db.session.execute(
         update(Parcel).where(Parcel.id == parcel_id, Parcel.tracking_number.is_(None), Parcel.status != PARCEL_VOIDED)
         .values(tracking_number=result.tracking_number, carrier_order_id=result.carrier_order_id[:64],
-                sort_code=result.sort_code[:64], status=PARCEL_LABELLED, waybill_error="", labelled_at=utcnow())
+                sort_code=result.sort_code[:64], package_centre=result.package_centre[:64], status=PARCEL_LABELLED,
+                waybill_error="", labelled_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if not won:
         db.session.rollback()
@@ -153,20 +155,24 @@ def _render(parcel, carrier):
 
 
 def label_data(parcel, carrier):
-    """What the label of a parcel with a tracking number shows."""
+    """What the label of a parcel with a tracking number shows: the sender and print time of the warehouse
+    it ships from (in its time zone), the buyer masked unless that warehouse turned privacy labels off."""
     order = parcel.order
-    sender = _sender(carrier)
+    origin = ship_from(order.id)
+    sender = sender_address(carrier, origin)
     return labels.LabelData(
         tracking_number=parcel.tracking_number, carrier_name=carrier.name, order_ref=order.external_id,
         recipient=labels.Party(order.buyer_name, order.buyer_phone, _recipient(order).full),
         sender=labels.Party(sender.name, sender.phone, sender.full), weight_g=parcel.weight_g,
-        carton=parcel.carton_code, cargo=_cargo(order), sort_code=parcel.sort_code,
-        printed_at=utcnow().strftime("%Y-%m-%d %H:%M UTC"), paper=parcel.paper)
+        carton=parcel.carton_code, cargo=_cargo(order, limit=400), sort_code=parcel.sort_code,
+        printed_at=printed_at(origin), paper=parcel.paper, package_centre=parcel.package_centre,
+        service=_service(carrier), item_count=sum(line.qty for line in order.lines), privacy=origin.privacy)
 
 
 def _waybill_request(parcel, carrier, declaration=None):
     order = parcel.order
-    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=_recipient(order), sender=_sender(carrier),
+    sender = sender_address(carrier, ship_from(order.id))
+    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=_recipient(order), sender=sender,
                           weight_g=parcel.weight_g, cargo=_cargo(order), remark=order.external_id,
                           customs=declaration)
 
@@ -176,18 +182,20 @@ def _recipient(order):
                    order.address, order.postcode, country=(order.country or "CN").upper())
 
 
-def _sender(carrier):
-    s = carrier.settings.get("sender") or {}
-    return Address(s.get("name", "WMS"), s.get("phone", ""), s.get("province", ""), s.get("city", ""),
-                   s.get("district", ""), s.get("address", ""))
+def _service(carrier):
+    """The carrier's product printed in the label's header: the Kuaidi100 expType the request names."""
+    settings = carrier.settings or {}
+    default = "标准快递" if settings.get("adapter", "kuaidi100") == "kuaidi100" else ""
+    return str(settings.get("exp_type") or default)
 
 
-def _cargo(order):
-    """The contents line: abroad, as declared in English (what the forwarder's label shows)."""
+def _cargo(order, limit=60):
+    """The contents line: abroad, as declared in English (what the forwarder's label shows). The carrier's
+    request takes 60 characters; the label's item box fits a longer one (and marks a cut)."""
     if customs.needs_declaration(order.country):
         declaration, _row = declarations.declaration_of(order)
-        return "; ".join(f"{item.name_en or item.sku_code} x{item.qty}" for item in declaration.items)[:60]
-    return "; ".join(f"{line.name or line.sku_code} x{line.qty}" for line in order.lines)[:60]
+        return "; ".join(f"{item.name_en or item.sku_code} x{item.qty}" for item in declaration.items)[:limit]
+    return "; ".join(f"{line.name or line.sku_code} x{line.qty}" for line in order.lines)[:limit]
 
 
 def _publish_order(order, previous):

@@ -65,6 +65,7 @@ class WaybillResult:
     tracking_number: str
     carrier_order_id: str = ""   # the carrier's own order / task id (needed by some cancels)
     sort_code: str = ""          # routing code printed big on the label (大头笔 / 三段码)
+    package_centre: str = ""     # where the parcel is bagged for its destination (集包地), printed under it
     raw: dict = field(default_factory=dict)
 
 

@@ -9,10 +9,15 @@ The documented wire format followed here (api.kuaidi100.com docs and the officia
   ``cargo``, ``count``, ``weight`` (kg), ``payType``, ``expType``, ``remark``, ``orderId`` (our id:
   the parcel, so a retry returns the same waybill), ``printType`` = ``NON`` (we print our own label).
   Answer: ``{"result": true, "returnCode": "200", "message": "...", "data": {"taskId", "kuaidinum",
-  "kuaidicom", "bulkpen", "kdComOrderNum", ...}}``; errors keep ``result`` false with a
+  "kuaidicom", "kdComOrderNum", "bulkpen", "pkgCode", "pkgName", ...}}``; errors keep ``result`` false with a
   ``returnCode`` (``400`` bad parameters, e.g. an address out of service range; ``601`` no balance /
   waybill quota; ``500`` server error) and a ``message``. Cancel ``param``: ``partnerId``,
   ``kuaidicom``, ``kuaidinum``, ``orderId``, ``reason``.
+  What the label prints from the answer (the 电子面单下单接口 document's 返回结果, "data" fields,
+  https://api.kuaidi100.com/document/dianzimiandanV2; the same names in Kuaidi100's SDK response
+  class LabelOrderRespone): ``bulkpen`` 大头笔 (the carrier's routing code, 三段码 for ZTO / YTO / STO
+  style carriers), else ``destSortingCode`` 目的分拣编码 with ``destSortingName``; ``pkgName`` 集包地名称
+  with ``pkgCode`` 集包编码 (the package centre). ``orgCode`` / ``destCode`` / ``road`` are not printed.
 - 实时查询: ``POST {poll_url}/poll/query.do`` with ``customer``, ``param`` {``com``, ``num``,
   ``phone``, ``resultv2``} and ``sign`` = upper(MD5(param + key + customer)). Answer: ``message``,
   ``nu``, ``com``, ``status`` ("200" ok), ``state`` (0 在途, 1 揽收, 2 疑难, 3 签收, 4 退签,
@@ -91,7 +96,7 @@ class Kuaidi100Adapter(CarrierAdapter):
         if not number:
             raise WaybillError(CARRIER_ERROR, "the answer carries no kuaidinum")
         return WaybillResult(tracking_number=number, carrier_order_id=str(data.get("kdComOrderNum") or data.get("taskId") or ""),
-                             sort_code=data.get("bulkpen") or "", raw=data)
+                             sort_code=sort_code(data), package_centre=package_centre(data), raw=data)
 
     def cancel_waybill(self, tracking_number, carrier_order_id="", reason=""):
         param = {"partnerId": self.settings.get("partner_id", ""), "kuaidicom": self.kuaidicom,
@@ -148,6 +153,20 @@ class Kuaidi100Adapter(CarrierAdapter):
             return response.json()
         except ValueError:
             raise WaybillError(CARRIER_ERROR, f"HTTP {response.status_code}: not JSON") from None
+
+
+def sort_code(data):
+    """The routing code printed big (三段码 / 大头笔): ``bulkpen``, else the destination sorting code and name."""
+    bulkpen = str(data.get("bulkpen") or "").strip()
+    if bulkpen:
+        return bulkpen
+    return " ".join(str(data.get(key) or "").strip() for key in ("destSortingCode", "destSortingName")).strip()
+
+
+def package_centre(data):
+    """The package centre (集包地): ``pkgName`` with its ``pkgCode`` when the carrier gives both."""
+    return " ".join(part for part in (str(data.get("pkgName") or "").strip(), str(data.get("pkgCode") or "").strip())
+                    if part)
 
 
 def _man(address):

@@ -16,11 +16,17 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from wms.contacts.address import split_address
+from wms.contacts.cn_divisions import short_name
 from wms.shipping.carriers.kuaidi100 import label_sign, query_sign
 
 KEY, SECRET, CUSTOMER = "sandbox-key", "sandbox-secret", "SANDBOX"
 PREFIX = {"shunfeng": "SF", "zhongtong": "ZT", "yuantong": "YT", "yunda": "YD", "ems": "EM", "jd": "JD"}
 CHINA = timezone(timedelta(hours=8))
+AREA_CODES = {"北京": "010", "上海": "021", "天津": "022", "重庆": "023", "广州": "020", "深圳": "755", "杭州": "571",
+              "南京": "025", "成都": "028", "武汉": "027", "西安": "029", "苏州": "512", "宁波": "574", "乌鲁木齐": "991"}
+_CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
+_PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 
 
 class Sandbox:
@@ -33,6 +39,7 @@ class Sandbox:
         self.requests = []        # (method, param dict) of every signed label call received
         self._numbers = itertools.count(int(time.time()) % 10_000_000 * 1000)
         self._lock = threading.Lock()
+        routing("浙江省杭州市西湖区")  # load the division tree now: a first answer is not late by its loading
         self.server = ThreadingHTTPServer((host, port), _handler(self))
         self.server.daemon_threads = True
 
@@ -102,10 +109,9 @@ class Sandbox:
                                          "created": datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")}
                 if order_id:
                     self.by_order[(com, order_id)] = number
-        city = (param["recMan"]["printAddr"] or "")[:6]
         return {"result": True, "returnCode": "200", "message": "提交成功",
-                "data": {"taskId": f"T{number}", "kuaidinum": number, "kuaidicom": com, "bulkpen": f"{city} 021-A1",
-                         "kdComOrderNum": f"K{number}", "label": ""}}
+                "data": {"taskId": f"T{number}", "kuaidinum": number, "kuaidicom": com, "kdComOrderNum": f"K{number}",
+                         "label": "", **routing(param["recMan"]["printAddr"])}}
 
     def _cancel(self, param):
         waybill = self.waybills.get(param.get("kuaidinum"))
@@ -135,6 +141,19 @@ class Sandbox:
         now = datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
         self.events_of(number).insert(0, {"time": now, "ftime": now, "context": context, "status": status,
                                           "statusCode": status_code, "location": ""})
+
+
+def routing(print_address):
+    """The routing fields a carrier answers for a destination, as Kuaidi100 passes them on: ``bulkpen``
+    (大头笔 / 三段码: city, area code, sorting lane), ``pkgName`` / ``pkgCode`` (集包地) and the
+    destination sorting centre. Derived from the address, the same for the same city and district."""
+    parts = split_address(print_address)
+    city = short_name(parts.city, _CITY_SUFFIXES) or parts.city or short_name(parts.province, _PROVINCE_SUFFIXES) or ""
+    area = AREA_CODES.get(city, f"{sum(map(ord, city or '?')) % 900 + 100}")
+    lane = sum(map(ord, parts.district or "?"))
+    hub = city or "全国"
+    return {"bulkpen": f"{city} {area}-{chr(65 + lane % 26)}{lane % 9 + 1}".strip(), "pkgName": f"{hub}转运中心",
+            "pkgCode": f"P{area}", "destSortingCode": f"{area}-{lane % 90 + 10}", "destSortingName": f"{hub}分拨中心"}
 
 
 def last_result(number, com, events):
