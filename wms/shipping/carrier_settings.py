@@ -22,7 +22,7 @@ RULES = (
                  help="With the price per further kilogram, ranks carriers by cost."),
     SettingField("per_kg_cents", "Price per further kilogram (yuan)", "money", placeholder="2.00",
                  help="Each started kilogram after the first."),
-    SettingField("sender.name", "Sender name", max_length=60, help="Printed on the label and sent to the carrier."),
+    SettingField("sender.name", "Sender name", max_length=60, help="Printed on the label and sent to the carrier. Empty: the warehouse's sender (Warehouses)."),
     SettingField("sender.phone", "Sender phone", max_length=30),
     SettingField("sender.province", "Sender province", max_length=40),
     SettingField("sender.city", "Sender city", max_length=40),
