@@ -2,7 +2,7 @@
 
 Generates a realistic order export (Chinese names and addresses, our Chinese template headers,
 1-5 lines per order averaging 3, SKUs of a 500-SKU catalogue by code or barcode), imports it through
-`wms.imports.files.run_file_import` (what the rq job runs), then, in the same run, times a bare
+`wms.imports.file_run.run_file_import` (what the rq job runs), then, in the same run, times a bare
 insert of the same order, line and event rows into fresh tables as the floor: the driver-level
 bulk insert the import itself uses (wms.imports.bulk: executemany on SQLite, COPY on PostgreSQL),
 on one connection, with no parsing, no validation and - on PostgreSQL - the row triggers (the
@@ -164,19 +164,19 @@ def seed(db, skus):
 
 def run_import(app, csv_path, skus):
     from wms.extensions import db
-    from wms.imports import files, uploads
+    from wms.imports import file_run, file_upload
 
     with app.app_context():
         db.drop_all()
         db.create_all()
         channel_id = seed(db, skus)
-        job = uploads.create_file_job(channel_id, csv_path)
+        job = file_upload.create_file_job(channel_id, csv_path)
         from wms.imports import key_checks
 
         fk_checks = key_checks.choose(db.session)   # the path the import takes (it asks the same way)
         started, cpu_started, reader_started = time.perf_counter(), time.process_time(), children_cpu()
         server_started = pg_server_cpu() if db.engine.dialect.name == "postgresql" else None
-        job = files.run_file_import(job.id)
+        job = file_run.run_file_import(job.id)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         reader_cpu, server_cpu = children_cpu() - reader_started, _since(server_started)
         from sqlalchemy import func, select

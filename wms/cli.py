@@ -81,7 +81,7 @@ def register(app):
         """Import an orders export now, as the upload page would (recognition, saved mapping, review).
 
         The automatic review of the imported orders runs in this process before the line is printed."""
-        from wms.imports.uploads import import_file_now, summary
+        from wms.imports.file_upload import import_file_now, summary
         from wms.worker import jobs_run_inline
 
         with _one_json_line(), jobs_run_inline():

@@ -49,7 +49,7 @@ def test_a_realistic_export_of_each_platform_imports_from_the_upload_page_as_exp
 
 def test_the_mapping_page_keeps_fallback_columns_and_the_channels_own_status_words(app, client, login, catalogue):
     from tests.builders_imports import csv_text
-    from wms.imports import uploads
+    from wms.imports import file_upload
 
     login("reviewer")
     channel = make_channel("custom")
@@ -68,7 +68,7 @@ def test_the_mapping_page_keeps_fallback_columns_and_the_channels_own_status_wor
     started = client.post(mapping_url, data=form)
     status = client.get(started.location + "/status").json
     assert (status["created"], status["failed"]) == (1, 2), status["errors"]
-    saved = uploads.saved_mapping(channel.id)
+    saved = file_upload.saved_mapping(channel.id)
     assert saved["buyer_name"] == ["收货人", "备用收货人"]
     assert saved["_status_values"]["已打款"] == "import" and saved["_status_values"]["作废"] == "cancelled"
     from wms.orders.models import Order

@@ -15,7 +15,7 @@ from tests.builders_imports import chinese_orders_csv, no_review, record  # noqa
 from tests.postgres import needs_postgres
 from wms import create_app
 from wms.extensions import db
-from wms.imports import files, key_checks, models, services, uploads, validation
+from wms.imports import file_run, file_upload, key_checks, models, services, validation
 from wms.orders.models import Order, OrderEvent, OrderLine
 
 pytestmark = [needs_postgres,
@@ -44,7 +44,7 @@ def test_a_superuser_file_import_checks_keys_set_wise_and_stores_every_row_and_r
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
     assert key_checks.choose(db.session) == key_checks.SET_WISE
-    job = files.run_file_import(uploads.create_file_job(channel.id, path, actor=user).id)
+    job = file_run.run_file_import(file_upload.create_file_job(channel.id, path, actor=user).id)
     assert (job.status, job.created) == (models.DONE, 2)
     sku_1 = db.session.scalar(select(text("id")).select_from(text("skus")).where(text("code = 'SKU-1'")))
     lines = db.session.execute(select(OrderLine.sku_code, OrderLine.sku_id)).all()
@@ -190,14 +190,14 @@ def _role_exists():
 def test_a_role_that_may_not_switch_triggers_off_imports_through_the_per_row_path(channel, tmp_path, limited_app):
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
-    job_id = uploads.create_file_job(channel.id, path).id
+    job_id = file_upload.create_file_job(channel.id, path).id
     with limited_app.app_context():
         assert key_checks.choose(db.session) == key_checks.PER_ROW
         with pytest.raises(Exception, match="permission denied"):   # what the per-row path avoids
             with key_checks.row_triggers_off(db.session):
                 pass
         db.session.rollback()
-        job = files.run_file_import(job_id)
+        job = file_run.run_file_import(job_id)
         assert (job.status, job.created, job.failed) == (models.DONE, 2, 0)
         db.session.remove()
     assert counts() == (2, 3, 2)

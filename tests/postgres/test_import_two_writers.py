@@ -11,7 +11,7 @@ from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, csv_text, no_review, record  # noqa: F401
 from tests.postgres import needs_postgres
 from wms.extensions import db
-from wms.imports import files, key_checks, models, services, uploads, validation, writers
+from wms.imports import file_run, file_upload, key_checks, models, services, validation, writers
 from wms.orders.models import Order, OrderEvent, OrderLine
 
 pytestmark = [needs_postgres,
@@ -52,7 +52,7 @@ def test_two_writers_import_every_chunk_with_exact_progress_and_the_report_in_fi
     monkeypatch.setattr(services, "write_chunk", write_chunk)
     path = tmp_path / "orders.csv"
     path.write_text(csv_text(TEMPLATE_ZH, file_rows(40)), encoding="utf-8")
-    job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
+    job = file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
     assert threads == {"import-writer-0", "import-writer-1"}
     assert (job.status, job.created, job.failed, job.orders_done, job.rows_done) == (models.DONE, 32, 8, 40, 81)
     assert counts() == (32, 64, 32)
@@ -62,7 +62,7 @@ def test_two_writers_import_every_chunk_with_exact_progress_and_the_report_in_fi
     assert [int(row["row"]) for row in rows if row["reason"]] == [3 + 10 * k for k in range(8)]
     assert [int(row["row"]) for row in rows] == sorted(int(row["row"]) for row in rows) and len(rows) == 40
 
-    again = files.run_file_import(uploads.create_file_job(channel.id, path).id)
+    again = file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
     assert (again.created, again.unchanged, again.failed) == (0, 32, 8)
     assert counts() == (32, 64, 32)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, chinese_orders_csv, csv_text, no_review  # noqa: F401
 from wms.extensions import db
-from wms.imports import files, models, uploads
+from wms.imports import file_run, file_upload, models
 from wms.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.usefixtures("no_review")
@@ -21,8 +21,8 @@ def channel(app):
 
 
 def run(channel, path, **kwargs):
-    job = uploads.create_file_job(channel.id, path, **kwargs)
-    return files.run_file_import(job.id)
+    job = file_upload.create_file_job(channel.id, path, **kwargs)
+    return file_run.run_file_import(job.id)
 
 
 def orders():
@@ -60,7 +60,7 @@ def test_an_xlsx_export_imports_like_a_csv(channel, tmp_path):
 def test_our_downloadable_template_imports_as_it_is(channel, tmp_path):
     for language in ("en", "zh"):
         path = tmp_path / f"template-{language}.csv"
-        path.write_bytes(uploads.template_csv(language))
+        path.write_bytes(file_upload.template_csv(language))
         job = run(channel, path)
         assert (job.created + job.unchanged, job.failed) == (1, 0), job.errors
     order = orders()["A1001"]
@@ -130,15 +130,15 @@ def test_a_custom_mapping_is_saved_for_the_channel_and_offered_for_the_next_file
     path = tmp_path / "a.csv"
     path.write_bytes(body)
     columns = {"external_id": "单号", "buyer_name": "客户", "sku_code": "货号", "qty": "件数"}
-    job = uploads.stage_upload(channel.id, FileStorage(open(path, "rb"), filename="a.csv"))
-    uploads.start_file_import(job.id, columns)
-    assert uploads.get_job(job.id).created == 1 and orders()["X1"].lines[0].qty == 3
-    assert uploads.saved_mapping(channel.id) == columns
-    again = uploads.stage_upload(channel.id, FileStorage(open(path, "rb"), filename="b.csv"))
-    assert uploads.mapping_screen(again.id)["mapping"] == columns
+    job = file_upload.stage_upload(channel.id, FileStorage(open(path, "rb"), filename="a.csv"))
+    file_upload.start_file_import(job.id, columns)
+    assert file_upload.get_job(job.id).created == 1 and orders()["X1"].lines[0].qty == 3
+    assert file_upload.saved_mapping(channel.id) == columns
+    again = file_upload.stage_upload(channel.id, FileStorage(open(path, "rb"), filename="b.csv"))
+    assert file_upload.mapping_screen(again.id)["mapping"] == columns
     other = make_channel("other")
-    fresh = uploads.stage_upload(other.id, FileStorage(open(path, "rb"), filename="c.csv"))
-    assert uploads.mapping_screen(fresh.id)["mapping"] != columns
+    fresh = file_upload.stage_upload(other.id, FileStorage(open(path, "rb"), filename="c.csv"))
+    assert file_upload.mapping_screen(fresh.id)["mapping"] != columns
 
 
 def test_lines_in_a_separate_file_are_joined_by_order_number_in_any_order(channel, tmp_path):
@@ -172,7 +172,7 @@ def test_bad_rows_are_reported_with_row_field_and_reason_and_nothing_of_their_or
         (4, "A2", "rejected", "total", "订单金额", "Not an amount of money (write it like 99.00)."),
         (5, "A3", "created", "sku_code", "商品编码", "No SKU on this line: imported, the order is flagged."),
     ]
-    report = list(csv.reader(uploads.report_path(job.id).read_text(encoding="utf-8-sig").splitlines()))
+    report = list(csv.reader(file_upload.report_path(job.id).read_text(encoding="utf-8-sig").splitlines()))
     assert report[0] == ["row", "order", "outcome", "field", "column", "reason"]
     assert report[1:] == [[str(r[0]), *r[1:]] for r in rows[:4]] + [["6", "A4", "created", "", "", ""]]
 

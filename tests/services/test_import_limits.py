@@ -14,7 +14,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.imports import validation
 from wms.imports.models import ImportJob
-from wms.imports.uploads import import_file_now
+from wms.imports.file_upload import import_file_now
 from wms.orders.models import Order
 from wms.spreadsheets import readers
 

@@ -17,7 +17,7 @@ from tests.builders_exports import (CANCELLED, PAID, PENDING, SHIPPED, OrderSpec
                                     expected_outcome, report_rows, snapshot)
 from tests.builders_imports import no_review  # noqa: F401
 from wms.extensions import db
-from wms.imports import files, uploads
+from wms.imports import file_run, file_upload
 from wms.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
@@ -59,7 +59,7 @@ def run(channel, tmp_path, export):
     if export.lines is not None:
         lines = tmp_path / export.lines_filename
         lines.write_bytes(export.lines)
-    return files.run_file_import(uploads.create_file_job(channel.id, orders, lines_path=lines).id)
+    return file_run.run_file_import(file_upload.create_file_job(channel.id, orders, lines_path=lines).id)
 
 
 def stored_lines(channel):

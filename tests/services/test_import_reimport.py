@@ -7,14 +7,14 @@ from tests.builders import make_channel, make_sku
 from tests.builders_exports import snapshot
 from tests.builders_imports import TEMPLATE_ZH, csv_text, no_review  # noqa: F401
 from wms.extensions import db
-from wms.imports import files, uploads
+from wms.imports import file_run, file_upload
 from wms.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
 
 
 def run(channel, path):
-    return files.run_file_import(uploads.create_file_job(channel.id, path).id)
+    return file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
 
 
 def test_a_second_import_keeps_the_address_parts_review_filled_and_the_normalised_phone(app, tmp_path):

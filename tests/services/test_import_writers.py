@@ -1,11 +1,11 @@
 """Chunks written by several threads (wms.imports.writers) and what the file run keeps in order
-although chunks commit out of order (files.InFileOrder, files.with_rows_covered)."""
+although chunks commit out of order (file_run.InFileOrder, file_run.with_rows_covered)."""
 import threading
 
 import pytest
 
-from wms.imports import files, writers
-from wms.imports.reading import CheckedChunk
+from wms.imports import file_run, writers
+from wms.imports.file_reading import CheckedChunk
 
 
 def test_every_chunk_is_written_once_by_the_writer_threads(app):
@@ -62,7 +62,7 @@ def test_sqlite_gets_one_writer_and_postgresql_two():
 
 def test_report_rows_are_written_in_chunk_order_whatever_order_the_chunks_commit_in():
     out = []
-    in_order = files.InFileOrder(out.extend)
+    in_order = file_run.InFileOrder(out.extend)
     in_order.add(1, [("row 5",)])
     in_order.add(2, [])
     assert out == []
@@ -73,4 +73,4 @@ def test_report_rows_are_written_in_chunk_order_whatever_order_the_chunks_commit
 
 def test_rows_covered_add_up_to_the_last_row_reached():
     chunks = [CheckedChunk(5, []), CheckedChunk(9, []), CheckedChunk(10, [])]
-    assert [rows for _c, rows in files.with_rows_covered(chunks)] == [5, 4, 1]
+    assert [rows for _c, rows in file_run.with_rows_covered(chunks)] == [5, 4, 1]

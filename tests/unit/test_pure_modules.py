@@ -52,7 +52,7 @@ def test_the_pure_modules_are_found():
 
 
 def test_the_check_sees_a_framework_import():
-    assert {"flask", "sqlalchemy", "wms.extensions"} <= imported_by(TREES["wms.imports.uploads"])
+    assert {"flask", "sqlalchemy", "wms.extensions"} <= imported_by(TREES["wms.imports.file_upload"])
 
 
 @pytest.mark.parametrize("name", PURE)

@@ -7,7 +7,7 @@ from wms.auth.access import allow
 from wms.errors import flash_errors
 from wms.forms import field_errors
 from wms.i18n import translate
-from wms.imports import order_rules, presets, statuses, uploads, validation
+from wms.imports import file_upload, order_rules, presets, statuses, validation
 from wms.imports.mapping import EXTRA_LABELS, LINE_FIELDS, MAPPABLE, STATUS_VALUES, TEMPLATE_HEADERS
 
 FALLBACKS = 3          # columns a field may take, the first filled one wins
@@ -33,7 +33,7 @@ def upload():
     with the channel kept and the wrong input marked (a browser never sends a file back: pick it again)."""
     channel_id = request.form.get("channel_id", type=int)
     with flash_errors() as refused:
-        job = uploads.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
+        job = file_upload.stage_upload(channel_id, request.files.get("file"), request.files.get("lines_file"),
                                    actor=current_user)
     if refused:
         return _upload_page(channel_id, field_errors(refused)), refused.status
@@ -42,7 +42,7 @@ def upload():
 
 def _upload_page(channel_id=None, errors=None):
     """The upload form (the channel chosen before kept) and the recent imports."""
-    screen = uploads.upload_screen()
+    screen = file_upload.upload_screen()
     return render_template("imports/index.html", selected=channel_id, errors=errors or {}, jobs=screen["jobs"],
                            channel_choices=[(c.id, f"{c.name} ({c.code})") for c in screen["channels"]])
 
@@ -63,7 +63,7 @@ def start(job_id):
     columns[STATUS_VALUES] = _status_words()
     lines_columns = {f: _chosen("lines", f) for f in ("external_id",) + LINE_FIELDS}
     with flash_errors() as refused:
-        uploads.start_file_import(job_id, columns, lines_columns, remember=True)
+        file_upload.start_file_import(job_id, columns, lines_columns, remember=True)
     if refused and refused.error.details.get("field") != "job":   # "already started": its progress page
         return _mapping_page(job_id, {"columns": columns, "lines_columns": lines_columns}, refused), refused.status
     return redirect(url_for("imports.show", job_id=job_id))
@@ -72,8 +72,8 @@ def start(job_id):
 def _mapping_page(job_id, posted=None, refused=None):
     """The mapping page; after a refusal, the posted choices and the fields to correct."""
     errors = field_errors(refused, {**{f: f"map-{f}" for f in MAPPABLE},
-                                    **{uploads.LINES_PREFIX + f: f"lines-{f}" for f in ("external_id",) + LINE_FIELDS}})
-    screen = uploads.mapping_screen(job_id, posted)
+                                    **{file_upload.LINES_PREFIX + f: f"lines-{f}" for f in ("external_id",) + LINE_FIELDS}})
+    screen = file_upload.mapping_screen(job_id, posted)
     return render_template("imports/mapping.html", labels={**TEMPLATE_HEADERS, **EXTRA_LABELS},
                            fields=MAPPABLE, line_fields=LINE_FIELDS, fallbacks=FALLBACKS, verdicts=VERDICT_LABELS,
                            word_rows=WORD_ROWS, errors=errors, header_choices=[(h, h) for h in screen["headers"]],
@@ -84,7 +84,7 @@ def _mapping_page(job_id, posted=None, refused=None):
 @allow(roles.IMPORT)
 def show(job_id):
     """Progress bar while it runs; the summary and rejected rows once done."""
-    job = uploads.get_job(job_id)
+    job = file_upload.get_job(job_id)
     return render_template("imports/show.html", job=job, reason_text=reason_text,
                            preset=presets.BY_CODE.get(job.preset))
 
@@ -93,7 +93,7 @@ def show(job_id):
 @allow(roles.IMPORT)
 def status(job_id):
     """JSON progress polled by the page, with the status and the reasons in the reader's language."""
-    job = uploads.get_job(job_id).to_dict()
+    job = file_upload.get_job(job_id).to_dict()
     job["status_text"] = translate(job["status"])
     job["errors"] = [{**error, "reason_text": reason_text(error["reason"]),
                       "outcome_text": translate("outcome " + error["outcome"]) if error.get("outcome") else ""}
@@ -144,7 +144,7 @@ def held_text(reason):
 @allow(roles.IMPORT)
 def report(job_id):
     """The rejected rows as CSV (row, order, field, column, reason)."""
-    return send_file(uploads.report_path(job_id), mimetype="text/csv", as_attachment=True,
+    return send_file(file_upload.report_path(job_id), mimetype="text/csv", as_attachment=True,
                      download_name=f"import-{job_id}-errors.csv")
 
 
@@ -154,7 +154,7 @@ def template():
     """Our CSV template (?lang=zh for Chinese headers)."""
     language = request.args.get("lang", "en")
     name = "订单导入模板.csv" if language.startswith("zh") else "order-import-template.csv"
-    return Response(uploads.template_csv(language), mimetype="text/csv",
+    return Response(file_upload.template_csv(language), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
 
 

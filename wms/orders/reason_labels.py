@@ -2,7 +2,7 @@
 filters show them. Pure.
 
 One place for every code that review rules (wms.review.rules), the import (wms.imports.order_rules,
-wms.imports.reading), the floor (a short pick) and a reviewer's manual hold put on an order. The
+wms.imports.file_reading), the floor (a short pick) and a reviewer's manual hold put on an order. The
 name is English, the catalogue key (wms.i18n translates it); a code not listed shows as itself.
 """
 

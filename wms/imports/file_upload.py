@@ -1,7 +1,7 @@
 """Spreadsheet imports, before the run: upload the file(s), map their columns (the mapping is
 saved per channel), queue the job; look jobs and their reports up; our CSV template.
 
-The run itself (an rq job) is wms.imports.files.
+The run itself (an rq job) is wms.imports.file_run.
 """
 import csv
 import io
@@ -19,7 +19,7 @@ from wms.auth.access import require_channel
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.imports import mapping as mapping_rules
-from wms.imports import files, models, presets, statuses
+from wms.imports import file_run, models, presets, statuses
 from wms.imports.models import ImportJob, ImportMapping
 from wms.orders.models import Channel
 from wms.rows import MAX_ID, get_or_not_found
@@ -323,7 +323,7 @@ def import_file_now(channel_code, path, *, lines_path=None, actor=None):
         job.status, job.message = models.FAILED, error.message
         db.session.commit()
         return job
-    return files.run_file_import(job.id)
+    return file_run.run_file_import(job.id)
 
 
 def summary(job):

@@ -1,12 +1,12 @@
 """Spreadsheet imports: the run of a queued job (the rq job body), chunk by chunk, and its report.
 
 The run is a generator pipeline - rows -> mapped rows -> orders -> chunks of CHUNK orders, read
-and validated in a child process (reading.py, reader_process.py) - so a 100k-order file is never
+and validated in a child process (file_reading.py, file_reader_child.py) - so a 100k-order file is never
 in memory; each chunk is one transaction (services.write_chunk) that also
 moves the job's progress, so the progress bar never shows what did not commit. Rejected rows go
 to a report CSV that lists every block of the file with its outcome (row, order, outcome, field,
 column, reason), one row per reason, flag or hold, as they are found. Uploading, mapping and
-queueing the job come before, in wms.imports.uploads.
+queueing the job come before, in wms.imports.file_upload.
 """
 import csv
 import gc
@@ -21,7 +21,7 @@ from wms import aftercommit, realtime
 from wms.auth.models import User
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import key_checks, models, order_rules, reader_process, reading, services, writers
+from wms.imports import file_reader_child, file_reading, key_checks, models, order_rules, services, writers
 from wms.imports.cells import is_scientific
 from wms.imports.models import ImportJob
 from wms.spreadsheets import readers
@@ -52,7 +52,7 @@ def run_file_import(job_id):
     try:
         with few_collections():
             run.execute()
-    except (ValidationFailed, reader_process.ReaderFailed) as error:
+    except (ValidationFailed, file_reader_child.ReaderFailed) as error:
         # committed chunks stay (whole orders); the chunk being written was rolled back
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
@@ -100,7 +100,7 @@ class FileRun:
         user = db.session.get(User, job.user_id) if job.user_id else None
         self.actor = ActorRef(user.id, user.username) if user is not None else job.actor_name
         self.source = wording("file {name}", name=job.filename)   # goes into the orders' audit rows
-        self.spec = reading.ReadSpec(
+        self.spec = file_reading.ReadSpec(
             path=job.path, filename=job.filename, mapping=job.mapping or {},
             timezone=current_app.config["WAREHOUSE_TIMEZONE"], chunk_size=services.CHUNK,
             lines_path=job.lines_path, lines_filename=job.lines_filename, lines_mapping=job.lines_mapping or {},
@@ -115,10 +115,10 @@ class FileRun:
         self.report_in_order = InFileOrder(self._write_report_rows)
 
     def execute(self):
-        """Read and validate in a child process (wms.imports.reader_process) while this process
+        """Read and validate in a child process (wms.imports.file_reader_child) while this process
         writes the chunks before (on PostgreSQL two at a time, wms.imports.writers): parsing and the
         database's work use both cores."""
-        self.reader = reader_process.open_reader(self.spec)   # before any writer thread: it forks
+        self.reader = file_reader_child.open_reader(self.spec)   # before any writer thread: it forks
         db.session.commit()   # this thread's reads are done; the writers have sessions of their own
         writers.write_all(with_rows_covered(self.reader), self._import_chunk,
                           writers.writer_count(db.engine.dialect.name))
@@ -213,7 +213,7 @@ class FileRun:
 def block_outcome(order, outcome):
     """How one block of the file ended: created, updated, unchanged, held, failed (rejected) or
     duplicate; the job's counter of the same name counts it."""
-    if order.outcome == reading.DUPLICATE:
+    if order.outcome == file_reading.DUPLICATE:
         return services.DUPLICATE
     return outcome.outcome
 

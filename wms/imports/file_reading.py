@@ -1,6 +1,6 @@
 """The reading half of a file import: file(s) -> checked chunks of orders. No database, no Flask.
 
-It runs in its own process (wms.imports.reader_process) while the job's process writes the chunk
+It runs in its own process (wms.imports.file_reader_child) while the job's process writes the chunk
 before, so a file's parsing and its database writes use both cores. Everything it needs arrives
 in a ReadSpec (plain values), and everything it produces is plain data: per chunk of up to
 services.CHUNK orders, `CheckedChunk(last_row, orders)` with one `CheckedOrder` per order - its
