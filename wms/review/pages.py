@@ -1,4 +1,5 @@
 """The review desk (订单审核): queue, order page with every action, rule settings, blacklist."""
+import json
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -7,6 +8,7 @@ from flask_login import current_user
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 from wms.orders import next_steps, states
 from wms.review import queue as desk
@@ -138,12 +140,22 @@ def rule_settings():
                          "params": request.form.get(f"params_{code}", "{}"),
                          **({"choice": request.form[f"choice_{code}"]} if f"choice_{code}" in request.form else {})}
                   for code in rules.RULES if f"position_{code}" in request.form}
-        with flash_errors():
+        with flash_errors() as refused:
             settings.save_rule_settings(values, actor=current_user._get_current_object())
-            flash(_("Rules saved"), "success")
+        if refused:
+            return _rules_page(request.form, refused), refused.status
+        flash(_("Rules saved"), "success")
         return redirect(url_for("review.rule_settings"))
-    return render_template("review/rules.html", rows=settings.rule_settings(), catalogue=rules.RULES,
-                           choices=rules.CHOICES, unchecked_currencies=settings.currencies_without_threshold())
+    return _rules_page()
+
+
+def _rules_page(posted=None, refused=None):
+    """The rules form; after a refusal, every row as posted and the refused rule's parameters marked."""
+    rows = settings.rule_settings()
+    return render_template("review/rules.html", rows=rows, catalogue=rules.RULES, choices=rules.CHOICES,
+                           unchecked_currencies=settings.currencies_without_threshold(), posted=posted or {},
+                           params_text={row.code: json.dumps(row.params or {}, ensure_ascii=False) for row in rows},
+                           errors=field_errors(refused, {code: f"params_{code}" for code in rules.RULES}))
 
 
 @bp.post("/rules/<code>/move")
@@ -159,12 +171,19 @@ def move_rule(code):
 def blacklist():
     """Buyers, phones and addresses that are always held."""
     if request.method == "POST":
-        with flash_errors():
+        with flash_errors() as refused:
             settings.add_blacklist_entry(request.form.get("kind", ""), request.form.get("value", ""),
                                          note=request.form.get("note", ""), actor=current_user._get_current_object())
-            flash(_("Added to the blacklist"), "success")
+        if refused:   # the entry as typed, the wrong input marked
+            return _blacklist_page(request.form, refused), refused.status
+        flash(_("Added to the blacklist"), "success")
         return redirect(url_for("review.blacklist"))
-    return render_template("review/blacklist.html", entries=settings.blacklist(), kinds=BlacklistEntry.KINDS)
+    return _blacklist_page()
+
+
+def _blacklist_page(form=None, refused=None):
+    return render_template("review/blacklist.html", entries=settings.blacklist(), form=form or {},
+                           errors=field_errors(refused), kinds=[(kind, _(kind)) for kind in BlacklistEntry.KINDS])
 
 
 @bp.post("/blacklist/<int:entry_id>/delete")

@@ -40,15 +40,15 @@ def save_rule_settings(settings, *, actor):
 def _planned(row, code, values):
     """(enabled, position, params or None) for one rule, or ValidationFailed."""
     if row is None:
-        raise ValidationFailed(f"Unknown rule '{code}'", field=code)
+        raise _refused("Unknown rule '{rule}'", code)
     try:
         position = int(values.get("position", row.position))
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{code}: position must be a number", field=code) from None
+        raise _refused("{rule}: position must be a number", code) from None
     params = _params(code, values["params"]) if "params" in values else None
     if "choice" in values:
         if code not in rules.CHOICES:
-            raise ValidationFailed(f"{code}: this rule has no choice to make", field=code)
+            raise _refused("{rule}: this rule has no choice to make", code)
         params = _params(code, {**(row.params if params is None else params), rules.CHOICES[code][0]: values["choice"]})
     return bool(values.get("enabled")), position, params
 
@@ -79,15 +79,15 @@ def _params(code, value):
         try:
             value = json.loads(value or "{}")
         except json.JSONDecodeError as error:
-            raise ValidationFailed(f"{code}: parameters are not valid JSON ({error.msg})", field=code) from None
+            raise _refused("{rule}: parameters are not valid JSON ({error})", code, error=error.msg) from None
     if not isinstance(value, dict):
-        raise ValidationFailed(f"{code}: parameters must be a JSON object", field=code)
+        raise _refused("{rule}: parameters must be a JSON object", code)
     unknown = set(value) - set(rules.RULES[code].defaults) - ({"threshold_cents"} if code == "amount" else set())
     if unknown:
-        raise ValidationFailed(f"{code}: unknown parameter(s) {', '.join(sorted(unknown))}", field=code)
+        raise _refused("{rule}: unknown parameter(s) {names}", code, names=", ".join(sorted(unknown)))
     if "threshold_cents" in value:  # before currencies: the CNY threshold
         if not (isinstance(value["threshold_cents"], int) and value["threshold_cents"] >= 0):
-            raise ValidationFailed(f"{code}: threshold_cents must be a whole number of cents", field=code)
+            raise _refused("{rule}: threshold_cents must be a whole number of cents", code)
         value = {**{k: v for k, v in value.items() if k != "threshold_cents"},
                  "thresholds": {**value.get("thresholds", {}), "CNY": value["threshold_cents"]}}
     if "thresholds" in value:
@@ -95,24 +95,32 @@ def _params(code, value):
     if code in rules.CHOICES:
         name, choices = rules.CHOICES[code]
         if name in value and value[name] not in choices:
-            raise ValidationFailed(f"{code}: {name} must be one of {', '.join(choices)}", field=code)
+            raise _refused("{rule}: {name} must be one of {choices}", code, name=name, choices=", ".join(choices))
     return value
 
 
 def _thresholds(code, value):
     """{"CNY": 500000, "usd": 100000} -> upper-case ISO 4217 codes to whole cents."""
     if not isinstance(value, dict):
-        raise ValidationFailed(f"{code}: thresholds must map a currency to cents, such as {{\"CNY\": 500000}}",
-                               field=code)
+        raise _refused("{rule}: thresholds must map a currency to cents, such as {example}", code,
+                       example='{"CNY": 500000}')
     clean = {}
     for currency, cents in value.items():
         currency = str(currency).strip().upper()
         if not (len(currency) == 3 and currency.isalpha() and currency.isascii()):
-            raise ValidationFailed(f"{code}: '{currency}' is not a three-letter currency code", field=code)
+            raise _refused("{rule}: '{currency}' is not a three-letter currency code", code, currency=currency)
         if not (isinstance(cents, int) and not isinstance(cents, bool) and cents >= 0):
-            raise ValidationFailed(f"{code}: the {currency} threshold must be a whole number of cents", field=code)
+            raise _refused("{rule}: the {currency} threshold must be a whole number of cents", code, currency=currency)
         clean[currency] = cents
     return clean
+
+
+def _refused(template, code, **values):
+    """A refused rule setting, named by the rule's code (`field`: the page marks that rule's row) and
+    kept as a template with its values so each reader sees it in their language."""
+    error = ValidationFailed(template.format(rule=code, **values), field=code)
+    error.template, error.values = template, {"rule": code, **values}
+    return error
 
 
 def currencies_without_threshold(days=90):
