@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from wms.aftersales import returns, services
+from wms.aftersales import return_list, returns, services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
@@ -17,13 +17,17 @@ bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
 @allow(roles.OFFICE)
 def returns_index():
     """Find the order a return is for (by any key of the search box, in any state: one not yet
-    shipped is listed with its state, without the return form); recent returns."""
-    found = None
+    shipped is listed with its state, without the return form); the returns received, filtered by
+    what became of the goods, paged."""
+    found, listed = None, None
+    result = request.args.get("result", "")
     with flash_errors() as refused:
         if request.args.get("order"):
             found = queries.find_orders(request.args["order"], per_page=20).rows
-    return render_template("aftersales/returns.html", found=found, receipts=returns.recent_returns(),
-                           returnable=returns.RETURNABLE), refused.status if refused else 200
+        listed = return_list.return_page(result, page=request.args.get("page", 1, type=int) or 1)
+    return render_template("aftersales/returns.html", found=found, listed=listed, result=result,
+                           results=return_list.RESULTS, returnable=returns.RETURNABLE), \
+        refused.status if refused else 200
 
 
 @bp.get("/returns/<int:order_id>")

@@ -3,7 +3,6 @@
 Transitions: shipped | delivered | completed -> returned (on the first receipt).
 """
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from wms import aftercommit
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
@@ -165,11 +164,3 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def recent_returns(limit=100):
-    """The latest return receipts, newest first."""
-    return db.session.scalars(select(ReturnReceipt).options(
-        joinedload(ReturnReceipt.order),
-        selectinload(ReturnReceipt.lines).options(joinedload(ReturnLine.order_line), joinedload(ReturnLine.bin)))
-        .order_by(ReturnReceipt.id.desc()).limit(limit)).all()
