@@ -4,10 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import ValidationFailed, flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 from wms.inventory import allocating
 from wms.inventory import stock as stock_services
-from wms.inventory import stock_list
+from wms.inventory import stock_forms, stock_list
 from wms.inventory import warehouses as warehouse_services
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
@@ -132,37 +133,38 @@ def stock():
 @bp.route("/receive", methods=["GET", "POST"])
 @allow(roles.SUPERVISE)
 def receive():
-    """Receiving (入库): scan or type SKU, bin and quantity; backorders the stock covers are released."""
+    """Receiving (入库): scan or type SKU, bin and quantity; backorders the stock covers are released.
+    A refused receipt comes back as typed with each wrong input marked, nothing booked."""
     if request.method == "POST":
-        with flash_errors():
-            warehouse_id = _int("warehouse")
-            sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
-            result = stock_services.receive_stock(warehouse_id, [(sku_id, bin_id, _int("qty"))],
-                                                  request.form.get("reference", "")[:80], actor=_actor())
-            flash(_("Received {qty} pcs; {n} backordered orders released", qty=result["qty"],
-                    n=len(result["released"])), "success")
+        with flash_errors() as refused:
+            result = stock_forms.receive(request.form, actor=_actor())
+        if refused:
+            return _stock_form("inventory/receive.html", request.form, refused), refused.status
+        flash(_("Received {qty} pcs; {n} backordered orders released", qty=result["qty"],
+                n=len(result["released"])), "success")
         return redirect(url_for("inventory.receive", warehouse=request.form.get("warehouse")))
-    return render_template("inventory/receive.html", warehouses=warehouse_services.list_warehouses(active_only=True),
-                           selected=request.args.get("warehouse", type=int))
+    return _stock_form("inventory/receive.html", {"warehouse": request.args.get("warehouse", "")})
 
 
 @bp.route("/adjust", methods=["GET", "POST"])
 @allow(roles.SUPERVISE)
 def adjust():
-    """Stock adjustment (with a reason) and cycle count of one SKU in one bin."""
+    """Stock adjustment (with a reason) and cycle count of one SKU in one bin. A refused one comes back
+    as typed with each wrong input marked, nothing changed."""
     if request.method == "POST":
-        with flash_errors():
-            warehouse_id = _int("warehouse")
-            sku_id, bin_id = stock_services.resolve_scan(warehouse_id, request.form.get("sku"), request.form.get("bin"))
-            if request.form.get("mode") == "count":
-                stock_services.count_bin(bin_id, {sku_id: _int("qty")}, actor=_actor())
-                flash(_("Count saved"), "success")
-            else:
-                stock_services.adjust_stock(bin_id, sku_id, _int("qty"), request.form.get("reason", ""), actor=_actor())
-                flash(_("Adjustment saved"), "success")
+        with flash_errors() as refused:
+            mode = stock_forms.adjust_or_count(request.form, actor=_actor())
+        if refused:
+            return _stock_form("inventory/adjust.html", request.form, refused), refused.status
+        flash(_("Count saved") if mode == stock_forms.COUNT else _("Adjustment saved"), "success")
         return redirect(url_for("inventory.adjust", warehouse=request.form.get("warehouse")))
-    return render_template("inventory/adjust.html", warehouses=warehouse_services.list_warehouses(active_only=True),
-                           selected=request.args.get("warehouse", type=int))
+    return _stock_form("inventory/adjust.html", {"warehouse": request.args.get("warehouse", "")})
+
+
+def _stock_form(template, values, refused=None):
+    """A receiving or adjust / count form with `values` (the warehouse chosen before, or a refused post)."""
+    choices = [(w.id, f"{w.code} · {w.name}") for w in warehouse_services.list_warehouses(active_only=True)]
+    return render_template(template, warehouse_choices=choices, values=values, errors=field_errors(refused))
 
 
 def _actor():

@@ -217,17 +217,27 @@ def recent_movements(limit=100):
 
 def resolve_scan(warehouse_id, sku_text, bin_text):
     """(sku_id, bin_id) from what was typed or scanned: a SKU code or barcode, a bin code or barcode."""
-    from wms.catalog.models import SkuBarcode
-
-    sku_text, bin_text = (sku_text or "").strip(), (bin_text or "").strip()
-    sku_id = db.session.scalar(select(Sku.id).where(Sku.code == sku_text)) or db.session.scalar(
-        select(SkuBarcode.sku_id).where(SkuBarcode.barcode == sku_text))
-    bin_id = db.session.scalar(select(Bin.id).where(Bin.warehouse_id == warehouse_id,
-                                                    (Bin.code == bin_text) | (Bin.barcode == bin_text)))
+    sku_id, bin_id = sku_by_scan(sku_text), bin_by_scan(warehouse_id, bin_text)
     if sku_id is None:
         raise ValidationFailed("Unknown SKU or barcode", field="sku")
     if bin_id is None:
         raise ValidationFailed("Unknown bin in this warehouse", field="bin")
     return sku_id, bin_id
+
+
+def sku_by_scan(text):
+    """The id of the SKU with this code or barcode, or None."""
+    from wms.catalog.models import SkuBarcode
+
+    text = (text or "").strip()
+    return db.session.scalar(select(Sku.id).where(Sku.code == text)) or db.session.scalar(
+        select(SkuBarcode.sku_id).where(SkuBarcode.barcode == text))
+
+
+def bin_by_scan(warehouse_id, text):
+    """The id of the warehouse's bin with this code or barcode, or None."""
+    text = (text or "").strip()
+    return db.session.scalar(select(Bin.id).where(Bin.warehouse_id == warehouse_id,
+                                                  (Bin.code == text) | (Bin.barcode == text)))
 
 
