@@ -95,3 +95,21 @@ def test_pickers_cannot_open_the_declaration(client, login):
     login("picker")
     order = order_to_paris()
     assert client.get(f"/shipping/orders/{order.id}/customs").status_code in (302, 403)
+
+
+def test_a_4px_carrier_for_parcels_abroad_is_saved_from_the_carriers_page(client, login):
+    from wms.shipping.models import Carrier
+
+    login("admin")
+    response = client.post("/shipping/carriers", data={
+        "code": "4PX", "name": "递四方", "cutoffs": "17:00", "adapter": "fourpx", "active": "1",
+        "s.fourpx.international": "on", "s.fourpx.countries": "US, DE", "s.fourpx.app_key": "key-1",
+        "s.fourpx.app_secret": "secret-1", "s.fourpx.product_code": "PX", "s.fourpx.duty_type": "U",
+        "settings": "{}"})
+    assert response.status_code == 302
+    settings = db.session.query(Carrier).filter_by(code="4PX").one().settings
+    assert {key: settings[key] for key in ("adapter", "international", "countries", "app_key", "product_code")} == {
+        "adapter": "fourpx", "international": True, "countries": ["US", "DE"], "app_key": "key-1",
+        "product_code": "PX"}
+    page = client.get("/shipping/carriers").get_data(as_text=True)
+    assert "secret-1" not in page and "4PX (parcels abroad)" in page
