@@ -3,7 +3,8 @@
     .venv/bin/python bench/labels.py [--pdf 300] [--zpl 3000] [--seals 60] [--carrier-ms 50]
 
 Labels have distinct recipients (names, phones, addresses), so the ZPL address bitmaps are not
-served from the per-text cache; the per-glyph cache is warm, as in a running worker. The latency is
+served from the per-line cache; the per-glyph cache is warm, as in a running worker. The papers are
+mixed (100x150 half of them, 76x130 and the 100x180 二联单 a quarter each), privacy masking on. The latency is
 measured from the seal (the station's floor event) to the label.ready publication, with the Kuaidi100
 sandbox answering over HTTP after --carrier-ms; the waybill job runs inline after the commit (RQ_SYNC),
 i.e. without rq's queue hop. Prints one JSON line with pdf_labels_per_s, zpl_labels_per_s,
@@ -26,6 +27,7 @@ SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗"
 PLACES = [("浙江省", "杭州市", "西湖区"), ("上海市", "上海市", "浦东新区"), ("广东省", "深圳市", "南山区"),
           ("北京市", "北京市", "朝阳区"), ("四川省", "成都市", "武侯区"), ("江苏省", "南京市", "鼓楼区")]
 ROADS = "文三路 天目山路 张江路 科技南十二路 建国路 人民南路 中山路 解放路".split()
+PAPERS = ("100x150", "100x150", "76x130", "100x180")  # the standard layouts, the common one most
 
 
 def label_data(i, rng):
@@ -38,8 +40,9 @@ def label_data(i, rng):
         recipient=labels.Party(rng.choice(SURNAMES) + rng.choice(SURNAMES) + str(i % 97),
                                f"138{rng.randint(10_000_000, 99_999_999)}", address),
         sender=labels.Party("华东仓", "021-55550000", "上海市浦东新区张江路 1 号"), weight_g=rng.randint(100, 9000),
-        carton="C2", cargo=f"商品 {i % 50} x{rng.randint(1, 3)}", sort_code=f"{city} 021-A{i % 9}",
-        printed_at="2026-11-22 10:00")
+        carton="C2", cargo=f"商品 {i % 50} x{rng.randint(1, 3)}", sort_code=f"{city[:2]} 021-A{i % 9}",
+        printed_at="2026-11-22 10:00", package_centre=f"{city[:2]}转运中心 P021", service="标准快递",
+        item_count=rng.randint(1, 5), paper=rng.choice(PAPERS))
 
 
 def rate(render, items):

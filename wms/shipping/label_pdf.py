@@ -66,17 +66,19 @@ class _PdfLabel:
         """The value fitted into its box (points): lines from the box's top, each inside its width."""
         width, height = box.w * MM, box.h * MM
         size, lines = fit(value, width, height, pdf_sizes(box), wrap, lambda s: s * LEADING)
-        self.c.setFont(self.font, size)
         if box.bold:
             self.c.setLineWidth(size * 0.035)  # fill and stroke (render mode 2): a bolder face of the one font
-        baseline = (self.h - box.y) * MM - size * 0.9  # the font's ascent is 0.77 em, its descent 0.24 em
-        for line in lines:
-            x = box.x * MM + ((width - text_width(line, size)) / 2 if box.center else 0)
-            text = self.c.beginText(x, baseline)
-            text.setTextRenderMode(2 if box.bold else 0)
+        # one text object a box, a line's start moved from the last (reportlab formats every number in Python)
+        lefts = [(width - text_width(line, size)) / 2 if box.center else 0 for line in lines]
+        text = self.c.beginText(box.x * MM + lefts[0], (self.h - box.y) * MM - size * 0.9)  # ascent 0.77 em
+        text.setFont(self.font, size)
+        if box.bold:
+            text.setTextRenderMode(2)
+        for index, line in enumerate(lines):
+            if index:
+                text.moveCursor(lefts[index] - lefts[index - 1], size * LEADING)
             text.textOut(line)
-            self.c.drawText(text)
-            baseline -= size * LEADING
+        self.c.drawText(text)
 
     def barcode(self, value, box):
         """Code128 as whole-dot bars, as wide as the box allows (quiet zones inside it), centred."""

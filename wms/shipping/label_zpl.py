@@ -81,9 +81,19 @@ def _qr(value, box):
     return f"^FO{x},{_dots(box.y)}^BQN,2,{magnification}^FDMA,{value}^FS"
 
 
+@lru_cache(maxsize=128)
+def _text_box(box):
+    """A text box in dots (its width in whole bytes) and its glyph heights: worked out once per box."""
+    return _dots(box.x), _dots(box.y), _dots(box.w) // 8 * 8, _dots(box.h), _sizes(box)
+
+
+def _line_height(size):
+    return size
+
+
 def _text(value, box, zpl_font):
-    x, y, width, height = _dots(box.x), _dots(box.y), _dots(box.w) // 8 * 8, _dots(box.h)
-    size, lines = fit(value, width, height, _sizes(box), _wrap_cells, lambda s: s)
+    x, y, width, height, sizes = _text_box(box)
+    size, lines = fit(value, width, height, sizes, _wrap_cells, _line_height)
     if zpl_font:
         return (f"^FO{x},{y}^A@N,{size},{size},{zpl_font}^FB{width},{len(lines)},0,{'C' if box.center else 'L'},0"
                 f"^FH^FD{_hex_escape(' '.join(lines))}^FS")
