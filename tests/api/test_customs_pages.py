@@ -113,3 +113,15 @@ def test_a_4px_carrier_for_parcels_abroad_is_saved_from_the_carriers_page(client
         "product_code": "PX"}
     page = client.get("/shipping/carriers").get_data(as_text=True)
     assert "secret-1" not in page and "4PX (parcels abroad)" in page
+
+
+def test_a_labelled_parcel_abroad_offers_its_customs_form_in_the_parcel_list(client, login):
+    from wms.shipping.models import Parcel
+
+    login("supervisor")
+    order = order_to_paris()
+    db.session.add(Parcel(order_id=order.id, carrier_code="4PX", status="labelled", tracking_number="4PX1CN",
+                          label_pdf_path="/tmp/none.pdf"))
+    db.session.commit()
+    page = client.get("/shipping/parcels").get_data(as_text=True)
+    assert f"/shipping/orders/{order.id}/customs.pdf" in page and "Customs form" in page

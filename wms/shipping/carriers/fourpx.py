@@ -32,7 +32,7 @@ FopClient.java and direct/dto/*.java):
   {``request_no``: ref_no} (answer: [{``consignment_info``: {``4px_tracking_no``, ``ref_no``,
   ``logistics_channel_no``, ``ds_consignment_no``, ...}}]), so a resend after a timeout gets the same
   parcel, never a second one. The tracking number kept is ``4px_tracking_no`` (both answers carry it).
-- ``ds.xms.order.cancel`` body: ``request_no`` (4PX number or ``ref_no``), ``cancel_reason``.
+- ``ds.xms.order.cancel`` body: ``request_no`` (the 4PX number or ``ref_no`` only), ``cancel_reason``.
 - ``tr.order.tracking.get`` body ``{"deliveryOrderNo": number}``; answer ``data`` {``deliveryOrderNo``,
   ``destinationCountry``, ``trackingList`` [{``occurDatetime``, ``trackingContent``, ``occurLocation``,
   ``businessLinkCode``}]} (fop-sdk track/vo). The sources list no businessLinkCode values, so an event's
@@ -117,8 +117,8 @@ class FourPxAdapter(CarrierAdapter):
         raise WaybillError(CARRIER_ERROR, f"4PX says {ref_no} exists but does not return it")
 
     def cancel_waybill(self, tracking_number, carrier_order_id="", reason=""):
-        self._call(CANCEL, {"request_no": carrier_order_id or tracking_number,
-                            "cancel_reason": (reason or "cancelled")[:100]})
+        """4PX cancels by its own number or our ref_no only (not the consignment number)."""
+        self._call(CANCEL, {"request_no": tracking_number, "cancel_reason": (reason or "cancelled")[:100]})
 
     # --- tracking -------------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ class FourPxSandbox:
     def _cancel(self, body):
         wanted = str(body.get("request_no") or "")
         for info in self.orders.values():
-            if wanted in (info["ref_no"], info["4px_tracking_no"], info["ds_consignment_no"]):
+            if wanted in (info["ref_no"], info["4px_tracking_no"]):   # as 4PX: its number or the ref_no
                 info["consignment_status"] = "X"
                 return {"result": "1", "msg": "系统处理成功", "errors": [], "data": None}
         return _refused("DS-1101", f"订单不存在 (no order {wanted})")
