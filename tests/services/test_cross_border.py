@@ -207,3 +207,19 @@ def test_the_sku_import_reads_customs_columns_by_their_chinese_headers_and_keeps
     db.session.expire_all()
     mug = db.session.query(Sku).filter_by(code="MUG-1").one()
     assert job.updated == 1 and (mug.name, mug.hs_code, mug.declared_value_cents) == ("保温杯 500ml", "961700", 1250)
+
+
+def test_a_4px_carrier_without_an_api_address_talks_to_the_configured_sandbox_with_its_credentials(app, forwarder):
+    app.config["FOURPX_SANDBOX_URL"] = forwarder.url
+    try:
+        carrier = make_carrier("4PX", settings={"adapter": "fourpx", "international": True, "app_key": "real-key",
+                                                "app_secret": "real-secret", "product_code": "EU-LINE"})
+        order = order_to_berlin()
+        sku = db.session.query(type(order.lines[0].sku)).filter_by(code="SKU-A").one()
+        catalog.update_sku(sku.id, **CUSTOMS)
+        parcel = db.session.get(Parcel, seal(order).id)
+        assert parcel.status == "labelled" and parcel.carrier_code == carrier.code and parcel.sort_code == "DE EU-LINE"
+        waybills.void_label(parcel.id, reason="intercepted")
+        assert forwarder.orders[f"P{parcel.id}"]["consignment_status"] == "X"
+    finally:
+        app.config.pop("FOURPX_SANDBOX_URL", None)
