@@ -117,3 +117,37 @@ def test_a_valid_adjustment_and_count_are_saved(client, login, db):
     assert counted.status_code == 302 and "Count saved" in client.get(counted.location).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(StockItem)).on_hand == 7
+
+
+def test_a_refused_warehouse_edit_keeps_every_input_and_marks_the_wrong_one(client, login, db):
+    from wms.inventory.models import Warehouse
+
+    login("admin")
+    warehouse = make_warehouse("HZ1")
+    response = client.post(f"/inventory/warehouses/{warehouse.id}", data={
+        "code": "HZ1", "name": "杭州新仓", "timezone": "Mars/Olympus", "n_aisles": "14", "labels_shown": "1",
+        "sender_name": "发货组"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in _input(page, "f-timezone") and "Unknown time zone" in _error(page, "f-timezone")
+    assert 'value="Mars/Olympus"' in _input(page, "f-timezone") and 'value="杭州新仓"' in _input(page, "f-name")
+    assert 'value="14"' in _input(page, "f-n-aisles") and 'value="发货组"' in _input(page, "f-sender-name")
+    assert "checked" not in _input(page, "f-privacy-labels")
+    db.session.expire_all()
+    row = db.session.get(Warehouse, warehouse.id)
+    assert (row.name, row.timezone, row.privacy_labels) != ("杭州新仓", "Mars/Olympus", False) and row.privacy_labels
+
+
+def test_a_refused_new_warehouse_keeps_its_input_and_creates_nothing(client, login, db):
+    from wms.inventory.models import Warehouse
+
+    login("admin")
+    response = client.post("/inventory/warehouses", data={"code": "", "name": "苏州仓", "n_aisles": "8",
+                                                           "labels_shown": "1", "privacy_labels": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in _input(page, "f-code") and 'value="苏州仓"' in _input(page, "f-name")
+    assert 'value="8"' in _input(page, "f-n-aisles") and "checked" in _input(page, "f-privacy-labels")
+    assert db.session.scalar(select(func.count()).select_from(Warehouse)) == 0
+    created = client.post("/inventory/warehouses", data={"code": "SZ1", "name": "苏州仓", "labels_shown": "1"})
+    assert created.status_code == 302 and db.session.scalar(select(Warehouse.code)) == "SZ1"

@@ -15,6 +15,10 @@ bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
 WAREHOUSE_FORM_FIELDS = ("code", "name", "timezone", "address", "region", "priority", "n_aisles", "n_blocks",
                          "aisle_length_m", "aisle_spacing_m", "cross_aisle_width_m", "bay_length_m", "depot_aisle")
+NEW_WAREHOUSE = {"code": "", "name": "", "region": "", "address": "", "sender_name": "", "phone": "",
+                 "privacy_labels": True, "timezone": "Asia/Shanghai", "priority": 100, "n_aisles": 12, "n_blocks": 1,
+                 "aisle_length_m": 30, "aisle_spacing_m": 3, "cross_aisle_width_m": 3, "bay_length_m": 2,
+                 "depot_aisle": 0}  # the new-warehouse form's values
 CLEARABLE_FIELDS = ("sender_name", "phone")  # an empty input clears these (the others keep their value)
 
 
@@ -37,20 +41,25 @@ def _int(name):
 @allow(roles.SUPERVISE)
 def warehouses():
     """Warehouses, the allocation rule, and (for admins) a form for a new warehouse."""
-    return render_template("inventory/warehouses.html", warehouses=warehouse_services.list_warehouses(),
-                           settings=allocating.get_allocation_settings())
+    return _warehouses_page()
 
 
 @bp.post("/warehouses")
 @allow(roles.MANAGE)
 def create_warehouse():
-    """Create a warehouse."""
+    """Create a warehouse; a refused one comes back as typed with the wrong input marked."""
     with flash_errors() as refused:
         warehouse = warehouse_services.save_warehouse(**_form_fields())
     if refused:
-        return redirect(url_for("inventory.warehouses"))
+        return _warehouses_page(request.form, refused), refused.status
     flash(_("Warehouse saved"), "success")
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse.id))
+
+
+def _warehouses_page(posted=None, refused=None):
+    return render_template("inventory/warehouses.html", warehouses=warehouse_services.list_warehouses(),
+                           settings=allocating.get_allocation_settings(), values=_warehouse_values(None, posted),
+                           errors=field_errors(refused))
 
 
 @bp.post("/settings")
@@ -67,18 +76,34 @@ def save_settings():
 @allow(roles.SUPERVISE)
 def warehouse(warehouse_id):
     """One warehouse: its parameters, layout import and demo layout."""
-    return render_template("inventory/warehouse.html", warehouse=warehouse_services.get_warehouse(warehouse_id),
-                           bin_count=warehouse_services.count_bins(warehouse_id))
+    return _warehouse_page(warehouse_id)
 
 
 @bp.post("/warehouses/<int:warehouse_id>")
 @allow(roles.MANAGE)
 def update_warehouse(warehouse_id):
-    """Save a warehouse's parameters."""
-    with flash_errors():
+    """Save a warehouse's parameters; a refused save comes back as typed with the wrong input marked."""
+    with flash_errors() as refused:
         warehouse_services.save_warehouse(warehouse_id, **_form_fields())
-        flash(_("Warehouse saved"), "success")
+    if refused:
+        return _warehouse_page(warehouse_id, request.form, refused), refused.status
+    flash(_("Warehouse saved"), "success")
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
+
+
+def _warehouse_page(warehouse_id, posted=None, refused=None):
+    warehouse = warehouse_services.get_warehouse(warehouse_id)
+    return render_template("inventory/warehouse.html", warehouse=warehouse, values=_warehouse_values(warehouse, posted),
+                           errors=field_errors(refused), bin_count=warehouse_services.count_bins(warehouse_id))
+
+
+def _warehouse_values(warehouse, posted):
+    """{input: value} of the warehouse form: a refused post as typed, else the warehouse's (a new one's defaults)."""
+    if posted is not None:
+        return {**posted, "privacy_labels": posted.get("privacy_labels") == "1"}
+    if warehouse is None:
+        return dict(NEW_WAREHOUSE)
+    return {name: getattr(warehouse, name) for name in NEW_WAREHOUSE}
 
 
 @bp.post("/warehouses/<int:warehouse_id>/layout")
