@@ -1,5 +1,6 @@
 """Supervisor wave pages: preview, release, reassign, pick list PDF; pickers are refused."""
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -47,8 +48,12 @@ def test_bad_wave_input_is_a_clear_message_and_releases_nothing(client, login):
     warehouse, _ = stocked_warehouse()
     allocated_orders([("Z1", [("SKU-0", 1)])])
     login("supervisor")
-    response = client.post("/waves/release", data={"warehouse": warehouse.id, "tote_slots": "-3"}, follow_redirects=True)
-    assert b"tote_slots must be at least 1" in response.data
+    response = client.post("/waves/release", data={"warehouse": warehouse.id, "tote_slots": "-3", "carriers": "SF"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Enter a whole number of at least 1" in page
+    marked = re.search(r'<input[^>]*\bid="f-wave-tote-slots"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in marked and 'value="-3"' in marked
+    assert 'value="SF"' in re.search(r'<input[^>]*\bid="f-wave-carriers"[^>]*>', page).group(0)
     assert db.session.query(Wave).count() == 0
 
 
@@ -57,3 +62,28 @@ def test_pickers_cannot_release_waves(client, login):
     login("picker")
     assert client.post("/waves/release", data={"warehouse": warehouse.id}).status_code == 403
     assert client.get("/waves/").status_code == 403
+
+
+def test_a_refused_automatic_rule_keeps_its_input_marks_it_and_saves_nothing(client, login):
+    from wms.picking.models import WaveRule
+
+    warehouse, _ = stocked_warehouse()
+    login("supervisor")
+    response = client.post("/waves/rule", data={"warehouse": warehouse.id, "enabled": "on", "every_minutes": "0",
+                                                 "at_orders": "150", "tote_slots": "6"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    every = re.search(r'<input[^>]*\bid="f-rule-every-minutes"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in every and 'value="0"' in every
+    assert 'value="150"' in re.search(r'<input[^>]*\bid="f-rule-at-orders"[^>]*>', page).group(0)
+    assert "checked" in page.split('id="f-rule-enabled"')[1].split(">")[0]
+    assert "aria-invalid" not in re.search(r'<input[^>]*\bid="f-wave-tote-slots"[^>]*>', page).group(0)
+    db.session.expire_all()
+    rule = db.session.query(WaveRule).filter_by(warehouse_id=warehouse.id).one_or_none()
+    assert rule is None or (not rule.enabled and rule.at_orders != 150)
+    saved = client.post("/waves/rule", data={"warehouse": warehouse.id, "enabled": "on", "every_minutes": "15",
+                                              "at_orders": "150", "tote_slots": "6"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    rule = db.session.query(WaveRule).filter_by(warehouse_id=warehouse.id).one()
+    assert (rule.enabled, rule.every_minutes, rule.at_orders, rule.limits["tote_slots"]) == (True, 15, 150, 6)

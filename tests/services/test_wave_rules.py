@@ -11,8 +11,9 @@ from wms.picking.models import Wave
 def test_limits_from_a_form_keep_defaults_for_empty_fields_and_refuse_nonsense(app):
     limits = rules.limits_from({"tote_slots": "6", "max_orders": ""})
     assert limits.tote_slots == 6 and limits.max_orders == 400
-    with pytest.raises(ValidationFailed, match="tote_slots"):
+    with pytest.raises(ValidationFailed, match="at least 1") as refused:
         rules.limits_from({"tote_slots": "0"})
+    assert refused.value.details["field"] == "tote_slots"
     with pytest.raises(ValidationFailed, match="whole number"):
         rules.limits_from({"max_orders": "lots"})
 

@@ -7,6 +7,7 @@ import io
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import NotFound, flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 from wms.inventory.services import list_warehouses
 from wms.picking import queries, rules, services
@@ -18,13 +19,7 @@ bp = Blueprint("picking", __name__, url_prefix="/waves")
 @allow(roles.SUPERVISE)
 def waves():
     """Waves with progress, the preview/release form and the automatic rule."""
-    warehouses = list_warehouses(active_only=True)
-    warehouse_id = request.args.get("warehouse", type=int) or (warehouses[0].id if warehouses else None)
-    if warehouse_id is not None and warehouse_id not in {w.id for w in warehouses}:
-        raise NotFound(f"warehouse {warehouse_id} not found")
-    rule = rules.get_rule(warehouse_id) if warehouse_id else None
-    return render_template("picking/waves.html", warehouses=warehouses, warehouse_id=warehouse_id,
-                           waves=queries.recent_waves(warehouse_id), rule=rule, form=request.args, preview=None)
+    return _waves_page(request.args.get("warehouse", type=int), request.args)
 
 
 @bp.post("/preview")
@@ -35,22 +30,20 @@ def preview():
     with flash_errors() as refused:
         plan = services.preview_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form))
     if refused:
-        return redirect(url_for(".waves", warehouse=warehouse_id))
-    return render_template("picking/waves.html", warehouses=list_warehouses(active_only=True),
-                           warehouse_id=warehouse_id, waves=queries.recent_waves(warehouse_id),
-                           rule=rules.get_rule(warehouse_id), form=request.form, preview=plan)
+        return _waves_page(warehouse_id, request.form, wave_refused=refused), refused.status
+    return _waves_page(warehouse_id, request.form, preview=plan)
 
 
 @bp.post("/release")
 @allow(roles.SUPERVISE)
 def release():
-    """Release a wave with the form's filter and limits."""
+    """Release a wave with the form's filter and limits; a refused one comes back as typed, marked."""
     warehouse_id = request.form.get("warehouse", type=int)
     with flash_errors() as refused:
         wave = services.release_wave(warehouse_id, rules.filter_from(request.form), rules.limits_from(request.form),
                                      actor=current_user)
     if refused:
-        return redirect(url_for(".waves", warehouse=warehouse_id))
+        return _waves_page(warehouse_id, request.form, wave_refused=refused), refused.status
     flash(_("Wave {code} released: {orders} orders", code=wave.code, orders=wave.orders_count), "success")
     return redirect(url_for(".wave", wave_id=wave.id))
 
@@ -58,13 +51,39 @@ def release():
 @bp.post("/rule")
 @allow(roles.SUPERVISE)
 def save_rule():
-    """Save the automatic wave rule of a warehouse."""
+    """Save the automatic wave rule of a warehouse; a refused one comes back as typed, marked."""
     warehouse_id = request.form.get("warehouse", type=int)
-    with flash_errors():
+    with flash_errors() as refused:
         rules.save_rule(warehouse_id, request.form.get("enabled") == "on", request.form.get("every_minutes"),
                         request.form.get("at_orders"), request.form)
-        flash(_("Automatic wave rule saved"), "success")
+    if refused:
+        return _waves_page(warehouse_id, rule_posted=request.form, rule_refused=refused), refused.status
+    flash(_("Automatic wave rule saved"), "success")
     return redirect(url_for(".waves", warehouse=warehouse_id))
+
+
+def _waves_page(warehouse_id, form=None, *, preview=None, wave_refused=None, rule_posted=None, rule_refused=None):
+    """The waves page of a warehouse (the first one when none is named): the wave form with `form`
+    (filters typed, or a refused post), the automatic rule (stored, or as a refused post typed)."""
+    warehouses = list_warehouses(active_only=True)
+    warehouse_id = warehouse_id or (warehouses[0].id if warehouses else None)
+    if warehouse_id is not None and warehouse_id not in {w.id for w in warehouses}:
+        raise NotFound(f"warehouse {warehouse_id} not found")
+    rule = rules.get_rule(warehouse_id) if warehouse_id else None
+    return render_template("picking/waves.html", warehouses=warehouses, warehouse_id=warehouse_id,
+                           waves=queries.recent_waves(warehouse_id), rule=rule, form=form or {}, preview=preview,
+                           warehouse_choices=[(w.id, f"{w.code} {w.name}") for w in warehouses],
+                           wave_errors=field_errors(wave_refused), rule_values=_rule_values(rule, rule_posted),
+                           rule_errors=field_errors(rule_refused))
+
+
+def _rule_values(rule, posted):
+    """{input: value} of the automatic rule form: a refused post as typed, else the stored rule."""
+    if posted is not None:
+        return {**posted, "enabled": posted.get("enabled") == "on"}
+    limits = (rule.limits or {}) if rule else {}
+    return {"enabled": bool(rule and rule.enabled), "every_minutes": rule.every_minutes if rule else 30,
+            "at_orders": rule.at_orders if rule else 200, "tote_slots": limits.get("tote_slots", 8)}
 
 
 @bp.get("/<int:wave_id>")

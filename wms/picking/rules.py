@@ -59,9 +59,10 @@ def _int(data, name, default, low):
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{name} must be a whole number", field=name)
-    if value < low:
-        raise ValidationFailed(f"{name} must be at least {low}", field=name)
+        value = None
+    if value is None or value < low:   # the form marks the input `name`; the wording names no code
+        raise ValidationFailed.worded("Enter a whole number of at least {minimum}", minimum=low,
+                                      details={"field": name})
     return value
 
 
@@ -78,9 +79,9 @@ def save_rule(warehouse_id, enabled, every_minutes, at_orders, limits_data):
     """Supervisor: switch the automatic wave rule on/off and set its trigger and limits."""
     rule = get_rule(warehouse_id)
     limits = limits_from(limits_data)
-    rule.enabled = bool(enabled)
-    rule.every_minutes = _int({"v": every_minutes}, "v", 30, low=1)
-    rule.at_orders = _int({"v": at_orders}, "v", 200, low=1)
+    every = _int({"every_minutes": every_minutes}, "every_minutes", 30, low=1)
+    at = _int({"at_orders": at_orders}, "at_orders", 200, low=1)
+    rule.enabled, rule.every_minutes, rule.at_orders = bool(enabled), every, at
     rule.limits = {name: getattr(limits, name) for name in LIMIT_FIELDS}
     aftercommit.commit()
     return rule
