@@ -12,6 +12,8 @@ answers `refusal_answer(error)`, the shape of a rejected floor event.
 from contextlib import contextmanager
 from functools import wraps
 
+from wms import wording as words
+
 
 class DomainError(Exception):
     """A rule said no. `status` is the HTTP status, `code` a stable machine name."""
@@ -26,6 +28,20 @@ class DomainError(Exception):
 
     def to_dict(self):
         return {"error": self.code, "message": self.message, **self.details}
+
+    @classmethod
+    def worded(cls, template, /, **values):
+        """The refusal made from an English `template` and its `values`, kept apart so that a page tells
+        it in the reader's language (error_text) and a socket sends its code and values; the message
+        (APIs, logs) is the English. A value may be a wording (wms.wording): `wording(order.status)`
+        reads "已审核" in Chinese. Details (field=..., current=...) go in `details`:
+
+            raise ValidationFailed.worded("{order} is from another store", order=other.external_id)
+        """
+        details = values.pop("details", None) or {}
+        error = cls(words.english(words.wording(template, **values)), **details)
+        error.template, error.values = template, values
+        return error
 
 
 class IllegalTransition(DomainError):
@@ -68,10 +84,10 @@ MAX_LISTED_PROBLEMS = 50  # a 10,000-row file with a bad column must not make a 
 def error_text(error):
     """A refusal in the reader's language: its template (or message) translated and filled, then the
     rows or lines it lists (`details["errors"]`: [{row or line, field, message}]), one by one."""
-    from wms.i18n import _
+    from wms.i18n import _, render
 
     template, values = _wording_of(error)
-    text = _(template, **values)
+    text = render(words.wording(template, **values))
     problems = error.details.get("errors")
     if isinstance(problems, list):
         text += "".join(_problem_text(problem, _) for problem in problems[:MAX_LISTED_PROBLEMS]
@@ -149,7 +165,8 @@ def answers_refusals(handler):
 
 
 def _plain(values):
-    return {str(name): value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+    return {str(name): value if isinstance(value, (str, int, float, bool)) or value is None
+            else words.english(value) if words.is_wording(value) else str(value)
             for name, value in values.items()}
 
 

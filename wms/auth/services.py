@@ -264,7 +264,7 @@ def create_api_token(name, role=roles.INTEGRATION, *, channels=None, scopes=None
     (roles.TOKEN_SCOPES; None: everything its role may); `expires_at`: naive UTC, or None (no expiry).
     """
     if role not in roles.ALL_ROLES:
-        raise ValidationFailed(f"Unknown role '{role}'", field="role")
+        raise ValidationFailed.worded("Unknown role '{role}'", role=role, details={"field": "role"})
     unknown = sorted(set(scopes or ()) - set(roles.TOKEN_SCOPES))
     if unknown:
         raise ValidationFailed(f"Unknown scope(s): {', '.join(unknown)}", field="scopes")

@@ -34,9 +34,11 @@ def chosen_moves(order, line_qtys):
         if qty == 0:
             continue
         if line is None:
-            raise ValidationFailed(f"Line {line_id} is not on order {order.external_id}", field="lines")
+            raise ValidationFailed.worded("Line {line} is not on order {order}", line=line_id,
+                                          order=order.external_id, details={"field": "lines"})
         if not 0 < qty <= line.qty:
-            raise ValidationFailed(f"{line.sku_code}: split between 1 and {line.qty}", field="lines")
+            raise ValidationFailed.worded("{sku}: split between 1 and {qty}", sku=line.sku_code, qty=line.qty,
+                                          details={"field": "lines"})
         moves.append((line, qty))
     if not moves:
         raise ValidationFailed("Choose at least one line and quantity to split off", field="lines")

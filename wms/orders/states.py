@@ -68,16 +68,17 @@ def can_transition(current, new):
 def check_transition(current, new):
     """Raise IllegalTransition unless current -> new is allowed."""
     if not can_transition(current, new):
-        raise IllegalTransition(
-            f"an order cannot go from '{current}' to '{new}'", current=current, requested=new)
+        raise IllegalTransition.worded("an order cannot go from '{current}' to '{new}'", current=wording(current),
+                                       new=wording(new), details={"current": current, "requested": new})
 
 
 def require_editable(order):
     """Refuse an order that went past review (allocated or further: the floor has it); what the desk's
     actions and allocation's split check before they change an order's lines."""
     if order.status not in EDITABLE:
-        raise IllegalTransition(f"Order {order.external_id} is '{order.status}' and can no longer be changed "
-                                "here", current=order.status)
+        raise IllegalTransition.worded("Order {order} is '{status}' and can no longer be changed here",
+                                       order=order.external_id, status=wording(order.status),
+                                       details={"current": order.status})
 
 
 def hold_reason(code, template, **values):

@@ -86,7 +86,7 @@ def find_order(code):
     if order is None and code.isascii() and code.isdigit():
         order = db.session.get(Order, int(code))
     if order is None:
-        raise NotFound(f"nothing to pack for {code!r}")
+        raise NotFound.worded("nothing to pack for '{code}'", code=code)
     return order
 
 

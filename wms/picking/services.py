@@ -261,7 +261,8 @@ def assign_task(task_id, picker_id, actor=None, expected_version=None):
     if expected_version is not None and task.version != expected_version:
         raise ConcurrentUpdate("This task changed meanwhile; reload to see who has it now")
     if task.status not in ACTIVE_TASK:
-        raise ValidationFailed(f"Task {task.code} is {task.status}; only open or running tasks can be reassigned")
+        raise ValidationFailed.worded("Task {task} is {status}; only open or running tasks can be reassigned",
+                                      task=task.code, status=wording(task.status))
     previous = task.picker_id
     if picker_id is not None:
         from wms.auth.models import User

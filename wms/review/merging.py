@@ -28,9 +28,11 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
         states.require_editable(order)
     for other in others:
         if other.channel_id != target.channel_id:
-            raise ValidationFailed(f"{other.external_id} is from another store", field="other_ids")
+            raise ValidationFailed.worded("{order} is from another store", order=other.external_id,
+                                          details={"field": "other_ids"})
         if rules.duplicate_key(checks.snapshot(other)) != key:
-            raise ValidationFailed(f"{other.external_id} has another buyer or address", field="other_ids")
+            raise ValidationFailed.worded("{order} has another buyer or address", order=other.external_id,
+                                          details={"field": "other_ids"})
     for order in [target, *others]:  # their lines change: any stock still held is given back first
         floor_effects.release_stock(order.id, wording("merged"), actor)
     changes = [_absorb(target, other, actor) for other in others]

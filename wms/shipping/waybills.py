@@ -55,7 +55,8 @@ def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, exp
                                                           station=station_code, carton=carton_code, weight=weight_g),
                             actor=actor)
     elif order.status != states.PACKED:
-        raise IllegalTransition(f"an order in '{order.status}' cannot be sealed", current=order.status)
+        raise IllegalTransition.worded("an order in '{status}' cannot be sealed", status=wording(order.status),
+                                       details={"current": order.status})
     if not order.carrier_code:
         choose_carrier(order.id, actor=actor, commit=False)
     if not order.carrier_code:
@@ -215,7 +216,9 @@ def retry_waybill(parcel_id, actor=None):
     """Ask again (after fixing the address, topping up the quota...). Never a second waybill."""
     parcel = get_parcel(parcel_id)
     if parcel.status != PARCEL_WAYBILL_FAILED:
-        raise IllegalTransition(f"parcel {parcel.id} is {parcel.status}, not waybill_failed", current=parcel.status)
+        raise IllegalTransition.worded("parcel {parcel} is {status}, not {failed}", parcel=parcel.id,
+                                       status=wording(parcel.status), failed=wording(PARCEL_WAYBILL_FAILED),
+                                       details={"current": parcel.status})
     parcel.status, parcel.waybill_error = PARCEL_SEALED, ""
     parcel.order.note(wording("waybill retried for parcel {parcel}", parcel=parcel.id), actor=actor)
     worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
@@ -255,7 +258,7 @@ def label_path(parcel_id):
     """The file of the parcel's PDF label, or NotFound while it has none."""
     parcel = get_parcel(parcel_id)
     if not parcel.label_pdf_path or not Path(parcel.label_pdf_path).exists():
-        raise NotFound(f"parcel {parcel_id} has no label yet")
+        raise NotFound.worded("parcel {parcel} has no label yet", parcel=parcel_id)
     return parcel.label_pdf_path
 
 
