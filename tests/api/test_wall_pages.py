@@ -1,4 +1,6 @@
 """The wall over HTTP and Socket.IO: who may watch, kiosk links, the snapshot, drill-down, live reassign."""
+import re
+
 from tests.builders import make_channel, make_order
 from tests.builders_admin import forget_current_user, log_in_as
 from tests.builders_floor import assigned_task
@@ -97,7 +99,12 @@ def test_a_kiosk_link_is_made_and_revoked_from_the_desk(client, login):
     login("supervisor")
     page = client.post("/wall/desk/screens", data={"name": "Pack TV"}).get_data(as_text=True)
     assert "/wall/tv/" in page
-    assert client.post("/wall/desk/target", data={"target": "abc"}).status_code == 302
+    refused = client.post("/wall/desk/target", data={"target": "abc"})
+    target = re.search(r'<input[^>]*\bid="f-target"[^>]*>', refused.get_data(as_text=True)).group(0)
+    assert refused.status_code == 422 and 'aria-invalid="true"' in target and 'value="abc"' in target
     assert services.snapshot()["shipped"]["target"] == services.DEFAULT_TARGET
+    unnamed = client.post("/wall/desk/screens", data={"name": "  "})
+    name = re.search(r'<input[^>]*\bid="f-name"[^>]*>', unnamed.get_data(as_text=True)).group(0)
+    assert unnamed.status_code == 422 and 'aria-invalid="true"' in name
     client.post("/wall/desk/target", data={"target": "250"})
     assert services.snapshot()["shipped"]["target"] == 250

@@ -11,6 +11,7 @@ from wms.auth import roles
 from wms.auth.access import allow, public
 from wms.dashboard import metrics, services, stuck
 from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 from wms.orders import reason_labels, states
 
@@ -60,17 +61,20 @@ def desk():
     return _desk()
 
 
-def _desk(new_link=None, status=200):
-    return render_template("dashboard/desk.html", labels=_labels(), new_link=new_link,
-                           **services.desk_view()), status
+def _desk(new_link=None, status=200, posted=None, refused=None):
+    """The desk; after a refused target or screen name, the input as typed and marked."""
+    return render_template("dashboard/desk.html", labels=_labels(), new_link=new_link, posted=posted or {},
+                           errors=field_errors(refused), **services.desk_view()), status
 
 
 @bp.post("/desk/target")
 @allow(roles.SUPERVISE)
 def set_target():
     """Set today's shipped target."""
-    with flash_errors():
+    with flash_errors() as refused:
         services.set_shipped_target(request.form.get("target"), actor=current_user)
+    if refused:
+        return _desk(status=refused.status, posted=request.form, refused=refused)
     return redirect(url_for(".desk"))
 
 
@@ -81,7 +85,7 @@ def create_screen():
     with flash_errors() as refused:
         _screen, key = services.create_screen(request.form.get("name"), actor=current_user)
     if refused:
-        return redirect(url_for(".desk"))
+        return _desk(status=refused.status, posted=request.form, refused=refused)
     return _desk(new_link=url_for(".kiosk", key=key, _external=True))
 
 
