@@ -13,11 +13,14 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
-from wms.packing.schemas import LookupArgs, PackQueue, PackTask, PrintJob, PrintJobs, SignedIn, StationEvents
+from wms.packing.schemas import (
+    LookupArgs, PackQueue, PackTask, PrintJob, PrintJobs, PrintOutcome, SignedIn, StationEvents, StationPrintJob,
+    StationPrintJobs)
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
 from wms.picking.schemas import FloorAnswers
 from wms.shipping import print_jobs as label_print_jobs
+from wms.shipping import print_queue
 from wms.shipping import station_access
 
 bp = Blueprint("station_api", __name__, url_prefix="/api/station",
@@ -73,12 +76,45 @@ def sign_in(code):
 
 @bp.get("/<code>/print-jobs")
 @allow(roles.PACK)
-@bp.alt_response(200, schema=PrintJobs, success=True)
+@bp.alt_response(200, schema=StationPrintJobs, success=True)
 @openapi.errors(bp, 401, 403)
 def print_jobs(code):
-    """Labels ready and not yet printed at this station (fetched again after every reconnect)."""
+    """Labels ready and not yet printed at this station (fetched again after every reconnect), each with
+    its print component task when the station has one."""
     station_access.require_station(current_user, code)
-    return {"jobs": [label_print_jobs.print_job_payload(job) for job in label_print_jobs.pending_print_jobs(code)]}
+    return {"jobs": [print_queue.station_payload(job) for job in label_print_jobs.pending_print_jobs(code)]}
+
+
+@bp.get("/<code>/print-jobs/<int:job_id>")
+@allow(roles.PACK)
+@bp.alt_response(200, schema=StationPrintJob, success=True)
+@openapi.errors(bp, 401, 403, 404)
+def print_job(code, job_id):
+    """One print job of this station, with the print component's task when the station has one."""
+    station_access.require_station(current_user, code)
+    return print_queue.station_payload(print_queue.station_job(job_id, code))
+
+
+@bp.get("/<code>/not-printed")
+@allow(roles.PACK)
+@bp.alt_response(200, schema=StationPrintJobs, success=True)
+@openapi.errors(bp, 401, 403)
+def not_printed(code):
+    """Labels of this station nobody confirmed printed (ready, handed to the print component, failed)."""
+    station_access.require_station(current_user, code)
+    return {"jobs": [print_queue.station_payload(job) for job in print_queue.not_printed(code)]}
+
+
+@bp.post("/<code>/print-jobs/<int:job_id>/outcome")
+@allow(roles.PACK)
+@bp.arguments(PrintOutcome)
+@bp.alt_response(200, schema=StationPrintJob, success=True)
+@openapi.errors(bp, 401, 403, 404, 422)
+def print_outcome(body, code, job_id):
+    """What the station's print component did with this job: submitted, printed or failed."""
+    station_access.require_station(current_user, code)
+    job = print_queue.record_outcome(job_id, code, body["outcome"], body["error"])
+    return print_queue.station_payload(job)
 
 
 @bp.post("/<code>/print-jobs/<int:job_id>/printed")

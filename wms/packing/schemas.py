@@ -70,3 +70,35 @@ class PrintJob(Schema):
 
 class PrintJobs(Schema):
     jobs = fields.List(fields.Nested(PrintJob), required=True)
+
+
+class ComponentTask(Schema):
+    """A `print` task for the station's print component (CAINIAO 打印组件 protocol; the page adds cmd,
+    requestID and version): one document per label, its contents the template and the label's values."""
+
+    taskID = fields.String(required=True, metadata={"description": "wms-<print job id>"})
+    printer = fields.String(required=True, metadata={"description": "The component's printer; empty: its default"})
+    preview = fields.Boolean(required=True)
+    documents = fields.List(fields.Dict(), required=True,
+                            metadata={"description": "[{documentID: tracking number, contents: [{templateURL, data}]}]"})
+
+
+class StationPrintJob(PrintJob):
+    """A label to print at a station, with the print component's task when the station has one."""
+
+    task = fields.Nested(ComponentTask, metadata={"description": "Present when the station has a print component"})
+    error = fields.String(metadata={"description": "Why it failed, in the printer's or component's words"})
+    kind = fields.String(metadata={"description": "seal, reprint or batch"})
+
+
+class StationPrintJobs(Schema):
+    jobs = fields.List(fields.Nested(StationPrintJob), required=True)
+
+
+class PrintOutcome(Schema):
+    """What the station's print component did with a job."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(("submitted", "printed", "failed")),
+                            metadata={"description": "submitted: the component took the task; printed / failed: its notice"})
+    error = fields.String(load_default="", validate=validate.Length(max=300),
+                          metadata={"description": "The component's words when it failed"})

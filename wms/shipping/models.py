@@ -39,6 +39,12 @@ class PackStation(db.Model):
     paper: Mapped[str] = mapped_column(String(10), default="100x150")
     default_carrier_code: Mapped[str] = mapped_column(String(40), default="")
     has_scale: Mapped[bool] = mapped_column(default=False)
+    # The local print component on the station's PC (CAINIAO 打印组件 protocol, print_component.py):
+    # its WebSocket address ("" = none), the printer it prints on ("" = its default) and the label
+    # template it fills (an address from its template editor).
+    print_component_url: Mapped[str] = mapped_column(String(200), default="")
+    print_component_printer: Mapped[str] = mapped_column(String(120), default="")
+    print_component_template: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -90,8 +96,9 @@ class Parcel(db.Model):
 PRINT_QUEUED = "queued"    # waiting for the label (waybill not there yet, or the station is offline)
 PRINT_READY = "ready"      # label rendered; label.ready sent to the station
 PRINT_SENT = "sent"        # ZPL delivered to the station's network printer
-PRINT_PRINTED = "printed"  # the station confirmed the browser printed the PDF
-PRINT_FAILED = "failed"    # the printer could not be reached (reason kept); reprint to retry
+PRINT_SUBMITTED = "submitted"  # handed to the station's print component; its result not in yet
+PRINT_PRINTED = "printed"  # the station confirmed it printed (browser PDF dialog, or the print component's notice)
+PRINT_FAILED = "failed"    # the printer or the print component failed (reason kept); reprint to retry
 
 
 class PrintJob(db.Model):

@@ -9,6 +9,7 @@ from wms.extensions import db
 from wms.settings_forms import SettingField, SettingsForm, refusal
 from wms.shipping.labels import PAPER_SIZES
 from wms.shipping.models import Carrier, PackStation
+from wms.shipping.print_component import DEFAULT_URL
 
 DEFAULT_PAPER = "100x150"
 
@@ -27,8 +28,19 @@ STATION_FORM = SettingsForm("station", (
     SettingField("default_carrier_code", "Default carrier", max_length=40,
                  help="Labels sealed here go to this carrier when the rules leave the choice open."),
     SettingField("has_scale", "Scale attached", "bool", help="The station reads parcel weights from a scale."),
+    SettingField("print_component_url", "Print component address", max_length=200, placeholder=DEFAULT_URL,
+                 help="The print component (打印组件) running on this station's PC. The station's page sends "
+                      "labels to it and shows whether it is connected. Empty: no print component."),
+    SettingField("print_component_printer", "Print component printer", max_length=120,
+                 help="The printer's name as the print component lists it. Empty: its default printer."),
+    SettingField("print_component_template", "Print component template", max_length=300,
+                 placeholder="https://cloudprint.cainiao.com/template/custom/…",
+                 help="The address of the label template made in the print component's template editor; "
+                      "the station fills it with the label's values."),
 ))
-STATION_DEFAULTS = {"name": "", "printer_host": "", "printer_port": 9100, "zpl_font": "", "default_carrier_code": ""}
+STATION_DEFAULTS = {"name": "", "printer_host": "", "printer_port": 9100, "zpl_font": "", "default_carrier_code": "",
+                    "print_component_url": "", "print_component_printer": "", "print_component_template": ""}
+COMPONENT_SCHEMES = ("ws://", "wss://")
 
 
 def find_station(code):
@@ -75,9 +87,24 @@ def save_station_settings(posted):
     carrier = (posted["default_carrier_code"] or "").strip()
     if carrier and not db.session.scalar(select(Carrier.id).where(Carrier.code == carrier)):
         problems["default_carrier_code"] = {"message": "No carrier has the code {code}", "values": {"code": carrier}}
+    problems.update(_component_problems(values))
     if problems:
         raise refusal(problems)
     return save_station(values.pop("code"), **values)
+
+
+def _component_problems(values):
+    """A print component needs a ws:// or wss:// address and a template to fill."""
+    url = (values.get("print_component_url") or "").strip()
+    if not url:
+        return {}
+    if not url.lower().startswith(COMPONENT_SCHEMES) or len(url) <= len("wss://"):
+        return {"print_component_url": {"message": "A print component's address starts with ws:// or wss://",
+                                        "values": {}}}
+    if not (values.get("print_component_template") or "").strip():
+        return {"print_component_template": {"message": "A print component needs the label template's address",
+                                             "values": {}}}
+    return {}
 
 
 def station_paper(code):

@@ -1,0 +1,123 @@
+"""Printing through a station's print component, and what a station has not printed yet.
+
+The print component runs on the packing PC, so the station's page (not the server) sends it each
+label as a `print` task (print_component.py) and reports what became of it: `submitted` when the
+component took the task, `printed` when it said so, `failed` with its words. A print nobody confirmed
+never disappears: the station's not-printed list is the latest print job of each parcel there that
+is still ready, submitted or failed, and its reprint asks for a new job (print_jobs.reprint).
+
+`print_parcels` is the service other pages use to print labels at a station (the batch print of a
+wave's labels in pick order): one job per parcel, in the order given, each announced to the station.
+"""
+from sqlalchemy import func, select, update
+
+from wms import aftercommit, realtime, worker
+from wms.errors import IllegalTransition, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.shipping import labels, print_component
+from wms.shipping.lookups import get_parcel
+from wms.shipping.models import (
+    PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PRINT_READY, PRINT_SUBMITTED, Carrier, PrintJob)
+from wms.shipping.print_jobs import announce, print_job_payload, station_room
+from wms.shipping.stations import active_station, find_station
+from wms.shipping.waybills import label_data
+from wms.timeutil import utcnow
+
+OUTCOMES = (PRINT_SUBMITTED, PRINT_PRINTED, PRINT_FAILED)
+NOT_PRINTED = (PRINT_READY, PRINT_SUBMITTED, PRINT_FAILED)
+# Which status an outcome may follow: a printed job stays printed (a late failure notice changes nothing).
+_FROM = {PRINT_SUBMITTED: (PRINT_READY,), PRINT_PRINTED: NOT_PRINTED, PRINT_FAILED: (PRINT_READY, PRINT_SUBMITTED)}
+MAX_BATCH = 500
+LIST_LIMIT = 200
+
+
+def component_settings(station):
+    """The station's print component as its page needs it, or None when it has none."""
+    if station is None or not station.print_component_url:
+        return None
+    return {"url": station.print_component_url, "printer": station.print_component_printer or "",
+            "template": station.print_component_template or ""}
+
+
+def component_task(job, station):
+    """The `print` task (without its request header) that prints this job's label on the component."""
+    parcel = job.parcel
+    carrier = db.session.scalar(select(Carrier).where(Carrier.code == parcel.carrier_code))
+    label = label_data(parcel, carrier)
+    name, phone = labels.printed_recipient(label)
+    data = print_component.document_data(label, name, phone, pdf_url=f"/shipping/parcels/{parcel.id}/label.pdf")
+    document = print_component.document(parcel.tracking_number, station.print_component_template, data)
+    return {"taskID": print_component.task_id_for(job.id), "printer": station.print_component_printer or "",
+            "preview": False, "documents": [document]}
+
+
+def station_payload(job, station=None):
+    """print_job_payload plus, at a station with a print component, the task that prints it there."""
+    payload = {**print_job_payload(job), "error": job.error or "", "kind": job.kind}
+    station = station if station is not None else find_station(job.station_code)
+    if component_settings(station) and job.parcel.tracking_number:
+        payload["task"] = component_task(job, station)
+    return payload
+
+
+def station_job(job_id, station_code):
+    """A print job of this station, or NotFound."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.station_code != station_code:
+        raise NotFound("no such print job at this station")
+    return job
+
+
+def record_outcome(job_id, station_code, outcome, error=""):
+    """What the station's print component did with a job: submitted, printed or failed (its words kept).
+
+    Transitions: ready -> submitted; ready | submitted | failed -> printed; ready | submitted -> failed.
+    An outcome that comes too late for the job's status (failed after printed, a second submitted)
+    changes nothing and answers the job as it is: the page may send the same notice twice."""
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+    job = station_job(job_id, station_code)
+    error = (error or "").strip()[:300] if outcome == PRINT_FAILED else ""
+    values = {"status": outcome, "error": error, "done_at": None if outcome == PRINT_SUBMITTED else utcnow()}
+    moved = db.session.execute(
+        update(PrintJob).where(PrintJob.id == job_id, PrintJob.status.in_(_FROM[outcome]))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if moved and outcome == PRINT_FAILED:
+        realtime.publish("print.failed", {"print_job_id": job.id, "parcel_id": job.parcel_id, "error": error},
+                         station_room(station_code))
+    aftercommit.commit()
+    db.session.refresh(job)
+    return job
+
+
+def not_printed(station_code):
+    """The latest job of each parcel at this station that is not printed yet (ready, submitted, failed)."""
+    latest = (select(func.max(PrintJob.id)).where(PrintJob.station_code == station_code)
+              .group_by(PrintJob.parcel_id).scalar_subquery())
+    return db.session.scalars(select(PrintJob).where(PrintJob.id.in_(latest), PrintJob.status.in_(NOT_PRINTED))
+                              .order_by(PrintJob.id).limit(LIST_LIMIT)).all()
+
+
+def print_parcels(station_code, parcel_ids, actor=None, kind="batch"):
+    """Print these parcels' labels at a station's printer, in the order given (a batch: a wave's labels in
+    pick order). Each gets a job announced to the station (label.ready), whose page prints it on its
+    print component or in the browser; a station with a network printer gets the ZPL from the worker.
+    Every parcel must have a label; one without refuses the whole batch and creates nothing."""
+    station = active_station(station_code)
+    ids = [int(parcel_id) for parcel_id in parcel_ids]
+    if not ids or len(ids) > MAX_BATCH:
+        raise ValidationFailed(f"Print between 1 and {MAX_BATCH} labels at a time", field="parcel_ids")
+    parcels = [get_parcel(parcel_id) for parcel_id in ids]
+    unlabelled = [p.id for p in parcels if not p.tracking_number or p.status != PARCEL_LABELLED]
+    if unlabelled:
+        raise IllegalTransition(f"parcels {', '.join(map(str, unlabelled))} have no label to print",
+                                parcel_ids=unlabelled)
+    jobs = [PrintJob(parcel_id=p.id, station_code=station.code, kind=kind, status=PRINT_READY,
+                     requested_by_id=getattr(actor, "id", None)) for p in parcels]
+    db.session.add_all(jobs)
+    db.session.flush()
+    for job in jobs:
+        announce(job)
+        worker.enqueue("wms.shipping.jobs.send_to_printer", job.id, queue="labels")
+    aftercommit.commit()
+    return jobs
