@@ -6,6 +6,8 @@
 - picking, picked, packed: the floor is told live what to put back and to which bin
   (`order.intercepted` to the picker's room and to role:packer), cancelled, stock freed;
 - labelled: as above, and the waybill is voided with the carrier (a job, after commit);
+- any of these with a waybill requested before picking (the 店小秘 flow): that waybill is voided too
+  (wms.shipping.early_voids, a job after commit);
 - shipped, delivered, completed: flagged for interception with the carrier (a supervisor acts).
 
 Transitions: every state in states.BEFORE_SHIPPING -> cancelled.
@@ -100,6 +102,7 @@ def _cancel_on_the_floor(order, intercept, reason, actor):
                                                          source=wording(intercept.source), reason=reason),
                         actor=actor)   # source: channel | reviewer | supervisor
     release_reservation(order.id, reason=wording("intercepted"), actor=actor, commit=False)
+    _void_early_waybill(order.id)
     payload = _payload(order, intercept)
     for picker_id in pickers:
         realtime.publish("order.intercepted", payload, realtime.room_for_user(picker_id))
@@ -141,6 +144,13 @@ def void_waybill(intercept_id):
     intercept.resolved_at, intercept.resolved_by = utcnow(), "system"
     aftercommit.commit()
     return "voided"
+
+
+def _void_early_waybill(order_id):
+    """A waybill requested before picking (the 店小秘 flow) is voided with its carrier after commit."""
+    from wms.shipping.early_voids import void_for_order
+
+    void_for_order(order_id)
 
 
 def _void_label(parcel_id, reason):

@@ -45,6 +45,9 @@ class Warehouse(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     # 隐私面单: the buyer's name and phone masked on labels (张** / 138****5678). On unless turned off.
     privacy_labels: Mapped[bool] = mapped_column(default=True)
+    # When its orders' waybills are requested (wms.shipping.waybill_timing): at seal, or in bulk after
+    # review / allocation (the 店小秘 flow); a channel may say otherwise (Channel.waybill_timing).
+    waybill_timing: Mapped[str] = mapped_column(String(20), default="at_seal", server_default="at_seal")
     priority: Mapped[int] = mapped_column(default=100)  # lower first (priority rule, tie-break)
     active: Mapped[bool] = mapped_column(default=True)
     n_aisles: Mapped[int] = mapped_column(default=12)

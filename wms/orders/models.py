@@ -30,6 +30,9 @@ class Channel(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     notifies_buyers: Mapped[bool] = mapped_column(default=False)
     virtual_shipping: Mapped[bool] = mapped_column(default=False)  # 虚拟发货: write back at label time
+    # When this store's waybills are requested, over its warehouse's setting: "" (the warehouse's),
+    # at_seal or after_allocation (wms.shipping.waybill_timing)
+    waybill_timing: Mapped[str] = mapped_column(String(20), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
     sync_cursor: Mapped[str | None] = mapped_column(String(64))  # last updated_at seen by a sync
     last_synced_at: Mapped[datetime | None]

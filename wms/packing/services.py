@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wms import aftercommit
 from wms.auth import roles
 from wms.catalog.models import Sku
-from wms.errors import DomainError, NotFound
+from wms.errors import DomainError, IllegalTransition, NotFound
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
@@ -19,8 +19,9 @@ from wms.packing import ship_from, verify  # noqa: F401  ship_from: answers ship
 from wms.packing.models import SESSION_OPEN, SESSION_SEALED, CartonType, PackSession
 from wms.picking.floor_answers import Rejected
 from wms.picking.models import PickLine, PickTask
-from wms.shipping import stations, waybills
+from wms.shipping import early_waybills, stations, waybills
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 QUEUE_LIMIT = 100
 
@@ -74,7 +75,7 @@ def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None):
 
 
 def find_order(code):
-    """The order behind a scanned tote (<task code>-<slot>), order number or id."""
+    """The order behind a scanned tote (<task code>-<slot>), order number, early label's tracking number or id."""
     code = str(code or "").strip()
     order = db.session.scalar(select(Order).where(Order.external_id == code).order_by(Order.id.desc()))
     if order is None and "-" in code:
@@ -83,10 +84,23 @@ def find_order(code):
             order_id = db.session.scalar(select(PickLine.order_id).join(PickTask, PickTask.id == PickLine.task_id)
                                          .where(PickTask.code == task_code, PickLine.tote_slot == int(slot)))
             order = db.session.get(Order, order_id) if order_id else None
+    if order is None:
+        order = _order_of_early_label(code)
     if order is None and code.isascii() and code.isdigit():
         order = db.session.get(Order, int(code))
     if order is None:
         raise NotFound.worded("nothing to pack for '{code}'", code=code)
+    return order
+
+
+def _order_of_early_label(code):
+    """The 店小秘 flow: the label printed before picking is on the goods; its tracking number opens the
+    order, but only one ready to pack (picked), so a label scanned too early or on the wrong tote
+    never starts packing."""
+    order = early_waybills.order_for_tracking(code)
+    if order is not None and order.status != states.PICKED:
+        raise IllegalTransition.worded("Order {order} is {status}: not ready to pack", order=order.external_id,
+                                       status=wording(order.status), details={"current": order.status})
     return order
 
 

@@ -3,8 +3,8 @@
 A hold takes an order out of the flow wherever it is: its pick lines leave their tasks (the pickers
 are told what to put back), a parcel sealed but not yet labelled is voided, and its reservation is
 released. Approving it later sends it to allocation afresh like any approved order. A desk
-cancellation (also of the orders a merge absorbs) gives the stock back the same way. Part of the
-caller's transaction (no commit).
+cancellation (also of the orders a merge absorbs) gives the stock back the same way, and voids a
+waybill requested before picking (void_early_waybill). Part of the caller's transaction (no commit).
 """
 from sqlalchemy import select, update
 
@@ -25,6 +25,14 @@ def take_out_of_the_flow(order, previous, reason, actor):
         _void_unlabelled_parcels(order.id)
     release_stock(order.id, reason, actor)
     return put_back
+
+
+def void_early_waybill(order_id):
+    """A cancelled order's waybill requested before picking (the 店小秘 flow) is voided with its carrier
+    after commit; a hold keeps it (the order comes back)."""
+    from wms.shipping.early_voids import void_for_order
+
+    void_for_order(order_id)
 
 
 def release_stock(order_id, reason, actor):

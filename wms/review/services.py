@@ -165,6 +165,7 @@ def cancel_order(order_id, *, reason, actor, expected_version):
     before = order.status
     order.transition_to(states.CANCELLED, reason=reason, actor=actor)
     floor_effects.release_stock(order.id, wording("cancelled"), actor)
+    floor_effects.void_early_waybill(order.id)
     return save(order, [change(order, before)])
 
 

@@ -136,3 +136,59 @@ class CustomsDeclaration(db.Model):
     vat_number: Mapped[str] = mapped_column(String(20), default="")
     edited_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# Early waybill statuses (the 店小秘 flow: 运单号申请 before picking, wms.shipping.early_waybills)
+EARLY_REQUESTING = "requesting"  # asked for, the carrier's answer not in yet (申请中)
+EARLY_FAILED = "failed"          # the carrier refused or timed out; its words kept (申请失败)
+EARLY_ISSUED = "issued"          # tracking number and label exist (申请成功), waiting for the pack station
+EARLY_VOIDING = "voiding"        # claimed by the job cancelling it with the carrier (one claim, one cancel)
+EARLY_VOIDED = "voided"          # cancelled with the carrier (order cancelled or intercepted)
+EARLY_USED = "used"              # sealed: its parcel carries the number (Parcel.tracking_number)
+EARLY_DROPPED = "dropped"        # never had a number and never will (cancelled, replaced by a carrier change)
+EARLY_LIVE = (EARLY_REQUESTING, EARLY_FAILED, EARLY_ISSUED, EARLY_VOIDING)
+
+
+class WaybillBatch(db.Model):
+    """One bulk waybill request (运单号申请): its progress is the statuses of its early waybills."""
+
+    __tablename__ = "waybill_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EarlyWaybill(db.Model):
+    """A waybill requested for an order before it is packed (the 店小秘 flow). Its own id is the
+    carrier's orderId ("E<id>"), so a resend after a timeout returns the waybill already made; at
+    most one live row per order (live_order_id, unique, is the order's id while live, NULL after)."""
+
+    __tablename__ = "early_waybills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"), index=True)
+    live_order_id: Mapped[int | None] = mapped_column(unique=True)
+    batch_id: Mapped[int | None] = mapped_column(db.ForeignKey("waybill_batches.id"), index=True)
+    carrier_code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default=EARLY_REQUESTING, index=True)
+    tracking_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    carrier_order_id: Mapped[str] = mapped_column(String(64), default="")
+    sort_code: Mapped[str] = mapped_column(String(64), default="")
+    package_centre: Mapped[str] = mapped_column(String(64), default="")
+    error: Mapped[str] = mapped_column(String(500), default="")     # "<reason>: <the carrier's words>"
+    attempts: Mapped[int] = mapped_column(default=0)
+    void_wanted: Mapped[bool] = mapped_column(default=False)  # cancelled while its request was in flight
+    weight_g: Mapped[int] = mapped_column(default=0)          # from the SKUs' weights (nothing is weighed yet)
+    paper: Mapped[str] = mapped_column(String(10), default="100x150")
+    label_pdf_path: Mapped[str | None] = mapped_column(String(500))
+    label_zpl: Mapped[str | None] = mapped_column(String)
+    parcel_id: Mapped[int | None] = mapped_column(db.ForeignKey("parcels.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[datetime | None]
+    printed_at: Mapped[datetime | None]       # first batch print (待打单 -> 已打单)
+    voided_at: Mapped[datetime | None]
+
+    order = relationship("Order")
+    carton_code = ""   # what label_data reads of a parcel: no carton before packing

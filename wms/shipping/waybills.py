@@ -1,8 +1,9 @@
 """Parcels and their waybills: seal -> waybill -> label (PDF and ZPL), the failed queue and its
 retry, void; finding parcels and their label files.
 
-Transitions: picked -> packed (seal_parcel), packed -> labelled (request_waybill),
-labelled -> packed (void_label). A new label's follow-ups in other features register with after_label.
+Transitions: picked -> packed (seal_parcel), packed -> labelled (request_waybill, or at once when the
+order's waybill was requested before picking: wms.shipping.early_waybills), labelled -> packed
+(void_label). A new label's follow-ups in other features register with after_label.
 """
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order
-from wms.shipping import customs, declarations, label_pdf, label_zpl, labels
+from wms.shipping import customs, declarations, early_waybills, label_pdf, label_zpl, labels
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier
 from wms.shipping.carriers import Address, WaybillError, WaybillRequest
 from wms.shipping.lookups import active_parcels, get_carrier, get_order, get_parcel
@@ -61,13 +62,19 @@ def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, exp
         choose_carrier(order.id, actor=actor, commit=False)
     if not order.carrier_code:
         raise ValidationFailed("no carrier can take this order", field="carrier_code")
-    parcel = Parcel(order_id=order.id, carrier_code=order.carrier_code, seal_uuid=seal_uuid, carton_code=carton_code,
+    early = early_waybills.take_for_seal(order.id)   # the 店小秘 flow: its label is already on the parcel
+    parcel = Parcel(order_id=order.id, carrier_code=early.carrier_code if early else order.carrier_code,
+                    seal_uuid=seal_uuid, carton_code=carton_code,
                     weight_g=weight_g, expected_weight_g=expected_weight_g, station_code=station_code,
                     packed_by_id=getattr(actor, "id", None), paper=paper if paper in labels.PAPER_SIZES else "100x150")
     db.session.add(parcel)
     db.session.flush()
-    db.session.add(PrintJob(parcel_id=parcel.id, station_code=station_code, requested_by_id=getattr(actor, "id", None)))
-    worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
+    if early is not None:
+        early_waybills.seal_with(early, parcel, actor=actor)
+    else:
+        db.session.add(PrintJob(parcel_id=parcel.id, station_code=station_code,
+                                requested_by_id=getattr(actor, "id", None)))
+        worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
     _publish_order(order, states.PICKED)
     if commit:
         aftercommit.commit()
@@ -146,13 +153,19 @@ def _labelled(parcel_id, carrier, result):
 
 def _render(parcel, carrier):
     station = find_station(parcel.station_code)
-    data = label_data(parcel, carrier)
+    render_label(parcel, carrier, f"parcel-{parcel.id}", zpl_font=(station.zpl_font or None) if station else None)
+
+
+def render_label(holder, carrier, name, zpl_font=None):
+    """Render the label of `holder` (a parcel, or an early waybill: the same fields) as a PDF file named
+    <name>-<tracking number>.pdf under UPLOAD_DIR/labels and as ZPL, both kept on the holder."""
+    data = label_data(holder, carrier)
     directory = Path(current_app.config["UPLOAD_DIR"]) / "labels"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"parcel-{parcel.id}-{parcel.tracking_number}.pdf"
+    path = directory / f"{name}-{holder.tracking_number}.pdf"
     path.write_bytes(label_pdf.render_pdf(data))
-    parcel.label_pdf_path = str(path)
-    parcel.label_zpl = label_zpl.render_zpl(data, zpl_font=(station.zpl_font or None) if station else None)
+    holder.label_pdf_path = str(path)
+    holder.label_zpl = label_zpl.render_zpl(data, zpl_font=zpl_font)
 
 
 def label_data(parcel, carrier):
@@ -171,11 +184,21 @@ def label_data(parcel, carrier):
 
 
 def _waybill_request(parcel, carrier, declaration=None):
-    order = parcel.order
+    return waybill_request(parcel.order, f"P{parcel.id}", carrier, parcel.weight_g, declaration)
+
+
+def waybill_request(order, client_order_id, carrier, weight_g, declaration=None):
+    """What the carrier is asked for an order's waybill; `client_order_id` is the idempotency key the
+    carrier honours (P<parcel id> at seal, E<early waybill id> in the 店小秘 flow)."""
     sender = sender_address(carrier, ship_from(order.id))
-    return WaybillRequest(client_order_id=f"P{parcel.id}", recipient=_recipient(order), sender=sender,
-                          weight_g=parcel.weight_g, cargo=_cargo(order), remark=order.external_id,
-                          customs=declaration)
+    return WaybillRequest(client_order_id=client_order_id, recipient=_recipient(order), sender=sender,
+                          weight_g=weight_g, cargo=_cargo(order), remark=order.external_id, customs=declaration)
+
+
+def run_after_label(order_id, tracking_number, carrier_code):
+    """The follow-ups registered with after_label (tracking's 虚拟发货 write-back), after a commit."""
+    for follow_up in _AFTER_LABEL:
+        follow_up(order_id, tracking_number, carrier_code)
 
 
 def _recipient(order):

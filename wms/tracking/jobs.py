@@ -31,3 +31,9 @@ def auto_complete():
 def email_buyer_shipped(notice_id, carrier_name, tracking_number):
     """Send the buyer's shipped email once."""
     return notices.email_buyer_shipped(notice_id, carrier_name, tracking_number)
+
+
+@job
+def virtual_ship(order_id, tracking_number, carrier_code):
+    """虚拟发货 on a person's request: write the early waybill's number back to the channel now."""
+    return bool(writeback.virtual_ship(order_id, tracking_number, carrier_code))

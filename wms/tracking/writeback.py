@@ -1,6 +1,7 @@
 """Writing the tracking number back to the sales channel, with visible failures and backoff retries.
 
-When: at label time for channels set to 虚拟发货 (Channel.virtual_shipping), otherwise when the
+When: at label time for channels set to 虚拟发货 (Channel.virtual_shipping; in the 店小秘 flow the label
+is made before picking), when a person asks for 虚拟发货 on selected orders, otherwise when the
 manifest closes at the dock. One WritebackTask per order holds the attempts, the last error and the
 next attempt time; `retry_due_writebacks` (periodic) pushes the due ones again with exponential
 backoff (statuses.retry_delay_seconds) until MAX_ATTEMPTS, after which a supervisor retries by hand.
@@ -54,6 +55,15 @@ def on_label_created(order_id, tracking_number, carrier_code):
     order = get_or_not_found(Order, order_id, "Order not found", order_id=order_id)
     if not (order.channel and order.channel.virtual_shipping):
         return None
+    task = request_writeback(order, tracking_number, carrier_code, trigger="label")
+    aftercommit.commit()
+    return task
+
+
+def virtual_ship(order_id, tracking_number, carrier_code):
+    """虚拟发货 asked for by hand on selected orders (the waybill desk): the number is written back now,
+    whatever the channel's setting; once per order like every write-back. Commits; the task or None."""
+    order = get_or_not_found(Order, order_id, "Order not found", order_id=order_id)
     task = request_writeback(order, tracking_number, carrier_code, trigger="label")
     aftercommit.commit()
     return task
