@@ -53,10 +53,12 @@ def test_an_unknown_code_is_a_clear_error_and_nothing_changes(client, login, que
     mapping, order = queued
     login("reviewer")
 
-    client.post(f"/channels/sku-mappings/{mapping.id}", data={"sku": "NOPE"})
+    response = client.post(f"/channels/sku-mappings/{mapping.id}?lang=en", data={"sku": "NOPE"})
 
-    page = client.get("/channels/sku-mappings?lang=en").get_data(as_text=True)
-    assert "No SKU with code or barcode &#39;NOPE&#39;" in page
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "No SKU with code or barcode &#39;NOPE&#39;" in page
+    typed = re.search(rf'<input[^>]*\bid="f-m{mapping.id}-sku"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in typed and 'class="sku-search"' in typed and 'value="NOPE"' in typed
     db.session.expire_all()
     assert db.session.get(SkuMapping, mapping.id).sku_id is None and reload(order).status == states.ON_HOLD
 

@@ -10,6 +10,7 @@ from wms.auth.access import allow
 from wms.channels import mapping_services as services
 from wms.channels.pages import bp
 from wms.errors import flash_errors
+from wms.forms import field_errors
 from wms.i18n import _
 
 
@@ -17,22 +18,29 @@ from wms.i18n import _
 @allow(roles.REVIEW)
 def sku_mappings():
     """The queue: open (unmapped) keys first, with a SKU search box per row."""
-    show = request.args.get("show", "open")
+    return _queue_page(request.args)
+
+
+def _queue_page(args, refused_row=None, typed="", refused=None):
+    """The queue as `args` filter it; after a refused mapping, that row's input as typed and marked."""
+    show = args.get("show", "open")
     show = show if show in ("open", "resolved", "all") else "open"
-    channel_id = request.args.get("channel_id", type=int)
-    return render_template("channels/sku_mappings.html",
-                           **services.mapping_queue(channel_id=channel_id, show=show))
+    channel_id = args.get("channel_id", type=int)
+    return render_template("channels/sku_mappings.html", refused_row=refused_row, typed=typed,
+                           errors=field_errors(refused), **services.mapping_queue(channel_id=channel_id, show=show))
 
 
 @bp.route("/sku-mappings/<int:mapping_id>", methods=["POST"])
 @allow(roles.REVIEW)
 def map_sku(mapping_id):
     """Map one platform key to the SKU with the code (or barcode) typed in its row."""
-    with flash_errors():
+    with flash_errors() as refused:
         result = services.map_sku_by_code(mapping_id, request.form.get("sku", ""), current_user)
-        flash(_("{key} mapped to {sku}: {orders} order(s) re-linked, {released} released from hold",
-                key=result["mapping"].platform_sku, sku=result["sku"].code, orders=len(result["orders"]),
-                released=len(result["released"])), "success")
+    if refused:   # the row keeps what was typed, marked
+        return _queue_page(request.form, mapping_id, request.form.get("sku", ""), refused), refused.status
+    flash(_("{key} mapped to {sku}: {orders} order(s) re-linked, {released} released from hold",
+            key=result["mapping"].platform_sku, sku=result["sku"].code, orders=len(result["orders"]),
+            released=len(result["released"])), "success")
     return redirect(url_for("channels.sku_mappings", **_filters()))
 
 
