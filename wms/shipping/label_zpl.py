@@ -10,8 +10,8 @@ block of the box's width and fitted lines (smaller jobs, no rendering).
 
 Code128 is asked for in the printer's automatic mode (``^BC...,A``: subset C for digit runs, as
 reportlab's encoder chooses), with the module width that keeps the symbol and its quiet zones in
-the box. Speed (>= 1,000 ZPL labels a second): glyphs are rendered once per size and line bitmaps
-joined from their cached rows.
+the box. Speed (>= 1,000 ZPL labels a second): glyphs are rendered once per size, as columns, so a
+line's bitmap is their bytes joined and turned once (PIL, in C); boxes are worked out once.
 """
 from functools import lru_cache
 
@@ -88,6 +88,7 @@ def _text_box(box):
 
 
 def _line_height(size):
+    """Bitmap lines sit edge to edge: a glyph's cell is its line (CJK glyphs have their own white)."""
     return size
 
 
