@@ -134,3 +134,13 @@ def test_a_valid_token_is_created_and_the_form_is_empty_again(client, admin):
     page = response.get_data(as_text=True)
     assert response.status_code == 201 and ApiToken.query.count() == 1
     assert 'value=""' in _input(page, "f-name") and 'value=""' in _input(page, "f-expires-days")
+
+
+def test_a_failed_login_keeps_the_username_and_never_the_password(app, client):
+    make_users("packer", 1)
+    response = client.post("/login", data={"username": "packer0", "password": "wrong-guess-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code >= 400
+    assert 'value="packer0"' in _input(page, "f-username") and "wrong-guess-1" not in page
+    assert "aria-invalid" not in page and "autofocus" in _input(page, "f-password")
+    assert client.get("/admin/users").status_code in (302, 401)

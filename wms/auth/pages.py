@@ -24,7 +24,10 @@ def login():
                                               address=request.remote_addr)
         if refused:
             locked = isinstance(refused.error, LockedOut)
-            return render_template("auth/login.html", locked=locked), refused.status, _retry_after(refused.error)
+            # the username stays typed (the password never comes back); no input is marked, so a failed
+            # login does not say whether the name or the password was wrong
+            return render_template("auth/login.html", locked=locked, username=request.form.get("username", "")), \
+                refused.status, _retry_after(refused.error)
         session.clear()  # nothing of an earlier login (or a planted cookie) carries over
         session.permanent = True
         session[SESSION_KEY] = sessions.start(user, sessions.WEB)
