@@ -105,6 +105,8 @@ def test_a_privacy_label_prints_the_buyer_masked_and_the_sender_whole():
 
 def test_privacy_off_prints_the_buyer_whole_as_dialled_in_china():
     assert field_texts(sample(privacy=False))["recipient"] == "张三丰  13812345678"
+    assert labels.local_phone("+86 138 1234 5678 转 12") == "13812345678-12"
+    assert labels.local_phone("021-55550000") == "021-55550000" and labels.local_phone("+1 415 555 0100") == "+1 415 555 0100"
 
 
 def test_the_summary_says_order_units_and_weight_and_the_package_centre_is_named():
@@ -122,6 +124,7 @@ def test_mask_name_keeps_the_first_character(name, masked):
 @pytest.mark.parametrize("phone, masked", [
     ("13812345678", "138****5678"), ("+86 13812345678", "138****5678"), ("+8613812345678", "138****5678"),
     ("+86 138 1234 5678", "138****5678"), ("0086-138-1234-5678", "138****5678"),
+    ("+86 13812345678-1234", "138****5678-1234"), ("+8613812345678转1234", "138****5678-1234"),
     ("13812345678-1234", "138****5678-1234"), ("13812345678转1234", "138****5678-1234"),
     ("021-55550000", "021-****0000"), ("0571 8888 8888", "057* **** 8888"), ("12345", "***45"), ("", ""),
 ])

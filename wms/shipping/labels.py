@@ -17,6 +17,7 @@ DEFAULT_PAPER = "100x150"
 
 _CN_MOBILE = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9]\d{9})$")
 _DIAL_SEPARATORS = re.compile(r"[\s()\-]")
+_TRAILING_EXTENSION = re.compile(r"^(.*\d)\s*(?:-|转|#|ext\.?|x)\s*(\d{1,6})$", re.I)
 _EXTENSION = re.compile(r"^(1[3-9]\d{9})\s*(?:-|转|#|ext\.?|x)\s*(\d{1,6})$", re.I)
 
 
@@ -65,10 +66,17 @@ def mask_name(name):
 
 
 def local_phone(phone):
-    """A Chinese mobile as dialled in China (+86 138 0013 8000 -> 13800138000); other numbers as written."""
+    """A Chinese mobile as dialled in China (+86 138 0013 8000 -> 13800138000), a platform's privacy
+    extension kept after a dash (+86 13800138000转1234 -> 13800138000-1234); other numbers as written."""
     phone = " ".join(str(phone or "").split())
-    mobile = _CN_MOBILE.match(_DIAL_SEPARATORS.sub("", phone))
-    return mobile.group(1) if mobile else phone
+    main, extension = phone, ""
+    split = _TRAILING_EXTENSION.match(phone)
+    if split and _CN_MOBILE.match(_DIAL_SEPARATORS.sub("", split.group(1))):
+        main, extension = split.groups()
+    mobile = _CN_MOBILE.match(_DIAL_SEPARATORS.sub("", main))
+    if mobile is None:
+        return phone
+    return f"{mobile.group(1)}-{extension}" if extension else mobile.group(1)
 
 
 def mask_phone(phone):
