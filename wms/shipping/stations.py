@@ -29,7 +29,7 @@ STATION_FORM = SettingsForm("station", (
                  help="Labels sealed here go to this carrier when the rules leave the choice open."),
     SettingField("has_scale", "Scale attached", "bool", help="The station reads parcel weights from a scale."),
     SettingField("print_component_url", "Print component address", max_length=200, placeholder=DEFAULT_URL,
-                 help="The print component (打印组件) running on this station's PC. The station's page sends "
+                 help="The print component (`打印组件`) running on this station's PC. The station's page sends "
                       "labels to it and shows whether it is connected. Empty: no print component."),
     SettingField("print_component_printer", "Print component printer", max_length=120,
                  help="The printer's name as the print component lists it. Empty: its default printer."),
