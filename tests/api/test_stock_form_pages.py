@@ -151,3 +151,25 @@ def test_a_refused_new_warehouse_keeps_its_input_and_creates_nothing(client, log
     assert db.session.scalar(select(func.count()).select_from(Warehouse)) == 0
     created = client.post("/inventory/warehouses", data={"code": "SZ1", "name": "苏州仓", "labels_shown": "1"})
     assert created.status_code == 302 and db.session.scalar(select(Warehouse.code)) == "SZ1"
+
+
+def test_a_refused_layout_file_or_demo_levels_are_marked_on_the_warehouse_page(client, login, db):
+    import io
+
+    from wms.inventory.models import Bin
+
+    login("admin")
+    warehouse = make_warehouse("HZ9")
+    bad_file = client.post(f"/inventory/warehouses/{warehouse.id}/layout",
+                           data={"file": (io.BytesIO("zone,code\nA,\xff".encode("latin-1")), "layout.csv")},
+                           content_type="multipart/form-data")
+    page = bad_file.get_data(as_text=True)
+    assert bad_file.status_code == 422 and 'aria-invalid="true"' in _input(page, "f-file")
+    assert "The file must be UTF-8 CSV" in _error(page, "f-file")
+    levels = client.post(f"/inventory/warehouses/{warehouse.id}/demo-layout", data={"levels": "many"})
+    page = levels.get_data(as_text=True)
+    assert levels.status_code == 422 and 'aria-invalid="true"' in _input(page, "f-levels")
+    assert 'value="many"' in _input(page, "f-levels") and "aria-invalid" not in _input(page, "f-file")
+    assert db.session.scalar(select(func.count()).select_from(Bin)) == 0
+    made = client.post(f"/inventory/warehouses/{warehouse.id}/demo-layout", data={"levels": "2"})
+    assert made.status_code == 302 and db.session.scalar(select(func.count()).select_from(Bin)) > 0

@@ -91,10 +91,13 @@ def update_warehouse(warehouse_id):
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 
-def _warehouse_page(warehouse_id, posted=None, refused=None):
+def _warehouse_page(warehouse_id, posted=None, refused=None, levels=3):
+    """The warehouse's page: its form (a refused post as typed), the layout import and the demo layout's
+    levels; `errors` marks the refused input of whichever form was posted (their names differ)."""
     warehouse = warehouse_services.get_warehouse(warehouse_id)
     return render_template("inventory/warehouse.html", warehouse=warehouse, values=_warehouse_values(warehouse, posted),
-                           errors=field_errors(refused), bin_count=warehouse_services.count_bins(warehouse_id))
+                           errors=field_errors(refused), levels=levels,
+                           bin_count=warehouse_services.count_bins(warehouse_id))
 
 
 def _warehouse_values(warehouse, posted):
@@ -109,27 +112,24 @@ def _warehouse_values(warehouse, posted):
 @bp.post("/warehouses/<int:warehouse_id>/layout")
 @allow(roles.MANAGE)
 def import_layout(warehouse_id):
-    """Import bins from a layout CSV (all rows or none)."""
-    upload = request.files.get("file")
-    with flash_errors():
-        if upload is None or not upload.filename:
-            raise ValidationFailed("Choose a CSV file", field="file")
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed("The file must be UTF-8 CSV", field="file") from None
-        result = warehouse_services.import_layout(warehouse_id, text)
-        flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
+    """Import bins from a layout CSV (all rows or none); a refused file is marked on the page."""
+    with flash_errors() as refused:
+        result = warehouse_services.import_layout_file(warehouse_id, request.files.get("file"))
+    if refused:
+        return _warehouse_page(warehouse_id, refused=refused), refused.status
+    flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 
 @bp.post("/warehouses/<int:warehouse_id>/demo-layout")
 @allow(roles.MANAGE)
 def demo_layout(warehouse_id):
-    """Generate bins on every aisle of the warehouse (demo layout)."""
-    with flash_errors():
+    """Generate bins on every aisle of the warehouse (demo layout); refused levels stay typed, marked."""
+    with flash_errors() as refused:
         result = warehouse_services.generate_demo_layout(warehouse_id, levels=_int("levels"))
-        flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
+    if refused:
+        return _warehouse_page(warehouse_id, refused=refused, levels=request.form.get("levels", "")), refused.status
+    flash(_("Layout imported: {created} new bins, {updated} updated", **result), "success")
     return redirect(url_for("inventory.warehouse", warehouse_id=warehouse_id))
 
 

@@ -116,6 +116,22 @@ def set_distance(warehouse_id, region, km):
     return row
 
 
+def import_layout_file(warehouse_id, upload):
+    """import_layout of an uploaded file; a refusal names the file input (`field="file"`), so the page
+    marks it: no file, not UTF-8, or rows the layout refuses (listed in the message)."""
+    if upload is None or not upload.filename:
+        raise ValidationFailed("Choose a CSV file", field="file")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("The file must be UTF-8 CSV", field="file") from None
+    try:
+        return import_layout(warehouse_id, text)
+    except ValidationFailed as refused:
+        refused.details.setdefault("field", "file")
+        raise
+
+
 def import_layout(warehouse_id, csv_text):
     """Create or update bins from a layout CSV; any bad row -> ValidationFailed listing all, nothing saved."""
     from wms.inventory.layout_import import RowError, parse_layout
