@@ -144,3 +144,19 @@ def test_a_failed_login_keeps_the_username_and_never_the_password(app, client):
     assert 'value="packer0"' in _input(page, "f-username") and "wrong-guess-1" not in page
     assert "aria-invalid" not in page and "autofocus" in _input(page, "f-password")
     assert client.get("/admin/users").status_code in (302, 401)
+
+
+def test_an_empty_device_name_is_marked_on_its_row_and_the_name_is_kept(client, admin):
+    from tests.builders_admin import make_device
+    from wms.auth.models import Device
+
+    device = make_device("HH-007", name="Dock scanner")
+    response = client.post(f"/admin/devices/{device.id}", data={"action": "rename", "name": "   "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'aria-invalid="true"' in _input(page, f"f-d{device.id}-name")
+    assert "A device needs a name" in page
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).name == "Dock scanner"
+    assert client.post(f"/admin/devices/{device.id}", data={"action": "rename", "name": "Gate 2"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).name == "Gate 2"

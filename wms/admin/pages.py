@@ -185,7 +185,13 @@ def _cards():
 @allow(roles.MANAGE)
 def devices():
     """Handhelds and pack-station tablets seen so far."""
-    return render_template("admin/devices.html", devices=services.list_devices())
+    return _devices_page()
+
+
+def _devices_page(refused_id=None, typed="", refused=None):
+    """The devices; after a refused rename, that row's name input as typed and marked."""
+    return render_template("admin/devices.html", devices=services.list_devices(), refused_id=refused_id, typed=typed,
+                           errors=field_errors(refused))
 
 
 @bp.post("/devices/<int:device_id>")
@@ -193,13 +199,16 @@ def devices():
 def update_device(device_id):
     """Rename, enable or disable a device."""
     action = request.form.get("action")
-    with flash_errors():
+    with flash_errors() as refused:
         if action == "enable":
             services.enable_device(device_id)
         elif action == "disable":
             services.disable_device(device_id)
         else:
             services.rename_device(device_id, request.form.get("name"))
+    if refused and action not in ("enable", "disable"):
+        return _devices_page(device_id, request.form.get("name", ""), refused), refused.status
+    if not refused:
         flash(_("Saved"), "success")
     return redirect(url_for("admin.devices"))
 
