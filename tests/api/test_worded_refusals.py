@@ -24,3 +24,17 @@ def test_the_english_message_and_details_stay_as_apis_and_logs_read_them():
 def test_a_page_tells_the_refusal_in_the_readers_language_with_states_as_words(app, locale, said):
     with app.test_request_context(f"/?lang={locale}"):
         assert error_text(refusal()) == said
+
+
+def test_an_unreadable_upload_is_refused_in_chinese(app, tmp_path):
+    from wms.errors import ValidationFailed
+    from wms.spreadsheets.readers import read_rows
+
+    bad = tmp_path / "orders.csv"
+    bad.write_bytes("订单号,买家\n1,张三\n".encode("utf-8") + b"2,\xff\xfe\xfa\n")
+    with pytest.raises(ValidationFailed) as caught:
+        list(read_rows(bad))
+    with app.test_request_context("/?lang=zh_CN"):
+        told = error_text(caught.value)
+    assert told.startswith("文件既不是 UTF-8 也不是 GBK 文本（")  # the codec's own reason stays as it said it
+    assert caught.value.details == {"field": "file"} and "neither UTF-8 nor GBK" in caught.value.message

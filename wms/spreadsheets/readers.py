@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from wms.errors import ValidationFailed
+from wms.wording import wording
 
 SNIFF_BYTES = 256 * 1024
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
@@ -31,6 +32,7 @@ MAX_ROWS = 1_048_576                # data rows; Excel's own sheet holds 1,048,5
 MAX_CELL_CHARS = 32_767             # Excel's own limit for one cell
 XLSX_MAX_UNPACKED_BYTES = 1 << 30   # all parts of the archive, unpacked (a zip bomb stops here)
 XLSX_MAX_SHARED_STRINGS = 2_000_000
+FILE = {"field": "file"}          # every refusal here names the uploaded file's input
 
 csv.field_size_limit(MAX_CELL_CHARS)
 
@@ -61,7 +63,8 @@ def read_rows(path, filename=None):
     elif suffix in CSV_EXTENSIONS or not suffix:
         yield from _csv_rows(path)
     else:
-        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+        raise ValidationFailed.worded("Unsupported file type '{suffix}': upload CSV or XLSX", suffix=suffix,
+                                      details=FILE)
 
 
 def read_table(path, filename=None):
@@ -84,7 +87,8 @@ def read_table(path, filename=None):
                 yield number, list(row.values())
         return headers, xlsx_values()
     if suffix not in CSV_EXTENSIONS and suffix:
-        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+        raise ValidationFailed.worded("Unsupported file type '{suffix}': upload CSV or XLSX", suffix=suffix,
+                                      details=FILE)
     return _csv_table(path)
 
 
@@ -138,15 +142,18 @@ class _csv_errors:
         return self
 
     def __exit__(self, kind, error, _trace):
-        where = f"Row {self.reader.line_num}: " if self.reader is not None and self.reader.line_num else ""
+        where = (wording("Row {row}: ", row=self.reader.line_num) if self.reader is not None and self.reader.line_num
+                 else "")
         if isinstance(error, UnicodeDecodeError):
-            raise ValidationFailed(f"{where}the file is neither UTF-8 nor GBK text ({error.reason})",
-                                   field="file") from None
+            raise ValidationFailed.worded("{where}the file is neither UTF-8 nor GBK text ({reason})", where=where,
+                                          reason=error.reason, details=FILE) from None
         if isinstance(error, csv.Error):
             if "field larger than field limit" in str(error):
-                raise ValidationFailed(f"{where}a cell is longer than {MAX_CELL_CHARS:,} characters (Excel's own "
-                                       "limit): this is not a platform's export", field="file") from None
-            raise ValidationFailed(f"{where}the file cannot be read as CSV ({error})", field="file") from None
+                raise ValidationFailed.worded("{where}a cell is longer than {limit} characters (Excel's own limit): "
+                                              "this is not a platform's export", where=where,
+                                              limit=f"{MAX_CELL_CHARS:,}", details=FILE) from None
+            raise ValidationFailed.worded("{where}the file cannot be read as CSV ({error})", where=where,
+                                          error=str(error), details=FILE) from None
         return False
 
 
@@ -193,7 +200,7 @@ def _xlsx_rows(path):
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:
-        raise ValidationFailed(f"Not a readable XLSX file: {error}", field="file")
+        raise ValidationFailed.worded("Not a readable XLSX file: {error}", error=str(error), details=FILE)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         try:
@@ -208,8 +215,8 @@ def _xlsx_rows(path):
             if number > MAX_ROWS + 1:
                 raise _too_many_rows()
             if any(len(c) > MAX_CELL_CHARS for c in cells):
-                raise ValidationFailed(f"Row {number}: a cell is longer than {MAX_CELL_CHARS:,} characters "
-                                       "(Excel's own limit)", field="file")
+                raise ValidationFailed.worded("Row {row}: a cell is longer than {limit} characters (Excel's own limit)",
+                                              row=number, limit=f"{MAX_CELL_CHARS:,}", details=FILE)
             yield number, _zip(headers, cells)
     finally:
         workbook.close()
@@ -225,15 +232,16 @@ def check_xlsx(path):
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ValidationFailed(f"Not a readable XLSX file ({error}): upload the file as the platform "
-                               "exported it, or save it again from Excel", field="file") from None
+        raise ValidationFailed.worded("Not a readable XLSX file ({error}): upload the file as the platform "
+                                      "exported it, or save it again from Excel", error=str(error),
+                                      details=FILE) from None
     with archive:
         parts = archive.infolist()
         unpacked = sum(part.file_size for part in parts)
         if unpacked > XLSX_MAX_UNPACKED_BYTES:
-            raise ValidationFailed(f"The XLSX unpacks to {unpacked / 2**20:,.0f} MB, more than "
-                                   f"{XLSX_MAX_UNPACKED_BYTES / 2**20:,.0f} MB: export it as CSV or in parts",
-                                   field="file")
+            raise ValidationFailed.worded("The XLSX unpacks to {size} MB, more than {limit} MB: export it as CSV "
+                                          "or in parts", size=f"{unpacked / 2**20:,.0f}",
+                                          limit=f"{XLSX_MAX_UNPACKED_BYTES / 2**20:,.0f}", details=FILE)
         shared = next((p.filename for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
         if shared is None:
             return 0
@@ -250,7 +258,8 @@ def check_xlsx(path):
                             f"The XLSX holds more than {XLSX_MAX_SHARED_STRINGS:,} distinct texts: export it "
                             "as CSV or in parts", field="file")
         except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise ValidationFailed(f"Not a readable XLSX file ({error})", field="file") from None
+            raise ValidationFailed.worded("Not a readable XLSX file ({error})", error=str(error),
+                                          details=FILE) from None
         return count
 
 
@@ -269,14 +278,16 @@ def _cell_text(value):
 def _check_headers(headers):
     """Named, not too many, none twice (linear: a file of 30,000 columns is refused at once)."""
     if len(headers) > MAX_COLUMNS:
-        raise ValidationFailed(f"The file has {len(headers):,} columns, more than {MAX_COLUMNS:,}: "
-                               "this is not a platform's export", field="file")
+        raise ValidationFailed.worded("The file has {columns} columns, more than {limit}: this is not a "
+                                      "platform's export", columns=f"{len(headers):,}", limit=f"{MAX_COLUMNS:,}",
+                                      details=FILE)
     named = [h for h in headers if h]
     if not named:
         raise ValidationFailed("The first row must hold the column headers", field="file")
     duplicates = sorted(h for h, n in Counter(named).items() if n > 1)
     if duplicates:
-        raise ValidationFailed(f"Duplicate column headers: {', '.join(duplicates)}", field="file")
+        raise ValidationFailed.worded("Duplicate column headers: {headers}", headers=", ".join(duplicates),
+                                      details=FILE)
 
 
 def _zip(headers, values):
@@ -322,7 +333,7 @@ def peek(path, filename=None, rows=3):
     try:
         found = xlsx_peek.first_rows(path, rows)
     except xlsx_peek.XlsxError as error:
-        raise ValidationFailed(f"Not a readable XLSX file ({error})", field="file") from None
+        raise ValidationFailed.worded("Not a readable XLSX file ({error})", error=str(error), details=FILE) from None
     if not found:
         return [], []
     headers = [cell.strip() for cell in found[0]]
