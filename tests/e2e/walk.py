@@ -40,8 +40,9 @@ class Watch:
             f"{response.status} for {response.request.method} {response.url} (on {page.url})"))
 
 
-# Codes the floor's screens show besides the page-words test's (a manifest's M-SF-20261122-1).
-MORE_DATA_COLUMNS = (("manifests", ("code",)),)
+# Data the walk's screens show besides the page-words test's: a manifest's code (M-SF-20261122-1), a
+# warehouse's sender address and contact (its labels' sender).
+MORE_DATA_COLUMNS = (("manifests", ("code",)), ("warehouses", ("address", "sender_name", "phone")))
 
 
 def data_in(connection):
