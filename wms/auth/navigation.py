@@ -36,14 +36,16 @@ MENU = (
                ("inventory.receive", "Receiving"), ("inventory.adjust", "Adjust / count"),
                ("handheld.app", "Handheld app", roles.PICK))),
     ("Pack station", (("station.station", "Pack station"), ("station.setup", "Stations and cartons"))),
-    ("Shipping", (("shipping.parcels", "Parcel list"), ("shipping.failed", "Waybill failures"),
+    ("Shipping", (("waybill_desk.requests", "Waybill requests"), ("waybill_desk.to_print", "Labels to print"),
+                  ("shipping.parcels", "Parcel list"), ("shipping.failed", "Waybill failures"),
                   ("tracking.exceptions", "Tracking"), ("shipping.carriers", "Carriers"))),
     ("Dock", (("handover.index", "Dock"),)),
     ("Returns", (("aftersales.returns_index", "Returns"), ("aftersales.intercepts", "Intercepts"))),
     ("SKUs", (("catalog.skus", "SKUs"), ("catalog.new_sku", "New SKU"), ("catalog.import_skus", "Import SKUs"))),
     ("Settings", (("admin.users", "Users"), ("admin.roles", "Roles"), ("admin.badges", "Badges"),
                   ("admin.devices", "Devices"), ("admin.tokens", "API tokens"), ("admin.channels", "Channels"),
-                  ("channels.index", "Channel sync"), ("admin.jobs", "Jobs"))),
+                  ("channels.index", "Channel sync"), ("waybill_desk.settings", "When waybills are requested"),
+                  ("admin.jobs", "Jobs"))),
 )
 
 # Screens outside the menu whose blueprint would point at the wrong group: the screen they belong to.

@@ -218,7 +218,7 @@ def change_carrier(waybill_id, carrier_code, actor=None):
 def _failed_row(waybill_id):
     row = get_or_not_found(EarlyWaybill, waybill_id, "No such waybill request")
     if row.status != EARLY_FAILED:
-        raise IllegalTransition.worded("This waybill request did not fail (it is {status})", status=row.status,
+        raise IllegalTransition.worded("This waybill request did not fail (it is {status})", status=wording(row.status),
                                        details={"current": row.status})
     if row.order.status not in waybill_timing.REQUESTABLE_STATES:
         raise IllegalTransition.worded("Order {order} is no longer waiting for a waybill", order=row.order.external_id,
@@ -227,8 +227,9 @@ def _failed_row(waybill_id):
 
 
 def _fix_address(order, fixes):
-    """Apply the posted corrections; the names of the fields that changed. A field too long is refused."""
-    changed = []
+    """Apply the posted corrections, all checked before any is written; the names of the fields that
+    changed. A field too long, or a required one emptied, is refused."""
+    clean = {}
     for name, limit in ADDRESS_FIELDS.items():
         if name not in fixes:
             continue
@@ -237,9 +238,10 @@ def _fix_address(order, fixes):
             raise ValidationFailed.worded("At most {limit} characters", limit=limit, details={"field": name})
         if name in ("buyer_name", "address") and not value:
             raise ValidationFailed.worded("This field is required", details={"field": name})
-        if value != (getattr(order, name) or ""):
-            setattr(order, name, value)
-            changed.append(name)
+        clean[name] = value
+    changed = [name for name, value in clean.items() if value != (getattr(order, name) or "")]
+    for name in changed:
+        setattr(order, name, clean[name])
     return changed
 
 
@@ -260,7 +262,7 @@ def order_for_tracking(number):
         return None
     if row.status != EARLY_ISSUED:
         raise IllegalTransition.worded("Label {number} was {status}: do not pack with it", number=number,
-                                       status=row.status, details={"current": row.status})
+                                       status=wording(row.status), details={"current": row.status})
     return row.order
 
 
