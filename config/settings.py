@@ -88,6 +88,9 @@ class Config:
     SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
     CARRIER_SANDBOX_URL = os.environ.get("CARRIER_SANDBOX_URL")
     FOURPX_SANDBOX_URL = os.environ.get("FOURPX_SANDBOX_URL")   # 4PX carriers with no API address of their own
+    # The sandbox print component's loopback port (the CAINIAO component's own, so the demo station finds it).
+    PRINT_COMPONENT_SANDBOX_PORT = _env_int("PRINT_COMPONENT_SANDBOX_PORT", 13528)
+    PRINT_COMPONENT_SANDBOX_URL = os.environ.get("PRINT_COMPONENT_SANDBOX_URL", "")  # set by the launcher once started
     # Start those sandboxes with `make run` (the demo works with no partner reachable).
     DEMO_SANDBOXES = os.environ.get("DEMO_SANDBOXES", "1") == "1"
     # Buyer email (shipped notice) through SMTP; unset SMTP_HOST = no email (recorded as skipped).

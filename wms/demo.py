@@ -5,6 +5,7 @@ paths (so the review queue holds real exceptions), allocation, a released wave w
 demo picker's handheld. Deterministic (seeded random)."""
 import random
 
+from flask import current_app
 from sqlalchemy import select
 
 from wms.extensions import db
@@ -84,8 +85,12 @@ def _channels():
 def _stations():
     from wms.packing.models import CartonType
     from wms.shipping.models import PackStation
+    from wms.shipping.print_sandbox import TEMPLATE_URL
 
-    db.session.add_all([PackStation(code="PS-1", name="打包台 1", default_carrier_code="SF"),
+    # PS-1 prints through the print component on its PC when `make run` started the sandbox one.
+    component = current_app.config.get("PRINT_COMPONENT_SANDBOX_URL") or ""
+    db.session.add_all([PackStation(code="PS-1", name="打包台 1", default_carrier_code="SF",
+                                    print_component_url=component, print_component_template=TEMPLATE_URL if component else ""),
                         PackStation(code="PS-2", name="打包台 2", default_carrier_code="YTO")])
     db.session.add_all([CartonType(code=code, name=name, length_mm=l, width_mm=w, height_mm=h, tare_g=tare,
                                    max_weight_g=max_g)

@@ -75,10 +75,18 @@ class EmbeddedRedis:
         self.server.shutdown()
 
 
-def _sandboxes(env):
-    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify store) so the demo can print
-    labels and sync orders with no internet; a configured URL wins."""
+def _sandboxes(env, config):
+    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify store, the packing PC's
+    print component) so the demo can print labels and sync orders with no internet; a configured URL wins."""
     started = []
+    from wms.shipping.print_sandbox import start_for_demo
+
+    component = start_for_demo(INSTANCE / "print_component", config.PRINT_COMPONENT_SANDBOX_PORT)
+    if component is None:
+        say(f"port {config.PRINT_COMPONENT_SANDBOX_PORT} is taken (a print component?): no sandbox print component")
+    else:
+        env["PRINT_COMPONENT_SANDBOX_URL"] = component.url
+        started.append(component)
     if not env.get("CARRIER_SANDBOX_URL"):
         from wms.shipping.carriers.sandbox import Sandbox
 
@@ -119,7 +127,7 @@ def main():
         redis_server = EmbeddedRedis(INSTANCE).start()
         env["REDIS_URL"] = redis_server.url
     env.setdefault("SOCKETIO_MESSAGE_QUEUE", env["REDIS_URL"])
-    sandboxes = _sandboxes(env) if config.DEMO_SANDBOXES else []
+    sandboxes = _sandboxes(env, config) if config.DEMO_SANDBOXES else []
     # Migrations and seeding run without eventlet: plain blocking CLI work.
     cli_env = dict(env, SOCKETIO_ASYNC_MODE="threading")
     _flask("db", "upgrade", env=cli_env)
@@ -133,7 +141,8 @@ def main():
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
-          f"shopify {env.get('SHOPIFY_SANDBOX_URL')}\n"
+          f"shopify {env.get('SHOPIFY_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
+          f"(station PS-1 prints there; files in {INSTANCE / 'print_component'})\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)
     try:

@@ -141,11 +141,16 @@ def _unstorable_text(error):
 
 # --- response headers -------------------------------------------------------------------------
 
+LOOPBACK_SOCKETS = "ws://127.0.0.1:* wss://127.0.0.1:* ws://localhost:* wss://localhost:*"
+
+
 def content_security_policy(host):
     """The policy for pages served from `host`: only this site's own files run.
 
     'wasm-unsafe-eval': the handheld's camera scanner compiles the vendored ZXing wasm. ws/wss:
-    Socket.IO to the same host (not every browser counts them as 'self'). img https: product
+    Socket.IO to the same host (not every browser counts them as 'self'); ws/wss on the loopback, any
+    port: the print component on the packing PC itself (CAINIAO's 13528/13529, PDD's and Douyin's
+    others; wms/shipping/print_component.py), never another machine. img https: product
     images are URLs from the shops. Style attributes stay allowed (bar widths, ECharts tooltips);
     style sheets come from this site only.
     """
@@ -155,7 +160,7 @@ def content_security_policy(host):
         "style-src 'self'",
         "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob: https:",
-        f"connect-src 'self' ws://{host} wss://{host}",
+        f"connect-src 'self' ws://{host} wss://{host} {LOOPBACK_SOCKETS}",
         "font-src 'self'",
         "worker-src 'self'",
         "manifest-src 'self'",

@@ -4,18 +4,23 @@
 // order to /api/station/events, applied exactly once by client UUID. The pack queue is cached in
 // IndexedDB so a station keeps verifying offline; a seal made offline waits in the outbox and its
 // label prints when the network is back (label.ready, or the print-job list fetched on reconnect).
+// A station with a print component (打印组件, static/js/print_component.js) prints each label there and
+// reports the component's word to the server; its state is in the bar, and every label nobody confirmed
+// printed stays in the "Not printed" list with a reprint button.
 import { createApi } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
 import { Scanner } from "/static/handheld/scanner.js";
 import { messageOf, setLocale, t } from "/static/handheld/i18n.js";
+import { PrintComponent, printJob } from "/static/js/print_component.js";
 
 const CONFIG = JSON.parse(document.getElementById("station-config").textContent);
 const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
-const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set() };
+const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set(),
+  component: null };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -170,6 +175,7 @@ function addLabel(key, { what, job }) {
 function printLabel(job) {
   if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
   state.printed.add(job.print_job_id);
+  if (state.component) return printOnComponent(job);
   const viaPrinter = CONFIG.printers.includes(state.station);
   addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
   say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");
@@ -180,6 +186,64 @@ function printLabel(job) {
     api("POST", `/api/station/${encodeURIComponent(state.station)}/print-jobs/${job.print_job_id}/printed`).catch(() => {});
   };
   frame.src = job.pdf_url;
+}
+
+// --- the print component ------------------------------------------------------------------------
+
+const stationPath = () => `/api/station/${encodeURIComponent(state.station)}`;
+
+function reportOutcome(job, outcome, error) {
+  return api("POST", `${stationPath()}/print-jobs/${job.print_job_id}/outcome`, { outcome, error: (error || "").slice(0, 300) })
+    .catch(() => null);  // offline: the job stays ready on the server and comes back with the next resync
+}
+
+async function printOnComponent(job) {
+  const label = (text) => addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
+  label(t("sent to the print component"));
+  await state.component.settled();
+  const full = job.task ? job : await api("GET", `${stationPath()}/print-jobs/${job.print_job_id}`).catch(() => null);
+  const result = full && full.task ? await printJob(state.component, full, reportOutcome)
+    : { status: "unconfirmed", message: t("Reprint needs the network") };
+  if (result.status === "printed") {
+    label(t("printed on {printer}", { printer: state.component.printerName }));
+    say(t("Label {tracking} printed", { tracking: job.tracking_number }), "good");
+  } else {
+    const why = result.status === "failed" ? result.message : t("not confirmed by the print component");
+    label(t("not printed: {error}", { error: why }));
+    say(t("Label {tracking} not printed: {error}", { tracking: job.tracking_number, error: why }), "bad");
+  }
+  await loadNotPrinted();
+}
+
+function showComponentState(componentState, component) {
+  const el = $("printer-state");
+  el.hidden = false;
+  el.dataset.state = componentState;
+  const texts = {
+    connecting: () => t("Print component: connecting"),
+    connected: () => t("Print component connected: {printer}", { printer: component.printerName || component.detail }),
+    error: () => t("Print component: printer problem ({detail})", { detail: component.detail }),
+    not_found: () => t("Print component not found at {url}", { url: component.url }),
+    closed: () => t("Print component disconnected: reconnecting"),
+  };
+  el.textContent = (texts[componentState] || texts.connecting)();
+}
+
+async function loadNotPrinted() {
+  const body = await api("GET", `${stationPath()}/not-printed`).catch(() => null);
+  if (!body || !body.jobs) return;
+  $("not-printed-card").hidden = body.jobs.length === 0;
+  $("not-printed-count").textContent = `(${body.jobs.length})`;
+  $("not-printed").replaceChildren(...body.jobs.map((job) => {
+    const row = $("not-printed-row").content.firstElementChild.cloneNode(true);
+    row.dataset.job = String(job.print_job_id);
+    row.querySelector(".what").textContent = `${job.tracking_number} · ${job.carrier}`;
+    const why = { ready: t("waiting to print"), submitted: t("not confirmed by the print component") }[job.status];
+    row.querySelector(".why").textContent = why || t("not printed: {error}", { error: job.error || job.status });
+    row.querySelector(".reprint").onclick = () => api("POST", `${stationPath()}/parcels/${job.parcel_id}/reprint`)
+      .then(() => loadNotPrinted()).catch(() => say(t("Reprint needs the network"), "bad"));
+    return row;
+  }));
 }
 
 async function resyncLabels() {
@@ -275,6 +339,12 @@ async function start() {
   const signIn = () => api("POST", `/api/station/${encodeURIComponent(state.station)}/sign-in`).catch(() => null);
   await signIn();
   select.onchange = () => { localStorage.setItem("wms.station", select.value); window.location.reload(); };
+  const component = (CONFIG.components || {})[state.station];
+  if (component) {
+    state.component = new PrintComponent(component.url, { printer: component.printer, onState: showComponentState });
+    showComponentState("connecting", state.component);
+    state.component.connect();
+  }
   $("read-scale").hidden = !CONFIG.scales.includes(state.station);
   $("read-scale").onclick = readScale;
   $("seal-form").addEventListener("submit", seal);
@@ -297,12 +367,13 @@ async function start() {
     await flush();
     await loadQueue();
     await resyncLabels();
+    await loadNotPrinted();
   });
   socket.on("disconnect", () => setOnline(false));
   socket.on("pack.task_ready", () => loadQueue());
   socket.on("label.ready", (job) => printLabel(job));
   socket.on("waybill.failed", (info) => say(t("Waybill failed for parcel {id}: {message}", { id: info.parcel_id, message: info.message }), "bad"));
-  socket.on("print.failed", (info) => say(t("Printer problem: {error}", { error: info.error }), "bad"));
+  socket.on("print.failed", (info) => { say(t("Printer problem: {error}", { error: info.error }), "bad"); loadNotPrinted(); });
   window.addEventListener("online", () => flush());
   setInterval(() => { outbox.count().then((n) => { if (n) flush(); }); }, 10000);
   window.addEventListener("offline", () => setOnline(false));

@@ -14,7 +14,7 @@ from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
 from wms.packing.schemas import (
-    LookupArgs, PackQueue, PackTask, PrintJob, PrintJobs, PrintOutcome, SignedIn, StationEvents, StationPrintJob,
+    LookupArgs, PackQueue, PackTask, PrintBatch, PrintJob, PrintJobs, PrintOutcome, SignedIn, StationEvents, StationPrintJob,
     StationPrintJobs)
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
@@ -103,6 +103,20 @@ def not_printed(code):
     """Labels of this station nobody confirmed printed (ready, handed to the print component, failed)."""
     station_access.require_station(current_user, code)
     return {"jobs": [print_queue.station_payload(job) for job in print_queue.not_printed(code)]}
+
+
+@bp.post("/<code>/print-batch")
+@allow(roles.PACK)
+@bp.arguments(PrintBatch)
+@bp.alt_response(200, schema=StationPrintJobs, success=True)
+@openapi.errors(bp, 401, 403, 404, 409, 422)
+def print_batch(body, code):
+    """Print these parcels' labels at this station's printer, in the order given (a packer: labels of their station)."""
+    station_access.require_station(current_user, code)
+    for parcel_id in body["parcel_ids"]:
+        station_access.require_label(current_user, parcel_id)
+    jobs = print_queue.print_parcels(code, body["parcel_ids"], actor=current_user)
+    return {"jobs": [print_queue.station_payload(job) for job in jobs]}
 
 
 @bp.post("/<code>/print-jobs/<int:job_id>/outcome")

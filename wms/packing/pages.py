@@ -9,7 +9,7 @@ from wms.i18n import _, catalogue_for_client, current_locale
 from wms.packing import cartons, services
 from wms.packing.messages import MESSAGES
 from wms.picking.messages import MESSAGES as FLOOR_MESSAGES
-from wms.shipping import carrier_services, stations
+from wms.shipping import carrier_services, print_queue, stations
 from wms.shipping.labels import PAPER_SIZES
 
 bp = Blueprint("station", __name__, url_prefix="/station")
@@ -19,7 +19,9 @@ bp = Blueprint("station", __name__, url_prefix="/station")
 @allow(roles.PACK)
 def station():
     """Scan a tote or order, verify each item, carton, weight, seal; labels print here."""
-    return render_template("station/station.html", stations=stations.stations(),
+    active = stations.stations()
+    components = {s.code: print_queue.component_settings(s) for s in active if s.print_component_url}
+    return render_template("station/station.html", stations=active, components=components,
                            catalogue=catalogue_for_client(current_locale()), messages={**FLOOR_MESSAGES, **MESSAGES},
                            papers=list(PAPER_SIZES))
 

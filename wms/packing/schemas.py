@@ -102,3 +102,9 @@ class PrintOutcome(Schema):
                             metadata={"description": "submitted: the component took the task; printed / failed: its notice"})
     error = fields.String(load_default="", validate=validate.Length(max=300),
                           metadata={"description": "The component's words when it failed"})
+
+
+class PrintBatch(Schema):
+    """Labels to print at a station, in the order to print them (a wave's labels in pick order)."""
+
+    parcel_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=500))

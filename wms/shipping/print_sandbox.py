@@ -29,6 +29,7 @@ from wsproto.utilities import RemoteProtocolError
 from wms.shipping import print_component
 
 PRINTER = "WMS 沙箱打印机 (Sandbox)"
+TEMPLATE_URL = "sandbox://wms-label"   # the demo stations' template: the sandbox prints any template
 AGENT_VERSION = "0.4.8.1-wms-sandbox"
 FAULTS = {
     "offline": "打印机脱机 (printer offline)",
@@ -205,6 +206,15 @@ class PrintSandbox:
     def _peek(self):
         with self._lock:
             return self.faults[0] if self.faults else None
+
+
+def start_for_demo(out_dir, port):
+    """The launcher's sandbox on the loopback at `port` (the page of a station on this PC connects to
+    it); None when the port is taken - a real print component may be listening there."""
+    try:
+        return PrintSandbox(out_dir, "127.0.0.1", port).start()
+    except OSError:
+        return None
 
 
 def main():

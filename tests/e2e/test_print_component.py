@@ -1,0 +1,74 @@
+"""A batch of labels printed through the station's print component in Chromium: the page connects to the
+sandbox component (CAINIAO protocol) on the loopback, shows it connected with its printer, prints each
+label there (files written), and a label the printer failed (paper out) stays in the not-printed list
+until its reprint prints."""
+import json
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT
+from wms.shipping.carriers.sandbox import Sandbox
+from wms.shipping.print_sandbox import PRINTER, PrintSandbox
+
+
+@pytest.fixture(scope="module")
+def printing(live_server, tmp_path_factory):
+    carrier = Sandbox().start()
+    component = PrintSandbox(tmp_path_factory.mktemp("printed")).start()
+    done = subprocess.run([sys.executable, "-m", "tests.e2e.seed_print_component"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**live_server.env, "STATION_SANDBOX_URL": carrier.url,
+                                                       "PRINT_COMPONENT_URL": component.url})
+    assert done.returncode == 0, done.stderr[-3000:]
+    yield json.loads(done.stdout.strip().splitlines()[-1]), component
+    component.stop()
+    carrier.stop()
+
+
+def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprinted(live_server, new_context, printing):
+    seed, component = printing
+    context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/login")
+    page.fill("input[name=username]", seed["packer"])
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.evaluate("localStorage.setItem('wms.station', 'PS-PC')")
+    page.goto("/station/")
+    expect(page.locator("#station")).to_have_value("PS-PC")
+    state = page.locator("#printer-state")
+    expect(state).to_have_attribute("data-state", "connected")
+    expect(state).to_contain_text(PRINTER)
+    expect(page.locator("#not-printed-card")).to_be_hidden()
+
+    component.fail_next("paper_out")  # the batch's first label meets an empty printer
+    supervisor = live_server.session(seed["supervisor"])
+    answer = supervisor.post(f"{live_server.url}/api/station/PS-PC/print-batch", json={"parcel_ids": seed["parcels"]},
+                             timeout=10)
+    assert answer.status_code == 200, answer.text
+    jobs = [job["print_job_id"] for job in answer.json()["jobs"]]
+
+    # three labels rendered into print tasks and printed one after another on a shared machine: give it time
+    expect(page.locator("#not-printed li")).to_have_count(1, timeout=20000)
+    failed = page.locator("#not-printed li")
+    expect(failed).to_contain_text(seed["tracking"][0])
+    expect(failed).to_contain_text("缺纸")
+    for tracking in seed["tracking"][1:]:
+        expect(page.locator("#labels")).to_contain_text(f"{tracking} · PCSF · printed on {PRINTER}")
+    written = {path.stem for path in component.printed_files()}
+    assert written == set(seed["tracking"][1:])
+
+    failed.locator("button.reprint").click()
+    expect(page.locator("#not-printed-card")).to_be_hidden()
+    expect(page.locator("#message")).to_contain_text(f"Label {seed['tracking'][0]} printed")
+    assert {path.stem for path in component.printed_files()} == set(seed["tracking"])
+    with live_server.db() as db:
+        statuses = dict(db.execute(f"select id, status from print_jobs where id in ({','.join(map(str, jobs))})"))
+        reprints = db.execute("select status from print_jobs where station_code = 'PS-PC' and kind = 'reprint'").fetchall()
+    assert [statuses[job] for job in jobs] == ["failed", "printed", "printed"]
+    assert [row["status"] for row in reprints] == ["printed"]
+    assert errors == []
