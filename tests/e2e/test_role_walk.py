@@ -237,3 +237,13 @@ def test_the_wall_screen_reads_in_both_languages_at_its_size(device, warehouse, 
     expect(page.locator('[data-w="picks-units"]')).to_have_text(re.compile(r"^\d+$"))  # the snapshot is in
     walk.look(shot="wall")
     walk.assert_clean()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_mistyped_address_and_a_screen_of_another_role_answer_in_the_readers_language(device, warehouse, locale):
+    walk = start(device, warehouse, "dock", locale, STATION)
+    for path, status in (("/no-such-screen", 404), ("/review/", 403)):
+        walk.watch.asking_for(status, f"{warehouse.url}{path}")
+        assert walk.page.goto(path).status == status
+        walk.look()
+    walk.assert_clean()

@@ -32,12 +32,24 @@ class Watch:
     """Everything that went wrong on a page while it was watched, as readable lines."""
 
     def __init__(self, page):
-        self.found = []
-        page.on("console", lambda message: message.type == "error" and self.found.append(
-            f"console error on {page.url}: {message.text} ({message.location.get('url', '')})"))
+        self.found, self.asked = [], set()
+        page.on("console", lambda message: self._console(page, message))
         page.on("pageerror", lambda error: self.found.append(f"script error on {page.url}: {error}"))
-        page.on("response", lambda response: response.status >= 400 and self.found.append(
-            f"{response.status} for {response.request.method} {response.url} (on {page.url})"))
+        page.on("response", lambda response: self._response(page, response))
+
+    def asking_for(self, status, url):
+        """A step that opens `url` knowing it answers `status` (a mistyped address: 404)."""
+        self.asked.add((status, url))
+
+    def _response(self, page, response):
+        if response.status >= 400 and (response.status, response.url) not in self.asked:
+            self.found.append(f"{response.status} for {response.request.method} {response.url} (on {page.url})")
+
+    def _console(self, page, message):
+        url = message.location.get("url", "")
+        asked = message.text.startswith("Failed to load resource") and any(url == u for _s, u in self.asked)
+        if message.type == "error" and not asked:
+            self.found.append(f"console error on {page.url}: {message.text} ({url})")
 
 
 # Data the walk's screens show besides the page-words test's: a manifest's code (M-SF-20261122-1), a
