@@ -84,9 +84,13 @@ def test_a_deep_queue_page_walks_the_queue_index(plans):
 
     explained = plans(lambda: queue.queue_page(queue.QueueFilters(state="shipped", page=3, per_page=1)))
     assert _scans(explained) == []
-    page_plan = next(plan for plan in explained if "LIMIT" in plan.upper() or "Limit" in plan)
+    # the page's ids (a Limit at the top; the capped count is an Aggregate over a Limit)
+    page_plan = next(plan for plan in explained if plan.startswith("Limit"))
     assert "ix_orders_desk_order" in page_plan
     assert "Sort" not in page_plan.split("ix_orders_desk_order")[0]
+    # the total stops at COUNT_CAP + 1 index entries instead of counting every order of the state
+    count_plan = next(plan for plan in explained if plan.startswith("Aggregate"))
+    assert "Limit" in count_plan.split("Index")[0]
 
 
 def test_the_exception_list_reads_only_open_exceptions(plans):
@@ -95,3 +99,43 @@ def test_the_exception_list_reads_only_open_exceptions(plans):
     explained = plans(lambda: exceptions_page())
     assert any("ix_tracked_parcels_open_exceptions" in plan for plan in explained)
     assert _scans(explained) == []
+
+
+@pytest.mark.parametrize("text, index", [
+    ("13800138000", "ix_orders_buyer_phone"),    # a whole phone, in each of its stored forms
+    ("8000", "ix_orders_phone_last4"),           # its last four digits: right(buyer_phone, 4)
+    ("张三", "ix_orders_buyer_name"),             # a name's start: LIKE '张三%' on pattern ops
+    ("S1", "ix_orders_external_id"),             # an order number
+])
+def test_the_search_box_probes_each_key_on_its_own_index(plans, text, index):
+    from wms.search.queries import find_orders
+
+    explained = plans(lambda: find_orders(text))
+    assert _scans(explained) == []
+    assert any(index in plan for plan in explained), explained
+
+
+def test_the_desk_search_asks_the_search_box_keys_not_a_wildcard(plans):
+    from wms.review import queue
+
+    explained = plans(lambda: queue.queue_page(queue.QueueFilters(state="on_hold", q="张三")))
+    assert _scans(explained) == []
+    assert any("ix_orders_buyer_name" in plan for plan in explained)
+    assert not any("~~ '%" in plan for plan in explained)   # no LIKE '%...' left
+
+
+def test_a_page_after_a_cursor_is_a_seek_in_the_queue_index(plans):
+    from wms.orders.models import Order
+    from wms.review import queue
+
+    def pages():
+        anchor = db.session.query(Order.id).filter_by(status="shipped").order_by(Order.id).first()[0]
+        queue.queue_page(queue.QueueFilters(state="shipped", after=anchor, per_page=1))
+
+    explained = plans(pages)
+    assert _scans(explained) == []
+    seeks = [plan for plan in explained if "ix_orders_desk_order" in plan and "created_at" in plan]
+    assert seeks, explained
+    # the cursor's (created_at, id) is an index condition (a seek), not a filter over the entries before it
+    assert all("Index Cond" in plan and "ROW(created_at, id) >" in plan.replace("orders.", "") for plan in seeks[:1])
+    assert all("Sort" not in plan.split("ix_orders_desk_order")[0] for plan in seeks)

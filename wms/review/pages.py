@@ -25,7 +25,17 @@ def _filters(args):
     channel = args.get("channel", "")
     return desk.QueueFilters(state=args.get("state", states.ON_HOLD), reason=args.get("reason", ""),
                              channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
-                             q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1)
+                             q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1,
+                             after=_cursor(args.get("after")), before=_cursor(args.get("before")),
+                             last=args.get("last") == "1")
+
+
+def _cursor(value):
+    """An order id from the pager's link; anything else (typed by hand) is no cursor: the first page."""
+    value = value or ""
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    return int(value) if 0 < int(value) < 2**31 else None
 
 
 def _has_socket_client():

@@ -1,11 +1,16 @@
 """The review desk's read side: the filtered, paged queue, counts per reason, one order's page.
 
-Paged in SQL (LIMIT/OFFSET over indexed status/created_at); reason filters and counts go through
-review_hold_codes (indexed code, order_id), never through the JSON column.
+A page is a seek on ix_orders_desk_order (status, priority desc, created_at, id): the pager's links
+name the order a page starts after (or ends before), so the thousandth page costs what the first
+does; a `page` number alone (an old link) is still an OFFSET over the same index. The total is
+counted up to COUNT_CAP: past it the desk says "10,000+" instead of reading a year of orders.
+The search text goes through the search box's keys (wms.search): one index probe each, never a LIKE
+with a leading wildcard. Reason filters and counts go through review_hold_codes (indexed code,
+order_id), never through the JSON column.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from wms.catalog.models import Sku
@@ -15,11 +20,14 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.review.models import OrderFlagCode, OrderHoldCode
+from wms.search import keys as search_keys
+from wms.search import queries as search
 from wms.timeutil import utcnow
 
 DESK_STATES = (states.ON_HOLD, states.IMPORTED)
 FLAGGED = "flagged"   # not a state: orders that can still be changed and carry a flag (not held)
 PER_PAGE = 50
+COUNT_CAP = 10_000    # counted exactly up to here; a state past it (a year of completed orders) is "10,000+"
 
 
 @dataclass
@@ -28,12 +36,30 @@ class QueueFilters:
     reason: str = ""
     channel_id: int | None = None
     q: str = ""
-    page: int = 1
-    per_page: int = PER_PAGE
+    page: int = 1                 # shown; without a cursor also the OFFSET (an old link)
+    per_page: int = 0             # 0: PER_PAGE
     channel_codes: tuple | None = None   # an API token bound to these channels sees only their orders
+    after: int | None = None      # the page after this order (the pager's Next)
+    before: int | None = None     # the page before this order (the pager's Previous)
+    last: bool = False            # the queue's last page, walked from its end
 
 
-def _filtered(filters, *, with_reason=True):
+def _states_of(state):
+    if state == FLAGGED:
+        return tuple(states.EDITABLE)
+    return (state,) if state in states.ALL_STATES else DESK_STATES
+
+
+def _matching(filters):
+    """The ids the search text names in the states this page and its chips read (None: no text)."""
+    keys = search_keys.keys_for(filters.q)
+    if not keys.text:
+        return None
+    wanted = dict.fromkeys(_states_of(filters.state) + tuple(states.EDITABLE))
+    return search.matching_ids(keys, statuses=tuple(wanted), number_prefix=True)
+
+
+def _filtered(filters, matched=None, *, with_reason=True):
     query = select(Order)
     if filters.state == FLAGGED:
         query = query.where(Order.status.in_(states.EDITABLE), Order.id.in_(select(OrderFlagCode.order_id)))
@@ -45,12 +71,8 @@ def _filtered(filters, *, with_reason=True):
         query = query.where(Order.channel_id == filters.channel_id)
     if filters.channel_codes is not None:
         query = query.where(Order.channel_id.in_(select(Channel.id).where(Channel.code.in_(filters.channel_codes))))
-    text = (filters.q or "").strip()
-    if text:
-        like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(or_(Order.external_id.like(like + "%", escape="\\"),
-                                Order.buyer_phone.like(like + "%", escape="\\"),
-                                Order.buyer_name.like("%" + like + "%", escape="\\")))
+    if matched is not None:
+        query = query.where(Order.id.in_(matched))
     if with_reason and filters.reason:
         codes = OrderFlagCode if filters.state == FLAGGED else OrderHoldCode
         query = query.where(Order.id.in_(select(codes.order_id).where(codes.code == filters.reason)))
@@ -58,29 +80,93 @@ def _filtered(filters, *, with_reason=True):
 
 
 def queue_page(filters):
-    """{"rows", "total", "page", "pages", "reason_counts", "state_counts"} for the desk."""
+    """The desk's page: {"rows", "total", "total_capped", "page", "pages", "after", "before",
+    "reason_counts", "flag_counts", "state_counts", "searched_capped"}. `after` / `before` are the
+    cursors of the next and previous pages (None: there is none); `pages` is None past COUNT_CAP."""
     filters.page = max(int(filters.page or 1), 1)
-    base = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
-    orders = _page_of(base, filters)
+    filters.per_page = filters.per_page or PER_PAGE
+    matched = _matching(filters)
+    base = _filtered(filters, matched)
+    total = _capped_count(base)
+    capped = total > COUNT_CAP
+    pages = None if capped else max(1, -(-total // filters.per_page))
+    orders, has_before, has_after = _page_of(base, filters)
+    page = 1 if not has_before else pages if filters.last else filters.page   # None: the last of "10,000+"
     now = utcnow()
-    return {"rows": [_row(order, now) for order in orders], "total": total, "page": filters.page,
-            "pages": max(1, -(-total // filters.per_page)),
-            "reason_counts": reason_counts(filters), "flag_counts": flag_counts(filters),
+    return {"rows": [_row(order, now) for order in orders], "total": min(total, COUNT_CAP),
+            "total_capped": capped, "page": page, "pages": pages,
+            "after": orders[-1].id if orders and has_after else None,
+            "before": orders[0].id if orders and has_before else None,
+            "searched_capped": matched is not None and len(matched) >= search.MAX_MATCHES,
+            "reason_counts": reason_counts(filters, matched), "flag_counts": flag_counts(filters, matched),
             "state_counts": state_counts()}
 
 
+def _capped_count(base):
+    """How many orders `base` selects, read no further than COUNT_CAP + 1 index entries."""
+    head = base.with_only_columns(Order.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(head))
+
+
 QUEUE_ORDER = (Order.priority.desc(), Order.created_at, Order.id)
+REVERSED = (Order.priority, Order.created_at.desc(), Order.id.desc())
 
 
 def _page_of(base, filters):
-    """One page of the queue in QUEUE_ORDER: its ids first, then those orders with lines and channel.
+    """(orders of the page in QUEUE_ORDER, a page before it exists, a page after it exists).
 
-    The ids come from ix_orders_desk_order alone (status, priority desc, created_at, id), so a deep
-    page skips index entries instead of sorting every order of the state (79 MB on disk at 1M
-    orders); the rows are loaded for the page's ids only."""
-    ids = db.session.scalars(base.with_only_columns(Order.id).order_by(*QUEUE_ORDER)
-                             .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)).all()
+    The ids come from ix_orders_desk_order alone (status, priority desc, created_at, id) and the rows
+    are loaded for those ids only. With a cursor the page is a seek in that index: the orders after
+    (or before) the cursor's (priority, created_at, id), asked as the rest of its priority and then
+    the lower (higher) priorities, each an index range, so no entry before the page is read."""
+    ids_of = base.with_only_columns(Order.id)
+    wanted = filters.per_page + 1   # one more tells whether another page follows
+    anchor = _anchor(filters.after or filters.before) if (filters.after or filters.before) else None
+    if anchor is not None and filters.after:
+        ids = _seek(ids_of, anchor, wanted, forward=True)
+        has_before, has_after = True, len(ids) > filters.per_page
+        ids = ids[:filters.per_page]
+    elif anchor is not None:
+        ids = _seek(ids_of, anchor, wanted, forward=False)
+        has_before, has_after = len(ids) > filters.per_page, True
+        ids = ids[:filters.per_page][::-1]
+    elif filters.last:
+        ids = db.session.scalars(ids_of.order_by(*REVERSED).limit(wanted)).all()
+        has_before, has_after = len(ids) > filters.per_page, False
+        ids = ids[:filters.per_page][::-1]
+    else:
+        filters.after = filters.before = None
+        ids = db.session.scalars(ids_of.order_by(*QUEUE_ORDER).limit(wanted)
+                                 .offset((filters.page - 1) * filters.per_page)).all()
+        has_before, has_after = filters.page > 1, len(ids) > filters.per_page
+        ids = ids[:filters.per_page]
+    return _orders(ids), has_before, has_after
+
+
+def _anchor(order_id):
+    """(priority, created_at, id) of the cursor's order; None for an unknown one (the first page)."""
+    row = db.session.execute(select(Order.priority, Order.created_at, Order.id).where(Order.id == order_id)).first()
+    return tuple(row) if row else None
+
+
+def _seek(ids_of, anchor, wanted, *, forward):
+    """Up to `wanted` ids after (forward) or before the anchor, nearest first."""
+    priority, created_at, order_id = anchor
+    if forward:
+        same = ids_of.where(Order.priority == priority,
+                            tuple_(Order.created_at, Order.id) > tuple_(created_at, order_id))
+        rest, order = ids_of.where(Order.priority < priority), QUEUE_ORDER
+    else:
+        same = ids_of.where(Order.priority == priority,
+                            tuple_(Order.created_at, Order.id) < tuple_(created_at, order_id))
+        rest, order = ids_of.where(Order.priority > priority), REVERSED
+    ids = db.session.scalars(same.order_by(*order).limit(wanted)).all()
+    if len(ids) < wanted:
+        ids += db.session.scalars(rest.order_by(*order).limit(wanted - len(ids))).all()
+    return ids
+
+
+def _orders(ids):
     if not ids:
         return []
     found = {order.id: order for order in db.session.scalars(
@@ -88,21 +174,21 @@ def _page_of(base, filters):
     return [found[order_id] for order_id in ids if order_id in found]
 
 
-def reason_counts(filters):
+def reason_counts(filters, matched=None):
     """{code: n} of held orders matching the other filters (the clickable chips)."""
     unfiltered_reason = QueueFilters(state=states.ON_HOLD, channel_id=filters.channel_id, q=filters.q,
                                      channel_codes=filters.channel_codes)
-    ids = _filtered(unfiltered_reason, with_reason=False).with_only_columns(Order.id)
+    ids = _filtered(unfiltered_reason, matched, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderHoldCode.code, func.count()).where(
         OrderHoldCode.order_id.in_(ids)).group_by(OrderHoldCode.code).order_by(OrderHoldCode.code))
     return dict(rows.all())
 
 
-def flag_counts(filters):
+def flag_counts(filters, matched=None):
     """{code: n} of flagged orders (not held, still changeable) matching the other filters."""
     ids = _filtered(QueueFilters(state=FLAGGED, channel_id=filters.channel_id, q=filters.q,
                                  channel_codes=filters.channel_codes),
-                    with_reason=False).with_only_columns(Order.id)
+                    matched, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderFlagCode.code, func.count()).where(
         OrderFlagCode.order_id.in_(ids)).group_by(OrderFlagCode.code).order_by(OrderFlagCode.code))
     return dict(rows.all())

@@ -27,6 +27,11 @@ class QueueArgs(Schema):
     channel = fields.String(load_default="")
     q = fields.String(load_default="", validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    after = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                           metadata={"description": "The page after this order: a page's `after` cursor"})
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                            metadata={"description": "The page before this order: a page's `before` cursor"})
+    last = fields.Boolean(load_default=False, metadata={"description": "The queue's last page"})
 
 
 # --- answers (documented in the OpenAPI spec; the views build them) --------------------------------
@@ -65,9 +70,17 @@ _COUNTS = {"description": "code -> orders"}
 
 class QueuePage(Schema):
     rows = fields.List(fields.Nested(QueueRow), required=True)
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Orders matching, counted up to 10,000"})
+    total_capped = fields.Boolean(required=True, metadata={"description": "More than `total` match"})
+    page = fields.Integer(required=True, allow_none=True,
+                          metadata={"description": "null: the last page of a count past 10,000"})
+    pages = fields.Integer(required=True, allow_none=True, metadata={"description": "null: past 10,000 orders"})
+    after = fields.Integer(required=True, allow_none=True,
+                           metadata={"description": "Cursor of the next page (pass as `after`); null: none"})
+    before = fields.Integer(required=True, allow_none=True,
+                            metadata={"description": "Cursor of the previous page (pass as `before`); null: none"})
+    searched_capped = fields.Boolean(required=True, metadata={
+        "description": "The search text matched more orders than are searched: only the newest are listed"})
     reason_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata=_COUNTS)
     flag_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata=_COUNTS)
     state_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,

@@ -8,10 +8,8 @@ orders and parcels would defeat both tables' indexes (issue 17: 0.5-0.7 s at 1M 
 """
 from dataclasses import dataclass
 
-from sqlalchemy import String, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.functions import FunctionElement
 
 from wms.errors import ValidationFailed
 from wms.extensions import db
@@ -19,29 +17,11 @@ from wms.orders import states
 from wms.orders.models import Order
 from wms.contacts.phone import normalise_phone
 from wms.search import keys as search_keys
+from wms.search.models import phone_last4
 from wms.shipping.models import Parcel
 
 PER_PAGE = 50
 MAX_MATCHES = 500   # a key matching more (four digits of a busy phone suffix) asks for a narrower text
-
-
-class phone_last4(FunctionElement):
-    """The last four characters of a phone: right(x, 4) on PostgreSQL (the expression its index is
-    built on), substr(x, -4) on SQLite."""
-
-    type = String()
-    inherit_cache = True
-    name = "phone_last4"
-
-
-@compiles(phone_last4)
-def _last4_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, -4)"
-
-
-@compiles(phone_last4, "postgresql")
-def _last4_postgresql(element, compiler, **kw):
-    return f"right({compiler.process(element.clauses, **kw)}, 4)"
 
 
 @dataclass
@@ -80,21 +60,26 @@ def find_orders(text, state="", page=1, per_page=PER_PAGE):
                  capped=total >= MAX_MATCHES)
 
 
-def matching_ids(keys, state=""):
-    """The ids of the orders any key matches, newest first, at most MAX_MATCHES."""
+def matching_ids(keys, state="", statuses=(), number_prefix=False):
+    """The ids of the orders any key matches, newest first, at most MAX_MATCHES: in `state`, else in
+    one of `statuses`, else in any state. `number_prefix` also takes the order numbers that start with
+    the text (the review desk's habit: "TW-"), a range of ix_orders_external_id like the others."""
     if not keys.text:
         return []
+    wanted = (state,) if state else tuple(statuses)
     found = set()
-    for condition in _conditions(keys):
+    for condition in _conditions(keys, number_prefix):
         statement = select(Order.id).where(condition)
-        if state:
-            statement = statement.where(Order.status == state)
+        if wanted:
+            statement = statement.where(Order.status.in_(wanted))
         found.update(db.session.scalars(statement.order_by(Order.id.desc()).limit(MAX_MATCHES)))
     return sorted(found, reverse=True)[:MAX_MATCHES]
 
 
-def _conditions(keys):
+def _conditions(keys, number_prefix=False):
     conditions = [Order.external_id.in_(keys.numbers)]
+    if number_prefix:
+        conditions.append(Order.external_id.like(search_keys.like_prefix(keys.text), escape="\\"))
     parcel_orders = db.session.scalars(select(Parcel.order_id).where(
         Parcel.tracking_number.in_(keys.numbers)).limit(MAX_MATCHES)).all()
     if parcel_orders:
