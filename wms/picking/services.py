@@ -2,9 +2,6 @@
 
 Transitions: allocated -> waved (release_wave); waved -> allocated (cancel_wave).
 """
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
@@ -12,82 +9,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, realtime
-from wms.catalog.models import Sku
 from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.extensions import db
-from wms.inventory.models import Bin, OrderAllocation, Reservation, StockItem, Warehouse
+from wms.inventory.models import Warehouse
 from wms.orders import states
-from wms.orders.models import Order, OrderLine, bulk_transition
-from wms.picking import batching, routing, waves
-from wms.picking.layout import Location, build_layout
+from wms.orders.models import Order, bulk_transition
+from wms.picking import wave_plans, waves
 from wms.picking.models import (
     ACTIVE_TASK, TASK_ASSIGNED, TASK_CANCELLED, TASK_OPEN, WAVE_CANCELLED, PickLine, PickTask, Wave)
 from wms.rows import get_or_not_found
-from wms.shipping.cutoffs import next_cutoff
-from wms.shipping.models import Carrier
 from wms.timeutil import utcnow
 from wms.wording import wording
 
-DEFAULT_TIME_BUDGET_S = 1.0
+DEFAULT_TIME_BUDGET_S = 1.0   # the release's batching search, split over its single and multi groups
+
+PlannedBatch, WavePreview, layout_of = wave_plans.PlannedBatch, wave_plans.WavePreview, wave_plans.layout_of
 
 
-@dataclass
-class PlannedBatch:
-    kind: str                 # single | multi
-    order_ids: list
-    distance_m: float
-    stops: list = field(default_factory=list)  # [(line info)...] in route order
-
-
-@dataclass
-class WavePreview:
-    warehouse_id: int
-    batches: list
-    skipped: int
-    distance_m: float
-    fcfs_distance_m: float
-    seconds: float
-
-    @property
-    def orders(self):
-        return sum(len(b.order_ids) for b in self.batches)
-
-    @property
-    def saving_pct(self):
-        if not self.fcfs_distance_m:
-            return 0.0
-        return round(100 * (1 - self.distance_m / self.fcfs_distance_m), 1)
-
-
-def layout_of(warehouse):
-    """The routing geometry of a warehouse."""
-    return build_layout(**warehouse.layout_params())
-
-
-def preview_wave(warehouse_id, wave_filter=None, limits=None, time_budget=None):
-    """What releasing a wave now would produce: batches with routes and distances. Writes nothing."""
-    warehouse = _warehouse(warehouse_id)
-    started = time.perf_counter()
-    candidates, picks = _load_candidates(warehouse)
-    plan = waves.plan_wave(candidates.values(), wave_filter or waves.WaveFilter(), limits or waves.WaveLimits())
-    layout = layout_of(warehouse)
-    budget = DEFAULT_TIME_BUDGET_S if time_budget is None else time_budget
-    batches, fcfs_total = [], 0.0
-    for kind, group, batch_limits in _groups(plan, limits or waves.WaveLimits()):
-        orders = [batching.Order(c.order_id, tuple(loc for loc, *_ in picks[c.order_id]), weight=c.weight_g,
-                                 volume=c.volume_cm3, lines=c.lines) for c in group]
-        length = _route_length_fn(layout)
-        # An order too big for one cart on its own still ships: it gets a cart to itself.
-        oversize = [o for o in orders if not batch_limits.fits([o])]
-        orders = [o for o in orders if batch_limits.fits([o])]
-        planned = batching.plan_batches(orders, batch_limits, length, locate=layout.xy,
-                                        time_budget=budget * len(group) / max(1, len(plan.orders))) if orders else []
-        planned += [batching.Batch((o.id,), length(o.locations)) for o in oversize]
-        fcfs_total += sum(b.length for b in batching.fcfs(orders, batch_limits, length)) if orders else 0.0
-        fcfs_total += sum(length(o.locations) for o in oversize)
-        batches += [_with_stops(layout, kind, b, picks) for b in planned]
-    return WavePreview(warehouse.id, batches, plan.skipped, sum(b.distance_m for b in batches), fcfs_total,
-                       round(time.perf_counter() - started, 3))
+def preview_wave(warehouse_id, wave_filter=None, limits=None):
+    """What releasing a wave now would take: exactly its orders, and about its carts and walk (the
+    batching's seed construction; the release then searches DEFAULT_TIME_BUDGET_S for shorter
+    walks, so the page says "about"). Writes nothing."""
+    return wave_plans.plan(_warehouse(warehouse_id), wave_filter or waves.WaveFilter(), limits or waves.WaveLimits(),
+                           routed=False)
 
 
 def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_budget=None):
@@ -95,7 +39,9 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
 
     Transitions: allocated -> waved.
     """
-    preview = preview_wave(warehouse_id, wave_filter, limits, time_budget)
+    preview = wave_plans.plan(_warehouse(warehouse_id), wave_filter or waves.WaveFilter(),
+                              limits or waves.WaveLimits(),
+                              DEFAULT_TIME_BUDGET_S if time_budget is None else time_budget, routed=True)
     if not preview.batches:
         raise ValidationFailed("No allocated orders match this wave's filter")
     order_ids = [oid for b in preview.batches for oid in b.order_ids]
@@ -138,68 +84,6 @@ def _write_tasks(wave, batches):
                       qty=stop["qty"], tote_slot=slots[stop["order_id"]])
                  for seq, stop in enumerate(batch.stops, start=1)]
     db.session.execute(insert(PickLine), rows)
-
-
-def _with_stops(layout, kind, batch, picks):
-    located = [(loc, info) for oid in batch.order_ids for loc, info in picks[oid]]
-    tour = routing.route(layout, [loc for loc, _ in located])
-    rank = {loc: i for i, loc in enumerate(tour.order)}
-    stops = [info for loc, info in sorted(located, key=lambda p: (rank[p[0]], p[1]["order_id"], p[1]["sku_id"]))]
-    return PlannedBatch(kind, list(batch.order_ids), tour.length, stops)
-
-
-def _route_length_fn(layout):
-    return lambda locations: routing.route_length(layout, locations)
-
-
-def _groups(plan, limits):
-    weight = limits.max_batch_weight_g
-    if plan.single:
-        yield waves.SINGLE, plan.single, batching.Limits(max_orders=limits.single_units_per_cart, max_weight=weight)
-    if plan.multi:
-        yield waves.MULTI, plan.multi, batching.Limits(
-            max_orders=limits.tote_slots, max_lines=limits.max_batch_lines, max_weight=weight,
-            max_volume=limits.max_batch_volume_cm3)
-
-
-def _load_candidates(warehouse):
-    """Allocated orders of the warehouse as wave candidates, and each one's reserved pick faces."""
-    rows = db.session.execute(
-        select(Order.id, Order.priority, Order.carrier_code, Order.created_at, OrderLine.id, Reservation.id,
-               Reservation.qty, Bin.id, Bin.aisle, Bin.block, Bin.position_m, Bin.side, Bin.zone_id,
-               StockItem.sku_id, Sku.weight_g, Sku.length_mm, Sku.width_mm, Sku.height_mm)
-        .join(OrderAllocation, OrderAllocation.order_id == Order.id)
-        .join(Reservation, Reservation.order_id == Order.id)
-        .join(OrderLine, OrderLine.id == Reservation.order_line_id)
-        .join(StockItem, StockItem.id == Reservation.stock_item_id)
-        .join(Bin, Bin.id == StockItem.bin_id).join(Sku, Sku.id == StockItem.sku_id)
-        .where(Order.status == states.ALLOCATED, OrderAllocation.warehouse_id == warehouse.id)
-        .order_by(Order.id, Reservation.id)).all()
-    cutoffs = _cutoffs(warehouse)
-    acc = defaultdict(lambda: {"units": 0, "lines": set(), "weight": 0, "volume": 0.0, "zones": set()})
-    meta, picks = {}, defaultdict(list)
-    for (oid, prio, carrier, created, line_id, res_id, qty, bin_id, aisle, block, pos, side, zone,
-         sku_id, weight, length, width, height) in rows:
-        a = acc[oid]
-        a["units"] += qty
-        a["lines"].add(line_id)
-        a["weight"] += qty * (weight or 0)
-        a["volume"] += qty * (length * width * height) / 1000
-        a["zones"].add(zone)
-        meta[oid] = (prio, carrier, created)
-        picks[oid].append((Location(aisle, block, pos, side), dict(
-            order_id=oid, order_line_id=line_id, reservation_id=res_id, bin_id=bin_id, sku_id=sku_id, qty=qty)))
-    candidates = {oid: waves.Candidate(
-        order_id=oid, units=a["units"], lines=len(a["lines"]), priority=meta[oid][0], carrier=meta[oid][1],
-        cutoff=cutoffs.get(meta[oid][1]), created_at=meta[oid][2], zones=frozenset(a["zones"]),
-        weight_g=a["weight"], volume_cm3=a["volume"]) for oid, a in acc.items()}
-    return candidates, picks
-
-
-def _cutoffs(warehouse):
-    now = utcnow()
-    return {c.code: next_cutoff(c.cutoffs, now, warehouse.timezone)
-            for c in db.session.scalars(select(Carrier).where(Carrier.active.is_(True)))}
 
 
 def _criteria(wave_filter, limits):
