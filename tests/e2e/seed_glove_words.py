@@ -17,7 +17,7 @@ def seed():
         seed_glove.seed()
     packers = {"en": make_user("packer", "packer-words-en", locale="en").username,
                "zh_CN": make_user("packer", "packer-words-zh", locale="zh_CN").username}
-    picked_order(external_id="GW-1", channel=make_channel(code="glove-words"))
+    picked_order(external_id="GW-1", channel=make_channel(code="glove-words"), carrier_code=seed_glove.CARRIER)
     return {"packers": packers, "order": "GW-1"}
 
 

@@ -63,7 +63,7 @@ def test_the_station_is_glove_sized_and_opening_a_task_moves_nothing(live_server
                        ("6901000000028", "All items verified")):
         page.evaluate("(code) => window.stationScan(code)", code)
         expect(page.locator("#message")).to_contain_text(said)  # one scan at a time, as a hand scans
-    page.select_option("#carton", "C2")
+    page.select_option("#carton", "G2")
     page.fill("#weight", "950")
     page.click("#seal")
     row = page.locator("#labels li", has_text="GL-1")

@@ -9,8 +9,8 @@ from tests.screen_words import problems
 TABLET = {"width": 1280, "height": 800}
 # What the seed (tests/e2e/seed_glove.py) and the shared server's other seeds put on these screens:
 # the order, its SKUs and their names, the carrier, the station, the packer.
-DATA = {"GL-1", "SKU-A", "SKU-B", "保温杯", "毛巾", "SF", "顺丰速运", "PS-GLOVE", "Glove bench", "packer-glove",
-        "6901000000011", "6901000000028", "C1", "C2", "C3", "小箱", "中箱", "大箱"}
+DATA = {"GL-1", "SKU-A", "SKU-B", "保温杯", "毛巾", "GLV", "手套快递", "PS-GLOVE", "Glove bench", "packer-glove",
+        "6901000000011", "6901000000028", "G2", "手套箱", "C1", "C2", "C3", "小箱", "中箱", "大箱", "F1", "流程箱"}
 
 
 @pytest.fixture(scope="module")
