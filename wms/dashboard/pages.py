@@ -115,7 +115,8 @@ def carrier(code):
 @allow(roles.SUPERVISE)
 def stuck_orders():
     """Orders that have not moved for longer than their state's limit: last event, the step that moves them."""
-    return render_template("dashboard/stuck.html", rows=stuck.stuck_orders(), limits=stuck.limits(),
+    listed = stuck.stuck_page(request.args.get("page", 1, type=int) or 1)
+    return render_template("dashboard/stuck.html", rows=listed["rows"], listed=listed, limits=stuck.limits(),
                            pages=stuck.STEP_PAGES, run_here=stuck.RUN_HERE)
 
 

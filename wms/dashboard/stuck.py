@@ -16,6 +16,7 @@ from wms.timeutil import utcnow
 from wms.wording import wording
 
 LIST_LIMIT = 200
+PER_PAGE = 50     # the page lists this many (each row draws its steps' forms and links)
 COUNT_CAP = 1000  # the wall shows at most this (a flood is a flood)
 
 
@@ -48,11 +49,22 @@ def stuck_count_for_wall(now=None):
     return cache["count"]
 
 
-def stuck_orders(now=None, limit=LIST_LIMIT):
+def stuck_page(page=1, now=None):
+    """One page of the stuck list: {"rows", "total", "capped", "page", "pages"}; the total is counted up
+    to COUNT_CAP as on the wall, and the pages reach that far."""
+    now = now or utcnow()
+    total = stuck_count(now)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(int(page or 1), 1), pages)
+    return {"rows": stuck_orders(now, limit=PER_PAGE, offset=(page - 1) * PER_PAGE), "total": total,
+            "capped": total >= COUNT_CAP, "page": page, "pages": pages}
+
+
+def stuck_orders(now=None, limit=LIST_LIMIT, offset=0):
     """The stuck orders, longest still first: [{"order", "minutes", "limit", "last_event", "steps"}]."""
     now = now or utcnow()
     orders = db.session.scalars(select(Order).where(_stuck_filter(now))
-                                .order_by(Order.updated_at, Order.id).limit(limit)).all()
+                                .order_by(Order.updated_at, Order.id).limit(limit).offset(offset)).all()
     ids = [order.id for order in orders]
     facts = order_facts(ids)
     last = _last_events(ids)
