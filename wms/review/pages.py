@@ -58,12 +58,19 @@ def queue():
 @allow(roles.REVIEW)
 def order(order_id):
     """One order: fields, lines (matched SKU or 未匹配), timeline and the forms for every action."""
+    return _order_page(order_id)
+
+
+def _order_page(order_id, posted=None, acted=None, refused=None):
+    """The order page; after a refused action (`acted`), that action's form as posted, the wrong input
+    marked (the other forms show the order as it is now, with its current version)."""
     detail = desk.order_detail(order_id)
     facts = order_facts([detail["order"].id])[detail["order"].id]
     return render_template("review/order.html", **detail, editable=detail["order"].status in states.EDITABLE,
                            states=states, edit_fields=services.EDITABLE_FIELDS,
                            next_steps=next_steps.next_steps(facts), stranded=next_steps.is_stranded(facts),
-                           holdable=states.can_transition(detail["order"].status, states.ON_HOLD))
+                           holdable=states.can_transition(detail["order"].status, states.ON_HOLD),
+                           posted=posted or {}, acted=acted, errors=field_errors(refused))
 
 
 def _do(action, order_id, form):
@@ -98,10 +105,19 @@ def _do(action, order_id, form):
 @bp.post("/orders/<int:order_id>/<any(approve, hold, release, cancel, edit, merge, split):action>")
 @allow(roles.REVIEW)
 def act(order_id, action):
-    """Run one reviewer action; a stale version or a broken rule comes back as a flash message."""
-    with flash_errors():
-        flash(_do(action, order_id, request.form), "success")
+    """Run one reviewer action; a refusal (a broken rule, a stale version) is flashed, and an action
+    with typed input (a reason, the edits, split quantities) answers the page again as posted, the
+    wrong input marked, nothing changed."""
+    with flash_errors() as refused:
+        done = _do(action, order_id, request.form)
+    if refused and action in TYPED_ACTIONS:
+        return _order_page(order_id, request.form, action, refused), refused.status
+    if not refused:
+        flash(done, "success")
     return redirect(url_for("review.order", order_id=order_id))
+
+
+TYPED_ACTIONS = ("approve", "hold", "cancel", "edit", "split")   # the forms a person types into
 
 
 @bp.post("/orders/<int:order_id>/merge-twins")
