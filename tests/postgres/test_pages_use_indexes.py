@@ -29,7 +29,7 @@ def plans(app):
         seen = []
 
         def capture(_conn, _cursor, statement, parameters, _context, _many):
-            if statement.lstrip().upper().startswith("SELECT"):
+            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 seen.append((statement, parameters))
 
         event.listen(db.engine, "before_cursor_execute", capture)
@@ -139,3 +139,11 @@ def test_a_page_after_a_cursor_is_a_seek_in_the_queue_index(plans):
     # the cursor's (created_at, id) is an index condition (a seek), not a filter over the entries before it
     assert all("Index Cond" in plan and "ROW(created_at, id) >" in plan.replace("orders.", "") for plan in seeks[:1])
     assert all("Sort" not in plan.split("ix_orders_desk_order")[0] for plan in seeks)
+
+
+def test_the_rules_pages_currency_warning_probes_an_index_per_currency(plans):
+    from wms.review import settings
+
+    explained = plans(settings.currencies_without_threshold)
+    assert _scans(explained) == []
+    assert any("ix_orders_currency_created" in plan for plan in explained)
