@@ -175,9 +175,7 @@ def _display_name(name, fallback):
 
 def _refusal(template, field=None, **values):
     """A ValidationFailed whose English message pages can translate (template + values kept)."""
-    error = ValidationFailed(template.format(**values), field=field)
-    error.template, error.values = template, values
-    return error
+    return ValidationFailed.worded(template, **values, details={"field": field})
 
 
 # --- devices ----------------------------------------------------------------------------------
@@ -261,7 +259,7 @@ def _channel_values(channel=None, **fields):
     unknown = set(fields) - {"name", "platform", "settings", "settings_form", "notifies_buyers", "virtual_shipping",
                              "active"}
     if unknown:
-        raise ValidationFailed(f"Unknown channel field(s): {', '.join(sorted(unknown))}")
+        raise ValidationFailed.worded("Unknown channel field(s): {fields}", fields=", ".join(sorted(unknown)))
     values = {}
     if "name" in fields:
         values["name"] = (fields["name"] or "").strip()[:120]
@@ -287,7 +285,8 @@ def _parse_settings(settings):
         try:
             settings = json.loads(settings.strip() or "{}")
         except ValueError as error:
-            raise ValidationFailed(f"Settings are not valid JSON: {error}", field="settings")
+            raise ValidationFailed.worded("Settings are not valid JSON: {error}", error=str(error),
+                                          details={"field": "settings"})
     if not isinstance(settings, dict):
         raise ValidationFailed('Settings must be a JSON object, e.g. {"base_url": "..."}', field="settings")
     return settings

@@ -48,7 +48,7 @@ def require_channel(actor, channel_code, scope=None):
     `scope`) is refused with 403. People are not bound to channels; their role decides."""
     channels = getattr(actor, "channels", None)
     if channels is not None and channel_code not in channels:
-        raise PermissionDenied(f"This API token may not act for channel '{channel_code}'")
+        raise PermissionDenied.worded("This API token may not act for channel '{channel}'", channel=channel_code)
     require_scope(actor, scope)
 
 
@@ -56,4 +56,4 @@ def require_scope(actor, scope):
     """An API token limited to other scopes is refused with 403 (people and unlimited tokens pass)."""
     scopes = getattr(actor, "scopes", None)
     if scope is not None and scopes is not None and scope not in scopes:
-        raise PermissionDenied(f"This API token lacks the scope '{scope}'")
+        raise PermissionDenied.worded("This API token lacks the scope '{scope}'", scope=scope)

@@ -68,7 +68,7 @@ def _authenticate(username, check, message, address):
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LockedOut(USER_LOCKED.format(minutes=minutes), retry_after_min=minutes, scope="user")
+        raise LockedOut.worded(USER_LOCKED, minutes=minutes, details={"retry_after_min": minutes, "scope": "user"})
     if user is None or not user.active or not check(user):
         if user is not None:
             _count_failure(user, now)
@@ -119,7 +119,7 @@ def check_address(address, now=None):
         if total < limit:
             minutes = max(1, int((start + window - now).total_seconds() // 60) + 1)
             break
-    raise LockedOut(ADDRESS_LOCKED.format(minutes=minutes), retry_after_min=minutes, scope="address")
+    raise LockedOut.worded(ADDRESS_LOCKED, minutes=minutes, details={"retry_after_min": minutes, "scope": "address"})
 
 
 def _record_address_failure(address, now):
@@ -180,7 +180,7 @@ def register_device(code, kind="handheld", user=None):
     if not code:
         raise ValidationFailed("A device id is required", field="device")
     if kind not in DEVICE_KINDS:
-        raise ValidationFailed(f"A device is one of: {', '.join(DEVICE_KINDS)}", field="kind")
+        raise ValidationFailed.worded("A device is one of: {kinds}", kinds=", ".join(DEVICE_KINDS), details={"field": "kind"})
     device = db.session.scalar(select(Device).where(Device.code == code))
     if device is None:
         device = Device(code=code, kind=kind, name=code[:20], active=True)
@@ -267,7 +267,7 @@ def create_api_token(name, role=roles.INTEGRATION, *, channels=None, scopes=None
         raise ValidationFailed.worded("Unknown role '{role}'", role=role, details={"field": "role"})
     unknown = sorted(set(scopes or ()) - set(roles.TOKEN_SCOPES))
     if unknown:
-        raise ValidationFailed(f"Unknown scope(s): {', '.join(unknown)}", field="scopes")
+        raise ValidationFailed.worded("Unknown scope(s): {scopes}", scopes=", ".join(unknown), details={"field": "scopes"})
     if expires_at is not None and expires_at <= utcnow():
         raise ValidationFailed("The expiry must be in the future", field="expires_at")
     plain = "wms_" + secrets.token_urlsafe(32)

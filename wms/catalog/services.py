@@ -51,7 +51,7 @@ def search_skus(q="", page=1, per_page=50):
 # --- single SKU -------------------------------------------------------------------------------
 
 def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, height_mm=0, image_url=None,
-               **customs):
+               min_qty=0, **customs):
     """A new SKU with its barcodes (and, optionally, its customs data: CUSTOMS_FIELDS); a taken code
     or barcode is refused and nothing is written."""
     barcodes = barcodes if isinstance(barcodes, str) else list(barcodes)
@@ -59,7 +59,7 @@ def create_sku(code, name, barcodes=(), weight_g=0, length_mm=0, width_mm=0, hei
     if unknown:
         raise TypeError(f"unknown SKU fields {sorted(unknown)}")
     data = _load(dict(code=code, name=name, barcodes=barcodes, weight_g=weight_g, length_mm=length_mm,
-                      width_mm=width_mm, height_mm=height_mm, image_url=image_url, **customs))
+                      width_mm=width_mm, height_mm=height_mm, image_url=image_url, min_qty=min_qty, **customs))
     if _sku_by_code(data["code"]) is not None:
         raise _refusal("SKU code '{code}' already exists", "code", code=data["code"])
     sku = Sku(code=data["code"])
@@ -76,7 +76,7 @@ def update_sku(sku_id, **fields):
         raise ValidationFailed("A SKU's code can't be changed", field="code")
     current = dict(code=sku.code, name=sku.name, barcodes=[b.barcode for b in sku.barcodes],
                    weight_g=sku.weight_g, length_mm=sku.length_mm, width_mm=sku.width_mm,
-                   height_mm=sku.height_mm, image_url=sku.image_url,
+                   height_mm=sku.height_mm, image_url=sku.image_url, min_qty=sku.min_qty,
                    **{name: getattr(sku, name) for name in CUSTOMS_FIELDS})
     data = _load({**current, **{k: v for k, v in fields.items() if k != "code"}})
     _apply(sku, data)
@@ -93,7 +93,8 @@ def remove_barcode(sku_id, barcode):
     sku = get_sku(sku_id)
     remaining = [b.barcode for b in sku.barcodes if b.barcode != barcode]
     if len(remaining) == len(sku.barcodes):
-        raise NotFound(f"SKU {sku.code} has no barcode '{barcode}'", field="barcode")
+        raise NotFound.worded("SKU {sku} has no barcode '{barcode}'", sku=sku.code, barcode=barcode,
+                             details={"field": "barcode"})
     return update_sku(sku.id, barcodes=remaining)
 
 
@@ -147,7 +148,7 @@ def _apply(sku, data):
     """Write validated fields; refuses barcodes that belong to another SKU."""
     _check_barcodes(sku, data["barcodes"])
     sku.name = data["name"]
-    for name in ("weight_g", "length_mm", "width_mm", "height_mm"):
+    for name in ("weight_g", "length_mm", "width_mm", "height_mm", "min_qty"):
         setattr(sku, name, data[name])
     sku.image_url = data.get("image_url") or None
     for name in CUSTOMS_FIELDS:
@@ -170,9 +171,7 @@ def _check_barcodes(sku, barcodes):
 
 def _refusal(template, field=None, **values):
     """A ValidationFailed whose English message pages can translate (template + values kept)."""
-    error = ValidationFailed(template.format(**values), field=field)
-    error.template, error.values = template, values
-    return error
+    return ValidationFailed.worded(template, **values, details={"field": field})
 
 
 def _sku_by_code(code):

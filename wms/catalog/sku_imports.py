@@ -58,7 +58,7 @@ def start_import(upload, *, actor=None):
 def import_now(path, filename=None, *, actor=None):
     """The command line's import: a job for a file on disk, run in this process; the finished job."""
     if not Path(path).is_file():
-        raise ValidationFailed(f"No such file: {path}", field="file")
+        raise ValidationFailed.worded("No such file: {path}", path=str(path), details={"field": "file"})
     filename = filename or Path(path).name
     _check_type(filename)
     job = _new_job(path, filename, actor)
@@ -78,7 +78,8 @@ def _check_type(filename):
     """CSV (or text with no extension, as the reader takes it) or XLSX by its name; else refused."""
     suffix = Path(filename).suffix.lower()
     if suffix and suffix not in readers.CSV_EXTENSIONS | readers.XLSX_EXTENSIONS:
-        raise ValidationFailed(f"Unsupported file type '{suffix}': upload CSV or XLSX", field="file")
+        raise ValidationFailed.worded("Unsupported file type '{suffix}': upload CSV or XLSX", suffix=suffix,
+                                      details={"field": "file"})
 
 
 def _upload_dir():
@@ -190,7 +191,7 @@ def _open(job):
     missing = missing_columns(headers)
     if missing:
         getattr(rows, "close", lambda: None)()
-        raise ValidationFailed(refusals.MISSING_COLUMNS.format(columns=", ".join(missing)), field="file")
+        raise ValidationFailed.worded(refusals.MISSING_COLUMNS, columns=", ".join(missing), details={"field": "file"})
     return column_positions(headers), rows
 
 

@@ -69,8 +69,8 @@ def adapter_for(channel, **overrides):
     _load_builtin_adapters()
     factory = _FACTORIES.get(channel.platform)
     if factory is None:
-        raise ChannelError(f"Channel {channel.code} ({channel.platform}) has no sync adapter",
-                           platform=channel.platform)
+        raise ChannelError.worded("Channel {channel} ({platform}) has no sync adapter", channel=channel.code,
+                                  platform=channel.platform, details={"platform": channel.platform})
     return factory.from_channel(channel, **overrides)
 
 

@@ -134,7 +134,7 @@ def find_sku(code_or_barcode):
     if sku is None and text:
         sku = db.session.scalar(select(Sku).join(SkuBarcode).where(SkuBarcode.barcode == text))
     if sku is None:
-        raise ValidationFailed(f"No SKU with code or barcode '{text}'", field="sku")
+        raise ValidationFailed.worded("No SKU with code or barcode '{text}'", text=text, details={"field": "sku"})
     return sku
 
 
@@ -148,7 +148,7 @@ def map_sku(mapping_id, sku_id, actor):
     if sku is None:
         raise ValidationFailed("Choose a SKU of the catalogue", field="sku")
     if not sku.active:
-        raise ValidationFailed(f"SKU {sku.code} is inactive", field="sku")
+        raise ValidationFailed.worded("SKU {sku} is inactive", sku=sku.code, details={"field": "sku"})
     name = _actor_name(actor)
     claimed = db.session.execute(update(SkuMapping).where(SkuMapping.id == mapping.id, SkuMapping.sku_id.is_(None))
                                  .values(sku_id=sku.id, resolved_by=name, resolved_at=utcnow())
@@ -156,9 +156,10 @@ def map_sku(mapping_id, sku_id, actor):
     if not claimed:
         db.session.rollback()
         db.session.refresh(mapping)
-        raise ConcurrentUpdate(f"{mapping.platform_sku} was already mapped to "
-                               f"{mapping.sku.code if mapping.sku else '?'} by {mapping.resolved_by}",
-                               mapping_id=mapping.id, resolved_by=mapping.resolved_by)
+        raise ConcurrentUpdate.worded("{platform_sku} was already mapped to {sku} by {actor}",
+                                      platform_sku=mapping.platform_sku, sku=mapping.sku.code if mapping.sku else "?",
+                                      actor=mapping.resolved_by,
+                                      details={"mapping_id": mapping.id, "resolved_by": mapping.resolved_by})
     channel_id, key = mapping.channel_id, mapping.platform_sku
     orders, line_count = _relink(channel_id, key, sku, actor)
     aftercommit.commit()

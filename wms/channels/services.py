@@ -81,8 +81,8 @@ def sync_orders(channel_id, *, chunk_size=CHUNK_SIZE, adapter=None):
 def _syncable_channel(channel_id):
     channel = get_or_not_found(Channel, channel_id, "No such channel")
     if channel.platform == "manual":
-        raise ValidationFailed(f"Channel {channel.code} is manual: its orders come from files, not a sync",
-                               field="platform")
+        raise ValidationFailed.worded("Channel {channel} is manual: its orders come from files, not a sync",
+                                      channel=channel.code, details={"field": "platform"})
     return channel
 
 

@@ -83,8 +83,8 @@ class ShopifyAdapter:
         open_orders = [fo for fo in response.json().get("fulfillment_orders", [])
                        if fo.get("status") in ("open", "in_progress")]
         if not open_orders:
-            raise ChannelError(f"Shopify order {external_id} has nothing left to fulfil",
-                               external_id=external_id)
+            raise ChannelError.worded("Shopify order {order} has nothing left to fulfil", order=external_id,
+                                      details={"external_id": external_id})
         tracking = {"number": tracking_number, "company": carrier}
         if tracking_url:
             tracking["url"] = tracking_url
@@ -103,24 +103,24 @@ class ShopifyAdapter:
                 response = self.http.request(method, url, timeout=self.timeout, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt == self.max_attempts:
-                    raise ChannelUnavailable(f"Shopify did not answer: {error}") from error
+                    raise ChannelUnavailable.worded("Shopify did not answer: {error}", error=str(error)) from error
                 self.sleep(_backoff(attempt))
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 if attempt == self.max_attempts:
-                    raise ChannelUnavailable(
-                        f"Shopify kept answering {response.status_code} after {attempt} attempts",
-                        http_status=response.status_code)
+                    raise ChannelUnavailable.worded(
+                        "Shopify kept answering {status} after {attempts} attempts", status=response.status_code,
+                        attempts=attempt, details={"http_status": response.status_code})
                 self.sleep(_retry_after(response) if response.status_code == 429 else _backoff(attempt))
                 continue
             if response.status_code in (401, 403):
-                raise ChannelAuthFailed(
-                    f"Shopify refused the access token ({response.status_code}): "
-                    f"{_error_text(response)}", http_status=response.status_code)
+                raise ChannelAuthFailed.worded(
+                    "Shopify refused the access token ({status}): {error}", status=response.status_code,
+                    error=_error_text(response), details={"http_status": response.status_code})
             if response.status_code >= 400:
-                raise ChannelError(f"Shopify rejected {method} {url.split('?')[0]} "
-                                   f"({response.status_code}): {_error_text(response)}",
-                                   http_status=response.status_code)
+                raise ChannelError.worded("Shopify rejected {method} {url} ({status}): {error}", method=method,
+                                          url=url.split("?")[0], status=response.status_code,
+                                          error=_error_text(response), details={"http_status": response.status_code})
             return response
         raise AssertionError("unreachable")
 

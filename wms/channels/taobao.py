@@ -66,7 +66,8 @@ class TaobaoAdapter:
         if not (gateway_url and app_key and app_secret and session_key):
             raise ChannelError("The Taobao channel needs gateway_url, app_key, app_secret and session")
         if sign_method not in SIGN_METHODS:
-            raise ChannelError(f"Unknown sign_method {sign_method!r} ({', '.join(SIGN_METHODS)})")
+            raise ChannelError.worded("Unknown sign_method {method} ({methods})", method=repr(sign_method),
+                                      methods=", ".join(SIGN_METHODS))
         base = gateway_url.rstrip("/")
         self.url = base if base.endswith("/router/rest") else f"{base}/router/rest"
         self.app_key, self.app_secret, self.session_key = str(app_key), app_secret, session_key
@@ -131,8 +132,8 @@ class TaobaoAdapter:
         body = self.call(OFFLINE_SEND, {"tid": str(external_id), "out_sid": tracking_number, "company_code": code})
         shipping = body.get("shipping") or {}
         if not is_true(shipping.get("is_success")):
-            raise ChannelError(f"Taobao did not accept the shipment of trade {external_id}",
-                               external_id=external_id)
+            raise ChannelError.worded("Taobao did not accept the shipment of trade {trade}", trade=external_id,
+                                      details={"external_id": external_id})
         return {"tid": str(external_id), "out_sid": tracking_number, "company_code": code,
                 "is_success": True}
 
@@ -154,24 +155,26 @@ class TaobaoAdapter:
                 response = self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt == self.max_attempts:
-                    raise ChannelUnavailable(f"Taobao did not answer: {error}") from error
+                    raise ChannelUnavailable.worded("Taobao did not answer: {error}", error=str(error)) from error
                 self.sleep(_backoff(attempt))
                 continue
             if response.status_code >= 500:
                 if attempt == self.max_attempts:
-                    raise ChannelUnavailable(f"Taobao kept answering {response.status_code} after {attempt} attempts",
-                                             http_status=response.status_code)
+                    raise ChannelUnavailable.worded("Taobao kept answering {status} after {attempts} attempts",
+                                                    status=response.status_code, attempts=attempt,
+                                                    details={"http_status": response.status_code})
                 self.sleep(_backoff(attempt))
                 continue
             try:
                 payload = response.json()
             except ValueError:
-                raise ChannelError(f"Taobao answered {response.status_code} without JSON",
-                                   http_status=response.status_code) from None
+                raise ChannelError.worded("Taobao answered {status} without JSON", status=response.status_code,
+                                          details={"http_status": response.status_code}) from None
             error = payload.get("error_response") if isinstance(payload, dict) else None
             if not error:
                 if response.status_code >= 400:
-                    raise ChannelError(f"Taobao answered {response.status_code}", http_status=response.status_code)
+                    raise ChannelError.worded("Taobao answered {status}", status=response.status_code,
+                                              details={"http_status": response.status_code})
                 return unwrap(payload, method)
             wait = self._retry_wait(error, attempt)
             if wait is None:
@@ -185,8 +188,9 @@ class TaobaoAdapter:
         if not retryable:
             return None
         if attempt == self.max_attempts:
-            raise ChannelUnavailable(f"Taobao kept refusing the call after {attempt} attempts: {describe_error(error)}",
-                                     top_code=code, sub_code=error.get("sub_code"))
+            raise ChannelUnavailable.worded("Taobao kept refusing the call after {attempts} attempts: {error}",
+                                            attempts=attempt, error=describe_error(error),
+                                            details={"top_code": code, "sub_code": error.get("sub_code")})
         return ban_seconds(error.get("sub_msg")) if code == CALL_LIMITED else _backoff(attempt)
 
 
@@ -194,8 +198,10 @@ def _error(method, error):
     code = error_code(error)
     details = {"top_code": code, "sub_code": error.get("sub_code")}
     if code in AUTH_CODES:
-        return ChannelAuthFailed(f"Taobao refused the app key or seller session: {describe_error(error)}", **details)
-    return ChannelError(f"Taobao rejected {method}: {describe_error(error)}", **details)
+        return ChannelAuthFailed.worded("Taobao refused the app key or seller session: {error}",
+                                         error=describe_error(error), details=details)
+    return ChannelError.worded("Taobao rejected {method}: {error}", method=method, error=describe_error(error),
+                               details=details)
 
 
 def _backoff(attempt):

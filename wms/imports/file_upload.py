@@ -25,6 +25,7 @@ from wms.orders.models import Channel
 from wms.rows import MAX_ID, get_or_not_found
 from wms.spreadsheets import readers
 from wms.worker import enqueue
+from wms.wording import wording
 
 ORDERS_MAPPING, LINES_MAPPING = "default", "lines"
 LINES_PREFIX = "lines."   # a refused mapping names the lines file's fields "lines.<field>"
@@ -244,21 +245,21 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
 
 def check_job_mapping(job):
     """ValidationFailed when a job's mapping cannot import its file (as start_file_import checks)."""
-    problems = mapping_rules.check_mapping(job.mapping or {}, readers.read_headers(job.path, job.filename),
-                                           lines_separate=bool(job.lines_path))
+    found = list(mapping_rules.mapping_problems(job.mapping or {}, readers.read_headers(job.path, job.filename),
+                                                lines_separate=bool(job.lines_path)))
     if job.lines_path:
-        problems += mapping_rules.check_mapping(job.lines_mapping or {},
+        found += mapping_rules.mapping_problems(job.lines_mapping or {},
                                                 readers.read_headers(job.lines_path, job.lines_filename))
-    if problems:
-        field, reason = problems[0]
-        raise ValidationFailed(f"{field}: {reason}", field=field, problems=[list(p) for p in problems])
+    if found:
+        problems = [[field, template.format(**values)] for field, template, values in found]
+        field, template, values = found[0]
+        raise ValidationFailed.worded("{field}: {reason}", field=wording(field), reason=wording(template, **values),
+                                      details={"field": field, "problems": problems})
 
 
 def _refusal(template, field, **values):
     """A ValidationFailed whose English message pages translate (template and values kept)."""
-    error = ValidationFailed(template.format(**values), field=field)
-    error.template, error.values = template, values
-    return error
+    return ValidationFailed.worded(template, **values, details={"field": field})
 
 
 def get_job(job_id):
@@ -303,7 +304,7 @@ def channel_by_code(code):
     """The channel with this code (NotFound otherwise)."""
     channel = db.session.scalar(select(Channel).where(Channel.code == (code or "").strip()))
     if channel is None:
-        raise NotFound(f"No channel with code '{code}'", field="channel")
+        raise NotFound.worded("No channel with code '{code}'", code=code, details={"field": "channel"})
     return channel
 
 
@@ -315,7 +316,7 @@ def import_file_now(channel_code, path, *, lines_path=None, actor=None):
     channel = channel_by_code(channel_code)
     for given in (path, lines_path):
         if given and not Path(given).is_file():
-            raise ValidationFailed(f"No such file: {given}", field="file")
+            raise ValidationFailed.worded("No such file: {path}", path=str(given), details={"field": "file"})
     job = create_file_job(channel.id, path, lines_path=lines_path, actor=actor)
     try:
         check_job_mapping(job)

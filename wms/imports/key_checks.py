@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 
 from wms.errors import ValidationFailed
+from wms.wording import wording
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,11 @@ def lock_referenced(session, *, channel_id, sku_ids, actor_id):
             cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", (ids,))
             gone = missing(ids, (row[0] for row in cursor.fetchall()))
             if gone:
-                raise MissingReference(
-                    f"The {noun} with id {', '.join(map(str, gone))} was deleted while this import ran; "
-                    f"the orders from this point on were not imported.", field="sku_code" if noun == "SKU" else noun,
-                    missing=gone)
+                raise MissingReference.worded(
+                    "The {noun} with id {ids} was deleted while this import ran; "
+                    "the orders from this point on were not imported.", noun=wording(noun),
+                    ids=", ".join(map(str, gone)),
+                    details={"field": "sku_code" if noun == "SKU" else noun, "missing": gone})
     finally:
         cursor.close()
 

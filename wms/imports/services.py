@@ -94,7 +94,7 @@ def import_order_batch(channel_code, records, *, actor=None):
     require_channel(actor, (channel_code or "").strip(), roles.ORDERS_IMPORT)
     channel = db.session.scalar(select(Channel).where(Channel.code == (channel_code or "").strip()))
     if channel is None:
-        raise NotFound(f"No channel with code '{channel_code}'", field="channel")
+        raise NotFound.worded("No channel with code '{code}'", code=channel_code, details={"field": "channel"})
     items = []
     for index, record in enumerate(records):
         errors = schema_errors(record)

@@ -122,7 +122,8 @@ def _split_off(order_id, line_qtys):
         aftercommit.commit()
     except StaleDataError:
         db.session.rollback()
-        raise ConcurrentUpdate(f"Order {order_id} was changed meanwhile", order_id=int(order_id)) from None
+        raise ConcurrentUpdate.worded("Order {order} was changed meanwhile", order=order_id,
+                                      details={"order_id": int(order_id)}) from None
     return part.id
 
 

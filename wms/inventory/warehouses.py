@@ -80,9 +80,8 @@ _SENDER_LIMITS = {"sender_name": 60, "address": 200}
 def _check_sender(values):
     for name, limit in _SENDER_LIMITS.items():
         if len(values.get(name) or "") > limit:
-            error = ValidationFailed(f"At most {limit} characters", field=name, limit=limit)
-            error.template, error.values = "At most {limit} characters", {"limit": limit}  # translated on the page
-            raise error
+            raise ValidationFailed.worded("At most {limit} characters", limit=limit,
+                                          details={"field": name, "limit": limit})
     phone = values.get("phone") or ""
     if phone and not _PHONE.fullmatch(phone):
         raise ValidationFailed("Enter a phone number: digits, spaces and + - ( ), e.g. 0571-88888888", field="phone")

@@ -14,7 +14,7 @@ from wms.extensions import db
 from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
 from wms.timeutil import utcnow
-from wms.wording import english, is_wording
+from wms.wording import english, is_wording, wording
 
 
 class Channel(db.Model):
@@ -154,7 +154,8 @@ def bulk_transition(session, order_ids, current, new, *, reason="", actor=None):
     counting.count_bulk_transition(session, ids, current, new)  # before the update: it reads the hold reasons it clears
     moved = session.execute(_status_update(ids, current, new)).rowcount
     if moved != len(ids):
-        raise ConcurrentUpdate(f"{len(ids) - moved} of these orders are no longer {current}; try again")
+        raise ConcurrentUpdate.worded("{count} of these orders are no longer {status}; try again",
+                                      count=len(ids) - moved, status=wording(current))
     _record_events(session, ids, current, new, reason, actor)
     return moved
 

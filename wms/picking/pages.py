@@ -68,7 +68,7 @@ def _waves_page(warehouse_id, form=None, *, preview=None, wave_refused=None, rul
     warehouses = list_warehouses(active_only=True)
     warehouse_id = warehouse_id or (warehouses[0].id if warehouses else None)
     if warehouse_id is not None and warehouse_id not in {w.id for w in warehouses}:
-        raise NotFound(f"warehouse {warehouse_id} not found")
+        raise NotFound.worded("warehouse {warehouse} not found", warehouse=warehouse_id)
     rule = rules.get_rule(warehouse_id) if warehouse_id else None
     return render_template("picking/waves.html", warehouses=warehouses, warehouse_id=warehouse_id,
                            waves=queries.recent_waves(warehouse_id), rule=rule, form=form or {}, preview=preview,

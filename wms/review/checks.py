@@ -15,6 +15,7 @@ from wms.contacts.address import province_from_name
 from wms.review import rules
 from wms.review.models import BlacklistEntry, ReviewRule
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 ADDRESS_FIELDS = frozenset({"country", "province", "city", "district", "address", "postcode"})
 _CHUNK = 500
@@ -136,10 +137,11 @@ def clean_edits(changes, allowed):
     clean = {}
     for name, value in (changes or {}).items():
         if name not in allowed:
-            raise ValidationFailed(f"'{name}' cannot be edited here", field=name)
+            raise ValidationFailed.worded("'{name}' cannot be edited here", name=name, details={"field": name})
         value = "" if value is None else str(value).strip()
         if len(value) > allowed[name]:
-            raise ValidationFailed(f"{name} is longer than {allowed[name]} characters", field=name)
+            raise ValidationFailed.worded("{name} is longer than {limit} characters", name=wording(name),
+                                          limit=allowed[name], details={"field": name})
         clean[name] = value.upper() if name == "country" else value
     if "country" in clean and len(clean["country"]) != 2:
         raise ValidationFailed("Country must be a two-letter code such as CN or US", field="country")

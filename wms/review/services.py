@@ -204,7 +204,7 @@ def bulk_approve(order_ids, actor, *, reason="", expected_versions=None):
             if order is None:
                 raise DomainError("not found")
             if order.status not in (states.IMPORTED, states.ON_HOLD):
-                raise DomainError(f"is {order.status}")
+                raise DomainError.worded("is {status}", status=wording(order.status))
             if order.status == states.ON_HOLD and not (reason or "").strip():
                 raise DomainError("held: give a reason to override the hold")
             approve_order(order_id, actor=actor, reason=reason,

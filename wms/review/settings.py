@@ -58,7 +58,7 @@ def move_rule(code, direction, *, actor):
     ordered = checks.ensure_rules()
     index = next((i for i, row in enumerate(ordered) if row.code == code), None)
     if index is None:
-        raise NotFound(f"Unknown rule '{code}'")
+        raise NotFound.worded("Unknown rule '{rule}'", rule=code)
     other = index + (1 if int(direction) > 0 else -1)
     if 0 <= other < len(ordered):
         ordered[index], ordered[other] = ordered[other], ordered[index]
@@ -118,9 +118,7 @@ def _thresholds(code, value):
 def _refused(template, code, **values):
     """A refused rule setting, named by the rule's code (`field`: the page marks that rule's row) and
     kept as a template with its values so each reader sees it in their language."""
-    error = ValidationFailed(template.format(rule=code, **values), field=code)
-    error.template, error.values = template, {"rule": code, **values}
-    return error
+    return ValidationFailed.worded(template, rule=code, **values, details={"field": code})
 
 
 def currencies_without_threshold(days=90):

@@ -47,9 +47,7 @@ def find_orders(text, state="", page=1, per_page=PER_PAGE):
     """One page of the orders `text` names (in `state`, or any), newest first. Reads only."""
     keys = search_keys.keys_for(text)
     if keys.problems:
-        error = ValidationFailed(keys.problems[0].format(n=search_keys.MAX_LENGTH), field="q")
-        error.template, error.values = keys.problems[0], {"n": search_keys.MAX_LENGTH}
-        raise error
+        raise ValidationFailed.worded(keys.problems[0], n=search_keys.MAX_LENGTH, details={"field": "q"})
     state = check_state(state)
     ids = matching_ids(keys, state)
     total = len(ids)

@@ -92,7 +92,8 @@ def change_carrier(order_id, carrier_code, actor=None):
     order = get_order(order_id)
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code, Carrier.active.is_(True)))
     if carrier is None:
-        raise ValidationFailed(f"unknown or inactive carrier {carrier_code!r}", field="carrier_code")
+        raise ValidationFailed.worded("unknown or inactive carrier {carrier}", carrier=repr(carrier_code),
+                                      details={"field": "carrier_code"})
     if order.status in (states.LABELLED, states.SHIPPED, states.DELIVERED, states.COMPLETED) or \
             _labelled_parcel(order.id) is not None:
         raise IllegalTransition("the label exists: void it before changing the carrier", current=order.status)

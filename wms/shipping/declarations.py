@@ -199,9 +199,7 @@ def _rates():
 
 def _refused(template, field, **values):
     """A ValidationFailed whose page flash is translated (its English template and values kept)."""
-    error = ValidationFailed(template.format(**values), field=field)
-    error.template, error.values = template, values
-    return error
+    return ValidationFailed.worded(template, **values, details={"field": field})
 
 
 def _row(order_id):

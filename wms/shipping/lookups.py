@@ -25,7 +25,7 @@ def get_carrier(code):
     """The carrier with this code, or NotFound."""
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == code))
     if carrier is None:
-        raise NotFound(f"carrier {code} not found")
+        raise NotFound.worded("carrier {carrier} not found", carrier=code)
     return carrier
 
 

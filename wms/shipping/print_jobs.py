@@ -10,6 +10,7 @@ from wms.shipping.models import PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PR
 from wms.shipping.printing import PrinterError, send_zpl
 from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 
 def station_room(code):
@@ -21,7 +22,8 @@ def reprint(parcel_id, station_code=None, actor=None):
     """Print the label again at a station (the parcel's own by default)."""
     parcel = get_parcel(parcel_id)
     if parcel.status != PARCEL_LABELLED and not (parcel.tracking_number and parcel.status in ("manifested", "shipped")):
-        raise IllegalTransition(f"parcel {parcel.id} has no label to print ({parcel.status})", current=parcel.status)
+        raise IllegalTransition.worded("parcel {parcel} has no label to print ({status})", parcel=parcel.id,
+                                       status=wording(parcel.status), details={"current": parcel.status})
     job = PrintJob(parcel_id=parcel.id, station_code=station_code or parcel.station_code, kind="reprint",
                    status=PRINT_READY, requested_by_id=getattr(actor, "id", None))
     db.session.add(job)

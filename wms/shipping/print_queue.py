@@ -75,7 +75,8 @@ def record_outcome(job_id, station_code, outcome, error=""):
     An outcome that comes too late for the job's status (failed after printed, a second submitted)
     changes nothing and answers the job as it is: the page may send the same notice twice."""
     if outcome not in OUTCOMES:
-        raise ValidationFailed(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+        raise ValidationFailed.worded("outcome must be one of {outcomes}", outcomes=", ".join(OUTCOMES),
+                                      details={"field": "outcome"})
     job = station_job(job_id, station_code)
     error = (error or "").strip()[:300] if outcome == PRINT_FAILED else ""
     values = {"status": outcome, "error": error, "done_at": None if outcome == PRINT_SUBMITTED else utcnow()}
@@ -106,12 +107,13 @@ def print_parcels(station_code, parcel_ids, actor=None, kind="batch"):
     station = active_station(station_code)
     ids = [int(parcel_id) for parcel_id in parcel_ids]
     if not ids or len(ids) > MAX_BATCH:
-        raise ValidationFailed(f"Print between 1 and {MAX_BATCH} labels at a time", field="parcel_ids")
+        raise ValidationFailed.worded("Print between 1 and {limit} labels at a time", limit=MAX_BATCH,
+                                      details={"field": "parcel_ids"})
     parcels = [get_parcel(parcel_id) for parcel_id in ids]
     unlabelled = [p.id for p in parcels if not p.tracking_number or p.status != PARCEL_LABELLED]
     if unlabelled:
-        raise IllegalTransition(f"parcels {', '.join(map(str, unlabelled))} have no label to print",
-                                parcel_ids=unlabelled)
+        raise IllegalTransition.worded("parcels {parcels} have no label to print", parcels=", ".join(map(str, unlabelled)),
+                                       details={"parcel_ids": unlabelled})
     jobs = [PrintJob(parcel_id=p.id, station_code=station.code, kind=kind, status=PRINT_READY,
                      requested_by_id=getattr(actor, "id", None)) for p in parcels]
     db.session.add_all(jobs)

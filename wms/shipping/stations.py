@@ -52,7 +52,7 @@ def active_station(code):
     """The active station with this code, or NotFound."""
     found = db.session.scalar(select(PackStation).where(PackStation.code == code, PackStation.active.is_(True)))
     if found is None:
-        raise NotFound(f"pack station {code!r} not found")
+        raise NotFound.worded("pack station {station} not found", station=repr(code))
     return found
 
 

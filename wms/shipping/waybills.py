@@ -255,13 +255,14 @@ def void_label(parcel_id, actor=None, reason="voided"):
     Transitions: labelled -> packed."""
     parcel = get_parcel(parcel_id)
     if parcel.status != PARCEL_LABELLED:
-        raise IllegalTransition(f"only a labelled parcel can be voided (this one is {parcel.status})",
-                                current=parcel.status)
+        raise IllegalTransition.worded("only a labelled parcel can be voided (this one is {status})",
+                                       status=wording(parcel.status), details={"current": parcel.status})
     carrier = get_carrier(parcel.carrier_code)
     try:
         carrier_adapter(carrier).cancel_waybill(parcel.tracking_number, parcel.carrier_order_id, reason)
     except WaybillError as error:
-        raise ValidationFailed(f"the carrier refused to cancel: {error.message}", reason=error.reason) from None
+        raise ValidationFailed.worded("the carrier refused to cancel: {error}", error=error.message,
+                                      details={"reason": error.reason}) from None
     parcel.status, parcel.voided_at = PARCEL_VOIDED, utcnow()
     order = parcel.order
     if order.status == states.LABELLED:

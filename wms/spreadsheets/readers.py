@@ -158,8 +158,8 @@ class _csv_errors:
 
 
 def _too_many_rows():
-    return ValidationFailed(f"The file holds more than {MAX_ROWS:,} rows (a spreadsheet's limit): split it "
-                            "into smaller files", field="file")
+    return ValidationFailed.worded("The file holds more than {limit} rows (a spreadsheet's limit): split it "
+                                   "into smaller files", limit=f"{MAX_ROWS:,}", details={"field": "file"})
 
 
 def read_headers(path, filename=None):
@@ -254,9 +254,9 @@ def check_xlsx(path):
                     count += sum(1 for m in _SHARED_STRING.finditer(data) if m.end() > len(tail))
                     tail = data[-32:]
                     if count > XLSX_MAX_SHARED_STRINGS:
-                        raise ValidationFailed(
-                            f"The XLSX holds more than {XLSX_MAX_SHARED_STRINGS:,} distinct texts: export it "
-                            "as CSV or in parts", field="file")
+                        raise ValidationFailed.worded(
+                            "The XLSX holds more than {limit} distinct texts: export it as CSV or in parts",
+                            limit=f"{XLSX_MAX_SHARED_STRINGS:,}", details={"field": "file"})
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise ValidationFailed.worded("Not a readable XLSX file ({error})", error=str(error),
                                           details=FILE) from None

@@ -70,7 +70,7 @@ def receive_webhook(carrier_code, headers, body):
     except Exception as error:
         if _is_signature_error(error):
             raise BadSignature("The webhook signature did not verify") from None
-        raise ValidationFailed(f"Unreadable webhook: {error}") from None
+        raise ValidationFailed.worded("Unreadable webhook: {error}", error=str(error)) from None
     return record_events(carrier_code, events, source="webhook")
 
 
