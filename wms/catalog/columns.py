@@ -1,7 +1,7 @@
 """How a SKU spreadsheet's headers and barcode cells are read. Pure: stdlib only."""
 import re
 
-FIELDS = ("code", "name", "barcodes", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
+FIELDS = ("code", "name", "barcodes", "weight_g", "length_mm", "width_mm", "height_mm", "image_url", "min_qty")
 # Customs (报关信息) columns, as the cross-border ERPs (店小秘, 马帮) export them.
 CUSTOMS_FIELDS = ("customs_name_cn", "customs_name_en", "hs_code", "declared_value_cents", "declared_currency",
                   "origin_country", "material")
@@ -18,6 +18,10 @@ HEADER_ALIASES = {
     "width_mm": "width_mm", "width": "width_mm", "宽(mm)": "width_mm", "宽（mm）": "width_mm", "宽": "width_mm",
     "height_mm": "height_mm", "height": "height_mm", "高(mm)": "height_mm", "高（mm）": "height_mm", "高": "height_mm",
     "image_url": "image_url", "image": "image_url", "图片": "image_url", "图片链接": "image_url", "图片url": "image_url",
+    # the stock under which the stock page's "below minimum" lists the SKU (安全库存 in the ERPs' exports)
+    "min_qty": "min_qty", "minimum": "min_qty", "min_stock": "min_qty", "minimum_stock": "min_qty",
+    "reorder_point": "min_qty", "safety_stock": "min_qty", "安全库存": "min_qty", "最低库存": "min_qty",
+    "库存下限": "min_qty", "最小库存": "min_qty",
     "customs_name_cn": "customs_name_cn", "declared_name_cn": "customs_name_cn", "中文报关名": "customs_name_cn",
     "中文申报品名": "customs_name_cn", "申报中文名": "customs_name_cn", "报关中文名": "customs_name_cn",
     "customs_name_en": "customs_name_en", "declared_name_en": "customs_name_en", "英文报关名": "customs_name_en",

@@ -22,7 +22,7 @@ from wms.extensions import db
 
 IN_LIST = 1000    # values per IN (...) query
 _schema = SkuRowSchema()
-_NUMBERS = ("weight_g", "length_mm", "width_mm", "height_mm")
+_NUMBERS = ("weight_g", "length_mm", "width_mm", "height_mm", "min_qty")
 _CUSTOMS = CUSTOMS_FIELDS
 _KEPT_ON_BLANK = ("barcodes", *_NUMBERS, "image_url", *_CUSTOMS)
 
@@ -136,9 +136,9 @@ class _Book:
 
 
 def _fields(sku):
-    return {"name": sku.name, "barcodes": [b.barcode for b in sku.barcodes], "weight_g": sku.weight_g,
-            "length_mm": sku.length_mm, "width_mm": sku.width_mm, "height_mm": sku.height_mm,
-            "image_url": sku.image_url or None, **{name: getattr(sku, name) for name in _CUSTOMS}}
+    return {"name": sku.name, "barcodes": [b.barcode for b in sku.barcodes],
+            **{name: getattr(sku, name) for name in _NUMBERS}, "image_url": sku.image_url or None,
+            **{name: getattr(sku, name) for name in _CUSTOMS}}
 
 
 def _fields_of(data):

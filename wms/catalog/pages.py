@@ -13,7 +13,7 @@ from wms.i18n import _
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 PER_PAGE = 50
-_FIELDS = ("name", "weight_g", "length_mm", "width_mm", "height_mm", "image_url")
+_FIELDS = ("name", "weight_g", "length_mm", "width_mm", "height_mm", "image_url", "min_qty")
 
 
 @bp.get("/skus")
@@ -69,14 +69,15 @@ def _sku_page(sku_id, form=None, refused=None, names=None):
 def _sku_values(sku, form):
     """{input name: text} the form shows: what was posted, else the SKU's own values (a new SKU's defaults)."""
     stored = {name: getattr(sku, name) for name in ("name",) + _FIELDS + CUSTOMS_FIELDS} if sku else \
-        {"weight_g": 0, "length_mm": 0, "width_mm": 0, "height_mm": 0, "declared_currency": "USD"}
+        {"weight_g": 0, "length_mm": 0, "width_mm": 0, "height_mm": 0, "min_qty": 0, "declared_currency": "USD"}
     cents = stored.get("declared_value_cents")
     stored["declared_value_cents"] = "%.2f" % (cents / 100) if cents else ""
     return {**{name: "" if value is None else value for name, value in stored.items()}, **form}
 
 
 def _numbers(form):
-    values = {name: form.get(name, "").strip() for name in ("weight_g", "length_mm", "width_mm", "height_mm")}
+    values = {name: form.get(name, "").strip()
+              for name in ("weight_g", "length_mm", "width_mm", "height_mm", "min_qty")}
     values = {name: value or 0 for name, value in values.items()}
     values["image_url"] = form.get("image_url", "").strip() or None
     for name in CUSTOMS_FIELDS:   # customs (报关信息); blank clears a text, a blank value is 0

@@ -60,6 +60,9 @@ class SkuRowSchema(Schema):
     width_mm = _size("Width")
     height_mm = _size("Height")
     image_url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    # below this many available units the stock page lists the SKU under "below minimum" (0: no minimum)
+    min_qty = fields.Integer(load_default=0, validate=validate.Range(
+        min=0, max=10_000_000, error="A minimum stock must be between 0 and 10,000,000"))
     # Customs (报关信息): checked for form here, for completeness when a parcel leaves China.
     customs_name_cn = fields.String(load_default="", validate=validate.Length(max=120))
     customs_name_en = fields.String(load_default="", validate=[
@@ -81,7 +84,7 @@ class SkuRowSchema(Schema):
                 value = value.strip()
                 if value == "" and key not in ("code", "name"):
                     continue  # blank optional cell -> default
-                if key in ("weight_g", "length_mm", "width_mm", "height_mm") and value.endswith(".0"):
+                if key in ("weight_g", "length_mm", "width_mm", "height_mm", "min_qty") and value.endswith(".0"):
                     value = value[:-2]  # Excel's 200.0
                 if key in ("declared_currency", "origin_country"):
                     value = value.upper()
