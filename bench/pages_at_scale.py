@@ -11,9 +11,13 @@ A last line sums up: pages, the slowest p95, the most statements, and whether th
 (every page p95 <= 300 ms, <= 30 statements; the wave preview <= 500 ms).
 
 --keep keeps the database (named for its size: wms_pages_<orders>) and reuses it next time, so
-a 1M build (minutes) is paid once; without it a throwaway database is dropped at the end.
+a 1M build (minutes) is paid once, catching it up with the models first (new tables, columns and
+indexes); without it a throwaway database is dropped at the end. Deep desk pages are asked as the
+desk's pager links them (a cursor: `after=`), and by page number alone as an old link would.
+The process is set up as the web process is (start-up objects frozen out of the collector).
 """
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -73,7 +77,7 @@ def ready(db, n_orders, built):
 
     if built and db.session.scalar(text("SELECT obj_description(to_regclass('orders'), 'pg_class')")) == DONE:
         _log("reusing the kept database")
-        db.create_all()  # indexes added to the models since it was built
+        catch_up(db)
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         return
@@ -84,6 +88,28 @@ def ready(db, n_orders, built):
     db.session.execute(text(f"COMMENT ON TABLE orders IS '{DONE}'"))  # a build cut short is not reused
     db.session.commit()
     _log(f"built {n_orders:,} orders in {time.perf_counter() - started:.0f} s")
+
+
+def catch_up(db):
+    """What the models gained since the kept database was built: new tables, new columns (filled
+    with their default) and new indexes; create_all alone adds only tables."""
+    from sqlalchemy import inspect, text
+
+    db.create_all()
+    inspector = inspect(db.engine)
+    for table in db.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                _log(f"adding {table.name}.{column.name}")
+                kind = column.type.compile(dialect=db.engine.dialect)
+                db.session.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+                default = column.default.arg if column.default is not None and column.default.is_scalar else None
+                if default is not None:
+                    db.session.execute(text(f"UPDATE {table.name} SET {column.name} = :value"), {"value": default})
+        db.session.commit()
+        for index in table.indexes:
+            index.create(db.engine, checkfirst=True)
 
 
 def _log(message):
@@ -126,6 +152,11 @@ def facts(db):
         "parcel_labelled": one("SELECT max(id) FROM parcels WHERE status = 'labelled'"),
         "supervisor": one("SELECT id FROM users WHERE role = 'supervisor'"),
     }
+    # the desk's pager names the order a page follows: the last of the page before
+    queue_cursor = ("SELECT id FROM orders WHERE status = 'completed' ORDER BY priority DESC, created_at, id"
+                    " LIMIT 1 OFFSET {}")
+    found["middle_after"] = one(queue_cursor.format((found["completed_pages"] // 2 - 1) * 50 - 1))
+    found["deep_after"] = one(queue_cursor.format((found["completed_pages"] - 4) * 50 - 1))
     db.session.commit()
     return found
 
@@ -136,13 +167,17 @@ def pages(f):
     return [
         get("review queue (held)", "reviewer", "/review/"),
         get("review queue (desk states)", "reviewer", "/review/?state="),
-        get("review queue cancelled, last page", "reviewer", f"/review/?state=cancelled&page={f['cancelled_pages']}"),
+        get("review queue cancelled, last page", "reviewer", "/review/?state=cancelled&last=1"),
+        get("review queue cancelled, last page by number (old link)", "reviewer",
+            f"/review/?state=cancelled&page={f['cancelled_pages']}"),
         get("review queue completed, middle page", "reviewer",
+            f"/review/?state=completed&page={f['completed_pages'] // 2}&after={f['middle_after']}"),
+        get("review queue completed, middle page by number (old link)", "reviewer",
             f"/review/?state=completed&page={f['completed_pages'] // 2}"),
         get("review queue search by order number", "reviewer", f"/review/?state=completed&q={f['shipped_external']}"),
         get("review queue API (held)", "reviewer", "/api/review/queue"),
         get("review queue API completed, deep page", "reviewer",
-            f"/api/review/queue?state=completed&page={f['completed_pages'] - 3}"),
+            f"/api/review/queue?state=completed&page={f['completed_pages'] - 3}&after={f['deep_after']}"),
         get("review order", "reviewer", f"/review/orders/{f['held_order']}"),
         get("review order (a year old)", "reviewer", f"/review/orders/{f['old_order']}"),
         get("review order API", "reviewer", f"/api/review/orders/{f['old_order']}"),
@@ -240,6 +275,8 @@ def main():
             found = facts(db)
             db.session.remove()
         counter = StatementCounter(_engine(app))
+        gc.collect()   # as the web process does before it listens (wms.serving.prepare): start-up objects
+        gc.freeze()    # out of the collector, so a full collection scans what requests made
         clients, worst_p95, worst_queries, kept, timed = {}, 0.0, 0, True, 0
         words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
         for name, role, method, path, form in pages(found):
