@@ -1,6 +1,7 @@
-"""Label rendering speed (one worker, PDF and ZPL separately) and seal-to-label.ready latency.
+"""Label rendering speed (one worker, PDF and ZPL separately), seal-to-label.ready latency, and a bulk
+waybill request of the 店小秘 flow.
 
-    .venv/bin/python bench/labels.py [--pdf 300] [--zpl 3000] [--seals 60] [--carrier-ms 50]
+    .venv/bin/python bench/labels.py [--pdf 300] [--zpl 3000] [--seals 60] [--carrier-ms 50] [--bulk 1000]
 
 Labels have distinct recipients (names, phones, addresses), so the ZPL address bitmaps are not
 served from the per-line cache; the per-glyph cache is warm, as in a running worker. The papers are
@@ -8,11 +9,15 @@ mixed (100x150 half of them, 76x130 and the 100x180 二联单 a quarter each), p
 measured from the seal (the station's floor event) to the label.ready publication, with the Kuaidi100
 sandbox answering over HTTP after --carrier-ms; the waybill job runs inline after the commit (RQ_SYNC),
 i.e. without rq's queue hop. Prints one JSON line with pdf_labels_per_s, zpl_labels_per_s,
-seal_to_ready_p95_ms (and p50, counts, and the rates per CPU second for a loaded machine).
+seal_to_ready_p95_ms, bulk_waybills_per_s (1,000 orders' waybills asked from the sandbox and their
+labels rendered; the target is the lot in < 20 s) and p50, counts, and the rates per CPU second for a
+loaded machine.
 """
 import argparse
 import json
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,6 +95,74 @@ def seal_latency(n_seals, carrier_ms):
     return samples
 
 
+def bulk_waybills(n_orders, carrier_ms):
+    """(seconds, CPU seconds of this process, waybills issued, the failures' reasons): a bulk request
+    (运单号申请) of n_orders reviewed orders in the 店小秘 flow, every waybill asked from the Kuaidi100
+    sandbox over HTTP and its label rendered (PDF and ZPL). The sandbox runs in a process of its own,
+    answering after carrier_ms, as a carrier is elsewhere. The request's jobs run inline after the commit
+    (RQ_SYNC), one chunk after another, i.e. as one worker would; the orders are written beforehand and
+    not timed."""
+    from tests.builders import make_channel, make_sku
+    from tests.builders_inventory import make_warehouse
+    from tests.builders_packing import make_carrier
+    from wms.extensions import db
+    from wms.orders.models import Order, OrderLine
+    from wms.shipping.carriers.sandbox import Sandbox
+    from wms.shipping.models import EarlyWaybill
+    from wms.waybill_desk import services as desk
+
+    port = free_port()
+    sandbox = subprocess.Popen([sys.executable, "-m", "wms.shipping.carriers.sandbox", "--port", str(port),
+                                "--delay-ms", str(carrier_ms)], stdout=subprocess.DEVNULL,
+                               cwd=Path(__file__).resolve().parent.parent)
+    app, _label, cleanup = bench_app()
+    app.config["UPLOAD_DIR"] = Path(tempfile.mkdtemp(prefix="wms-bulk-labels-"))
+    rng = random.Random(11)
+    try:
+        wait_for_port(port)
+        with app.app_context():
+            make_carrier("SF", settings={**Sandbox.settings_for(f"http://127.0.0.1:{port}"), "kuaidicom": "shunfeng",
+                                         "timeout_s": 10})
+            make_warehouse("HZ1", waybill_timing="after_allocation", address="浙江省杭州市余杭区仓前街道 8 号")
+            sku, channel = make_sku("SKU-A", name="保温杯", weight_g=300), make_channel()
+            for i in range(n_orders):
+                province, city, district = rng.choice(PLACES)
+                order = Order(channel_id=channel.id, external_id=f"B{i}", status="allocated", carrier_code="SF",
+                              buyer_name=rng.choice(SURNAMES) + rng.choice(SURNAMES), buyer_phone=f"138{10_000_000 + i}",
+                              province=province, city=city, district=district,
+                              address=f"{rng.choice(ROADS)} {rng.randint(1, 999)} 号")
+                order.lines.append(OrderLine(sku_code=sku.code, sku_id=sku.id, qty=rng.randint(1, 3), name=sku.name))
+                db.session.add(order)
+            db.session.commit()
+            started, cpu = time.perf_counter(), time.process_time()
+            desk.request_waybills()
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+            issued = db.session.query(EarlyWaybill).filter(EarlyWaybill.status == "issued").count()
+            reasons = sorted({row.error for row in db.session.query(EarlyWaybill).filter(EarlyWaybill.status == "failed")})
+    finally:
+        cleanup()
+        sandbox.terminate()
+        sandbox.wait()
+    return seconds, cpu_seconds, issued, reasons
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, timeout_s=15):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the carrier sandbox did not start on port {port}")
+
+
 def percentile(sorted_values, pct):
     if not sorted_values:
         return None
@@ -102,6 +175,7 @@ def main():
     parser.add_argument("--zpl", type=int, default=3000)
     parser.add_argument("--seals", type=int, default=60)
     parser.add_argument("--carrier-ms", type=float, default=50)
+    parser.add_argument("--bulk", type=int, default=1000, help="orders in the bulk waybill request")
     args = parser.parse_args()
     from wms.shipping import label_pdf, label_zpl
 
@@ -109,11 +183,15 @@ def main():
     pdf_rate, pdf_cpu_rate = rate(label_pdf.render_pdf, [label_data(i, rng) for i in range(args.pdf)])
     zpl_rate, zpl_cpu_rate = rate(label_zpl.render_zpl, [label_data(i, rng) for i in range(args.pdf, args.pdf + args.zpl)])
     samples = seal_latency(args.seals, args.carrier_ms)
+    bulk_s, bulk_cpu_s, bulk_issued, bulk_failures = bulk_waybills(args.bulk, args.carrier_ms)
     print(json.dumps({"pdf_labels_per_s": round(pdf_rate, 1), "zpl_labels_per_s": round(zpl_rate, 1),
                       "seal_to_ready_p95_ms": round(percentile(samples, 95), 1),
                       "pdf_labels_per_cpu_s": round(pdf_cpu_rate, 1), "zpl_labels_per_cpu_s": round(zpl_cpu_rate, 1),
                       "seal_to_ready_p50_ms": round(percentile(samples, 50), 1), "seals": len(samples),
                       "carrier_ms": args.carrier_ms, "pdf_labels": args.pdf, "zpl_labels": args.zpl,
+                      "bulk_waybills_per_s": round(bulk_issued / bulk_s, 1), "bulk_waybills_s": round(bulk_s, 2),
+                      "bulk_waybills_per_cpu_s": round(bulk_issued / max(bulk_cpu_s, 1e-9), 1),
+                      "bulk_orders": args.bulk, "bulk_issued": bulk_issued, "bulk_failures": bulk_failures[:3],
                       "waybill_job": "inline after commit (RQ_SYNC)"}))
 
 

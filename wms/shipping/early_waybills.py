@@ -13,14 +13,17 @@ Cancelling voids it with the carrier exactly once: wms.shipping.early_voids.
 
 Transitions (of the order, at seal): picked -> packed -> labelled, with no second waybill.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wms import aftercommit, realtime, worker
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
-from wms.orders.models import Order
+from wms.orders.models import Order, OrderLine
 from wms.rows import get_or_not_found
 from wms.shipping import declarations, waybill_timing, waybills
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier, order_weight_g
@@ -33,6 +36,7 @@ from wms.wording import wording
 
 REQUEST_JOB = "wms.shipping.jobs.request_early_waybills"
 CHUNK = 50            # early waybills per job: several workers share a big batch
+CARRIER_THREADS = CHUNK  # a chunk's carrier calls all under way at once: one round trip a chunk
 BATCH_LIMIT = 2000    # orders in one bulk request
 # What a person may correct on an order whose waybill the carrier refused (nothing the floor uses).
 ADDRESS_FIELDS = {"buyer_name": 120, "buyer_phone": 40, "province": 60, "city": 60, "district": 60, "address": 500,
@@ -50,7 +54,8 @@ def open_batch(order_ids, actor=None):
     if len(ids) > BATCH_LIMIT:
         raise ValidationFailed.worded("At most {limit} orders in one request", limit=BATCH_LIMIT,
                                       details={"field": "order_ids"})
-    orders = {order.id: order for order in db.session.scalars(select(Order).where(Order.id.in_(ids)))}
+    orders = {order.id: order for order in db.session.scalars(
+        select(Order).where(Order.id.in_(ids)).options(selectinload(Order.lines).joinedload(OrderLine.sku)))}
     if len(orders) != len(ids):
         raise NotFound.worded("Order {ids} not found", ids=", ".join(str(i) for i in ids if i not in orders))
     live = set(db.session.scalars(select(EarlyWaybill.order_id).where(EarlyWaybill.live_order_id.in_(ids))))
@@ -94,28 +99,78 @@ def _new_row(order, batch_id):
 
 
 def request_many(waybill_ids):
-    """Ask the carrier for each (a job's chunk); {id: outcome}. One failure never stops the others."""
-    return {waybill_id: request_early(waybill_id) for waybill_id in waybill_ids}
+    """Ask the carrier for each of a job's chunk; {id: outcome}. One failure never stops the others.
+
+    The carrier calls wait on the network, so a chunk's run side by side (CARRIER_THREADS, with no
+    database session in those threads). Each refusal is written in a transaction of its own; the
+    waybills issued are written and rendered together in one, and their follow-ups run after it."""
+    outcomes = {waybill_id: "skipped" for waybill_id in waybill_ids}
+    loaded = _load_chunk(waybill_ids)   # held: the session keeps only what someone refers to
+    carriers = {}
+    asks = [ask for ask in (_prepare(waybill_id, carriers) for waybill_id in waybill_ids) if ask is not None]
+    db.session.commit()   # no transaction stays open during the carriers' calls
+    if not asks:
+        return outcomes
+    with ThreadPoolExecutor(max_workers=min(CARRIER_THREADS, len(asks))) as pool:
+        answers = list(pool.map(_ask, asks))
+    for (waybill_id, _carrier, _call), answer in zip(asks, answers):
+        if isinstance(answer, WaybillError):
+            outcomes[waybill_id] = _failed(waybill_id, answer)
+    loaded = _load_chunk(waybill_ids)
+    follow_ups = []
+    for (waybill_id, carrier, _call), answer in zip(asks, answers):
+        if not isinstance(answer, WaybillError):
+            outcomes[waybill_id], told = _issued(waybill_id, carrier, answer)
+            follow_ups += [told] if told else []
+    aftercommit.commit()
+    del loaded
+    for told in follow_ups:   # tracking's 虚拟发货 write-back, for the stores set to it
+        waybills.run_after_label(*told)
+    return outcomes
+
+
+def _load_chunk(waybill_ids):
+    """The chunk's rows with their orders, lines and SKUs, in one statement (not one per row)."""
+    return db.session.scalars(select(EarlyWaybill).where(EarlyWaybill.id.in_(list(waybill_ids)))
+                       .options(joinedload(EarlyWaybill.order).selectinload(Order.lines).joinedload(OrderLine.sku))
+                       .execution_options(populate_existing=True)).all()
 
 
 def request_early(waybill_id):
     """Get the tracking number of one early waybill and render its label (once per row, ever)."""
+    return request_many([waybill_id])[waybill_id]
+
+
+def _prepare(waybill_id, carriers):
+    """(id, carrier, the call to make or the WaybillError already known) for a row still requesting;
+    `carriers` caches the chunk's carriers by code."""
     row = db.session.get(EarlyWaybill, waybill_id)
     if row is None or row.status != EARLY_REQUESTING:
-        return "skipped"
-    carrier = db.session.scalar(select(Carrier).where(Carrier.code == row.carrier_code))
+        return None
+    if row.carrier_code not in carriers:
+        carriers[row.carrier_code] = db.session.scalar(select(Carrier).where(Carrier.code == row.carrier_code))
+    carrier = carriers[row.carrier_code]
     row.attempts += 1
-    order, weight_g = row.order, row.weight_g
-    db.session.commit()   # no transaction stays open during the carrier's call
     try:
         if carrier is None:
             raise WaybillError("carrier_error", f"carrier {row.carrier_code} is not set up", retryable=False)
-        declaration = declarations.for_waybill(order)   # abroad: complete, or refused before any call
-        request = waybills.waybill_request(order, f"E{waybill_id}", carrier, weight_g, declaration)
-        result = carrier_adapter(carrier).create_waybill(request)
+        declaration = declarations.for_waybill(row.order)   # abroad: complete, or refused before any call
+        request = waybills.waybill_request(row.order, f"E{waybill_id}", carrier, row.weight_g, declaration)
+        return waybill_id, carrier, (carrier_adapter(carrier), request)
     except WaybillError as error:
-        return _failed(waybill_id, error)
-    return _issued(waybill_id, carrier, result)
+        return waybill_id, carrier, error
+
+
+def _ask(ask):
+    """The carrier's answer (a WaybillResult) or its refusal (the WaybillError), in a worker thread."""
+    _waybill_id, _carrier, call = ask
+    if isinstance(call, WaybillError):
+        return call
+    adapter, request = call
+    try:
+        return adapter.create_waybill(request)
+    except WaybillError as error:
+        return error
 
 
 def _failed(waybill_id, error):
@@ -135,28 +190,26 @@ def _failed(waybill_id, error):
 
 
 def _issued(waybill_id, carrier, result):
+    """Write the carrier's answer if the row still waits for it, render its label; (outcome, the
+    follow-up's arguments or None). No commit (the chunk's)."""
+    values = dict(status=EARLY_ISSUED, tracking_number=result.tracking_number,
+                  carrier_order_id=result.carrier_order_id[:64], sort_code=result.sort_code[:64],
+                  package_centre=result.package_centre[:64], error="", issued_at=utcnow())
     void_wanted = db.session.execute(
         update(EarlyWaybill).where(EarlyWaybill.id == waybill_id, EarlyWaybill.status == EARLY_REQUESTING,
                                    EarlyWaybill.tracking_number.is_(None))
-        .values(status=EARLY_ISSUED, tracking_number=result.tracking_number,
-                carrier_order_id=result.carrier_order_id[:64], sort_code=result.sort_code[:64],
-                package_centre=result.package_centre[:64], error="", issued_at=utcnow())
-        .returning(EarlyWaybill.void_wanted).execution_options(synchronize_session=False)).scalar()
-    if void_wanted is None:   # another run wrote first, or the row left requesting
-        db.session.rollback()
-        return "already"
+        .values(**values).returning(EarlyWaybill.void_wanted).execution_options(synchronize_session=False)).scalar()
+    if void_wanted is None:   # another run wrote first, or the row left requesting: nothing was written
+        return "already", None
     row = db.session.get(EarlyWaybill, waybill_id)
-    db.session.refresh(row)
+    for name, value in values.items():   # what the UPDATE wrote, without reading the row again
+        set_committed_value(row, name, value)
     waybills.render_label(row, carrier, f"early-{row.id}")
     if void_wanted:           # cancelled while asking: the number it got is cancelled too
         worker.enqueue("wms.shipping.jobs.void_early_waybill", row.id, queue="labels")
-    else:
-        row.order.note(wording("waybill {number} requested ({carrier})", number=row.tracking_number,
-                               carrier=carrier.code))
-    aftercommit.commit()
-    if not void_wanted:
-        waybills.run_after_label(row.order_id, row.tracking_number, carrier.code)
-    return row.tracking_number
+        return row.tracking_number, None
+    row.order.note(wording("waybill {number} requested ({carrier})", number=row.tracking_number, carrier=carrier.code))
+    return row.tracking_number, (row.order_id, row.tracking_number, carrier.code)
 
 
 def batch_progress(batch_id):

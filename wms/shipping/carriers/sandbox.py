@@ -40,7 +40,7 @@ class Sandbox:
         self._numbers = itertools.count(int(time.time()) % 10_000_000 * 1000)
         self._lock = threading.Lock()
         routing("浙江省杭州市西湖区")  # load the division tree now: a first answer is not late by its loading
-        self.server = ThreadingHTTPServer((host, port), _handler(self))
+        self.server = _Server((host, port), _handler(self))
         self.server.daemon_threads = True
 
     @property
@@ -161,6 +161,13 @@ def last_result(number, com, events):
     state = events[0]["statusCode"] if events else "0"
     return {"message": "ok", "nu": number, "ischeck": "1" if state == "3" else "0", "com": com, "status": "200",
             "state": state, "condition": "F00", "data": events}
+
+
+class _Server(ThreadingHTTPServer):
+    """A carrier takes many calls at once (a bulk waybill request sends a chunk's side by side): a listen
+    backlog of 5, the standard library's, would refuse connections a real gateway accepts."""
+
+    request_queue_size = 128
 
 
 def _handler(sandbox):
