@@ -97,13 +97,18 @@ def _seed():
     parcel = make_parcel(labelled, tracking="SF1000000001")
     held = make_held_order("H-900", channel=packable.channel)
     taobao = make_taobao_channel("http://127.0.0.1:9", code="tmall", max_attempts=1)  # nothing listens: fails at once
+    from tests.builders import make_order
+    from wms.shipping import early_waybills
+
+    waiting = make_order(packable.channel, "W-900", status="approved", carrier_code="SF")
+    batch = early_waybills.open_batch([waiting.id])   # a bulk waybill request (its progress is asked below)
     lines = sorted(task.lines, key=lambda line: line.seq)
     return {"admin_id": admin.id, "other_picker": other_picker.username, "other_picker_id": other_picker.id,
             "task_id": task.id, "order_id": held.id,
             "order_version": held.version, "packable_id": packable.id, "parcel_id": parcel.id,
             "channel_id": taobao.id, "import_channel": packable.channel.code,
             "pick": {"line_id": lines[0].id, "bin": lines[0].bin.barcode, "barcode": lines[0].sku.barcodes[0].barcode},
-            "short_line_id": lines[-1].id}
+            "short_line_id": lines[-1].id, "batch_id": batch.id}
 
 
 # The spec is read once, at collection, from an app on no database (the document needs none); each
@@ -163,13 +168,21 @@ def _real_requests(ids, as_picker):
          {"path_parameters": {"code": "PS-1", "parcel_id": ids["parcel_id"]}}),
         ("GET", "/api/station/{code}/print-jobs", {"path_parameters": {"code": "PS-1"}}),
         ("POST", "/api/station/{code}/print-jobs/{job_id}/printed", {"path_parameters": {"code": "PS-1", "job_id": 1}}),
+        ("GET", "/api/station/{code}/print-jobs/{job_id}", {"path_parameters": {"code": "PS-1", "job_id": 1}}),
+        ("POST", "/api/station/{code}/print-jobs/{job_id}/outcome",
+         {"path_parameters": {"code": "PS-1", "job_id": 1}, "body": {"outcome": "printed"}}),
+        ("POST", "/api/station/{code}/print-batch",
+         {"path_parameters": {"code": "PS-1"}, "body": {"parcel_ids": [ids["parcel_id"]]}}),
+        ("GET", "/api/station/{code}/not-printed", {"path_parameters": {"code": "PS-1"}}),
         ("GET", "/api/wall/snapshot", {}),
+        ("GET", "/api/waybill-desk/batches/{batch_id}", {"path_parameters": {"batch_id": ids["batch_id"]}}),
         ("GET", "/api/channels/{channel_id}/sync", {"path_parameters": {"channel_id": ids["channel_id"]}}),
         ("POST", "/api/channels/{channel_id}/sync", {"path_parameters": {"channel_id": ids["channel_id"]}}),
         ("POST", "/api/channels/{code}/taobao/push", {"path_parameters": {"code": "tmall"}, "media_type": form,
                                                       "body": tmc_message("taobao_item_ItemUpdate", {"num_iid": 1})}),
         ("POST", "/api/carriers/{code}/webhook", {"path_parameters": {"code": "SF"}, "media_type": form,
                                                   "body": {"param": param, "sign": push_sign(param, SALT)}}),
+        ("POST", "/api/auth/session", as_picker),   # the picker's handheld login handed to a desk session: last of theirs
         ("POST", "/api/auth/logout", {}),
     ]
 
