@@ -87,6 +87,12 @@ def test_the_pages_links_lead_to_the_next_and_previous_pages(client, monkeypatch
     assert all(number in first_again for number in expected[:5]) and "Page 1 of 5" in first_again
 
 
+def test_a_page_number_past_the_end_shows_the_last_page(client, monkeypatch, history):
+    monkeypatch.setattr(queue, "PER_PAGE", 5)
+    page = _page(client, page=99)
+    assert (page["page"], _ids(page)) == (5, _expected(history)[-3:]) and page["before"] is not None
+
+
 def test_a_cursor_typed_by_hand_gives_the_first_page_and_the_api_refuses_it(client, monkeypatch, history):
     monkeypatch.setattr(queue, "PER_PAGE", 5)
     expected = _expected(history)

@@ -90,6 +90,8 @@ def queue_page(filters):
     total = _capped_count(base)
     capped = total > COUNT_CAP
     pages = None if capped else max(1, -(-total // filters.per_page))
+    if pages is not None and not (filters.after or filters.before or filters.last):
+        filters.page = min(filters.page, pages)   # a page number past the end: the last page
     orders, has_before, has_after = _page_of(base, filters)
     page = 1 if not has_before else pages if filters.last else filters.page   # None: the last of "10,000+"
     now = utcnow()
