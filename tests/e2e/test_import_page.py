@@ -22,7 +22,7 @@ def test_a_taobao_pair_is_recognised_imported_and_every_order_counted(live_serve
     page.click("form button.primary")
     expect(page.locator("#preset")).to_contain_text("Taobao/Tmall")
     page.click("form button.primary")
-    expect(page.locator("#job-status")).to_have_text("done", timeout=30_000)
+    expect(page.locator("#job-status")).to_have_text("Done", timeout=30_000)   # the status in words (en)
     expected = seeded["expected"]
     for name in ("created", "held", "failed", "duplicate"):
         expect(page.locator(f"#job-{name}")).to_have_text(str(expected[name]))
