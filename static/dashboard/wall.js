@@ -78,8 +78,10 @@
       return li;
     });
     renderCutoffs();
-    var holds = Object.keys(snap.exceptions.holds).sort();
-    fill("holds", holds, function (code) { return make("li", t(code) + " " + snap.exceptions.holds[code]); });
+    var held = snap.exceptions.holds;
+    var holds = Object.keys(held).sort(function (a, b) { return held[b] - held[a] || t(a).localeCompare(t(b)); });
+    fill("holds", holds, function (code) { var li = make("li", t(code) + " " + held[code]); li.dataset.n = held[code]; return li; });
+    fitChips();
     setText("ex-shortages", snap.exceptions.shortages);
     setText("ex-waybill", snap.exceptions.waybill_failed);
     setText("ex-tracking", snap.exceptions.tracking);
@@ -92,6 +94,25 @@
       if (!s) return make("li", t("No shortages"), "w-empty");
       return make("li", s.sku + " @ " + s.bin);
     });
+  }
+
+  // The hold chips fill the height the exceptions panel leaves them: the most held reasons first, the
+  // text stepped down to no less than 60% of the style's size until every chip shows whole; reasons
+  // that still do not fit are summed up in one last chip, so no chip is ever cut off.
+  function fitChips() {
+    var list = el("holds"); if (!list) return;
+    list.style.fontSize = "";
+    var base = parseFloat(window.getComputedStyle(list).fontSize), size = base;
+    function overflows() { return list.scrollHeight > list.clientHeight + 1 || list.scrollWidth > list.clientWidth + 1; }
+    while (overflows() && size > base * 0.6) { size *= 0.92; list.style.fontSize = size.toFixed(1) + "px"; }
+    var more = null, reasons = 0, orders = 0;
+    while (overflows() && list.children.length > (more ? 1 : 0)) {
+      var last = more ? more.previousElementSibling : list.lastElementChild;
+      if (!last) break;
+      reasons += 1; orders += Number(last.dataset.n || 0); last.remove();
+      if (!more) { more = make("li", null, "w-more"); list.append(more); }
+      more.textContent = t("+{n} more reasons").replace("{n}", reasons) + " " + orders;
+    }
   }
 
   function renderCutoffs() {
@@ -138,7 +159,8 @@
   socket.on("disconnect", function () { setStale(true); });
   socket.on("connect_error", function () { setStale(true); });
   socket.on("wall.metrics", render);
-  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); fitChips(); });
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitChips);  // a late font changes the widths
   setInterval(tick, 1000);
   setInterval(function () { if (socket.connected) resync(); }, 60000);  // rolling rates decay without events
   window.wallSocket = socket;
