@@ -36,6 +36,9 @@ export function createCountScreen({ fetchTasks, record, go, onLeave }) {
     await load();
   }
 
+  // A login in another language (or the server's catalogue arriving) redraws what this screen wrote.
+  document.addEventListener("locale-changed", () => { renderBadge(); if (at.id) render(); });
+
   function renderBadge() {
     const button = $("open-counts");
     button.textContent = t("Count tasks ({n})", { n: at.tasks.length });

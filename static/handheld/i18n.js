@@ -17,6 +17,8 @@ export function setLocale(next, extra) {
   localStorage.setItem("wms.locale", locale);
   document.documentElement.lang = locale === "zh_CN" ? "zh-CN" : "en";
   translatePage();
+  // Text a script drew (a count badge, a step) carries no data-i18n: its screen redraws it on this.
+  document.dispatchEvent(new CustomEvent("locale-changed", { detail: { locale } }));
 }
 
 export function currentLocale() { return locale; }
