@@ -50,3 +50,14 @@ def test_a_page_tells_the_refusal_in_chinese(app, make, chinese):
 def test_a_field_named_in_an_english_refusal_reads_as_a_word_on_an_english_page(app):
     with app.test_request_context("/?lang=en"):
         assert error_text(too_long()) == "Buyer name is longer than 5 characters"
+
+
+def test_a_refused_return_names_the_orders_state_as_a_word_in_each_language(app):
+    from tests.builders import make_order
+    from wms.aftersales import returns
+
+    order = make_order(external_id="R-9", status="approved")
+    error = refused(lambda: returns.receive_return(order.id, []), ValidationFailed)
+    assert error.message == "Order R-9 is 'approved': only shipped orders can be returned"
+    with app.test_request_context("/?lang=zh_CN"):
+        assert error_text(error) == "订单 R-9 状态为“已审核”：只有已发货订单可以退货"

@@ -48,8 +48,8 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
     """
     order = _order(order_id)
     if order.status not in RETURNABLE:
-        raise ValidationFailed(_("Order {order} is '{status}': only shipped orders can be returned",
-                                 order=order.external_id, status=order.status))
+        raise ValidationFailed.worded("Order {order} is '{status}': only shipped orders can be returned",
+                                      order=order.external_id, status=wording(order.status))
     clean, bins = _check_lines(order, lines)
     if not confirm_mixed:
         _ask_before_mixing(order, clean, bins)

@@ -18,6 +18,7 @@ from wms.shipping.models import (
     PARCEL_LABELLED, PARCEL_MANIFESTED, PARCEL_SEALED, PARCEL_SHIPPED, PARCEL_VOIDED, PARCEL_WAYBILL_FAILED,
     Carrier, Parcel)
 from wms.timeutil import utcnow
+from wms.wording import wording
 
 
 def open_manifest(carrier_code, actor=None):
@@ -116,8 +117,8 @@ def _check_parcel(parcel, manifest):
     if parcel.status in (PARCEL_MANIFESTED, PARCEL_SHIPPED):
         _refuse_taken(parcel.id, manifest)
     if order.status != states.LABELLED:
-        raise ValidationFailed(_("Order {order} is '{status}' and cannot ship", order=ref, status=order.status),
-                               field="code")
+        raise ValidationFailed.worded("Order {order} is '{status}' and cannot ship", order=ref,
+                                      status=wording(order.status), details={"field": "code"})
 
 
 def _refuse_taken(parcel_id, manifest):
