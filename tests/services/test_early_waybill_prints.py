@@ -118,3 +118,31 @@ def test_the_station_api_opens_a_picked_order_by_its_label_and_refuses_one_not_p
     assert opened.status_code == 200 and opened.get_json()["ref"] == "S1"
     refused = client.get(f"/api/station/lookup?code={rows[waiting.id].tracking_number}")
     assert refused.status_code == 409 and "not ready to pack" in refused.get_json()["message"]
+
+
+def test_the_station_seals_an_early_labelled_order_and_says_no_new_label_prints(app, carrier_box, make_user):
+    from tests.builders_packing import event, make_cartons
+    from tests.builders_waybill_desk import allocated_orders as early_orders
+    from tests.builders_waybill_desk import early_warehouse, stocked
+    from wms.packing import services as packing
+    from wms.picking import floor
+    from wms.shipping.models import PrintJob
+
+    stocked(early_warehouse(), (("SKU-A", 5),))
+    make_carrier("SF", settings=carrier_box.settings())
+    make_cartons()
+    [order] = early_orders(["E1"])
+    desk.request_waybills([order.id])
+    order = db.session.get(Order, order.id)
+    for state in ("waved", "picking", "picked"):
+        order.transition_to(state, reason="test")
+    db.session.commit()
+    packer = make_user(role="packer")
+    task = packing.task_payload(packing.find_order(early_rows()[order.id].tracking_number))
+    floor.apply_event(packer, "PS-1", event("pack_scan", order_id=order.id, barcode="6901000000000", station="PS-1"))
+    answer = floor.apply_event(packer, "PS-1", event("seal", order_id=order.id, carton=task["suggested_carton"],
+                                                     weight_g=task["expected_weight_g"], station="PS-1"))
+    assert answer["status"] == "accepted" and answer["code"] == "pack_sealed_early"
+    assert "no new label" in answer["message"]
+    assert db.session.scalars(select(PrintJob)).all() == []
+    assert db.session.get(Order, order.id).status == "labelled"

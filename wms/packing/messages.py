@@ -10,6 +10,7 @@ MESSAGES = {
     "pack_bad_weight": "Enter the weight in grams",
     "pack_weight_off": "Weight {actual} g is off: expected {expected} g ± {tolerance} g. Check the parcel",
     "pack_sealed": "Order {order} sealed: the label is on its way",
+    "pack_sealed_early": "Order {order} sealed with the label printed before picking: no new label",
     "pack_unknown_order": "Unknown order",
     "pack_not_ready": "Order {order} is {status}, not ready to pack",
     "pack_order_stopped": "Order {order} is {status}: do not pack it, put the items back",

@@ -157,8 +157,9 @@ def on_seal(user, event):
     if session is not None:
         session.status, session.sealed_at = SESSION_SEALED, utcnow()
         _flush_or_busy()
-    return {"code": "pack_sealed", "parcel_id": parcel.id, "order_id": order.id,
-            "message": _message("pack_sealed", order=order.external_id)}
+    code = "pack_sealed_early" if parcel.tracking_number else "pack_sealed"   # the 店小秘 flow: labelled at seal
+    return {"code": code, "parcel_id": parcel.id, "order_id": order.id,
+            "message": _message(code, order=order.external_id)}
 
 
 def _flush_or_busy():
