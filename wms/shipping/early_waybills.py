@@ -31,12 +31,13 @@ from wms.shipping.carriers import WaybillError
 from wms.shipping.models import (
     EARLY_DROPPED, EARLY_FAILED, EARLY_ISSUED, EARLY_REQUESTING, EARLY_USED, PARCEL_LABELLED, Carrier,
     EarlyWaybill, WaybillBatch)
+from wms.shipping.ship_from import ship_from
 from wms.timeutil import utcnow
 from wms.wording import wording
 
 REQUEST_JOB = "wms.shipping.jobs.request_early_waybills"
 CHUNK = 50            # early waybills per job: several workers share a big batch
-CARRIER_THREADS = CHUNK  # a chunk's carrier calls all under way at once: one round trip a chunk
+CARRIER_THREADS = 16  # a chunk's carrier calls under way at once
 BATCH_LIMIT = 2000    # orders in one bulk request
 # What a person may correct on an order whose waybill the carrier refused (nothing the floor uses).
 ADDRESS_FIELDS = {"buyer_name": 120, "buyer_phone": 40, "province": 60, "city": 60, "district": 60, "address": 500,
@@ -106,6 +107,9 @@ def request_many(waybill_ids):
     waybills issued are written and rendered together in one, and their follow-ups run after it."""
     outcomes = {waybill_id: "skipped" for waybill_id in waybill_ids}
     loaded = _load_chunk(waybill_ids)   # held: the session keeps only what someone refers to
+    db.session.execute(update(EarlyWaybill).where(EarlyWaybill.id.in_(list(waybill_ids)),
+                                                  EarlyWaybill.status == EARLY_REQUESTING)
+                       .values(attempts=EarlyWaybill.attempts + 1).execution_options(synchronize_session=False))
     carriers = {}
     asks = [ask for ask in (_prepare(waybill_id, carriers) for waybill_id in waybill_ids) if ask is not None]
     db.session.commit()   # no transaction stays open during the carriers' calls
@@ -118,9 +122,9 @@ def request_many(waybill_ids):
             outcomes[waybill_id] = _failed(waybill_id, answer)
     loaded = _load_chunk(waybill_ids)
     follow_ups = []
-    for (waybill_id, carrier, _call), answer in zip(asks, answers):
+    for (waybill_id, carrier, call), answer in zip(asks, answers):
         if not isinstance(answer, WaybillError):
-            outcomes[waybill_id], told = _issued(waybill_id, carrier, answer)
+            outcomes[waybill_id], told = _issued(waybill_id, carrier, answer, call[2])
             follow_ups += [told] if told else []
     aftercommit.commit()
     del loaded
@@ -150,13 +154,13 @@ def _prepare(waybill_id, carriers):
     if row.carrier_code not in carriers:
         carriers[row.carrier_code] = db.session.scalar(select(Carrier).where(Carrier.code == row.carrier_code))
     carrier = carriers[row.carrier_code]
-    row.attempts += 1
     try:
         if carrier is None:
             raise WaybillError("carrier_error", f"carrier {row.carrier_code} is not set up", retryable=False)
         declaration = declarations.for_waybill(row.order)   # abroad: complete, or refused before any call
-        request = waybills.waybill_request(row.order, f"E{waybill_id}", carrier, row.weight_g, declaration)
-        return waybill_id, carrier, (carrier_adapter(carrier), request)
+        origin = ship_from(row.order_id)   # asked once: the request's sender and the label's
+        request = waybills.waybill_request(row.order, f"E{waybill_id}", carrier, row.weight_g, declaration, origin)
+        return waybill_id, carrier, (carrier_adapter(carrier), request, origin)
     except WaybillError as error:
         return waybill_id, carrier, error
 
@@ -166,7 +170,7 @@ def _ask(ask):
     _waybill_id, _carrier, call = ask
     if isinstance(call, WaybillError):
         return call
-    adapter, request = call
+    adapter, request, _origin = call
     try:
         return adapter.create_waybill(request)
     except WaybillError as error:
@@ -189,22 +193,26 @@ def _failed(waybill_id, error):
     return "failed"
 
 
-def _issued(waybill_id, carrier, result):
+def _issued(waybill_id, carrier, result, origin=None):
     """Write the carrier's answer if the row still waits for it, render its label; (outcome, the
     follow-up's arguments or None). No commit (the chunk's)."""
+    row = db.session.get(EarlyWaybill, waybill_id)
     values = dict(status=EARLY_ISSUED, tracking_number=result.tracking_number,
                   carrier_order_id=result.carrier_order_id[:64], sort_code=result.sort_code[:64],
                   package_centre=result.package_centre[:64], error="", issued_at=utcnow())
+    for name, value in values.items():   # what the label reads; written below by one conditional UPDATE
+        set_committed_value(row, name, value)
+    waybills.render_label(row, carrier, f"early-{row.id}", origin=origin)
+    values.update(label_pdf_path=row.label_pdf_path, label_zpl=row.label_zpl)
+    for name in ("label_pdf_path", "label_zpl"):
+        set_committed_value(row, name, values[name])
     void_wanted = db.session.execute(
         update(EarlyWaybill).where(EarlyWaybill.id == waybill_id, EarlyWaybill.status == EARLY_REQUESTING,
                                    EarlyWaybill.tracking_number.is_(None))
         .values(**values).returning(EarlyWaybill.void_wanted).execution_options(synchronize_session=False)).scalar()
     if void_wanted is None:   # another run wrote first, or the row left requesting: nothing was written
+        db.session.expire(row)
         return "already", None
-    row = db.session.get(EarlyWaybill, waybill_id)
-    for name, value in values.items():   # what the UPDATE wrote, without reading the row again
-        set_committed_value(row, name, value)
-    waybills.render_label(row, carrier, f"early-{row.id}")
     if void_wanted:           # cancelled while asking: the number it got is cancelled too
         worker.enqueue("wms.shipping.jobs.void_early_waybill", row.id, queue="labels")
         return row.tracking_number, None

@@ -156,10 +156,10 @@ def _render(parcel, carrier):
     render_label(parcel, carrier, f"parcel-{parcel.id}", zpl_font=(station.zpl_font or None) if station else None)
 
 
-def render_label(holder, carrier, name, zpl_font=None):
+def render_label(holder, carrier, name, zpl_font=None, origin=None):
     """Render the label of `holder` (a parcel, or an early waybill: the same fields) as a PDF file named
     <name>-<tracking number>.pdf under UPLOAD_DIR/labels and as ZPL, both kept on the holder."""
-    data = label_data(holder, carrier)
+    data = label_data(holder, carrier, origin)
     directory = Path(current_app.config["UPLOAD_DIR"]) / "labels"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}-{holder.tracking_number}.pdf"
@@ -168,11 +168,11 @@ def render_label(holder, carrier, name, zpl_font=None):
     holder.label_zpl = label_zpl.render_zpl(data, zpl_font=zpl_font)
 
 
-def label_data(parcel, carrier):
+def label_data(parcel, carrier, origin=None):
     """What the label of a parcel with a tracking number shows: the sender and print time of the warehouse
     it ships from (in its time zone), the buyer masked unless that warehouse turned privacy labels off."""
     order = parcel.order
-    origin = ship_from(order.id)
+    origin = origin or ship_from(order.id)
     sender = sender_address(carrier, origin)
     return labels.LabelData(
         tracking_number=parcel.tracking_number, carrier_name=carrier.name, order_ref=order.external_id,
@@ -187,10 +187,11 @@ def _waybill_request(parcel, carrier, declaration=None):
     return waybill_request(parcel.order, f"P{parcel.id}", carrier, parcel.weight_g, declaration)
 
 
-def waybill_request(order, client_order_id, carrier, weight_g, declaration=None):
+def waybill_request(order, client_order_id, carrier, weight_g, declaration=None, origin=None):
     """What the carrier is asked for an order's waybill; `client_order_id` is the idempotency key the
-    carrier honours (P<parcel id> at seal, E<early waybill id> in the 店小秘 flow)."""
-    sender = sender_address(carrier, ship_from(order.id))
+    carrier honours (P<parcel id> at seal, E<early waybill id> in the 店小秘 flow); `origin`: its ShipFrom
+    when the caller already has it."""
+    sender = sender_address(carrier, origin or ship_from(order.id))
     return WaybillRequest(client_order_id=client_order_id, recipient=_recipient(order), sender=sender,
                           weight_g=weight_g, cargo=_cargo(order), remark=order.external_id, customs=declaration)
 
