@@ -38,6 +38,12 @@ def rows():
     return db.session.scalars(select(EarlyWaybill).order_by(EarlyWaybill.id)).all()
 
 
+def nowhere(order):
+    """An order the carrier refuses, whichever of a batch's requests is answered first: no address at all."""
+    order.province = order.city = order.district = order.address = ""
+    db.session.commit()
+
+
 def to_picked(order):
     for state in (states.WAVED, states.PICKING, states.PICKED):
         order.transition_to(state, reason="test")
@@ -61,13 +67,14 @@ def test_a_bulk_request_gets_every_order_its_waybill_and_label_with_its_own_id_a
 def test_one_refusal_lands_in_the_failure_queue_in_the_carriers_words_and_a_retry_after_the_fix_succeeds(
         floor, sandbox):
     bad, good = allocated_orders(["T1", "T2"])
-    sandbox.fail_next("address_rejected")   # the first request of the batch: T1's
+    nowhere(bad)
     batch = desk.request_waybills([bad.id, good.id])
     progress = early_waybills.batch_progress(batch.id)
     assert (progress["issued"], progress["failed"], progress["done"]) == (1, 1, 2)
     [failed] = early_waybills.failure_queue()
-    assert failed.order_id == bad.id and failed.error == "address_rejected: 收件地址超出服务范围 (address rejected)"
-    early_waybills.retry(failed.id, {"address": "文三路 90 号 1 幢 101 室", "buyer_phone": "13800138000"})
+    assert failed.order_id == bad.id and failed.error == "address_rejected: 收件地址不能为空 (address missing)"
+    early_waybills.retry(failed.id, {"province": "浙江省", "city": "杭州市", "district": "西湖区",
+                                     "address": "文三路 90 号 1 幢 101 室", "buyer_phone": "13800138000"})
     assert [row.status for row in rows()] == ["issued", "issued"]
     assert early_waybills.failure_queue() == []
     assert db.session.get(Order, bad.id).address == "文三路 90 号 1 幢 101 室"
@@ -226,7 +233,7 @@ def test_a_desk_cancel_of_a_backorder_voids_its_waybill_and_drops_a_failed_one(f
     from wms.review import services as review
 
     short, other = allocated_orders(["T1", "T2"], lines=(("SKU-B", 1),))
-    sandbox.fail_next("quota")
+    nowhere(other)
     desk.request_waybills([other.id, short.id])
     for order in (short, other):
         order = db.session.get(Order, order.id)
@@ -266,3 +273,15 @@ def test_a_refused_void_stays_visible_and_the_retry_voids_it(floor, sandbox):
     db.session.commit()
     assert early_voids.void_early(row.id) == "voided"
     assert early_voids.voids_pending() == [] and sandbox.waybills[number]["status"] == "cancelled"
+
+
+def test_an_order_with_an_early_waybill_keeps_its_carrier(floor, sandbox):
+    from wms.shipping import carrier_services
+
+    make_carrier("YTO", "圆通", settings=sandbox.settings(kuaidicom="yuantong"))
+    [order] = allocated_orders(["T1"])
+    desk.request_waybills([order.id])
+    with pytest.raises(IllegalTransition, match="requested before picking"):
+        carrier_services.change_carrier(order.id, "YTO")
+    db.session.rollback()
+    assert db.session.get(Order, order.id).carrier_code == "SF"

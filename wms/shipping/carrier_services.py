@@ -14,7 +14,7 @@ from wms.settings_forms import refusal as settings_refusal
 from wms.shipping import carrier_settings, rules
 from wms.shipping.carriers import adapter_for
 from wms.shipping.lookups import active_parcels, get_order
-from wms.shipping.models import PARCEL_LABELLED, Carrier, Parcel
+from wms.shipping.models import PARCEL_LABELLED, Carrier, EarlyWaybill, Parcel
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -97,6 +97,10 @@ def change_carrier(order_id, carrier_code, actor=None):
     if order.status in (states.LABELLED, states.SHIPPED, states.DELIVERED, states.COMPLETED) or \
             _labelled_parcel(order.id) is not None:
         raise IllegalTransition("the label exists: void it before changing the carrier", current=order.status)
+    early = _early_waybill_number(order.id)
+    if early:
+        raise IllegalTransition.worded("Waybill {number} was requested before picking: the carrier can no longer "
+                                       "change", number=early, details={"current": order.status})
     previous = order.carrier_code
     order.carrier_code = carrier_code
     for parcel in active_parcels(order.id):  # sealed or failed, no tracking number yet
@@ -105,6 +109,13 @@ def change_carrier(order_id, carrier_code, actor=None):
                kind="edit")
     aftercommit.commit()
     return order
+
+
+def _early_waybill_number(order_id):
+    """The number of the order's live waybill requested before picking (the 店小秘 flow), or None; a failed
+    one has none and is moved to another carrier from the waybill desk, which asks that carrier itself."""
+    return db.session.scalar(select(EarlyWaybill.tracking_number).where(EarlyWaybill.live_order_id == order_id,
+                                                                        EarlyWaybill.tracking_number.is_not(None)))
 
 
 def _labelled_parcel(order_id):
