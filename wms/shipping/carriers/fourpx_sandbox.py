@@ -12,43 +12,25 @@ forwarder may; "declaration" is a business refusal of the customs lines (result 
 import argparse
 import itertools
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
 from wms.shipping.carriers.fourpx import CANCEL, CREATE, GATEWAY, GET, TRACK, VERSIONS, sign
+from wms.shipping.carriers.sandbox_server import HttpSandbox
 
 APP_KEY, APP_SECRET = "sandbox-4px-key", "sandbox-4px-secret"
 
 
-class FourPxSandbox:
+class FourPxSandbox(HttpSandbox):
+    thread_name = "4px-sandbox"
+
     def __init__(self, host="127.0.0.1", port=0, hang_s=2.0, app_key=APP_KEY, app_secret=APP_SECRET):
         self.hang_s, self.app_key, self.app_secret = hang_s, app_key, app_secret
-        self.faults = []
         self.orders = {}          # ref_no -> consignment_info
         self.requests = []        # (method, body dict) of every signed call received
         self._numbers = itertools.count(int(time.time()) % 1_000_000 * 1000)
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer((host, port), _handler(self))
-        self.server.daemon_threads = True
-
-    @property
-    def url(self):
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True, name="4px-sandbox").start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def fail_next(self, mode, times=1):
-        with self._lock:
-            self.faults.extend([mode] * times)
+        self._listen(host, port, _handler(self))
 
     def settings(self, **extra):
         """Carrier.settings that point the 4PX adapter at this sandbox."""

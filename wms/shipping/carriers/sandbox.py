@@ -10,7 +10,6 @@ creates the waybill and then answers too late, as a real carrier does; a resend 
 import argparse
 import itertools
 import json
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 from wms.contacts.address import split_address
 from wms.contacts.cn_divisions import short_name
 from wms.shipping.carriers.kuaidi100 import label_sign, query_sign
+from wms.shipping.carriers.sandbox_server import HttpSandbox
 
 KEY, SECRET, CUSTOMER = "sandbox-key", "sandbox-secret", "SANDBOX"
 PREFIX = {"shunfeng": "SF", "zhongtong": "ZT", "yuantong": "YT", "yunda": "YD", "ems": "EM", "jd": "JD"}
@@ -29,36 +29,18 @@ _CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
 _PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 
 
-class Sandbox:
+class Sandbox(HttpSandbox):
+    thread_name = "kuaidi100-sandbox"
+
     def __init__(self, host="127.0.0.1", port=0, delay_s=0.0, hang_s=2.0, key=KEY, secret=SECRET, customer=CUSTOMER):
         self.delay_s, self.hang_s = delay_s, hang_s
         self.key, self.secret, self.customer = key, secret, customer
-        self.faults = []
         self.waybills = {}        # kuaidinum -> {"orderId", "kuaidicom", "param", "status"}
         self.by_order = {}        # (kuaidicom, orderId) -> kuaidinum
         self.requests = []        # (method, param dict) of every signed label call received
         self._numbers = itertools.count(int(time.time()) % 10_000_000 * 1000)
-        self._lock = threading.Lock()
         routing("浙江省杭州市西湖区")  # load the division tree now: a first answer is not late by its loading
-        self.server = _Server((host, port), _handler(self))
-        self.server.daemon_threads = True
-
-    @property
-    def url(self):
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True, name="kuaidi100-sandbox").start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def fail_next(self, mode, times=1):
-        with self._lock:
-            self.faults.extend([mode] * times)
+        self._listen(host, port, _handler(self), _Server)
 
     def settings(self, kuaidicom="shunfeng", **extra):
         """Carrier.settings that point the Kuaidi100 adapter at this sandbox."""
