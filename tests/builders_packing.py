@@ -26,12 +26,15 @@ def make_station(code="PS-1", **fields):
 
 
 def make_cartons():
-    rows = [CartonType(code="C1", name="小箱", length_mm=200, width_mm=150, height_mm=100, tare_g=100),
-            CartonType(code="C2", name="中箱", length_mm=300, width_mm=250, height_mm=200, tare_g=200),
-            CartonType(code="C3", name="大箱", length_mm=500, width_mm=400, height_mm=300, tare_g=400)]
-    db.session.add_all(rows)
+    """Cartons C1-C3, made once: the browser suites seed one live server, each test its own rows, and
+    several of them want the standard cartons."""
+    wanted = [CartonType(code="C1", name="小箱", length_mm=200, width_mm=150, height_mm=100, tare_g=100),
+              CartonType(code="C2", name="中箱", length_mm=300, width_mm=250, height_mm=200, tare_g=200),
+              CartonType(code="C3", name="大箱", length_mm=500, width_mm=400, height_mm=300, tare_g=400)]
+    existing = {c.code: c for c in db.session.query(CartonType).filter(CartonType.code.in_([w.code for w in wanted]))}
+    db.session.add_all([w for w in wanted if w.code not in existing])
     db.session.commit()
-    return rows
+    return [existing.get(w.code, w) for w in wanted]
 
 
 def picked_order(external_id="P1001", lines=(("SKU-A", 2), ("SKU-B", 1)), carrier_code="SF", channel=None, **fields):
