@@ -363,7 +363,9 @@ async function start() {
   socket.on("connect", async () => {
     setOnline(true);
     await signIn();  // started offline: the sign-in waited for the network
-    socket.emit("join_station", { station: state.station });
+    // joined before the catch-up below: a label queued meanwhile is either in the catch-up's list or
+    // pushed to a room we are already in (a batch posted while the station connects is never lost)
+    await new Promise((resolve) => socket.timeout(5000).emit("join_station", { station: state.station }, () => resolve()));
     await flush();
     await loadQueue();
     await resyncLabels();
