@@ -1,4 +1,6 @@
 """Wordings: sentences the server makes, stored with their values and told in each reader's language."""
+import re
+
 from wms.i18n import reason_text, render
 from wms.orders.states import hold_reason
 from wms.review import rules
@@ -31,5 +33,6 @@ def test_every_reason_the_rules_find_has_a_chinese_wording():
     assert {r["code"] for r in found} == set(rules.DEFAULT_ORDER)
     for reason in found:
         chinese = render(reason["wording"], "zh_CN")
-        assert chinese != reason["detail"], reason
+        own_words = not re.sub(r"\{\w+\}", "", reason["wording"]["text"]).strip("“”\" ")   # only the buyer's words
+        assert own_words or chinese != reason["detail"], reason
         assert english(reason["wording"]) == reason["detail"]
