@@ -56,8 +56,11 @@ def test_the_font_draws_chinese_beyond_gb2312_latin_and_the_punctuation_we_print
 def test_a_missing_font_file_is_a_clear_logged_error_not_a_quiet_substitute(monkeypatch, font_cache, caplog):
     gone = Path("/nonexistent/wqy-microhei.ttc")
     monkeypatch.setattr(wms_pdf, "FONT_FILE", gone)
-    # caplog's handler on the logger itself: an app made earlier in the session may stop wms.* propagating
-    monkeypatch.setattr(logging.getLogger("wms.pdf"), "handlers", [caplog.handler])
+    # caplog's handler on the logger itself, and the logger on: earlier in the session an app replaces the
+    # root's handlers (wms.logs) and the migration test's alembic fileConfig disables the loggers it finds
+    logger = logging.getLogger("wms.pdf")
+    monkeypatch.setattr(logger, "handlers", [caplog.handler])
+    monkeypatch.setattr(logger, "disabled", False)
     with caplog.at_level(logging.ERROR, logger="wms.pdf"), pytest.raises(wms_pdf.FontMissing, match=str(gone)):
         wms_pdf.cjk_font()
     assert str(gone) in caplog.text
