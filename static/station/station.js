@@ -20,7 +20,7 @@ const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
 const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set(),
-  component: null };
+  component: null, componentSends: Promise.resolve() };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -200,10 +200,16 @@ function reportOutcome(job, outcome, error) {
 async function printOnComponent(job) {
   const label = (text) => addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
   label(t("sent to the print component"));
-  await state.component.settled();
-  const full = job.task ? job : await api("GET", `${stationPath()}/print-jobs/${job.print_job_id}`).catch(() => null);
-  const result = full && full.task ? await printJob(state.component, full, reportOutcome)
-    : { status: "unconfirmed", message: t("Reprint needs the network") };
+  // Tasks reach the component in the order their labels came (a batch prints in pick order): the steps
+  // up to the send are chained one label after another; the wait for each task's outcome is not.
+  const sent = state.componentSends.then(async () => {
+    await state.component.settled();
+    const full = job.task ? job : await api("GET", `${stationPath()}/print-jobs/${job.print_job_id}`).catch(() => null);
+    return { outcome: full && full.task ? printJob(state.component, full, reportOutcome)
+      : Promise.resolve({ status: "unconfirmed", message: t("Reprint needs the network") }) };
+  });
+  state.componentSends = sent.catch(() => null);
+  const result = await (await sent).outcome;
   if (result.status === "printed") {
     label(t("printed on {printer}", { printer: state.component.printerName }));
     say(t("Label {tracking} printed", { tracking: job.tracking_number }), "good");
