@@ -7,12 +7,15 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from wms.pdf import has_glyph
 
 POPPLER = shutil.which("pdftotext") is not None
+# the tests that read a PDF back as words (bin/system-deps installs poppler; without it they skip)
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 _BFCHAR = re.compile(r"^<[0-9A-Fa-f]+> <([0-9A-Fa-f]+)>$", re.M)
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')

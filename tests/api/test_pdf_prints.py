@@ -14,7 +14,7 @@ from wms.handover import services as handover
 from wms.i18n import translate
 from wms.picking.models import PickTask
 
-pytestmark = pytest.mark.skipif(not pdf_checks.POPPLER, reason="poppler-utils (pdftotext) not installed")
+pytestmark = pdf_checks.needs_poppler
 
 LOCALES = ("en", "zh_CN")
 LONG_NAME = "不锈钢真空保温杯 500ml 玫瑰金 礼盒装 Stainless Steel Vacuum Flask, gift box of two"

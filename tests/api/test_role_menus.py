@@ -12,7 +12,6 @@ NOT_SCREENS = {
     "auth.home": "the redirect to the role's home",
     "auth.login": "the login form",
     "imports.template": "a CSV download linked from the import page",
-    "review.queue": None,  # placeholder removed below: the review desk is a screen
     "search.orders": "the menu's search box, not a link",
     "channels.sku_search": "the SKU mapping page's SKU look-up (JSON)",
     "handheld.manifest": "the PWA's manifest",
@@ -20,7 +19,6 @@ NOT_SCREENS = {
     "admin.badges_pdf": "the badge sheet PDF, linked from the badges page",
     "health.healthz": "the proxy's health check",
 }
-NOT_SCREENS = {endpoint: why for endpoint, why in NOT_SCREENS.items() if why}
 
 
 def _screens_for(app, role):

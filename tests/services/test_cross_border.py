@@ -1,11 +1,11 @@
 """A parcel leaving China: the declaration from the SKUs' customs data, the reviewer's correction,
 the refusal of a waybill while it has gaps (nothing sent to the forwarder), the carrier rules sending
 it to 4PX, the label through the 4PX sandbox with the IOSS number carried, and the CN 22 form."""
-import shutil
 import subprocess
 
 import pytest
 
+from tests import pdf_checks
 from tests.builders import make_channel, make_sku
 from tests.builders_packing import make_carrier, picked_order
 from wms.catalog import services as catalog
@@ -144,7 +144,7 @@ def test_a_home_order_needs_no_declaration(carriers):
         declarations.save_declaration(home.id, {})
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+@pdf_checks.needs_poppler
 def test_the_cn22_lists_what_is_declared_with_the_ioss_number(carriers):
     channel = make_channel("amazon-de", name="Amazon DE", settings={"ioss_number": "IM2760000742"})
     order = order_to_berlin(channel=channel)
@@ -159,7 +159,7 @@ def test_the_cn22_lists_what_is_declared_with_the_ioss_number(carriers):
     assert "[X] Sale of goods" in " ".join(text.split())
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+@pdf_checks.needs_poppler
 def test_contents_over_300_sdr_get_the_cn23_with_sender_and_addressee(carriers):
     order = order_to_berlin()
     sku = db.session.query(type(order.lines[0].sku)).filter_by(code="SKU-A").one()

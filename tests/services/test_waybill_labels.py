@@ -16,7 +16,7 @@ from wms.shipping.carriers.kuaidi100 import package_centre, sort_code
 from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Carrier, Parcel
 
-needs_poppler = pytest.mark.skipif(not pdf_checks.POPPLER, reason="poppler-utils (pdftotext) not installed")
+needs_poppler = pdf_checks.needs_poppler
 
 
 @pytest.fixture

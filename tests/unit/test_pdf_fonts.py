@@ -21,7 +21,7 @@ from wms.picking import picklist
 from wms.shipping import label_pdf, labels
 from wms.shipping.label_layout import layout_for
 
-needs_poppler = pytest.mark.skipif(not pdf_checks.POPPLER, reason="poppler-utils (pdftotext) not installed")
+needs_poppler = pdf_checks.needs_poppler
 
 LOCALES = ("en", "zh_CN")
 ITEM = "不锈钢真空保温杯 500ml 玫瑰金 礼盒装 Stainless Steel Vacuum Flask, gift box of two (2 pcs)"
