@@ -50,6 +50,29 @@ class ChannelAdapter(Protocol):
         """Tell the platform the order shipped with this carrier and tracking number."""
 
 
+class RefundSource(Protocol):
+    """An adapter whose platform reports refunds and after-sales requests (issue 19 item 3).
+
+    Canonical refund record keys: refund_id (the platform's), external_id (the order's), kind
+    (refund_only | return_refund | exchange | reship), status (requested | agreed | refused | closed |
+    done), reason (the buyer's words), amount_cents, return_carrier, return_tracking_number,
+    requested_at (naive-UTC ISO), lines [{sku_code, qty}] (empty = the whole order)."""
+
+    def fetch_refunds(self, since: str | None) -> Iterator[tuple[dict, str]]:
+        """Refund / after-sales records changed at or after `since`, oldest first, with cursors (as fetch_orders)."""
+
+
+class StockTarget(Protocol):
+    """An adapter whose platform takes the quantity a store may sell (issue 19 item 2)."""
+
+    stock_batch_size: int  # items one call may carry, as the platform documents
+
+    def push_stock(self, items: list[dict]) -> list[dict]:
+        """Set each [{platform_sku, qty}] (at most stock_batch_size) as the sellable quantity; one result per
+        item, in order: {platform_sku, ok: bool, error: str | None} (a per-item refusal is not an exception;
+        an exception means the whole call failed and may be retried)."""
+
+
 _FACTORIES = {}
 
 
