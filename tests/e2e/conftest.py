@@ -61,6 +61,26 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")[-chars:]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test carries what the server saw: its log's tail and its newest jobs (a flake in CI
+    leaves nothing else behind to read)."""
+    outcome = yield
+    report = outcome.get_result()
+    server = item.funcargs.get("live_server") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or server is None:
+        return
+    try:
+        with server.db() as db:
+            jobs = [dict(row) for row in db.execute(
+                "SELECT id, func, args, status, attempts, last_error, created_at, finished_at FROM queued_jobs "
+                "ORDER BY id DESC LIMIT 15")]
+    except sqlite3.Error as error:
+        jobs = [f"could not read queued_jobs: {error}"]
+    report.sections.append(("live server: newest jobs", "\n".join(map(str, jobs))))
+    report.sections.append(("live server: log tail", server.log_tail(6000)))
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("live")) as server:

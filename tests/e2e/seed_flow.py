@@ -23,7 +23,7 @@ def seed():
     url = os.environ["FLOW_SANDBOX_URL"]
     make_carrier("ZTO", name="中通快递", settings={
         "adapter": "kuaidi100", "api_url": url, "poll_url": url, "key": sandbox.KEY, "secret": sandbox.SECRET,
-        "customer": sandbox.CUSTOMER, "kuaidicom": "zhongtong", "timeout_s": 3, "salt": SALT})
+        "customer": sandbox.CUSTOMER, "kuaidicom": "zhongtong", "timeout_s": 10, "salt": SALT})
     if not db.session.scalar(select(CartonType.id).where(CartonType.code == "F1")):
         db.session.add(CartonType(code="F1", name="流程箱", length_mm=300, width_mm=200, height_mm=150, tare_g=100))
         db.session.commit()
