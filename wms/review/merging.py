@@ -1,6 +1,11 @@
 """Merge and split: the reviewer actions that touch several orders at once (the split itself is
 wms.orders.splitting, which allocation uses too).
 
+Both change what is on an order, so a waybill requested before picking (the 店小秘 flow) that shows the
+old contents and weight is voided with its carrier (wms.shipping.early_voids, a job after commit): an
+order merged away is cancelled and needs none, and the target, or the original of a split, goes back
+to the waybill desk's waiting list for a label of what it now holds (the new part has none yet).
+
 Re-exported by wms.review.services (callers import them from there).
 """
 from wms.aftercommit import commit
@@ -9,6 +14,7 @@ from wms.orders import splitting, states
 from wms.orders.models import OrderLine
 from wms.review import checks, floor_effects, rules
 from wms.review import actions
+from wms.shipping import early_voids
 from wms.wording import wording
 
 
@@ -38,6 +44,8 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
     changes = [_absorb(target, other, actor) for other in others]
     target.note(wording("merged {orders}", orders=", ".join(o.external_id for o in others)), actor=actor,
                 kind="merge")
+    for order in [target, *others]:
+        _void_early_label(order, actor)
     for other in others:
         other.updated_at = checks.now()
     return actions.save(target, changes)
@@ -64,6 +72,14 @@ def _absorb(target, other, actor):
     return actions.change(other, before)
 
 
+def _void_early_label(order, actor):
+    """Void the order's waybill requested before picking, if it has one (after commit), and say so on its
+    timeline: its label shows contents the order no longer has."""
+    if early_voids.void_for_order(order.id):
+        order.note(wording("waybill requested before picking voided: the order's contents changed"), actor=actor,
+                   kind="edit")
+
+
 @actions.action
 def split_order(order_id, line_qtys, *, actor, expected_version):
     """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state
@@ -77,6 +93,7 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     moves = splitting.chosen_moves(order, line_qtys)
     floor_effects.release_stock(order.id, wording("split"), actor)
     part = splitting.split_off(order, moves, actor=actor)
+    _void_early_label(order, actor)
     actions.save(order)
     waiting = [o.id for o in (order, part) if o.status == states.APPROVED]
     if waiting:

@@ -29,7 +29,7 @@ from wms.shipping import declarations, waybill_timing, waybills
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier, order_weight_g
 from wms.shipping.carriers import WaybillError
 from wms.shipping.models import (
-    EARLY_DROPPED, EARLY_FAILED, EARLY_ISSUED, EARLY_REQUESTING, EARLY_USED, PARCEL_LABELLED, Carrier,
+    EARLY_DROPPED, EARLY_FAILED, EARLY_ISSUED, EARLY_REQUESTING, EARLY_USED, EARLY_VOIDED, PARCEL_LABELLED, Carrier,
     EarlyWaybill, WaybillBatch)
 from wms.shipping.ship_from import ship_from
 from wms.timeutil import utcnow
@@ -321,9 +321,10 @@ def order_for_tracking(number):
     row = db.session.scalar(select(EarlyWaybill).where(EarlyWaybill.tracking_number == number))
     if row is None:
         return None
-    if row.status != EARLY_ISSUED:
+    status = EARLY_VOIDED if row.void_wanted else row.status   # being voided (a merge or split changed it)
+    if status != EARLY_ISSUED:
         raise IllegalTransition.worded("Label {number} was {status}: do not pack with it", number=number,
-                                       status=wording(row.status), details={"current": row.status})
+                                       status=wording(status), details={"current": status})
     return row.order
 
 
@@ -336,6 +337,8 @@ def take_for_seal(order_id):
     if row.status == EARLY_FAILED:
         row.status, row.live_order_id = EARLY_DROPPED, None
         db.session.flush()
+        return None
+    if row.void_wanted:   # its label shows what the order held before a merge or split: a new one at seal
         return None
     if row.status != EARLY_ISSUED:
         raise IllegalTransition.worded("The waybill is still being requested: seal again in a moment",

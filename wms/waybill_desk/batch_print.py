@@ -42,7 +42,8 @@ def labels_in_walk_order(wave_id=None, order_ids=None):
         raise ValidationFailed.worded("At most {limit} labels in one print", limit=PRINT_LIMIT,
                                       details={"field": "order_ids"})
     rows = {row.order_id: row for row in db.session.scalars(
-        select(EarlyWaybill).where(EarlyWaybill.live_order_id.in_(ids), EarlyWaybill.status == EARLY_ISSUED))}
+        select(EarlyWaybill).where(EarlyWaybill.live_order_id.in_(ids), EarlyWaybill.status == EARLY_ISSUED,
+                                  EarlyWaybill.void_wanted.is_(False)))}
     missing = [order_id for order_id in ids if order_id not in rows]
     if wave_id is None and missing:
         refs = db.session.scalars(select(Order.external_id).where(Order.id.in_(missing[:20]))).all()

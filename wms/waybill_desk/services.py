@@ -127,7 +127,8 @@ def tab_counts():
 
 
 def _tab_query(tab):
-    query = select(EarlyWaybill).join(Order, Order.id == EarlyWaybill.order_id).where(EarlyWaybill.status == EARLY_ISSUED)
+    query = (select(EarlyWaybill).join(Order, Order.id == EarlyWaybill.order_id)
+             .where(EarlyWaybill.status == EARLY_ISSUED, EarlyWaybill.void_wanted.is_(False)))
     if tab == "printed":
         return query.where(EarlyWaybill.printed_at.is_not(None))
     query = query.where(EarlyWaybill.printed_at.is_(None))
@@ -143,7 +144,8 @@ def virtual_ship(order_ids, actor=None):
     Every order must have an issued early waybill; otherwise nothing is queued."""
     ids = _ids(order_ids)
     rows = db.session.scalars(select(EarlyWaybill).where(EarlyWaybill.live_order_id.in_(ids),
-                                                         EarlyWaybill.status == EARLY_ISSUED)
+                                                         EarlyWaybill.status == EARLY_ISSUED,
+                                                         EarlyWaybill.void_wanted.is_(False))
                               .options(joinedload(EarlyWaybill.order).joinedload(Order.channel))).all()
     missing = set(ids) - {row.order_id for row in rows}
     if missing:
