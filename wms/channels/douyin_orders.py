@@ -36,7 +36,7 @@ COMPANY_CODES = {
     "sf": "shunfeng", "zto": "zhongtong", "yto": "yuantong", "sto": "shentong", "yunda": "yunda", "yd": "yunda",
     "ems": "ems", "postb": "youzhengguonei", "jd": "jd", "jdl": "jd", "dbl": "debangkuaidi",
     "deppon": "debangkuaidi", "htky": "huitongkuaidi", "best": "huitongkuaidi", "jtsd": "jtexpress",
-    "jt": "jtexpress", "kuaidi100": "",
+    "jt": "jtexpress",
 }
 COMPANY_KEYWORDS = (
     ("顺丰", "shunfeng"), ("sf express", "shunfeng"), ("中通", "zhongtong"), ("圆通", "yuantong"),

@@ -7,8 +7,9 @@ sku.syncStock (per SKU; an unknown SKU is refused as a business error).
 
 Faults, served in turn: ``fail_next(kind, times=1, after=0)`` - the `times` calls after the next `after`
 fail as "auth" (30001 dop.authorization-no-existed), "rate_limit" (60000 isv.traffic-limited), "server"
-(HTTP 500), "timeout" (answers only after `hang_s`), or "business" (50002 isv.business-failed:-20001 库存不足,
-as the platform documents it for stock calls). Over HTTP: POST /_sandbox/faults {kind, times, after}.
+(HTTP 500), "timeout" (answers only after `hang_s`), "business" (50002 isv.business-failed:-20001 库存不足,
+as the platform documents it for stock calls), or "malformed" (a success whose lists are not lists: a
+hostile answer). Over HTTP: POST /_sandbox/faults {kind, times, after}.
 
     python -m wms.channels.sandbox.douyin --port 8706
 
@@ -40,7 +41,7 @@ DEFAULT_SECRET = "sandbox-douyin-secret"
 DEFAULT_TOKEN = "sandbox-douyin-token"
 MAX_SIZE = 100
 SHIPPABLE = {105, 2, 101}
-FAULT_KINDS = ("auth", "rate_limit", "server", "timeout", "business")
+FAULT_KINDS = ("auth", "rate_limit", "server", "timeout", "business", "malformed")
 
 
 class DouyinStore:
@@ -255,7 +256,7 @@ def _fault_answer(store, kind):
         return jsonify(error_answer(20000, "服务不可用", "dop.service-error", "服务调用失败，请稍后重试")), 500
     if kind == "business":
         return jsonify(error_answer(BUSINESS_FAILED, "业务处理失败", "isv.business-failed:-20001", "库存不足"))
-    return None
+    return jsonify(ok_answer({"page": 0, "size": 100, "total": "many", "shop_order_list": "none", "items": "none"}))
 
 
 def create_app(store=None):
