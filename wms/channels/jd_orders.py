@@ -60,10 +60,12 @@ def order_to_record(order):
     order_id = _text(order, "orderId", required=True)
     state = _text(order, "orderState", required=True)
     modified = _time(order, "modified", required=True)
-    consignee = order.get("consigneeInfo") or {}
+    consignee = order.get("consigneeInfo")
+    consignee = {} if consignee is None else consignee
     if not isinstance(consignee, dict):
         raise ValueError("consigneeInfo is not an object")
-    items = order.get("itemInfoList") or []
+    items = order.get("itemInfoList")
+    items = [] if items is None else items
     if not isinstance(items, list):
         raise ValueError("itemInfoList is not a list")
     cancelled = state == CANCELLED
@@ -93,8 +95,14 @@ def order_to_record(order):
 
 
 def order_cursor_time(order):
-    """The JOS `modified` time of an order (for sorting and the cursor)."""
-    return parse_jd_time(order["modified"])
+    """The JOS `modified` time of an order (for sorting and the cursor); ValueError when it has none."""
+    value = order.get("modified") if isinstance(order, dict) else None
+    if not value:
+        raise ValueError("modified is missing")
+    try:
+        return parse_jd_time(value)
+    except ValueError:
+        raise ValueError(f"modified is not a JD time: {value!r:.40}") from None
 
 
 def street_address(consignee):
