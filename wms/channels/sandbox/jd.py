@@ -71,7 +71,7 @@ class JdStore:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r} ({', '.join(FAULT_KINDS)})")
         with self.lock:
-            self.faults += [{"kind": kind, "method": method, "after": int(after)} for _ in range(int(times))]
+            self.faults += [{"kind": kind, "method": method, "after": int(after) if n == 0 else 0} for n in range(int(times))]
 
     def take_fault(self, method):
         with self.lock:
