@@ -187,3 +187,18 @@ def test_the_seed_orders_add_up_like_the_platform():
                 if order["order_status"] == 4 or s["after_sale_info"]["refund_status"] != 3]
         assert order["pay_amount"] == sum(s["sum_amount"] for s in live) + order["post_amount"] - order["promotion_amount"]
         json.dumps(order)  # JSON-safe
+
+
+def test_the_douyin_settings_form_names_every_setting_the_adapter_reads_in_both_languages():
+    from pathlib import Path
+
+    from wms.channels.settings_forms import form_for
+
+    catalogue = {}
+    for path in (Path(__file__).resolve().parents[2] / "wms" / "translations" / "zh_CN").glob("*.json"):
+        catalogue.update(json.loads(path.read_text(encoding="utf-8")))
+    fields = form_for("douyin").fields
+
+    assert {"gateway_url", "app_key", "app_secret", "access_token", "sign_method"} <= {f.name for f in fields}
+    assert {f.name for f in fields if f.secret} == {"app_secret", "access_token"}
+    assert [text for f in fields for text in (f.label, f.help) if text and text not in catalogue] == []

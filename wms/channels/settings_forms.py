@@ -1,8 +1,8 @@
-"""The settings of each channel platform as form fields (wms.settings_forms): what the Shopify and
+"""The settings of each channel platform as form fields (wms.settings_forms): what the Shopify, Douyin and
 Taobao TOP adapters read from `Channel.settings`, with the help a person needs to fill them in.
 
 The admin's channel page draws these forms and the admin services check what comes back with them;
-a platform without an adapter here (manual, 拼多多, 京东, 抖店) keeps its settings as JSON only.
+a platform without an adapter here (manual, 拼多多, 京东) keeps its settings as JSON only.
 """
 from wms.settings_forms import SettingField, SettingsFamily
 
@@ -47,7 +47,24 @@ TAOBAO = (
                  placeholder="600", help="Pushed messages older than this are refused as replays (default 600)."),
 )
 
-CHANNEL_SETTINGS = SettingsFamily(PREFIX, {"shopify": SYNC + SHOPIFY, "taobao": SYNC + TAOBAO})
+DOUYIN = (
+    SettingField("gateway_url", "Open platform gateway", "url", placeholder="https://openapi-fxg.jinritemai.com",
+                 help="The Douyin shop open platform's API address (default https://openapi-fxg.jinritemai.com)."),
+    SettingField("app_key", "App Key", required=True, max_length=40,
+                 help="Your app's App Key on the Douyin shop open platform."),
+    SettingField("app_secret", "App Secret", secret=True, required=True,
+                 help="Your app's App Secret: it signs every request."),
+    SettingField("access_token", "Shop access token", secret=True, required=True,
+                 help="The access token the shop authorised your app with; renew it here when it expires."),
+    SettingField("sign_method", "Signature method", "choice", choices=(("hmac-sha256", "HMAC-SHA256"), ("md5", "MD5")),
+                 help="How requests are signed (default HMAC-SHA256)."),
+    SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=100, placeholder="100",
+                 help="At most 100."),
+    SettingField("initial_days", "First sync: days back", "integer", minimum=1, maximum=90, placeholder="7",
+                 help="On the first sync, how many days of orders to fetch (default 7)."),
+)
+
+CHANNEL_SETTINGS = SettingsFamily(PREFIX, {"shopify": SYNC + SHOPIFY, "taobao": SYNC + TAOBAO, "douyin": SYNC + DOUYIN})
 
 
 def form_for(platform):
