@@ -122,3 +122,17 @@ def test_money_in_yuan_text_becomes_exact_cents(lines, freight_cents):
     record = order_to_record(order)
     assert record["total_cents"] == total
     assert [(line["unit_price_cents"], line["qty"]) for line in record["lines"]] == lines
+
+
+def test_every_jd_setting_and_adapter_wording_reads_in_chinese():
+    import re
+    from pathlib import Path
+
+    from wms.channels.jd_settings import JD
+    from wms.i18n import translate
+
+    texts = [text for field in JD for text in (field.label, field.help)]
+    source = Path(__file__).resolve().parents[2].joinpath("wms/channels/jd.py").read_text(encoding="utf-8")
+    texts += re.findall(r'"(JD [^"]*\{[^"]*)"', source)
+    untranslated = [text for text in texts if translate(text, "zh_CN") == text]
+    assert len(texts) > 20 and untranslated == []
