@@ -42,7 +42,8 @@ Windows end `settle_seconds` (180) before now: the API page says an end no earli
 minutes before PDD's time avoids missed orders (read here as "windows end three minutes back", the
 index being late; the FAQ's wording can be read either way). Window starts are inclusive: the
 orders of the cursor's second come again and the importer answers "unchanged". The cursor is the
-order's updated_at in UTC ISO form. A first sync starts at the `initial_since` setting or
+order's updated_at in UTC ISO form. Consecutive windows share their edge second; a row on it is
+yielded once per fetch (the importer refuses an order twice in one chunk). A first sync starts at the `initial_since` setting or
 `initial_days` (7) ago; PDD keeps orders of the last three months only.
 
 What no source here confirms: the texts of business refusals (sub_code / sub_msg), and the field
@@ -136,13 +137,19 @@ class PddAdapter:
 
     def fetch_orders(self, since=None):
         """Yield (record, cursor) for orders updated at or after `since`, oldest change first."""
+        previous = set()
         for start, end in self._windows(since):
             rows = self._window(ORDER_INCREMENT, "order_sn_list", "order_sn", start, end, {
                 "order_status": 5, "refund_status": 5, "is_lucky_flag": 0}, use_has_next=True)
             dated = [(updated_at_checked(row), row) for row in rows]
             dated.sort(key=lambda pair: (pair[0], str(pair[1].get("order_sn"))))
+            seen = set()
             for moment, row in dated:
-                yield order_to_record(row), to_cursor(moment)
+                key = (str(row.get("order_sn")), moment)
+                seen.add(key)
+                if key not in previous:  # on the edge two windows share: yielded once
+                    yield order_to_record(row), to_cursor(moment)
+            previous = seen
 
     def fetch_order(self, external_id):
         """One order by its order_sn (pdd.order.information.get), as a canonical record."""
@@ -159,6 +166,7 @@ class PddAdapter:
 
     def fetch_refunds(self, since=None):
         """Yield (refund record, cursor) for after-sales rows updated at or after `since`, oldest first."""
+        previous = set()
         for start, end in self._windows(since):
             rows = self._window(REFUND_INCREMENT, "refund_list", "id", start, end,
                                 {"after_sales_status": 1, "after_sales_type": 1}, use_has_next=False)
@@ -169,8 +177,13 @@ class PddAdapter:
                 except (TypeError, ValueError):
                     raise _malformed(REFUND_INCREMENT, "updated_time") from None
             dated.sort(key=lambda pair: (pair[0], str(pair[1].get("id"))))
+            seen = set()
             for moment, row in dated:
-                yield refund_to_record(row), to_cursor(moment)
+                key = (str(row.get("id")), moment)
+                seen.add(key)
+                if key not in previous:
+                    yield refund_to_record(row), to_cursor(moment)
+            previous = seen
 
     # --- windows and pages -------------------------------------------------------------------
 

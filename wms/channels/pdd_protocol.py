@@ -88,9 +88,10 @@ def format_pdd_time(moment):
 
 def parse_unix(value):
     """A UNIX-seconds value (the refund list's times are strings of them) as an aware UTC datetime."""
-    if isinstance(value, bool) or value in (None, ""):
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not text.isdigit():
         raise ValueError(f"not a UNIX time: {value!r}")
-    return datetime.fromtimestamp(int(str(value).strip()), tz=timezone.utc)
+    return datetime.fromtimestamp(int(text), tz=timezone.utc)
 
 
 def unix(moment):
