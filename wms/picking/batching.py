@@ -30,9 +30,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
+from wms.picking.batch_search import Lengths, search
+from wms.picking.savings import savings_groups
+
 ALL_PAIRS_UP_TO = 150
 CONSTRUCTION_SHARE = 0.4  # of plan_batches' time budget, for the seed construction
 SWAPS_TRIED = 12  # swaps routed per pair of batches, best sub-aisle estimate first
+REBUILD_NOISE = 0.15  # savings scaled by up to +-15 % when the search rebuilds a few batches
 _EPS = 1e-9
 
 
@@ -254,14 +258,45 @@ def improve(orders: Sequence[Order], batches: Sequence[Batch], limits: Limits, r
     return problem.result(_iterated_local_search(problem, groups, time_budget, seed, near))
 
 
+def classic_savings(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
+                    bounds=None) -> list:
+    """Classic Clarke & Wright savings (recomputed after every merge, every batch routed by
+    route_length); ``bounds`` (a tour_bounds.BoundTable) spares most routes. See wms/picking/savings.py."""
+    problem = _Problem(orders, limits, route_length)
+    return problem.result(savings_groups(problem.orders, limits, problem.route, bounds=bounds))
+
+
 def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
-                 locate: Optional[Callable] = None, time_budget: float = 5.0, seed: int = 0) -> list:
-    """Seed construction then iterated local search: the batches to release as a wave."""
+                 locate: Optional[Callable] = None, time_budget: float = 5.0, seed: int = 0,
+                 bounds=None, route_below: Optional[Callable] = None) -> list:
+    """Seed construction, then local search and destroy-and-rebuild: the batches to release as a wave.
+
+    ``bounds`` (tour_bounds.BoundTable of the layout) and ``route_below(locations, upper)`` (the exact
+    length if below upper, else INF: routing.exact_length_below) make each step cheaper; without them
+    every candidate is routed in full.
+    """
     problem = _Problem(orders, limits, route_length, locate)
     started = time.perf_counter()
+    deadline = started + time_budget
+    below = route_below or _below_by(problem.route)
+    lengths = Lengths(problem.route, lambda locs, upper: below(locs, upper))
     groups = _seed(problem, 5, CONSTRUCTION_SHARE * time_budget)
-    remaining = max(0.0, time_budget - (time.perf_counter() - started))
-    return problem.result(_iterated_local_search(problem, groups, remaining, seed, near=6))
+
+    def rebuild(members, rng):
+        subset = [problem.orders[i] for i in members]
+        found = savings_groups(subset, limits, lengths, bounds=bounds, rng=rng, noise=REBUILD_NOISE)
+        return [[members[i] for i in group] for group in found]
+
+    found = search(problem.orders, limits, lengths, bounds, groups, deadline=deadline, seed=seed,
+                   rebuild_fn=rebuild)
+    return problem.result(found)
+
+
+def _below_by(route: Callable) -> Callable:
+    def below(locations, upper):
+        value = route(locations)
+        return value if value < upper else float("inf")
+    return below
 
 
 def _iterated_local_search(problem: _Problem, groups: list, budget: float, seed: int, near: int) -> list:

@@ -74,6 +74,15 @@ def route_length(layout: Layout, locations: Iterable[Location], method: str = "b
     return _METHODS[method](layout, points)[1]
 
 
+def exact_length_below(layout: Layout, locations: Iterable[Location], upper: float) -> float:
+    """The exact route length if it is below ``upper``, else INF (faster than the plain DP when the
+    bound is tight: states that cannot finish below it are dropped as the sweep goes)."""
+    points = list(_group(layout, locations))
+    if not points:
+        return 0.0 if upper > 0 else INF
+    return _exact_dp(layout, points, upper)[0]
+
+
 def tour_length(layout: Layout, order: Sequence[Location]) -> float:
     """Length of visiting ``order`` from the depot and back along shortest paths."""
     stops = [layout.point(layout.depot)] + [layout.point(loc) for loc in order]
@@ -228,8 +237,13 @@ def _subaisle_options(ys: list, y0: float, length: float) -> tuple:
 _SUB, _EMPTY, _CROSS = range(3)
 
 
-def _exact_dp(layout: Layout, points: list) -> tuple:
-    """(length, layers, final state) of the optimal tour; layers hold back-pointers per sweep step."""
+def _exact_dp(layout: Layout, points: list, upper: float = INF) -> tuple:
+    """(length, layers, final state) of the optimal tour; layers hold back-pointers per sweep step.
+
+    With an ``upper`` bound, states that cannot finish below it (their cost plus the least the rest of
+    the sweep must add: each later sub-aisle's cheapest pattern, two crossings per aisle gap) are
+    dropped; if none finishes below it the length is INF and the final state None.
+    """
     tables, ys, n_blocks = _tables(layout.n_blocks), layout.cross_y, layout.n_blocks
     pick_ys = {}
     for aisle, block, y in points + [layout.point(layout.depot)]:
@@ -238,22 +252,39 @@ def _exact_dp(layout: Layout, points: list) -> tuple:
     empty = [((NONE, 0.0), (TRAVERSE, ln), (TWICE, 2 * ln)) for ln in lengths]
     picked = {a for a, _ in pick_ys}
     first, last = min(picked), max(picked)
-    current, layers = {0: 0.0}, []
+    steps, crossing = [], 2 * layout.aisle_spacing
     for aisle in range(first, last + 1):
         if aisle not in picked:
-            current, back = _relax_moves(current, tables.empty_aisle(lengths), 1.0)
-            layers.append((aisle, None, _EMPTY, back))
+            steps.append((aisle, None, _EMPTY, None, 0.0))
         else:
             for b in range(n_blocks):
                 found = pick_ys.get((aisle, b))
                 options = _subaisle_options(sorted(found), ys[b], lengths[b]) if found else empty[b]
-                current, back = _relax(current, tables.sub[b], options)
-                layers.append((aisle, b, _SUB, back))
+                steps.append((aisle, b, _SUB, options, min(cost for _, cost in options)))
         if aisle < last:
+            steps.append((aisle, None, _CROSS, None, crossing))
+    rest = [0.0] * (len(steps) + 1)
+    for k in range(len(steps) - 1, -1, -1):
+        rest[k] = rest[k + 1] + steps[k][4]
+    current, layers = {0: 0.0}, []
+    for k, (aisle, block, kind, options, _) in enumerate(steps):
+        if kind == _EMPTY:
+            current, back = _relax_moves(current, tables.empty_aisle(lengths), 1.0)
+        elif kind == _SUB:
+            current, back = _relax(current, tables.sub[block], options)
+        else:
             current, back = _relax_moves(current, tables.crossings, layout.aisle_spacing)
-            layers.append((aisle, None, _CROSS, back))
+        if upper < INF:
+            limit = upper - rest[k + 1] + _EPS
+            current = {s: c for s, c in current.items() if c <= limit}
+        layers.append((aisle, block, kind, back))
     final = tables.final
-    best = min((s for s in current if final[s]), key=current.__getitem__)
+    ends = [s for s in current if final[s]]
+    if not ends:
+        return INF, layers, None
+    best = min(ends, key=current.__getitem__)
+    if current[best] >= upper:
+        return INF, layers, None
     return current[best], layers, best
 
 
