@@ -109,14 +109,18 @@ async function seal(event) {
   }
   const stored = await outbox.record({ kind: "seal", order_id: task.order_id, carton: $("carton").value, weight_g: weight,
     paper: $("paper").value, station: state.station, task_id: 0 });
-  addLabel(`seal:${stored.uuid}`, { what: t("{order}: label queued", { order: task.ref }) });
+  // 店小秘 flow: the label printed before picking is already on the goods; the seal prints nothing
+  const early = task.early_label;
+  addLabel(`seal:${stored.uuid}`, { what: early ? t("{order}: sealed with its waybill {tracking}", { order: task.ref, tracking: early })
+    : t("{order}: label queued", { order: task.ref }) });
   state.queue = state.queue.filter((q) => q.order_id !== task.order_id);
   await db.setMeta("pack_queue", state.queue);
   state.task = null;
   renderTask();
   renderQueue();
   feedback.done();
-  say(state.online ? t("Order {order} sealed: the label is on its way", { order: task.ref })
+  if (early) say(t("Order {order} sealed with the label printed before picking: no new label", { order: task.ref }), "good");
+  else say(state.online ? t("Order {order} sealed: the label is on its way", { order: task.ref })
     : t("Sealed offline: the label prints when the network is back"), "good");
   flush();
 }
@@ -131,7 +135,7 @@ async function send(events) {
 }
 
 async function onAnswer(entry, answer) {
-  if (entry.kind === "seal" && answer.status === "accepted") {
+  if (entry.kind === "seal" && answer.status === "accepted" && answer.code !== "pack_sealed_early") {
     addLabel(`seal:${entry.uuid}`, { what: t("Parcel {id}: waiting for the tracking number", { id: answer.parcel_id }) });
   }
   if (answer.status === "rejected") {
@@ -167,17 +171,21 @@ function addLabel(key, { what, job }) {
   preview.hidden = reprint.hidden = !job;
   if (job) {
     preview.href = job.pdf_url;
-    reprint.onclick = () => api("POST", `/api/station/${encodeURIComponent(state.station)}/parcels/${job.parcel_id}/reprint`)
-      .catch(() => say(t("Reprint needs the network"), "bad"));
+    reprint.onclick = () => api("POST", reprintPath(job)).catch(() => say(t("Reprint needs the network"), "bad"));
   }
 }
+
+// A parcel's label, or one printed before picking (a batch from the waybill desk: no parcel yet).
+const labelKey = (job) => (job.parcel_id ? `parcel:${job.parcel_id}` : `label:${job.tracking_number}`);
+const reprintPath = (job) => (job.parcel_id ? `${stationPath()}/parcels/${job.parcel_id}/reprint`
+  : `${stationPath()}/print-jobs/${job.print_job_id}/reprint`);
 
 function printLabel(job) {
   if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
   state.printed.add(job.print_job_id);
   if (state.component) return printOnComponent(job);
   const viaPrinter = CONFIG.printers.includes(state.station);
-  addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
+  addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
   say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");
   if (viaPrinter) return;
   const frame = $("print-frame");
@@ -198,7 +206,7 @@ function reportOutcome(job, outcome, error) {
 }
 
 async function printOnComponent(job) {
-  const label = (text) => addLabel(`parcel:${job.parcel_id}`, { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
+  const label = (text) => addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
   label(t("sent to the print component"));
   // Tasks reach the component in the order their labels came (a batch prints in pick order): the steps
   // up to the send are chained one label after another; the wait for each task's outcome is not.
@@ -246,7 +254,7 @@ async function loadNotPrinted() {
     row.querySelector(".what").textContent = `${job.tracking_number} · ${job.carrier}`;
     const why = { ready: t("waiting to print"), submitted: t("not confirmed by the print component") }[job.status];
     row.querySelector(".why").textContent = why || t("not printed: {error}", { error: job.error || job.status });
-    row.querySelector(".reprint").onclick = () => api("POST", `${stationPath()}/parcels/${job.parcel_id}/reprint`)
+    row.querySelector(".reprint").onclick = () => api("POST", reprintPath(job))
       .then(() => loadNotPrinted()).catch(() => say(t("Reprint needs the network"), "bad"));
     return row;
   }));

@@ -150,3 +150,13 @@ def reprint(code, parcel_id):
     station_access.require_station(current_user, code)
     station_access.require_label(current_user, parcel_id)
     return label_print_jobs.print_job_payload(label_print_jobs.reprint(parcel_id, code, actor=current_user))
+
+
+@bp.post("/<code>/print-jobs/<int:job_id>/reprint")
+@allow(roles.PACK)
+@bp.alt_response(200, schema=PrintJob, success=True)
+@openapi.errors(bp, 401, 403, 404, 409)
+def reprint_job(code, job_id):
+    """Print a job's label again at this station: a parcel's, or one printed before picking (no parcel yet)."""
+    station_access.require_station(current_user, code)
+    return label_print_jobs.print_job_payload(print_queue.reprint_job(job_id, code, actor=current_user))

@@ -32,6 +32,8 @@ class PackTask(Schema):
     cartons = fields.List(fields.Nested(Carton), required=True)
     suggested_carton = fields.String(required=True, allow_none=True)
     expected_weight_g = fields.Integer(required=True)
+    early_label = fields.String(allow_none=True, metadata={
+        "description": "The tracking number of the label printed before picking (the seal reuses it), or null"})
 
 
 class PackQueue(Schema):
@@ -59,7 +61,8 @@ class PrintJob(Schema):
     """A label to print at a station."""
 
     print_job_id = fields.Integer(required=True)
-    parcel_id = fields.Integer(required=True)
+    parcel_id = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "None for a label printed before picking (no parcel yet)"})
     order_id = fields.Integer(required=True)
     tracking_number = fields.String(required=True, allow_none=True)
     carrier = fields.String(required=True)

@@ -51,15 +51,17 @@ def pack_queue():
                                 .order_by(Order.priority.desc(), Order.id).limit(QUEUE_LIMIT)).all()
     ids = [order.id for order in orders]
     carton_rows, sessions, totes = cartons(), _open_sessions(ids), _tote_refs_of(ids)
-    return [task_payload(order, carton_rows=carton_rows, session=sessions.get(order.id), totes=totes.get(order.id, []))
-            for order in orders]
+    early = early_waybills.issued_numbers(ids)
+    return [task_payload(order, carton_rows=carton_rows, session=sessions.get(order.id), totes=totes.get(order.id, []),
+                         early_label=early.get(order.id)) for order in orders]
 
 
 _UNREAD = object()
 
 
-def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None):
-    """What a station needs to verify and seal one order (the queue passes what it read for all)."""
+def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_label=_UNREAD):
+    """What a station needs to verify and seal one order (the queue passes what it read for all);
+    early_label: the tracking number of the label printed before picking that its seal reuses, or None."""
     items = _items(order)
     carton_rows = cartons() if carton_rows is None else carton_rows
     suggested = verify.suggest_carton(items, [_carton(c) for c in carton_rows])
@@ -71,7 +73,9 @@ def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None):
             "verified": dict(session.verified) if session else {},
             "cartons": [{"code": c.code, "name": c.name, "tare_g": c.tare_g} for c in carton_rows],
             "suggested_carton": suggested.code if suggested else None,
-            "expected_weight_g": verify.expected_weight_g(items, suggested)}
+            "expected_weight_g": verify.expected_weight_g(items, suggested),
+            "early_label": early_waybills.issued_numbers([order.id]).get(order.id) if early_label is _UNREAD
+            else early_label}
 
 
 def find_order(code):

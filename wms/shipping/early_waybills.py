@@ -14,6 +14,7 @@ Cancelling voids it with the carrier exactly once: wms.shipping.early_voids.
 Transitions (of the order, at seal): picked -> packed -> labelled, with no second waybill.
 """
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -232,6 +233,13 @@ def batch_progress(batch_id):
             "issued": total - requesting - failed, "done": total - requesting}
 
 
+def label_path(row):
+    """The file of an early waybill's PDF label, or NotFound while it has none."""
+    if not row.label_pdf_path or not Path(row.label_pdf_path).exists():
+        raise NotFound.worded("The label of {number} is missing: request it again", number=row.tracking_number or "-")
+    return row.label_pdf_path
+
+
 def failure_queue(limit=500):
     """Early waybills the carrier refused (申请失败), oldest first, with their orders."""
     return db.session.scalars(select(EarlyWaybill).where(EarlyWaybill.status == EARLY_FAILED)
@@ -311,6 +319,15 @@ def _fix_address(order, fixes):
 def live_for_order(order_id):
     """The order's live early waybill, or None."""
     return db.session.scalar(select(EarlyWaybill).where(EarlyWaybill.live_order_id == order_id))
+
+
+def issued_numbers(order_ids):
+    """{order id: tracking number} of the orders' issued early waybills a seal would reuse (one statement)."""
+    if not order_ids:
+        return {}
+    return dict(db.session.execute(select(EarlyWaybill.live_order_id, EarlyWaybill.tracking_number).where(
+        EarlyWaybill.live_order_id.in_(list(order_ids)), EarlyWaybill.status == EARLY_ISSUED,
+        EarlyWaybill.void_wanted.is_(False))).all())
 
 
 def order_for_tracking(number):

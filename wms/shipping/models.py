@@ -102,21 +102,30 @@ PRINT_FAILED = "failed"    # the printer or the print component failed (reason k
 
 
 class PrintJob(db.Model):
-    """One label print asked for by a seal or a reprint, for one station."""
+    """One label print asked for by a seal, a reprint or a batch, for one station: of a parcel's label, or
+    of an early waybill's (the 店小秘 flow's batch print before picking, when there is no parcel yet).
+    Exactly one of parcel_id and early_waybill_id is set."""
 
     __tablename__ = "print_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    parcel_id: Mapped[int] = mapped_column(db.ForeignKey("parcels.id"), index=True)
+    parcel_id: Mapped[int | None] = mapped_column(db.ForeignKey("parcels.id"), index=True)
+    early_waybill_id: Mapped[int | None] = mapped_column(db.ForeignKey("early_waybills.id"), index=True)
     station_code: Mapped[str | None] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default="seal")  # seal | reprint
+    kind: Mapped[str] = mapped_column(String(10), default="seal")  # seal | reprint | batch
     status: Mapped[str] = mapped_column(String(10), default=PRINT_QUEUED, index=True)
     error: Mapped[str] = mapped_column(String(300), default="")
     requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
 
-    parcel: Mapped[Parcel] = relationship(back_populates="print_jobs")
+    parcel: Mapped[Parcel | None] = relationship(back_populates="print_jobs")
+    early_waybill = relationship("EarlyWaybill")
+
+    @property
+    def label(self):
+        """What it prints: the parcel, or the early waybill (the same label fields)."""
+        return self.parcel if self.parcel_id is not None else self.early_waybill
 
 
 class CustomsDeclaration(db.Model):

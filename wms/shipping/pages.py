@@ -11,7 +11,8 @@ from wms.errors import NotFound, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
 from wms.shipping import (
-    carrier_services, carrier_settings, customs, declarations, parcel_list, print_jobs, station_access, waybills)
+    carrier_services, carrier_settings, customs, declarations, early_waybills, parcel_list, print_jobs, station_access,
+    waybills)
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -72,6 +73,16 @@ def label_pdf(parcel_id):
     station_access.require_label(current_user, parcel_id)
     path = waybills.label_path(parcel_id)
     return send_file(path, mimetype="application/pdf", download_name=f"label-{parcel_id}.pdf")
+
+
+@bp.get("/early-waybills/<int:waybill_id>/label.pdf")
+@allow(roles.PACK)
+def early_label_pdf(waybill_id):
+    """The label of a waybill requested before picking, as PDF (a station prints a batch of them through the
+    browser; a packer: one sent to their station)."""
+    row = station_access.require_early_label(current_user, waybill_id)
+    return send_file(early_waybills.label_path(row), mimetype="application/pdf",
+                     download_name=f"label-{row.tracking_number}.pdf")
 
 
 @bp.get("/carriers")

@@ -6,7 +6,8 @@ from wms import aftercommit, realtime, worker
 from wms.errors import IllegalTransition, NotFound
 from wms.extensions import db
 from wms.shipping.lookups import get_parcel
-from wms.shipping.models import PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PRINT_READY, PRINT_SENT, PrintJob
+from wms.shipping.models import (
+    PARCEL_LABELLED, PRINT_FAILED, PRINT_PRINTED, PRINT_READY, PRINT_SENT, EarlyWaybill, PrintJob)
 from wms.shipping.printing import PrinterError, send_zpl
 from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
@@ -52,7 +53,7 @@ def deliver_to_printer(job_id):
         return "already"
     job = db.session.get(PrintJob, job_id)
     try:
-        send_zpl(station.printer_host, job.parcel.label_zpl, station.printer_port, timeout=3.0)
+        send_zpl(station.printer_host, job.label.label_zpl, station.printer_port, timeout=3.0)
     except PrinterError as error:
         job.status, job.error, job.done_at = PRINT_FAILED, str(error)[:300], None
         realtime.publish("print.failed", {"print_job_id": job.id, "parcel_id": job.parcel_id, "error": job.error},
@@ -68,8 +69,17 @@ def mark_printed(job_id, station_code):
         raise NotFound("no such print job at this station")
     if job.status == PRINT_READY:
         job.status, job.done_at = PRINT_PRINTED, utcnow()
+        early_label_printed(job)
         aftercommit.commit()
     return job
+
+
+def early_label_printed(job):
+    """A printed early waybill's label moves from 待打单 to 已打单 (its first print only). No commit."""
+    if job.early_waybill_id is not None:
+        db.session.execute(update(EarlyWaybill).where(EarlyWaybill.id == job.early_waybill_id,
+                                                      EarlyWaybill.printed_at.is_(None))
+                           .values(printed_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def pending_print_jobs(station_code):
@@ -78,12 +88,20 @@ def pending_print_jobs(station_code):
                                                      PrintJob.status == PRINT_READY).order_by(PrintJob.id)).all()
 
 
+def label_pdf_url(job):
+    """Where the station's browser fetches the job's label as PDF."""
+    if job.parcel_id is not None:
+        return f"/shipping/parcels/{job.parcel_id}/label.pdf"
+    return f"/shipping/early-waybills/{job.early_waybill_id}/label.pdf"
+
+
 def print_job_payload(job):
-    """What a station is told about a print job (label.ready, the pending list, API answers)."""
-    parcel = job.parcel
-    return {"print_job_id": job.id, "parcel_id": parcel.id, "order_id": parcel.order_id,
-            "tracking_number": parcel.tracking_number, "carrier": parcel.carrier_code, "paper": parcel.paper,
-            "pdf_url": f"/shipping/parcels/{parcel.id}/label.pdf", "status": job.status}
+    """What a station is told about a print job (label.ready, the pending list, API answers); parcel_id is
+    None for an early waybill's label (printed before picking: no parcel yet)."""
+    label = job.label
+    return {"print_job_id": job.id, "parcel_id": job.parcel_id, "order_id": label.order_id,
+            "tracking_number": label.tracking_number, "carrier": label.carrier_code, "paper": label.paper,
+            "pdf_url": label_pdf_url(job), "status": job.status}
 
 
 def announce(job):

@@ -13,7 +13,8 @@ from wms.errors import PermissionDenied
 from wms.extensions import db
 from wms.security import has_bearer_token
 from wms.shipping.lookups import get_parcel
-from wms.shipping.models import PrintJob
+from wms.shipping.models import EarlyWaybill, PrintJob
+from wms.rows import get_or_not_found
 from wms.shipping.stations import active_station
 
 SESSION_STATION = "wms_station"
@@ -58,3 +59,16 @@ def require_label(user, parcel_id):
     if station is None or (parcel.station_code != station and not printed_here):
         raise PermissionDenied("This label belongs to another station")
     return parcel
+
+
+def require_early_label(user, waybill_id):
+    """Refuse a packer the label of an early waybill (printed before picking) not sent to their station
+    (unknown: 404); the office prints them from the waybill desk."""
+    row = get_or_not_found(EarlyWaybill, waybill_id, "No such waybill request")
+    if sees_every_station(user):
+        return row
+    station = working_station()
+    if station is None or not db.session.scalar(select(exists().where(
+            PrintJob.early_waybill_id == row.id, PrintJob.station_code == station))):
+        raise PermissionDenied("This label belongs to another station")
+    return row

@@ -1,9 +1,11 @@
 """Batch printing (批量打单) of early labels: a wave's, or a selection's, in pick-route order.
 
 The stack comes off the printer in the order the picker meets the orders (route_order.py), so the
-labels double as the pick slip. As one PDF for the browser's print dialog, or as one ZPL job to a pack
-station's network printer. The first print moves a label from 待打单 to 已打单 (printed_at); printing
-again (a jam, a lost stack) is allowed and changes nothing else.
+labels double as the pick slip. As one PDF for the browser's print dialog, as one ZPL job to a pack
+station's network printer, or as print jobs to a station's print component (打印组件: the same path as the
+station's own labels, wms.shipping.print_queue). The first print moves a label from 待打单 to 已打单
+(printed_at; through the print component when it confirms); printing again (a jam, a lost stack) is
+allowed and changes nothing else.
 """
 import io
 from pathlib import Path
@@ -18,6 +20,7 @@ from wms.inventory.models import Bin, Reservation, StockItem
 from wms.orders.models import Order
 from wms.picking.models import PickLine, PickTask, Wave
 from wms.shipping.models import EARLY_ISSUED, EarlyWaybill
+from wms.shipping import print_queue
 from wms.shipping.printing import PrinterError, send_zpl
 from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
@@ -91,13 +94,18 @@ def print_pdf(wave_id=None, order_ids=None):
     return buffer.getvalue(), len(rows)
 
 
-def print_to_station(station_code, wave_id=None, order_ids=None):
-    """Send the labels in walk order as one ZPL job to the station's network printer; how many."""
+def print_to_station(station_code, wave_id=None, order_ids=None, actor=None):
+    """Print the labels in walk order at a station; how many. A station with a print component (打印组件) gets
+    one print job per label, in that order, through the same path as its own labels (its page sends them
+    to the component, which answers for each; a label counts as printed when it confirms); else one ZPL
+    job goes to its network printer."""
     station = find_station(station_code)
-    if station is None or not station.printer_host:
+    if station is None or not (station.printer_host or station.print_component_url):
         raise ValidationFailed.worded("Station {station} has no network label printer", station=station_code or "-",
                                       details={"field": "station"})
     rows = labels_in_walk_order(wave_id, order_ids)
+    if station.print_component_url:
+        return len(print_queue.print_early_labels(station.code, [row.id for row in rows], actor=actor))
     zpl = "\n".join(row.label_zpl or "" for row in rows)
     host, port = station.printer_host, station.printer_port
     db.session.commit()   # no transaction open while the printer takes the job

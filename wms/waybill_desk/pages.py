@@ -83,7 +83,7 @@ def to_print():
     if refused:
         tab = "in_stock"
     return render_template("waybill_desk/to_print.html", tab=tab, rows=rows, counts=services.tab_counts(),
-                           waves=_open_waves(), stations=[s for s in stations.stations() if s.printer_host]), \
+                           waves=_open_waves(), stations=[s for s in stations.stations() if s.printer_host or s.print_component_url]), \
         refused.status if refused else 200
 
 
@@ -100,7 +100,7 @@ def print_labels():
     station = request.form.get("station", "")
     with flash_errors():
         if station:
-            n = batch_print.print_to_station(station, wave_id=wave_id, order_ids=order_ids)
+            n = batch_print.print_to_station(station, wave_id=wave_id, order_ids=order_ids, actor=current_user)
             flash(_("{n} labels sent to station {station}", n=n, station=station), "success")
         else:
             pdf, n = batch_print.print_pdf(wave_id=wave_id, order_ids=order_ids)
