@@ -284,3 +284,23 @@ def test_the_sandbox_refuses_a_window_wider_than_thirty_minutes(sandbox):
     with pytest.raises(ChannelError, match="30"):
         adapter.call(ORDER_INCREMENT, {"start_updated_at": 0, "end_updated_at": 1801, "order_status": 5,
                                        "refund_status": 5})
+
+
+def test_the_sandbox_takes_the_guides_json_body_and_faults_over_http(sandbox):
+    import time
+
+    import requests
+
+    from wms.channels.pdd_protocol import sign_request
+    from wms.channels.sandbox.pdd import DEFAULT_CLIENT_ID, DEFAULT_SECRET, DEFAULT_TOKEN
+
+    body = {"type": "pdd.order.information.get", "client_id": DEFAULT_CLIENT_ID, "access_token": DEFAULT_TOKEN,
+            "timestamp": int(time.time()), "data_type": "JSON", "order_sn": order_sn(2)}
+    body["sign"] = sign_request({k: str(v) for k, v in body.items()}, DEFAULT_SECRET)
+    answer = requests.post(f"{sandbox.base_url}/api/router", json=body, timeout=5).json()
+    assert answer["order_info_get_response"]["order_info"]["group_status"] == 0
+
+    assert requests.post(f"{sandbox.base_url}/_sandbox/fail", json={"mode": "rate_limit"}, timeout=5).json() == {"pending": 1}
+    assert requests.post(f"{sandbox.base_url}/_sandbox/fail", json={"mode": "bogus"}, timeout=5).status_code == 400
+    limited = requests.post(f"{sandbox.base_url}/api/router", json=body, timeout=5).json()
+    assert limited["error_response"]["error_code"] == 70031
