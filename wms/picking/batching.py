@@ -259,11 +259,12 @@ def improve(orders: Sequence[Order], batches: Sequence[Batch], limits: Limits, r
 
 
 def classic_savings(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
-                    bounds=None) -> list:
+                    bounds=None, route_below: Optional[Callable] = None) -> list:
     """Classic Clarke & Wright savings (recomputed after every merge, every batch routed by
     route_length); ``bounds`` (a tour_bounds.BoundTable) spares most routes. See wms/picking/savings.py."""
     problem = _Problem(orders, limits, route_length)
-    return problem.result(savings_groups(problem.orders, limits, problem.route, bounds=bounds))
+    below = Lengths(problem.route, route_below).below if route_below else None
+    return problem.result(savings_groups(problem.orders, limits, problem.route, bounds=bounds, below=below))
 
 
 def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
@@ -280,11 +281,15 @@ def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable
     deadline = started + time_budget
     below = route_below or _below_by(problem.route)
     lengths = Lengths(problem.route, lambda locs, upper: below(locs, upper))
-    groups = _seed(problem, 5, CONSTRUCTION_SHARE * time_budget)
+    if bounds is not None:
+        groups = savings_groups(problem.orders, limits, lengths, bounds=bounds, below=lengths.below)
+    else:
+        groups = _seed(problem, 5, CONSTRUCTION_SHARE * time_budget)
 
     def rebuild(members, rng):
         subset = [problem.orders[i] for i in members]
-        found = savings_groups(subset, limits, lengths, bounds=bounds, rng=rng, noise=REBUILD_NOISE)
+        found = savings_groups(subset, limits, lengths, bounds=bounds, rng=rng, noise=REBUILD_NOISE,
+                               below=lengths.below)
         return [[members[i] for i in group] for group in found]
 
     found = search(problem.orders, limits, lengths, bounds, groups, deadline=deadline, seed=seed,

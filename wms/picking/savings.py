@@ -12,16 +12,19 @@ Done literally that is O(n^2) routes per merge. Here:
   naming a dead batch are dropped when they surface, so after a merge only the pairs of the merged
   batch are computed (the classic "recompute only for the merged batch");
 - batch route lengths are cached (``RouteCache``: a set of locations is routed once);
-- an entry first carries an upper bound on its saving, ``d(A) + d(B) - max(d(A), d(B), LB(A + B))``
-  with ``LB`` the cheap tour bound of wms/picking/tour_bounds.py; only when a bound reaches the top of
-  the heap is the union routed and the entry pushed again with its exact saving. An exact entry at
+- an entry first carries an upper bound on its saving, ``d(A) + d(B) - max(d(A), d(B), 2 x span)``
+  (span: the aisles both batches reach, O(1)); when it reaches the top of the heap it is pushed again
+  with ``d(A) + d(B) - max(d(A), d(B), LB(A + B))``, ``LB`` the tour bound of
+  wms/picking/tour_bounds.py; only when that reaches the top is the union routed and the entry
+  pushed again with its exact saving. An exact entry at
   the top beats every bound below it, so the merges are exactly the textbook's (the unit tests
   compare with a literal implementation), with a fraction of the routes.
 
 ``savings_groups(orders, limits, route, bounds=BoundTable(layout))`` returns lists of order indices
 in order of their smallest index (``batching.classic_savings`` makes them ``Batch`` es); ``route`` takes
 a frozenset of locations and should be cached (``batching.RouteCache``). Without ``bounds`` every
-pair is routed (still once per pair and merge, not per pair and step). With an ``rng`` and ``noise``
+pair is routed (still once per pair and merge, not per pair and step). ``below(locations, upper)`` (the exact length if below
+upper, else INF) routes a union only as far as it could still save something. With an ``rng`` and ``noise``
 each pair's saving is scaled by a random factor in [1 - noise, 1 + noise] when it is ranked (the
 batch search's rebuild); merging still needs a positive saving.
 """
@@ -33,21 +36,26 @@ from wms.picking.tour_bounds import BoundTable, merge
 
 _EPS = 1e-9
 _SLACK = 1e-7  # a bound's rounding never hides a saving
+_BOUND, _TIGHT, _EXACT = 0, 1, 2  # an entry's saving: O(1) bound, tour-bound bound, routed
 
 
 class _Live:
     """A batch being built: members, loads, locations, sub-aisle picture and route length."""
 
-    __slots__ = ("members", "key", "count", "lines", "weight", "volume", "locations", "subs", "length")
+    __slots__ = ("members", "key", "count", "lines", "weight", "volume", "locations", "subs", "length",
+                 "lo", "hi")
 
     def __init__(self, members, count, lines, weight, volume, locations, subs, length):
         self.members, self.key = members, min(members)
         self.count, self.lines, self.weight, self.volume = count, lines, weight, volume
         self.locations, self.subs, self.length = locations, subs, length
+        aisles = [key[0] for key in subs] if subs else [0]
+        self.lo, self.hi = min(aisles), max(aisles)
 
 
 def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optional[BoundTable] = None,
-                   rng: Optional[random.Random] = None, noise: float = 0.0) -> list:
+                   rng: Optional[random.Random] = None, noise: float = 0.0,
+                   below: Optional[Callable] = None) -> list:
     """Clarke & Wright savings, recomputed after every merge: lists of order indices per batch."""
     for order in orders:
         if not limits.fits([order]):
@@ -65,12 +73,16 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
     heapq.heapify(heap)
     next_id = len(orders)
     while heap:
-        negative, tie, exact, factor, a, b = heapq.heappop(heap)
+        negative, tie, level, factor, a, b = heapq.heappop(heap)
         if a not in live or b not in live:
             continue
-        if not exact:
-            saving = _saving(live[a], live[b], route)
-            heapq.heappush(heap, (-saving * factor, tie, True, factor, a, b))
+        if level == _BOUND:
+            bound = _bound(live[a], live[b], bounds)
+            heapq.heappush(heap, (-bound * factor, tie, _TIGHT, factor, a, b))
+            continue
+        if level == _TIGHT:
+            saving = _saving(live[a], live[b], route, below)
+            heapq.heappush(heap, (-saving * factor, tie, _EXACT, factor, a, b))
             continue
         if -negative <= _EPS:
             break
@@ -93,8 +105,13 @@ def _tie(a: _Live, b: _Live) -> tuple:
     return (a.key, b.key) if a.key < b.key else (b.key, a.key)
 
 
-def _saving(a: _Live, b: _Live, route: Callable) -> float:
-    return a.length + b.length - route(a.locations | b.locations)
+def _saving(a: _Live, b: _Live, route: Callable, below: Optional[Callable] = None) -> float:
+    """The saving of merging a and b; with ``below`` a union at least as long as both apart (no
+    saving, never merged) is not routed to the end: its saving counts as -inf."""
+    together = a.length + b.length
+    if below is None:
+        return together - route(a.locations | b.locations)
+    return together - below(a.locations | b.locations, together)
 
 
 def _push(heap, first, second, a, b, limits, route, bounds, scale, push=None):
@@ -103,15 +120,21 @@ def _push(heap, first, second, a, b, limits, route, bounds, scale, push=None):
         return
     factor = scale()
     if bounds is None:
-        entry = (-_saving(first, second, route) * factor, _tie(first, second), True, factor, a, b)
+        entry = (-_saving(first, second, route) * factor, _tie(first, second), _EXACT, factor, a, b)
     else:
-        together = max(first.length, second.length, bounds.lower_bound(merge(first.subs, second.subs)))
-        bound = first.length + second.length - together + _SLACK
-        entry = (-bound * factor, _tie(first, second), False, factor, a, b)
+        span = 2.0 * bounds.spacing * (max(first.hi, second.hi, bounds.depot_aisle)
+                                       - min(first.lo, second.lo, bounds.depot_aisle))
+        bound = first.length + second.length - max(first.length, second.length, span) + _SLACK
+        entry = (-bound * factor, _tie(first, second), _BOUND, factor, a, b)
     if push is None:
         heap.append(entry)
     else:
         push(heap, entry)
+
+
+def _bound(a: _Live, b: _Live, bounds: BoundTable) -> float:
+    together = max(a.length, b.length, bounds.lower_bound(merge(a.subs, b.subs)))
+    return a.length + b.length - together + _SLACK
 
 
 def _merge(a: _Live, b: _Live, route: Callable, bounds) -> _Live:
