@@ -20,7 +20,13 @@ USERS = (
     ("packer", "陈打包", "packer", "packer123", "736204"),
     ("dock", "孙交接", "dock", "dock1234", None),
 )
-CARRIERS = (("SF", "顺丰速运", ["12:00", "18:00"]), ("YTO", "圆通速递", ["17:30"]), ("ZTO", "中通快递", ["16:00"]))
+# Domestic carriers with the regions and prices the carrier rules rank by (cents): SF everywhere and dear,
+# with the latest truck; YTO cheaper but not to Tibet or Xinjiang; ZTO cheapest, within 江浙沪皖 only.
+CARRIERS = (("SF", "顺丰速运", ["12:00", "18:00"], {"base_cents": 1800, "per_kg_cents": 1000}),
+            ("YTO", "圆通速递", ["17:30"], {"excluded": ["西藏自治区", "新疆维吾尔自治区"], "max_weight_g": 30000,
+                                         "base_cents": 800, "per_kg_cents": 500}),
+            ("ZTO", "中通快递", ["16:00"], {"regions": ["浙江省", "上海市", "江苏省", "安徽省"], "max_weight_g": 20000,
+                                         "base_cents": 500, "per_kg_cents": 300}))
 PRODUCTS = ("保温杯", "数据线", "蓝牙耳机", "手机壳", "帆布包", "T恤", "袜子", "笔记本", "台灯", "收纳盒",
             "牙刷", "毛巾", "雨伞", "水杯", "鼠标垫", "充电宝", "钥匙扣", "围巾", "拖鞋", "抱枕")
 COLOURS = ("黑色", "白色", "红色", "蓝色", "灰色", "粉色", "绿色", "米色")
@@ -106,8 +112,8 @@ def _stations():
 def _carriers():
     from wms.shipping.models import Carrier
 
-    for code, name, cutoffs in CARRIERS:
-        db.session.add(Carrier(code=code, name=name, cutoffs=cutoffs))
+    for code, name, cutoffs, rules in CARRIERS:
+        db.session.add(Carrier(code=code, name=name, cutoffs=cutoffs, settings={"adapter": "kuaidi100", **rules}))
     db.session.add(Carrier(code="4PX", name="递四方 4PX", cutoffs=["17:00"], settings=FORWARDER))
     db.session.commit()
 
