@@ -1,16 +1,16 @@
-"""Batching benchmark: total walking distance of FCFS, savings, seed construction and improved batching.
+"""Batching benchmark: classic Clarke & Wright savings against plan_batches (and FCFS), total walk.
 
-Same three layouts as bench/routing.py (10 aisles x 90 slots as 1, 2 and 3 blocks). Orders have 1-5
-lines at uniformly random slots (seeded), weights 0.1-5 kg; a batch holds 8 orders (tote slots).
-Every batch is routed with the exact router (``route_length(layout, locations)``), each algorithm with
-its own route cache so the seconds are its own. Savings uses all pairs up to 150 orders and each
-order's 15 nearest neighbours by centroid beyond (2,000 orders would mean 2 million pair routes).
-``seconds`` (wall) and ``cpu_seconds`` are construction plus improvement of the improved batching;
-construction adapts to about 3 s, the improvement's time budget is ``--budget`` seconds (default 4),
-wall clock, so on a busy machine it gets less CPU.
+Issue 22's instances: layouts of 10 aisles x 90 slots as 1, 2 and 3 blocks (as bench/routing.py);
+orders of 1-4 lines at uniformly random slots (seeded); a batch holds 10 lines (and up to 10 orders).
+Every batch is routed with the exact router. The baseline is the classic savings algorithm
+(wms/picking/savings.py: savings recomputed after every merge, every batch routed exactly; checked
+against a literal implementation in tests/unit/test_classic_savings.py); plan_batches gets
+``--budget`` seconds (default 10 for 500 orders, 30 for 2,000), wall clock, one process.
+``below_classic_savings_pct`` is how much shorter plan_batches' total is (negative: longer).
+``load`` is the 1-minute load average when the line was measured (2 cores shared).
 
 Prints one JSON line per layout x order count. Run from the repo root:
-    .venv/bin/python bench/batching.py [--quick] [--budget SECONDS]
+    .venv/bin/python bench/batching.py [--sizes 500,2000] [--layouts single_block,two_block] [--budget S]
 """
 import argparse
 import json
@@ -21,17 +21,18 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from wms.picking.batching import Limits, Order, RouteCache, fcfs, improve, savings, seed_batches  # noqa: E402
+from wms.picking.batching import Limits, Order, RouteCache, classic_savings, fcfs, plan_batches  # noqa: E402
 from wms.picking.layout import build_layout  # noqa: E402
-from wms.picking.routing import route_length  # noqa: E402
+from wms.picking.routing import exact_length_below, route_length  # noqa: E402
+from wms.picking.tour_bounds import BoundTable  # noqa: E402
 
 LAYOUTS = {
     "single_block": build_layout(10, 1, 90.0),
     "two_block": build_layout(10, 2, 90.0),
     "three_block": build_layout(10, 3, 90.0),
 }
-LIMITS = Limits(max_orders=8)
-CONSTRUCTION_BUDGET = 3.0  # seconds; the seed routes fewer candidates per step when routes are slow
+LIMITS = Limits(max_orders=10, max_lines=10)
+BUDGETS = {500: 10.0, 2000: 30.0}
 
 
 def make_orders(layout, n, seed):
@@ -39,11 +40,11 @@ def make_orders(layout, n, seed):
     orders = []
     for i in range(n):
         lines = []
-        for _ in range(rng.randint(1, 5)):
+        for _ in range(rng.randint(1, 4)):
             block = rng.randrange(layout.n_blocks)
             lines.append(layout.slot(rng.randrange(layout.n_aisles), block,
                                      rng.randrange(layout.slots_in_block(block)), rng.choice("LR")))
-        orders.append(Order(i, tuple(lines), weight=round(rng.uniform(0.1, 5.0), 2)))
+        orders.append(Order(i, tuple(lines)))
     return orders
 
 
@@ -59,41 +60,42 @@ def run(name, layout, n, budget):
     def router():
         return RouteCache(lambda locations: route_length(layout, locations))
 
+    def below(locations, upper):
+        return exact_length_below(layout, locations, upper)
+
     def total(batches):
         return sum(b.length for b in batches)
 
+    bounds = BoundTable(layout)
+    load = os.getloadavg()[0]
     first, fcfs_s, _ = timed(lambda: fcfs(orders, LIMITS, router()))
-    paired, savings_s, _ = timed(lambda: savings(orders, LIMITS, router(), locate=layout.xy))
-    cache = router()
-    seeded, seed_s, seed_cpu = timed(lambda: seed_batches(orders, LIMITS, cache, locate=layout.xy,
-                                                          time_budget=CONSTRUCTION_BUDGET))
-    better, improve_s, improve_cpu = timed(
-        lambda: improve(orders, seeded, LIMITS, cache, locate=layout.xy, time_budget=budget))
+    classic, classic_s, classic_cpu = timed(
+        lambda: classic_savings(orders, LIMITS, router(), bounds=bounds, route_below=below))
+    planned, plan_s, plan_cpu = timed(
+        lambda: plan_batches(orders, LIMITS, router(), locate=layout.xy, time_budget=budget, bounds=bounds,
+                             route_below=below))
     print(json.dumps({
-        "layout": name, "orders": n,
+        "layout": name, "orders": n, "lines": sum(o.n_lines for o in orders),
         "fcfs_distance": round(total(first), 1),
-        "savings_distance": round(total(paired), 1),
-        "construction_distance": round(total(seeded), 1),
-        "improved_distance": round(total(better), 1),
-        "improvement_vs_fcfs_pct": round(100 * (1 - total(better) / total(first)), 2),
-        "improvement_vs_savings_pct": round(100 * (1 - total(better) / total(paired)), 2),
-        "seconds": round(seed_s + improve_s, 2), "cpu_seconds": round(seed_cpu + improve_cpu, 2),
-        "construction_seconds": round(seed_s, 2), "fcfs_seconds": round(fcfs_s, 2),
-        "savings_seconds": round(savings_s, 2), "batches": len(better),
-        "improvement_budget_s": budget,
+        "classic_savings_distance": round(total(classic), 1),
+        "plan_distance": round(total(planned), 1),
+        "below_classic_savings_pct": round(100 * (1 - total(planned) / total(classic)), 2),
+        "below_fcfs_pct": round(100 * (1 - total(planned) / total(first)), 2),
+        "seconds": round(plan_s, 2), "cpu_seconds": round(plan_cpu, 2), "budget_s": budget,
+        "classic_savings_seconds": round(classic_s, 2), "classic_savings_cpu_seconds": round(classic_cpu, 2),
+        "batches": len(planned), "classic_batches": len(classic), "load": round(load, 2),
     }), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 and 500 orders only, 1 s budget")
-    parser.add_argument("--budget", type=float, default=None, help="improvement time budget, seconds")
+    parser.add_argument("--sizes", default="500,2000", help="order counts, comma separated")
+    parser.add_argument("--layouts", default=",".join(LAYOUTS), help="layout names, comma separated")
+    parser.add_argument("--budget", type=float, default=None, help="plan_batches' seconds (default by size)")
     args = parser.parse_args()
-    budget = args.budget if args.budget is not None else (1.0 if args.quick else 4.0)
-    sizes = (100, 500) if args.quick else (100, 500, 2000)
-    for name, layout in LAYOUTS.items():
-        for n in sizes:
-            run(name, layout, n, budget)
+    for name in args.layouts.split(","):
+        for n in (int(x) for x in args.sizes.split(",")):
+            run(name, LAYOUTS[name], n, args.budget if args.budget is not None else BUDGETS.get(n, 10.0))
 
 
 if __name__ == "__main__":
