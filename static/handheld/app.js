@@ -368,11 +368,34 @@ async function deviceId() {
   return id;
 }
 
+// A desk user who may pick opened the app from the menu (/app/take): the handheld login it made travels in
+// the URL's fragment, which no request carries; it is taken and the fragment cleared at once.
+async function takeFromDesk() {
+  const given = new URLSearchParams(window.location.hash.slice(1));
+  if (!given.get("token")) return;
+  history.replaceState(null, "", window.location.pathname);
+  if (given.get("device")) {
+    state.device = given.get("device");
+    localStorage.setItem("wms.device", state.device);
+    await db.setMeta("device", state.device);
+  }
+  state.token = given.get("token");
+  await db.setMeta("token", state.token);
+  try {
+    state.user = await api("GET", "/api/auth/me");
+    await db.setMeta("user", state.user);
+  } catch (error) {
+    state.token = null;  // the login ended meanwhile (or no network): the PIN pad it is
+    await db.setMeta("token", null);
+  }
+}
+
 async function boot() {
   feedback.unlockOnGesture();
   state.device = await deviceId();
   state.token = await db.getMeta("token");
   state.user = await db.getMeta("user");
+  await takeFromDesk();
   setLocale(state.user ? state.user.locale : guessLocale(), await db.getMeta("catalogue"));
   $("get-work").addEventListener("click", getWork);
   $("logout").addEventListener("click", logOut);

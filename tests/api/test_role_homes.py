@@ -9,8 +9,8 @@ from wms.extensions import db
 
 DESK_HOMES = {"admin": "/admin/users", "supervisor": "/wall/desk", "reviewer": "/review/",
               "picker": "/app", "packer": "/station/", "dock": "/handover/"}
-# On the handheld, roles that pick stay there; the others are sent on to their desk home.
-HANDHELD_HOMES = {"admin": None, "supervisor": None, "picker": None,
+# On the handheld, a picker stays there (it is its home); every other role is sent on to its desk home.
+HANDHELD_HOMES = {"admin": "/admin/users", "supervisor": "/wall/desk", "picker": None,
                   "reviewer": "/review/", "packer": "/station/", "dock": "/handover/"}
 
 

@@ -19,11 +19,6 @@ HOME = {
 }
 FALLBACK_HOME = "auth.login"
 
-# Roles that stay on the handheld app after logging in on it, whatever their home: a supervisor or
-# admin who takes a scanner does so to pick. The others are sent on to their home (a packer
-# scanning a badge at the station's tablet lands on the pack station).
-STAY_ON_HANDHELD = frozenset({"admin", "supervisor", "picker"})
-
 # (group label, ((endpoint, label[, roles]), ...)); labels are English msgids, translated when shown.
 # A screen open to anyone (@public, like the handheld app) names the roles whose menu shows it.
 MENU = (
@@ -34,7 +29,7 @@ MENU = (
                 ("review.rule_settings", "Review rules"))),
     ("Floor", (("picking.waves", "Waves"), ("inventory.stock", "Stock"), ("inventory.warehouses", "Warehouses"),
                ("inventory.receive", "Receiving"), ("inventory.adjust", "Adjust / count"),
-               ("handheld.app", "Handheld app", roles.PICK))),
+               ("handheld.take", "Handheld app"))),
     ("Pack station", (("station.station", "Pack station"), ("station.setup", "Stations and cartons"))),
     ("Shipping", (("waybill_desk.requests", "Waybill requests"), ("waybill_desk.to_print", "Labels to print"),
                   ("shipping.parcels", "Parcel list"), ("shipping.failed", "Waybill failures"),
@@ -61,8 +56,11 @@ def home_endpoint(role):
 
 
 def handheld_landing(role):
-    """Where a login on the handheld app goes on to: None to stay on the handheld, else an endpoint."""
-    return None if role in STAY_ON_HANDHELD else home_endpoint(role)
+    """Where a login on the handheld app goes on to: None to stay on the handheld (the role's home is the
+    handheld), else the role's home, like any other login. A supervisor who takes a scanner to pick opens the
+    handheld from the menu afterwards (the handheld keeps its token, so no second login)."""
+    home = home_endpoint(role)
+    return None if home == HOME["picker"] else home
 
 
 def menu_for(role, may_open, current_endpoint=None, current_blueprint=None):

@@ -205,6 +205,18 @@ def issue_handheld_token(user, device):
     return _serializer().dumps({"u": user.id, "d": device.code, "s": key})
 
 
+def take_handheld(user, device_code=None):
+    """A desk user who may pick opens this browser's handheld app as themself (a supervisor covering a
+    shortage: their PIN login on a scanner lands on their desk home, like any login). A new handheld login
+    for the device the browser already has, or a new device: (token, device code)."""
+    if user.role not in roles.PICK:
+        raise PermissionDenied("Only people who pick can open the handheld app")
+    code = device_code.strip() if isinstance(device_code, str) and device_code.strip() else (
+        f"HH-{secrets.token_hex(4).upper()}")
+    device = register_device(code, kind="handheld", user=user)
+    return issue_handheld_token(user, device), device.code
+
+
 def handheld_identity(token):
     """(user, device code, login id) for a valid, unexpired token of a live login, else (None, None, None)."""
     max_age = current_app.config["HANDHELD_TOKEN_HOURS"] * 3600

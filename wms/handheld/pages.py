@@ -7,10 +7,14 @@ session), so the service worker can cache it and the app starts with no network.
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user
 
 from config.settings import ROOT
-from wms.auth.access import public
+from wms.auth import roles, services as auth_services
+from wms.auth.access import allow, public
 from wms.handheld import shell
 from wms.picking.messages import MESSAGES
 
@@ -42,6 +46,17 @@ def app():
     catalogue = json.loads(FLOOR_CATALOGUE.read_text(encoding="utf-8"))
     html = render_template("handheld/app.html", version=shell_version(), catalogue=catalogue, messages=MESSAGES)
     return html, 200, NO_CACHE
+
+
+@bp.route("/app/take", methods=["GET", "POST"])
+@allow(roles.PICK)
+def take():
+    """A desk user who may pick opens this browser's handheld app as themself, with no second login: the
+    handheld's token travels in the URL's fragment (never sent to a server), which the app reads and clears."""
+    if request.method == "GET":
+        return render_template("handheld/take.html")
+    token, device = auth_services.take_handheld(current_user, request.form.get("device"))
+    return redirect(url_for("handheld.app") + "#" + urlencode({"token": token, "device": device}))
 
 
 def manifest_body():
