@@ -92,10 +92,11 @@ def test_both_sides_of_one_slot_are_picked_on_the_same_stop():
     assert result.length == route(layout, [left]).length
 
 
-def test_best_is_exact_up_to_three_blocks_and_the_multiblock_heuristic_beyond():
-    four_blocks = build_layout(4, 4, 40.0)
+def test_best_is_exact_up_to_four_blocks_and_the_multiblock_heuristic_beyond():
+    four_blocks, five_blocks = build_layout(4, 4, 40.0), build_layout(4, 5, 50.0)
     assert route(LAYOUTS[3], [Location(1, 2, 1.0)]).method == "exact"
-    assert route(four_blocks, [Location(1, 3, 1.0)]).method == "multiblock"
+    assert route(four_blocks, [Location(1, 3, 1.0)]).method == "exact"
+    assert route(five_blocks, [Location(1, 4, 1.0)]).method == "multiblock"
 
 
 def test_route_length_agrees_with_route_for_every_method():

@@ -25,8 +25,8 @@ the walked length in metres.
   2-opt and Or-opt over the shortest-path distance matrix; the best is then kicked by
   ``MULTIBLOCK_KICKS`` double-bridge moves and re-improved, keeping improvements (iterated local
   search). O(p^2) per improvement pass, a few passes per start.
-- ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` (3) blocks, ``multiblock`` beyond, where the state
-  count grows too fast for a few milliseconds a route.
+- ``best``: ``exact`` up to ``EXACT_MAX_BLOCKS`` (4) blocks, ``multiblock`` beyond, where the state
+  count grows too fast (at 4 blocks the DP is both exact and faster than multiblock on 10-30 picks).
 
 ``held_karp(dist)`` (wms/picking/tours.py) is the exact O(2^n n^2) TSP, the reference for small pick
 lists; the heuristics live in wms/picking/heuristics.py.
@@ -40,7 +40,8 @@ from wms.picking.layout import Layout, Location
 from wms.picking.tours import held_karp, improve_tour  # noqa: F401  (part of this module's API)
 
 INF = float("inf")
-EXACT_MAX_BLOCKS = 3  # the DP is exact for any block count; 3 blocks (112 states) take ~3-5 ms
+EXACT_MAX_BLOCKS = 4  # the DP is exact for any block count; 4 blocks (568 states, tables built once in
+# ~0.5 s) take ~20 ms for 10-30 picks, less than multiblock (~26 ms, up to 1.5 % longer there)
 _EPS = 1e-9
 
 
