@@ -21,7 +21,12 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   neighbouring batches improves; moves are tried best sub-aisle estimate first and only the 12 best
   swaps of a pair are routed. Then a random swap perturbs two batches and the search repeats,
   keeping the result only if the total fell, until ``time_budget`` seconds are spent.
-- ``plan_batches``: seed (about 40 % of the time budget at most) + improve: the entry point for waves.
+- ``classic_savings``: the classic Clarke & Wright savings, recomputed after every merge
+  (wms/picking/savings.py); the bench's baseline and plan_batches' seed when given the layout's bounds.
+- ``plan_batches``: the entry point for waves. Seed: classic savings when given ``bounds`` (not
+  limited by the time budget: on a loaded machine it may overrun it), else ``_seed`` (about 40 % of the
+  budget at most); then wms/picking/batch_search.py (local search, destroy and rebuild by noisy
+  savings) until the budget is spent, never ending longer than the seed.
 """
 import heapq
 import random
