@@ -85,7 +85,10 @@ class Config:
     SEED_DEMO = os.environ.get("SEED_DEMO", "1") == "1"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Local partner sandboxes (demo/development): channels and carriers with no URL of their own use them.
-    SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")
+    SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")   # sales platforms' local sandboxes (make run):
+    JD_SANDBOX_URL = os.environ.get("JD_SANDBOX_URL")             # a channel naming no address of its own
+    PDD_SANDBOX_URL = os.environ.get("PDD_SANDBOX_URL")           # talks to these (wms.channels.base.URL_SETTING)
+    DOUYIN_SANDBOX_URL = os.environ.get("DOUYIN_SANDBOX_URL")
     CARRIER_SANDBOX_URL = os.environ.get("CARRIER_SANDBOX_URL")
     FOURPX_SANDBOX_URL = os.environ.get("FOURPX_SANDBOX_URL")   # 4PX carriers with no API address of their own
     # The sandbox print component's loopback port (the CAINIAO component's own, so the demo station finds it).

@@ -78,17 +78,35 @@ def _users():
 
 
 def _channels():
-    """Manual stores fed by files, and a Shopify store served by the local sandbox ("Sync now")."""
+    """Manual stores fed by files, and one store per platform with an adapter, each served by its local sandbox
+    (`make run` starts them; "Sync now")."""
     from wms.orders.models import Channel
 
     channels = [Channel(code="web", name="官网商城", platform="manual"),
                 # a store that works the 店小秘 way: waybills in bulk after review, labels printed before picking
                 Channel(code="tmall", name="天猫旗舰店", platform="manual", waybill_timing="after_allocation"),
                 Channel(code="shopify", name="Shopify 海外店", platform="shopify",
-                        settings={"access_token": "shpat_sandbox"}, notifies_buyers=True)]
+                        settings={"access_token": "shpat_sandbox"}, notifies_buyers=True),
+                *_platform_stores()]
     db.session.add_all(channels)
     db.session.commit()
     return channels[0]
+
+
+def _platform_stores():
+    """A JD, a PDD and a Douyin store on their sandboxes' credentials (the address comes from the launcher)."""
+    from wms.channels.sandbox import douyin, jd, pdd
+    from wms.orders.models import Channel
+
+    return [Channel(code="jd", name="京东专卖店", platform="jd", settings={
+                "app_key": jd.DEFAULT_APP_KEY, "app_secret": jd.DEFAULT_SECRET, "access_token": jd.DEFAULT_TOKEN,
+                "initial_since": "2026-11-18T00:00:00Z", "settle_seconds": 0}),
+            Channel(code="pdd", name="拼多多旗舰店", platform="pdd", settings={
+                "client_id": pdd.DEFAULT_CLIENT_ID, "client_secret": pdd.DEFAULT_SECRET,
+                "access_token": pdd.DEFAULT_TOKEN, "settle_seconds": 0}),
+            Channel(code="douyin", name="抖音小店", platform="douyin", settings={
+                "app_key": douyin.DEFAULT_APP_KEY, "app_secret": douyin.DEFAULT_SECRET,
+                "access_token": douyin.DEFAULT_TOKEN, "initial_since": "2026-11-18T00:00:00Z"})]
 
 
 def _stations():

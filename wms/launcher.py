@@ -76,8 +76,8 @@ class EmbeddedRedis:
 
 
 def _sandboxes(env, config):
-    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify store, the packing PC's
-    print component) so the demo can print labels and sync orders with no internet; a configured URL wins."""
+    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify, a JD, a PDD and a Douyin
+    store, the packing PC's print component) so the demo can print labels and sync orders with no internet; a configured URL wins."""
     started = []
     from wms.shipping.print_sandbox import start_for_demo
 
@@ -99,12 +99,14 @@ def _sandboxes(env, config):
         forwarder = FourPxSandbox().start()
         env["FOURPX_SANDBOX_URL"] = forwarder.url
         started.append(forwarder)
-    if not env.get("SHOPIFY_SANDBOX_URL"):
-        from wms.channels.sandbox.shopify import start_in_thread
+    from importlib import import_module
 
-        shop = start_in_thread()
-        env["SHOPIFY_SANDBOX_URL"] = shop.base_url
-        started.append(shop)
+    for platform in ("shopify", "jd", "pdd", "douyin"):   # a store per platform, each on a free port
+        name = f"{platform.upper()}_SANDBOX_URL"
+        if not env.get(name):
+            shop = import_module(f"wms.channels.sandbox.{platform}").start_in_thread()
+            env[name] = shop.base_url
+            started.append(shop)
     return started
 
 
@@ -141,7 +143,8 @@ def main():
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
-          f"shopify {env.get('SHOPIFY_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
+          f"shopify {env.get('SHOPIFY_SANDBOX_URL')}, jd {env.get('JD_SANDBOX_URL')}, pdd {env.get('PDD_SANDBOX_URL')}, "
+          f"douyin {env.get('DOUYIN_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
           f"(station PS-1 prints there; files in {INSTANCE / 'print_component'})\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)

@@ -128,7 +128,7 @@ def test_every_jd_setting_and_adapter_wording_reads_in_chinese():
     import re
     from pathlib import Path
 
-    from wms.channels.jd_settings import JD
+    from wms.channels.settings_forms import JD
     from wms.i18n import translate
 
     texts = [text for field in JD for text in (field.label, field.help)]

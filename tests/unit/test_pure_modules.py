@@ -17,7 +17,8 @@ ALSO_ALLOWED = {
     "wms.review.rules": {"phonenumbers"},
     "wms.contacts.phone": {"phonenumbers"},
     # adapter_for() imports the adapters (HTTP clients) when first asked, so that they register
-    "wms.channels.base": {"wms.channels.shopify", "wms.channels.taobao"},
+    "wms.channels.base": {"wms.channels.shopify", "wms.channels.taobao", "wms.channels.jd", "wms.channels.pdd",
+                          "wms.channels.douyin"},
 }
 
 

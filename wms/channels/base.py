@@ -104,7 +104,22 @@ def platforms():
 
 
 def _load_builtin_adapters():
-    from wms.channels import shopify, taobao  # noqa: F401  (register themselves)
+    from wms.channels import douyin, jd, pdd, shopify, taobao  # noqa: F401  (register themselves)
+
+
+# The setting that holds a platform's address; `make run` starts a local sandbox for each platform named
+# here and says where in `<PLATFORM>_SANDBOX_URL` (config).
+URL_SETTING = {"shopify": "base_url", "jd": "gateway_url", "pdd": "gateway_url", "douyin": "gateway_url"}
+
+
+def sandbox_overrides(channel, config):
+    """The local sandbox's address for a channel that names none of its own (the demo and development):
+    {setting: url}, or {} (a channel with an address, or no sandbox configured: production)."""
+    setting = URL_SETTING.get(channel.platform)
+    url = config.get(f"{channel.platform.upper()}_SANDBOX_URL") if setting else None
+    if url and not (channel.settings or {}).get(setting):
+        return {setting: url}
+    return {}
 
 
 def to_cents(amount):

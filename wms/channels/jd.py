@@ -62,6 +62,7 @@ SHIPMENT = "jingdong.pop.order.shipment"
 REFUND_LIST = "jingdong.pop.afs.soa.refundapply.queryPageList"
 STOCK_UPDATE = "jingdong.stock.write.updateSkuStock"
 
+GATEWAY = "https://api.jd.com/routerjson"  # JOS, as its API guide names it
 MAX_PAGE_SIZE = 100
 MAX_WINDOW_DAYS = 30                  # search by modified time: at most one month a call
 REFUND_PAGE_SIZE, REFUND_MAX_PAGES = 50, 100
@@ -102,7 +103,7 @@ class JdAdapter:
         options = {key: settings[key] for key in ("page_size", "window_days", "initial_since", "initial_days",
                                                     "settle_seconds", "carrier_ids", "timeout", "max_attempts",
                                                     "sleep", "clock", "http") if key in settings}
-        return cls(settings.get("gateway_url") or settings.get("base_url"), settings.get("app_key"),
+        return cls(settings.get("gateway_url") or settings.get("base_url") or GATEWAY, settings.get("app_key"),
                    settings.get("app_secret"), settings.get("access_token"), **options)
 
     # --- orders ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from wms import aftercommit
 from wms.auth.access import require_channel
-from wms.channels.base import adapter_for
+from wms.channels.base import adapter_for, sandbox_overrides
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Channel, Order
@@ -87,11 +87,8 @@ def _syncable_channel(channel_id):
 
 
 def _adapter_defaults(channel):
-    """The sandbox URL from config when a channel names no base_url (demo and development)."""
-    sandbox = current_app.config.get("SHOPIFY_SANDBOX_URL")
-    if channel.platform == "shopify" and sandbox and not (channel.settings or {}).get("base_url"):
-        return {"base_url": sandbox}
-    return {}
+    """The sandbox URL from config when a channel names no address of its own (demo and development)."""
+    return sandbox_overrides(channel, current_app.config)
 
 
 def _sync_chunk(channel_id, chunk, summary, platform):

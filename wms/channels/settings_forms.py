@@ -1,8 +1,8 @@
-"""The settings of each channel platform as form fields (wms.settings_forms): what the Shopify, Douyin and
-Taobao TOP adapters read from `Channel.settings`, with the help a person needs to fill them in.
+"""The settings of each channel platform as form fields (wms.settings_forms): what the Shopify, Taobao TOP, JD,
+Pinduoduo and Douyin adapters read from `Channel.settings`, with the help a person needs to fill them in.
 
 The admin's channel page draws these forms and the admin services check what comes back with them;
-a platform without an adapter here (manual, 拼多多, 京东) keeps its settings as JSON only.
+a manual channel (fed by files) has no settings.
 """
 from wms.settings_forms import SettingField, SettingsFamily
 
@@ -64,7 +64,40 @@ DOUYIN = (
                  help="On the first sync, how many days of orders to fetch (default 7)."),
 )
 
-CHANNEL_SETTINGS = SettingsFamily(PREFIX, {"shopify": SYNC + SHOPIFY, "taobao": SYNC + TAOBAO, "douyin": SYNC + DOUYIN})
+JD = (
+    SettingField("gateway_url", "JOS gateway", "url", placeholder="https://api.jd.com/routerjson",
+                 help="The JD open platform's API address (default https://api.jd.com/routerjson)."),
+    SettingField("app_key", "App Key", required=True, max_length=40,
+                 help="Your app's App Key on the JD open platform (jos.jd.com)."),
+    SettingField("app_secret", "App Secret", secret=True, required=True,
+                 help="Your app's App Secret: signs every request to JD."),
+    SettingField("access_token", "Seller access token", secret=True, required=True,
+                 help="The access_token the seller authorised your app with; renew it here when it expires."),
+    SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=100, placeholder="100",
+                 help="At most 100."),
+    SettingField("window_days", "Days per request", "integer", minimum=1, maximum=30, placeholder="1",
+                 help="How many days of changes one order search covers (JD allows at most 30; default 1)."),
+    SettingField("initial_days", "First sync: days back", "integer", minimum=1, maximum=90, placeholder="7",
+                 help="On the first sync, how many days of orders to fetch (default 7)."),
+)
+
+PDD = (
+    SettingField("gateway_url", "Open platform gateway", "url", placeholder="https://gw-api.pinduoduo.com/api/router",
+                 help="The Pinduoduo open platform's API address (default https://gw-api.pinduoduo.com/api/router)."),
+    SettingField("client_id", "Client ID", required=True, max_length=64,
+                 help="Your app's client_id on the Pinduoduo open platform."),
+    SettingField("client_secret", "Client secret", secret=True, required=True,
+                 help="Your app's client_secret: it signs every request."),
+    SettingField("access_token", "Shop access token", secret=True, required=True,
+                 help="The access token the shop authorised your app with; renew it here when it expires."),
+    SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=100, placeholder="100",
+                 help="At most 100."),
+    SettingField("initial_days", "First sync: days back", "integer", minimum=1, maximum=90, placeholder="7",
+                 help="On the first sync, how many days of orders to fetch (default 7)."),
+)
+
+CHANNEL_SETTINGS = SettingsFamily(PREFIX, {"shopify": SYNC + SHOPIFY, "taobao": SYNC + TAOBAO, "douyin": SYNC + DOUYIN,
+                                              "jd": SYNC + JD, "pdd": SYNC + PDD})
 
 
 def form_for(platform):

@@ -151,13 +151,10 @@ def _failed(task_id, error):
 
 
 def _adapter(channel):
-    from wms.channels.base import adapter_for
+    from wms.channels.base import adapter_for, sandbox_overrides
 
-    overrides = {"max_attempts": 1}  # our own backoff retries; no sleeping inside a worker
-    sandbox = current_app.config.get("SHOPIFY_SANDBOX_URL")
-    if channel.platform == "shopify" and sandbox and not (channel.settings or {}).get("base_url"):
-        overrides["base_url"] = sandbox
-    return adapter_for(channel, **overrides)
+    # our own backoff retries: no sleeping inside a worker
+    return adapter_for(channel, max_attempts=1, **sandbox_overrides(channel, current_app.config))
 
 
 def _carrier_name(code):
