@@ -9,7 +9,7 @@ from wms.extensions import db
 from wms.inventory.models import OrderAllocation
 from wms.orders import states
 from wms.orders.models import Order
-from wms.picking import waves
+from wms.picking import cart_types, waves
 from wms.picking.models import WaveRule
 from wms.timeutil import utcnow
 
@@ -35,10 +35,11 @@ def filter_from(data):
 
 
 def limits_from(data):
-    """WaveLimits from a mapping; every field optional, positive integers only."""
+    """WaveLimits from a mapping; every field optional, positive integers only; a `cart_type` (id) sets
+    each batch's limits from that cart type."""
     defaults = waves.WaveLimits()
     values = {name: _int(data, name, getattr(defaults, name), low=1) for name in LIMIT_FIELDS}
-    return waves.WaveLimits(**values)
+    return cart_types.with_cart_type(data, waves.WaveLimits(**values))
 
 
 def _zone_ids(codes):

@@ -39,6 +39,17 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
 
     Transitions: allocated -> waved.
     """
+    wave = stage_wave(warehouse_id, wave_filter, limits, actor, time_budget)
+    aftercommit.commit()
+    return wave
+
+
+def stage_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_budget=None):
+    """release_wave up to its commit: the caller adds its own rows to the same transaction (the put
+    wall binds the wave's orders to its slots) and commits with wms.aftercommit.commit().
+
+    Transitions: allocated -> waved.
+    """
     preview = wave_plans.plan(_warehouse(warehouse_id), wave_filter or waves.WaveFilter(),
                               limits or waves.WaveLimits(),
                               DEFAULT_TIME_BUDGET_S if time_budget is None else time_budget, routed=True)
@@ -66,7 +77,6 @@ def release_wave(warehouse_id, wave_filter=None, limits=None, actor=None, time_b
                                        "tasks": len(preview.batches)}, realtime.room_for_role("supervisor"))
     realtime.publish("task.available", {"wave": wave.code, "tasks": len(preview.batches)},
                      realtime.room_for_role("picker"))
-    aftercommit.commit()
     return wave
 
 

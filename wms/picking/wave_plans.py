@@ -10,6 +10,11 @@ few hundred of a backlog of thousands). The preview's carts are the seed constru
 route tried while building, no local search: deterministic), each routed once; the release runs
 the whole timed search, routes each cart's stops and the first-come comparison.
 
+With a cart type (waves.CartCapacity) each cart holds its totes, lines, units, weight and volume,
+and a multi-item order must fit one tote; a pick-all wave (limits.pick_all: the put wall's) is one
+cart of every chosen order that fits it, the rest waiting for the next wave. Each planned cart
+carries its load (lines, units, weight, volume) for the preview's fill bars.
+
 A cart's length is a pure function of the warehouse's geometry and its locations, so lengths are
 kept across requests (ROUTES_KEPT of them): a preview asked again, or the release after it, does
 not route the same cart twice.
@@ -40,6 +45,9 @@ class PlannedBatch:
     distance_m: float
     lines: int                # pick lines (one per reservation)
     stops: list = field(default_factory=list)  # [(line info)...] in route order; a release's only
+    units: int = 0
+    weight_g: float = 0.0
+    volume_cm3: float = 0.0
 
 
 @dataclass
@@ -50,6 +58,7 @@ class WavePreview:
     distance_m: float
     fcfs_distance_m: float | None   # first-come batching's walk; None: not routed (a preview)
     seconds: float
+    limits: waves.WaveLimits | None = None   # what each cart could hold (the preview's fill bars)
 
     @property
     def orders(self):
@@ -97,28 +106,100 @@ def plan(warehouse, wave_filter, limits, budget=0.0, *, routed):
     picks = load_picks([c.order_id for c in chosen.orders])
     layout = layout_of(warehouse)
     length = route_lengths(warehouse)
+    if limits.pick_all:
+        chosen = _one_cart(chosen, picks, limits)
     batches, fcfs_total = [], 0.0 if routed else None
     for kind, group, batch_limits in _groups(chosen, limits):
         orders = [_batching_order(c, picks[c.order_id]) for c in group]
-        # An order too big for one cart on its own still ships: it gets a cart to itself.
-        oversize = [o for o in orders if not batch_limits.fits([o])]
-        orders = [o for o in orders if batch_limits.fits([o])]
-        if not orders:
-            planned = []
-        elif routed:
-            planned = batching.plan_batches(orders, batch_limits, length, locate=layout.xy,
-                                            time_budget=budget * len(group) / max(1, len(chosen.orders)))
+        if kind == waves.WALL:
+            planned = [batching.Batch(tuple(o.id for o in orders), length({loc for o in orders for loc in o.locations}))]
+            fcfs_total = None if fcfs_total is None else fcfs_total + planned[0].length
         else:
-            planned = batching.seed_batches(orders, batch_limits, length, locate=layout.xy, candidates=1)
-        planned += [batching.Batch((o.id,), length(o.locations)) for o in oversize]
-        if routed:
-            fcfs_total += sum(b.length for b in batching.fcfs(orders, batch_limits, length)) if orders else 0.0
-            fcfs_total += sum(length(o.locations) for o in oversize)
-        batches += [_routed(layout, kind, b, picks) if routed else
-                    PlannedBatch(kind, list(b.order_ids), b.length, sum(len(picks[o]) for o in b.order_ids))
+            planned, fcfs_length = _carts(kind, orders, batch_limits, limits, length, layout, routed, budget,
+                                          len(group) / max(1, len(chosen.orders)), picks)
+            fcfs_total = None if fcfs_total is None else fcfs_total + fcfs_length
+        batches += [_loaded(_routed(layout, kind, b, picks) if routed else
+                            PlannedBatch(kind, list(b.order_ids), b.length, sum(len(picks[o]) for o in b.order_ids)),
+                            picks)
                     for b in planned]
     return WavePreview(warehouse.id, batches, chosen.skipped, sum(b.distance_m for b in batches), fcfs_total,
-                       round(time.perf_counter() - started, 3))
+                       round(time.perf_counter() - started, 3), limits)
+
+
+def _carts(kind, orders, batch_limits, limits, length, layout, routed, budget, share, picks):
+    """(batches, first-come length) of one group: an order too big for one cart (or, with a cart type,
+    for one tote) on its own still ships: it gets a cart to itself."""
+    oversize = [o for o in orders if not batch_limits.fits([o]) or not _fits_tote(kind, o, limits)
+                or _units(picks, [o.id]) > (limits.max_batch_units or float("inf"))]
+    big = {o.id for o in oversize}
+    orders = [o for o in orders if o.id not in big]
+    if not orders:
+        planned = []
+    elif routed:
+        planned = batching.plan_batches(orders, batch_limits, length, locate=layout.xy, time_budget=budget * share)
+    else:
+        planned = batching.seed_batches(orders, batch_limits, length, locate=layout.xy, candidates=1)
+    by_id = {o.id: o for o in orders}
+    planned = [part for b in planned for part in _within_units(b, by_id, picks, limits.max_batch_units, length)]
+    planned += [batching.Batch((o.id,), length(o.locations)) for o in oversize]
+    fcfs_length = 0.0
+    if routed:
+        fcfs_length += sum(b.length for b in batching.fcfs(orders, batch_limits, length)) if orders else 0.0
+        fcfs_length += sum(length(o.locations) for o in oversize)
+    return planned, fcfs_length
+
+
+def _fits_tote(kind, order, limits):
+    """A multi-item order rides in one tote of the cart type: its volume and weight within one tote's."""
+    if kind != waves.MULTI:
+        return True
+    return ((limits.tote_volume_cm3 is None or order.volume <= limits.tote_volume_cm3 + 1e-9)
+            and (limits.tote_max_weight_g is None or order.weight <= limits.tote_max_weight_g + 1e-9))
+
+
+def _within_units(batch, by_id, picks, max_units, length):
+    """The batch as it is, or cut in order into carts of at most `max_units` units (batching limits
+    lines, weight and volume; the cart type's units are held here)."""
+    if not max_units or _units(picks, batch.order_ids) <= max_units:
+        return [batch]
+    parts, current = [], []
+    for oid in batch.order_ids:
+        if current and _units(picks, current + [oid]) > max_units:
+            parts.append(current)
+            current = []
+        current.append(oid)
+    parts.append(current)
+    return [batching.Batch(tuple(part), length({loc for oid in part for loc in by_id[oid].locations}))
+            for part in parts]
+
+
+def _one_cart(chosen, picks, limits):
+    """A pick-all wave: the chosen orders, most urgent first, while they fit one cart; the rest wait."""
+    cart = batching.Limits(max_orders=limits.max_orders, max_lines=limits.max_batch_lines,
+                           max_weight=limits.max_batch_weight_g, max_volume=limits.max_batch_volume_cm3)
+    taken, loaded = [], []
+    for candidate in sorted(chosen.orders, key=waves.urgency):
+        order = _batching_order(candidate, picks[candidate.order_id])
+        fits = cart.fits(loaded + [order]) and (
+            not limits.max_batch_units or _units(picks, [c.order_id for c in taken] + [candidate.order_id])
+            <= limits.max_batch_units)
+        if fits:
+            taken.append(candidate)
+            loaded.append(order)
+    return waves.WavePlan(wall=taken, skipped=chosen.skipped + len(chosen.orders) - len(taken))
+
+
+def _units(picks, order_ids):
+    return sum(info["qty"] for oid in order_ids for _, info in picks[oid])
+
+
+def _loaded(planned, picks):
+    """The planned cart with its load: units, weight (g) and volume (cm3) of everything on it."""
+    infos = [info for oid in planned.order_ids for _, info in picks[oid]]
+    planned.units = sum(info["qty"] for info in infos)
+    planned.weight_g = sum(info["qty"] * info["weight"] for info in infos)
+    planned.volume_cm3 = sum(info["qty"] * info["mm3"] / 1000 for info in infos)
+    return planned
 
 
 def _batching_order(candidate, faces):
@@ -144,6 +225,8 @@ def _stop(info):
 
 def _groups(chosen, limits):
     weight = limits.max_batch_weight_g
+    if chosen.wall:
+        yield waves.WALL, chosen.wall, None
     if chosen.single:
         yield waves.SINGLE, chosen.single, batching.Limits(max_orders=limits.single_units_per_cart,
                                                            max_weight=weight)

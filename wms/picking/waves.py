@@ -9,11 +9,12 @@ itself (which orders share a cart) is `batching.plan_batches`, minimising total 
 
 Complexity: O(n log n) for n candidate orders (one sort).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 SINGLE = "single"  # one unit in the order: picked in bulk, sorted at pack
 MULTI = "multi"    # several units: picked into its own tote slot
+WALL = "wall"      # a pick-all batch: every order of the wave on one cart, sorted at a put wall
 ANY = "any"
 
 _FAR_FUTURE = datetime(9999, 1, 1)
@@ -68,19 +69,60 @@ class WaveLimits:
     max_batch_lines: int | None = None
     max_batch_weight_g: int | None = 25_000
     max_batch_volume_cm3: float | None = None
+    max_batch_units: int | None = None
+    cart_type: str | None = None              # the cart type's name when a cart type set the batch limits
+    tote_volume_cm3: float | None = None      # one tote's volume and weight: a multi order rides in one tote
+    tote_max_weight_g: int | None = None
+    pick_all: bool = False                    # one batch for the whole wave (no tote per order): a put wall
+
+
+@dataclass(frozen=True)
+class CartCapacity:
+    """What one cart type holds (OCA shopfloor's device types): its totes, each tote's volume and
+    weight, and the lines and units a picker may take on one tour."""
+
+    name: str
+    totes: int
+    tote_volume_cm3: float
+    tote_max_weight_g: int
+    max_lines: int | None = None
+    max_units: int | None = None
+
+    @property
+    def volume_cm3(self):
+        return self.totes * self.tote_volume_cm3
+
+    @property
+    def weight_g(self):
+        return self.totes * self.tote_max_weight_g
+
+    def limits(self, wave_limits: WaveLimits) -> WaveLimits:
+        """The wave's limits with each batch limited to this cart (the wave's own limits kept)."""
+        return replace(wave_limits, tote_slots=self.totes, max_batch_lines=self.max_lines,
+                       max_batch_weight_g=self.weight_g, max_batch_volume_cm3=self.volume_cm3,
+                       max_batch_units=self.max_units, cart_type=self.name, tote_volume_cm3=self.tote_volume_cm3,
+                       tote_max_weight_g=self.tote_max_weight_g)
+
+
+def fill_pct(load, limit):
+    """How full a cart is for one measure, in whole percent (None: that measure has no limit)."""
+    if not limit:
+        return None
+    return int(round(100 * load / limit))
 
 
 @dataclass
 class WavePlan:
-    """The chosen orders, split by order type."""
+    """The chosen orders, split by order type (or all on one pick-all cart: `wall`)."""
 
     single: list = field(default_factory=list)
     multi: list = field(default_factory=list)
     skipped: int = 0  # matched the filter but did not fit this wave's limits
+    wall: list = field(default_factory=list)
 
     @property
     def orders(self):
-        return self.single + self.multi
+        return self.single + self.multi + self.wall
 
 
 def urgency(c: Candidate):
