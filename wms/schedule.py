@@ -12,6 +12,7 @@ log = logging.getLogger("wms.schedule")
 PERIODIC = (
     (15, "wms.outbox_sweep.requeue_stale"),  # OUTBOX_SWEEP_SECONDS overrides; JOB_REQUEUE_SECONDS is its timeout
     (60, "wms.channels.jobs.sync_due_channels"),
+    (5, "wms.channels.jobs.sync_stock"),  # stock marks -> the stores' pushes (库存同步), every tick
     (30, "wms.picking.jobs.run_auto_waves"),
     (60, "wms.tracking.jobs.retry_due_writebacks"),
     (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES

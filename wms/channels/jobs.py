@@ -1,5 +1,5 @@
 """Background jobs of channel sync. They take ids, call one service, and are safe to run twice."""
-from wms.channels import services
+from wms.channels import services, stock_sync
 from wms.worker import job
 
 
@@ -14,3 +14,15 @@ def sync_due_channels():
     """rq job: enqueue a sync for every active platform channel whose interval has passed."""
     return services.enqueue_due_syncs()
 
+
+
+@job
+def sync_stock():
+    """Ticker job: take the stock marks, make the stores' platform SKUs due, enqueue their pushes."""
+    return stock_sync.collect_marks()
+
+
+@job
+def push_channel_stock(channel_id):
+    """rq job: push the store's due stock quantities (one run per store at a time; safe to run again)."""
+    return stock_sync.push_channel(channel_id)

@@ -33,6 +33,7 @@ from wms.inventory.models import (
 from wms.orders import splitting, states
 from wms.orders.models import Order, OrderLine, bulk_transition
 from wms.rows import get_or_not_found
+from wms.stock_marks import mark_skus
 from wms.timeutil import utcnow
 from wms.wording import english, wording
 
@@ -169,6 +170,7 @@ def _allocate_group(order_ids, rule, allow_split, bulk):
         if change:
             changes.append(change)
     writes.flush()
+    mark_skus({pool.rows[stock_id].sku_id for stock_id in writes.picked})  # reserved moved: stock sync's mark
     _announce(changes, bulk)
     return [(order_id, *decided.get(order_id, ("skipped", False))) for order_id in order_ids]
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from wms.extensions import db
 from wms.inventory.models import StockItem
 from wms.orders.models import Order
+from wms.stock_marks import mark_skus
 
 # A statement that changes no row still opens the write transaction on SQLite (pysqlite begins the
 # transaction before any DML, and SQLite takes the RESERVED lock when the UPDATE starts).
@@ -40,9 +41,11 @@ def lock_order_rows(order_ids):
 
 
 def lock_stock_items(ids):
-    """{id: StockItem} locked in ascending id order and freshly read."""
+    """{id: StockItem} locked in ascending id order and freshly read; their SKUs get a stock mark
+    (wms.stock_marks) in the same transaction, so a rollback takes it back."""
     if not ids:
         return {}
     rows = db.session.scalars(select(StockItem).where(StockItem.id.in_(sorted(ids))).order_by(StockItem.id)
                               .with_for_update().execution_options(populate_existing=True)).all()
+    mark_skus({row.sku_id for row in rows})  # locked to be changed: the channels' stock sync is told (core mark)
     return {row.id: row for row in rows}
