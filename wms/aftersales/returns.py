@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from wms import aftercommit
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
-from wms.aftersales.services import _, _name
+from wms.aftersales.services import _name
 from wms.catalog.models import Sku
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
@@ -55,7 +55,7 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
         _ask_before_mixing(order, clean, bins)
     warehouse_ids = {b.warehouse_id for b in bins.values()} or {warehouse_of(order.id)}
     if len(warehouse_ids) > 1:
-        raise ValidationFailed(_("Restock every line of one return into one warehouse"), field="bin")
+        raise ValidationFailed("Restock every line of one return into one warehouse", field="bin")
     receipt = ReturnReceipt(order_id=order.id, warehouse_id=next(iter(warehouse_ids)), received_by=_name(actor),
                             reference=(reference or "").strip()[:80], note=(note or "").strip())
     receipt.lines = [ReturnLine(**line) for line in clean]
@@ -116,7 +116,8 @@ def _check_lines(order, lines):
         clean.append(dict(order_line_id=line.id, sku_id=line.sku_id, qty=qty, result=result,
                           bin_id=bin_id if result == RESTOCK else None, reason=reason))
     if errors or not clean:
-        raise ValidationFailed(_("The return has errors; nothing was booked"), errors=errors or [
+        raise ValidationFailed("The return has errors; nothing was booked",
+                               errors=errors or [
             {"line": 0, "field": "lines", "message": "no lines"}])
     return clean, bins
 
@@ -134,7 +135,7 @@ def _ask_before_mixing(order, clean, bins):
             asked.append({"order_line_id": line["order_line_id"], "sku": _sku(order, line["order_line_id"]),
                           "bin": bins[line["bin_id"]].code, "holds": ", ".join(others)})
     if asked:
-        raise ValidationFailed(_("A bin holds another SKU: confirm to restock there anyway; nothing was booked"),
+        raise ValidationFailed("A bin holds another SKU: confirm to restock there anyway; nothing was booked",
                                field="bin", confirm=asked)
 
 
@@ -145,7 +146,7 @@ def _already_returned(order_id):
 
 
 def _order(order_id):
-    return get_or_not_found(Order, order_id, _("Order not found"))
+    return get_or_not_found(Order, order_id, "Order not found")
 
 
 def _sku(order, order_line_id):

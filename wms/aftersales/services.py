@@ -12,7 +12,6 @@
 
 Transitions: every state in states.BEFORE_SHIPPING -> cancelled.
 """
-from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,7 +22,6 @@ from wms.aftersales.models import (
     INTERCEPT_OPEN, Intercept)
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.i18n import translate
 from wms.inventory.services import release_reservation
 from wms.orders import states
 from wms.orders.models import Order
@@ -40,9 +38,6 @@ ASK_CARRIER = "ask the carrier to stop and return the parcel"
 BEING_VOIDED = "waybill being voided"
 
 
-def _(text, **values):
-    return translate(text, locale=None if has_request_context() else "en", **values)
-
 
 def intercept_order(order_id, reason, source="channel", actor=None):
     """Act on a cancellation wherever the order is; idempotent (one Intercept per order).
@@ -53,7 +48,7 @@ def intercept_order(order_id, reason, source="channel", actor=None):
     if not is_wording(reason):
         reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Give a reason for the cancellation"), field="reason")
+        raise ValidationFailed("Give a reason for the cancellation", field="reason")
     for attempt in range(3):  # the floor may move the order on while we act: act on its new state
         try:
             return _intercept(order_id, reason, source, actor)
@@ -64,7 +59,7 @@ def intercept_order(order_id, reason, source="channel", actor=None):
 
 
 def _intercept(order_id, reason, source, actor):
-    order = get_or_not_found(Order, order_id, _("Order not found"), order_id=order_id)
+    order = get_or_not_found(Order, order_id, "Order not found", order_id=order_id)
     existing = db.session.scalar(select(Intercept).where(Intercept.order_id == order_id))
     if existing is not None or order.status in (states.CANCELLED, states.RETURNED):
         return existing
@@ -173,9 +168,9 @@ def recent_intercepts(limit=100):
 
 def resolve_intercept(intercept_id, actor=None, note=""):
     """A supervisor dealt with it (the carrier agreed to return the parcel, the label was voided by hand)."""
-    intercept = get_or_not_found(Intercept, intercept_id, _("No such intercept"))
+    intercept = get_or_not_found(Intercept, intercept_id, "No such intercept")
     if intercept.status == INTERCEPT_DONE:
-        raise ValidationFailed(_("This intercept is already resolved"))
+        raise ValidationFailed("This intercept is already resolved")
     intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
     intercept.detail = (note or "").strip()[:1000] or intercept.detail
     intercept.order.note(wording("intercept resolved: {detail}", detail=_said(intercept.detail)), actor=actor,

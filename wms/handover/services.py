@@ -2,7 +2,6 @@
 
 Transitions: labelled -> shipped (on close).
 """
-from flask import has_request_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -10,7 +9,6 @@ from wms import aftercommit, realtime
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.handover.models import MANIFEST_CLOSED, MANIFEST_OPEN, Manifest, ManifestParcel
-from wms.i18n import translate
 from wms.orders import states
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
@@ -25,7 +23,7 @@ def open_manifest(carrier_code, actor=None):
     """Start loading a carrier's truck: a new open manifest (code M-<carrier>-<yyyymmdd>-<n>)."""
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code, Carrier.active.is_(True)))
     if carrier is None:
-        raise ValidationFailed(_("Choose a carrier"), field="carrier")
+        raise ValidationFailed("Choose a carrier", field="carrier")
     prefix = f"M-{carrier.code}-{utcnow():%Y%m%d}-"
     for _attempt in range(5):
         count = db.session.scalar(select(func.count(Manifest.id)).where(Manifest.code.like(prefix + "%")))
@@ -36,12 +34,12 @@ def open_manifest(carrier_code, actor=None):
             return manifest
         except IntegrityError:  # another clerk opened one in the same instant: take the next number
             db.session.rollback()
-    raise ValidationFailed(_("Could not number the manifest; try again"))
+    raise ValidationFailed("Could not number the manifest; try again")
 
 
 def get_manifest(manifest_id):
     """A manifest or NotFound."""
-    return get_or_not_found(Manifest, manifest_id, _("No such manifest"))
+    return get_or_not_found(Manifest, manifest_id, "No such manifest")
 
 
 def list_manifests(status=None, limit=200):
@@ -62,7 +60,7 @@ def scan_parcel(manifest_id, code, actor=None):
     """Put the scanned parcel (tracking number, or order number) on the manifest; refusals say why."""
     manifest = get_manifest(manifest_id)
     if manifest.status != MANIFEST_OPEN:
-        raise ValidationFailed(_("Manifest {code} is closed", code=manifest.code), field="code")
+        raise ValidationFailed.worded("Manifest {code} is closed", code=manifest.code, details={"field": "code"})
     parcel = _find_parcel((code or "").strip())
     _check_parcel(parcel, manifest)
     claimed = db.session.execute(update(Parcel).where(Parcel.id == parcel.id, Parcel.status == PARCEL_LABELLED)
@@ -85,17 +83,18 @@ def scan_parcel(manifest_id, code, actor=None):
 
 def _find_parcel(code):
     if not code:
-        raise ValidationFailed(_("Scan a parcel's tracking number"), field="code")
+        raise ValidationFailed("Scan a parcel's tracking number", field="code")
     parcel = db.session.scalar(select(Parcel).where(Parcel.tracking_number == code))
     if parcel is not None:
         return parcel
     orders = db.session.scalars(select(Order).where(Order.external_id == code)).all()
     if len(orders) != 1:
-        raise ValidationFailed(_("No parcel with tracking number {code}", code=code), field="code")
+        raise ValidationFailed.worded("No parcel with tracking number {code}", code=code, details={"field": "code"})
     parcel = db.session.scalar(select(Parcel).where(Parcel.order_id == orders[0].id)
                                .order_by((Parcel.status == PARCEL_VOIDED), Parcel.id.desc()).limit(1))
     if parcel is None:
-        raise ValidationFailed(_("Order {order} is not sealed yet: it has no parcel", order=code), field="code")
+        raise ValidationFailed.worded("Order {order} is not sealed yet: it has no parcel",
+                                      order=code, details={"field": "code"})
     return parcel
 
 
@@ -103,17 +102,18 @@ def _check_parcel(parcel, manifest):
     order = db.session.get(Order, parcel.order_id)
     ref = order.external_id
     if order.status == states.CANCELLED or parcel.status == PARCEL_VOIDED:
-        raise ValidationFailed(_("Order {order} was cancelled: keep this parcel off the truck", order=ref), field="code")
+        raise ValidationFailed.worded("Order {order} was cancelled: keep this parcel off the truck",
+                                      order=ref, details={"field": "code"})
     if parcel.status == PARCEL_SEALED or not parcel.tracking_number:
-        raise ValidationFailed(_("Parcel of order {order} has no tracking number yet: wait for its label",
-                                 order=ref), field="code")
+        raise ValidationFailed.worded("Parcel of order {order} has no tracking number yet: wait for its label",
+                                      order=ref, details={"field": "code"})
     if parcel.status == PARCEL_WAYBILL_FAILED:
-        raise ValidationFailed(_("The waybill of order {order} failed: take it back to packing", order=ref),
-                               field="code")
+        raise ValidationFailed.worded("The waybill of order {order} failed: take it back to packing",
+                                      order=ref, details={"field": "code"})
     if parcel.carrier_code != manifest.carrier_code:
-        raise ValidationFailed(_("Parcel {number} belongs to {carrier}, not {manifest_carrier}",
-                                 number=parcel.tracking_number, carrier=parcel.carrier_code,
-                                 manifest_carrier=manifest.carrier_code), field="code")
+        raise ValidationFailed.worded("Parcel {number} belongs to {carrier}, not {manifest_carrier}",
+                                      number=parcel.tracking_number, carrier=parcel.carrier_code,
+                                      manifest_carrier=manifest.carrier_code, details={"field": "code"})
     if parcel.status in (PARCEL_MANIFESTED, PARCEL_SHIPPED):
         _refuse_taken(parcel.id, manifest)
     if order.status != states.LABELLED:
@@ -124,20 +124,20 @@ def _check_parcel(parcel, manifest):
 def _refuse_taken(parcel_id, manifest):
     on = db.session.scalar(select(Manifest).join(ManifestParcel).where(ManifestParcel.parcel_id == parcel_id))
     if on is not None and on.id == manifest.id:
-        raise ValidationFailed(_("Already scanned onto this manifest"), field="code", duplicate=True)
-    raise ValidationFailed(_("This parcel is already on manifest {code}", code=on.code if on else "?"),
-                           field="code")
+        raise ValidationFailed("Already scanned onto this manifest", field="code", duplicate=True)
+    raise ValidationFailed.worded("This parcel is already on manifest {code}",
+                                  code=on.code if on else "?", details={"field": "code"})
 
 
 def remove_parcel(manifest_id, parcel_id, actor=None):
     """Take a parcel off an open manifest (it goes back to waiting at the dock)."""
     manifest = get_manifest(manifest_id)
     if manifest.status != MANIFEST_OPEN:
-        raise ValidationFailed(_("Manifest {code} is closed", code=manifest.code))
+        raise ValidationFailed.worded("Manifest {code} is closed", code=manifest.code)
     row = db.session.scalar(select(ManifestParcel).where(ManifestParcel.manifest_id == manifest.id,
                                                          ManifestParcel.parcel_id == parcel_id))
     if row is None:
-        raise NotFound(_("That parcel is not on this manifest"))
+        raise NotFound("That parcel is not on this manifest")
     db.session.execute(update(Parcel).where(Parcel.id == parcel_id, Parcel.status == PARCEL_MANIFESTED)
                        .values(status=PARCEL_LABELLED))
     db.session.delete(row)
@@ -159,12 +159,12 @@ def close_manifest(manifest_id, actor=None):
                              .values(status=MANIFEST_CLOSED, closed_at=utcnow(), closed_by=_name(actor))).rowcount
     if won != 1:
         db.session.rollback()
-        raise IllegalTransition(_("Manifest {code} is already closed", code=manifest.code))
+        raise IllegalTransition.worded("Manifest {code} is already closed", code=manifest.code)
     rows = db.session.scalars(select(ManifestParcel).where(ManifestParcel.manifest_id == manifest.id)
                               .order_by(ManifestParcel.order_id)).all()
     if not rows:
         db.session.rollback()
-        raise ValidationFailed(_("Scan at least one parcel before closing the manifest"))
+        raise ValidationFailed("Scan at least one parcel before closing the manifest")
     shipped, skipped = [], []
     for row in rows:
         (shipped if ship_parcel(row, manifest, actor) else skipped).append(row.order.external_id)
@@ -179,10 +179,6 @@ def close_manifest(manifest_id, actor=None):
     db.session.refresh(manifest)
     return {"manifest": manifest, "shipped": shipped, "skipped": skipped}
 
-
-def _(text, **values):
-    """Translated for the person at the page; English in jobs and tests without a request."""
-    return translate(text, locale=None if has_request_context() else "en", **values)
 
 
 def _name(actor):
