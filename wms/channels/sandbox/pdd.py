@@ -23,7 +23,7 @@ import itertools
 import json
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask, Response, jsonify, request
 
