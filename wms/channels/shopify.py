@@ -8,6 +8,14 @@ External id: the order's numeric `id`, not its `name` ("#1001"). The id is immut
 every endpoint addresses (fulfillment orders, fulfillments), so writing tracking back needs no
 lookup; the name is a per-shop display label built from a prefix the merchant may change.
 
+Stock (库存同步, `push_stock`): `POST /admin/api/<version>/inventory_levels/set.json` with
+{location_id, inventory_item_id, available} sets what one inventory item may sell at one location
+(https://shopify.dev/docs/api/admin-rest/latest/resources/inventorylevel#post-inventory-levels-set;
+one item a call, so `stock_batch_size` is 1). A platform SKU is the inventory item's numeric id, or
+`shopify-variant-<id>` (the key an order line without a SKU gets), whose inventory_item_id is read once
+with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
+active one of `GET locations.json`.
+
 Incremental pulls ask for `updated_at_min=<cursor>` sorted `updated_at asc`. Shopify treats the
 minimum as inclusive, so orders at the cursor's second are fetched again; the importer is
 idempotent, so that costs a few "unchanged" rows and never loses an order changed in that second.
@@ -37,19 +45,24 @@ PAYMENT_STATUS = {
 }
 
 _LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="?(\w+)"?')
+_VARIANT_KEY = re.compile(r"shopify-variant-(\d+)")
 
 
 @register("shopify")
 class ShopifyAdapter:
     """One Shopify store, reached over HTTPS with an Admin API access token."""
 
+    stock_batch_size = 1  # inventory_levels/set.json sets one inventory item at one location
+
     def __init__(self, base_url, access_token, *, api_version=API_VERSION, page_size=MAX_PAGE_SIZE,
-                 timeout=TIMEOUT, max_attempts=MAX_ATTEMPTS, sleep=time.sleep, session=None):
+                 timeout=TIMEOUT, max_attempts=MAX_ATTEMPTS, sleep=time.sleep, session=None, location_id=None):
         if not base_url or not access_token:
             raise ChannelError("The Shopify channel needs a base_url and an access_token")
         self.api_root = f"{base_url.rstrip('/')}/admin/api/{api_version}"
         self.page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
         self.timeout, self.max_attempts, self.sleep = timeout, max_attempts, sleep
+        self.location_id = int(location_id) if str(location_id or "").isdigit() else None
+        self._inventory_items = {}  # platform SKU -> inventory_item_id (variants read once)
         self.http = session or requests.Session()
         self.http.headers.update({"X-Shopify-Access-Token": access_token,
                                   "Accept": "application/json"})
@@ -58,8 +71,8 @@ class ShopifyAdapter:
     def from_channel(cls, channel, **overrides):
         """Build from `channel.settings`: base_url, access_token (or token), api_version, page_size."""
         settings = {**(channel.settings or {}), **overrides}
-        options = {key: settings[key] for key in ("api_version", "page_size", "timeout",
-                                                    "max_attempts", "sleep", "session") if key in settings}
+        options = {key: settings[key] for key in ("api_version", "page_size", "timeout", "max_attempts", "sleep",
+                                                    "session", "location_id") if key in settings}
         token = settings.get("access_token") or settings.get("token")
         return cls(settings.get("base_url"), token, **options)
 
@@ -95,6 +108,54 @@ class ShopifyAdapter:
         }}
         response = self._request("POST", f"{self.api_root}/fulfillments.json", json=body)
         return response.json()["fulfillment"]
+
+    def push_stock(self, items):
+        """Set each [{platform_sku, qty}] (one a call) as the item's available quantity at our location."""
+        if len(items) > self.stock_batch_size:
+            raise ChannelError.worded("Shopify takes {most} SKU(s) per stock call, not {count}",
+                                      most=self.stock_batch_size, count=len(items))
+        return [self._set_level(item) for item in items]
+
+    def _set_level(self, item):
+        key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+            return {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
+        try:
+            inventory_item_id = self._inventory_item(key)
+            if inventory_item_id is None:
+                return {"platform_sku": key, "ok": False,
+                        "error": f"not a Shopify inventory item id or shopify-variant-<id>: {key!r}"}
+            body = {"location_id": self._location(), "inventory_item_id": inventory_item_id, "available": qty}
+            level = self._request("POST", f"{self.api_root}/inventory_levels/set.json", json=body).json()
+        except (ChannelAuthFailed, ChannelUnavailable):
+            raise
+        except (ChannelError, ValueError) as error:
+            return {"platform_sku": key, "ok": False, "error": getattr(error, "message", str(error))[:300]}
+        answered = (level or {}).get("inventory_level") if isinstance(level, dict) else None
+        if not isinstance(answered, dict) or answered.get("available") != qty:
+            return {"platform_sku": key, "ok": False, "error": "Shopify did not answer the level it set"}
+        return {"platform_sku": key, "ok": True, "error": None}
+
+    def _inventory_item(self, key):
+        if key.isdigit():
+            return int(key)
+        match = _VARIANT_KEY.fullmatch(key)
+        if not match:
+            return None
+        if key not in self._inventory_items:
+            variant = self._request("GET", f"{self.api_root}/variants/{match.group(1)}.json").json().get("variant") or {}
+            item_id = variant.get("inventory_item_id")
+            self._inventory_items[key] = int(item_id) if str(item_id or "").isdigit() else None
+        return self._inventory_items[key]
+
+    def _location(self):
+        if self.location_id is None:
+            locations = self._request("GET", f"{self.api_root}/locations.json").json().get("locations") or []
+            active = [loc for loc in locations if isinstance(loc, dict) and loc.get("active", True) and loc.get("id")]
+            if not active:
+                raise ChannelError("Shopify has no active location to hold stock")
+            self.location_id = int(active[0]["id"])
+        return self.location_id
 
     def _request(self, method, url, **kwargs):
         """One call with Shopify's etiquette: honour Retry-After on 429, back off on 5xx/network."""

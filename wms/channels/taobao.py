@@ -25,11 +25,20 @@ picked up by the next window; the shifted one is only found again when it change
 read in a few hundred milliseconds, so this is rare; not handled here (clearing the cursor to
 re-scan from `initial_days` ago would find it: the importer is idempotent).
 
+Stock (库存同步, `push_stock`): `taobao.item.quantity.update` (宝贝/SKU库存修改: num_iid, optional sku_id,
+quantity, type 1 = full quantity; answers the item) sets one item or SKU a call, so `stock_batch_size`
+is 1. A platform SKU `tb-<num_iid>-<sku_id>` (or `tb-<num_iid>`) names it directly; any other key is
+the merchant's SKU code, found once with `taobao.skus.custom.get` (根据外部ID取商品SKU: outer_id ->
+the SKUs carrying it, their num_iid and sku_id). Sources: the TOP API reference of both methods, as
+mirrored in bububa/opentaobao model/tbitem/TaobaoItemQuantityUpdateAPIRequest.go and
+TaobaoSkusCustomGetAPIRequest.go.
+
 Settings on the channel: `gateway_url` (https://eco.taobao.com or the sandbox), `app_key`,
 `app_secret`, `session`, optional `sign_method` (md5), `page_size` (100), `initial_since`,
 `initial_days`, `settle_seconds`, `push_max_age_seconds` (see wms.channels.taobao_push).
 """
 import logging
+import re
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -53,11 +62,17 @@ MAX_ATTEMPTS = 5
 
 INCREMENT_GET = "taobao.trades.sold.increment.get"
 OFFLINE_SEND = "taobao.logistics.offline.send"
+QUANTITY_UPDATE = "taobao.item.quantity.update"
+SKUS_CUSTOM_GET = "taobao.skus.custom.get"
+FULL_QUANTITY = 1  # item.quantity.update type: 1 full, 2 incremental
+_TB_KEY = re.compile(r"tb-(\d+)(?:-(\d+))?")
 
 
 @register("taobao")
 class TaobaoAdapter:
     """One Taobao/Tmall shop, reached through the TOP gateway with an app key and a seller session."""
+
+    stock_batch_size = 1  # item.quantity.update sets one item or SKU a call
 
     def __init__(self, gateway_url, app_key, app_secret, session_key, *, sign_method="md5",
                  page_size=MAX_PAGE_SIZE, initial_since=None, initial_days=DEFAULT_INITIAL_DAYS,
@@ -78,6 +93,7 @@ class TaobaoAdapter:
         self.timeout, self.max_attempts, self.sleep = timeout, max_attempts, sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.http = http or requests.Session()
+        self._stock_addresses = {}  # merchant SKU code -> (num_iid, sku_id) or None
 
     @classmethod
     def from_channel(cls, channel, **overrides):
@@ -136,6 +152,48 @@ class TaobaoAdapter:
                                       details={"external_id": external_id})
         return {"tid": str(external_id), "out_sid": tracking_number, "company_code": code,
                 "is_success": True}
+
+    # --- stock -------------------------------------------------------------------------------
+
+    def push_stock(self, items):
+        """Set each [{platform_sku, qty}] (one a call) as the item's or SKU's full quantity on Taobao."""
+        if len(items) > self.stock_batch_size:
+            raise ChannelError.worded("Taobao takes {most} SKU(s) per stock call, not {count}",
+                                      most=self.stock_batch_size, count=len(items))
+        return [self._push_one(item) for item in items]
+
+    def _push_one(self, item):
+        key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+            return {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
+        try:
+            address = self._stock_address(key) if key else None
+            if address is None:
+                return {"platform_sku": key, "ok": False, "error": f"no Taobao item or SKU carries {key!r}"}
+            num_iid, sku_id = address
+            body = self.call(QUANTITY_UPDATE, {"num_iid": num_iid, "sku_id": sku_id, "quantity": qty,
+                                               "type": FULL_QUANTITY})
+        except (ChannelAuthFailed, ChannelUnavailable):
+            raise
+        except ChannelError as refusal:
+            return {"platform_sku": key, "ok": False, "error": refusal.message[:300]}
+        if not isinstance(body.get("item"), dict):
+            return {"platform_sku": key, "ok": False, "error": "Taobao answered without the item"}
+        return {"platform_sku": key, "ok": True, "error": None}
+
+    def _stock_address(self, key):
+        """(num_iid, sku_id or None) of a platform SKU; a merchant code is looked up once (skus.custom.get)."""
+        match = _TB_KEY.fullmatch(key)
+        if match:
+            return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+        if key not in self._stock_addresses:
+            body = self.call(SKUS_CUSTOM_GET, {"outer_id": key, "fields": "sku_id,num_iid,outer_id,quantity"})
+            skus = body.get("skus") or []
+            skus = skus.get("sku") or [] if isinstance(skus, dict) else skus
+            found = [s for s in skus if isinstance(s, dict) and str(s.get("num_iid") or "").isdigit()]
+            sku_id = str(found[0].get("sku_id") or "") if found else ""
+            self._stock_addresses[key] = (int(found[0]["num_iid"]), int(sku_id) if sku_id.isdigit() else None) if found else None
+        return self._stock_addresses[key]
 
     # --- one API call ----------------------------------------------------------------------
 

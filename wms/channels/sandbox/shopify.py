@@ -1,5 +1,7 @@
 """A local Shopify Admin REST sandbox: orders.json with cursor pagination, fulfillment orders,
-fulfillments, token checks and rate limits, plus /_sandbox/ endpoints that tests use to change it.
+fulfillments, token checks and rate limits, inventory (locations.json, variants/<id>.json,
+inventory_levels.json, inventory_levels/set.json: one inventory item per variant of the seeded
+orders, each at the one location), plus /_sandbox/ endpoints that tests use to change it.
 
     python -m wms.channels.sandbox.shopify --port 8701 [--token shpat_sandbox]
 
@@ -21,6 +23,8 @@ from wms.channels.sandbox.shopify_seed import FIRST_ID, FIRST_NUMBER, SEED, SHOP
 
 DEFAULT_TOKEN = "shpat_sandbox"
 MAX_LIMIT = 250
+LOCATION_ID = 6_600_000_001
+INVENTORY_ITEM_OFFSET = 40_000_000_000
 ORDER_FILTERS = {"ids", "since_id", "status", "financial_status", "fulfillment_status", "order",
                  "created_at_min", "created_at_max", "updated_at_min", "updated_at_max"}
 
@@ -43,6 +47,40 @@ class ShopifyStore:
         self.requests = []        # [(method, path, query string)] of every Admin API call
         self._ids = itertools.count(FIRST_ID + len(self.orders) + 1000)
         self._numbers = itertools.count(FIRST_NUMBER + len(self.orders))
+        self.locations = [{"id": LOCATION_ID, "name": "Hangzhou warehouse", "active": True}]
+        self.variants = {}        # variant id -> {id, sku, inventory_item_id}
+        self.levels = {}          # inventory_item_id -> available at LOCATION_ID
+        for order in self.orders.values():
+            for line in order.get("line_items") or []:
+                if line.get("variant_id"):
+                    self.add_variant(line["variant_id"], line.get("sku"), 0)
+
+    def add_variant(self, variant_id, sku=None, available=0):
+        """A variant and its inventory item (variant id + INVENTORY_ITEM_OFFSET), stocked at the location."""
+        with self.lock:
+            item_id = int(variant_id) + INVENTORY_ITEM_OFFSET
+            self.variants[int(variant_id)] = {"id": int(variant_id), "sku": sku, "inventory_item_id": item_id}
+            self.levels.setdefault(item_id, int(available))
+            return item_id
+
+    def set_level(self, body):
+        """inventory_levels/set: (level, None) or (None, (status, errors))."""
+        with self.lock:
+            location, item, available = body.get("location_id"), body.get("inventory_item_id"), body.get("available")
+            if location is None or item is None or available is None:
+                return None, (400, {"errors": {"inventory_item_id": "Required parameter missing or invalid"}})
+            if not any(loc["id"] == location for loc in self.locations):
+                return None, (422, {"errors": ["Location does not exist"]})
+            if isinstance(available, bool) or not isinstance(available, int):
+                return None, (422, {"errors": ["Available must be an integer"]})
+            if item not in self.levels:
+                return None, (422, {"errors": ["Inventory item does not exist"]})
+            self.levels[item] = available
+            return self._level(item), None
+
+    def _level(self, item):
+        return {"inventory_item_id": item, "location_id": LOCATION_ID, "available": self.levels[item],
+                "updated_at": self.tick(), "admin_graphql_api_id": f"gid://shopify/InventoryLevel/{LOCATION_ID}?inventory_item_id={item}"}
 
     def tick(self):
         """Now in shop time, strictly after every updated_at so far (Shopify stamps in seconds)."""
@@ -270,8 +308,42 @@ def create_app(store=None):
             return jsonify(errors=errors), 422
         return jsonify(fulfillment=fulfillment), 201
 
+    _install_inventory(app, store)
     _install_controls(app, store)
     return app
+
+
+def _install_inventory(app, store):
+    """Locations, variants and inventory levels (one location)."""
+
+    @app.get("/admin/api/<version>/locations.json")
+    def list_locations(version):
+        """GET locations."""
+        return jsonify(locations=store.locations)
+
+    @app.get("/admin/api/<version>/variants/<int:variant_id>.json")
+    def get_variant(version, variant_id):
+        """GET one variant (its inventory_item_id)."""
+        variant = store.variants.get(variant_id)
+        return jsonify(variant=variant) if variant else (jsonify(errors="Not Found"), 404)
+
+    @app.get("/admin/api/<version>/inventory_levels.json")
+    def list_levels(version):
+        """GET levels of inventory_item_ids (comma-separated) at location_ids."""
+        wanted = [int(i) for i in request.args.get("inventory_item_ids", "").split(",") if i.strip().isdigit()]
+        if not wanted:
+            return jsonify(errors={"inventory_item_ids": "must be given"}), 422
+        with store.lock:
+            return jsonify(inventory_levels=[store._level(i) for i in wanted if i in store.levels])
+
+    @app.post("/admin/api/<version>/inventory_levels/set.json")
+    def set_level(version):
+        """POST set an inventory item's available quantity at a location."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return jsonify(errors={"inventory_level": "Required parameter missing or invalid"}), 400
+        level, refusal = store.set_level(body)
+        return jsonify(inventory_level=level) if level else (jsonify(refusal[1]), refusal[0])
 
 
 def _install_controls(app, store):
@@ -302,6 +374,18 @@ def _install_controls(app, store):
     @app.get("/_sandbox/requests")
     def requests_seen():
         return jsonify(requests=[{"method": m, "path": p, "query": q} for m, p, q in store.requests])
+
+    @app.post("/_sandbox/variants")
+    def add_variants():
+        body = request.get_json(silent=True) or {}
+        first, count = int(body.get("first_id", 4_300_000_000)), int(body.get("count", 1))
+        items = [store.add_variant(first + n, body.get("sku"), int(body.get("available", 0))) for n in range(count)]
+        return jsonify(inventory_item_ids=items), 201
+
+    @app.get("/_sandbox/inventory")
+    def inventory():
+        with store.lock:
+            return jsonify(levels={str(item): qty for item, qty in store.levels.items()})
 
 
 def start_in_thread(access_token=DEFAULT_TOKEN, seed=True, port=0):

@@ -1,7 +1,9 @@
 """A local Taobao Open Platform (TOP) gateway: `/router/rest` speaking the TOP HTTP protocol with
 signature, app key and session checks, `taobao.trades.sold.increment.get` (modified windows of at
 most a day, page_no/page_size, use_has_next, field selection), `taobao.trades.sold.get`,
-`taobao.logistics.offline.send` (recorded), call-limit faults (error code 7), plus /_sandbox/
+`taobao.logistics.offline.send` (recorded), stock by `taobao.item.quantity.update` (full or
+incremental, item or SKU; an unknown item or SKU is refused with isv.item-not-exist / isv.sku-not-exist)
+and `taobao.skus.custom.get` (SKUs by merchant code), call-limit faults (error code 7), plus /_sandbox/
 endpoints tests use to change it, and `push_tmc_message` to push a signed TMC message to a URL.
 
     python -m wms.channels.sandbox.taobao --port 8703
@@ -20,7 +22,8 @@ import requests
 from flask import Flask, jsonify, request
 
 from wms.channels.sandbox import serve_in_thread
-from wms.channels.sandbox.taobao_seed import FIRST_TID, SEED, SELLER_USER_ID, SHOP_NICK, build_trade, seed_trades
+from wms.channels.sandbox.taobao_seed import (
+    FIRST_TID, ITEMS, SEED, SELLER_USER_ID, SHOP_NICK, build_trade, seed_trades)
 from wms.channels.taobao_protocol import SIGN_METHODS, TOP_TZ, format_top_time, parse_top_time, sign_request
 
 DEFAULT_APP_KEY = "12345678"
@@ -50,6 +53,48 @@ class TopStore:
         self.requests = []     # [dict of posted params] of every /router/rest call
         self.shipments = []    # what logistics.offline.send recorded
         self._tids = itertools.count(FIRST_TID + len(SEED) + 100)
+        self.items = {}        # num_iid -> {"num": qty, "outer_id", "skus": {sku_id: {"quantity", "outer_id"}}}
+        for num_iid, sku_id, _title, _price, outer_iid, outer_sku_id in ITEMS.values():
+            self.add_item(num_iid, sku_id, outer_sku_id or outer_iid, 100)
+
+    def add_item(self, num_iid, sku_id=None, outer_id="", quantity=0):
+        """An item (and one SKU of it) in stock; the item's num is the sum of its SKUs'."""
+        with self.lock:
+            item = self.items.setdefault(int(num_iid), {"num": 0, "outer_id": "" if sku_id else outer_id, "skus": {}})
+            if sku_id:
+                item["skus"][int(sku_id)] = {"quantity": int(quantity), "outer_id": outer_id}
+                item["num"] = sum(s["quantity"] for s in item["skus"].values())
+            else:
+                item["num"] = int(quantity)
+
+    def set_quantity(self, num_iid, sku_id, quantity, incremental):
+        """(answer item, None) or (None, error) for item.quantity.update."""
+        with self.lock:
+            item = self.items.get(num_iid)
+            if item is None:
+                return None, _error(15, "Remote service error", "isv.item-not-exist", f"商品 {num_iid} 不存在")
+            target = item if sku_id is None else item["skus"].get(sku_id)
+            if target is None:
+                return None, _error(15, "Remote service error", "isv.sku-not-exist", f"SKU {sku_id} 不存在")
+            field = "num" if sku_id is None else "quantity"
+            new = target[field] + quantity if incremental else quantity
+            if new < 0 or (not incremental and quantity < 0):
+                return None, _error(15, "Remote service error", "isv.invalid-parameter:quantity", "库存不能小于0")
+            target[field] = new
+            if sku_id is not None:
+                item["num"] = sum(s["quantity"] for s in item["skus"].values())
+            stamp = self.tick()
+            answer = {"iid": str(num_iid), "num_iid": num_iid, "num": item["num"], "modified": stamp}
+            if sku_id is not None:
+                answer["skus"] = {"sku": [{"sku_id": sku_id, "quantity": new, "modified": stamp}]}
+            return answer, None
+
+    def skus_by_outer_id(self, outer_id):
+        with self.lock:
+            return [{"sku_id": sku_id, "num_iid": num_iid, "iid": str(num_iid), "outer_id": sku["outer_id"],
+                     "quantity": sku["quantity"]}
+                    for num_iid, item in self.items.items() for sku_id, sku in item["skus"].items()
+                    if sku["outer_id"] == outer_id]
 
     def tick(self):
         """Now in Beijing time, never before a `modified` so far (TOP stamps in seconds, so several
@@ -265,7 +310,42 @@ def offline_send(store, params):
     return error or {"shipping": {"is_success": True}}
 
 
+def quantity_update(store, params):
+    """taobao.item.quantity.update: num_iid (required), sku_id or outer_id, quantity, type 1 full / 2 incremental."""
+    for name in ("num_iid", "quantity"):
+        if not params.get(name):
+            return _error(40, f"Missing required arguments:{name}", f"isv.missing-parameter:{name}")
+    try:
+        num_iid, quantity = int(params["num_iid"]), int(params["quantity"])
+        sku_id = int(params["sku_id"]) if params.get("sku_id") else None
+        kind = int(params.get("type") or 1)
+    except ValueError:
+        return _error(41, "Invalid arguments:num_iid,sku_id,quantity,type", "isv.invalid-parameter")
+    if kind not in (1, 2):
+        return _error(41, "Invalid arguments:type", "isv.invalid-parameter:type")
+    if sku_id is None and params.get("outer_id"):
+        found = [s for s in store.skus_by_outer_id(params["outer_id"]) if s["num_iid"] == num_iid]
+        if not found:
+            return _error(15, "Remote service error", "isv.sku-not-exist", f"商家编码 {params['outer_id']} 无对应SKU")
+        sku_id = found[0]["sku_id"]
+    item, error = store.set_quantity(num_iid, sku_id, quantity, incremental=kind == 2)
+    return error or {"item": item}
+
+
+def skus_custom_get(store, params):
+    """taobao.skus.custom.get: the seller's SKUs with this merchant code (outer_id)."""
+    if not params.get("outer_id"):
+        return _error(40, "Missing required arguments:outer_id", "isv.missing-parameter:outer_id")
+    if not params.get("fields"):
+        return _error(40, "Missing required arguments:fields", "isv.missing-parameter:fields")
+    fields = [f.strip() for f in params["fields"].split(",") if f.strip()]
+    skus = [{k: v for k, v in sku.items() if k in fields or k == "iid"} for sku in store.skus_by_outer_id(params["outer_id"])]
+    return {"skus": skus if params.get("simplify") == "true" else {"sku": skus}}
+
+
 METHODS = {
+    "taobao.item.quantity.update": quantity_update,
+    "taobao.skus.custom.get": skus_custom_get,
     "taobao.trades.sold.increment.get": increment_get,
     "taobao.trades.sold.get": sold_get,
     "taobao.logistics.offline.send": offline_send,
@@ -292,6 +372,20 @@ def _install_controls(app, store):
         with store.lock:
             store.faults += [body.get("ban_seconds", 1)] * int(body.get("count", 1))
             return jsonify(pending=len(store.faults))
+
+    @app.get("/_sandbox/stock")
+    def stock():
+        with store.lock:
+            return jsonify(items={str(num_iid): {"num": item["num"], "skus": {str(k): v["quantity"] for k, v in item["skus"].items()}}
+                                  for num_iid, item in store.items.items()})
+
+    @app.post("/_sandbox/items")
+    def add_items():
+        body = request.get_json(silent=True) or {}
+        first, count = int(body.get("first_num_iid", 700_000_000_000)), int(body.get("count", 1))
+        for n in range(count):
+            store.add_item(first + n, body.get("sku_id"), body.get("outer_id", ""), int(body.get("quantity", 0)))
+        return jsonify(items=count), 201
 
     @app.get("/_sandbox/shipments")
     def shipments():

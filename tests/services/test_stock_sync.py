@@ -1,0 +1,250 @@
+"""Stock sync (库存同步) over real HTTP against the platforms' sandboxes: Shopify's inventory levels and
+Taobao's item.quantity.update, then the whole path - a stock move marks the SKU, the tick makes
+every store's platform SKU due, the push job sets the formula's quantity in each sandbox - with
+shares, fixed quantities, kits, safety stock, pause, push all now, refusals with backoff, and the
+last unit sold on two platforms at once."""
+import threading
+
+import pytest
+import requests
+
+from tests.builders import make_order, make_sku
+from tests.builders_channels import make_shopify_channel
+from tests.builders_inventory import make_bin, make_warehouse
+from tests.builders_jd import make_jd_channel
+from tests.builders_taobao import make_taobao_channel
+from wms.channels import stock_sync, stock_sync_desk
+from wms.channels.mapping_models import SkuMapping
+from wms.channels.sandbox import jd as jd_sandbox
+from wms.channels.sandbox import shopify as shopify_sandbox
+from wms.channels.sandbox import taobao as taobao_sandbox
+from wms.channels.shopify import ShopifyAdapter
+from wms.channels.stock_models import ChannelStockState
+from wms.channels.taobao import TaobaoAdapter
+from wms.errors import ValidationFailed
+from wms.extensions import db
+from wms.inventory.services import adjust_stock, allocate_orders, receive_stock, release_reservation
+from wms.stock_marks import StockMark
+
+JD_SKU = "100012345602"                 # seeded in the JD sandbox
+TB_SKU = "tb-612345678901-4876543210001"  # TEA-LJ-250 in the Taobao sandbox
+TB_ITEM, TB_SKU_ID = "612345678901", "4876543210001"
+VARIANT = 4_300_000_001
+
+
+@pytest.fixture
+def sandboxes():
+    running = {"shopify": shopify_sandbox.start_in_thread(), "taobao": taobao_sandbox.start_in_thread(),
+               "jd": jd_sandbox.start_in_thread()}
+    running["shopify"].state.add_variant(VARIANT, "TEA-LJ-250", 0)
+    yield running
+    for sandbox in running.values():
+        sandbox.stop()
+
+
+def shopify_level(sandboxes, variant=VARIANT):
+    levels = requests.get(f"{sandboxes['shopify'].base_url}/_sandbox/inventory").json()["levels"]
+    return levels[str(variant + shopify_sandbox.INVENTORY_ITEM_OFFSET)]
+
+
+def taobao_qty(sandboxes):
+    return requests.get(f"{sandboxes['taobao'].base_url}/_sandbox/stock").json()["items"][TB_ITEM]["skus"][TB_SKU_ID]
+
+
+def jd_qty(sandboxes):
+    return requests.get(f"{sandboxes['jd'].base_url}/_sandbox/stock").json()["stock"][JD_SKU]
+
+
+@pytest.fixture
+def stores(app, sandboxes):
+    """Three stores selling TEA-LJ-250 (Shopify by variant, Taobao by its tb- key, JD by skuId), a bin."""
+    sku = make_sku("TEA-LJ-250")
+    shop = make_shopify_channel(sandboxes["shopify"].base_url)
+    tmall = make_taobao_channel(sandboxes["taobao"].base_url)
+    jd = make_jd_channel(sandboxes["jd"].base_url)
+    db.session.add_all([SkuMapping(channel_id=shop.id, platform_sku=f"shopify-variant-{VARIANT}", sku_id=sku.id),
+                        SkuMapping(channel_id=tmall.id, platform_sku=TB_SKU, sku_id=sku.id),
+                        SkuMapping(channel_id=jd.id, platform_sku=JD_SKU, sku_id=sku.id)])
+    db.session.commit()
+    warehouse = make_warehouse()
+    return {"sku": sku, "shop": shop, "tmall": tmall, "jd": jd, "warehouse": warehouse, "bin": make_bin(warehouse)}
+
+
+def state_of(channel, key):
+    db.session.expire_all()
+    return db.session.query(ChannelStockState).filter_by(channel_id=channel.id, platform_sku=key).one()
+
+
+# --- the adapters over HTTP --------------------------------------------------------------------
+
+def test_shopify_sets_the_inventory_level_of_a_variant_at_its_location_and_refuses_unknown_items(sandboxes):
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=lambda s: None)
+    assert shop.stock_batch_size == 1
+    assert shop.push_stock([{"platform_sku": f"shopify-variant-{VARIANT}", "qty": 7}]) == [
+        {"platform_sku": f"shopify-variant-{VARIANT}", "ok": True, "error": None}]
+    assert shopify_level(sandboxes) == 7
+    [unknown] = shop.push_stock([{"platform_sku": "999", "qty": 1}])
+    assert not unknown["ok"] and "Inventory item does not exist" in unknown["error"]
+    [text] = shop.push_stock([{"platform_sku": "TEA-LJ-250", "qty": 1}])
+    assert not text["ok"] and "shopify-variant" in text["error"]
+    with pytest.raises(Exception):
+        shop.push_stock([{"platform_sku": "1", "qty": 1}] * 2)
+    seen = requests.get(f"{sandboxes['shopify'].base_url}/_sandbox/requests").json()["requests"]
+    assert [r["path"].rsplit("/", 1)[-1] for r in seen].count("locations.json") == 1  # read once
+
+
+def test_shopify_auth_failure_is_raised_not_answered_per_item(sandboxes):
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, "wrong", sleep=lambda s: None, location_id=1)
+    from wms.channels.base import ChannelAuthFailed
+
+    with pytest.raises(ChannelAuthFailed):
+        shop.push_stock([{"platform_sku": "1", "qty": 1}])
+
+
+def test_taobao_sets_a_sku_by_its_key_or_its_merchant_code_and_refuses_unknown_ones(sandboxes):
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
+                        taobao_sandbox.DEFAULT_SESSION, sleep=lambda s: None)
+    assert top.push_stock([{"platform_sku": TB_SKU, "qty": 5}])[0]["ok"]
+    assert taobao_qty(sandboxes) == 5
+    assert top.push_stock([{"platform_sku": "TEA-LJ-250", "qty": 3}])[0]["ok"]  # merchant code, looked up
+    assert taobao_qty(sandboxes) == 3
+    [gone] = top.push_stock([{"platform_sku": "tb-1-2", "qty": 1}])
+    assert not gone["ok"] and "isv.item-not-exist" in gone["error"]
+    [nobody] = top.push_stock([{"platform_sku": "NO-SUCH-CODE", "qty": 1}])
+    assert not nobody["ok"] and "NO-SUCH-CODE" in nobody["error"]
+    [negative] = top.push_stock([{"platform_sku": TB_SKU, "qty": -1}])
+    assert not negative["ok"] and taobao_qty(sandboxes) == 3
+    sent = [r for r in sandboxes["taobao"].state.requests if r["method"] == "taobao.item.quantity.update"]
+    assert sent[0]["type"] == "1" and sent[0]["num_iid"] == TB_ITEM and sent[0]["sku_id"] == TB_SKU_ID
+
+
+# --- the whole path ----------------------------------------------------------------------------
+
+def test_a_receipt_reaches_every_store_with_its_share_fixed_quantity_and_safety_stock(stores, sandboxes):
+    stock_sync_desk.set_rule(stores["tmall"].id, 50)
+    stock_sync_desk.set_rule(stores["jd"].id, 100, fixed_qty=4)
+    stock_sync_desk.set_safety_stock(stores["sku"].id, 1)
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 10)])
+    assert db.session.query(StockMark).count() >= 1
+    stock_sync.collect_marks()
+    assert db.session.query(StockMark).count() == 0
+    assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (9, 4, 4)
+    state = state_of(stores["tmall"], TB_SKU)
+    assert (state.pushed_qty, state.needs_push, state.last_error) == (4, False, None)
+    adjust_stock(stores["bin"].id, stores["sku"].id, -7, "breakage")
+    stock_sync.collect_marks()
+    assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (2, 1, 2)
+
+
+def test_an_allocation_and_its_release_move_every_store(stores, sandboxes):
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 3)])
+    stock_sync.collect_marks()
+    order = make_order(stores["jd"], "J1", lines=(("TEA-LJ-250", 2),), status="approved")
+    assert allocate_orders([order.id])["allocated"] == [order.id]
+    stock_sync.collect_marks()
+    assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (1, 1, 1)
+    release_reservation(order.id, reason="cancelled")
+    stock_sync.collect_marks()
+    assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (3, 3, 3)
+
+
+def test_a_kit_sells_as_many_as_its_scarcest_component_allows(stores, sandboxes):
+    cup = make_sku("MUG-CER-350", barcodes=("6900000000350",))
+    stock_sync_desk.set_kit(stores["jd"].id, "100012345603", [(stores["sku"].id, 2), (cup.id, 1)])
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 9), (cup.id, stores["bin"].id, 3)])
+    stock_sync.collect_marks()
+    stock = requests.get(f"{sandboxes['jd'].base_url}/_sandbox/stock").json()["stock"]
+    assert (stock["100012345603"], stock[JD_SKU]) == (3, 9)
+    adjust_stock(stores["bin"].id, stores["sku"].id, -4, "damaged")  # 5 tea left: 2 kits
+    stock_sync.collect_marks()
+    assert requests.get(f"{sandboxes['jd'].base_url}/_sandbox/stock").json()["stock"]["100012345603"] == 2
+    with pytest.raises(ValidationFailed):
+        stock_sync_desk.set_kit(stores["jd"].id, "100012345603", [(stores["sku"].id, 0)])
+
+
+def test_a_paused_store_hears_nothing_until_it_is_resumed_and_push_all_pushes_unchanged_ones(stores, sandboxes):
+    stock_sync_desk.set_paused(stores["shop"].id, True, actor="supervisor")
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 6)])
+    stock_sync.collect_marks()
+    assert shopify_level(sandboxes) == 0 and jd_qty(sandboxes) == 6
+    assert stock_sync_desk.stock_status(stores["shop"].id)["waiting"] == 1
+    stock_sync_desk.set_paused(stores["shop"].id, False)
+    assert shopify_level(sandboxes) == 6
+    calls = len(sandboxes["jd"].state.requests)
+    stock_sync.collect_marks()  # nothing moved: nothing pushed
+    assert len(sandboxes["jd"].state.requests) == calls
+    assert stock_sync_desk.push_all_now(stores["jd"].id) == 1
+    assert len(sandboxes["jd"].state.requests) == calls + 1 and jd_qty(sandboxes) == 6
+
+
+def test_a_refused_sku_keeps_its_error_and_waits_its_backoff_the_others_go_through(stores, sandboxes):
+    db.session.add(SkuMapping(channel_id=stores["jd"].id, platform_sku="100099999999", sku_id=stores["sku"].id))
+    db.session.commit()
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 2)])
+    stock_sync.collect_marks()
+    refused = state_of(stores["jd"], "100099999999")
+    assert refused.needs_push and refused.last_error and refused.failures == 1 and refused.retry_at > refused.error_at
+    assert jd_qty(sandboxes) == 2 and state_of(stores["jd"], JD_SKU).last_error is None
+    status = stock_sync_desk.stock_status(stores["jd"].id)
+    assert status["failing"] == 1 and [row.platform_sku for row in status["errors"]] == ["100099999999"]
+    assert stock_sync.enqueue_due_pushes() == []  # not before its retry_at
+
+
+def test_an_unreachable_platform_is_recorded_per_sku_and_nothing_is_lost(stores, sandboxes):
+    sandboxes["shopify"].state.faults += [(503, "0")] * 50
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 4)])
+    from wms.channels import shopify as shopify_module
+
+    original = shopify_module.time.sleep
+    shopify_module.time.sleep = lambda s: None
+    try:
+        stock_sync.collect_marks()
+    finally:
+        shopify_module.time.sleep = original
+    state = state_of(stores["shop"], f"shopify-variant-{VARIANT}")
+    assert state.needs_push and "503" in state.last_error and state.pushed_qty is None
+    assert jd_qty(sandboxes) == 4  # the other stores are not held up
+
+
+def test_hostile_rule_values_are_refused_and_change_nothing(stores):
+    for share, fixed in (("-1", None), ("101", None), ("5.5", None), ("x", None), ("50", "-3"), (True, None)):
+        with pytest.raises(ValidationFailed):
+            stock_sync_desk.set_rule(stores["jd"].id, share, fixed)
+    assert stock_sync.store_rule(stores["jd"].id) == stock_sync.rules.StoreRule(100, None)
+
+
+def test_the_last_unit_sold_on_two_platforms_at_once_never_shows_either_store_more_than_it_may_sell(
+        app, stores, sandboxes):
+    receive_stock(stores["warehouse"].id, [(stores["sku"].id, stores["bin"].id, 1)])
+    stock_sync.collect_marks()
+    assert (taobao_qty(sandboxes), jd_qty(sandboxes)) == (1, 1)
+    orders = [make_order(stores["tmall"], "T-last", lines=(("TEA-LJ-250", 1),), status="approved").id,
+              make_order(stores["jd"], "J-last", lines=(("TEA-LJ-250", 1),), status="approved").id]
+    outcomes, barrier = {}, threading.Barrier(3)
+
+    def sell(order_id):
+        with app.app_context():
+            barrier.wait()
+            outcomes[order_id] = allocate_orders([order_id])
+            db.session.remove()
+
+    def sync():
+        with app.app_context():
+            barrier.wait()
+            for _ in range(3):
+                stock_sync.collect_marks()
+            db.session.remove()
+
+    threads = [threading.Thread(target=sell, args=(o,)) for o in orders] + [threading.Thread(target=sync)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    stock_sync.collect_marks()
+    allocated = [o for o in orders if outcomes[o]["allocated"]]
+    assert len(allocated) == 1  # one sale got the unit, the other waits for stock
+    assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (0, 0, 0)
+    # every quantity either store was ever told after the sales began is at most the one unit, and the last is 0
+    for sandbox, method, field in (("taobao", "taobao.item.quantity.update", "quantity"),):
+        told = [int(r[field]) for r in sandboxes[sandbox].state.requests if r.get("method") == method]
+        assert told[-1] == 0 and max(told) <= 1
