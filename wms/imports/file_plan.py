@@ -150,6 +150,7 @@ class FilePlan:
             lines = []
             sku_ix, name_ix, qty_ix, price_ix = self._line_ix
             line_cells, width = self._line_cells, self._line_width
+            known = _SHARED.get
             for _number, cells in rows:
                 size = len(cells)
                 if line_cells is not None and size >= width:
@@ -177,13 +178,28 @@ class FilePlan:
                         return None
                 else:
                     price = 0
-                lines.append({"sku_code": sku.strip(), "name": name.strip(), "qty": qty, "unit_price_cents": price})
+                sku, name = sku.strip(), name.strip()
+                lines.append({"sku_code": known(sku) or _keep(sku), "name": known(name) or _keep(name), "qty": qty,
+                              "unit_price_cents": price})
         except _Defer:
             return None
         if not lines:
             return None
         record["lines"] = lines
         return record
+
+
+# A line's SKU and name as one shared text per value: a file names its few hundred SKUs on every
+# line, and pickling a chunk to the writer (wms.imports.file_reader_child) sends a text it has
+# sent before as a reference to it, which costs both processes less than the text again.
+_SHARED = {}
+_SHARED_KEPT = 20_000
+
+
+def _keep(text):
+    if len(_SHARED) < _SHARED_KEPT:
+        _SHARED[text] = text
+    return text
 
 
 class _Defer(Exception):
@@ -206,14 +222,21 @@ def _email(plan, field, value):
 
 
 def _upper(check, default):
+    known = {}   # cell -> clean code: a file writes its few countries and currencies on every order
+
     def convert(plan, field, value):
-        value = value.strip().upper()
-        if not value:
-            return field, default
-        if check(value):
-            raise _Defer
-        return field, value
+        code = known.get(value)
+        if code is None:
+            code = value.strip().upper() or default
+            if code is not default and check(code):
+                raise _Defer
+            if len(known) < _CODES_KEPT:
+                known[value] = code
+        return field, code
     return convert
+
+
+_CODES_KEPT = 1_000
 
 
 def _postcode(plan, field, value):
