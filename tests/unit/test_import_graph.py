@@ -27,8 +27,8 @@ LAYERS = (
     {"catalog", "orders"},                          # SKUs; orders, their channel, lines, audit rows, splitting
     {"imports", "inventory", "shipping"},           # orders in; stock and allocation; carriers, labels, printers
     {"picking", "search"},                          # waves and tasks; finding any order (reads orders, parcels)
-    {"aftersales", "handheld", "packing", "review",  # intercepts, the handheld, pack stations, the review desk,
-     "waybill_desk"},                                # the 店小秘 flow's desk: early waybills, 待打单, batch print
+    {"aftersales", "handheld", "packing", "putwall",  # intercepts, the handheld, pack stations, the put wall,
+     "review", "waybill_desk"},                      # the review desk, the 店小秘 flow's desk: early waybills, 待打单
     {"channels"},                                   # platform sync: imports, releases, intercepts through those
     {"admin", "tracking"},                          # admin desk; carrier events, write-back to channels
     {"dashboard", "handover"},                      # the wall, the dock: read everything below

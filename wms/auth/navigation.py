@@ -29,6 +29,7 @@ MENU = (
                 ("review.rule_settings", "Review rules"))),
     ("Floor", (("picking.waves", "Waves"), ("inventory.stock", "Stock"), ("inventory.warehouses", "Warehouses"),
                ("inventory.receive", "Receiving"), ("inventory.adjust", "Adjust / count"),
+               ("putwall.walls", "Put walls"), ("putwall.cart_types_page", "Cart types"),
                ("handheld.take", "Handheld app"))),
     ("Pack station", (("station.station", "Pack station"), ("station.setup", "Stations and cartons"))),
     ("Shipping", (("waybill_desk.requests", "Waybill requests"), ("waybill_desk.to_print", "Labels to print"),

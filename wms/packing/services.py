@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit
+from wms import aftercommit, pack_codes
 from wms.auth import roles
 from wms.catalog.models import Sku
 from wms.errors import DomainError, IllegalTransition, NotFound
@@ -79,7 +79,8 @@ def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_
 
 
 def find_order(code):
-    """The order behind a scanned tote (<task code>-<slot>), order number, early label's tracking number or id."""
+    """The order behind a scanned tote (<task code>-<slot>), order number, early label's tracking number,
+    put wall slot or id."""
     code = str(code or "").strip()
     order = db.session.scalar(select(Order).where(Order.external_id == code).order_by(Order.id.desc()))
     if order is None and "-" in code:
@@ -90,6 +91,9 @@ def find_order(code):
             order = db.session.get(Order, order_id) if order_id else None
     if order is None:
         order = _order_of_early_label(code)
+    if order is None:  # a put wall's slot code (wms.pack_codes: the wall registers it)
+        order_id = pack_codes.order_id_for(code)
+        order = db.session.get(Order, order_id) if order_id else None
     if order is None and code.isascii() and code.isdigit():
         order = db.session.get(Order, int(code))
     if order is None:
