@@ -125,3 +125,29 @@ def test_a_label_whose_void_the_carrier_refused_is_not_printed_packed_with_or_wr
     db.session.commit()
     assert early_voids.void_early(first.id) == "voided"
     assert sandbox.waybills[number]["status"] == "cancelled" and waiting_refs() == ["T1"]
+
+
+def test_allocation_splitting_a_waiting_order_voids_its_waybill_by_a_job(floor, sandbox):
+    """A 缺货 order with its early waybill; once split shipments are allowed and another warehouse has the rest,
+    allocation splits it (inventory cannot import shipping: it enqueues the void by name) and the label showing
+    both lines is voided with the carrier; a second run of the job finds nothing to void."""
+    from tests.builders_inventory import make_bin, put_stock
+    from wms.catalog.models import Sku
+    from wms.inventory.services import allocate_orders, set_allocation_settings
+    from wms.shipping.early_voids import void_after_split
+
+    [order] = allocated_orders(["AS1"], lines=(("SKU-A", 1), ("SKU-B", 1)))
+    assert order.status == "backorder"
+    desk.request_waybills([order.id])
+    [number] = [row.tracking_number for row in rows()]
+    other = early_warehouse("SH1", region="上海市")
+    sku_b = db.session.scalar(select(Sku).where(Sku.code == "SKU-B"))
+    put_stock(make_bin(other, code="B-01-01-1"), sku_b, 5)
+    set_allocation_settings("distance", True)
+    allocate_orders([order.id])
+    assert [(row.status, row.live_order_id) for row in rows()] == [("voided", None)]
+    assert sandbox.waybills[number]["status"] == "cancelled"
+    order = db.session.get(Order, order.id)
+    assert "voided: the order's contents changed" in " ".join(event.reason for event in order.events)
+    assert void_after_split(order.id, "auto-split") == "none"      # idempotent: nothing live left
+    assert len([m for m, _p in sandbox.requests if m == "cancel"]) == 1

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete, exists, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit, realtime
+from wms import aftercommit, realtime, worker
 from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
 from wms.inventory import allocation_rules
@@ -42,6 +42,7 @@ SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group i
 WAITING = (states.APPROVED, states.BACKORDER)
 SUPERVISORS = realtime.room_for_role("supervisor")
 AUTO_SPLIT = "auto-split"  # the actor on the timelines of an automatic split
+VOID_AFTER_SPLIT = "wms.shipping.jobs.void_early_waybill_after_split"
 
 
 def allocate_orders(order_ids):
@@ -119,6 +120,8 @@ def _split_off(order_id, line_qtys):
 
             release_reservation(order.id, reason=wording("split"), actor=AUTO_SPLIT, commit=False)
         part = splitting.split_off(order, moves, actor=AUTO_SPLIT)
+        # a waybill requested before picking shows the old contents: shipping voids it (by name: no import sideways)
+        worker.enqueue(VOID_AFTER_SPLIT, order.id, AUTO_SPLIT, queue="labels")
     try:
         aftercommit.commit()
     except StaleDataError:

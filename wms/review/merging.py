@@ -45,7 +45,7 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
     target.note(wording("merged {orders}", orders=", ".join(o.external_id for o in others)), actor=actor,
                 kind="merge")
     for order in [target, *others]:
-        _void_early_label(order, actor)
+        early_voids.void_for_changed_order(order, actor)
     for other in others:
         other.updated_at = checks.now()
     return actions.save(target, changes)
@@ -72,14 +72,6 @@ def _absorb(target, other, actor):
     return actions.change(other, before)
 
 
-def _void_early_label(order, actor):
-    """Void the order's waybill requested before picking, if it has one (after commit), and say so on its
-    timeline: its label shows contents the order no longer has."""
-    if early_voids.void_for_order(order.id):
-        order.note(wording("waybill requested before picking voided: the order's contents changed"), actor=actor,
-                   kind="edit")
-
-
 @actions.action
 def split_order(order_id, line_qtys, *, actor, expected_version):
     """Move the chosen lines/quantities to a new order `<external_id>-S<n>` in the same state
@@ -93,7 +85,7 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     moves = splitting.chosen_moves(order, line_qtys)
     floor_effects.release_stock(order.id, wording("split"), actor)
     part = splitting.split_off(order, moves, actor=actor)
-    _void_early_label(order, actor)
+    early_voids.void_for_changed_order(order, actor)
     actions.save(order)
     waiting = [o.id for o in (order, part) if o.status == states.APPROVED]
     if waiting:

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, update
 
 from wms import aftercommit, worker
 from wms.extensions import db
+from wms.orders.models import Order
 from wms.shipping.carrier_services import carrier_adapter
 from wms.shipping.carriers import WaybillError
 from wms.shipping.lookups import get_carrier
@@ -45,6 +46,26 @@ def void_for_order(order_id):
     elif status == EARLY_ISSUED:
         worker.enqueue(VOID_JOB, waybill_id, queue="labels")
     return status
+
+
+def void_for_changed_order(order, actor):
+    """The order's contents changed (a merge, a split by hand or by allocation): its live early waybill's label
+    shows what it no longer holds, so it is voided (after commit) and the order goes back to the waybill desk's
+    waiting list; noted on its timeline. No commit. True when there was one."""
+    if not void_for_order(order.id):
+        return False
+    order.note(wording("waybill requested before picking voided: the order's contents changed"), actor=actor,
+               kind="edit")
+    return True
+
+
+def void_after_split(order_id, actor):
+    """A job's half of void_for_changed_order, for allocation's automatic split (inventory may not import
+    shipping, so it enqueues this by name). Commits; idempotent (a second run finds no live waybill)."""
+    order = db.session.get(Order, order_id)
+    voided = order is not None and void_for_changed_order(order, actor)
+    aftercommit.commit()
+    return "voided" if voided else "none"
 
 
 def void_early(waybill_id):

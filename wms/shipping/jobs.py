@@ -28,3 +28,9 @@ def request_early_waybills(*waybill_ids):
 def void_early_waybill(waybill_id):
     """Cancel a cancelled order's early waybill with its carrier (claimed first: exactly once)."""
     return early_voids.void_early(waybill_id)
+
+
+@job
+def void_early_waybill_after_split(order_id, actor):
+    """Allocation split the order: void its early waybill, whose label shows the contents it had."""
+    return early_voids.void_after_split(order_id, actor)
