@@ -1,12 +1,13 @@
 """Background jobs of channel sync. They take ids, call one service, and are safe to run twice."""
-from wms.channels import services, stock_sync
+from wms.channels import refunds, services, stock_sync
 from wms.worker import job
 
 
 @job
 def sync_channel(channel_id):
-    """rq job: pull the channel's new and changed orders (resumes from its cursor)."""
-    return services.sync_orders(channel_id).to_dict()
+    """rq job: pull the channel's new and changed orders (resumes from its cursor), then its refunds and
+    after-sales requests where the platform reports them (from their own cursor: wms.channels.refunds)."""
+    return refunds.sync_orders_and_refunds(channel_id)
 
 
 @job
