@@ -10,7 +10,8 @@ from wms.errors import NotFound, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
 from wms.inventory.services import list_warehouses
-from wms.picking import cart_types, queries, rules, services, waves
+from wms.picking import cart_types, queries, rules, services
+from wms.picking.waves import fill_pct
 
 bp = Blueprint("picking", __name__, url_prefix="/waves")
 
@@ -74,7 +75,7 @@ def _waves_page(warehouse_id, form=None, *, preview=None, wave_refused=None, rul
                            waves=queries.recent_waves(warehouse_id), rule=rule, form=form or {}, preview=preview,
                            warehouse_choices=[(w.id, f"{w.code} {w.name}") for w in warehouses],
                            cart_type_choices=[(c.id, c.name) for c in cart_types.cart_types()],
-                           fill_pct=waves.fill_pct,
+                           fill_pct=fill_pct,
                            wave_errors=field_errors(wave_refused), rule_values=_rule_values(rule, rule_posted),
                            rule_errors=field_errors(rule_refused))
 
