@@ -185,7 +185,7 @@ def _bulk_steps(n, warehouse_id):
     yield "parcels", f"""
         INSERT INTO parcels (id, order_id, carrier_code, status, tracking_number, carton_code, weight_g, station_code,
             waybill_error, sealed_at, labelled_at, shipped_at, paper, expected_weight_g, carrier_order_id, sort_code,
-            waybill_attempts)
+            package_centre, waybill_attempts)
         SELECT o.id, o.id, o.carrier_code,
             CASE o.status WHEN 'packed' THEN (CASE WHEN o.id % 10 = 0 THEN 'waybill_failed' ELSE 'sealed' END)
                           WHEN 'labelled' THEN 'labelled' ELSE 'shipped' END,
@@ -193,7 +193,7 @@ def _bulk_steps(n, warehouse_id):
             'C2', 800, 'PACK-' || (1 + o.id % 4), CASE WHEN o.status = 'packed' AND o.id % 10 = 0
                 THEN 'address refused by the carrier' ELSE '' END,
             o.created_at + interval '4 hours', o.created_at + interval '4 hours', o.created_at + interval '6 hours',
-            '100x150', 800, '', '', 1
+            '100x150', 800, '', '', '', 1
         FROM orders o WHERE o.status IN ({parcel_states});
         SELECT setval(pg_get_serial_sequence('parcels', 'id'), (SELECT max(id) FROM parcels));"""
     yield "manifests", f"""
