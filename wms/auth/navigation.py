@@ -6,8 +6,6 @@ whose access was widened (wms.auth.menu applies it). Screens are grouped so that
 fits one line at 1440 px; a group opens its first screen the reader may use and shows its other
 screens as a second row on each of its pages.
 """
-from wms.auth import roles
-
 # The first screen of each role, after any login (desk form or handheld).
 HOME = {
     "admin": "admin.users",
@@ -20,7 +18,7 @@ HOME = {
 FALLBACK_HOME = "auth.login"
 
 # (group label, ((endpoint, label[, roles]), ...)); labels are English msgids, translated when shown.
-# A screen open to anyone (@public, like the handheld app) names the roles whose menu shows it.
+# A screen open to anyone (@public) may name, third, the roles whose menu shows it.
 MENU = (
     ("Wall", (("dashboard.desk", "Wall desk"), ("dashboard.stuck_orders", "Stuck orders"),
               ("dashboard.tv", "Wall screen"))),
