@@ -1,12 +1,20 @@
 // IndexedDB, hand-written: stores `tasks` (task payloads by id), `outbox` (events by seq), `meta` (key/value).
-const NAME = "wms-handheld";
+// One database per kind of screen in a browser profile: the handheld's by default; another screen that
+// reuses this module (the put wall's) names its own first, so its outbox, sequence and device id never
+// mix with the handheld's.
 const VERSION = 1;
+let name = "wms-handheld";
 let opening = null;
+
+export function useDatabase(next) {
+  if (opening && next !== name) throw new Error(`IndexedDB ${name} is already open`);
+  name = next;
+}
 
 export function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
-      const request = indexedDB.open(NAME, VERSION);
+      const request = indexedDB.open(name, VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
         if (!db.objectStoreNames.contains("tasks")) db.createObjectStore("tasks", { keyPath: "id" });

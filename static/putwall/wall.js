@@ -12,6 +12,10 @@ import * as feedback from "/static/handheld/feedback.js";
 import { Scanner } from "/static/handheld/scanner.js";
 import { messageOf, setLocale, t } from "/static/handheld/i18n.js";
 
+// Its own IndexedDB (wms-putwall): in a browser profile that also runs the handheld or the station, the
+// wall's outbox, sequence and device id stay apart from theirs.
+db.useDatabase("wms-putwall");
+
 const CONFIG = JSON.parse(document.getElementById("wall-config").textContent);
 const $ = (id) => document.getElementById(id);
 const api = createApi({ csrf: true });

@@ -180,3 +180,16 @@ def test_no_matching_order_releases_nothing_to_the_wall(app):
     with pytest.raises(ValidationFailed, match="No allocated orders"):
         services.release_to_wall(wall.id, time_budget=0.05)
     assert db.session.query(Wave).count() == 0 and all(s["status"] == "free" for s in slots(wall).values())
+
+
+def test_slots_go_to_the_wave_s_most_urgent_orders_first_not_by_order_id(app):
+    warehouse, _ = stocked_warehouse()
+    orders = allocated_orders([("U1", [("SKU-0", 1)]), ("U2", [("SKU-1", 1)]), ("U3", [("SKU-2", 1)])])
+    by_ref = {o.external_id: o for o in orders}
+    db.session.get(Order, by_ref["U3"].id).priority = 9   # the newest order, most urgent
+    db.session.get(Order, by_ref["U2"].id).priority = 5
+    db.session.commit()
+    wall = make_wall(warehouse, rows=1, columns=3)
+    services.release_to_wall(wall.id, time_budget=0.05)
+    shown = slots(wall)
+    assert [shown[c]["order"] for c in ("PW1-A01", "PW1-A02", "PW1-A03")] == ["U3", "U2", "U1"]

@@ -29,6 +29,8 @@ from wms.putwall import sorting
 from wms.putwall.models import PutWall, PutWallItem, PutWallSlot, PutWallWave
 from wms.rows import get_or_not_found
 from wms.settings_forms import SettingField, SettingsForm
+from wms.shipping.cutoffs import next_cutoff
+from wms.shipping.models import Carrier
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -42,7 +44,7 @@ LIGHTS_JOB = "wms.putwall.jobs.show_lights"
 WALL_FORM = SettingsForm("put_wall", (
     SettingField("code", "Code", required=True, max_length=12, placeholder="PW1",
                  help="Letters and digits; each slot's code is the wall's code, its row letter and column, "
-                      "e.g. PW1-A01. An existing code is updated."),
+                      "e.g. `PW1-A01`. An existing code is updated."),
     SettingField("name", "Name", max_length=120),
     SettingField("warehouse_id", "Warehouse", "integer", required=True, minimum=1),
     SettingField("rows", "Rows", "integer", required=True, minimum=1, maximum=MAX_ROWS),
@@ -202,7 +204,7 @@ def _sku_codes(ids):
 
 def release_to_wall(wall_id, wave_filter=None, limits=None, actor=None, time_budget=None):
     """Release a wave as one pick-all cart for this wall: at most one order per free slot, each
-    order bound to a slot (most urgent first: lowest slot number), all in one transaction.
+    order bound to a slot (most urgent first: lowest free slot number), all in one transaction.
 
     Transitions: allocated -> waved.
     """
@@ -219,8 +221,7 @@ def release_to_wall(wall_id, wave_filter=None, limits=None, actor=None, time_bud
         select(PickLine.order_id, PickLine.sku_id, func.sum(PickLine.qty))
         .join(PickTask, PickTask.id == PickLine.task_id).where(PickTask.wave_id == wave.id)
         .group_by(PickLine.order_id, PickLine.sku_id)).all()
-    order_ids = sorted({order_id for order_id, _sku, _qty in needs})
-    slot_of = dict(zip(order_ids, free))
+    slot_of = dict(zip(_most_urgent_first(wall.warehouse_id, {order_id for order_id, _sku, _qty in needs}), free))
     db.session.execute(delete(PutWallItem).where(PutWallItem.slot_id.in_([s.id for s in slot_of.values()])))
     now = utcnow()
     for order_id, slot in slot_of.items():
@@ -236,6 +237,21 @@ def release_to_wall(wall_id, wave_filter=None, limits=None, actor=None, time_bud
     _tell(wall, None)
     aftercommit.commit()
     return wave
+
+
+def _most_urgent_first(warehouse_id, order_ids):
+    """The wave's orders in the wave's own order of urgency (wms.picking.waves.urgency: earliest carrier
+    cut-off, highest priority, oldest): the most urgent gets the lowest slot number, filled first."""
+    warehouse = db.session.get(Warehouse, warehouse_id)
+    now = utcnow()
+    cutoffs = {c.code: next_cutoff(c.cutoffs, now, warehouse.timezone)
+               for c in db.session.scalars(select(Carrier).where(Carrier.active.is_(True)))}
+    rows = db.session.execute(select(Order.id, Order.priority, Order.carrier_code, Order.created_at)
+                              .where(Order.id.in_(order_ids))).all()
+    keys = {oid: waves.urgency(waves.Candidate(order_id=oid, units=0, lines=0, priority=priority or 0, carrier=carrier,
+                                               cutoff=cutoffs.get(carrier), created_at=created))
+            for oid, priority, carrier, created in rows}
+    return sorted(keys, key=keys.get)
 
 
 # --- the sorter's scans (floor events: exactly once per uuid) --------------------------------------
