@@ -2,12 +2,15 @@
 
 Issue 22's instances: layouts of 10 aisles x 90 slots as 1, 2 and 3 blocks (as bench/routing.py);
 orders of 1-4 lines at uniformly random slots (seeded); a batch holds 10 lines (and up to 10 orders).
-Every batch is routed with the exact router. The baseline is the classic savings algorithm
-(wms/picking/savings.py: savings recomputed after every merge, every batch routed exactly; checked
-against a literal implementation in tests/unit/test_classic_savings.py); plan_batches gets
+Every batch is routed with the exact DP, the same for both sides: wms/picking/sweep.py by default
+(``--router routing``: routing.route_length; the lengths are equal, tests/unit/test_sweep.py). The
+baseline is the classic savings algorithm (wms/picking/savings.py: savings recomputed after every
+merge, every batch routed exactly; checked against a literal implementation in
+tests/unit/test_classic_savings.py); plan_batches gets
 ``--budget`` seconds (default 10 for 500 orders, 30 for 2,000), wall clock, one process.
 ``below_classic_savings_pct`` is how much shorter plan_batches' total is (negative: longer).
-``load`` is the 1-minute load average when the line was measured (2 cores shared).
+``load`` / ``load_after`` are the 1-minute load average before and after (2 cores shared): with a load
+of 6-10 a process gets a fifth of a core, so ``cpu_seconds`` says how much search the budget bought.
 
 Prints one JSON line per layout x order count. Run from the repo root:
     .venv/bin/python bench/batching.py [--sizes 500,2000] [--layouts single_block,two_block] [--budget S]
@@ -24,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from wms.picking.batching import Limits, Order, RouteCache, classic_savings, fcfs, plan_batches  # noqa: E402
 from wms.picking.layout import build_layout  # noqa: E402
 from wms.picking.routing import exact_length_below, route_length  # noqa: E402
+from wms.picking.sweep import routers  # noqa: E402
 from wms.picking.tour_bounds import BoundTable  # noqa: E402
 
 LAYOUTS = {
@@ -33,6 +37,7 @@ LAYOUTS = {
 }
 LIMITS = Limits(max_orders=10, max_lines=10)
 BUDGETS = {500: 10.0, 2000: 30.0}
+ROUTER = "sweep"
 
 
 def make_orders(layout, n, seed):
@@ -57,16 +62,22 @@ def timed(fn):
 def run(name, layout, n, budget):
     orders = make_orders(layout, n, f"{name}-{n}")
 
-    def router():
-        return RouteCache(lambda locations: route_length(layout, locations))
+    bounds = BoundTable(layout)
+    if ROUTER == "routing":
+        def route(locations):
+            return route_length(layout, locations)
 
-    def below(locations, upper):
-        return exact_length_below(layout, locations, upper)
+        def below(locations, upper):
+            return exact_length_below(layout, locations, upper)
+    else:
+        route, below = routers(layout)
+
+    def router():
+        return RouteCache(route)
 
     def total(batches):
         return sum(b.length for b in batches)
 
-    bounds = BoundTable(layout)
     load = os.getloadavg()[0]
     first, fcfs_s, _ = timed(lambda: fcfs(orders, LIMITS, router()))
     classic, classic_s, classic_cpu = timed(
@@ -83,7 +94,8 @@ def run(name, layout, n, budget):
         "below_fcfs_pct": round(100 * (1 - total(planned) / total(first)), 2),
         "seconds": round(plan_s, 2), "cpu_seconds": round(plan_cpu, 2), "budget_s": budget,
         "classic_savings_seconds": round(classic_s, 2), "classic_savings_cpu_seconds": round(classic_cpu, 2),
-        "batches": len(planned), "classic_batches": len(classic), "load": round(load, 2),
+        "batches": len(planned), "classic_batches": len(classic), "router": ROUTER,
+        "load": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
     }), flush=True)
 
 
@@ -92,7 +104,11 @@ def main():
     parser.add_argument("--sizes", default="500,2000", help="order counts, comma separated")
     parser.add_argument("--layouts", default=",".join(LAYOUTS), help="layout names, comma separated")
     parser.add_argument("--budget", type=float, default=None, help="plan_batches' seconds (default by size)")
+    parser.add_argument("--router", default="sweep", choices=("sweep", "routing"),
+                        help="exact DP for both sides: wms/picking/sweep.py (default) or routing.route_length")
     args = parser.parse_args()
+    global ROUTER
+    ROUTER = args.router
     for name in args.layouts.split(","):
         for n in (int(x) for x in args.sizes.split(",")):
             run(name, LAYOUTS[name], n, args.budget if args.budget is not None else BUDGETS.get(n, 10.0))

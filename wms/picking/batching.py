@@ -23,10 +23,11 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   keeping the result only if the total fell, until ``time_budget`` seconds are spent.
 - ``classic_savings``: the classic Clarke & Wright savings, recomputed after every merge
   (wms/picking/savings.py); the bench's baseline and plan_batches' seed when given the layout's bounds.
-- ``plan_batches``: the entry point for waves. Seed: classic savings when given ``bounds`` (not
-  limited by the time budget: on a loaded machine it may overrun it), else ``_seed`` (about 40 % of the
-  budget at most); then wms/picking/batch_search.py (local search, destroy and rebuild by noisy
-  savings) until the budget is spent, never ending longer than the seed.
+- ``plan_batches``: the entry point for waves. Seed: classic savings when given ``bounds``, given up
+  after ``SAVINGS_SHARE`` of the budget (its O(n^2) pairs take about a minute of CPU at 2,000 orders),
+  else ``_seed`` (about 40 % of what is left at most); then wms/picking/batch_search.py (local search,
+  destroy and rebuild by noisy savings) until the budget is spent, never ending longer than the seed.
+  ``sweep.routers(layout)`` gives the fastest exact ``route_length`` / ``route_below`` pair to pass.
 """
 import heapq
 import random
@@ -40,6 +41,7 @@ from wms.picking.savings import savings_groups
 
 ALL_PAIRS_UP_TO = 150
 CONSTRUCTION_SHARE = 0.4  # of plan_batches' time budget, for the seed construction
+SAVINGS_SHARE = 0.8  # of the budget the classic savings seed may take before the seed algorithm replaces it
 SWAPS_TRIED = 12  # swaps routed per pair of batches, best sub-aisle estimate first
 REBUILD_NOISE = 0.15  # savings scaled by up to +-15 % when the search rebuilds a few batches
 _EPS = 1e-9
@@ -286,10 +288,12 @@ def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable
     deadline = started + time_budget
     below = route_below or _below_by(problem.route)
     lengths = Lengths(problem.route, lambda locs, upper: below(locs, upper))
+    groups = None
     if bounds is not None:
-        groups = savings_groups(problem.orders, limits, lengths, bounds=bounds, below=lengths.below)
-    else:
-        groups = _seed(problem, 5, CONSTRUCTION_SHARE * time_budget)
+        groups = savings_groups(problem.orders, limits, lengths, bounds=bounds, below=lengths.below,
+                                deadline=started + SAVINGS_SHARE * time_budget)
+    if groups is None:
+        groups = _seed(problem, 5, CONSTRUCTION_SHARE * max(0.0, deadline - time.perf_counter()))
 
     def rebuild(members, rng):
         subset = [problem.orders[i] for i in members]

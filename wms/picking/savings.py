@@ -26,10 +26,12 @@ a frozenset of locations and should be cached (``batching.RouteCache``). Without
 pair is routed (still once per pair and merge, not per pair and step). ``below(locations, upper)`` (the exact length if below
 upper, else INF) routes a union only as far as it could still save something. With an ``rng`` and ``noise``
 each pair's saving is scaled by a random factor in [1 - noise, 1 + noise] when it is ranked (the
-batch search's rebuild); merging still needs a positive saving.
+batch search's rebuild); merging still needs a positive saving. With a ``deadline`` it gives up (None)
+when the deadline passes first: O(n^2) pairs make 2,000 orders take about a minute of CPU.
 """
 import heapq
 import random
+import time
 from typing import Callable, Optional, Sequence
 
 from wms.picking.tour_bounds import BoundTable, merge
@@ -55,8 +57,9 @@ class _Live:
 
 def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optional[BoundTable] = None,
                    rng: Optional[random.Random] = None, noise: float = 0.0,
-                   below: Optional[Callable] = None) -> list:
-    """Clarke & Wright savings, recomputed after every merge: lists of order indices per batch."""
+                   below: Optional[Callable] = None, deadline: Optional[float] = None) -> Optional[list]:
+    """Clarke & Wright savings, recomputed after every merge: lists of order indices per batch (None if
+    ``deadline``, a ``time.perf_counter()`` value, passes first)."""
     for order in orders:
         if not limits.fits([order]):
             raise ValueError(f"order {order.id!r} alone exceeds the batch limits")
@@ -68,11 +71,16 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
     scale = (lambda: 1.0 + noise * (2.0 * rng.random() - 1.0)) if rng is not None and noise else (lambda: 1.0)
     heap, ids = [], sorted(live)
     for x, a in enumerate(ids):
+        if deadline is not None and x % 64 == 0 and time.perf_counter() > deadline:
+            return None
         for b in ids[x + 1:]:
             _push(heap, live[a], live[b], a, b, limits, route, bounds, scale)
     heapq.heapify(heap)
-    next_id = len(orders)
+    next_id, pops = len(orders), 0
     while heap:
+        pops += 1
+        if deadline is not None and pops % 1024 == 0 and time.perf_counter() > deadline:
+            return None
         negative, tie, level, factor, a, b = heapq.heappop(heap)
         if a not in live or b not in live:
             continue

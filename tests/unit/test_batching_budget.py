@@ -1,0 +1,56 @@
+"""A plan keeps to its time budget: classic savings gives up at its deadline (None, never a partial
+batching) and plan_batches then seeds with the seed algorithm, still batching every order once within
+every limit."""
+import random
+import time
+
+from wms.picking.batching import Limits, Order, plan_batches
+from wms.picking.layout import build_layout
+from wms.picking.savings import savings_groups
+from wms.picking.sweep import routers
+from wms.picking.tour_bounds import BoundTable
+
+LAYOUT = build_layout(10, 2, 60.0)
+
+
+def orders(n, seed=0):
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        lines = []
+        for _ in range(rng.randint(1, 4)):
+            block = rng.randrange(LAYOUT.n_blocks)
+            lines.append(LAYOUT.slot(rng.randrange(LAYOUT.n_aisles), block,
+                                     rng.randrange(LAYOUT.slots_in_block(block))))
+        out.append(Order(i, tuple(lines), weight=rng.uniform(0.1, 3.0)))
+    return out
+
+
+def test_classic_savings_gives_up_at_its_deadline():
+    route, below = routers(LAYOUT)
+    found = savings_groups(orders(200), Limits(max_orders=10, max_lines=10), route, bounds=BoundTable(LAYOUT),
+                           below=below, deadline=time.perf_counter() - 1.0)
+    assert found is None
+
+
+def test_classic_savings_before_its_deadline_is_the_plain_one():
+    route, below = routers(LAYOUT)
+    some = orders(40, seed=3)
+    limits = Limits(max_orders=10, max_lines=10)
+    plain = savings_groups(some, limits, route, bounds=BoundTable(LAYOUT), below=below)
+    timed = savings_groups(some, limits, route, bounds=BoundTable(LAYOUT), below=below,
+                           deadline=time.perf_counter() + 600.0)
+    assert timed == plain and sorted(i for g in plain for i in g) == list(range(40))
+
+
+def test_a_plan_whose_savings_seed_runs_out_of_time_is_still_complete_and_within_limits():
+    some = orders(300, seed=5)
+    limits = Limits(max_orders=8, max_lines=10, max_weight=9.0)
+    route, below = routers(LAYOUT)
+    planned = plan_batches(some, limits, route, locate=LAYOUT.xy, time_budget=0.05, bounds=BoundTable(LAYOUT),
+                           route_below=below)
+    assert sorted(i for b in planned for i in b.order_ids) == list(range(300))
+    by_id = {o.id: o for o in some}
+    for b in planned:
+        assert limits.fits([by_id[i] for i in b.order_ids])
+        assert abs(b.length - route([loc for i in b.order_ids for loc in by_id[i].locations])) < 1e-6
