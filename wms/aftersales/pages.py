@@ -2,12 +2,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from wms.aftersales import return_list, returns, services
+from wms.aftersales import expected_returns, return_list, returns, services
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
 from wms.forms import field_errors, line_errors
 from wms.i18n import _
+from wms.orders import stores
 from wms.search import queries
 
 bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
@@ -18,23 +19,28 @@ bp = Blueprint("aftersales", __name__, url_prefix="/aftersales")
 def returns_index():
     """Find the order a return is for (by any key of the search box, in any state: one not yet
     shipped is listed with its state, without the return form); the returns received, filtered by
-    what became of the goods, paged."""
-    found, listed = None, None
+    what became of the goods, paged; the returns the platforms told us to expect (a parcel's return
+    tracking number finds its order); every list of one store, or all."""
+    found, listed, expected, store = None, None, [], None
     result = request.args.get("result", "")
     with flash_errors() as refused:
+        store = stores.store_id(request.args.get("channel"))
         if request.args.get("order"):
-            found = queries.find_orders(request.args["order"], per_page=20).rows
-        listed = return_list.return_page(result, page=request.args.get("page", 1, type=int) or 1)
-    return render_template("aftersales/returns.html", found=found, listed=listed, result=result,
-                           results=return_list.RESULTS, returnable=returns.RETURNABLE), \
-        refused.status if refused else 200
+            found = queries.find_orders(request.args["order"], per_page=20, channel_id=store).rows
+            expected = expected_returns.find(request.args["order"])
+        listed = return_list.return_page(result, page=request.args.get("page", 1, type=int) or 1, channel_id=store)
+    return render_template("aftersales/returns.html", found=found, listed=listed, result=result, store=store,
+                           stores=stores.store_groups(), expected=expected,
+                           waiting=expected_returns.waiting(store), results=return_list.RESULTS,
+                           returnable=returns.RETURNABLE), refused.status if refused else 200
 
 
 @bp.get("/returns/<int:order_id>")
 @allow(roles.OFFICE)
 def return_form(order_id):
-    """Inspect each line of the returned order: restock to a bin or write off."""
-    return _return_page(order_id, {})
+    """Inspect each line of the returned order: restock to a bin or write off (`reference`: the return
+    tracking number an expected return brought, filled in)."""
+    return _return_page(order_id, {"reference": request.args.get("reference", "")[:80]})
 
 
 @bp.post("/returns/<int:order_id>")

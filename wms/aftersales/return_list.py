@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wms.aftersales.models import RESTOCK, WRITE_OFF, ReturnLine, ReturnReceipt
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.orders.models import Order
 
 RESULTS = (RESTOCK, WRITE_OFF)
 PER_PAGE = 50
@@ -26,14 +27,17 @@ class ReturnPage:
     pages: int
 
 
-def return_page(result="", page=1, per_page=None):
-    """One page of return receipts, newest first; `result` one of RESULTS or "" (any)."""
+def return_page(result="", page=1, per_page=None, channel_id=None):
+    """One page of return receipts, newest first; `result` one of RESULTS or "" (any); `channel_id`: of one
+    store's orders, or any."""
     result, per_page = result or "", per_page or PER_PAGE
     if result and result not in RESULTS:
         raise ValidationFailed("Unknown return result", field="result")
     conditions = []
     if result:
         conditions.append(exists().where(ReturnLine.receipt_id == ReturnReceipt.id, ReturnLine.result == result))
+    if channel_id:
+        conditions.append(exists().where(Order.id == ReturnReceipt.order_id, Order.channel_id == channel_id))
     total = db.session.scalar(select(func.count(ReturnReceipt.id)).where(*conditions))
     pages = max(1, -(-total // per_page))
     page = min(max(int(page or 1), 1), pages)

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from wms.auth import roles
 from wms.auth.access import allow
-from wms.channels import services, sync_overview
+from wms.channels import refunds, services, sync_overview
 from wms.errors import flash_errors
 from wms.i18n import _
 
@@ -13,15 +13,15 @@ bp = Blueprint("channels", __name__, url_prefix="/channels")
 @bp.get("/")
 @allow(roles.SUPERVISE)
 def index():
-    """Every channel: last successful sync, a sync under way, the way to its sync page."""
-    return render_template("channels/index.html", rows=sync_overview.sync_overview())
+    """Every channel under its platform: last successful sync, a sync under way, the way to its sync page."""
+    return render_template("channels/index.html", groups=sync_overview.by_platform(sync_overview.sync_overview()))
 
 
 @bp.route("/<int:channel_id>/sync", methods=["GET"])
 @allow(roles.SUPERVISE)
 def sync_page(channel_id):
-    """The channel's sync status."""
-    return render_template("channels/sync.html", **services.sync_status(channel_id))
+    """The channel's sync status: its orders' and its refunds' (issue 19 item 3)."""
+    return render_template("channels/sync.html", **services.sync_status(channel_id), **refunds.refund_status(channel_id))
 
 
 @bp.route("/<int:channel_id>/sync", methods=["POST"])

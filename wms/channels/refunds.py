@@ -252,3 +252,12 @@ def _advance(channel_id, cursor, summary):
         aftercommit.commit()
     except IntegrityError:   # a concurrent first poll made the row: the next poll moves it
         db.session.rollback()
+
+
+def refund_status(channel_id, limit=20):
+    """Where the channel's refund poll stands and its latest refunds (for its sync page)."""
+    cursor = db.session.get(RefundCursor, channel_id)
+    recent = db.session.scalars(select(PlatformRefund).where(PlatformRefund.channel_id == channel_id)
+                                .order_by(PlatformRefund.id.desc()).limit(limit)).all()
+    return {"refund_cursor": cursor.cursor if cursor else None, "refunds_polled_at": cursor.polled_at if cursor else None,
+            "refunds": recent}

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow, public
-from wms.dashboard import metrics, services, stuck
+from wms.dashboard import metrics, platform_split, services, stuck
 from wms.errors import flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
@@ -57,14 +57,16 @@ def kiosk(key):
 @bp.get("/desk")
 @allow(roles.SUPERVISE)
 def desk():
-    """The supervisor's laptop view: the same live numbers, with drill-down and reassign."""
+    """The supervisor's laptop view: the same live numbers, with drill-down and reassign (`?split=platform`:
+    the open orders per platform too)."""
     return _desk()
 
 
 def _desk(new_link=None, status=200, posted=None, refused=None):
     """The desk; after a refused target or screen name, the input as typed and marked."""
+    split = platform_split.open_by_platform() if request.args.get("split") == "platform" else None
     return render_template("dashboard/desk.html", labels=_labels(), new_link=new_link, posted=posted or {},
-                           errors=field_errors(refused), **services.desk_view()), status
+                           errors=field_errors(refused), split=split, **services.desk_view()), status
 
 
 @bp.post("/desk/target")

@@ -43,13 +43,13 @@ def check_state(state):
     return state
 
 
-def find_orders(text, state="", page=1, per_page=PER_PAGE):
-    """One page of the orders `text` names (in `state`, or any), newest first. Reads only."""
+def find_orders(text, state="", page=1, per_page=PER_PAGE, channel_id=None):
+    """One page of the orders `text` names (in `state`, or any; of one store, or any), newest first. Reads only."""
     keys = search_keys.keys_for(text)
     if keys.problems:
         raise ValidationFailed.worded(keys.problems[0], n=search_keys.MAX_LENGTH, details={"field": "q"})
     state = check_state(state)
-    ids = matching_ids(keys, state)
+    ids = matching_ids(keys, state, channel_id=channel_id)
     total = len(ids)
     pages = max(1, -(-total // per_page))
     page = min(max(int(page or 1), 1), pages)
@@ -58,10 +58,11 @@ def find_orders(text, state="", page=1, per_page=PER_PAGE):
                  capped=total >= MAX_MATCHES)
 
 
-def matching_ids(keys, state="", statuses=(), number_prefix=False):
+def matching_ids(keys, state="", statuses=(), number_prefix=False, channel_id=None):
     """The ids of the orders any key matches, newest first, at most MAX_MATCHES: in `state`, else in
     one of `statuses`, else in any state. `number_prefix` also takes the order numbers that start with
-    the text (the review desk's habit: "TW-"), a range of ix_orders_external_id like the others."""
+    the text (the review desk's habit: "TW-"), a range of ix_orders_external_id like the others.
+    `channel_id`: of that store only (a filter on the keys' few matches)."""
     if not keys.text:
         return []
     wanted = (state,) if state else tuple(statuses)
@@ -70,6 +71,8 @@ def matching_ids(keys, state="", statuses=(), number_prefix=False):
         statement = select(Order.id).where(condition)
         if wanted:
             statement = statement.where(Order.status.in_(wanted))
+        if channel_id:
+            statement = statement.where(Order.channel_id == channel_id)
         found.update(db.session.scalars(statement.order_by(Order.id.desc()).limit(MAX_MATCHES)))
     return sorted(found, reverse=True)[:MAX_MATCHES]
 

@@ -10,6 +10,7 @@ from wms.auth.access import allow
 from wms.errors import NotFound, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
+from wms.orders import stores
 from wms.shipping import (
     carrier_services, carrier_settings, customs, declarations, early_waybills, parcel_list, print_jobs, station_access,
     waybills)
@@ -49,11 +50,13 @@ def void(parcel_id):
 def parcels():
     """Parcels in any state (filtered by state, or one order / tracking number), paged: label, reprint, void."""
     q, status = request.args.get("q", ""), request.args.get("status", "")
-    listed = None
+    listed, store = None, None
     with flash_errors() as refused:
-        listed = parcel_list.parcel_page(q, status, page=request.args.get("page", 1, type=int) or 1)
-    return render_template("shipping/parcels.html", listed=listed, q=q, status=status,
-                           states=parcel_list.PARCEL_STATES), refused.status if refused else 200
+        store = stores.store_id(request.args.get("channel"))
+        listed = parcel_list.parcel_page(q, status, page=request.args.get("page", 1, type=int) or 1, channel_id=store)
+    return render_template("shipping/parcels.html", listed=listed, q=q, status=status, store=store,
+                           stores=stores.store_groups(), states=parcel_list.PARCEL_STATES), \
+        refused.status if refused else 200
 
 
 @bp.post("/parcels/<int:parcel_id>/reprint")

@@ -16,6 +16,7 @@ PARCEL_STATES = (PARCEL_SEALED, PARCEL_WAYBILL_FAILED, PARCEL_LABELLED, PARCEL_M
                  PARCEL_VOIDED)
 PER_PAGE = 50
 MAX_QUERY = 64   # a tracking or order number is at most this long (their columns)
+STORE_COUNT_CAP = 10_000   # one store's parcels are counted up to this (the pager stops there)
 
 
 @dataclass
@@ -26,8 +27,9 @@ class ParcelPage:
     pages: int
 
 
-def parcel_page(query="", status="", page=1, per_page=PER_PAGE):
-    """One page of parcels, newest first; `status` one of PARCEL_STATES or "" (any)."""
+def parcel_page(query="", status="", page=1, per_page=PER_PAGE, channel_id=None):
+    """One page of parcels, newest first; `status` one of PARCEL_STATES or "" (any); `channel_id`: of one
+    store's orders (counted up to STORE_COUNT_CAP: a store's parcels over the years are many)."""
     status = status or ""
     if status and status not in PARCEL_STATES:
         raise ValidationFailed("Unknown parcel state", field="status")
@@ -42,7 +44,12 @@ def parcel_page(query="", status="", page=1, per_page=PER_PAGE):
         conditions.append(Parcel.id.in_(union(by_tracking, by_order)))
     if status:
         conditions.append(Parcel.status == status)
-    total = db.session.scalar(select(func.count(Parcel.id)).where(*conditions))
+    if channel_id:
+        conditions.append(Parcel.order_id.in_(select(Order.id).where(Order.channel_id == channel_id)))
+        total = db.session.scalar(select(func.count()).select_from(
+            select(Parcel.id).where(*conditions).order_by(Parcel.id.desc()).limit(STORE_COUNT_CAP).subquery()))
+    else:
+        total = db.session.scalar(select(func.count(Parcel.id)).where(*conditions))
     pages = max(1, -(-total // per_page))
     page = min(max(int(page or 1), 1), pages)
     parcels = db.session.scalars(select(Parcel).where(*conditions).options(joinedload(Parcel.order))
