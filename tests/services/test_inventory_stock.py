@@ -150,3 +150,15 @@ def test_available_sums_per_warehouse(db):
     summary = services.available(sku.id)
     assert (summary["on_hand"], summary["reserved"], summary["available"]) == (5, 1, 4)
     assert [(w["warehouse"], w["available"]) for w in summary["warehouses"]] == [("HZ1", 2), ("SH1", 2)]
+
+
+def test_taking_stock_out_of_a_bin_that_never_held_the_sku_is_refused_cleanly(db):
+    """The adjustment makes the bin's row for the SKU, finds nothing to take, and rolls back: the refusal still
+    says what was there (nothing), and no row or ledger entry is left behind."""
+    sku = make_sku()
+    bin_ = make_bin(make_warehouse())
+    with pytest.raises(InsufficientStock) as caught:
+        services.adjust_stock(bin_.id, sku.id, -2, "found short")
+    assert caught.value.details == {"on_hand": 0, "reserved": 0}
+    assert db.session.scalars(select(StockItem)).all() == []
+    assert db.session.scalars(select(StockMovement)).all() == []

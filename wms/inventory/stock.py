@@ -100,9 +100,10 @@ def adjust_stock(bin_id, sku_id, delta, reason, actor=None):
     lock_for_write()
     item = stock_rows_for([(bin_id, sku_id)])[(bin_id, sku_id)]
     if item.on_hand + delta < item.reserved:
+        on_hand, reserved = item.on_hand, item.reserved  # read first: the rollback forgets a row made just now
         db.session.rollback()
         raise InsufficientStock("Cannot remove more than is available: the rest is reserved for orders",
-                                on_hand=item.on_hand, reserved=item.reserved)
+                                on_hand=on_hand, reserved=reserved)
     item.on_hand += delta
     record_movement(ADJUST, item, delta, reason=reason.strip(), actor=actor)
     aftercommit.commit()
