@@ -185,6 +185,30 @@ class ShopifyAdapter:
             return response
         raise AssertionError("unreachable")
 
+    # --- refunds (RefundSource: issue 19 item 3; the mapping in wms.channels.refunds_shopify) -----------
+
+    def fetch_refunds(self, since=None):
+        """Yield (refund record, cursor) for the refunds of orders updated at or after `since` (a refund
+        moves its order's updated_at), oldest change first; a refund we cannot read is a ChannelError."""
+        from wms.channels.refunds_shopify import order_refunds
+
+        params = {"status": "any", "limit": self.page_size, "order": "updated_at asc",
+                  "fields": "id,updated_at,refunds"}
+        if since:
+            params["updated_at_min"] = since
+        url = f"{self.api_root}/orders.json"
+        while url:
+            response = self._request("GET", url, params=params)
+            for order in response.json().get("orders", []):
+                try:
+                    records = order_refunds(order)
+                except (ValueError, TypeError, AttributeError) as error:
+                    raise ChannelError.worded("Shopify order {order} has a refund we cannot read: {error}",
+                                              order=str(order.get("id")), error=str(error)[:200]) from None
+                for record in records:
+                    yield record, to_cursor(order["updated_at"])
+            url, params = next_page_url(response.headers.get("Link")), None
+
 
 def _backoff(attempt):
     return min(0.5 * 2 ** (attempt - 1), 8.0)
