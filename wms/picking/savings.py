@@ -28,6 +28,14 @@ upper, else INF) routes a union only as far as it could still save something. Wi
 each pair's saving is scaled by a random factor in [1 - noise, 1 + noise] when it is ranked (the
 batch search's rebuild); merging still needs a positive saving. With a ``deadline`` it gives up (None)
 when the deadline passes first: O(n^2) pairs make 2,000 orders take about a minute of CPU.
+
+With ``partners=k`` the heap starts with each order's pairs with its k partners only (the orders sharing
+most sub-aisles with it, ties by nearest centroid, the relation made symmetric), and a merged batch is
+paired with the batches holding its members' partners; when no such pair saves anything, every pair of
+the batches left is queued, as the textbook, and merging goes on. O(n k) pairs instead of O(n^2): on
+issue 22's instances (bench/batching.py) k = 100 gives 500 orders 0.1 % shorter than the classic
+savings in 60 % of its CPU, 2,000 orders 0.5 % longer in an eighth of it. Not the baseline: the
+bench's baseline is the classic one (no partners).
 """
 import heapq
 import random
@@ -57,7 +65,8 @@ class _Live:
 
 def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optional[BoundTable] = None,
                    rng: Optional[random.Random] = None, noise: float = 0.0,
-                   below: Optional[Callable] = None, deadline: Optional[float] = None) -> Optional[list]:
+                   below: Optional[Callable] = None, deadline: Optional[float] = None,
+                   partners: Optional[int] = None) -> Optional[list]:
     """Clarke & Wright savings, recomputed after every merge: lists of order indices per batch (None if
     ``deadline``, a ``time.perf_counter()`` value, passes first)."""
     for order in orders:
@@ -70,36 +79,86 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
         live[i] = _Live([i], 1, o.n_lines, o.weight, o.volume, locations, subs, route(locations))
     scale = (lambda: 1.0 + noise * (2.0 * rng.random() - 1.0)) if rng is not None and noise else (lambda: 1.0)
     heap, ids = [], sorted(live)
+    near = _partners(orders, partners, bounds) if partners else None
+    owner = {i: i for i in ids}
     for x, a in enumerate(ids):
         if deadline is not None and x % 64 == 0 and time.perf_counter() > deadline:
             return None
-        for b in ids[x + 1:]:
+        for b in (ids[x + 1:] if near is None else sorted(j for j in near[a] if j > a)):
             _push(heap, live[a], live[b], a, b, limits, route, bounds, scale)
     heapq.heapify(heap)
     next_id, pops = len(orders), 0
-    while heap:
-        pops += 1
-        if deadline is not None and pops % 1024 == 0 and time.perf_counter() > deadline:
-            return None
-        negative, tie, level, factor, a, b = heapq.heappop(heap)
-        if a not in live or b not in live:
-            continue
-        if level == _BOUND:
-            bound = _bound(live[a], live[b], bounds)
-            heapq.heappush(heap, (-bound * factor, tie, _TIGHT, factor, a, b))
-            continue
-        if level == _TIGHT:
-            saving = _saving(live[a], live[b], route, below)
-            heapq.heappush(heap, (-saving * factor, tie, _EXACT, factor, a, b))
-            continue
-        if -negative <= _EPS:
+    while True:
+        while heap:
+            pops += 1
+            if deadline is not None and pops % 1024 == 0 and time.perf_counter() > deadline:
+                return None
+            negative, tie, level, factor, a, b = heapq.heappop(heap)
+            if a not in live or b not in live:
+                continue
+            if level == _BOUND:
+                bound = _bound(live[a], live[b], bounds)
+                heapq.heappush(heap, (-bound * factor, tie, _TIGHT, factor, a, b))
+                continue
+            if level == _TIGHT:
+                saving = _saving(live[a], live[b], route, below)
+                heapq.heappush(heap, (-saving * factor, tie, _EXACT, factor, a, b))
+                continue
+            if -negative <= _EPS:
+                break
+            merged = _merge(live.pop(a), live.pop(b), route, bounds)
+            if near is None:
+                others = sorted(live)
+            else:
+                for m in merged.members:
+                    owner[m] = next_id
+                others = sorted({owner[p] for m in merged.members for p in near[m]} - {next_id})
+            for other in others:
+                _push(heap, live[other], merged, other, next_id, limits, route, bounds, scale, heapq.heappush)
+            live[next_id] = merged
+            next_id += 1
+        if near is None:
             break
-        merged = _merge(live.pop(a), live.pop(b), route, bounds)
-        for other in sorted(live):
-            _push(heap, live[other], merged, other, next_id, limits, route, bounds, scale, heapq.heappush)
-        live[next_id] = merged
-        next_id += 1
+        # partners only found the close pairs: finish with every pair of what is left, as the textbook
+        near, heap, ids = None, [], sorted(live)
+        for x, a in enumerate(ids):
+            for b in ids[x + 1:]:
+                _push(heap, live[a], live[b], a, b, limits, route, bounds, scale)
+        heapq.heapify(heap)
     return [sorted(batch.members) for batch in sorted(live.values(), key=lambda batch: batch.key)]
+
+
+def _partners(orders: Sequence, k: int, bounds) -> list:
+    """Per order, the k orders sharing most sub-aisles with it (ties, and too few sharing: nearest
+    centroid), the relation made symmetric."""
+    cents, by_sub, keys = [], {}, []
+    for i, o in enumerate(orders):
+        points = [bounds.point(loc) for loc in o.locations]
+        cents.append((sum(p[0] for p in points) * bounds.spacing / len(points), sum(p[2] for p in points) / len(points)))
+        mine = {(p[0], p[1]) for p in points}
+        keys.append(mine)
+        for key in mine:
+            by_sub.setdefault(key, []).append(i)
+    near = [set() for _ in orders]
+    for i, mine in enumerate(keys):
+        shared = {}
+        for key in mine:
+            for j in by_sub[key]:
+                shared[j] = shared.get(j, 0) + 1
+        shared.pop(i, None)
+        cx, cy = cents[i]
+
+        def apart(j):
+            return abs(cents[j][0] - cx) + abs(cents[j][1] - cy)
+
+        best = heapq.nsmallest(k, shared, key=lambda j: (-shared[j], apart(j)))
+        if len(best) < k:
+            rest = (j for j in range(len(orders)) if j != i and j not in shared)
+            best += heapq.nsmallest(k - len(best), rest, key=apart)
+        for j in best:
+            near[i].add(j)
+            near[j].add(i)
+    return near
 
 
 def _fits(a: _Live, b: _Live, limits) -> bool:
