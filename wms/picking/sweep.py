@@ -59,23 +59,31 @@ class Sweep:
         ys0 = depot_blocks.get(0, ())
         depot_blocks[0] = (self.depot_y,) + tuple(ys0)
         first, last = min(by_aisle), max(by_aisle)
-        crossing, empty, sub, final = self.crossing, self.empty, self.sub, self.final
-        floor = 2.0 * self.spacing * (last - first)
-        current = {0: 0.0}
+        crossing, empty, sub, final, step = self.crossing, self.empty, self.sub, self.final, 2.0 * self.spacing
+        plan = []
         for aisle in range(first, last + 1):
             blocks = by_aisle.get(aisle)
+            if blocks is not None:
+                blocks = [self.options(b, blocks[b]) if blocks.get(b) else self.empty_options[b]
+                          for b in range(self.n_blocks)]
+            plan.append(blocks)
+        # the least the sweep still has to add after each aisle: two crossings per gap, each sub-aisle's
+        # cheapest pattern (states costing more than upper minus it cannot finish below upper)
+        rest, after = [0.0] * len(plan), 0.0
+        for k in range(len(plan) - 1, -1, -1):
+            rest[k] = after + step * max(0, len(plan) - 2 - k)
+            after += sum(min(c for _, c in o) for o in plan[k]) if plan[k] else 0.0
+        current = {0: 0.0}
+        for k, blocks in enumerate(plan):
             if blocks is None:
                 current = _moves(current, empty)
             else:
-                for b in range(self.n_blocks):
-                    ys = blocks.get(b)
-                    options = self.options(b, ys) if ys else self.empty_options[b]
+                for b, options in enumerate(blocks):
                     current = _relax(current, sub[b], options)
-            if aisle < last:
+            if k < len(plan) - 1:
                 current = _moves(current, crossing)
-                floor -= 2.0 * self.spacing
             if upper < INF:
-                limit = upper - floor + _EPS
+                limit = upper - rest[k] + _EPS
                 current = {s: c for s, c in current.items() if c <= limit}
                 if not current:
                     return INF
