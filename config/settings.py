@@ -94,6 +94,10 @@ class Config:
     # The sandbox print component's loopback port (the CAINIAO component's own, so the demo station finds it).
     PRINT_COMPONENT_SANDBOX_PORT = _env_int("PRINT_COMPONENT_SANDBOX_PORT", 13528)
     PRINT_COMPONENT_SANDBOX_URL = os.environ.get("PRINT_COMPONENT_SANDBOX_URL", "")  # set by the launcher once started
+    # The put wall's sandbox light controller (wms/putwall/lights_sandbox.py) on a fixed loopback port: the demo
+    # wall's light_url, saved at the first start, still reaches it after a restart. Its URL: set by the launcher.
+    PUTWALL_LIGHTS_SANDBOX_PORT = _env_int("PUTWALL_LIGHTS_SANDBOX_PORT", 13540)
+    PUTWALL_LIGHTS_SANDBOX_URL = os.environ.get("PUTWALL_LIGHTS_SANDBOX_URL", "")
     # Start those sandboxes with `make run` (the demo works with no partner reachable).
     DEMO_SANDBOXES = os.environ.get("DEMO_SANDBOXES", "1") == "1"
     # Buyer email (shipped notice) through SMTP; unset SMTP_HOST = no email (recorded as skipped).

@@ -2,7 +2,7 @@
 bins and stock, carriers (one of them 4PX, for parcels abroad), 500 SKUs with barcodes (the first
 few with customs data), ~300 orders (three of them abroad) through the real import and review
 paths (so the review queue holds real exceptions), allocation, a released wave with a task on the
-demo picker's handheld. Deterministic (seeded random)."""
+demo picker's handheld, two cart types and a put wall. Deterministic (seeded random)."""
 import random
 
 from flask import current_app
@@ -60,6 +60,7 @@ def seed(n_skus=500, n_orders=300):
     from wms.inventory.services import seed_demo_warehouses
 
     seed_demo_warehouses()
+    _put_wall()
     skus = _skus(rng, n_skus)
     _stock(rng, skus)
     order_ids = _orders(rng, channel, skus, n_orders - len(ABROAD)) + _orders_abroad(skus)
@@ -125,6 +126,22 @@ def _stations():
                             ("C1", "1号箱", 200, 150, 100, 80, 3000), ("C2", "2号箱", 300, 200, 150, 150, 8000),
                             ("C3", "3号箱", 400, 300, 250, 260, 15000), ("C4", "4号箱", 550, 400, 350, 420, 25000))])
     db.session.commit()
+
+
+def _put_wall():
+    """Two cart types (a tote cart, a pick-all trolley) and a 4 x 6 put wall (播种墙) in Hangzhou whose lights
+    are the sandbox controller `make run` starts (PUTWALL_LIGHTS_SANDBOX_URL; none: the tablet screen only)."""
+    from wms.inventory.models import Warehouse
+    from wms.picking import cart_types
+    from wms.putwall import services as putwall
+
+    for name, totes, volume_cm3, weight_g, lines, units in (("8 格拣货车", 8, 20000, 10000, "", 80),
+                                                            ("播种整车", 1, 400000, 80000, 200, 300)):
+        cart_types.save_cart_type({"name": name, "totes": str(totes), "tote_volume_cm3": str(volume_cm3),
+                                   "tote_max_weight_g": str(weight_g), "max_lines": str(lines), "max_units": str(units)})
+    hangzhou = db.session.scalar(select(Warehouse.id).where(Warehouse.code == "HZ1"))
+    putwall.save_wall({"code": "PW1", "name": "播种墙 1", "warehouse_id": str(hangzhou), "rows": "4", "columns": "6",
+                       "light_url": current_app.config.get("PUTWALL_LIGHTS_SANDBOX_URL") or ""})
 
 
 def _carriers():

@@ -77,7 +77,7 @@ class EmbeddedRedis:
 
 def _sandboxes(env, config):
     """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify, a JD, a PDD and a Douyin
-    store, the packing PC's print component) so the demo can print labels and sync orders with no internet; a configured URL wins."""
+    store, the packing PC's print component, the put wall's light controller) so the demo can print labels and sync orders with no internet; a configured URL wins."""
     started = []
     from wms.shipping.print_sandbox import start_for_demo
 
@@ -99,6 +99,15 @@ def _sandboxes(env, config):
         forwarder = FourPxSandbox().start()
         env["FOURPX_SANDBOX_URL"] = forwarder.url
         started.append(forwarder)
+    if not env.get("PUTWALL_LIGHTS_SANDBOX_URL"):   # the demo put wall's lights (wms.demo._put_wall names it)
+        from wms.putwall.lights_sandbox import start_for_demo as start_lights
+
+        lights = start_lights(config.PUTWALL_LIGHTS_SANDBOX_PORT)
+        if lights is None:
+            say(f"port {config.PUTWALL_LIGHTS_SANDBOX_PORT} is taken: no sandbox light controller for the put wall")
+        else:
+            env["PUTWALL_LIGHTS_SANDBOX_URL"] = lights.url
+            started.append(lights)
     from importlib import import_module
 
     for platform in ("shopify", "jd", "pdd", "douyin"):   # a store per platform, each on a free port
@@ -144,7 +153,7 @@ def main():
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
           f"shopify {env.get('SHOPIFY_SANDBOX_URL')}, jd {env.get('JD_SANDBOX_URL')}, pdd {env.get('PDD_SANDBOX_URL')}, "
-          f"douyin {env.get('DOUYIN_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
+          f"douyin {env.get('DOUYIN_SANDBOX_URL')}, put wall lights {env.get('PUTWALL_LIGHTS_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
           f"(station PS-1 prints there; files in {INSTANCE / 'print_component'})\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)

@@ -60,3 +60,23 @@ def test_a_scan_lights_its_slot_green_and_a_complete_slot_says_pack(app, control
     assert shown["PW1-A03"] == {"color": "blue", "text": "PACK", "blink": False}
     assert shown["PW1-A01"]["color"] == "white"   # lit no more: the next scan went elsewhere
     assert services.show_lights(wall.id, None) == 6
+
+
+def test_a_unit_refused_for_an_order_cancelled_in_its_slot_turns_that_slot_red_and_changes_nothing(app, controller):
+    from wms.extensions import db
+    from wms.orders.models import Order
+    from wms.putwall.models import PutWallItem
+
+    wall, _wave, task, picker, orders = wall_with_wave(light_url=controller.url)
+    pick_everything(task, picker)
+    sorter = make_user("packer", "sorter1")
+    put(sorter, wall, "6900000000000")
+    assert lights.shown(controller.url, "PW1")["PW1-A01"]["color"] == "green"
+    order = db.session.get(Order, orders[0].id)
+    order.transition_to("cancelled", reason="cancelled on the platform")   # elsewhere: the wall is not told
+    db.session.commit()
+    refused = put(sorter, wall, "6900000000001")   # only W1 wanted SKU-1
+    assert refused["status"] == "rejected" and refused["code"] == "wall_order_cancelled"
+    assert lights.shown(controller.url, "PW1")["PW1-A01"] == {"color": "red", "text": "1", "blink": True}
+    db.session.expire_all()
+    assert sorted(i.put_qty for i in db.session.query(PutWallItem).filter_by(order_id=order.id)) == [0, 1]

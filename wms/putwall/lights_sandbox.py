@@ -85,3 +85,12 @@ def _handler(sandbox):
             return self._answer(200, {"ok": True, "applied": len(lights)})
 
     return Handler
+
+
+def start_for_demo(port):
+    """The launcher's controller on the loopback at `port` (the demo wall's light_url); None when the
+    port is taken - a real controller, or another demo, may be listening there."""
+    try:
+        return LightsSandbox("127.0.0.1", port).start()
+    except OSError:
+        return None

@@ -22,7 +22,7 @@ from wms.orders import states
 from wms.orders.models import Order
 from wms.picking import services as picking
 from wms.picking import waves
-from wms.picking.floor_answers import Rejected
+from wms.picking.floor_answers import Rejected, rejected_answer
 from wms.picking.messages import message
 from wms.picking.models import LINE_CANCELLED, LINE_SHORT, PickLine, PickTask
 from wms.putwall import sorting
@@ -257,7 +257,8 @@ def _most_urgent_first(warehouse_id, order_ids):
 # --- the sorter's scans (floor events: exactly once per uuid) --------------------------------------
 
 def on_wall_put(user, event):
-    """One unit scanned at the wall: the slot it goes to (and lit), or why it goes nowhere."""
+    """One unit scanned at the wall: the slot it goes to (and lit), or why it goes nowhere (a refusal
+    changes nothing; one for a stopped slot's order also sets the wall's lights after its commit)."""
     _require_sorter(user)
     wall = _wall_by_code(event.get("wall"))
     scanned = str(event.get("barcode") or "")
@@ -268,7 +269,13 @@ def on_wall_put(user, event):
         .where(PickLine.sku_id == sku.id, PickTask.wave_id.in_({row.wave_id for row, v in views if v.order_id})))
     placed = sorting.place([view for _row, view in views], sku.id, int(picked or 0))
     if isinstance(placed, sorting.Refusal):
-        raise Rejected(_refusal_code(placed), sku=sku.code, **_refusal_values(placed))
+        refused = Rejected(_refusal_code(placed), sku=sku.code, **_refusal_values(placed))
+        if placed.code != "wall_order_stopped":
+            raise refused
+        # The wall may learn only now that an order left its slot (cancelled by a channel sync, held
+        # after a short pick): answered as a refusal, but committed, so that its lights turn red.
+        _tell(wall, None)
+        return rejected_answer(refused)
     slot = placed.slot
     row = next(r for r, v in views if v is slot)
     moved = db.session.execute(
