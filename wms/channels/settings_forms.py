@@ -49,7 +49,7 @@ TAOBAO = (
 
 DOUYIN = (
     SettingField("gateway_url", "Open platform gateway", "url", placeholder="https://openapi-fxg.jinritemai.com",
-                 help="The Douyin shop open platform's API address (default https://openapi-fxg.jinritemai.com)."),
+                 help="The Douyin shop open platform's API address (default `https://openapi-fxg.jinritemai.com`)."),
     SettingField("app_key", "App Key", required=True, max_length=40,
                  help="Your app's App Key on the Douyin shop open platform."),
     SettingField("app_secret", "App Secret", secret=True, required=True,
@@ -66,13 +66,13 @@ DOUYIN = (
 
 JD = (
     SettingField("gateway_url", "JOS gateway", "url", placeholder="https://api.jd.com/routerjson",
-                 help="The JD open platform's API address (default https://api.jd.com/routerjson)."),
+                 help="The JD open platform's API address (default `https://api.jd.com/routerjson`)."),
     SettingField("app_key", "App Key", required=True, max_length=40,
-                 help="Your app's App Key on the JD open platform (jos.jd.com)."),
+                 help="Your app's App Key on the JD open platform (`jos.jd.com`)."),
     SettingField("app_secret", "App Secret", secret=True, required=True,
                  help="Your app's App Secret: signs every request to JD."),
     SettingField("access_token", "Seller access token", secret=True, required=True,
-                 help="The access_token the seller authorised your app with; renew it here when it expires."),
+                 help="The `access_token` the seller authorised your app with; renew it here when it expires."),
     SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=100, placeholder="100",
                  help="At most 100."),
     SettingField("window_days", "Days per request", "integer", minimum=1, maximum=30, placeholder="1",
@@ -83,11 +83,11 @@ JD = (
 
 PDD = (
     SettingField("gateway_url", "Open platform gateway", "url", placeholder="https://gw-api.pinduoduo.com/api/router",
-                 help="The Pinduoduo open platform's API address (default https://gw-api.pinduoduo.com/api/router)."),
-    SettingField("client_id", "Client ID", required=True, max_length=64,
-                 help="Your app's client_id on the Pinduoduo open platform."),
-    SettingField("client_secret", "Client secret", secret=True, required=True,
-                 help="Your app's client_secret: it signs every request."),
+                 help="The Pinduoduo open platform's API address (default `https://gw-api.pinduoduo.com/api/router`)."),
+    SettingField("client_id", "App ID (`client_id`)", required=True, max_length=64,
+                 help="Your app's `client_id` on the Pinduoduo open platform."),
+    SettingField("client_secret", "App secret (`client_secret`)", secret=True, required=True,
+                 help="Your app's `client_secret`: it signs every request."),
     SettingField("access_token", "Shop access token", secret=True, required=True,
                  help="The access token the shop authorised your app with; renew it here when it expires."),
     SettingField("page_size", "Orders per request", "integer", minimum=1, maximum=100, placeholder="100",
