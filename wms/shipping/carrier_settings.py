@@ -34,7 +34,7 @@ KUAIDI100 = (
     SettingField("kuaidicom", "Carrier code at Kuaidi100", max_length=40, placeholder="shunfeng",
                  help="Kuaidi100's code of this carrier, e.g. shunfeng, zhongtong, yuantong."),
     SettingField("api_url", "API address", "url", placeholder="https://api.kuaidi100.com",
-                 help="Empty: https://api.kuaidi100.com (or the local sandbox in demo and development)."),
+                 help="Empty: `https://api.kuaidi100.com` (or the local sandbox in demo and development)."),
     SettingField("poll_url", "Tracking query address", "url", help="Empty: the API address."),
     SettingField("key", "Authorisation key", secret=True, help="The authorisation key of your Kuaidi100 account."),
     SettingField("secret", "Secret", secret=True, help="Signs waybill requests, with the key."),
@@ -65,7 +65,7 @@ ABROAD = (
 )
 FOURPX = (
     SettingField("api_url", "API address", "url", placeholder="https://open.4px.com",
-                 help="Empty: https://open.4px.com (or the local sandbox in demo and development)."),
+                 help="Empty: `https://open.4px.com` (or the local sandbox in demo and development)."),
     SettingField("app_key", "App key", secret=True, help="The app key of your 4PX Open Platform application."),
     SettingField("app_secret", "App secret", secret=True, help="Signs every request, with the app key."),
     SettingField("product_code", "Logistics product", max_length=20, placeholder="PX",
