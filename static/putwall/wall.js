@@ -5,7 +5,7 @@
 // in order to /api/putwall/events and applied exactly once by client UUID. Offline, the screen lights
 // the slot the server's rule would choose (first slot by number still needing the SKU) from its cached
 // copy of the wall, marked as predicted; the server's answer confirms or corrects it.
-import { createApi } from "/static/js/api.js";
+import { createApi, Offline } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
@@ -160,7 +160,8 @@ async function flush() {
     await outbox.flush(send, onAnswer);
     if (had) await loadState();
   } catch (error) {
-    setOnline(false);
+    if (error instanceof Offline) setOnline(false);
+    else say(String(error.message || error), "bad");
   }
   updateQueued();
 }
