@@ -123,8 +123,9 @@ async function onScan(code) {
   state.lit = guess ? guess.code : null;
   state.predicted = true;
   render();
-  if (!navigator.onLine) say(guess ? t("Put it into slot {slot} (offline: to be confirmed)", { slot: guess.code }) : t("Offline: no slot known for {code}; put it aside", { code }), guess ? "good" : "bad");
   await flush();
+  // No answer yet (the network or the server is gone): the cached wall's guess, marked as one.
+  if (state.predicted) say(guess ? t("Put it into slot {slot} (offline: to be confirmed)", { slot: guess.code }) : t("Offline: no slot known for {code}; put it aside", { code }), guess ? "good" : "bad");
 }
 
 async function clearSelected() {
@@ -149,7 +150,10 @@ async function onAnswer(entry, answer) {
     }
     say(messageOf(answer), "good");
   } else {
-    if (entry.kind === "wall_put") state.lit = null;
+    if (entry.kind === "wall_put") {
+      state.lit = null;
+      state.predicted = false;
+    }
     say(messageOf(answer), "bad");
   }
 }
