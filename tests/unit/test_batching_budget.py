@@ -54,3 +54,15 @@ def test_a_plan_whose_savings_seed_runs_out_of_time_is_still_complete_and_within
     for b in planned:
         assert limits.fits([by_id[i] for i in b.order_ids])
         assert abs(b.length - route([loc for i in b.order_ids for loc in by_id[i].locations])) < 1e-6
+
+
+def test_savings_in_a_hurry_still_batches_every_order_once_within_the_limits():
+    route, below = routers(LAYOUT)
+    some = orders(120, seed=8)
+    limits = Limits(max_orders=6, max_lines=10, max_weight=8.0)
+    hurried = savings_groups(some, limits, route, bounds=BoundTable(LAYOUT), below=below, partners=10,
+                             hurry=time.perf_counter() - 1.0)
+    assert sorted(i for g in hurried for i in g) == list(range(120))
+    assert all(limits.fits([some[i] for i in g]) for g in hurried)
+    unhurried = savings_groups(some, limits, route, bounds=BoundTable(LAYOUT), below=below, partners=10)
+    assert len(hurried) < 120 and len(unhurried) < 120

@@ -25,8 +25,9 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   (wms/picking/savings.py); the bench's baseline and plan_batches' seed when given the layout's bounds.
 - ``plan_batches``: the entry point for waves. Seed, when given ``bounds``: savings with
   ``QUICK_PARTNERS`` partners per order, then, if that was quick, with ``SEED_PARTNERS`` (classic up to
-  ``ALL_PAIRS_SEED`` orders), the shorter kept; a savings run not done after ``SAVINGS_SHARE`` of the
-  budget is given up; with neither, ``_seed`` (about 40 % of what is left at most); then wms/picking/batch_search.py (local search,
+  ``ALL_PAIRS_SEED`` orders), the shorter kept; the first merges on tour bounds after ``HURRY_SHARE``
+  of the budget, and a savings run not done after ``SAVINGS_SHARE`` of it is given up; with neither,
+  ``_seed`` (about 40 % of what is left at most); then wms/picking/batch_search.py (local search,
   destroy and rebuild by noisy savings) until the budget is spent, never ending longer than the seed.
   ``sweep.routers(layout)`` gives the fastest exact ``route_length`` / ``route_below`` pair to pass.
 """
@@ -43,6 +44,7 @@ from wms.picking.savings import savings_groups
 ALL_PAIRS_UP_TO = 150
 CONSTRUCTION_SHARE = 0.4  # of plan_batches' time budget, for the seed construction
 SAVINGS_SHARE = 0.8  # of the budget the savings seed may take before the seed algorithm replaces it
+HURRY_SHARE = 0.5  # of the budget after which the first savings seed merges on tour bounds (savings.py)
 QUICK_PARTNERS = 20  # savings seed first tried with this many partners per order (savings.py): 500
 # orders 1.1 % longer than classic savings in a fifth of its CPU
 SECOND_SEED_AFTER = 0.25  # of the budget: if the quick seed took no more, a seed with more partners
@@ -315,15 +317,17 @@ def _savings_seed(problem: _Problem, lengths: Lengths, bounds, started: float, b
     """The shorter of two savings seeds, or None if neither finishes within ``SAVINGS_SHARE`` of the
     budget: ``QUICK_PARTNERS`` partners per order first (fast), then ``SEED_PARTNERS`` (every pair up to
     ``ALL_PAIRS_SEED`` orders) if the first took at most ``SECOND_SEED_AFTER`` of the budget or the
-    wave is small (``SMALL_WAVE`` orders: the classic savings takes milliseconds)."""
+    wave is small (``SMALL_WAVE`` orders: the classic savings takes milliseconds). The first hurries
+    after ``HURRY_SHARE`` of the budget (merges on tour bounds, routing only what it merges)."""
     n = len(problem.orders)
     best, best_total = None, float("inf")
     for partners in (QUICK_PARTNERS, None if n <= ALL_PAIRS_SEED else SEED_PARTNERS):
         quick_done = best is not None and time.perf_counter() - started <= SECOND_SEED_AFTER * budget
         if best is not None and (n <= QUICK_PARTNERS + 1 or not (quick_done or n <= SMALL_WAVE)):
             break
+        hurry = started + HURRY_SHARE * budget if best is None else None
         groups = savings_groups(problem.orders, problem.limits, lengths, bounds=bounds, below=lengths.below,
-                                deadline=started + SAVINGS_SHARE * budget, partners=partners)
+                                deadline=started + SAVINGS_SHARE * budget, partners=partners, hurry=hurry)
         if groups is not None:
             total = sum(problem.length(g) for g in groups)
             if total < best_total:
