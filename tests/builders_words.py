@@ -183,6 +183,9 @@ DATA_COLUMNS = (
     ("users", ("username", "display_name")),
     ("waves", ("code",)),
     ("tracking_events", ("description", "location")),
+    ("cart_types", ("name",)),
+    ("put_walls", ("code", "name")),
+    ("put_wall_slots", ("code",)),
 )
 # What people typed in this set-up (the cancellation's and the intercept's reasons, a write-off's).
 TYPED = {"买家申请取消", "买家退款", "外箱破损", "RT-1", SET_UP}

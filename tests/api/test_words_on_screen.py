@@ -40,7 +40,7 @@ def _ids():
     return {"user_id": first("users", "WHERE role = 'picker'"), "picker_id": first("users", "WHERE username = 'picker'"),
             "channel_id": first("channels"), "sku_id": first("skus"), "warehouse_id": first("warehouses"),
             "wave_id": first("waves"), "manifest_id": first("manifests"), "job_id": first("import_jobs"),
-            "import_id": first("sku_import_jobs"), "code": "SF"}
+            "import_id": first("sku_import_jobs"), "wall_id": first("put_walls"), "code": "SF"}
 
 
 def _pages(app, by_state, ids):
