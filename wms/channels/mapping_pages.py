@@ -54,6 +54,3 @@ def sku_search():
 
 def _filters():
     return {key: value for key in ("show", "channel_id") if (value := request.form.get(key) or request.args.get(key))}
-
-
-from wms.channels import stock_pages  # noqa: E402,F401  (the stock sync page: routes on this blueprint too)

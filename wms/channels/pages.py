@@ -34,4 +34,4 @@ def sync_now(channel_id):
     return redirect(url_for("channels.sync_page", channel_id=channel_id))
 
 
-from wms.channels import mapping_pages  # noqa: E402,F401  (SKU mapping queue routes on this blueprint)
+from wms.channels import mapping_pages, stock_pages  # noqa: E402,F401  (the SKU mapping queue and stock sync pages: routes on this blueprint)
