@@ -33,6 +33,13 @@ the SKUs carrying it, their num_iid and sku_id). Sources: the TOP API reference 
 mirrored in bububa/opentaobao model/tbitem/TaobaoItemQuantityUpdateAPIRequest.go and
 TaobaoSkusCustomGetAPIRequest.go.
 
+Refunds (售后, `fetch_refunds`): `taobao.refunds.receive.get` (查询卖家收到的退款列表) by the same one-day
+modified windows from the refund cursor, paged with has_next and sorted by (modified, refund_id);
+`taobao.refund.get` (获取单笔退款详情) completes a refund the list cannot describe (a sub-order's units and
+merchant code, or a field missing from the listing). No maximum window is documented for the list; we keep
+the trades' one day. The mapping and its sources: `wms.channels.taobao_refunds`. A refund we cannot read
+stops the poll with a ChannelError naming it; the refunds before it in the window are applied.
+
 Settings on the channel: `gateway_url` (https://eco.taobao.com or the sandbox), `app_key`,
 `app_secret`, `session`, optional `sign_method` (md5), `page_size` (100), `initial_since`,
 `initial_days`, `settle_seconds`, `push_max_age_seconds` (see wms.channels.taobao_push).
@@ -49,6 +56,9 @@ from wms.channels.taobao_protocol import (
     API_VERSION, AUTH_CODES, CALL_LIMITED, REMOTE_ERROR, SIGN_METHODS, ban_seconds, describe_error, error_code,
     format_top_time, from_cursor, is_true, parse_top_time, sign_request, to_cursor, trades_of, unwrap,
 )
+from wms.channels.taobao_refunds import (
+    DETAIL_FIELDS, RECEIVE_FIELDS, change_time, merge_detail, needs_detail, refund_cursor, refund_to_record, refunds_of,
+)
 from wms.channels.taobao_trades import TRADE_FIELDS, company_code, trade_to_record
 
 log = logging.getLogger("wms.channels.taobao")
@@ -64,6 +74,8 @@ INCREMENT_GET = "taobao.trades.sold.increment.get"
 OFFLINE_SEND = "taobao.logistics.offline.send"
 QUANTITY_UPDATE = "taobao.item.quantity.update"
 SKUS_CUSTOM_GET = "taobao.skus.custom.get"
+REFUNDS_RECEIVE_GET = "taobao.refunds.receive.get"
+REFUND_GET = "taobao.refund.get"
 FULL_QUANTITY = 1  # item.quantity.update type: 1 full, 2 incremental
 _TB_KEY = re.compile(r"tb-(\d+)(?:-(\d+))?")
 
@@ -251,6 +263,51 @@ class TaobaoAdapter:
                                             details={"top_code": code, "sub_code": error.get("sub_code")})
         return ban_seconds(error.get("sub_msg")) if code == CALL_LIMITED else _backoff(attempt)
 
+    # --- refunds (RefundSource) ------------------------------------------------------------
+
+    def fetch_refunds(self, since=None):
+        """Yield (refund record, cursor) for refunds modified at or after `since`, oldest change first
+        (refunds.receive.get by one-day modified windows, refund.get for what the listing lacks)."""
+        now = self.clock().replace(microsecond=0) - self.settle
+        start = from_cursor(since) if since else self._initial_start(now)
+        while start <= now:
+            end = min(start + MAX_WINDOW, now)
+            for refund in sorted(self._refund_window(start, end), key=_refund_order):
+                if not isinstance(refund, dict) or _refund_order(refund)[0]:
+                    raise _unreadable(refund, "modified is not a TOP time")
+                refund = self._completed(refund)
+                yield _read_refund(refund_to_record, refund), _read_refund(refund_cursor, refund)
+            if end >= now:
+                break
+            start = end  # inclusive bounds: a refund at exactly `end` comes twice (unchanged)
+
+    def _refund_window(self, start, end):
+        """Every refund of one modified window, all pages (has_next paging, like the trades)."""
+        refunds, page = [], 1
+        while True:
+            body = self.call(REFUNDS_RECEIVE_GET, {
+                "fields": RECEIVE_FIELDS, "start_modified": format_top_time(start),
+                "end_modified": format_top_time(end), "page_no": page, "page_size": self.page_size,
+                "use_has_next": "true"})
+            try:
+                found = refunds_of(body)
+            except ValueError as error:
+                raise ChannelError.worded("Taobao answered {method} in a shape we do not know: {what}",
+                                          method=REFUNDS_RECEIVE_GET, what=str(error)) from None
+            refunds += found
+            if not is_true(body.get("has_next")) or not found:
+                return refunds
+            page += 1
+
+    def _completed(self, refund):
+        """The listed refund, completed by refund.get when the listing lacks a field we need."""
+        if not needs_detail(refund) or not str(refund.get("refund_id") or "").isdigit():
+            return refund
+        detail = self.call(REFUND_GET, {"refund_id": refund["refund_id"], "fields": DETAIL_FIELDS}).get("refund")
+        if not isinstance(detail, dict):
+            raise _unreadable(refund, "refund.get answered without the refund")
+        return merge_detail(refund, detail)
+
 
 def _error(method, error):
     code = error_code(error)
@@ -260,6 +317,28 @@ def _error(method, error):
                                          error=describe_error(error), details=details)
     return ChannelError.worded("Taobao rejected {method}: {error}", method=method, error=describe_error(error),
                                details=details)
+
+
+def _refund_order(refund):
+    """Sort key of a window's refunds: by (modified, refund_id); one without a readable time sorts last."""
+    try:
+        return (0, change_time(refund), str(refund.get("refund_id")))
+    except (ValueError, AttributeError):
+        return (1, None, "")
+
+
+def _read_refund(mapper, refund):
+    """mapper(refund), a malformed refund reported as a ChannelError that names it."""
+    try:
+        return mapper(refund)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise _unreadable(refund, str(error)) from None
+
+
+def _unreadable(refund, what):
+    ident = str(refund.get("refund_id") or "?")[:64] if isinstance(refund, dict) else "?"
+    return ChannelError.worded("Taobao sent a refund we cannot read ({refund}): {error}", refund=ident,
+                               error=what[:200], details={"refund_id": ident})
 
 
 def _backoff(attempt):

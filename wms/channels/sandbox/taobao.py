@@ -3,7 +3,8 @@ signature, app key and session checks, `taobao.trades.sold.increment.get` (modif
 most a day, page_no/page_size, use_has_next, field selection), `taobao.trades.sold.get`,
 `taobao.logistics.offline.send` (recorded), stock by `taobao.item.quantity.update` (full or
 incremental, item or SKU; an unknown item or SKU is refused with isv.item-not-exist / isv.sku-not-exist)
-and `taobao.skus.custom.get` (SKUs by merchant code), call-limit faults (error code 7), plus /_sandbox/
+and `taobao.skus.custom.get` (SKUs by merchant code), refunds by `taobao.refunds.receive.get` and
+`taobao.refund.get` (wms.channels.sandbox.taobao_refunds: none until a test opens one), call-limit faults (error code 7), plus /_sandbox/
 endpoints tests use to change it, and `push_tmc_message` to push a signed TMC message to a URL.
 
     python -m wms.channels.sandbox.taobao --port 8703
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 import requests
 from flask import Flask, jsonify, request
 
-from wms.channels.sandbox import serve_in_thread
+from wms.channels.sandbox import serve_in_thread, taobao_refunds
 from wms.channels.sandbox.taobao_seed import (
     FIRST_TID, ITEMS, SEED, SELLER_USER_ID, SHOP_NICK, build_trade, seed_trades)
 from wms.channels.taobao_protocol import SIGN_METHODS, TOP_TZ, format_top_time, parse_top_time, sign_request
@@ -52,6 +53,7 @@ class TopStore:
         self.faults = []       # [ban seconds] answered as code 7 (App Call Limited), in turn
         self.requests = []     # [dict of posted params] of every /router/rest call
         self.shipments = []    # what logistics.offline.send recorded
+        self.refunds = {}      # refund_id -> refund (wms.channels.sandbox.taobao_refunds)
         self._tids = itertools.count(FIRST_TID + len(SEED) + 100)
         self.items = {}        # num_iid -> {"num": qty, "outer_id", "skus": {sku_id: {"quantity", "outer_id"}}}
         for num_iid, sku_id, _title, _price, outer_iid, outer_sku_id in ITEMS.values():
@@ -349,11 +351,13 @@ METHODS = {
     "taobao.trades.sold.increment.get": increment_get,
     "taobao.trades.sold.get": sold_get,
     "taobao.logistics.offline.send": offline_send,
+    **taobao_refunds.METHODS,
 }
 
 
 def _install_controls(app, store):
-    """Test controls under /_sandbox/ (no signature): add/modify trades, inject faults, read pushes."""
+    """Test controls under /_sandbox/ (no signature): add/modify trades and refunds, inject faults, read pushes."""
+    taobao_refunds.install_controls(app, store)
 
     @app.post("/_sandbox/trades")
     def add_trades():
