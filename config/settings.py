@@ -117,6 +117,8 @@ class Config:
         "picking": 60, "picked": 60, "packed": 30, "labelled": 8 * 60})
     # The wall's stuck-order count is read from the orders table at most this often per process.
     STUCK_COUNT_EVERY_SECONDS = _env_int("STUCK_COUNT_EVERY_SECONDS", 30)
+    # An order not packed this many hours before its promised ship-by raises the breach alert
+    SHIP_BY_ALERT_HOURS = _env_int("SHIP_BY_ALERT_HOURS", 2)
     # Salt the carrier signs its tracking pushes with (Kuaidi100: sign = MD5(param + salt)).
     CARRIER_WEBHOOK_SALT = os.environ.get("CARRIER_WEBHOOK_SALT", "")
     # First write-back retry after this many seconds, doubling each time (capped at 6 hours).

@@ -69,6 +69,9 @@ class OrderRecordSchema(Schema):
     tags = fields.List(fields.String(validate=_check(v.TAG_CHECK)), load_default=list)
     priority = fields.Integer(strict=True, load_default=0, metadata={"description": "Higher ships first"})
     carrier_code = fields.String(load_default=None, allow_none=True, validate=_check(v.max_len(40)))
+    ship_by = IsoDateTime(load_default=None, allow_none=True,
+                          metadata={"description": "The platform's promised ship-by time, ISO 8601; without an "
+                                                   "offset it is UTC. Absent: the channel's ship-by rule gives one"})
     lines = fields.List(fields.Nested(LineSchema), required=True,
                         validate=validate.Length(min=1, error=v.NO_LINES))
 

@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,7 +27,7 @@ from wms.errors import NotFound
 from wms.extensions import db
 from wms.imports import bulk, key_checks, order_marks, validation
 from wms.imports.schemas import schema_errors
-from wms.orders import states
+from wms.orders import ship_by, states
 from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
@@ -39,9 +40,10 @@ REVIEW_JOB = "wms.review.jobs.review_orders"  # review sits above imports: named
 API_SOURCE = "the order API"   # where the JSON API's orders come from, in their timeline
 
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
-# What the system derives (review fills the address parts, the import normalises the phone): an
-# empty cell never overwrites them, so a re-import of the same file changes nothing.
-DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone"})
+# What the system derives (review fills the address parts, the import normalises the phone, the
+# channel's rule gives the ship-by): an empty cell never overwrites them, so a re-import of the same
+# file changes nothing.
+DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone", "ship_by"})
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 HELD, DUPLICATE = "held", "duplicate"   # created or updated on hold; a repeat of an earlier block
 
@@ -166,6 +168,7 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
                 flags[clean["external_id"]] = list(rest[1])
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
+    _promise_ship_by(channel_id, [record for _p, record in new])
     codes = {line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]}
     skus.load(codes)
     order_flags = order_marks.chunk_flags(flags, {eid: items[p][0] for eid, p in wanted.items()}, codes, skus)
@@ -184,6 +187,18 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
                                          holds.get(order.external_id), order_flags[order.external_id])
         db.session.flush()
     return outcomes
+
+
+def _promise_ship_by(channel_id, records):
+    """Give each new record without the platform's ship-by the channel's rule's (from its payment
+    time, the import's time when the record has none)."""
+    rule = db.session.get(Channel, channel_id).ship_by_rule
+    if not rule.is_set:
+        return
+    now, zone = utcnow(), current_app.config["WAREHOUSE_TIMEZONE"]
+    for record in records:
+        if record.get("ship_by") is None:
+            record["ship_by"] = ship_by.promised(rule, record.get("ordered_at") or now, zone)
 
 
 def _error_dicts(errors):

@@ -145,6 +145,7 @@ ORDER_SPEC = (
     ("tags", "tags", _list, None),
     ("priority", "int", 0, None),
     ("carrier_code", "str", None, max_len(40)),
+    ("ship_by", "datetime", None, None),   # the platform's promised ship-by time, if it gives one
     ("lines", "lines", REQUIRED, None),
 )
 LINE_SPEC = (
@@ -162,7 +163,7 @@ FILE_LINE_SPEC = (
     ("unit_price_cents", "int", 0, None),
 )
 TAG_CHECK = max_len(40)
-NULLABLE = {"ordered_at", "carrier_code"}
+NULLABLE = {"ordered_at", "carrier_code", "ship_by"}
 
 
 BLANK_MEANS_DEFAULT = ("country", "currency")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from wms.counters import services as counters
 from wms.extensions import db
+from wms.orders import ship_by as ship_by_rule
 from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
 from wms.timeutil import utcnow
@@ -37,6 +38,14 @@ class Channel(db.Model):
     sync_cursor: Mapped[str | None] = mapped_column(String(64))  # last updated_at seen by a sync
     last_synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The ship-by rule (wms.orders.ship_by) for orders whose platform promises none: paid before
+    # this minute of the local day ships the same day, else within this many hours; None: no rule.
+    ship_cutoff_minute: Mapped[int | None]
+    ship_within_hours: Mapped[int | None]
+
+    @property
+    def ship_by_rule(self):
+        return ship_by_rule.ShipByRule(self.ship_cutoff_minute, self.ship_within_hours)
 
 
 class Order(db.Model):
@@ -80,6 +89,11 @@ class Order(db.Model):
     split_from_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"))
 
     ordered_at: Mapped[datetime | None]
+    # Promised ship-by time (承诺发货时间, naive UTC): the platform's, else the channel's rule; None
+    # for orders imported before there was one. Looked up through ix_orders_open_ship_by (below).
+    ship_by: Mapped[datetime | None]
+    # When the breach alert went out for it (wms.orders.deadlines): an order is alerted once.
+    ship_by_alerted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -207,6 +221,14 @@ def _actor_name(actor):
     if isinstance(actor, str):
         return actor
     return getattr(actor, "username", None) or str(actor)
+
+
+# The desk's and the wall's due / overdue counts and the breach alert: open orders by ship-by, with
+# the channel for the per-channel counts read from the index alone. Partial: shipped and closed
+# orders (most of the table) are not in it.
+_OPEN_SHIP_BY = Order.status.in_(ship_by_rule.OPEN)
+db.Index("ix_orders_open_ship_by", Order.ship_by, Order.channel_id,
+         postgresql_where=_OPEN_SHIP_BY, sqlite_where=_OPEN_SHIP_BY)
 
 
 class OrderLine(db.Model):

@@ -21,7 +21,7 @@ from wms.wording import wording
 # What a part copies from its original (buyer, address, money settings, remarks, carrier, tags).
 COPIED = ("buyer_name", "buyer_phone", "buyer_email", "country", "province", "city", "district",
           "address", "postcode", "currency", "payment_status", "buyer_remark", "seller_note",
-          "priority", "carrier_code", "ordered_at", "tags")
+          "priority", "carrier_code", "ordered_at", "ship_by", "tags")
 
 
 def chosen_moves(order, line_qtys):

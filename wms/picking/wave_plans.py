@@ -240,17 +240,18 @@ def load_candidates(warehouse, with_zones=False):
     """Every allocated order of the warehouse as a wave candidate: one row per order (its units and
     lines summed in SQL); the zones of its bins only when a filter asks for zones."""
     rows = db.session.execute(
-        select(Order.id, Order.priority, Order.carrier_code, Order.created_at, func.sum(Reservation.qty),
-               func.count(distinct(Reservation.order_line_id)))
+        select(Order.id, Order.priority, Order.carrier_code, Order.created_at, Order.ship_by,
+               func.sum(Reservation.qty), func.count(distinct(Reservation.order_line_id)))
         .join(OrderAllocation, OrderAllocation.order_id == Order.id)
         .join(Reservation, Reservation.order_id == Order.id)
         .where(Order.status == states.ALLOCATED, OrderAllocation.warehouse_id == warehouse.id)
-        .group_by(Order.id, Order.priority, Order.carrier_code, Order.created_at)).all()
+        .group_by(Order.id, Order.priority, Order.carrier_code, Order.created_at, Order.ship_by)).all()
     zones = _zones(warehouse) if with_zones else {}
     cutoffs = _cutoffs(warehouse)
     return [waves.Candidate(order_id=oid, units=int(units), lines=lines, priority=priority, carrier=carrier,
-                            cutoff=cutoffs.get(carrier), created_at=created, zones=frozenset(zones.get(oid, ())))
-            for oid, priority, carrier, created, units, lines in rows]
+                            cutoff=cutoffs.get(carrier), created_at=created, zones=frozenset(zones.get(oid, ())),
+                            ship_by=ship_by)
+            for oid, priority, carrier, created, ship_by, units, lines in rows]
 
 
 def _zones(warehouse):

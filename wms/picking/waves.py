@@ -1,7 +1,9 @@
 """Wave planning: which allocated orders go into the next wave, and how they are grouped. Pure.
 
 A wave takes the orders that match the supervisor's filter (carrier, cut-off, priority, zone,
-order type), most urgent first: earliest carrier cut-off, then highest priority, then oldest. It
+order type), most urgent first: earliest promised ship-by (承诺发货时间: a late order is fined by
+the platform; orders without one, imported before there were ship-by times, come after), then
+earliest carrier cut-off, then highest priority, then oldest. It
 stops at the wave's limits (orders, lines). Single-item orders are picked together onto one cart
 and sorted at the pack bench, so their batches are limited by units per cart; multi-item orders are
 batch-picked into the slots of a tote cart, so their batches are limited by tote slots. The batching
@@ -34,6 +36,7 @@ class Candidate:
     zones: frozenset = frozenset()
     weight_g: int = 0
     volume_cm3: float = 0.0
+    ship_by: datetime | None = None  # promised ship-by time (naive UTC)
 
     @property
     def order_type(self):
@@ -126,8 +129,8 @@ class WavePlan:
 
 
 def urgency(c: Candidate):
-    """Sort key: earliest cut-off, then highest priority, then oldest order."""
-    return (c.cutoff or _FAR_FUTURE, -c.priority, c.created_at, c.order_id)
+    """Sort key: earliest ship-by, then earliest cut-off, then highest priority, then oldest order."""
+    return (c.ship_by or _FAR_FUTURE, c.cutoff or _FAR_FUTURE, -c.priority, c.created_at, c.order_id)
 
 
 def plan_wave(candidates, wave_filter: WaveFilter, limits: WaveLimits) -> WavePlan:

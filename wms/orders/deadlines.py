@@ -1,0 +1,102 @@
+"""Ship-by deadlines (承诺发货时间) as the desks see them, and the breach alert.
+
+Every read goes through ix_orders_open_ship_by (open orders by ship-by, with their channel): the
+counts walk the index from the oldest ship-by up to the window's end, at most COUNT_CAP entries, so
+a desk stays fast at a million orders however many are late (it then says "10000+"). The alert is
+a periodic job (wms.orders.jobs): orders not packed within the window, not yet alerted, are marked
+by one conditional UPDATE (an order is alerted once, whichever worker ran the tick) and, after the
+commit, pushed to the supervisors' sockets; the wall shows them in its deadlines panel.
+"""
+from collections import Counter
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from wms import aftercommit, realtime
+from wms.counters import changes
+from wms.extensions import db
+from wms.orders import ship_by
+from wms.orders.models import Channel, Order
+from wms.timeutil import utcnow
+
+COUNT_CAP = 10_000        # the counts stop here ("10000+")
+ALERTS_PER_RUN = 500      # the job marks at most this many per tick; the next tick takes the rest
+ALERT_EVENT = "order.ship_by_due"
+ROLE = "supervisor"
+
+
+def _open():
+    """The index's condition, word for word (SQLite uses a partial index only for the same term)."""
+    return Order.status.in_(ship_by.OPEN)
+
+
+def alert_hours():
+    """The breach window: SHIP_BY_ALERT_HOURS (default 2)."""
+    return int(current_app.config.get("SHIP_BY_ALERT_HOURS") or ship_by.DEFAULT_ALERT_HOURS)
+
+
+def due_counts(hours, now=None, cap=COUNT_CAP):
+    """Open orders overdue and due within `hours`, in all and per channel, counted up to `cap`:
+    {"overdue", "due", "capped", "hours", "channels": [{"id", "code", "name", "overdue", "due"}]}."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Order.ship_by, Order.channel_id)
+        .where(_open(), Order.ship_by <= now + timedelta(hours=hours))
+        .order_by(Order.ship_by).limit(cap)).all()
+    overdue, due = Counter(), Counter()
+    for moment, channel_id in rows:
+        (overdue if moment <= now else due)[channel_id] += 1
+    names = {c.id: c for c in db.session.scalars(select(Channel).where(Channel.id.in_(set(overdue) | set(due))))}
+    channels = [{"id": cid, "code": names[cid].code, "name": names[cid].name, "overdue": overdue[cid], "due": due[cid]}
+                for cid in sorted(names, key=lambda cid: (-overdue[cid], -due[cid], names[cid].code))]
+    return {"overdue": sum(overdue.values()), "due": sum(due.values()), "capped": len(rows) >= cap,
+            "hours": hours, "channels": channels}
+
+
+def due_filter(hours, now=None):
+    """The condition a desk adds to its query for "overdue or due within `hours`" (index-backed)."""
+    return _open() & (Order.ship_by <= (now or utcnow()) + timedelta(hours=hours))
+
+
+def alerted_orders(limit=10):
+    """The alerted orders still not packed, soonest ship-by first (the wall's alert list)."""
+    rows = db.session.execute(
+        select(Order.id, Order.external_id, Order.ship_by, Order.status, Channel.code)
+        .join(Channel, Channel.id == Order.channel_id)
+        .where(_open(), Order.status.in_(ship_by.NOT_PACKED), Order.ship_by.is_not(None),
+               Order.ship_by_alerted_at.is_not(None))
+        .order_by(Order.ship_by).limit(limit)).all()
+    return [_payload(*row) for row in rows]
+
+
+def alert_breaches(now=None, hours=None):
+    """Mark and announce every not-packed order whose ship-by falls within the window (or passed)
+    and that was never alerted; the ids alerted now. Run again, it alerts none of them twice."""
+    now = now or utcnow()
+    hours = alert_hours() if hours is None else hours
+    candidates = db.session.scalars(
+        select(Order.id).where(_open(), Order.status.in_(ship_by.NOT_PACKED),
+                               Order.ship_by <= now + timedelta(hours=hours), Order.ship_by_alerted_at.is_(None))
+        .order_by(Order.ship_by).limit(ALERTS_PER_RUN)).all()
+    if not candidates:
+        return []
+    won = db.session.execute(
+        update(Order).where(Order.id.in_(candidates), Order.ship_by_alerted_at.is_(None))
+        .values(ship_by_alerted_at=now, updated_at=Order.updated_at)
+        .returning(Order.id, Order.external_id, Order.ship_by, Order.status)
+        .execution_options(synchronize_session=False)).all()
+    codes = dict(db.session.execute(select(Order.id, Channel.code).join(Channel, Channel.id == Order.channel_id)
+                                    .where(Order.id.in_([row[0] for row in won]))).all())
+    room = realtime.room_for_role(ROLE)
+    for order_id, external_id, moment, status in sorted(won, key=lambda row: row[2]):
+        realtime.publish(ALERT_EVENT, {**_payload(order_id, external_id, moment, status, codes[order_id]),
+                                       "overdue": moment <= now}, room)
+    changes.moved(db.session)   # the wall pushes a fresh snapshot with its alert list
+    aftercommit.commit()
+    return sorted(row[0] for row in won)
+
+
+def _payload(order_id, external_id, moment, status, channel_code):
+    return {"order_id": order_id, "external_id": external_id, "ship_by": moment.isoformat() + "Z",
+            "status": status, "channel": channel_code}
