@@ -22,7 +22,8 @@ def random_orders(layout, n, seed):
         lines = []
         for _ in range(rng.randint(1, 4)):
             block = rng.randrange(layout.n_blocks)
-            lines.append(layout.slot(rng.randrange(layout.n_aisles), block, rng.randrange(layout.slots_in_block(block))))
+            lines.append(layout.slot(rng.randrange(layout.n_aisles), block,
+                                     rng.randrange(layout.slots_in_block(block))))
         out.append(Order(i, tuple(lines), weight=round(rng.uniform(0.1, 4.0), 2)))
     return out
 

@@ -51,7 +51,7 @@ SECOND_SEED_AFTER = 0.25  # of the budget: if the quick seed took no more, a see
 SEED_PARTNERS = 100  # 500 orders 0.1 % shorter than classic savings in 60 % of its CPU, 2,000 orders
 # 0.5 % longer in an eighth of it
 ALL_PAIRS_SEED = 300  # orders up to which the second seed pairs every two orders, as the textbook
-SMALL_WAVE = 60  # orders up to which the second seed runs whatever the first took
+SMALL_WAVE = 60  # orders up to which the seeds are classic savings run to the end, whatever the clock says
 SWAPS_TRIED = 12  # swaps routed per pair of batches, best sub-aisle estimate first
 REBUILD_NOISE = 0.15  # savings scaled by up to +-15 % when the search rebuilds a few batches
 _EPS = 1e-9
@@ -317,17 +317,20 @@ def _savings_seed(problem: _Problem, lengths: Lengths, bounds, started: float, b
     """The shorter of two savings seeds, or None if neither finishes within ``SAVINGS_SHARE`` of the
     budget: ``QUICK_PARTNERS`` partners per order first (fast), then ``SEED_PARTNERS`` (every pair up to
     ``ALL_PAIRS_SEED`` orders) if the first took at most ``SECOND_SEED_AFTER`` of the budget or the
-    wave is small (``SMALL_WAVE`` orders: the classic savings takes milliseconds). The first hurries
-    after ``HURRY_SHARE`` of the budget (merges on tour bounds, routing only what it merges)."""
+    wave is small (``SMALL_WAVE`` orders: the classic savings takes milliseconds, so neither hurries
+    nor gives up there). The first hurries after ``HURRY_SHARE`` of the budget (merges on tour bounds,
+    routing only what it merges)."""
     n = len(problem.orders)
     best, best_total = None, float("inf")
     for partners in (QUICK_PARTNERS, None if n <= ALL_PAIRS_SEED else SEED_PARTNERS):
         quick_done = best is not None and time.perf_counter() - started <= SECOND_SEED_AFTER * budget
         if best is not None and (n <= QUICK_PARTNERS + 1 or not (quick_done or n <= SMALL_WAVE)):
             break
-        hurry = started + HURRY_SHARE * budget if best is None else None
+        small = n <= SMALL_WAVE
+        hurry = started + HURRY_SHARE * budget if best is None and not small else None
+        deadline = None if small else started + SAVINGS_SHARE * budget
         groups = savings_groups(problem.orders, problem.limits, lengths, bounds=bounds, below=lengths.below,
-                                deadline=started + SAVINGS_SHARE * budget, partners=partners, hurry=hurry)
+                                deadline=deadline, partners=partners, hurry=hurry)
         if groups is not None:
             total = sum(problem.length(g) for g in groups)
             if total < best_total:

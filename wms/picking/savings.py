@@ -23,8 +23,9 @@ Done literally that is O(n^2) routes per merge. Here:
 ``savings_groups(orders, limits, route, bounds=BoundTable(layout))`` returns lists of order indices
 in order of their smallest index (``batching.classic_savings`` makes them ``Batch`` es); ``route`` takes
 a frozenset of locations and should be cached (``batching.RouteCache``). Without ``bounds`` every
-pair is routed (still once per pair and merge, not per pair and step). ``below(locations, upper)`` (the exact length if below
-upper, else INF) routes a union only as far as it could still save something. With an ``rng`` and ``noise``
+pair is routed (still once per pair and merge, not per pair and step). ``below(locations, upper)``
+(the exact length if below upper, else INF) routes a union only as far as it could still save
+something. With an ``rng`` and ``noise``
 each pair's saving is scaled by a random factor in [1 - noise, 1 + noise] when it is ranked (the
 batch search's rebuild); merging still needs a positive saving. With a ``deadline`` it gives up (None)
 when the deadline passes first: O(n^2) pairs make 2,000 orders take about a minute of CPU. After
@@ -76,63 +77,89 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
     for order in orders:
         if not limits.fits([order]):
             raise ValueError(f"order {order.id!r} alone exceeds the batch limits")
-    live = {}
-    for i, o in enumerate(orders):
-        locations = frozenset(o.locations)
-        subs = bounds.subaisles(locations) if bounds else None
-        live[i] = _Live([i], 1, o.n_lines, o.weight, o.volume, locations, subs, route(locations))
     scale = (lambda: 1.0 + noise * (2.0 * rng.random() - 1.0)) if rng is not None and noise else (lambda: 1.0)
-    heap, ids = [], sorted(live)
+    run = _Run(orders, limits, route, bounds, below, scale, deadline, hurry if bounds is not None else None)
     near = _partners(orders, partners, bounds) if partners else None
-    owner = {i: i for i in ids}
-    for x, a in enumerate(ids):
-        if deadline is not None and x % 64 == 0 and time.perf_counter() > deadline:
+    if not run.queue_pairs(near) or not run.merge_all(near):
+        return None
+    if near is not None:
+        # partners only found the close pairs: finish with every pair of what is left, as the textbook
+        if not run.queue_pairs(None) or not run.merge_all(None):
             return None
-        for b in (ids[x + 1:] if near is None else sorted(j for j in near[a] if j > a)):
-            _push(heap, live[a], live[b], a, b, limits, route, bounds, scale)
-    heapq.heapify(heap)
-    next_id, pops, hurried = len(orders), 0, False
-    while True:
+    return [sorted(batch.members) for batch in sorted(run.live.values(), key=lambda batch: batch.key)]
+
+
+class _Run:
+    """The live batches and the heap of their pairs' savings (bound, tour bound or exact) of one run."""
+
+    def __init__(self, orders, limits, route, bounds, below, scale, deadline, hurry):
+        self.limits, self.route, self.bounds, self.below, self.scale = limits, route, bounds, below, scale
+        self.deadline, self.hurry, self.hurried, self.pops = deadline, hurry, False, 0
+        self.live, self.heap = {}, []
+        for i, o in enumerate(orders):
+            locations = frozenset(o.locations)
+            subs = bounds.subaisles(locations) if bounds else None
+            self.live[i] = _Live([i], 1, o.n_lines, o.weight, o.volume, locations, subs, route(locations))
+        self.owner = {i: i for i in self.live}
+        self.next_id = len(orders)
+
+    def late(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    def queue_pairs(self, near) -> bool:
+        """Queue every pair of live batches (or each order's pairs with its partners); False if late."""
+        live, ids, self.heap = self.live, sorted(self.live), []
+        for x, a in enumerate(ids):
+            if x % 64 == 0 and self.late():
+                return False
+            for b in (ids[x + 1:] if near is None else sorted(j for j in near[a] if j > a)):
+                _push(self.heap, live[a], live[b], a, b, self.limits, self.route, self.bounds, self.scale)
+        heapq.heapify(self.heap)
+        return True
+
+    def merge_all(self, near) -> bool:
+        """Merge the best pair while one saves something; False if late."""
+        heap, live = self.heap, self.live
         while heap:
-            pops += 1
-            if pops % 16 == 0 and (deadline is not None or hurry is not None):
-                now = time.perf_counter()
-                if deadline is not None and now > deadline:
-                    return None
-                hurried = hurried or (hurry is not None and bounds is not None and now > hurry)
+            self.pops += 1
+            if self.pops % 16 == 0 and not self._on_time():
+                return False
             negative, tie, level, factor, a, b = heapq.heappop(heap)
             if a not in live or b not in live:
                 continue
             if level == _BOUND:
-                bound = _bound(live[a], live[b], bounds)
+                bound = _bound(live[a], live[b], self.bounds)
                 heapq.heappush(heap, (-bound * factor, tie, _TIGHT, factor, a, b))
-                continue
-            if level == _TIGHT and not hurried:
-                saving = _saving(live[a], live[b], route, below)
+            elif level == _TIGHT and not self.hurried:
+                saving = _saving(live[a], live[b], self.route, self.below)
                 heapq.heappush(heap, (-saving * factor, tie, _EXACT, factor, a, b))
-                continue
-            if -negative <= _EPS:
+            elif -negative <= _EPS:
                 break
-            merged = _merge(live.pop(a), live.pop(b), route, bounds)
-            if near is None:
-                others = sorted(live)
             else:
-                for m in merged.members:
-                    owner[m] = next_id
-                others = sorted({owner[p] for m in merged.members for p in near[m]} - {next_id})
-            for other in others:
-                _push(heap, live[other], merged, other, next_id, limits, route, bounds, scale, heapq.heappush)
-            live[next_id] = merged
-            next_id += 1
+                self._merge(a, b, near)
+        return True
+
+    def _on_time(self) -> bool:
+        if self.deadline is None and self.hurry is None:
+            return True
+        now = time.perf_counter()
+        self.hurried = self.hurried or (self.hurry is not None and now > self.hurry)
+        return self.deadline is None or now <= self.deadline
+
+    def _merge(self, a: int, b: int, near) -> None:
+        live, new = self.live, self.next_id
+        merged = _merge(live.pop(a), live.pop(b), self.route, self.bounds)
         if near is None:
-            break
-        # partners only found the close pairs: finish with every pair of what is left, as the textbook
-        near, heap, ids = None, [], sorted(live)
-        for x, a in enumerate(ids):
-            for b in ids[x + 1:]:
-                _push(heap, live[a], live[b], a, b, limits, route, bounds, scale)
-        heapq.heapify(heap)
-    return [sorted(batch.members) for batch in sorted(live.values(), key=lambda batch: batch.key)]
+            others = sorted(live)
+        else:
+            for m in merged.members:
+                self.owner[m] = new
+            others = sorted({self.owner[p] for m in merged.members for p in near[m]} - {new})
+        for other in others:
+            _push(self.heap, live[other], merged, other, new, self.limits, self.route, self.bounds, self.scale,
+                  heapq.heappush)
+        live[new] = merged
+        self.next_id += 1
 
 
 def _partners(orders: Sequence, k: int, bounds) -> list:
@@ -141,7 +168,8 @@ def _partners(orders: Sequence, k: int, bounds) -> list:
     cents, by_sub, keys = [], {}, []
     for i, o in enumerate(orders):
         points = [bounds.point(loc) for loc in o.locations]
-        cents.append((sum(p[0] for p in points) * bounds.spacing / len(points), sum(p[2] for p in points) / len(points)))
+        cents.append((sum(p[0] for p in points) * bounds.spacing / len(points),
+                      sum(p[2] for p in points) / len(points)))
         mine = {(p[0], p[1]) for p in points}
         keys.append(mine)
         for key in mine:
