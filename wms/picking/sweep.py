@@ -5,9 +5,10 @@ Roodbergen & de Koster 2001 for several cross aisles; the state tables are routi
 length only: no back-pointers, no Location grouping or validation per call. Its input is a batch's
 sub-aisle picture ``{(aisle, block): sorted tuple of absolute ys}`` (``tour_bounds.BoundTable.subaisles``);
 the length depends on each sub-aisle only through its nearest pick to either cross aisle and its largest
-gap. O(aisles x blocks x states) per call, about 2.5 times faster than routing's DP on one block and
-twice on two (10 aisles, ~10 picks; at three blocks the state relaxations dominate both and they are
-level); with ``upper`` it stops as soon as no state can finish below it.
+gap. O(aisles x blocks x states) per call; CPU per 10-line batch of bench/batching.py's instances
+(10 aisles): 0.12 / 0.35 / 2.0 ms on one / two / three blocks against routing's 0.17 / 0.45 / 3.1.
+With ``upper`` it drops the states that cannot finish below it (their cost plus the least the rest of
+the sweep must add), returning INF as soon as none can: 0.08 / 0.20 / 1.0 ms with a tight bound.
 
 ``routers(layout)`` gives the pair batching takes, ``route_length(locations)`` and
 ``route_below(locations, upper)`` (the exact length if below ``upper``, else INF), on this sweep.
