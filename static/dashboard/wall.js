@@ -94,6 +94,31 @@
       if (!s) return make("li", t("No shortages"), "w-empty");
       return make("li", s.sku + " @ " + s.bin);
     });
+    renderDeadlines(snap.deadlines);
+  }
+
+  // Ship-by deadlines: overdue and due-soon counts, the channels most behind, the orders alerted as
+  // about to breach (buyer-facing order numbers and store codes: textContent only).
+  function renderDeadlines(due) {
+    if (!due) return;
+    setText("due-overdue", due.overdue + (due.capped ? "+" : ""));
+    setText("due-soon", due.due);
+    var label = el("due-soon-label");
+    if (label) label.textContent = label.dataset.template.replace("{hours}", due.hours);
+    fill("due-channels", due.channels.length ? due.channels : [null], function (c) {
+      var tr = make("tr");
+      if (!c) { tr.append(make("td", t("Nothing due"), "w-empty")); return tr; }
+      tr.append(make("td", c.name), make("td", c.overdue, "w-num w-critical"), make("td", c.due, "w-num"));
+      return tr;
+    });
+    fill("due-alerts", due.alerts.length ? due.alerts : [null], function (a) {
+      if (!a) return make("li", t("No order about to breach"), "w-empty");
+      var left = Math.round((Date.parse(a.ship_by) - Date.now() - clockOffset) / 60000);
+      var li = make("li", null, left < 0 ? "w-critical" : "w-at_risk");
+      li.append(links ? link(a.external_id, "/review/orders/" + a.order_id) : make("span", a.external_id),
+                make("span", a.channel + " · " + t(a.status) + " · " + left + " " + t("min"), "w-num"));
+      return li;
+    });
   }
 
   // The hold chips fill the height the exceptions panel leaves them: the most held reasons first, the

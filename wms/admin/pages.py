@@ -13,6 +13,7 @@ from wms.channels import settings_forms as channel_settings
 from wms.errors import flash_errors
 from wms.forms import field_errors
 from wms.i18n import LOCALES, _, language_name
+from wms.orders import deadlines, ship_by
 from wms.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -280,10 +281,26 @@ def edit_channel(channel_id):
     return _channel_page(channel, _channel_values(channel))
 
 
-def _channel_page(channel, values, errors=None):
+@bp.post("/channels/<int:channel_id>/ship-by")
+@allow(roles.MANAGE)
+def channel_ship_by(channel_id):
+    """Set the channel's ship-by rule (承诺发货时间) for orders whose platform promises none."""
+    with flash_errors() as refused:
+        deadlines.set_channel_rule(channel_id, request.form.get("ship_cutoff"), request.form.get("ship_within_hours"))
+    if refused:
+        channel = services.get_channel(channel_id)
+        return _channel_page(channel, _channel_values(channel), field_errors(refused), request.form), refused.status
+    flash(_("Saved"), "success")
+    return redirect(url_for("admin.edit_channel", channel_id=channel_id))
+
+
+def _channel_page(channel, values, errors=None, ship_by_values=None):
     form = channel_settings.form_for(channel.platform)
+    ship_by_values = ship_by_values or {"ship_cutoff": ship_by.cutoff_text(channel.ship_cutoff_minute),
+                                        "ship_within_hours": channel.ship_within_hours or ""}
     return render_template("admin/channel_edit.html", channel=channel, values=values, errors=errors or {},
-                           saved_secrets=form.stored_secrets(channel.settings), **_channel_choices())
+                           saved_secrets=form.stored_secrets(channel.settings), ship_by_values=ship_by_values,
+                           **_channel_choices())
 
 
 def _channel_values(channel):

@@ -26,7 +26,8 @@ def _labels():
     words.update({code: _(label) for code, label in reason_labels.LABELS.items()})  # the hold chips
     for text in ("Stale: reconnecting…", "Live", "min", "no cut-off today", "critical", "at_risk", "ok",
                  "units", "lines", "No running waves", "No picks in the last hour", "No shortages",
-                 "Reassign", "Saved", "Nobody", "Units picked per 5 minutes", "+{n} more reasons"):
+                 "Reassign", "Saved", "Nobody", "Units picked per 5 minutes", "+{n} more reasons",
+                 "Nothing due", "No order about to breach"):
         words[text] = _(text)
     return {key: value.replace("_", " ") for key, value in words.items()}  # English shows "on hold", not on_hold
 

@@ -71,6 +71,33 @@ class Exceptions(Schema):
     stuck = fields.Integer(required=True, metadata={"description": "Orders stuck past their state's time limit"})
 
 
+class DueChannel(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    overdue = fields.Integer(required=True)
+    due = fields.Integer(required=True)
+
+
+class DueAlert(Schema):
+    order_id = fields.Integer(required=True)
+    external_id = fields.String(required=True)
+    ship_by = fields.String(required=True, metadata={"description": "ISO 8601, UTC (Z)"})
+    status = fields.String(required=True)
+    channel = fields.String(required=True)
+
+
+class Deadlines(Schema):
+    """Open orders past or near their promised ship-by time (承诺发货时间)."""
+
+    overdue = fields.Integer(required=True)
+    due = fields.Integer(required=True, metadata={"description": "Due within `hours` (not yet overdue)"})
+    hours = fields.Integer(required=True)
+    capped = fields.Boolean(required=True, metadata={"description": "Counted up to 10,000: there are more"})
+    channels = fields.List(fields.Nested(DueChannel), required=True, metadata={"description": "Most overdue first"})
+    alerts = fields.List(fields.Nested(DueAlert), required=True,
+                         metadata={"description": "Alerted orders not packed yet, soonest ship-by first"})
+
+
 class WallSnapshot(Schema):
     """Everything the wall shows, now."""
 
@@ -81,6 +108,7 @@ class WallSnapshot(Schema):
     waves = fields.List(fields.Nested(WaveProgress), required=True)
     cutoffs = fields.List(fields.Nested(Cutoff), required=True)
     exceptions = fields.Nested(Exceptions, required=True)
+    deadlines = fields.Nested(Deadlines, required=True)
 
 
 class AssignBody(Schema):

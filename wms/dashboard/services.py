@@ -13,7 +13,7 @@ from wms.dashboard import metrics, queries, stuck
 from wms.dashboard.models import WallScreen
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.orders import states
+from wms.orders import deadlines, states
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 
@@ -53,7 +53,24 @@ def snapshot(now=None):
                        "shortages": shortages, "shortage_list": queries.shortage_list(),
                        "waybill_failed": waybill_failed, "tracking": tracking,
                        "stuck": stuck.stuck_count_for_wall(now)},
+        "deadlines": _deadlines_for_wall(now),
     }
+
+
+WALL_DUE_CHANNELS, WALL_ALERTS = 6, 8
+
+
+def _deadlines_for_wall(now):
+    """Overdue and due-soon counts (the breach window) per channel and the alerted orders, read at most
+    every STUCK_COUNT_EVERY_SECONDS per process, as the stuck count (the snapshot runs on every push)."""
+    every_s = current_app.config.get("STUCK_COUNT_EVERY_SECONDS", 30)
+    cache = current_app.extensions.setdefault("wms.wall.deadlines", {})
+    if "at" not in cache or not 0 <= (now - cache["at"]).total_seconds() < every_s:
+        counts = deadlines.due_counts(deadlines.alert_hours(), now=now)
+        counts["channels"] = [{k: c[k] for k in ("code", "name", "overdue", "due")}
+                              for c in counts["channels"][:WALL_DUE_CHANNELS]]
+        cache.update(at=now, value={**counts, "alerts": deadlines.alerted_orders(WALL_ALERTS)})
+    return cache["value"]
 
 
 def _next_cutoffs(now):

@@ -18,6 +18,7 @@ from wms.counters import changes
 from wms.extensions import db
 from wms.orders import ship_by
 from wms.orders.models import Channel, Order
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 
 COUNT_CAP = 10_000        # the counts stop here ("10000+")
@@ -95,6 +96,16 @@ def alert_breaches(now=None, hours=None):
     changes.moved(db.session)   # the wall pushes a fresh snapshot with its alert list
     aftercommit.commit()
     return sorted(row[0] for row in won)
+
+
+def set_channel_rule(channel_id, cutoff_text, hours_text, actor=None):
+    """Set (or, both blank, clear) a channel's ship-by rule from a form's texts; a bad text is
+    refused naming its field and changes nothing. New orders get it; imported ones keep theirs."""
+    channel = get_or_not_found(Channel, channel_id, "No such channel")
+    rule = ship_by.parse_rule(cutoff_text, hours_text)
+    channel.ship_cutoff_minute, channel.ship_within_hours = rule.cutoff_minute, rule.within_hours
+    db.session.commit()
+    return channel
 
 
 def _payload(order_id, external_id, moment, status, channel_code):

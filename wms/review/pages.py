@@ -27,7 +27,13 @@ def _filters(args):
                              channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
                              q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1,
                              after=_cursor(args.get("after")), before=_cursor(args.get("before")),
-                             last=args.get("last") == "1")
+                             last=args.get("last") == "1", due_within=_due(args.get("due")))
+
+
+def _due(value):
+    """The ship-by filter's hours from the link; anything but one of the desk's choices is no filter."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and int(value) in desk.DUE_CHOICES else None
 
 
 def _cursor(value):
@@ -51,6 +57,7 @@ def queue():
     return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
                            desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED,)
                            + tuple(s for s in states.ALL_STATES if s not in desk.DESK_STATES),
+                           due_choices=desk.DUE_CHOICES,
                            socket_client=SOCKET_CLIENT if _has_socket_client() else None)
 
 

@@ -17,7 +17,7 @@ from wms.catalog.models import Sku
 from wms.auth.access import require_channel
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.orders import states
+from wms.orders import deadlines, states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.review.models import OrderFlagCode, OrderHoldCode
 from wms.search import keys as search_keys
@@ -25,6 +25,7 @@ from wms.search import queries as search
 from wms.timeutil import utcnow
 
 DESK_STATES = (states.ON_HOLD, states.IMPORTED)
+DUE_CHOICES = (2, 4, 8, 24, 48)   # the desk's "overdue or due within N hours" filter
 FLAGGED = "flagged"   # not a state: orders that can still be changed and carry a flag (not held)
 PER_PAGE = 50
 COUNT_CAP = 10_000    # counted exactly up to here; a state past it (a year of completed orders) is "10,000+"
@@ -42,6 +43,7 @@ class QueueFilters:
     after: int | None = None      # the page after this order (the pager's Next)
     before: int | None = None     # the page before this order (the pager's Previous)
     last: bool = False            # the queue's last page, walked from its end
+    due_within: int | None = None  # hours: only orders overdue or due within them (ship-by)
 
 
 def _states_of(state):
@@ -73,6 +75,8 @@ def _filtered(filters, matched=None, *, with_reason=True):
         query = query.where(Order.channel_id.in_(select(Channel.id).where(Channel.code.in_(filters.channel_codes))))
     if matched is not None:
         query = query.where(Order.id.in_(matched))
+    if filters.due_within:
+        query = query.where(deadlines.due_filter(filters.due_within))
     if with_reason and filters.reason:
         codes = OrderFlagCode if filters.state == FLAGGED else OrderHoldCode
         query = query.where(Order.id.in_(select(codes.order_id).where(codes.code == filters.reason)))
@@ -81,7 +85,7 @@ def _filtered(filters, matched=None, *, with_reason=True):
 
 def queue_page(filters):
     """The desk's page: {"rows", "total", "total_capped", "page", "pages", "after", "before",
-    "reason_counts", "flag_counts", "state_counts", "searched_capped"}. `after` / `before` are the
+    "reason_counts", "flag_counts", "state_counts", "searched_capped", "deadlines"}. `after` / `before` are the
     cursors of the next and previous pages (None: there is none); `pages` is None past COUNT_CAP."""
     filters.page = max(int(filters.page or 1), 1)
     filters.per_page = filters.per_page or PER_PAGE
@@ -101,7 +105,8 @@ def queue_page(filters):
             "before": orders[0].id if orders and has_before else None,
             "searched_capped": matched is not None and len(matched) >= search.MAX_MATCHES,
             "reason_counts": reason_counts(filters, matched), "flag_counts": flag_counts(filters, matched),
-            "state_counts": state_counts()}
+            "state_counts": state_counts(),
+            "deadlines": deadlines.due_counts(filters.due_within) if filters.due_within else None}
 
 
 def _capped_count(base):

@@ -32,6 +32,8 @@ class QueueArgs(Schema):
     before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
                             metadata={"description": "The page before this order: a page's `before` cursor"})
     last = fields.Boolean(load_default=False, metadata={"description": "The queue's last page"})
+    due = fields.Integer(load_default=None, validate=validate.Range(min=1, max=168),
+                         metadata={"description": "Only orders overdue or due to ship within this many hours"})
 
 
 # --- answers (documented in the OpenAPI spec; the views build them) --------------------------------
