@@ -100,6 +100,11 @@ def _seed():
     from tests.builders import make_order
     from wms.shipping import early_waybills
 
+    from tests.builders_putwall import make_wall
+    from wms.inventory.models import Warehouse
+    from wms.extensions import db
+
+    wall = make_wall(db.session.query(Warehouse).order_by(Warehouse.id).first(), code="PWF")
     waiting = make_order(packable.channel, "W-900", status="approved", carrier_code="SF")
     batch = early_waybills.open_batch([waiting.id])   # a bulk waybill request (its progress is asked below)
     lines = sorted(task.lines, key=lambda line: line.seq)
@@ -108,7 +113,7 @@ def _seed():
             "order_version": held.version, "packable_id": packable.id, "parcel_id": parcel.id,
             "channel_id": taobao.id, "import_channel": packable.channel.code,
             "pick": {"line_id": lines[0].id, "bin": lines[0].bin.barcode, "barcode": lines[0].sku.barcodes[0].barcode},
-            "short_line_id": lines[-1].id, "batch_id": batch.id}
+            "short_line_id": lines[-1].id, "batch_id": batch.id, "wall_id": wall.id}
 
 
 # The spec is read once, at collection, from an app on no database (the document needs none); each
@@ -173,7 +178,11 @@ def _real_requests(ids, as_picker):
          {"path_parameters": {"code": "PS-1", "job_id": 1}, "body": {"outcome": "printed"}}),
         ("POST", "/api/station/{code}/print-batch",
          {"path_parameters": {"code": "PS-1"}, "body": {"parcel_ids": [ids["parcel_id"]]}}),
+        ("POST", "/api/station/{code}/print-jobs/{job_id}/reprint", {"path_parameters": {"code": "PS-1", "job_id": 1}}),
         ("GET", "/api/station/{code}/not-printed", {"path_parameters": {"code": "PS-1"}}),
+        ("GET", "/api/putwall/walls/{wall_id}/state", {"path_parameters": {"wall_id": ids["wall_id"]}}),
+        ("POST", "/api/putwall/events", {"body": {"device": "FUZZ-WALL", "events": [  # nothing on the wall: refused
+            {"uuid": "fuzz-wall-0001", "kind": "wall_put", "wall": "PWF", "barcode": "6901000000011", "seq": 1}]}}),
         ("GET", "/api/wall/snapshot", {}),
         ("GET", "/api/waybill-desk/batches/{batch_id}", {"path_parameters": {"batch_id": ids["batch_id"]}}),
         ("GET", "/api/channels/{channel_id}/sync", {"path_parameters": {"channel_id": ids["channel_id"]}}),
@@ -207,6 +216,8 @@ def test_a_real_request_to_every_operation_succeeds_with_its_documented_body(see
     assert [a["status"] for a in bodies["POST", "/api/handheld/events"]["answers"]] == ["accepted", "accepted"]
     assert bodies["GET", "/api/inventory/count-tasks"]["count_tasks"]
     assert bodies["GET", "/api/station/{code}/print-jobs"]["jobs"]
+    assert len(bodies["GET", "/api/putwall/walls/{wall_id}/state"]["slots"]) == 6
+    assert [a["status"] for a in bodies["POST", "/api/putwall/events"]["answers"]] == ["rejected"]
 
 
 def _operations():
