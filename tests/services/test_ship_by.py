@@ -137,3 +137,15 @@ def test_the_alert_keeps_the_orders_version_so_a_reviewers_save_still_goes_throu
 
 def order_(order_id):
     return db.session.get(Order, order_id).external_id
+
+
+def test_the_periodic_job_alerts_within_the_configured_window(app, published, monkeypatch):
+    from wms import schedule
+    from wms.orders import jobs
+
+    assert (60, "wms.orders.jobs.alert_ship_by_breaches") in schedule.PERIODIC
+    _due_orders()
+    monkeypatch.setitem(app.config, "SHIP_BY_ALERT_HOURS", 40)
+    alerted = jobs.alert_ship_by_breaches()
+    assert sorted(order_(i) for i in alerted) == ["D1", "D2", "D3", "D4"]
+    assert jobs.alert_ship_by_breaches() == []

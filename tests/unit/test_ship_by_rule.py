@@ -109,3 +109,19 @@ def test_due_soon_includes_overdue_and_the_window_edge_but_not_beyond():
     assert is_due_soon(now + timedelta(hours=2), now, 2)
     assert not is_due_soon(now + timedelta(hours=2, seconds=1), now, 2)
     assert not is_due_soon(None, now, 2)
+
+
+def test_waves_take_the_earliest_ship_by_first_then_cutoff_and_orders_without_one_last():
+    from wms.picking import waves
+
+    day = datetime(2026, 11, 11)
+    candidates = [
+        waves.Candidate(order_id=1, units=1, lines=1, priority=9, cutoff=day),                        # no ship-by
+        waves.Candidate(order_id=2, units=1, lines=1, ship_by=day + timedelta(hours=5), cutoff=day),
+        waves.Candidate(order_id=3, units=1, lines=1, ship_by=day + timedelta(hours=1),
+                        cutoff=day + timedelta(hours=3)),
+        waves.Candidate(order_id=4, units=1, lines=1, ship_by=day + timedelta(hours=5),
+                        cutoff=day - timedelta(hours=1)),
+    ]
+    plan = waves.plan_wave(candidates, waves.WaveFilter(), waves.WaveLimits())
+    assert [c.order_id for c in plan.orders] == [3, 4, 2, 1]
