@@ -86,6 +86,7 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Local partner sandboxes (demo/development): channels and carriers with no URL of their own use them.
     SHOPIFY_SANDBOX_URL = os.environ.get("SHOPIFY_SANDBOX_URL")   # sales platforms' local sandboxes (make run):
+    TAOBAO_SANDBOX_URL = os.environ.get("TAOBAO_SANDBOX_URL")
     JD_SANDBOX_URL = os.environ.get("JD_SANDBOX_URL")             # a channel naming no address of its own
     PDD_SANDBOX_URL = os.environ.get("PDD_SANDBOX_URL")           # talks to these (wms.channels.base.URL_SETTING)
     DOUYIN_SANDBOX_URL = os.environ.get("DOUYIN_SANDBOX_URL")

@@ -76,8 +76,9 @@ class EmbeddedRedis:
 
 
 def _sandboxes(env, config):
-    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify, a JD, a PDD and a Douyin
-    store, the packing PC's print component, the put wall's light controller) so the demo can print labels and sync orders with no internet; a configured URL wins."""
+    """The partners' local sandboxes (Kuaidi100 waybills, 4PX for parcels abroad, a Shopify, a Taobao, a JD, a PDD
+    and a Douyin store, the packing PC's print component, the put wall's light controller) so the demo can print
+    labels and sync orders with no internet; a configured URL wins."""
     started = []
     from wms.shipping.print_sandbox import start_for_demo
 
@@ -110,7 +111,7 @@ def _sandboxes(env, config):
             started.append(lights)
     from importlib import import_module
 
-    for platform in ("shopify", "jd", "pdd", "douyin"):   # a store per platform, each on a free port
+    for platform in ("shopify", "taobao", "jd", "pdd", "douyin"):   # a store per platform, each on a free port
         name = f"{platform.upper()}_SANDBOX_URL"
         if not env.get(name):
             shop = import_module(f"wms.channels.sandbox.{platform}").start_in_thread()
@@ -152,7 +153,7 @@ def main():
     print(f"\nWMS is running on http://localhost:{config.PORT}\n"
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
-          f"shopify {env.get('SHOPIFY_SANDBOX_URL')}, jd {env.get('JD_SANDBOX_URL')}, pdd {env.get('PDD_SANDBOX_URL')}, "
+          f"shopify {env.get('SHOPIFY_SANDBOX_URL')}, taobao {env.get('TAOBAO_SANDBOX_URL')}, jd {env.get('JD_SANDBOX_URL')}, pdd {env.get('PDD_SANDBOX_URL')}, "
           f"douyin {env.get('DOUYIN_SANDBOX_URL')}, put wall lights {env.get('PUTWALL_LIGHTS_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
           f"(station PS-1 prints there; files in {INSTANCE / 'print_component'})\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "

@@ -15,13 +15,13 @@ def started():
     from importlib import import_module
 
     shops = {platform: import_module(f"wms.channels.sandbox.{platform}").start_in_thread()
-             for platform in ("jd", "pdd", "douyin")}
+             for platform in ("taobao", "jd", "pdd", "douyin")}
     yield shops
     for shop in shops.values():
         shop.stop()
 
 
-@pytest.mark.parametrize("platform", ["jd", "pdd", "douyin"])
+@pytest.mark.parametrize("platform", ["taobao", "jd", "pdd", "douyin"])
 def test_the_demo_store_of_each_platform_imports_its_sandbox_orders(app, started, platform):
     app.config[f"{platform.upper()}_SANDBOX_URL"] = started[platform].base_url
     [channel] = [c for c in demo._platform_stores() if c.platform == platform]

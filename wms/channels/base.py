@@ -110,7 +110,8 @@ def _load_builtin_adapters():
 
 # The setting that holds a platform's address; `make run` starts a local sandbox for each platform named
 # here and says where in `<PLATFORM>_SANDBOX_URL` (config).
-URL_SETTING = {"shopify": "base_url", "jd": "gateway_url", "pdd": "gateway_url", "douyin": "gateway_url"}
+URL_SETTING = {"shopify": "base_url", "taobao": "gateway_url", "jd": "gateway_url", "pdd": "gateway_url",
+               "douyin": "gateway_url"}
 
 
 def sandbox_overrides(channel, config):

@@ -28,8 +28,8 @@ SHOPIFY = (
 )
 
 TAOBAO = (
-    SettingField("gateway_url", "TOP gateway", "url", required=True, placeholder="https://eco.taobao.com/router/rest",
-                 help="The Taobao Open Platform's API address."),
+    SettingField("gateway_url", "TOP gateway", "url", placeholder="https://eco.taobao.com/router/rest",
+                 help="The Taobao Open Platform's API address (default `https://eco.taobao.com/router/rest`)."),
     SettingField("app_key", "App Key", required=True, max_length=40,
                  help="Your app's App Key on the Taobao Open Platform."),
     SettingField("app_secret", "App Secret", secret=True, required=True,

@@ -63,6 +63,7 @@ from wms.channels.taobao_trades import TRADE_FIELDS, company_code, trade_to_reco
 
 log = logging.getLogger("wms.channels.taobao")
 
+GATEWAY = "https://eco.taobao.com/router/rest"  # TOP, as its API guide names it
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = timedelta(days=1)          # increment.get refuses wider modified windows
 DEFAULT_INITIAL_DAYS = 7
@@ -114,7 +115,7 @@ class TaobaoAdapter:
         options = {key: settings[key] for key in ("sign_method", "page_size", "initial_since", "initial_days",
                                                     "settle_seconds", "timeout", "max_attempts", "sleep", "clock", "http")
                    if key in settings}
-        return cls(settings.get("gateway_url") or settings.get("base_url"), settings.get("app_key"),
+        return cls(settings.get("gateway_url") or settings.get("base_url") or GATEWAY, settings.get("app_key"),
                    settings.get("app_secret"), settings.get("session") or settings.get("access_token"),
                    **options)
 
