@@ -13,7 +13,7 @@ from wms.orders.models import Channel
 from wms.timeutil import utcnow
 
 LOCALES = ("en", "zh_CN")
-DATA = {"Web", "App", "web", "app", "DUE-1", "DUE-2", "LATER-1", "OLD-1", "张三", "杭州市", "浙江省", "Admin1", "Reviewer1", "Supervisor1"}
+DATA = {"Web", "App", "web", "app", "DUE-1", "DUE-2", "LATER-1", "OLD-1", "张三", "杭州市", "浙江省", "西湖区", "文三路", "CN", "号", "幢", "室", "Admin1", "Reviewer1", "Supervisor1"}
 
 
 def read(client, url, locale, status=200, method="get", data=None):
@@ -109,3 +109,21 @@ def test_the_wall_desk_shows_the_deadlines_panel_and_the_snapshot_the_alerted_or
     assert (snap["overdue"], snap["due"], snap["hours"]) == (1, 1, 2)
     assert [a["external_id"] for a in snap["alerts"]] == ["DUE-1", "DUE-2"]
     assert {c["code"]: (c["overdue"], c["due"]) for c in snap["channels"]} == {"web": (1, 0), "app": (0, 1)}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_orders_page_shows_its_ship_by_in_warehouse_time(client, login, due_orders, locale):
+    from wms.orders.models import Order
+
+    order = db.session.scalar(db.select(Order).where(Order.external_id == "DUE-2"))
+    login("reviewer")
+    html, text = read(client, f"/review/orders/{order.id}", locale)
+    assert ("Ship by" if locale == "en" else "承诺发货时间") in text
+    local = app_local(order.ship_by)
+    assert f'<dd id="ship-by">{local}</dd>' in html
+
+
+def app_local(moment):
+    from flask import current_app
+
+    return current_app.jinja_env.filters["local"](moment)
