@@ -88,8 +88,8 @@ def main():
                 db.session.rollback()
                 return {"overdue": c["overdue"], "due": c["due"], "capped": c["capped"]}
 
-            def desk_page():
-                page = queue.queue_page(queue.QueueFilters(state="", due_within=2))
+            def desk_page(due_within=2):
+                page = queue.queue_page(queue.QueueFilters(state="", due_within=due_within))
                 db.session.rollback()
                 return {"rows": len(page["rows"]), "total": page["total"], "capped": page["total_capped"]}
 
@@ -111,6 +111,7 @@ def main():
             measure("due_counts_2h", lambda: counts(2), args.runs)
             measure("due_counts_48h_capped", lambda: counts(48), args.runs)
             measure("review_desk_due_2h_page", desk_page, args.runs)
+            measure("review_desk_page_without_the_filter", lambda: desk_page(None), args.runs)
             measure("alert_candidates", alert_pick, args.runs)
             if label == "sqlite":
                 from sqlalchemy import select

@@ -11,13 +11,13 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, func, select, update
 
 from wms import aftercommit, realtime
 from wms.counters import changes
 from wms.extensions import db
 from wms.orders import ship_by
-from wms.orders.models import Channel, Order
+from wms.orders.models import Channel, Order, open_for_ship_by
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 
@@ -29,7 +29,7 @@ ROLE = "supervisor"
 
 def _open():
     """The index's condition, word for word (SQLite uses a partial index only for the same term)."""
-    return Order.status.in_(ship_by.OPEN)
+    return open_for_ship_by()
 
 
 def alert_hours():
@@ -41,23 +41,24 @@ def due_counts(hours, now=None, cap=COUNT_CAP):
     """Open orders overdue and due within `hours`, in all and per channel, counted up to `cap`:
     {"overdue", "due", "capped", "hours", "channels": [{"id", "code", "name", "overdue", "due"}]}."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Order.ship_by, Order.channel_id)
-        .where(_open(), Order.ship_by <= now + timedelta(hours=hours))
-        .order_by(Order.ship_by).limit(cap)).all()
-    overdue, due = Counter(), Counter()
-    for moment, channel_id in rows:
-        (overdue if moment <= now else due)[channel_id] += 1
+    head = (select(Order.ship_by, Order.channel_id)
+            .where(_open(), Order.ship_by <= now + timedelta(hours=hours))
+            .order_by(Order.ship_by).limit(cap).subquery())
+    late = func.sum(case((head.c.ship_by <= now, 1), else_=0))
+    rows = db.session.execute(select(head.c.channel_id, late, func.count()).group_by(head.c.channel_id)).all()
+    overdue = Counter({cid: int(n_late) for cid, n_late, _n in rows})
+    due = Counter({cid: n - int(n_late) for cid, n_late, n in rows})
     names = {c.id: c for c in db.session.scalars(select(Channel).where(Channel.id.in_(set(overdue) | set(due))))}
     channels = [{"id": cid, "code": names[cid].code, "name": names[cid].name, "overdue": overdue[cid], "due": due[cid]}
                 for cid in sorted(names, key=lambda cid: (-overdue[cid], -due[cid], names[cid].code))]
-    return {"overdue": sum(overdue.values()), "due": sum(due.values()), "capped": len(rows) >= cap,
+    return {"overdue": sum(overdue.values()), "due": sum(due.values()),
+            "capped": sum(n for *_x, n in rows) >= cap,
             "hours": hours, "channels": channels}
 
 
 def due_filter(hours, now=None):
     """The condition a desk adds to its query for "overdue or due within `hours`" (index-backed)."""
-    return _open() & (Order.ship_by <= (now or utcnow()) + timedelta(hours=hours))
+    return and_(_open(), Order.ship_by <= (now or utcnow()) + timedelta(hours=hours))
 
 
 def alerted_orders(limit=10):

@@ -70,6 +70,24 @@ class QueueRow(Schema):
 _COUNTS = {"description": "code -> orders"}
 
 
+class DeskDueChannel(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    overdue = fields.Integer(required=True)
+    due = fields.Integer(required=True)
+
+
+class QueueDeadlines(Schema):
+    """Open orders overdue or due within `hours` of their promised ship-by time, counted up to 10,000."""
+
+    overdue = fields.Integer(required=True)
+    due = fields.Integer(required=True)
+    hours = fields.Integer(required=True)
+    capped = fields.Boolean(required=True)
+    channels = fields.List(fields.Nested(DeskDueChannel), required=True, metadata={"description": "Most overdue first"})
+
+
 class QueuePage(Schema):
     rows = fields.List(fields.Nested(QueueRow), required=True)
     total = fields.Integer(required=True, metadata={"description": "Orders matching, counted up to 10,000"})
@@ -87,6 +105,8 @@ class QueuePage(Schema):
     flag_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata=_COUNTS)
     state_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
                                metadata={"description": "state -> orders"})
+    deadlines = fields.Nested(QueueDeadlines, required=True, allow_none=True,
+                              metadata={"description": "With `due`: the ship-by counts per store; else null"})
 
 
 class OrderLineOut(Schema):
