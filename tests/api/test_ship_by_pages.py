@@ -127,3 +127,12 @@ def app_local(moment):
     from flask import current_app
 
     return current_app.jinja_env.filters["local"](moment)
+
+
+def test_the_reason_chips_keep_the_ship_by_filter(client, login, due_orders):
+    web, _app_store = due_orders
+    make_order(channel=web, external_id="DUE-3", status="on_hold", ship_by=utcnow(),
+               hold_reasons=[{"code": "address", "detail": "no street"}])
+    login("reviewer")
+    html = client.get("/review/?state=&due=2").get_data(as_text=True)
+    assert "due=2" in html.split('id="reason-counts"', 1)[1].split("</div>", 1)[0]
