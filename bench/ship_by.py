@@ -119,10 +119,15 @@ def main():
                 from wms.orders.models import Order
                 from wms.timeutil import utcnow
 
-                query = (select(Order.ship_by, Order.channel_id)
-                         .where(deadlines._open(), Order.ship_by <= utcnow()).order_by(Order.ship_by).limit(10_000))
-                sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
-                plan = [row[-1] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql))]
+                now = utcnow()
+                queries = {"due_counts": select(Order.channel_id).where(deadlines._open(), Order.ship_by <= now)
+                           .limit(10_000),
+                           "desk_count": select(Order.id).where(Order.status.in_(queue.DESK_STATES),
+                                                                deadlines.due_filter(2, now)).limit(10_001)}
+                plan = {}
+                for name, query in queries.items():
+                    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+                    plan[name] = [row[-1] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql))]
                 print(json.dumps({"measure": "due_counts_plan", "plan": plan}), flush=True)
             print(json.dumps({"bench": "ship_by", "db": label, "orders": args.orders,
                               "open_share": args.open_share, "build_s": built_s}), flush=True)

@@ -1,8 +1,9 @@
 """Ship-by deadlines (承诺发货时间) as the desks see them, and the breach alert.
 
 Every read goes through ix_orders_open_ship_by (open orders by ship-by, with their channel): the
-counts walk the index from the oldest ship-by up to the window's end, at most COUNT_CAP entries, so
-a desk stays fast at a million orders however many are late (it then says "10000+"). The alert is
+counts walk the index's ranges (one per open state) up to the window's end, the overdue first, at most
+COUNT_CAP entries, so a desk stays fast at a million orders however many are late (it then says
+"10000+"). The alert is
 a periodic job (wms.orders.jobs): orders not packed within the window, not yet alerted, are marked
 by one conditional UPDATE (an order is alerted once, whichever worker ran the tick) and, after the
 commit, pushed to the supervisors' sockets; the wall shows them in its deadlines panel.
@@ -11,7 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, func, select, update
 
 from wms import aftercommit, realtime
 from wms.counters import changes
@@ -41,19 +42,23 @@ def due_counts(hours, now=None, cap=COUNT_CAP):
     """Open orders overdue and due within `hours`, in all and per channel, counted up to `cap`:
     {"overdue", "due", "capped", "hours", "channels": [{"id", "code", "name", "overdue", "due"}]}."""
     now = now or utcnow()
-    head = (select(Order.ship_by, Order.channel_id)
-            .where(_open(), Order.ship_by <= now + timedelta(hours=hours))
-            .order_by(Order.ship_by).limit(cap).subquery())
-    late = func.sum(case((head.c.ship_by <= now, 1), else_=0))
-    rows = db.session.execute(select(head.c.channel_id, late, func.count()).group_by(head.c.channel_id)).all()
-    overdue = Counter({cid: int(n_late) for cid, n_late, _n in rows})
-    due = Counter({cid: n - int(n_late) for cid, n_late, n in rows})
+    overdue = _per_channel(Order.ship_by <= now, cap)
+    due = _per_channel(and_(Order.ship_by > now, Order.ship_by <= now + timedelta(hours=hours)),
+                       cap - sum(overdue.values()))
     names = {c.id: c for c in db.session.scalars(select(Channel).where(Channel.id.in_(set(overdue) | set(due))))}
     channels = [{"id": cid, "code": names[cid].code, "name": names[cid].name, "overdue": overdue[cid], "due": due[cid]}
                 for cid in sorted(names, key=lambda cid: (-overdue[cid], -due[cid], names[cid].code))]
     return {"overdue": sum(overdue.values()), "due": sum(due.values()),
-            "capped": sum(n for *_x, n in rows) >= cap,
+            "capped": sum(overdue.values()) + sum(due.values()) >= cap,
             "hours": hours, "channels": channels}
+
+
+def _per_channel(window, cap):
+    """{channel id: open orders in the ship-by window}, reading at most `cap` index entries."""
+    if cap <= 0:
+        return Counter()
+    head = select(Order.channel_id).where(_open(), window).limit(cap).subquery()
+    return Counter(dict(db.session.execute(select(head.c.channel_id, func.count()).group_by(head.c.channel_id)).all()))
 
 
 def due_filter(hours, now=None):

@@ -223,14 +223,15 @@ def _actor_name(actor):
     return getattr(actor, "username", None) or str(actor)
 
 
-# The desk's and the wall's due / overdue counts and the breach alert: open orders by ship-by, with
-# the channel for the per-channel counts read from the index alone. Partial: shipped and closed
-# orders (most of the table) are not in it.
+# The desk's and the wall's due / overdue counts and the breach alert: open orders by state and
+# ship-by, with the channel for the per-channel counts, read from the index alone (a range per
+# state: the review desk's two states, the alert's eight). Partial: shipped and closed orders (most
+# of the table) are not in it.
 # The condition is literal SQL, in the index and in the queries (open_for_ship_by): SQLite uses a
 # partial index only when the query holds the same term with the same literal values, never for a
 # bound parameter list (which is what `status.in_(...)` sends).
 _OPEN_STATES_SQL = "(" + ", ".join(f"'{state}'" for state in ship_by_rule.OPEN) + ")"
-db.Index("ix_orders_open_ship_by", Order.ship_by, Order.channel_id,
+db.Index("ix_orders_open_ship_by", Order.status, Order.ship_by, Order.channel_id,
          postgresql_where=text("status IN " + _OPEN_STATES_SQL), sqlite_where=text("status IN " + _OPEN_STATES_SQL))
 
 
