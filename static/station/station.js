@@ -20,7 +20,14 @@ const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
 const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set(),
-  component: null, componentSends: Promise.resolve() };
+  component: null, componentSends: Promise.resolve(), awaiting: new Map(), awaitTimer: null };
+
+// A sealed parcel whose label has not come yet is asked for again every AWAIT_POLL_MS (for AWAIT_MAX_MS at
+// most): its label.ready push may have gone out while the socket was reconnecting, and the catch-up after a
+// reconnect may have run before the seal's waybill was done. A label that comes, or a waybill that fails,
+// ends the asking.
+const AWAIT_POLL_MS = 2000;
+const AWAIT_MAX_MS = 120000;
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -137,6 +144,7 @@ async function send(events) {
 async function onAnswer(entry, answer) {
   if (entry.kind === "seal" && answer.status === "accepted" && answer.code !== "pack_sealed_early") {
     addLabel(`seal:${entry.uuid}`, { what: t("Parcel {id}: waiting for the tracking number", { id: answer.parcel_id }) });
+    awaitLabel(answer.parcel_id);
   }
   if (answer.status === "rejected") {
     say(messageOf(answer), "bad");
@@ -180,7 +188,23 @@ const labelKey = (job) => (job.parcel_id ? `parcel:${job.parcel_id}` : `label:${
 const reprintPath = (job) => (job.parcel_id ? `${stationPath()}/parcels/${job.parcel_id}/reprint`
   : `${stationPath()}/print-jobs/${job.print_job_id}/reprint`);
 
+function awaitLabel(parcelId) {
+  if (!parcelId || state.labels.has(`parcel:${parcelId}`)) return;  // its label came first
+  state.awaiting.set(parcelId, Date.now());
+  if (state.awaitTimer) return;
+  state.awaitTimer = setInterval(async () => {
+    for (const [id, since] of state.awaiting) if (Date.now() - since > AWAIT_MAX_MS) state.awaiting.delete(id);
+    if (!state.awaiting.size) {
+      clearInterval(state.awaitTimer);
+      state.awaitTimer = null;
+      return;
+    }
+    if (state.online) await resyncLabels();
+  }, AWAIT_POLL_MS);
+}
+
 function printLabel(job) {
+  state.awaiting.delete(job.parcel_id);
   if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
   state.printed.add(job.print_job_id);
   if (state.component) return printOnComponent(job);
@@ -388,7 +412,10 @@ async function start() {
   socket.on("disconnect", () => setOnline(false));
   socket.on("pack.task_ready", () => loadQueue());
   socket.on("label.ready", (job) => printLabel(job));
-  socket.on("waybill.failed", (info) => say(t("Waybill failed for parcel {id}: {message}", { id: info.parcel_id, message: info.message }), "bad"));
+  socket.on("waybill.failed", (info) => {
+    state.awaiting.delete(info.parcel_id);
+    say(t("Waybill failed for parcel {id}: {message}", { id: info.parcel_id, message: info.message }), "bad");
+  });
   socket.on("print.failed", (info) => { say(t("Printer problem: {error}", { error: info.error }), "bad"); loadNotPrinted(); });
   window.addEventListener("online", () => flush());
   setInterval(() => { outbox.count().then((n) => { if (n) flush(); }); }, 10000);
