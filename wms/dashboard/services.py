@@ -57,7 +57,7 @@ def snapshot(now=None):
     }
 
 
-WALL_DUE_CHANNELS, WALL_ALERTS = 6, 8
+WALL_DUE_CHANNELS, WALL_ALERTS = 3, 5   # what the panel (half a cell of a TV) has room for
 
 
 def _deadlines_for_wall(now):
