@@ -35,9 +35,11 @@ def test_the_pack_station_with_a_task_open_speaks_one_language(live_server, new_
     text = page.locator("main").inner_text()
     assert ("返回队列" if locale == "zh_CN" else "Back to queue") in text  # the task's own words were read
     assert "商品\t商品" not in text  # the checklist's columns are two different words
-    with live_server.db() as db:   # the station list names every station the shared server's seeds made: data
-        stations = {name for row in db.execute("select code, name from pack_stations") for name in row}
-    assert problems(text, locale, DATA | stations | {seed["order"], *seed["packers"].values()}) == []
+    with live_server.db() as db:   # the station's lists name what the shared server's seeds made (stations, carriers,
+        seeded = {name for table in ("pack_stations", "carriers", "carton_types", "skus")   # cartons, SKUs, the
+                  for row in db.execute(f"select code, name from {table}") for name in row}  # queue's orders): data
+        seeded |= {row[0] for row in db.execute("select external_id from orders")}
+    assert problems(text, locale, DATA | seeded | {seed["order"], *seed["packers"].values()}) == []
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
