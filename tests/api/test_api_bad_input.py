@@ -79,7 +79,9 @@ def test_text_postgresql_cannot_store_is_a_422_not_a_server_error(app, client, l
         "surrogate": client.post("/api/auth/handheld", data='{"username": "pia\\udc80", "pin": "1", "device": "H"}',
                                  content_type="application/json"),
     }
-    expected = ({name: 422 for name in answers} if on_postgres else  # SQLite's driver refuses only the surrogate
+    # The desk's search drops control characters before it searches (wms.search.keys.clean): the NUL never reaches
+    # a statement, on either database. SQLite's driver refuses only the surrogate.
+    expected = ({**{name: 422 for name in answers}, "queue": 200} if on_postgres else
                 {"queue": 200, "lookup": 404, "sign-in": 404, "login": 403, "surrogate": 422})
     assert {name: response.status_code for name, response in answers.items()} == expected
     assert {answers[name].json["error"] for name, status in expected.items() if status == 422} == {"validation_failed"}
