@@ -1,5 +1,5 @@
 """The SKU catalogue: SKUs with several barcodes, weight, dimensions and an image."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +30,8 @@ class Sku(db.Model):
     declared_currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     origin_country: Mapped[str] = mapped_column(String(2), default="", server_default="")  # ISO alpha-2
     material: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # Presale (预售): lines of this SKU wait for this day before allocation (wms.orders.presale); None: none.
+    presale_until: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

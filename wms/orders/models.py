@@ -42,6 +42,9 @@ class Channel(db.Model):
     # this minute of the local day ships the same day, else within this many hours; None: no rule.
     ship_cutoff_minute: Mapped[int | None]
     ship_within_hours: Mapped[int | None]
+    # How this store's presales (wms.orders.presale) go to allocation: "date" (on their ship-from
+    # time) or "stock" (as soon as their stock is there, their ship-from time at the latest).
+    presale_release: Mapped[str] = mapped_column(String(10), default="date", server_default="date")
 
     @property
     def ship_by_rule(self):
@@ -94,6 +97,11 @@ class Order(db.Model):
     ship_by: Mapped[datetime | None]
     # When the breach alert went out for it (wms.orders.deadlines): an order is alerted once.
     ship_by_alerted_at: Mapped[datetime | None]
+    # Presale (预售, wms.orders.presale): the time it may ship from (naive UTC; None: not a presale),
+    # when allocation first held it back as a presale, and when it was released to allocation.
+    presale_ship_from: Mapped[datetime | None]
+    presale_held_at: Mapped[datetime | None]
+    presale_released_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
