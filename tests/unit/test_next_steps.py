@@ -10,7 +10,7 @@ def codes(**facts):
 
 
 @pytest.mark.parametrize("status, expected", [
-    (states.IMPORTED, ["review", "approve"]), (states.ON_HOLD, ["approve"]), (states.APPROVED, ["allocate"]),
+    (states.IMPORTED, ["review", "approve"]), (states.ON_HOLD, ["approve"]), (states.FINANCE_REVIEW, ["finance"]), (states.APPROVED, ["allocate"]),
     (states.BACKORDER, ["allocate"]), (states.PICKED, ["pack"]), (states.SHIPPED, ["track", "complete"]),
     (states.DELIVERED, ["complete"]),
 ])

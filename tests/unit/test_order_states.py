@@ -9,6 +9,8 @@ from wms.orders import states
 ALLOWED = {
     ("imported", "approved"), ("imported", "on_hold"), ("imported", "cancelled"),
     ("on_hold", "approved"), ("on_hold", "cancelled"),
+    ("imported", "finance_review"), ("on_hold", "finance_review"),
+    ("finance_review", "approved"), ("finance_review", "on_hold"), ("finance_review", "cancelled"),
     ("approved", "allocated"), ("approved", "backorder"), ("approved", "on_hold"), ("approved", "cancelled"),
     ("backorder", "allocated"), ("backorder", "on_hold"), ("backorder", "cancelled"),
     ("allocated", "waved"), ("allocated", "backorder"), ("allocated", "on_hold"), ("allocated", "cancelled"),

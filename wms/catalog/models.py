@@ -1,7 +1,7 @@
 """The SKU catalogue: SKUs with several barcodes, weight, dimensions and an image."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.extensions import db
@@ -22,6 +22,9 @@ class Sku(db.Model):
     # Units the warehouses should not go below (available, all bins): the stock page's "below minimum"
     # filter lists the SKUs under it. 0 = no minimum.
     min_qty: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What one unit costs us (成本价, CNY cents), None: unknown; the finance review holds an order that
+    # sells it below this (wms.finance.rules).
+    cost_cents: Mapped[int | None]
     # Customs (报关信息) for parcels leaving China (wms.shipping.customs): what a forwarder declares.
     customs_name_cn: Mapped[str] = mapped_column(String(120), default="", server_default="")
     customs_name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
@@ -54,6 +57,24 @@ class SkuBarcode(db.Model):
     barcode: Mapped[str] = mapped_column(String(64), unique=True)
 
     sku: Mapped[Sku] = relationship(back_populates="barcodes")
+
+
+class SkuKitComponent(db.Model):
+    """One component of a kit SKU (组合装): `qty` units of `component_sku_id` go into one kit. A SKU
+    with rows here is a kit: sold as itself, allocated, picked, checked and restocked as these
+    (wms.catalog.kits). Kept flat: a component is never a kit itself."""
+
+    __tablename__ = "sku_kit_components"
+    __table_args__ = (UniqueConstraint("kit_sku_id", "component_sku_id", name="uq_sku_kit_component"),
+                      CheckConstraint("qty > 0", name="ck_sku_kit_component_qty_positive"),
+                      CheckConstraint("kit_sku_id <> component_sku_id", name="ck_sku_kit_component_not_itself"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kit_sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id", ondelete="CASCADE"), index=True)
+    component_sku_id: Mapped[int] = mapped_column(db.ForeignKey("skus.id"), index=True)
+    qty: Mapped[int] = mapped_column(default=1)
+
+    component: Mapped[Sku] = relationship(foreign_keys=[component_sku_id])
 
 
 # A SKU import's life (the same words as the order import's, so both read alike):

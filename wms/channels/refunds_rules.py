@@ -29,8 +29,8 @@ NOTED = "noted"                    # only written on the timeline
 ACTIONS = (INTERCEPTED, HELD, EXPECT_RETURN, NOTED)
 
 # Where the order is (the order states of wms.orders.states, by name, so this module stays pure)
-BEFORE_SHIPPING = frozenset({"imported", "on_hold", "approved", "backorder", "allocated", "waved", "picking",
-                             "picked", "packed", "labelled"})
+BEFORE_SHIPPING = frozenset({"imported", "on_hold", "finance_review", "approved", "backorder", "allocated", "waved",
+                             "picking", "picked", "packed", "labelled"})
 AFTER_SHIPPING = frozenset({"shipped", "delivered", "completed"})
 
 MAX_ID = 64            # refund and order numbers: the columns' length

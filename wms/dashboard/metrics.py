@@ -11,11 +11,11 @@ from wms.counters.rules import minute_of, split_order_key
 
 # States in which an order still has to leave the building before its carrier's cut-off.
 NOT_YET_SHIPPED = ("approved", "backorder", "allocated", "waved", "picking", "picked", "packed", "labelled",
-                   "on_hold")
+                   "on_hold", "finance_review")
 # How the cut-off board groups them: how far from the truck each order still is.
 RISK_STAGES = (("to_pick", ("approved", "backorder", "allocated", "waved", "picking")),
                ("to_pack", ("picked",)), ("to_label", ("packed",)), ("to_load", ("labelled",)),
-               ("on_hold", ("on_hold",)))
+               ("on_hold", ("on_hold", "finance_review")))  # waiting on a person at the desk
 WINDOW_MINUTES = 60
 RISK_MINUTES = 120   # a cut-off this close with orders not yet shipped is "at risk"
 LATE_MINUTES = 30    # ... and this close, "critical"

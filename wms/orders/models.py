@@ -45,6 +45,9 @@ class Channel(db.Model):
     # How this store's presales (wms.orders.presale) go to allocation: "date" (on their ship-from
     # time) or "stock" (as soon as their stock is there, their ship-from time at the latest).
     presale_release: Mapped[str] = mapped_column(String(10), default="date", server_default="date")
+    # 财审: this store's orders that match the finance rules wait for a finance user after the
+    # customer review (wms.finance); off: the customer review's approval is the last word.
+    finance_review: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     @property
     def ship_by_rule(self):
@@ -77,6 +80,10 @@ class Order(db.Model):
     total_cents: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     payment_status: Mapped[str] = mapped_column(String(20), default="paid")  # paid | pending | refunded
+    # 货到付款: the buyer pays the carrier on delivery; 开发票: the buyer asked for an invoice (both read
+    # by the finance rules, wms.finance.rules; fed by the adapters and the import where their data says so)
+    cash_on_delivery: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    invoice_requested: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     buyer_remark: Mapped[str] = mapped_column(Text, default="")
     seller_note: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list] = mapped_column(JSON, default=list)
@@ -258,6 +265,9 @@ class OrderLine(db.Model):
     name: Mapped[str] = mapped_column(String(255), default="")
     qty: Mapped[int]
     unit_price_cents: Mapped[int] = mapped_column(default=0)
+    # The unit's list price before discounts (原价), None when the channel did not say (the finance
+    # review's discount rule compares it with unit_price_cents, what the buyer paid).
+    list_price_cents: Mapped[int | None]
 
     order: Mapped[Order] = relationship(back_populates="lines")
     sku = relationship("Sku")

@@ -34,6 +34,7 @@ class Step:
 STEPS = {
     "review": Step("review", JOB, "Automatic review"),
     "approve": Step("approve", DESK, "Approve or release the hold"),
+    "finance": Step("finance", DESK, "Finance review"),
     "allocate": Step("allocate", JOB, "Allocate stock"),
     "wave": Step("wave", DESK, "Release a wave"),
     "pick": Step("pick", FLOOR, "Pick"),
@@ -70,6 +71,8 @@ def _codes(status, facts):
         return ("review", "approve")
     if status == states.ON_HOLD:
         return ("approve",)
+    if status == states.FINANCE_REVIEW:
+        return ("finance",)
     if status in (states.APPROVED, states.BACKORDER):
         return ("allocate",)
     if status == states.ALLOCATED:

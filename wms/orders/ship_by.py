@@ -21,11 +21,11 @@ DEFAULT_ALERT_HOURS = 2      # an order not packed this close to its ship-by rai
 # States in which an order can still miss its ship-by: not shipped, not closed. The partial index
 # ix_orders_open_ship_by (wms.orders.models) is on these, in this order: a query names the same
 # tuple so that SQLite and PostgreSQL see the index's condition in it.
-OPEN = (states.IMPORTED, states.ON_HOLD, states.APPROVED, states.BACKORDER, states.ALLOCATED, states.WAVED,
-        states.PICKING, states.PICKED, states.PACKED, states.LABELLED)
+OPEN = (states.IMPORTED, states.ON_HOLD, states.FINANCE_REVIEW, states.APPROVED, states.BACKORDER, states.ALLOCATED,
+        states.WAVED, states.PICKING, states.PICKED, states.PACKED, states.LABELLED)
 # Not packed yet: what the breach alert watches (a packed parcel only waits for its truck).
-NOT_PACKED = (states.IMPORTED, states.ON_HOLD, states.APPROVED, states.BACKORDER, states.ALLOCATED,
-              states.WAVED, states.PICKING, states.PICKED)
+NOT_PACKED = (states.IMPORTED, states.ON_HOLD, states.FINANCE_REVIEW, states.APPROVED, states.BACKORDER,
+              states.ALLOCATED, states.WAVED, states.PICKING, states.PICKED)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from wms.wording import english, wording
 
 IMPORTED = "imported"      # arrived from a channel or a file, not yet reviewed
 ON_HOLD = "on_hold"        # an exception in review (address, payment, shortage, risk...); reasons kept
+FINANCE_REVIEW = "finance_review"  # passed the customer review, waits for finance (财审; wms.finance)
 APPROVED = "approved"      # reviewed, awaiting fulfilment (待发货)
 BACKORDER = "backorder"    # approved but no warehouse can ship it complete (缺货)
 ALLOCATED = "allocated"    # stock reserved in one warehouse
@@ -23,13 +24,13 @@ CANCELLED = "cancelled"    # cancelled or refunded before shipping; terminal
 RETURNED = "returned"      # came back after shipping; terminal
 
 ALL_STATES = (
-    IMPORTED, ON_HOLD, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED,
+    IMPORTED, ON_HOLD, FINANCE_REVIEW, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED,
     PACKED, LABELLED, SHIPPED, DELIVERED, COMPLETED, CANCELLED, RETURNED,
 )
 
 # States in which a reviewer or the channel may still cancel without a carrier intercept.
 BEFORE_SHIPPING = frozenset({
-    IMPORTED, ON_HOLD, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED, LABELLED,
+    IMPORTED, ON_HOLD, FINANCE_REVIEW, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED, LABELLED,
 })
 # States a reviewer may still edit (address, phone, lines) without touching the floor.
 EDITABLE = frozenset({IMPORTED, ON_HOLD, APPROVED, BACKORDER})
@@ -37,11 +38,12 @@ EDITABLE = frozenset({IMPORTED, ON_HOLD, APPROVED, BACKORDER})
 RESERVING = frozenset({ALLOCATED, WAVED, PICKING, PICKED, PACKED, LABELLED})
 TERMINAL = frozenset({COMPLETED, CANCELLED, RETURNED})
 
-_HOLDABLE = frozenset({IMPORTED, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED})
+_HOLDABLE = frozenset({IMPORTED, FINANCE_REVIEW, APPROVED, BACKORDER, ALLOCATED, WAVED, PICKING, PICKED, PACKED})
 
 TRANSITIONS = {
-    IMPORTED: {APPROVED, ON_HOLD, CANCELLED},
-    ON_HOLD: {APPROVED, CANCELLED},
+    IMPORTED: {APPROVED, FINANCE_REVIEW, ON_HOLD, CANCELLED},
+    ON_HOLD: {APPROVED, FINANCE_REVIEW, CANCELLED},
+    FINANCE_REVIEW: {APPROVED, ON_HOLD, CANCELLED},  # finance approves; rejects back to the review desk (on_hold)
     APPROVED: {ALLOCATED, BACKORDER, ON_HOLD, CANCELLED},
     BACKORDER: {ALLOCATED, ON_HOLD, CANCELLED},
     ALLOCATED: {WAVED, BACKORDER, ON_HOLD, CANCELLED},  # backorder: its bin was found short, no other has it
