@@ -268,6 +268,10 @@ class OrderLine(db.Model):
     # The unit's list price before discounts (原价), None when the channel did not say (the finance
     # review's discount rule compares it with unit_price_cents, what the buyer paid).
     list_price_cents: Mapped[int | None]
+    # 赠品: a line a gift rule added at review (wms.review.gifts): price 0, never part of the amount;
+    # which rule added it (the rule's table lives with the review desk, wms.review.gift_models).
+    is_gift: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    gift_rule_id: Mapped[int | None] = mapped_column(db.ForeignKey("gift_rules.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     sku = relationship("Sku")

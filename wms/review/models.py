@@ -117,3 +117,7 @@ def sync_hold_codes(session, _flush_context, _instances):
         if order.status == "on_hold":
             for code in dict.fromkeys(r.get("code", "") for r in order.hold_reasons or []):
                 session.add(OrderHoldCode(order=order, code=str(code)[:40]))
+
+
+# The gift rules' tables (order_lines.gift_rule_id references gift_rules): loaded with the desk's models.
+from wms.review import gift_models  # noqa: E402,F401
