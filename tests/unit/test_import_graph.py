@@ -26,7 +26,7 @@ CORE = {"auth", "contacts", "counters", "spreadsheets"}
 LAYERS = (
     {"catalog", "orders"},                          # SKUs; orders, their channel, lines, audit rows, splitting
     {"imports", "inventory", "shipping"},           # orders in; stock and allocation; carriers, labels, printers
-    {"picking", "search"},                          # waves and tasks; finding any order (reads orders, parcels)
+    {"finance", "picking", "search"},               # 财审 rules and desk; waves and tasks; finding any order
     {"aftersales", "handheld", "packing", "putwall",  # intercepts, the handheld, pack stations, the put wall,
      "review", "waybill_desk"},                      # the review desk, the 店小秘 flow's desk: early waybills, 待打单
     {"channels"},                                   # platform sync: imports, releases, intercepts through those

@@ -12,10 +12,11 @@ from wms import realtime
 from wms.aftercommit import commit
 from wms.errors import DomainError, IllegalTransition, ValidationFailed
 from wms.extensions import db
+from wms.finance import gate as finance
 from wms.orders import states
 from wms.orders.models import Order
 from wms.orders.reason_labels import reason_label
-from wms.review import actions, checks, duplicates, floor_effects, rules
+from wms.review import actions, checks, duplicates, floor_effects, gifts, rules
 from wms.review.actions import action, change, conflict, load, save
 from wms.review.merging import merge_orders, split_order  # noqa: F401  (reviewer actions, called from here)
 from wms.wording import wording
@@ -62,9 +63,10 @@ def _check_and_decide(orders, *, actor, approve_reason):
             _hold(order, found, actor)
             counts["held"] += 1
         else:
-            order.transition_to(states.APPROVED, reason=approve_reason, actor=actor)
+            finance.pass_customer_review(order, reason=approve_reason, actor=actor)  # approved, or to 财审
             counts["approved"] += 1
         changes.append(change(order, before))
+    gifts.add_gifts(orders, actor=actor)   # each matching gift rule once per order (wms.review.gifts)
     return {**counts, "changes": changes}
 
 
@@ -106,15 +108,16 @@ def _require(value, field, message):
 def approve_order(order_id, *, actor, expected_version, reason=""):
     """Approve an imported order, or override a hold (a reason is required then).
 
-    Transitions: imported -> approved; on_hold -> approved.
+    Transitions: imported -> approved; on_hold -> approved; either -> finance_review instead when the
+    store has finance review on and a finance rule matches (wms.finance.gate).
     """
     order = load(order_id, expected_version, actor)
     before = order.status
     if before == states.ON_HOLD:
         typed = _require(reason, "reason", "Give a reason to approve a held order")
         reason = wording("override: {reason}", reason=typed)
-    order.transition_to(states.APPROVED, reason=reason or wording("approved by reviewer"), actor=actor)
-    actions.allocate_after_commit([order.id])
+    finance.pass_customer_review(order, reason=reason or wording("approved by reviewer"), actor=actor)
+    actions.allocate_after_commit([order.id] if order.status == states.APPROVED else [])
     return save(order, [change(order, before)])
 
 
