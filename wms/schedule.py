@@ -15,6 +15,7 @@ PERIODIC = (
     (5, "wms.channels.jobs.sync_stock"),  # stock marks -> the stores' pushes (库存同步), every tick
     (30, "wms.picking.jobs.run_auto_waves"),
     (60, "wms.orders.jobs.alert_ship_by_breaches"),  # not packed within SHIP_BY_ALERT_HOURS of its ship-by
+    (60, "wms.inventory.jobs.release_presales"),  # presales whose ship-from time (or stock) came -> allocation
     (60, "wms.tracking.jobs.retry_due_writebacks"),
     (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES
     (3600, "wms.tracking.jobs.auto_complete"),

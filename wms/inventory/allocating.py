@@ -30,6 +30,7 @@ from wms.inventory import allocation_rules
 from wms.inventory.locks import lock_for_write, lock_order_rows
 from wms.inventory.models import (
     AllocationSettings, Bin, OrderAllocation, Reservation, StockItem, Warehouse, WarehouseDistance, awaiting_count)
+from wms.inventory.presales import hold_presales
 from wms.orders import splitting, states
 from wms.orders.models import Order, OrderLine, bulk_transition
 from wms.rows import get_or_not_found
@@ -51,7 +52,7 @@ def allocate_orders(order_ids):
 
     Transitions: approved -> allocated | backorder; backorder -> allocated.
     Returns {"allocated": [...], "backorder": [...], "skipped": [...], "failed": [...], "splittable": [...],
-    "split": [...]}.
+    "split": [...], "presale": [...] (held as presales: they stay approved)}.
     """
     return _allocate(order_ids, may_split=True)
 
@@ -61,6 +62,8 @@ def _allocate(order_ids, *, may_split):
     settings = get_allocation_settings()
     rule, allow_split = settings.rule, settings.allow_split
     db.session.commit()
+    held = hold_presales(order_ids)  # presales before their ship-from time wait, approved (wms.inventory.presales)
+    order_ids, summary["presale"] = [i for i in order_ids if int(i) not in held], sorted(held)
     from wms.inventory.reservations import settle_kept_reservations  # reservations -> stock imports this module
 
     summary["allocated"] += settle_kept_reservations(order_ids)  # held, then approved: stock still there?

@@ -18,3 +18,10 @@ def allocate_orders(order_ids):
 def retry_backorders(sku_ids=None):
     """Try again every backorder that wants one of these SKUs (all backorders when None)."""
     return services.retry_backorders(sku_ids)
+
+
+@job
+def release_presales():
+    """Release the presales whose ship-from time came (or whose stock arrived, where the store says so)
+    into allocation (wms.inventory.presales; wms.schedule runs it every minute)."""
+    return services.release_presales()

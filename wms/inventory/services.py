@@ -6,6 +6,7 @@
 - stock.py         receive_stock, adjust_stock, count_bin, the ledger, stock reads
 - warehouses.py    warehouses, distances, bins and layout, the demo warehouses
 - locks.py         the one locking order every stock change follows
+- presales.py      presales held out of allocation until their ship-from time (or stock), then released
 
 This module re-exports them so callers keep using `wms.inventory.services.<name>` (jobs are
 enqueued by that dotted path).
@@ -14,6 +15,8 @@ from wms.inventory.allocating import (  # noqa: F401
     allocate_orders, get_allocation_settings, retry_backorders, set_allocation_settings, shortage_text)
 from wms.inventory.counts import (  # noqa: F401
     count_task_for_scan, open_count_tasks, relocate_reservation, settle_count, take_out_missing)
+from wms.inventory.presales import (  # noqa: F401
+    count_waiting, hold_presales, presale_waiting, release_presales, set_presale_release)
 from wms.inventory.reservations import (  # noqa: F401
     consume_reservation, release_reservation, reservations_for, warehouse_of)
 from wms.inventory.stock import (  # noqa: F401

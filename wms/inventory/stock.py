@@ -15,6 +15,7 @@ from wms.inventory.locks import lock_for_write, lock_stock_items
 from wms.inventory.models import (
     ADJUST, COUNT, COUNT_DONE, COUNT_OPEN, MOVEMENT_KINDS, RECEIVE, SHIP, SHORT, Bin, CountTask, Reservation,
     StockItem, StockMovement, Warehouse)
+from wms.inventory.presales import release_presales
 from wms.timeutil import utcnow
 
 MAX_QTY = 1_000_000
@@ -33,7 +34,9 @@ def receive_stock(warehouse_id, lines, reference="", actor=None, kind=RECEIVE):
         record_movement(kind, item, qty, reference, actor)
     aftercommit.commit()
     released = retry_backorders({sku_id for _, sku_id in wanted})
-    return {"lines": len(wanted), "qty": sum(wanted.values()), "released": released["allocated"]}
+    presales = release_presales({sku_id for _, sku_id in wanted})  # a store's presales waiting for this stock
+    allocated = released["allocated"] + ((presales["allocation"] or {}).get("allocated") or [])
+    return {"lines": len(wanted), "qty": sum(wanted.values()), "released": allocated}
 
 
 def _check_receipt(warehouse_id, lines):
