@@ -15,7 +15,7 @@ The mode is the channel's (Channel.presale_release); each store chooses how its 
 Its ship-by counts from its ship-from time, not from its payment: the channel's rule applied to
 the later of the two (`ship_by_start`).
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 RELEASE_ON_DATE = "date"     # released when its ship-from time comes
@@ -100,9 +100,3 @@ def parse_mode(text):
         raise ValueError(value)
     return value
 
-
-def days_until(ship_from_at, now):
-    """Whole days left before the ship-from time (0 once it came): what the desk shows."""
-    if ship_from_at is None or ship_from_at <= now:
-        return 0
-    return (ship_from_at - now + timedelta(days=1) - timedelta(microseconds=1)).days
