@@ -31,6 +31,9 @@ Rows kept in step with the orders (they write, in the flush's own transaction):
   scanning JSON. The lists change in as many places as the counters' keys (review, the short pick,
   the import, a split, transition_to clearing the reasons): the rows are a projection of the
   columns, kept with them for the same reason.
+- wms.review.tag_models.sync_tag_rows (before_flush): one row per (order, tag key) of Order.tags, for
+  the desk's tag filter, for the same reason: tags are written by the import, the platforms' syncs,
+  a split and the tag rules.
 
 Not a listener any more: the pack stations are told an order became picked by the service that picks
 its last line (wms.picking.line_events), where the push can be seen.
@@ -44,6 +47,7 @@ from wms.counters import changes as counter_changes
 from wms.counters import services as counters
 from wms.orders import counting
 from wms.review import models as review_models
+from wms.review import tag_models
 
 LISTENERS = (
     # (target, event, function), registered in this order (SQLAlchemy runs a target's listeners so)
@@ -51,6 +55,7 @@ LISTENERS = (
     (Session, "before_flush", counting.count_flushed_orders),
     (Session, "before_flush", review_models.sync_flag_codes),
     (Session, "before_flush", review_models.sync_hold_codes),
+    (Session, "before_flush", tag_models.sync_tag_rows),
     (Session, "before_commit", rawsql.send_deferred),
     (Session, "after_commit", aftercommit.mark_ready),
     (Session, "after_commit", counter_changes.reset_notified),

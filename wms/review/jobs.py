@@ -4,7 +4,7 @@ orders still `imported` are reviewed).
 review_orders is set off by imports, which sits below review and so names it by its path
 (wms.imports.services.REVIEW_JOB), and from the wall's stuck list. Rows queued before it moved here
 name wms.review.services.review_orders, which still runs them."""
-from wms.review import services
+from wms.review import services, tagging
 from wms.worker import job
 
 
@@ -12,3 +12,9 @@ from wms.worker import job
 def review_orders(order_ids):
     """The automatic review of imported orders: approve the clean ones, hold the rest."""
     return services.review_orders(order_ids)
+
+
+@job
+def apply_tag_rules(actor_name):
+    """The tag rules applied again to every open order ("apply to open orders now")."""
+    return tagging.apply_to_open_orders(actor=actor_name)
