@@ -89,10 +89,10 @@ async function refresh() {
 }
 
 async function loadTasks() {
-  const before = pick.taskId;
   state.tasks = (await db.all("tasks")).sort((a, b) => a.id - b.id);
   if (state.screen === "pick") {
-    if (!state.tasks.some((task) => task.id === before)) {
+    // the task open now, read after the wait: a tap while the tasks were read opened one the list has
+    if (!state.tasks.some((task) => task.id === pick.taskId)) {
       showTasks();
       return;
     }
