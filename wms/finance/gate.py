@@ -51,7 +51,9 @@ def enabled_rules():
 def facts(order):
     """The order as the finance rules read it (the catalogue's costs in one query)."""
     sku_ids = {line.sku_id for line in order.lines if line.sku_id}
-    costs = dict(db.session.execute(select(Sku.id, Sku.cost_cents).where(Sku.id.in_(sku_ids)))) if sku_ids else {}
+    costs = {}
+    if sku_ids:
+        costs = dict(db.session.execute(select(Sku.id, Sku.cost_cents).where(Sku.id.in_(sku_ids))).all())
     lines = tuple(rules.LineFacts(sku_code=line.sku_code, qty=line.qty, unit_price_cents=line.unit_price_cents or 0,
                                   list_price_cents=line.list_price_cents, cost_cents=costs.get(line.sku_id),
                                   is_gift=bool(getattr(line, "is_gift", False)))
