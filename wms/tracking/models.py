@@ -97,15 +97,20 @@ db.Index("ix_writeback_tasks_not_done", WritebackTask.attempts.desc(), Writeback
 
 
 class BuyerNotice(db.Model):
-    """One email to a buyer (kind 'shipped'); the row makes a re-run job send nothing twice."""
+    """One notice to a buyer: an event (kind: shipped, shortage, out_for_delivery, ...; notice_texts.EVENTS) by one
+    medium (email | sms); the row, unique per order, event and medium, makes a re-run job send nothing twice."""
 
     __tablename__ = "buyer_notices"
-    __table_args__ = (db.UniqueConstraint("order_id", "kind", name="uq_buyer_notice"),)
+    __table_args__ = (db.UniqueConstraint("order_id", "kind", "medium", name="uq_buyer_notice_medium"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"))
     kind: Mapped[str] = mapped_column(String(20), default="shipped")
+    medium: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     to_address: Mapped[str] = mapped_column(String(255), default="")
+    values: Mapped[dict] = mapped_column(JSON, default=dict)  # the event's template values (order, carrier...)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")  # what the buyer read, masked
+    provider_id: Mapped[str] = mapped_column(String(64), default="", server_default="")  # the SMS BizId
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed | skipped
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
