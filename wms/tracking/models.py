@@ -108,7 +108,7 @@ class BuyerNotice(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="shipped")
     medium: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     to_address: Mapped[str] = mapped_column(String(255), default="")
-    values: Mapped[dict] = mapped_column(JSON, default=dict)  # the event's template values (order, carrier...)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)  # the event's template values (order, carrier...)
     text: Mapped[str] = mapped_column(Text, default="", server_default="")  # what the buyer read, masked
     provider_id: Mapped[str] = mapped_column(String(64), default="", server_default="")  # the SMS BizId
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed | skipped
