@@ -23,6 +23,7 @@ class ChannelError(DomainError):
     """The platform could not be reached or said no; the sync stops and keeps its cursor."""
 
     status, code = 502, "channel_error"
+    temporary = False  # the platform said no: the same call would be refused again (wms.failures)
 
 
 class ChannelAuthFailed(ChannelError):
@@ -35,6 +36,7 @@ class ChannelUnavailable(ChannelError):
     """Timeouts, 5xx or rate limits outlasted every retry."""
 
     code = "channel_unavailable"
+    temporary = True   # a later identical call may go through (wms.failures)
 
 
 class ChannelAdapter(Protocol):
