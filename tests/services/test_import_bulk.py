@@ -22,7 +22,7 @@ def order_row(order_id, channel_id, number, text, **values):
             "buyer_phone": "", "buyer_email": "", "country": "CN", "province": text, "city": "", "district": "",
             "address": text, "postcode": "", "total_cents": number, "currency": "CNY", "payment_status": "paid",
             "buyer_remark": text, "seller_note": "", "tags": [text] if text else [], "priority": 0,
-            "carrier_code": None, "ship_by": None}
+            "carrier_code": None, "ship_by": None, "presale_ship_from": None}
     base.update(values)
     return (order_id,) + tuple(base[c] for c in ORDER_COLUMNS)
 

@@ -289,7 +289,7 @@ _ORDER_CONVERTERS = {
     "ordered_at": _ordered_at, "buyer_phone": _phone, "buyer_email": _email,
     "country": _upper(validation.check_country, "CN"), "postcode": _postcode, "total": _total,
     "currency": _upper(validation.check_currency, "CNY"), "tags": _tag_list, "priority": _priority,
-    "carrier_code": _carrier,
+    "carrier_code": _carrier, "presale_ship_from": _ordered_at,
 }
 _SMALL_COUNTS = {str(n): n for n in range(1, 100)}   # most quantity cells: int() without the call
 # the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)

@@ -15,7 +15,7 @@ from wms.imports.statuses import STATUS_FIELDS
 ORDER_FIELDS = (
     "external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country", "province",
     "city", "district", "address", "postcode", "total", "currency", "payment_status", "buyer_remark",
-    "seller_note", "tags", "priority", "carrier_code",
+    "seller_note", "tags", "priority", "carrier_code", "presale_ship_from",
 )
 LINE_FIELDS = ("sku_code", "name", "qty", "unit_price")
 FIELDS = ORDER_FIELDS + LINE_FIELDS
@@ -54,6 +54,7 @@ TEMPLATE_HEADERS = {
     "tags": ("Tags", "标签"),
     "priority": ("Priority", "优先级"),
     "carrier_code": ("Carrier", "快递"),
+    "presale_ship_from": ("Presale ship date", "预售发货日期"),   # a presale (wms.orders.presale) ships from then
     "sku_code": ("SKU", "商品编码"),
     "name": ("Item name", "商品名称"),
     "qty": ("Quantity", "数量"),
@@ -72,6 +73,7 @@ ALIASES = {
     "buyer_remark": ("买家备注", "留言"),
     "seller_note": ("卖家备忘", "备注"),
     "carrier_code": ("物流公司", "快递公司"),
+    "presale_ship_from": ("预售发货时间", "预计发货时间", "presale ship date"),
     "sku_code": ("商家编码", "sku编码", "商品sku", "条码"),
     "name": ("商品标题", "宝贝标题", "品名"),
     "qty": ("购买数量", "件数", "qty"),

@@ -94,12 +94,12 @@ def to_record(group, tz=None):
                 problems.append((row, "total", validation.NOT_MONEY))
             else:
                 record["total_cents"] = cents
-        elif field == "ordered_at":
+        elif field in ("ordered_at", "presale_ship_from"):
             parsed = parse_datetime(value, tz)
             if parsed is None:
                 problems.append((row, field, validation.NOT_DATETIME))
             else:
-                record["ordered_at"] = parsed
+                record[field] = parsed
         elif field == "priority":
             number = parse_int(value)
             if number is None:

@@ -72,6 +72,10 @@ class OrderRecordSchema(Schema):
     ship_by = IsoDateTime(load_default=None, allow_none=True,
                           metadata={"description": "The platform's promised ship-by time, ISO 8601; without an "
                                                    "offset it is UTC. Absent: the channel's ship-by rule gives one"})
+    presale_ship_from = IsoDateTime(load_default=None, allow_none=True,
+                                    metadata={"description": "A presale's ship-from time (预售), ISO 8601; without an "
+                                                             "offset it is UTC. It waits out of allocation until then; "
+                                                             "its ship-by counts from it"})
     lines = fields.List(fields.Nested(LineSchema), required=True,
                         validate=validate.Length(min=1, error=v.NO_LINES))
 

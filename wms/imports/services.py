@@ -27,7 +27,7 @@ from wms.errors import NotFound
 from wms.extensions import db
 from wms.imports import bulk, key_checks, order_marks, validation
 from wms.imports.schemas import schema_errors
-from wms.orders import ship_by, states
+from wms.orders import presale, ship_by, states
 from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
@@ -43,7 +43,7 @@ COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("ext
 # What the system derives (review fills the address parts, the import normalises the phone, the
 # channel's rule gives the ship-by): an empty cell never overwrites them, so a re-import of the same
 # file changes nothing.
-DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone", "ship_by"})
+DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone", "ship_by", "presale_ship_from"})
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 HELD, DUPLICATE = "held", "duplicate"   # created or updated on hold; a repeat of an earlier block
 
@@ -197,8 +197,9 @@ def _promise_ship_by(channel_id, records):
         return
     now, zone = utcnow(), current_app.config["WAREHOUSE_TIMEZONE"]
     for record in records:
-        if record.get("ship_by") is None:
-            record["ship_by"] = ship_by.promised(rule, record.get("ordered_at") or now, zone)
+        if record.get("ship_by") is None:   # a presale's counts from its ship-from time (wms.orders.presale)
+            start = presale.ship_by_start(record.get("ordered_at") or now, record.get("presale_ship_from"))
+            record["ship_by"] = ship_by.promised(rule, start, zone)
 
 
 def _error_dicts(errors):

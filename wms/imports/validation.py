@@ -146,6 +146,7 @@ ORDER_SPEC = (
     ("priority", "int", 0, None),
     ("carrier_code", "str", None, max_len(40)),
     ("ship_by", "datetime", None, None),   # the platform's promised ship-by time, if it gives one
+    ("presale_ship_from", "datetime", None, None),   # a presale's ship-from time (wms.orders.presale)
     ("lines", "lines", REQUIRED, None),
 )
 LINE_SPEC = (
@@ -163,7 +164,7 @@ FILE_LINE_SPEC = (
     ("unit_price_cents", "int", 0, None),
 )
 TAG_CHECK = max_len(40)
-NULLABLE = {"ordered_at", "carrier_code", "ship_by"}
+NULLABLE = {"ordered_at", "carrier_code", "ship_by", "presale_ship_from"}
 
 
 BLANK_MEANS_DEFAULT = ("country", "currency")

@@ -48,7 +48,7 @@ def hold_presales(order_ids, now=None):
                                    presale.stock_complete(wanted.get(order.id, {}), available)):
             continue
         held.add(order.id)
-        if ship_from_at != order.presale_ship_from:
+        if ship_from_at != order.presale_ship_from or order.presale_held_at is None:
             order.presale_ship_from = ship_from_at
             order.ship_by = _ship_by(order, ship_from_at, zone)
         if order.presale_held_at is None:
