@@ -65,6 +65,7 @@ WB_PENDING = "pending"    # waiting for its first push
 WB_PUSHING = "pushing"    # a worker claimed it
 WB_DONE = "done"          # the channel has the tracking number
 WB_FAILED = "failed"      # the last push failed; next_attempt_at says when it is tried again (None: gave up)
+WB_DISMISSED = "dismissed"  # a supervisor dismissed the failure with a reason (忽略失败信息); may be retried later
 
 
 class WritebackTask(db.Model):
@@ -86,9 +87,16 @@ class WritebackTask(db.Model):
     done_at: Mapped[datetime | None]
     result: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last failure's kind (wms.failures: temporary | permanent; "" before any failure) and, while
+    # dismissed, who dismissed it, when and why.
+    failure_kind: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    dismissed_at: Mapped[datetime | None]
+    dismissed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    dismissed_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     order = relationship("Order")
     channel = relationship("Channel")
+    dismissed_by = relationship("User")
 
 
 # The supervisors' list of write-backs not done (writeback.open_writebacks): a year of done ones stays out.
