@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.builders import make_channel, make_order, make_sku
-from tests.builders_review import reload
+from tests.builders_review import allocations, reload  # noqa: F401  (fixture)
 from tests.builders_tags import make_tag_rule
 from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.orders.models import OrderEvent
@@ -39,7 +39,7 @@ def test_a_wrong_rule_is_refused_and_nothing_is_saved(db):
 def test_matching_orders_are_tagged_with_a_timeline_entry_and_the_rest_left_alone(db):
     make_sku()
     make_tag_rule(tags="VIP, 南方", priority="3")
-    south = make_order(external_id="S1", province="广东省", city="深圳市", tags=["复购"])
+    south = make_order(external_id="S1", province="广东省", city="深圳市", district="南山区", tags=["复购"])
     north = make_order(external_id="N1", province="北京市", city="北京市")
     assert tagging.tag_orders([south, north], actor="auto-review") == 1
     db.session.commit()
@@ -55,7 +55,7 @@ def test_matching_orders_are_tagged_with_a_timeline_entry_and_the_rest_left_alon
 def test_tagging_again_changes_nothing(db):
     make_sku()
     make_tag_rule(tags="VIP", priority="3")
-    order = make_order(province="广东省")
+    order = make_order(province="广东省", city="深圳市", district="南山区")
     tagging.tag_orders([order], actor="auto-review")
     db.session.commit()
     assert tagging.tag_orders([reload(order)], actor="auto-review") == 0
@@ -83,7 +83,7 @@ def test_the_rules_order_is_the_order_tags_are_added_in(db):
     b = make_tag_rule("b", tags="B")
     tagging.move_rule(b.id, -1, actor=BOSS)
     assert [r.name for r in tagging.list_rules()] == ["b", "a"]
-    order = make_order(province="广东省")
+    order = make_order(province="广东省", city="深圳市", district="南山区")
     tagging.tag_orders([order], actor="auto-review")
     assert order.tags == ["B", "A"]
     tagging.move_rule(a.id, 1, actor=BOSS)   # already last: stays
@@ -106,10 +106,10 @@ def test_applying_to_open_orders_tags_them_in_chunks_and_leaves_the_others(db, m
     monkeypatch.setattr(tagging, "CHUNK", 2)
     make_sku()
     make_tag_rule(tags="VIP")
-    open_ids = [make_order(external_id=f"O{i}", province="广东省", status=status).id
+    open_ids = [make_order(external_id=f"O{i}", province="广东省", city="深圳市", district="南山区", status=status).id
                 for i, status in enumerate(["approved", "allocated", "backorder", "on_hold", "approved"])]
-    shipped = make_order(external_id="X1", province="广东省", status="shipped")
-    imported = make_order(external_id="X2", province="广东省")
+    shipped = make_order(external_id="X1", province="广东省", city="深圳市", district="南山区", status="shipped")
+    imported = make_order(external_id="X2", province="广东省", city="深圳市", district="南山区")
     assert tagging.apply_to_open_orders(actor="boss") == {"orders": 5, "changed": 5}
     db.session.expire_all()
     from wms.orders.models import Order
@@ -122,7 +122,7 @@ def test_applying_to_open_orders_tags_them_in_chunks_and_leaves_the_others(db, m
 def test_apply_now_is_queued_as_a_job_that_runs_after_commit(db, app):
     make_sku()
     make_tag_rule(tags="VIP")
-    order = make_order(province="广东省", status="approved")
+    order = make_order(province="广东省", city="深圳市", district="南山区", status="approved")
     assert tagging.apply_to_open_orders_later(actor=BOSS) == 1
     assert reload(order).tags == ["VIP"]   # RQ_SYNC: the job ran inline after the commit
 
@@ -138,3 +138,28 @@ def test_tag_rows_follow_the_tags_and_backfill_rebuilds_them(db):
     db.session.commit()
     tagging.rebuild_tag_rows()
     assert tag_rows(db, order) == ["复购"]
+
+
+def test_review_tags_the_orders_it_approves_and_not_those_it_holds(db, published, allocations):
+    make_sku()
+    make_tag_rule(tags="VIP", priority="2")
+    clean = make_order(external_id="C1", province="广东省", city="深圳市", district="南山区")
+    held = make_order(external_id="H1", province="广东省", city="深圳市", district="南山区", payment_status="pending", buyer_phone="13800138001")
+    from wms.review import services
+
+    services.review_orders([clean.id, held.id])
+    assert reload(clean).status == "approved", reload(clean).hold_reasons
+    assert reload(clean).tags == ["VIP"] and reload(clean).priority == 2
+    assert reload(held).status == "on_hold" and reload(held).tags == []
+
+
+def test_a_reviewer_approving_a_held_order_tags_it(db, published, allocations, make_user):
+    from tests.builders_review import make_held_order
+    from wms.review import services
+
+    make_sku()
+    make_tag_rule(tags="VIP")
+    order = make_held_order(province="广东省", city="深圳市", district="南山区")
+    services.approve_order(order.id, actor=make_user(role="reviewer"), expected_version=reload(order).version,
+                           reason="address checked by phone")
+    assert reload(order).status == "approved" and reload(order).tags == ["VIP"]

@@ -156,7 +156,9 @@ def test_a_thousand_orders_are_reviewed_with_a_fixed_number_of_queries(db, app, 
         event.remove(db.engine, "before_cursor_execute", listen)
     assert result == {"approved": 1000, "held": 0}
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) < 15, selects[:20]
+    # a fixed number, not one per order: the orders, lines, events, each rule set read once (review's, the
+    # blacklist, the tag rules, the gift rules), the twins and the stores
+    assert len(selects) < 16, selects[:20]
 
 
 def test_blacklist_refuses_a_duplicate_and_an_empty_value(db, make_user):

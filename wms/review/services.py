@@ -16,7 +16,7 @@ from wms.finance import gate as finance
 from wms.orders import states
 from wms.orders.models import Order
 from wms.orders.reason_labels import reason_label
-from wms.review import actions, checks, duplicates, floor_effects, gifts, rules
+from wms.review import actions, checks, duplicates, floor_effects, gifts, rules, tagging
 from wms.review.actions import action, change, conflict, load, save
 from wms.review.merging import merge_orders, split_order  # noqa: F401  (reviewer actions, called from here)
 from wms.wording import wording
@@ -66,6 +66,7 @@ def _check_and_decide(orders, *, actor, approve_reason):
             finance.pass_customer_review(order, reason=approve_reason, actor=actor)  # approved, or to 财审
             counts["approved"] += 1
         changes.append(change(order, before))
+    tagging.tag_orders([o for o in orders if o.status != states.ON_HOLD], actor=actor)  # tag rules (订单分类)
     gifts.add_gifts(orders, actor=actor)   # each matching gift rule once per order (wms.review.gifts)
     return {**counts, "changes": changes}
 
@@ -117,6 +118,7 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
         typed = _require(reason, "reason", "Give a reason to approve a held order")
         reason = wording("override: {reason}", reason=typed)
     finance.pass_customer_review(order, reason=reason or wording("approved by reviewer"), actor=actor)
+    tagging.tag_orders([order], actor=actor)   # tag rules (订单分类)
     actions.allocate_after_commit([order.id] if order.status == states.APPROVED else [])
     return save(order, [change(order, before)])
 
