@@ -138,5 +138,8 @@ class WaveRule(db.Model):
     every_minutes: Mapped[int] = mapped_column(default=30)
     at_orders: Mapped[int] = mapped_column(default=200)
     limits: Mapped[dict] = mapped_column(JSON, default=dict)   # WaveLimits fields
+    # What the rule's waves take besides their limits: {"include_tags": [...], "exclude_tags": [...],
+    # "priority_first": bool} (wms.picking.rules.filter_from reads it)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     last_run_at: Mapped[datetime | None]
     last_result: Mapped[str] = mapped_column(String(200), default="")

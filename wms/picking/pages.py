@@ -75,7 +75,7 @@ def _waves_page(warehouse_id, form=None, *, preview=None, wave_refused=None, rul
                            waves=queries.recent_waves(warehouse_id), rule=rule, form=form or {}, preview=preview,
                            warehouse_choices=[(w.id, f"{w.code} {w.name}") for w in warehouses],
                            cart_type_choices=[(c.id, c.name) for c in cart_types.cart_types()],
-                           fill_pct=fill_pct,
+                           fill_pct=fill_pct, known_tags=rules.known_tags(),
                            wave_errors=field_errors(wave_refused), rule_values=_rule_values(rule, rule_posted),
                            rule_errors=field_errors(rule_refused))
 
@@ -83,10 +83,14 @@ def _waves_page(warehouse_id, form=None, *, preview=None, wave_refused=None, rul
 def _rule_values(rule, posted):
     """{input: value} of the automatic rule form: a refused post as typed, else the stored rule."""
     if posted is not None:
-        return {**posted, "enabled": posted.get("enabled") == "on"}
+        return {**posted, "enabled": posted.get("enabled") == "on", "priority_first": posted.get("priority_first") == "on"}
     limits = (rule.limits or {}) if rule else {}
+    filters = (rule.filters or {}) if rule else {}
     return {"enabled": bool(rule and rule.enabled), "every_minutes": rule.every_minutes if rule else 30,
-            "at_orders": rule.at_orders if rule else 200, "tote_slots": limits.get("tote_slots", 8)}
+            "at_orders": rule.at_orders if rule else 200, "tote_slots": limits.get("tote_slots", 8),
+            "include_tags": ", ".join(filters.get("include_tags", [])),
+            "exclude_tags": ", ".join(filters.get("exclude_tags", [])),
+            "priority_first": bool(filters.get("priority_first"))}
 
 
 @bp.get("/<int:wave_id>")

@@ -8,6 +8,7 @@ from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import OrderAllocation
 from wms.orders import states
+from wms.orders import tags as order_tags
 from wms.orders.models import Order
 from wms.picking import cart_types, waves
 from wms.picking.models import WaveRule
@@ -31,7 +32,21 @@ def filter_from(data):
         raise ValidationFailed("Cut-off must be a date and time", field="cutoff_before")
     return waves.WaveFilter(
         carriers=frozenset(carriers) or None, zones=_zone_ids(zones), order_type=order_type,
-        min_priority=_int(data, "min_priority", None, low=-100), cutoff_before=cutoff)
+        min_priority=_int(data, "min_priority", None, low=-100), cutoff_before=cutoff,
+        include_tags=_tag_keys(data, "include_tags"), exclude_tags=_tag_keys(data, "exclude_tags"),
+        priority_first=str(data.get("priority_first") or "").lower() in ("on", "1", "true", "yes"))
+
+
+def _tag_keys(data, name):
+    """The keys of the tags typed in `name` (comma separated), None for none; a tag no order could
+    carry (too long, control characters) is refused."""
+    raw = data.get(name) or ""
+    typed = order_tags.split(",".join(raw) if isinstance(raw, (list, tuple)) else str(raw))
+    for tag in typed:
+        problem = order_tags.problem(tag)
+        if problem:
+            raise ValidationFailed.worded(problem[0], **problem[1], details={"field": name})
+    return order_tags.keys_of(typed) or None
 
 
 def limits_from(data):
@@ -67,6 +82,27 @@ def _int(data, name, default, low):
     return value
 
 
+def known_tags(limit=100, orders_read=5_000):
+    """Tags the waiting (allocated) orders carry, for the wave form's suggestions: the first spelling
+    of each, from at most `orders_read` orders."""
+    seen = {}
+    for tags in db.session.scalars(select(Order.tags).where(Order.status == states.ALLOCATED).limit(orders_read)):
+        for tag in tags or ():
+            seen.setdefault(order_tags.key(tag), tag)
+            if len(seen) >= limit:
+                return sorted(seen.values())
+    return sorted(seen.values())
+
+
+def auto_filters(data):
+    """The automatic rule's filter as stored: the tags typed (checked as filter_from checks them) and
+    priority first."""
+    wave_filter = filter_from({name: data.get(name) for name in ("include_tags", "exclude_tags", "priority_first")})
+    typed = {name: order_tags.split(data.get(name) or "") for name in ("include_tags", "exclude_tags")}
+    return {**{name: tags for name, tags in typed.items() if tags},
+            **({"priority_first": True} if wave_filter.priority_first else {})}
+
+
 def get_rule(warehouse_id):
     rule = db.session.scalar(select(WaveRule).where(WaveRule.warehouse_id == warehouse_id))
     if rule is None:
@@ -84,6 +120,7 @@ def save_rule(warehouse_id, enabled, every_minutes, at_orders, limits_data):
     at = _int({"at_orders": at_orders}, "at_orders", 200, low=1)
     rule.enabled, rule.every_minutes, rule.at_orders = bool(enabled), every, at
     rule.limits = {name: getattr(limits, name) for name in LIMIT_FIELDS}
+    rule.filters = auto_filters(limits_data)
     aftercommit.commit()
     return rule
 
@@ -102,7 +139,7 @@ def run_auto_waves():
             continue
         warehouse_id, limits = rule.warehouse_id, limits_from(rule.limits or {})
         try:
-            wave = release_wave(warehouse_id, limits=limits)
+            wave = release_wave(warehouse_id, filter_from(rule.filters or {}), limits=limits)
             outcome = f"released {wave.code} ({wave.orders_count} orders)"
         except DomainError as error:
             db.session.rollback()

@@ -30,6 +30,7 @@ from wms.catalog.models import Sku
 from wms.extensions import db
 from wms.inventory.models import Bin, OrderAllocation, Reservation, StockItem
 from wms.orders import states
+from wms.orders import tags as order_tags
 from wms.orders.models import Order
 from wms.picking import batching, routing, waves
 from wms.picking.layout import Location, build_layout
@@ -101,13 +102,13 @@ def plan(warehouse, wave_filter, limits, budget=0.0, *, routed):
     keeps both). A preview takes the seed's carts and routes each once: a route costs milliseconds
     and a 400-order wave has some forty carts."""
     started = time.perf_counter()
-    candidates = load_candidates(warehouse, with_zones=wave_filter.zones is not None)
+    candidates = load_candidates(warehouse, with_zones=wave_filter.zones is not None, with_tags=wave_filter.names_tags)
     chosen = waves.plan_wave(candidates, wave_filter, limits)
     picks = load_picks([c.order_id for c in chosen.orders])
     layout = layout_of(warehouse)
     length = route_lengths(warehouse)
     if limits.pick_all:
-        chosen = _one_cart(chosen, picks, limits)
+        chosen = _one_cart(chosen, picks, limits, waves.urgency_of(wave_filter))
     batches, fcfs_total = [], 0.0 if routed else None
     for kind, group, batch_limits in _groups(chosen, limits):
         orders = [_batching_order(c, picks[c.order_id]) for c in group]
@@ -173,12 +174,12 @@ def _within_units(batch, by_id, picks, max_units, length):
             for part in parts]
 
 
-def _one_cart(chosen, picks, limits):
+def _one_cart(chosen, picks, limits, urgency=waves.urgency):
     """A pick-all wave: the chosen orders, most urgent first, while they fit one cart; the rest wait."""
     cart = batching.Limits(max_orders=limits.max_orders, max_lines=limits.max_batch_lines,
                            max_weight=limits.max_batch_weight_g, max_volume=limits.max_batch_volume_cm3)
     taken, loaded = [], []
-    for candidate in sorted(chosen.orders, key=waves.urgency):
+    for candidate in sorted(chosen.orders, key=urgency):
         order = _batching_order(candidate, picks[candidate.order_id])
         fits = cart.fits(loaded + [order]) and (
             not limits.max_batch_units or _units(picks, [c.order_id for c in taken] + [candidate.order_id])
@@ -236,9 +237,10 @@ def _groups(chosen, limits):
             max_volume=limits.max_batch_volume_cm3)
 
 
-def load_candidates(warehouse, with_zones=False):
+def load_candidates(warehouse, with_zones=False, with_tags=False):
     """Every allocated order of the warehouse as a wave candidate: one row per order (its units and
-    lines summed in SQL); the zones of its bins only when a filter asks for zones."""
+    lines summed in SQL); the zones of its bins only when a filter asks for zones, its tags only when
+    a filter names tags (a JSON column: read apart, never grouped by)."""
     rows = db.session.execute(
         select(Order.id, Order.priority, Order.carrier_code, Order.created_at, Order.ship_by,
                func.sum(Reservation.qty), func.count(distinct(Reservation.order_line_id)))
@@ -247,11 +249,20 @@ def load_candidates(warehouse, with_zones=False):
         .where(Order.status == states.ALLOCATED, OrderAllocation.warehouse_id == warehouse.id)
         .group_by(Order.id, Order.priority, Order.carrier_code, Order.created_at, Order.ship_by)).all()
     zones = _zones(warehouse) if with_zones else {}
+    tags = _tags(warehouse) if with_tags else {}
     cutoffs = _cutoffs(warehouse)
     return [waves.Candidate(order_id=oid, units=int(units), lines=lines, priority=priority, carrier=carrier,
                             cutoff=cutoffs.get(carrier), created_at=created, zones=frozenset(zones.get(oid, ())),
-                            ship_by=ship_by)
+                            ship_by=ship_by, tags=tags.get(oid, frozenset()))
             for oid, priority, carrier, created, ship_by, units, lines in rows]
+
+
+def _tags(warehouse):
+    """{order id: its tag keys} of the warehouse's allocated orders that carry tags."""
+    rows = db.session.execute(
+        select(Order.id, Order.tags).join(OrderAllocation, OrderAllocation.order_id == Order.id)
+        .where(Order.status == states.ALLOCATED, OrderAllocation.warehouse_id == warehouse.id))
+    return {order_id: order_tags.keys_of(tags) for order_id, tags in rows if tags}
 
 
 def _zones(warehouse):

@@ -1,9 +1,11 @@
 """Wave planning: which allocated orders go into the next wave, and how they are grouped. Pure.
 
 A wave takes the orders that match the supervisor's filter (carrier, cut-off, priority, zone,
-order type), most urgent first: earliest promised ship-by (承诺发货时间: a late order is fined by
-the platform; orders without one, imported before there were ship-by times, come after), then
-earliest carrier cut-off, then highest priority, then oldest. It
+order type, tags: any of the included, none of the excluded), most urgent first: earliest promised
+ship-by (承诺发货时间: a late order is fined by the platform; orders without one, imported before
+there were ship-by times, come after), then earliest carrier cut-off, then highest priority, then
+oldest. With `priority_first` (the tag rules' priorities: a VIP rule) the highest priority comes
+first and ship-by orders the rest. It
 stops at the wave's limits (orders, lines). Single-item orders are picked together onto one cart
 and sorted at the pack bench, so their batches are limited by units per cart; multi-item orders are
 batch-picked into the slots of a tote cart, so their batches are limited by tote slots. The batching
@@ -37,6 +39,7 @@ class Candidate:
     weight_g: int = 0
     volume_cm3: float = 0.0
     ship_by: datetime | None = None  # promised ship-by time (naive UTC)
+    tags: frozenset = frozenset()    # the order's tag keys (wms.orders.tags.key); read when a filter names tags
 
     @property
     def order_type(self):
@@ -52,9 +55,18 @@ class WaveFilter:
     min_priority: int | None = None
     zones: frozenset | None = None
     order_type: str = ANY
+    include_tags: frozenset | None = None   # tag keys: the order carries one of them at least
+    exclude_tags: frozenset | None = None   # tag keys: the order carries none of them
+    priority_first: bool = False            # highest priority first, then ship-by (else ship-by first)
+
+    @property
+    def names_tags(self):
+        return bool(self.include_tags or self.exclude_tags)
 
     def matches(self, c: Candidate) -> bool:
         return ((self.carriers is None or c.carrier in self.carriers)
+                and (not self.include_tags or bool(c.tags & self.include_tags))
+                and (not self.exclude_tags or not (c.tags & self.exclude_tags))
                 and (self.cutoff_before is None or (c.cutoff is not None and c.cutoff <= self.cutoff_before))
                 and (self.min_priority is None or c.priority >= self.min_priority)
                 and (self.zones is None or (c.zones and c.zones <= self.zones))
@@ -133,11 +145,21 @@ def urgency(c: Candidate):
     return (c.ship_by or _FAR_FUTURE, c.cutoff or _FAR_FUTURE, -c.priority, c.created_at, c.order_id)
 
 
+def priority_urgency(c: Candidate):
+    """Sort key with priority first: highest priority, then as `urgency`."""
+    return (-c.priority,) + urgency(c)
+
+
+def urgency_of(wave_filter: WaveFilter):
+    """The sort key a wave with this filter takes its orders in."""
+    return priority_urgency if wave_filter.priority_first else urgency
+
+
 def plan_wave(candidates, wave_filter: WaveFilter, limits: WaveLimits) -> WavePlan:
     """The most urgent matching orders within the wave limits, split into single and multi."""
     plan = WavePlan()
     lines = 0
-    for c in sorted((c for c in candidates if wave_filter.matches(c)), key=urgency):
+    for c in sorted((c for c in candidates if wave_filter.matches(c)), key=urgency_of(wave_filter)):
         if len(plan.orders) >= limits.max_orders or lines + c.lines > limits.max_lines:
             plan.skipped += 1
             continue
