@@ -12,7 +12,7 @@ from wms.forms import field_errors
 from wms.i18n import _
 from wms.orders import next_steps, states
 from wms.review import queue as desk
-from wms.review import duplicates, rules, services, settings
+from wms.review import duplicates, gift_pages, rules, services, settings
 from wms.review.models import BlacklistEntry
 from wms.review.progress import order_facts
 
@@ -226,3 +226,6 @@ def remove_blacklist_entry(entry_id):
     settings.remove_blacklist_entry(entry_id, actor=current_user._get_current_object())
     flash(_("Removed from the blacklist"), "success")
     return redirect(url_for("review.blacklist"))
+
+
+gift_pages.routes(bp)   # the gift rules' pages and the desk's removal of a gift line (wms.review.gift_pages)
