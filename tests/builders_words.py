@@ -147,7 +147,21 @@ def _the_states_the_demo_skips(delivered):
         for state in path:
             order.transition_to(state, reason=SET_UP)
     _order(delivered).transition_to(states.DELIVERED, reason=SET_UP)
+    _waiting_for_finance()
     db.session.commit()
+
+
+def _waiting_for_finance():
+    """An order of a store with finance review on that the customer review passed: cash on delivery,
+    an invoice, a line discounted past the share, waiting on the finance desk (财审)."""
+    from tests.builders import make_channel, make_order
+    from wms.finance import gate
+
+    store = make_channel("WORD-FIN", name="Finance store", finance_review=True)
+    order = make_order(channel=store, external_id="WORD-FINANCE", lines=(("SKU-0004", 1),), cash_on_delivery=True,
+                       invoice_requested=True)
+    order.lines[0].list_price_cents = 10_000
+    gate.pass_customer_review(order, reason=SET_UP, actor="auto-review")
 
 
 def _one_of_each_state():

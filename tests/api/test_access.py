@@ -53,6 +53,9 @@ EXPECTED = {
     # the nav in base.html shows these to exactly these roles
     "review.queue": {"admin", "supervisor", "reviewer"},
     "imports.index": {"admin", "supervisor", "reviewer"},
+    "finance.desk": {"admin", "supervisor", "finance"},
+    "finance_api.decide": {"admin", "supervisor", "finance"},
+    "finance.channel_setting": {"admin"},
 }
 
 

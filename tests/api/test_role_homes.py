@@ -8,10 +8,10 @@ from wms.auth.models import AuthSession
 from wms.extensions import db
 
 DESK_HOMES = {"admin": "/admin/users", "supervisor": "/wall/desk", "reviewer": "/review/",
-              "picker": "/app", "packer": "/station/", "dock": "/handover/"}
+              "finance": "/finance/", "picker": "/app", "packer": "/station/", "dock": "/handover/"}
 # On the handheld, a picker stays there (it is its home); every other role is sent on to its desk home.
 HANDHELD_HOMES = {"admin": "/admin/users", "supervisor": "/wall/desk", "picker": None,
-                  "reviewer": "/review/", "packer": "/station/", "dock": "/handover/"}
+                  "reviewer": "/review/", "finance": "/finance/", "packer": "/station/", "dock": "/handover/"}
 
 
 def _form(client, username, secret):

@@ -11,6 +11,7 @@ HOME = {
     "admin": "admin.users",
     "supervisor": "dashboard.desk",      # the wall desk: the floor at a glance
     "reviewer": "review.queue",
+    "finance": "finance.desk",           # the finance review desk (财审)
     "picker": "handheld.app",
     "packer": "station.station",
     "dock": "handover.index",
@@ -24,7 +25,8 @@ MENU = (
               ("dashboard.tv", "Wall screen"))),
     ("Orders", (("review.queue", "Review desk"), ("imports.index", "Import"),
                 ("channels.sku_mappings", "SKU mapping"), ("review.blacklist", "Blacklist"),
-                ("review.rule_settings", "Review rules"))),
+                ("review.rule_settings", "Review rules"), ("finance.desk", "Finance review"),
+                ("finance.rule_settings", "Finance rules"))),
     ("Floor", (("picking.waves", "Waves"), ("inventory.stock", "Stock"), ("inventory.warehouses", "Warehouses"),
                ("inventory.receive", "Receiving"), ("inventory.adjust", "Adjust / count"),
                ("putwall.walls", "Put walls"), ("putwall.cart_types_page", "Cart types"),
@@ -32,7 +34,8 @@ MENU = (
     ("Pack station", (("station.station", "Pack station"), ("station.setup", "Stations and cartons"))),
     ("Shipping", (("waybill_desk.requests", "Waybill requests"), ("waybill_desk.to_print", "Labels to print"),
                   ("shipping.parcels", "Parcel list"), ("shipping.failed", "Waybill failures"),
-                  ("tracking.exceptions", "Tracking"), ("shipping.carriers", "Carriers"))),
+                  ("tracking.exceptions", "Tracking"), ("tracking.notices_page", "Buyer notices"),
+                  ("shipping.carriers", "Carriers"))),
     ("Dock", (("handover.index", "Dock"),)),
     ("Returns", (("aftersales.returns_index", "Returns"), ("aftersales.intercepts", "Intercepts"))),
     ("SKUs", (("catalog.skus", "SKUs"), ("catalog.new_sku", "New SKU"), ("catalog.import_skus", "Import SKUs"))),

@@ -3,17 +3,19 @@
 ADMIN = "admin"            # users, devices, channels, catalogue, rules
 SUPERVISOR = "supervisor"  # waves, reassignments, the wall, review too
 REVIEWER = "reviewer"      # the review queue (客服/审单)
+FINANCE = "finance"        # the finance review desk (财审): approves or rejects orders the finance rules hold
 PICKER = "picker"          # handheld pick tasks
 PACKER = "packer"          # pack station
 DOCK = "dock"              # dock clerk (交接员): hands parcels over to the carriers' drivers
 INTEGRATION = "integration"  # API tokens used by other systems (order push, sync)
 
-HUMAN_ROLES = (ADMIN, SUPERVISOR, REVIEWER, PICKER, PACKER, DOCK)
+HUMAN_ROLES = (ADMIN, SUPERVISOR, REVIEWER, FINANCE, PICKER, PACKER, DOCK)
 ALL_ROLES = HUMAN_ROLES + (INTEGRATION,)
 
 # Who may do what, named by capability so that a route says what it needs, not who.
 OFFICE = frozenset({ADMIN, SUPERVISOR, REVIEWER})
 REVIEW = frozenset({ADMIN, SUPERVISOR, REVIEWER})
+FINANCE_REVIEW = frozenset({ADMIN, SUPERVISOR, FINANCE})  # the finance desk: approve / reject, its rules
 IMPORT = frozenset({ADMIN, SUPERVISOR, REVIEWER, INTEGRATION})
 MANAGE = frozenset({ADMIN})
 SUPERVISE = frozenset({ADMIN, SUPERVISOR})

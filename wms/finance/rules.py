@@ -180,4 +180,6 @@ def _is_amount(text):
 
 
 def _refused(template, code, **values):
-    return ValidationFailed.worded(template, rule=code, **values, details={"field": code})
+    """A refused setting, naming the rule by its name (the field: its code, so the form marks its input)."""
+    name = wording(RULES[code].label) if code in RULES else code
+    return ValidationFailed.worded(template, rule=name, **values, details={"field": code})

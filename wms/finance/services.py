@@ -212,7 +212,7 @@ def save_rule_settings(settings, *, actor):
 
 def set_channel_finance_review(channel_id, enabled, *, actor):
     """Switch a store's finance review on or off (orders already waiting stay on the finance desk)."""
-    channel = get_or_not_found(Channel, int(channel_id), "Channel not found")
+    channel = get_or_not_found(Channel, int(channel_id), "Unknown store")
     channel.finance_review = bool(enabled)
     db.session.commit()
     return channel

@@ -20,6 +20,7 @@ LABELS = {
     # people and the floor
     "manual": "Held by hand",
     "shortage": "Shortage",
+    "finance": "Finance rejected",   # wms.finance: sent back from the finance desk (财审驳回)
     # the import
     "price": "Price",
     "item_count": "Item count mismatch",
