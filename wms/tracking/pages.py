@@ -16,7 +16,7 @@ bp = Blueprint("tracking", __name__, url_prefix="/tracking")
 def exceptions():
     """Parcels with a carrier exception or coming back, and failed write-backs."""
     return render_template("tracking/exceptions.html", exceptions=services.exceptions_page(
-        request.args.get("page", 1, type=int)), writebacks=writeback.open_writebacks())
+        request.args.get("page", 1, type=int)), writebacks=writeback.writeback_desk())
 
 
 @bp.post("/exceptions/<int:tracked_id>/ack")
@@ -25,6 +25,27 @@ def acknowledge(tracked_id):
     """Take an exception off the list."""
     with flash_errors():
         services.acknowledge_exception(tracked_id, actor=current_user, note=request.form.get("note", ""))
+    return redirect(url_for("tracking.exceptions"))
+
+
+@bp.post("/writebacks/<int:task_id>/dismiss")
+@allow(roles.SUPERVISE)
+def dismiss(task_id):
+    """忽略失败信息: a failed write-back leaves the list, with the reason typed."""
+    with flash_errors():
+        writeback.dismiss_writeback(task_id, request.form.get("reason", ""), actor=current_user)
+        flash(_("Write-back failure dismissed"), "success")
+    return redirect(url_for("tracking.exceptions"))
+
+
+@bp.post("/writebacks/<int:task_id>/fix")
+@allow(roles.SUPERVISE)
+def fix_and_retry(task_id):
+    """Write back another carrier and/or tracking number, now."""
+    with flash_errors():
+        writeback.fix_and_retry_writeback(task_id, carrier_code=request.form.get("carrier_code", ""),
+                                          tracking_number=request.form.get("tracking_number", ""), actor=current_user)
+        flash(_("Write-back retried"), "success")
     return redirect(url_for("tracking.exceptions"))
 
 

@@ -192,6 +192,15 @@ def open_writebacks(limit=500):
                               .order_by(WritebackTask.attempts.desc(), WritebackTask.id).limit(limit)).all()
 
 
+def writeback_desk():
+    """What the supervisors' page shows of write-backs: the open ones, the latest dismissed ones, and the
+    carrier codes a fix may name."""
+    from wms.shipping.models import Carrier
+
+    return {"open": open_writebacks(), "dismissed": dismissed_writebacks(),
+            "carriers": db.session.scalars(select(Carrier.code).order_by(Carrier.code)).all()}
+
+
 def dismissed_writebacks(limit=50):
     """The latest dismissed write-backs (who, when, why), which a supervisor may still retry."""
     return db.session.scalars(select(WritebackTask).where(WritebackTask.status == WB_DISMISSED)
