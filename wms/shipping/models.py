@@ -86,6 +86,9 @@ class Parcel(db.Model):
     sort_code: Mapped[str] = mapped_column(String(64), default="")        # 大头笔, printed big
     package_centre: Mapped[str] = mapped_column(String(64), default="")   # 集包地, from the carrier's answer
     waybill_attempts: Mapped[int] = mapped_column(default=0)
+    # The last waybill failure's kind (wms.failures: temporary = the job asks again by itself, permanent = the
+    # carrier refused and a person decides); "" while none.
+    waybill_failure_kind: Mapped[str] = mapped_column(String(10), default="", server_default="")
     voided_at: Mapped[datetime | None]
 
     order = relationship("Order")
