@@ -4,19 +4,21 @@ SQLAlchemy Core's executemany spends more time building per-row parameter dicts 
 spends writing them; at 300k lines a file that is the bottleneck. These helpers take rows as
 tuples, apply each column type's bind processor (so JSON and SQLite datetimes are stored exactly as
 the ORM stores them; a value equal to the previous row's is processed once), and hand the rows to
-the driver: `executemany` on SQLite, `COPY ... FROM STDIN` (CSV) on PostgreSQL, which costs the
-server and the client a fraction of multi-row INSERTs. Primary keys are reserved up front
+the driver: `executemany` on SQLite, `COPY ... FROM STDIN` in COPY's text format on PostgreSQL
+(wms.imports.copy_text: NULL told from '' in every column, no csv module), which costs the server
+and the client a fraction of multi-row INSERTs. Rows already in that text (a file's orders, made
+by the import's reader process: wms.imports.encoded_orders) go straight to `copy_text`. Primary
+keys are reserved up front
 (`reserve_ids`) so that no RETURNING is needed. The benchmark's floor uses the same functions, so
 the floor is the bare insert, not a slower straw man.
 """
-import csv
 import io
 
-from sqlalchemy import DateTime, String, exc, text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, exc, text
 
 from wms.extensions import db
+from wms.imports import copy_text as copy_format
 
-PAGE = 1000  # rows per multi-row VALUES statement (PostgreSQL fallback)
 ARRAY_KEYS = 10_000  # keys per PostgreSQL lookup
 COPY_BLOCK = 64 * 1024  # what COPY asks its file for at a time
 _NOTHING = object()
@@ -29,28 +31,54 @@ def insert_rows(table, columns, rows, connection=None):
     if not rows:
         return
     conn = connection or db.session.connection()
-    rows = _processed(conn, table, columns, rows, times_as_text=conn.dialect.driver == "psycopg2")
+    if conn.dialect.driver == "psycopg2":
+        copy_text(table, columns, row_texts(table, columns, rows, conn), conn)
+        return
+    rows = _processed(conn, table, columns, rows)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.cursor()
     try:
-        _insert(conn, cursor, table, columns, rows)
+        cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+                           f"({', '.join([mark] * len(columns))})", rows)
     except conn.dialect.dbapi.IntegrityError as error:
         raise exc.IntegrityError(f"bulk insert into {table.name}", None, error) from error
     finally:
         cursor.close()
 
 
-def _insert(conn, cursor, table, columns, rows):
-    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-    if conn.dialect.driver == "psycopg2":
-        if _copyable(table, columns, rows):
-            _copy(cursor, table, columns, rows)
-        else:
-            from psycopg2.extras import execute_values
+def row_texts(table, columns, rows, connection=None):
+    """PostgreSQL: rows (tuples in `columns` order) as one text of COPY text-format rows, each
+    column's bind processor applied first (JSON as the ORM writes it)."""
+    conn = connection or db.session.connection()
+    rows = _processed(conn, table, columns, rows, times_as_text=True)
+    return copy_format.RowFormat([_kind(table.c[name].type) for name in columns]).rows(rows)
 
-            execute_values(cursor, head + "%s", rows, page_size=PAGE)
-    else:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        cursor.executemany(head + "(" + ", ".join([mark] * len(columns)) + ")", rows)
+
+def _kind(column_type):
+    """How copy_text formats a column's (processed) values."""
+    if isinstance(column_type, Boolean):
+        return copy_format.BOOL
+    if isinstance(column_type, Integer):
+        return copy_format.INT
+    if isinstance(column_type, (String, DateTime, JSON)):
+        return copy_format.TEXT   # text by then (a datetime as ISO text); anything else takes the slow path
+    return copy_format.ANY
+
+
+def copy_text(table, columns, rows_text, connection=None):
+    """COPY rows already in COPY's text format (each ended by a newline) into `table` (PostgreSQL);
+    a unique key taken meanwhile raises SQLAlchemy's IntegrityError."""
+    if not rows_text:
+        return
+    conn = connection or db.session.connection()
+    cursor = conn.connection.cursor()
+    try:
+        cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", io.StringIO(rows_text),
+                           size=COPY_BLOCK)
+    except conn.dialect.dbapi.IntegrityError as error:
+        raise exc.IntegrityError(f"bulk insert into {table.name}", None, error) from error
+    finally:
+        cursor.close()
 
 
 def insert_for_each(table, key_column, keys, columns, values, connection=None):
@@ -134,9 +162,8 @@ def _array_literal(texts):
 
 def _processed(conn, table, columns, rows, times_as_text=False):
     """Rows with each column's bind processor applied, a run of equal values processed once.
-    `times_as_text` (rows that go into a literal: COPY or VALUES on PostgreSQL): a naive datetime
-    goes as its ISO text, made once per run as well: an import's rows share one `now`, and the
-    csv writer's str() of a datetime cost more than the rest of its row's fields together."""
+    `times_as_text` (rows that go into COPY's text on PostgreSQL): a naive datetime goes as its
+    ISO text, made once per run as well: an import's rows share one `now`."""
     processors = [(i, _processor(conn.dialect, table.c[name].type, times_as_text)) for i, name in enumerate(columns)]
     processors = [(i, p) for i, p in processors if p is not None]
     if not processors:
@@ -167,41 +194,3 @@ def _naive_time_text(value):
     aware one as it is (the driver sends its offset, which a text literal into a `timestamp`
     column would drop)."""
     return value.isoformat() if value.tzinfo is None else value
-
-
-def _copyable(table, columns, rows):
-    """COPY's CSV cannot tell NULL from '' in a nullable text column (FORCE_NULL makes both NULL):
-    such a column holding '' takes the INSERT path instead."""
-    suspects = [i for i, name in enumerate(columns)
-                if table.c[name].nullable and isinstance(table.c[name].type, String)]
-    return not any(row[i] == "" for i in suspects for row in rows)
-
-
-def _copy(cursor, table, columns, rows):
-    """COPY rows as CSV: strings quoted, numbers bare, None an empty quoted field that FORCE_NULL
-    turns into NULL in the nullable columns (the only ones that can hold None)."""
-    nullable = [name for name in columns if table.c[name].nullable]
-    force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
-    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force_null})",
-                       _CsvStream(rows), size=COPY_BLOCK)
-
-
-class _CsvStream:
-    """The file COPY reads: each read() formats the next rows as CSV, so the server parses and
-    stores what was sent while the client formats what follows (the driver sends each block
-    without holding the GIL), instead of waiting for the whole chunk's text first."""
-
-    def __init__(self, rows, rows_per_read=500):
-        self._rows, self._next, self._step = rows, 0, rows_per_read
-        self._out = io.StringIO()
-        self._writer = csv.writer(self._out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-
-    def read(self, _size=-1):
-        if self._next >= len(self._rows):
-            return ""
-        self._writer.writerows(self._rows[self._next:self._next + self._step])
-        self._next += self._step
-        block = self._out.getvalue()
-        self._out.seek(0)
-        self._out.truncate()
-        return block

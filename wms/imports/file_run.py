@@ -104,7 +104,7 @@ class FileRun:
             path=job.path, filename=job.filename, mapping=job.mapping or {},
             timezone=current_app.config["WAREHOUSE_TIMEZONE"], chunk_size=services.CHUNK,
             lines_path=job.lines_path, lines_filename=job.lines_filename, lines_mapping=job.lines_mapping or {},
-            spool_dir=str(Path(job.report_path).parent))
+            spool_dir=str(Path(job.report_path).parent), encode=db.engine.dialect.driver == "psycopg2")
         self.columns = self.spec.columns
         self.skus = services.SkuResolver()
         self.key_checks = key_checks.choose(db.session)

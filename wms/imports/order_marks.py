@@ -6,14 +6,14 @@ the shape of hold reasons (wms.orders.states.hold_reason), which the review desk
 """
 from wms.extensions import db
 from wms.imports import bulk, order_rules
+from wms.imports.encoded_orders import sku_codes
 from wms.orders import states
 
 
 def _unknown_codes(record, skus):
     """The SKU codes of a record's lines that are not in the catalogue (a blank one is reading's)."""
     resolve = skus.ids.get
-    return list(dict.fromkeys(line["sku_code"] for line in record["lines"]
-                              if line["sku_code"] and resolve(line["sku_code"]) is None))
+    return list(dict.fromkeys(code for code in sku_codes(record) if code and resolve(code) is None))
 
 
 def unknown_skus(record, skus, order_flags=None):
@@ -46,7 +46,7 @@ def chunk_flags(flags, records, codes, skus):
     return {eid: flag_dicts(flags.get(eid, []), record, skus) for eid, record in records.items()}
 
 
-def desk_codes(ids, records, holds, flags):
+def desk_codes(ids, external_ids, holds, flags):
     """The review desk's code rows (review_hold_codes, review_flag_codes) of orders inserted in bulk
     on hold or flagged: the ORM's listener that keeps them never sees bulk rows. Looked up by table
     name, so that the import does not depend on the review package."""
@@ -54,13 +54,13 @@ def desk_codes(ids, records, holds, flags):
         if not by_order:
             continue
         table = db.metadata.tables.get(table_name)
-        rows = [(order_id, code) for order_id, record in zip(ids, records)
-                for code in dict.fromkeys(r["code"] for r in by_order.get(record["external_id"]) or ())]
+        rows = [(order_id, code) for order_id, key in zip(ids, external_ids)
+                for code in dict.fromkeys(r["code"] for r in by_order.get(key) or ())]
         if table is not None and rows:
             bulk.insert_rows(table, ("order_id", "code"), rows)
 
 
-def status_version_reasons(holds, record, no_reasons):
+def status_version_reasons(holds, external_id, no_reasons):
     """(status, version, hold reasons) of a new order's row: on hold when reading held it."""
-    reasons = holds.get(record["external_id"]) if holds else None
+    reasons = holds.get(external_id) if holds else None
     return (states.ON_HOLD, 1, reasons) if reasons else (states.IMPORTED, 1, no_reasons)

@@ -25,7 +25,8 @@ from wms.catalog.models import Sku, SkuBarcode
 from wms.counters.services import count_new_orders
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.imports import bulk, key_checks, order_marks, validation
+from wms.imports import bulk, copy_text, encoded_orders, key_checks, order_marks, validation
+from wms.imports.encoded_orders import EncodedOrder, external_id_of
 from wms.imports.schemas import schema_errors
 from wms.orders import presale, ship_by, states
 from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
@@ -156,26 +157,26 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
     for position, (clean, errors, *rest) in enumerate(items):
         if clean is None:
             outcomes[position] = RecordResult(None, FAILED, errors=_error_dicts(errors))
-        elif clean["external_id"] in wanted:
-            outcomes[position] = RecordResult(clean["external_id"], FAILED, errors=[
+            continue
+        eid = external_id_of(clean)
+        if eid in wanted:
+            outcomes[position] = RecordResult(eid, FAILED, errors=[
                 {"field": "external_id", "reason": "The same order appears twice in this import."}])
         else:
-            wanted[clean["external_id"]] = position
+            wanted[eid] = position
             if rest and rest[0]:
-                holds[clean["external_id"]] = [states.hold_reason(code, template, **values)
-                                               for code, template, values in rest[0]]
+                holds[eid] = [states.hold_reason(code, template, **values) for code, template, values in rest[0]]
             if len(rest) > 1 and rest[1]:
-                flags[clean["external_id"]] = list(rest[1])
+                flags[eid] = list(rest[1])
     existing = _existing(channel_id, list(wanted))
     new = [(p, items[p][0]) for eid, p in wanted.items() if eid not in existing]
-    _promise_ship_by(channel_id, [record for _p, record in new])
-    codes = {line["sku_code"] for _eid, p in wanted.items() for line in items[p][0]["lines"]}
+    records = _promise_ship_by(channel_id, [record for _p, record in new])
+    codes = {code for _eid, p in wanted.items() for code in encoded_orders.sku_codes(items[p][0])}
     skus.load(codes)
     order_flags = order_marks.chunk_flags(flags, {eid: items[p][0] for eid, p in wanted.items()}, codes, skus)
-    ids = _insert_new(channel_id, [record for _p, record in new], skus, source, actor, key_checks_mode, holds,
-                      order_flags)
-    for position, record in new:
-        eid = record["external_id"]
+    ids = _insert_new(channel_id, records, skus, source, actor, key_checks_mode, holds, order_flags)
+    for (position, _old), record in zip(new, records):
+        eid = external_id_of(record)
         outcomes[position] = RecordResult(eid, HELD if eid in holds else CREATED, ids[eid],
                                           flags=order_marks.unknown_skus(record, skus, order_flags[eid]))
     if existing:
@@ -183,23 +184,35 @@ def _write(channel_id, items, source, actor, skus, key_checks_mode=key_checks.PE
             Order.id.in_(existing.values()))).all()
         for order in orders:
             position = wanted[order.external_id]
-            outcomes[position] = _update(order, items[position][0], skus, source, actor,
+            record = items[position][0]
+            if type(record) is EncodedOrder:
+                record = encoded_orders.decode(record)   # compared value by value: read back (rare)
+            outcomes[position] = _update(order, record, skus, source, actor,
                                          holds.get(order.external_id), order_flags[order.external_id])
         db.session.flush()
     return outcomes
 
 
 def _promise_ship_by(channel_id, records):
-    """Give each new record without the platform's ship-by the channel's rule's (from its payment
-    time, the import's time when the record has none)."""
+    """The records, each new one without the platform's ship-by given the channel's rule's (from its
+    payment time, the import's time when the record has none): a dict in place, an EncodedOrder
+    replaced."""
     rule = db.session.get(Channel, channel_id).ship_by_rule
     if not rule.is_set:
-        return
+        return records
     now, zone = utcnow(), current_app.config["WAREHOUSE_TIMEZONE"]
+    promised = []
     for record in records:
-        if record.get("ship_by") is None:   # a presale's counts from its ship-from time (wms.orders.presale)
+        if type(record) is EncodedOrder:
+            if record.ship_by is None:   # its two times read back from its text
+                start = presale.ship_by_start(encoded_orders.value(record, "ordered_at") or now,
+                                              encoded_orders.value(record, "presale_ship_from"))
+                record = record._replace(ship_by=ship_by.promised(rule, start, zone))
+        elif record.get("ship_by") is None:   # a presale's counts from its ship-from time (wms.orders.presale)
             start = presale.ship_by_start(record.get("ordered_at") or now, record.get("presale_ship_from"))
             record["ship_by"] = ship_by.promised(rule, start, zone)
+        promised.append(record)
+    return promised
 
 
 def _error_dicts(errors):
@@ -221,46 +234,87 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
                 flags=None):
     """Insert orders (ids reserved up front), lines and their import events in bulk; {external_id: id}.
 
-    The lines and events reference only the orders inserted here, by the ids this transaction
-    reserved: what key_checks' set-wise path relies on.
+    `records` are clean dicts, or on PostgreSQL EncodedOrders (a file's, already in COPY's text:
+    wms.imports.encoded_orders), to which only the writer's columns and the lines' order and SKU
+    ids are added. The lines and events reference only the orders inserted here, by the ids this
+    transaction reserved: what key_checks' set-wise path relies on.
     """
     if not records:
         return {}
     now = utcnow()
     ids = bulk.reserve_ids(Order.__table__, len(records))
     holds, flags = holds or {}, flags or {}
+    keys = [external_id_of(record) for record in records]
+    encoded = type(records[0]) is EncodedOrder
+    insert = _encoded_inserts if encoded else _record_inserts
+    orders, lines, sku_ids = insert(channel_id, ids, keys, records, skus, holds, flags, now)
+    actor_id = getattr(actor, "id", None)
+    set_wise = key_checks_mode == key_checks.SET_WISE
+    if set_wise:
+        key_checks.lock_referenced(db.session, channel_id=channel_id, sku_ids=sku_ids, actor_id=actor_id)
+    with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
+        orders()
+        lines()
+        # one wording for the whole chunk: bulk binds a value the rows share once
+        event = (now, "import", states.IMPORTED, states.IMPORTED,
+                 *audit_reason(wording("Imported from {source}", source=source)), actor_id, _actor_name(actor))
+        held = {order_id for order_id, key in zip(ids, keys) if key in holds}
+        bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
+                             EVENT_COLUMNS[1:], event)
+        order_marks.desk_codes(ids, keys, holds, flags)
+        if held:
+            on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
+                       *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
+                       _actor_name(actor))
+            bulk.insert_for_each(OrderEvent.__table__, "order_id", sorted(held), EVENT_COLUMNS[1:], on_hold)
+    count_new_orders(db.session, [encoded_orders.carrier_code(record) for record in records])  # the wall's counters
+    return dict(zip(keys, ids))
+
+
+def _record_inserts(channel_id, ids, keys, records, skus, holds, flags, now):
+    """(insert the orders, insert the lines, the SKU ids the lines reference) for clean dicts."""
     no_reasons = []
     compared = itemgetter(*COMPARED)
     resolve = skus.ids.get
     line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
     lines = [(order_id, resolve(line["sku_code"])) + line_values(line)
              for order_id, record in zip(ids, records) for line in record["lines"]]
-    actor_id = getattr(actor, "id", None)
-    set_wise = key_checks_mode == key_checks.SET_WISE
-    if set_wise:
-        key_checks.lock_referenced(db.session, channel_id=channel_id, sku_ids={line[1] for line in lines},
-                                   actor_id=actor_id)
-    with key_checks.row_triggers_off(db.session) if set_wise else nullcontext():
-        bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, [
-            (order_id, channel_id, record["external_id"])
-            + order_marks.status_version_reasons(holds, record, no_reasons)
-            + (flags.get(record["external_id"]) or no_reasons, now, now) + compared(record)
-            for order_id, record in zip(ids, records)])
-        bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines)
-        # one wording for the whole chunk: bulk binds a value the rows share once
-        event = (now, "import", states.IMPORTED, states.IMPORTED,
-                 *audit_reason(wording("Imported from {source}", source=source)), actor_id, _actor_name(actor))
-        held = {order_id for order_id, record in zip(ids, records) if record["external_id"] in holds}
-        bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
-                             EVENT_COLUMNS[1:], event)
-        order_marks.desk_codes(ids, records, holds, flags)
-        if held:
-            on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
-                       *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
-                       _actor_name(actor))
-            bulk.insert_for_each(OrderEvent.__table__, "order_id", sorted(held), EVENT_COLUMNS[1:], on_hold)
-    count_new_orders(db.session, [record.get("carrier_code") for record in records])  # the wall's counters
-    return {record["external_id"]: order_id for order_id, record in zip(ids, records)}
+    orders = [(order_id, channel_id, key) + order_marks.status_version_reasons(holds, key, no_reasons)
+              + (flags.get(key) or no_reasons, now, now) + compared(record)
+              for order_id, key, record in zip(ids, keys, records)]
+    return (lambda: bulk.insert_rows(Order.__table__, ("id",) + ORDER_COLUMNS, orders),
+            lambda: bulk.insert_rows(OrderLine.__table__, LINE_COLUMNS, lines),
+            {line[1] for line in lines})
+
+
+# An EncodedOrder's rows: the writer's columns, then the reader's text (wms.imports.encoded_orders).
+ENCODED_ORDER_COLUMNS = encoded_orders.WRITER_COLUMNS + encoded_orders.READ_COLUMNS
+ENCODED_LINE_COLUMNS = ("order_id", "sku_id") + encoded_orders.LINE_COLUMNS
+
+
+def _encoded_inserts(channel_id, ids, keys, records, skus, holds, flags, now):
+    """(insert the orders, insert the lines, the SKU ids the lines reference) for EncodedOrders:
+    the writer's columns of every order formatted in one pass (bulk.row_texts: the hold reasons
+    and flags as the ORM writes them), each line's text behind its order id and SKU id."""
+    no_reasons = []
+    writer_part = bulk.row_texts(Order.__table__, encoded_orders.WRITER_COLUMNS, [
+        (order_id, channel_id) + order_marks.status_version_reasons(holds, key, no_reasons)
+        + (flags.get(key) or no_reasons, now, now, record.ship_by)
+        for order_id, key, record in zip(ids, keys, records)]).split("\n")
+    orders = "".join([f"{head}\t{record.text}\n" for head, record in zip(writer_part, records)])
+    resolve = skus.ids.get
+    sku_text, sku_ids = {}, set()
+    for record in records:
+        for code in record.codes:
+            if code not in sku_text:
+                sku_id = resolve(code)
+                sku_text[code] = copy_text.NULL if sku_id is None else str(sku_id)
+                sku_ids.add(sku_id)
+    lines = "".join([f"{order_id}\t{sku_text[code]}\t{line}\n"
+                     for order_id, record in zip(ids, records) for code, line in zip(record.codes, record.lines)])
+    return (lambda: bulk.copy_text(Order.__table__, ENCODED_ORDER_COLUMNS, orders),
+            lambda: bulk.copy_text(OrderLine.__table__, ENCODED_LINE_COLUMNS, lines),
+            sku_ids)
 
 
 def _update(order, record, skus, source, actor, holds=None, flags=None):
