@@ -54,7 +54,9 @@ function renderRow(row, labels, checked) {
   link.href = `/review/orders/${row.id}`;
   link.className = "mono";
   link.textContent = row.external_id;
-  cell(tr).appendChild(link);
+  const number = cell(tr);
+  number.appendChild(link);
+  for (const tag of row.tags || []) number.append(" ", tagChip(tag));
   cell(tr, row.channel);
   cell(tr, row.buyer_name);
   cell(tr, row.city);
@@ -82,6 +84,18 @@ function renderRow(row, labels, checked) {
     if (flag.code === "duplicate") reasons.appendChild(mergeButton(row));
   }
   return tr;
+}
+
+function tagChip(tag) {
+  // A tag is words a person typed: shown as text, and a link to the queue filtered by it.
+  const chip = document.createElement("a");
+  const params = new URLSearchParams(window.location.search);
+  ["page", "after", "before", "last"].forEach((name) => params.delete(name));
+  params.set("tag", tag);
+  chip.href = `${window.location.pathname}?${params}`;
+  chip.className = "chip tag";
+  chip.textContent = tag;
+  return chip;
 }
 
 function mergeButton(row) {

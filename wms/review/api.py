@@ -20,13 +20,14 @@ bp = Blueprint("review_api", __name__, url_prefix="/api/review",
 @bp.arguments(QueueArgs, location="query", as_kwargs=True)
 @bp.alt_response(200, schema=QueuePage, success=True)
 @openapi.errors(bp, 401, 403)
-def queue(state, reason, channel, q, page, after, before, last, due=None, **_ignored):
+def queue(state, reason, channel, q, page, after, before, last, due=None, tag="", **_ignored):
     """The filtered queue page with counts per reason (the desk polls this without Socket.IO); the
     next page is asked with the page's `after` cursor (a seek however deep), `page` alone is an offset."""
     bound = getattr(current_user, "channels", None)   # an API token's channels
     filters = desk.QueueFilters(state=state, reason=reason, q=q, page=page, after=after, before=before, last=last,
                                 channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
-                                channel_codes=tuple(bound) if bound is not None else None, due_within=due)
+                                channel_codes=tuple(bound) if bound is not None else None, due_within=due,
+                                tag=tag)
     page = desk.queue_page(filters)
     for row in page["rows"]:
         row["reasons"] = with_text(row["reasons"])

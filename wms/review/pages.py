@@ -12,7 +12,7 @@ from wms.forms import field_errors
 from wms.i18n import _
 from wms.orders import next_steps, states
 from wms.review import queue as desk
-from wms.review import duplicates, gift_pages, rules, services, settings
+from wms.review import duplicates, gift_pages, rules, services, settings, tag_pages, tagging
 from wms.review.models import BlacklistEntry
 from wms.review.progress import order_facts
 
@@ -27,7 +27,8 @@ def _filters(args):
                              channel_id=int(channel) if channel.isascii() and channel.isdigit() else None,
                              q=args.get("q", "")[:100], page=args.get("page", 1, type=int) or 1,
                              after=_cursor(args.get("after")), before=_cursor(args.get("before")),
-                             last=args.get("last") == "1", due_within=_due(args.get("due")))
+                             last=args.get("last") == "1", due_within=_due(args.get("due")),
+                             tag=" ".join(args.get("tag", "").split())[:40])
 
 
 def _due(value):
@@ -57,7 +58,7 @@ def queue():
     return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
                            desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED,)
                            + tuple(s for s in states.ALL_STATES if s not in desk.DESK_STATES),
-                           due_choices=desk.DUE_CHOICES,
+                           due_choices=desk.DUE_CHOICES, known_tags=tagging.known_tags(),
                            socket_client=SOCKET_CLIENT if _has_socket_client() else None)
 
 
@@ -229,3 +230,4 @@ def remove_blacklist_entry(entry_id):
 
 
 gift_pages.routes(bp)   # the gift rules' pages and the desk's removal of a gift line (wms.review.gift_pages)
+tag_pages.routes(bp)    # the tag rules' pages (wms.review.tag_pages)

@@ -20,6 +20,7 @@ from wms.extensions import db
 from wms.orders import deadlines, states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.review.models import OrderFlagCode, OrderHoldCode
+from wms.review.tag_models import OrderTag, tag_key
 from wms.search import keys as search_keys
 from wms.search import queries as search
 from wms.timeutil import utcnow
@@ -44,6 +45,7 @@ class QueueFilters:
     before: int | None = None     # the page before this order (the pager's Previous)
     last: bool = False            # the queue's last page, walked from its end
     due_within: int | None = None  # hours: only orders overdue or due within them (ship-by)
+    tag: str = ""                 # only orders carrying this tag (compared case-folded: review_tag_models.OrderTag)
 
 
 def _states_of(state):
@@ -77,6 +79,8 @@ def _filtered(filters, matched=None, *, with_reason=True):
         query = query.where(Order.id.in_(matched))
     if filters.due_within:
         query = query.where(deadlines.due_filter(filters.due_within))
+    if filters.tag:
+        query = query.where(Order.id.in_(select(OrderTag.order_id).where(OrderTag.key == tag_key(filters.tag))))
     if with_reason and filters.reason:
         codes = OrderFlagCode if filters.state == FLAGGED else OrderHoldCode
         query = query.where(Order.id.in_(select(codes.order_id).where(codes.code == filters.reason)))
@@ -184,7 +188,7 @@ def _orders(ids):
 def reason_counts(filters, matched=None):
     """{code: n} of held orders matching the other filters (the clickable chips)."""
     unfiltered_reason = QueueFilters(state=states.ON_HOLD, channel_id=filters.channel_id, q=filters.q,
-                                     channel_codes=filters.channel_codes)
+                                     channel_codes=filters.channel_codes, tag=filters.tag)
     ids = _filtered(unfiltered_reason, matched, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderHoldCode.code, func.count()).where(
         OrderHoldCode.order_id.in_(ids)).group_by(OrderHoldCode.code).order_by(OrderHoldCode.code))
@@ -194,7 +198,7 @@ def reason_counts(filters, matched=None):
 def flag_counts(filters, matched=None):
     """{code: n} of flagged orders (not held, still changeable) matching the other filters."""
     ids = _filtered(QueueFilters(state=FLAGGED, channel_id=filters.channel_id, q=filters.q,
-                                 channel_codes=filters.channel_codes),
+                                 channel_codes=filters.channel_codes, tag=filters.tag),
                     matched, with_reason=False).with_only_columns(Order.id)
     rows = db.session.execute(select(OrderFlagCode.code, func.count()).where(
         OrderFlagCode.order_id.in_(ids)).group_by(OrderFlagCode.code).order_by(OrderFlagCode.code))
@@ -214,7 +218,8 @@ def _row(order, now):
             "item_count": order.item_count, "total_cents": order.total_cents, "currency": order.currency,
             "age_minutes": int((now - order.created_at).total_seconds() // 60) if order.created_at else 0,
             "status": order.status, "reasons": list(order.hold_reasons or []),
-            "flags": list(order.flags or []) if order.status in states.EDITABLE else []}
+            "flags": list(order.flags or []) if order.status in states.EDITABLE else [],
+            "tags": list(order.tags or [])}
 
 
 def channels():

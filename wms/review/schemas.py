@@ -34,6 +34,8 @@ class QueueArgs(Schema):
     last = fields.Boolean(load_default=False, metadata={"description": "The queue's last page"})
     due = fields.Integer(load_default=None, validate=validate.Range(min=1, max=168),
                          metadata={"description": "Only orders overdue or due to ship within this many hours"})
+    tag = fields.String(load_default="", validate=validate.Length(max=40),
+                        metadata={"description": "Only orders carrying this tag (case does not matter)"})
 
 
 # --- answers (documented in the OpenAPI spec; the views build them) --------------------------------
@@ -65,6 +67,7 @@ class QueueRow(Schema):
     status = fields.String(required=True)
     reasons = fields.List(fields.Nested(ReasonOut), required=True)
     flags = fields.List(fields.Nested(ReasonOut), required=True)
+    tags = fields.List(fields.String(), required=True, metadata={"description": "The order's tags, as typed"})
 
 
 _COUNTS = {"description": "code -> orders"}

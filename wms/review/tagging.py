@@ -25,6 +25,9 @@ OPEN_STATES = (states.ON_HOLD, states.APPROVED, states.BACKORDER, states.ALLOCAT
 CHUNK = 500            # orders per transaction of the job
 RETRIES = 3            # a chunk a reviewer changed meanwhile is read and tagged again
 PLATFORMS = ("manual", "shopify", "taobao", "jd", "pdd", "douyin")
+# Each platform's name on the rules page (the admin's store form names them the same way).
+PLATFORM_LABELS = {"manual": "Manual (spreadsheets)", "shopify": "Shopify", "taobao": "Taobao / Tmall",
+                   "pdd": "Pinduoduo", "jd": "JD.com", "douyin": "Douyin shop"}
 
 
 # --- the supervisor's list ------------------------------------------------------------------------
