@@ -87,8 +87,9 @@ def choose_carrier(order_id, actor=None, commit=True):
     return choice
 
 
-def change_carrier(order_id, carrier_code, actor=None):
-    """A person picks another carrier; allowed until a label exists."""
+def change_carrier(order_id, carrier_code, actor=None, commit=True):
+    """A person picks another carrier; allowed until a label exists. `commit=False`: in the caller's
+    transaction (the failed queue's fix and retry)."""
     order = get_order(order_id)
     carrier = db.session.scalar(select(Carrier).where(Carrier.code == carrier_code, Carrier.active.is_(True)))
     if carrier is None:
@@ -107,7 +108,8 @@ def change_carrier(order_id, carrier_code, actor=None):
         parcel.carrier_code = carrier_code
     order.note(wording("carrier changed from {old} to {new}", old=previous or "-", new=carrier_code), actor=actor,
                kind="edit")
-    aftercommit.commit()
+    if commit:
+        aftercommit.commit()
     return order
 
 
