@@ -108,6 +108,14 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "wms@localhost")
+    # Buyer text messages through Aliyun SMS (dysmsapi SendSms); unset ALIYUN_SMS_URL = no texts (recorded as
+    # skipped). `make run` points it at a local sandbox. Templates: one registered TemplateCode per event.
+    ALIYUN_SMS_URL = os.environ.get("ALIYUN_SMS_URL", "")
+    ALIYUN_SMS_KEY_ID = os.environ.get("ALIYUN_SMS_KEY_ID", "")
+    ALIYUN_SMS_KEY_SECRET = os.environ.get("ALIYUN_SMS_KEY_SECRET", "")
+    ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+    ALIYUN_SMS_TEMPLATES = {event: os.environ.get(f"ALIYUN_SMS_TEMPLATE_{event.upper()}", "")
+                            for event in ("shipped", "shortage", "out_for_delivery", "exchange_shipped", "refund_done")}
     # Tracking: shipped orders with no delivery news complete after N days; each parcel polled every N minutes.
     AUTO_COMPLETE_DAYS = _env_int("AUTO_COMPLETE_DAYS", 15)
     TRACKING_POLL_MINUTES = _env_int("TRACKING_POLL_MINUTES", 120)

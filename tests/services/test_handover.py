@@ -145,7 +145,7 @@ def test_an_smtp_failure_is_recorded_and_the_order_still_ships(app, dock):
     assert db.session.get(type(orders[0]), orders[0].id).status == states.SHIPPED
     notice = db.session.scalar(select(BuyerNotice))
     assert notice.status == "failed" and notice.last_error
-    job = db.session.scalar(select(QueuedJob).where(QueuedJob.func.like("%email_buyer_shipped")))
+    job = db.session.scalar(select(QueuedJob).where(QueuedJob.func.like("%send_buyer_notice")))
     assert job.status == "failed"
 
 

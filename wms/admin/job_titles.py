@@ -10,6 +10,8 @@ TITLES = {
     "wms.channels.jobs.sync_channel": "Order sync with a sales channel",
     "wms.tracking.jobs.push_writeback": "Tracking number to the sales channel",
     "wms.tracking.jobs.email_buyer_shipped": "Shipped email to the buyer",
+    "wms.tracking.jobs.send_buyer_notice": "Notice to the buyer",
+    "wms.tracking.jobs.notify_buyers": "Buyer notices for an event",
     "wms.aftersales.jobs.void_waybill": "Waybill void for an intercepted order",
 }
 

@@ -42,6 +42,7 @@ GROUP_SIZE = 100  # orders per transaction: short enough that other SQLite write
 SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group instead of one event per order
 WAITING = (states.APPROVED, states.BACKORDER)
 SUPERVISORS = realtime.room_for_role("supervisor")
+SHORTAGE_NOTICE_JOB = "wms.tracking.jobs.notify_buyers"
 AUTO_SPLIT = "auto-split"  # the actor on the timelines of an automatic split
 VOID_AFTER_SPLIT = "wms.shipping.jobs.void_early_waybill_after_split"
 
@@ -216,6 +217,9 @@ def _announce(changes, bulk):
             "allocated": sum(c["to"] == states.ALLOCATED for c in changes),
             "backorder": sum(c["to"] == states.BACKORDER for c in changes),
             "order_ids": [c["order_id"] for c in changes]}, SUPERVISORS)
+    short = [c["order_id"] for c in changes if c["to"] == states.BACKORDER and c["from"] != states.BACKORDER]
+    if short:  # 缺货通知: buyers whose stores chose it are told (tracking's job, asked for by its name)
+        worker.enqueue(SHORTAGE_NOTICE_JOB, short, "shortage")
 
 
 def _lines_of(order_ids):

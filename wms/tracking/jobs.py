@@ -1,4 +1,4 @@
-"""Tracking jobs: write-back pushes and their retries, carrier polls, auto-completion, buyer email."""
+"""Tracking jobs: write-back pushes and their retries, carrier polls, auto-completion, buyer notices."""
 from wms.tracking import notices, services, writeback
 from wms.worker import job
 
@@ -28,12 +28,24 @@ def auto_complete():
 
 
 @job
-def email_buyer_shipped(notice_id, carrier_name, tracking_number):
-    """Send the buyer's shipped email once."""
-    return notices.email_buyer_shipped(notice_id, carrier_name, tracking_number)
+def send_buyer_notice(notice_id):
+    """Send one buyer notice (email or text message) once."""
+    return notices.send_buyer_notice(notice_id)
+
+
+@job
+def notify_buyers(order_ids, event, values=None):
+    """An event's buyer notices for these orders (lower features enqueue this by name: a shortage)."""
+    return notices.notify_buyers(order_ids, event, values)
 
 
 @job
 def virtual_ship(order_id, tracking_number, carrier_code):
     """虚拟发货 on a person's request: write the early waybill's number back to the channel now."""
     return bool(writeback.virtual_ship(order_id, tracking_number, carrier_code))
+
+
+@job
+def email_buyer_shipped(notice_id, carrier_name, tracking_number):
+    """Rows queued before notices had their values (the shipped email's old job): sent as send_buyer_notice."""
+    return notices.send_queued_before_details(notice_id, carrier=carrier_name, tracking=tracking_number)

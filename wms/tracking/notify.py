@@ -1,4 +1,4 @@
-"""The buyer's "your order has shipped" email: built and sent with the standard library only.
+"""The buyers' emails: built and sent with the standard library only.
 
 Pure: no Flask or database. The service (notices.py) decides whether to send and records it.
 """
@@ -6,32 +6,15 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-SUBJECT = {
-    "en": "Your order {order} has shipped",
-    "zh_CN": "您的订单 {order} 已发货",
-}
-BODY = {
-    "en": ("Hello {name},\n\nYour order {order} has shipped.\n\nCarrier: {carrier}\n"
-           "Tracking number: {tracking}\n\nThank you for your order.\n"),
-    "zh_CN": ("{name}，您好：\n\n您的订单 {order} 已发货。\n\n快递公司：{carrier}\n"
-              "运单号：{tracking}\n\n感谢您的惠顾。\n"),
-}
 
-
-def shipped_email(*, to, sender, order, carrier, tracking, name="", locale="zh_CN"):
-    """An EmailMessage telling the buyer the order number, the carrier and the tracking number."""
-    locale = locale if locale in SUBJECT else "en"
-    values = {"order": order, "carrier": carrier, "tracking": tracking, "name": name or "",}
+def email(*, to, sender, subject, body):
+    """An EmailMessage to the buyer (subject and body from notice_texts.email_text)."""
     message = EmailMessage()
-    message["Subject"] = SUBJECT[locale].format(**values)
+    message["Subject"] = subject
     message["From"] = sender
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] if "@" in sender else None)
-    # Both languages in one email when the store's language is Chinese: buyers abroad read the English.
-    body = BODY[locale].format(**values)
-    if locale != "en":
-        body += "\n----\n" + BODY["en"].format(**values)
     message.set_content(body)
     return message
 

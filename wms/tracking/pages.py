@@ -6,7 +6,7 @@ from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
 from wms.i18n import _
-from wms.tracking import services, writeback
+from wms.tracking import notice_texts, notices, services, writeback
 
 bp = Blueprint("tracking", __name__, url_prefix="/tracking")
 
@@ -57,3 +57,22 @@ def retry(task_id):
         writeback.retry_writeback(task_id, actor=current_user)
         flash(_("Write-back retried"), "success")
     return redirect(url_for("tracking.exceptions"))
+
+
+@bp.get("/notices")
+@allow(roles.SUPERVISE)
+def notices_page():
+    """Which events reach each store's buyers, by email and by text message; the newest notices sent."""
+    return render_template("tracking/notices.html", stores=notices.stores_and_choices(), events=notice_texts.EVENTS,
+                           media=notice_texts.MEDIA, event_words=notices.EVENT_WORDS, recent=notices.recent_notices(),
+                           mask_phone=notice_texts.mask_phone)
+
+
+@bp.post("/notices/<int:channel_id>")
+@allow(roles.SUPERVISE)
+def save_notices(channel_id):
+    """One store's choice of buyer notices."""
+    with flash_errors():
+        store = notices.set_choices(channel_id, request.form, actor=current_user)
+        flash(_("Buyer notices of {store} saved", store=store.code), "success")
+    return redirect(url_for("tracking.notices_page"))

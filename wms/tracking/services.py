@@ -24,7 +24,7 @@ from wms.orders import states
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
-from wms.tracking import statuses
+from wms.tracking import notices, statuses
 from wms.tracking.models import TrackedParcel, TrackingEvent
 from wms.wording import wording
 
@@ -138,6 +138,9 @@ def _apply_latest(tracking_number):
     if latest.status == statuses.DELIVERED:
         _complete_delivered(order, latest)
         tracked.active = False
+    elif latest.status == statuses.OUT_FOR_DELIVERY and changed:  # 派件: the buyers whose stores chose it are told
+        notices.request_notice(order, "out_for_delivery", carrier=_carrier_name(tracked.carrier_code),
+                               tracking=tracking_number)
     elif latest.status in statuses.NEEDS_A_PERSON and changed:
         tracked.acknowledged_at = None
         order.note(wording("carrier reports {status}: {description}", status=wording(latest.status),
@@ -145,6 +148,12 @@ def _apply_latest(tracking_number):
         realtime.publish("tracking.exception", {
             "order_id": order.id, "external_id": order.external_id, "tracking_number": tracking_number,
             "status": latest.status, "description": latest.description}, realtime.room_for_role("supervisor"))
+
+
+def _carrier_name(code):
+    from wms.shipping.models import Carrier
+
+    return db.session.scalar(select(Carrier.name).where(Carrier.code == code)) or code
 
 
 def _complete_delivered(order, event):
