@@ -1,5 +1,8 @@
 """Returns (退货入库): receive goods against a shipped order, inspect each line, restock or write off.
 
+A kit's line (组合装) is returned as sold, as whole kits, and restocks its components
+(wms.catalog.kits.expand), each into the line's bin.
+
 Transitions: shipped | delivered | completed -> returned (on the first receipt).
 """
 from sqlalchemy import func, select
@@ -7,6 +10,7 @@ from sqlalchemy import func, select
 from wms import aftercommit
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
 from wms.aftersales.services import _name
+from wms.catalog import kit_services, kits
 from wms.catalog.models import Sku
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
@@ -71,7 +75,7 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
                                                                 Intercept.status != INTERCEPT_DONE)):
         intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
         intercept.detail = "the parcel came back"
-    restock = [(line["sku_id"], line["bin_id"], line["qty"]) for line in clean if line["result"] == RESTOCK]
+    restock = _restocked(clean)
     try:
         if restock:
             receive_stock(receipt.warehouse_id, restock, reference=f"return:{order.external_id}", actor=actor,
@@ -122,15 +126,26 @@ def _check_lines(order, lines):
     return clean, bins
 
 
+def _restocked(clean):
+    """[(sku_id, bin_id, qty)] going back on the shelves: a kit's line puts back its components."""
+    lines = [line for line in clean if line["result"] == RESTOCK]
+    table = kit_services.kit_table({line["sku_id"] for line in lines})
+    parts = kits.expand([kits.Part(index, line["sku_id"], line["qty"]) for index, line in enumerate(lines)], table)
+    return [(part.sku_id, lines[part.line_id]["bin_id"], part.qty) for part in parts]
+
+
 def _ask_before_mixing(order, clean, bins):
-    """Refuse (asking for confirmation) when a restock line's bin holds other SKUs and none of its own."""
+    """Refuse (asking for confirmation) when a restock line's bin holds other SKUs and none of its own
+    (a kit's own SKUs are its components)."""
     asked = []
+    table = kit_services.kit_table({line["sku_id"] for line in clean})
     for line in clean:
         if line["result"] != RESTOCK or line["sku_id"] is None:
             continue
+        own = {component for component, _q in kits.flatten(line["sku_id"], table)} or {line["sku_id"]}
         held = db.session.execute(select(StockItem.sku_id, Sku.code).join(Sku, Sku.id == StockItem.sku_id)
                                   .where(StockItem.bin_id == line["bin_id"], StockItem.on_hand > 0)).all()
-        others = sorted(code for sku_id, code in held if sku_id != line["sku_id"])
+        others = sorted(code for sku_id, code in held if sku_id not in own)
         if others and len(others) == len(held):
             asked.append({"order_line_id": line["order_line_id"], "sku": _sku(order, line["order_line_id"]),
                           "bin": bins[line["bin_id"]].code, "holds": ", ".join(others)})

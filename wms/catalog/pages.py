@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from wms.auth import roles
 from wms.auth.access import allow, require_scope
-from wms.catalog import refusals, services, sku_imports
+from wms.catalog import kit_services, kits, refusals, services, sku_imports
 from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.errors import ValidationFailed, flash_errors
 from wms.forms import field_errors
@@ -62,8 +62,10 @@ def _sku_page(sku_id, form=None, refused=None, names=None):
     """The SKU form (a new SKU's when `sku_id` is None); after a refusal, the posted values and the
     inputs to correct (`names`: a service field -> the page's input, e.g. the barcode form's)."""
     sku = services.get_sku(sku_id) if sku_id else None
+    components = kit_services.components_of(sku.id) if sku else []
     return render_template("catalog/sku_form.html", sku=sku, values=_sku_values(sku, form or {}),
-                           errors=field_errors(refused, names))
+                           errors=field_errors(refused, names), components=components,
+                           components_text=kits.describe((c.code, q) for c, q in components))
 
 
 def _sku_values(sku, form):
@@ -120,6 +122,33 @@ def upload_image(sku_id):
         services.save_image(sku_id, upload.filename, upload.stream)
         flash(_("Image saved"), "success")
     return redirect(url_for("catalog.edit_sku", sku_id=sku_id))
+
+
+@bp.route("/kits", methods=["GET", "POST"])
+@allow(roles.SUPERVISE)
+def kit_list():
+    """Kits (组合装): each kit SKU and its components; define or change one (kit code + components)."""
+    form = request.form
+    if request.method == "POST":
+        with flash_errors() as refused:
+            kit = kit_services.define_kit_by_code(form.get("kit"), form.get("components", ""))
+        if not refused:
+            flash(_("Kit {code} saved", code=kit.code), "success")
+            return redirect(url_for("catalog.kit_list"))
+        return render_template("catalog/kits.html", kits=kit_services.list_kits(), values=form,
+                               errors=field_errors(refused)), refused.status
+    return render_template("catalog/kits.html", kits=kit_services.list_kits(), values={"kit": request.args.get("kit", "")},
+                           errors={})
+
+
+@bp.post("/kits/<int:sku_id>/clear")
+@allow(roles.SUPERVISE)
+def clear_kit(sku_id):
+    """The SKU is sold and picked as itself again (its components are forgotten)."""
+    with flash_errors():
+        kit = kit_services.clear_kit(sku_id)
+        flash(_("{code} is no longer a kit", code=kit.code), "success")
+    return redirect(url_for("catalog.kit_list"))
 
 
 @bp.get("/images/<name>")

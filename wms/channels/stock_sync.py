@@ -30,6 +30,7 @@ from wms import aftercommit
 from wms.channels import stock_sync_rules as rules
 from wms.channels.base import ChannelAuthFailed, ChannelError, adapter_for, sandbox_overrides
 from wms.channels.mapping_models import SkuMapping
+from wms.catalog import kit_services, kits
 from wms.channels.stock_models import ChannelStockRule, ChannelStockState, SkuSafetyStock, StockKitComponent
 from wms.extensions import db
 from wms.inventory.models import Bin, StockItem, Warehouse
@@ -72,7 +73,7 @@ def listings_of_skus(sku_ids):
     """{(channel_id, platform_sku)} of the stock stores' platform SKUs made of any of these SKUs."""
     channels = stock_channel_ids()
     pairs = set()
-    ids = sorted(sku_ids)
+    ids = sorted(set(sku_ids) | kit_services.kits_containing(sku_ids))  # a catalogue kit moves with its components
     for start in range(0, len(ids), 900):
         part = ids[start:start + 900]
         pairs |= set(map(tuple, db.session.execute(select(SkuMapping.channel_id, SkuMapping.platform_sku)
@@ -322,7 +323,17 @@ def listing_components(channel_id, platform_skus):
         for key, sku_id in db.session.execute(select(SkuMapping.platform_sku, SkuMapping.sku_id).where(
                 SkuMapping.channel_id == channel_id, SkuMapping.platform_sku.in_(part), SkuMapping.sku_id.is_not(None))):
             found.setdefault(key, [(sku_id, 1)])
-    return found
+    return _kits_as_components(found)
+
+
+def _kits_as_components(found):
+    """A platform SKU mapped to one of our kits (组合装) sells as the kit's components."""
+    table = kit_services.kit_table({sku_id for parts in found.values() for sku_id, _qty in parts})
+    if not table:
+        return found
+    return {key: [(component, qty * per_kit) for sku_id, qty in parts
+                  for component, per_kit in (kits.flatten(sku_id, table) or ((sku_id, 1),))]
+            for key, parts in found.items()}
 
 
 def free_by_sku(sku_ids):

@@ -8,6 +8,9 @@ allocation_rules.py), and writes the reservations, stock and warehouse rows with
 and the new statuses with `bulk_transition` (the orders' bulk writer: table check, version bump and
 one audit row per order), one call per (from, to, reason).
 
+A kit line (组合装) is reserved as its components (wms.catalog.kits.expand: one place for that
+rule), each reservation naming the kit's line; an order holding a kit is not split.
+
 Reserving stock for an order stays all-or-nothing: an order's picks are applied (in memory, then
 in the database) only when its plan is complete, and an order the rules reject is reported as
 failed without touching the stock the next orders see. If a statement of the group fails, the
@@ -24,6 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, realtime, worker
+from wms.catalog import kit_services, kits
+from wms.catalog.models import Sku
 from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
 from wms.inventory import allocation_rules
@@ -164,12 +169,13 @@ def _allocate_group(order_ids, rule, allow_split, bulk):
         db.session.rollback()
         return [(order_id, "skipped", False) for order_id in order_ids]
     lines = _lines_of([order.id for order in waiting])
-    pool = StockPool(_lock_candidate_stock({line.sku_id for rows in lines.values() for line in rows if line.sku_id}))
+    floor = FloorLines(lines)
+    pool = StockPool(_lock_candidate_stock(floor.sku_ids))
     ranker = Ranker(rule, {order.province for order in waiting})
     writes, decided, changes = Writes(), {}, []
     for order in waiting:
         try:
-            outcome, split, change = _decide(order, lines.get(order.id, []), pool, ranker, allow_split, writes)
+            outcome, split, change = _decide(order, floor, pool, ranker, allow_split, writes)
         except (DomainError, ValueError) as error:  # this order only: nothing of it was applied
             decided[order.id] = ("failed", str(error) or type(error).__name__)
             continue
@@ -182,11 +188,13 @@ def _allocate_group(order_ids, rule, allow_split, bulk):
     return [(order_id, *decided.get(order_id, ("skipped", False))) for order_id in order_ids]
 
 
-def _decide(order, lines, pool, ranker, allow_split, writes):
-    """Outcome of one order; its picks reach the pool and the writes only when the plan is complete."""
-    wanted = [allocation_rules.Line(line.id, line.sku_id, line.qty) for line in lines]
-    decision = allocation_rules.allocate(wanted, pool.candidates({line.sku_id for line in lines}),
-                                   ranker.ranking(order.province), allow_split)
+def _decide(order, floor, pool, ranker, allow_split, writes):
+    """Outcome of one order; its picks reach the pool and the writes only when the plan is complete.
+    A kit line is reserved as its components (the reservations name the kit's line); an order with a
+    kit is never split (a kit ships whole, from one warehouse)."""
+    wanted = floor.parts(order.id)
+    decision = allocation_rules.allocate(wanted, pool.candidates({line.sku_id for line in wanted}),
+                                   ranker.ranking(order.province), allow_split and not floor.has_kit(order.id))
     before = order.status
     if decision.complete:
         states.check_transition(before, states.ALLOCATED)
@@ -199,7 +207,7 @@ def _decide(order, lines, pool, ranker, allow_split, writes):
         return "backorder", decision.split, None
     states.check_transition(before, states.BACKORDER)
     writes.move(order.id, before, states.BACKORDER,
-                shortage_text(decision, {line.sku_id: line.sku_code for line in lines}, ranker.codes))
+                shortage_text(decision, floor.codes, ranker.codes))
     return "backorder", decision.split, _change(order.id, before, states.BACKORDER)
 
 
@@ -231,6 +239,30 @@ def _lines_of(order_ids):
     for row in rows:
         lines[row.order_id].append(row)
     return lines
+
+
+class FloorLines:
+    """The group's lines as the floor handles them: kit lines expanded into their components
+    (wms.catalog.kits), read with one statement for the group's kits and one for their codes."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        sku_ids = {line.sku_id for rows in lines.values() for line in rows if line.sku_id}
+        self.table = kit_services.kit_table(sku_ids) if sku_ids else {}
+        self.codes = {line.sku_id: line.sku_code for rows in lines.values() for line in rows}
+        components = {c for parts in self.table.values() for c, _q in parts}
+        if components:
+            self.codes.update(db.session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(sorted(components)))).all())
+        self.sku_ids = (sku_ids - set(self.table)) | components
+
+    def parts(self, order_id):
+        rows = [allocation_rules.Line(line.id, line.sku_id, line.qty) for line in self.lines.get(order_id, [])]
+        if not self.table:
+            return rows
+        return [allocation_rules.Line(part.line_id, part.sku_id, part.qty) for part in kits.expand(rows, self.table)]
+
+    def has_kit(self, order_id):
+        return any(line.sku_id in self.table for line in self.lines.get(order_id, []))
 
 
 def _lock_candidate_stock(sku_ids):
@@ -357,6 +389,7 @@ def retry_backorders(sku_ids=None):
     """Try again every backorder (highest priority, then oldest first) that wants one of these SKUs."""
     query = select(Order.id).where(Order.status == states.BACKORDER)
     if sku_ids is not None:
+        sku_ids = sorted(set(sku_ids) | kit_services.kits_containing(sku_ids))  # a kit waits for its components
         query = query.where(exists().where(OrderLine.order_id == Order.id, OrderLine.sku_id.in_(sku_ids)))
     ids = db.session.scalars(query.order_by(Order.priority.desc(), Order.created_at, Order.id)).all()
     return allocate_orders(ids)

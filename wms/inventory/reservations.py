@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from wms import aftercommit, realtime
+from wms.catalog import kit_services, kits
 from wms.extensions import db
 from wms.inventory.locks import lock_for_write, lock_order, lock_stock_items
 from wms.inventory.models import SHIP, Bin, OrderAllocation, Reservation, StockItem, Warehouse
@@ -89,15 +90,19 @@ def _covering_warehouse(order):
                               .join(StockItem, StockItem.id == Reservation.stock_item_id)
                               .join(Bin, Bin.id == StockItem.bin_id)
                               .where(Reservation.order_id == order.id)).all()
+    if any(line.sku_id is None for line in order.lines):
+        return None
+    lines = [kits.Part(line.id, line.sku_id, line.qty) for line in order.lines]
+    wanted = defaultdict(int)   # (line id, SKU) -> units; a kit line's are its components'
+    for part in kits.expand(lines, kit_services.kit_table({line.sku_id for line in lines})):
+        wanted[(part.line_id, part.sku_id)] += part.qty
     reserved, warehouses = defaultdict(int), set()
-    lines = {line.id: line for line in order.lines}
     for row in rows:
-        line = lines.get(row.order_line_id)
-        if line is None or line.sku_id != row.sku_id or not row.active:
+        if (row.order_line_id, row.sku_id) not in wanted or not row.active:
             return None
-        reserved[row.order_line_id] += row.qty
+        reserved[(row.order_line_id, row.sku_id)] += row.qty
         warehouses.add(row.warehouse_id)
-    if len(warehouses) != 1 or any(line.sku_id is None or reserved[line.id] != line.qty for line in lines.values()):
+    if len(warehouses) != 1 or reserved != {key: qty for key, qty in wanted.items() if qty}:
         return None
     (warehouse_id,) = warehouses
     active = db.session.scalar(select(Warehouse.active).where(Warehouse.id == warehouse_id))

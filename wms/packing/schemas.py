@@ -10,6 +10,8 @@ class PackItem(Schema):
     qty = fields.Integer(required=True)
     barcodes = fields.List(fields.String(), required=True)
     weight_g = fields.Integer(required=True)
+    kits = fields.List(fields.String(), metadata={
+        "description": "Codes of the order's kits (组合装) this SKU is packed in: a kit is checked as its components"})
 
 
 class Carton(Schema):

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wms import aftercommit, pack_codes
 from wms.auth import roles
+from wms.catalog import kit_services, kits
 from wms.catalog.models import Sku
 from wms.errors import DomainError, IllegalTransition, NotFound
 from wms.extensions import db
@@ -52,24 +53,26 @@ def pack_queue():
     ids = [order.id for order in orders]
     carton_rows, sessions, totes = cartons(), _open_sessions(ids), _tote_refs_of(ids)
     early = early_waybills.issued_numbers(ids)
+    kit_book = _kit_book(orders)
     return [task_payload(order, carton_rows=carton_rows, session=sessions.get(order.id), totes=totes.get(order.id, []),
-                         early_label=early.get(order.id)) for order in orders]
+                         early_label=early.get(order.id), kit_book=kit_book) for order in orders]
 
 
 _UNREAD = object()
 
 
-def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_label=_UNREAD):
+def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_label=_UNREAD, kit_book=None):
     """What a station needs to verify and seal one order (the queue passes what it read for all);
-    early_label: the tracking number of the label printed before picking that its seal reuses, or None."""
-    items = _items(order)
+    early_label: the tracking number of the label printed before picking that its seal reuses, or None.
+    A kit's line is checked as its components (each item names the kit it came in)."""
+    items = _items(order, kit_book)
     carton_rows = cartons() if carton_rows is None else carton_rows
     suggested = verify.suggest_carton(items, [_carton(c) for c in carton_rows])
     session = _open_session(order.id) if session is _UNREAD else session
     return {"order_id": order.id, "ref": order.external_id, "status": order.status, "carrier": order.carrier_code,
             "totes": _tote_refs(order.id) if totes is None else totes,
-            "items": [{"sku": i.sku, "name": i.name, "qty": i.qty, "barcodes": list(i.barcodes), "weight_g": i.weight_g}
-                      for i in items],
+            "items": [{"sku": i.sku, "name": i.name, "qty": i.qty, "barcodes": list(i.barcodes), "weight_g": i.weight_g,
+                       "kits": kit_book.kits_of(order, i.sku) if kit_book else []} for i in items],
             "verified": dict(session.verified) if session else {},
             "cartons": [{"code": c.code, "name": c.name, "tare_g": c.tare_g} for c in carton_rows],
             "suggested_carton": suggested.code if suggested else None,
@@ -201,17 +204,46 @@ def _open_session(order_id):
                                                        PackSession.status == SESSION_OPEN).order_by(PackSession.id.desc()))
 
 
-def _items(order):
+def _items(order, kit_book=None):
+    """What the packer scans, merged per SKU: a kit line counts as its components (wms.catalog.kits)."""
+    kit_book = kit_book or _kit_book([order])
     merged = {}
-    for line in order.lines:
-        sku = line.sku
+    for line, sku, qty in kit_book.floor_lines(order):
         key = sku.code if sku else line.sku_code
         prev = merged.get(key)
+        name = (line.name if sku is line.sku else "") or (sku.name if sku else key)
         merged[key] = verify.Item(
-            sku=key, name=line.name or (sku.name if sku else key), qty=line.qty + (prev.qty if prev else 0),
+            sku=key, name=name, qty=qty + (prev.qty if prev else 0),
             barcodes=tuple(b.barcode for b in sku.barcodes) if sku else (), weight_g=sku.weight_g if sku else 0,
             volume_cm3=sku.volume_cm3 if sku else 0.0)
     return list(merged.values())
+
+
+class _KitBook:
+    """The kits among some orders' lines and their component SKUs (two statements, none without kits)."""
+
+    def __init__(self, table, skus):
+        self.table, self.skus = table, skus
+
+    def floor_lines(self, order):
+        """[(order line, Sku or None, qty)] with each kit line replaced by its components."""
+        if not self.table:
+            return [(line, line.sku, line.qty) for line in order.lines]
+        by_id = {line.id: line for line in order.lines}
+        parts = kits.expand([kits.Part(line.id, line.sku_id, line.qty) for line in order.lines], self.table)
+        return [(by_id[p.line_id], by_id[p.line_id].sku if p.kit_sku_id is None else self.skus.get(p.sku_id), p.qty)
+                for p in parts]
+
+    def kits_of(self, order, sku_code):
+        """The codes of the kits of this order that the SKU is packed in."""
+        return sorted({line.sku_code for line in order.lines if line.sku_id in self.table
+                       and any(self.skus.get(c) is not None and self.skus[c].code == sku_code
+                               for c, _q in self.table[line.sku_id])})
+
+
+def _kit_book(orders):
+    table = kit_services.kit_table({line.sku_id for order in orders for line in order.lines if line.sku_id})
+    return _KitBook(table, kit_services.component_skus(table))
 
 
 def _carton(row):

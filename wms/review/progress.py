@@ -7,6 +7,7 @@ and sits above inventory, picking and shipping; the wall reads it from here.
 """
 from sqlalchemy import func, select
 
+from wms.catalog import kit_services
 from wms.extensions import db
 from wms.orders import next_steps
 from wms.orders.models import Order, OrderLine
@@ -22,8 +23,8 @@ def order_facts(order_ids=None):
         return query if order_ids is None else query.where(column.in_(list(order_ids)))
 
     statuses = dict(db.session.execute(scoped(select(Order.id, Order.status), Order.id)).all())
-    wanted = dict(db.session.execute(scoped(select(OrderLine.order_id, func.sum(OrderLine.qty)), OrderLine.order_id)
-                                     .group_by(OrderLine.order_id)).all())
+    wanted = _units_wanted(scoped(select(OrderLine.order_id, OrderLine.sku_id, func.sum(OrderLine.qty)),
+                                  OrderLine.order_id).group_by(OrderLine.order_id, OrderLine.sku_id))
     reserved = dict(db.session.execute(scoped(select(Reservation.order_id, func.sum(Reservation.qty)),
                                               Reservation.order_id).group_by(Reservation.order_id)).all())
     open_lines = dict(db.session.execute(scoped(select(PickLine.order_id, func.count()), PickLine.order_id)
@@ -37,3 +38,15 @@ def order_facts(order_ids=None):
                                        open_pick_lines=int(open_lines.get(order_id) or 0),
                                        parcel=parcels.get(order_id))
             for order_id, status in statuses.items()}
+
+
+def _units_wanted(query):
+    """{order_id: units its lines ask the floor for}: a kit's line asks for its components' units
+    (what allocation reserves: wms.catalog.kits)."""
+    rows = db.session.execute(query).all()
+    table = kit_services.kit_table({sku_id for _o, sku_id, _q in rows if sku_id is not None})
+    per_kit = {kit: sum(qty for _c, qty in parts) for kit, parts in table.items()}
+    wanted = {}
+    for order_id, sku_id, qty in rows:
+        wanted[order_id] = wanted.get(order_id, 0) + int(qty or 0) * per_kit.get(sku_id, 1)
+    return wanted
