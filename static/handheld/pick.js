@@ -33,7 +33,7 @@ export function createPickScreen({ getTask, record, onFinished, openCamera }) {
     $("pick-bin").textContent = line.bin.code;
     $("pick-bin").classList.toggle("scanned", Boolean(at.bin));
     $("pick-sku-code").textContent = line.sku.code;
-    $("pick-sku-name").textContent = line.sku.name;
+    $("pick-sku-name").textContent = line.gift ? `${t("Free gift")} · ${line.sku.name}` : line.sku.name;
     const image = $("pick-image");
     image.hidden = !line.sku.image;
     if (line.sku.image) image.src = line.sku.image;

@@ -5,7 +5,7 @@ from wms.auth.models import User
 from wms.catalog.models import Sku
 from wms.extensions import db
 from wms.inventory.models import Bin, Warehouse
-from wms.orders.models import Order
+from wms.orders.models import Order, OrderLine
 from wms.picking.models import LINE_OPEN, PickLine, PickTask, Wave
 from wms.picking.picklist import PickListLine, render_pick_list
 from wms.rows import get_or_not_found
@@ -38,17 +38,20 @@ def pickers():
                               .order_by(User.display_name)).all()
 
 
+GIFT_MARK = "赠品 Gift · "   # before a gift line's item name on the paper list (bilingual, as its headings)
+
+
 def pick_list_pdf(task_id, tz_name):
     """(filename, PDF bytes) of a task's paper pick list."""
     task = get_or_not_found(PickTask, task_id, "No such task")
     rows = db.session.execute(
-        select(PickLine, Bin.code, Sku.code, Sku.name, Order.external_id)
+        select(PickLine, Bin.code, Sku.code, Sku.name, Order.external_id, OrderLine.is_gift)
         .join(Bin, Bin.id == PickLine.bin_id).join(Sku, Sku.id == PickLine.sku_id)
-        .join(Order, Order.id == PickLine.order_id)
+        .join(Order, Order.id == PickLine.order_id).outerjoin(OrderLine, OrderLine.id == PickLine.order_line_id)
         .where(PickLine.task_id == task_id).order_by(PickLine.seq)).all()
-    lines = [PickListLine(line.seq, bin_code, sku_code, name, line.qty,
+    lines = [PickListLine(line.seq, bin_code, sku_code, f"{GIFT_MARK}{name}" if gift else name, line.qty,
                           str(line.tote_slot) if line.tote_slot else "-", ext)
-             for line, bin_code, sku_code, name, ext in rows]
+             for line, bin_code, sku_code, name, ext, gift in rows]
     warehouse = db.session.get(Warehouse, task.warehouse_id)
     printed = to_local(utcnow(), tz_name).strftime("%Y-%m-%d %H:%M")
     pdf = render_pick_list(task.code, task.wave.code, warehouse.code, task.distance_m, lines, printed)
@@ -58,9 +61,10 @@ def pick_list_pdf(task_id, tz_name):
 def task_payload(task):
     """Everything a handheld needs to pick a task offline: lines with bins, SKUs and all barcodes."""
     rows = db.session.execute(
-        select(PickLine, Bin.code, Bin.barcode, Bin.aisle, Sku.code, Sku.name, Sku.image_url, Order.external_id)
+        select(PickLine, Bin.code, Bin.barcode, Bin.aisle, Sku.code, Sku.name, Sku.image_url, Order.external_id,
+               OrderLine.is_gift)
         .join(Bin, Bin.id == PickLine.bin_id).join(Sku, Sku.id == PickLine.sku_id)
-        .join(Order, Order.id == PickLine.order_id)
+        .join(Order, Order.id == PickLine.order_id).outerjoin(OrderLine, OrderLine.id == PickLine.order_line_id)
         .where(PickLine.task_id == task.id).order_by(PickLine.seq)).all()
     sku_ids = {line.sku_id for line, *_ in rows}
     barcodes = {}
@@ -74,11 +78,11 @@ def task_payload(task):
         "id": task.id, "code": task.code, "kind": task.kind, "status": task.status, "version": task.version,
         "wave": task.wave.code, "distance_m": task.distance_m, "orders": task.orders_count,
         "lines": [{"id": line.id, "seq": line.seq, "qty": line.qty, "picked_qty": line.picked_qty,
-                   "status": line.status, "tote_slot": line.tote_slot, "order": ext,
+                   "status": line.status, "tote_slot": line.tote_slot, "order": ext, "gift": bool(gift),
                    "bin": {"code": bin_code, "barcode": bin_barcode, "aisle": aisle},
                    "sku": {"id": line.sku_id, "code": sku_code, "name": name, "image": image,
                            "barcodes": barcodes.get(line.sku_id, [])}}
-                  for line, bin_code, bin_barcode, aisle, sku_code, name, image, ext in rows],
+                  for line, bin_code, bin_barcode, aisle, sku_code, name, image, ext, gift in rows],
     }
 
 

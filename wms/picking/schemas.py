@@ -32,6 +32,7 @@ class PickLineOut(Schema):
     status = fields.String(required=True)
     tote_slot = fields.Integer(required=True, allow_none=True, metadata={"description": "null on single-item carts"})
     order = fields.String(required=True, metadata={"description": "The order's external id"})
+    gift = fields.Boolean(required=True, metadata={"description": "A gift line a gift rule added (no price)"})
     bin = fields.Nested(BinRef, required=True)
     sku = fields.Nested(SkuRef, required=True)
 
