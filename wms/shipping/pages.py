@@ -22,7 +22,7 @@ bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 @allow(roles.SUPERVISE)
 def failed():
     """Parcels whose waybill request failed, with the reason and a retry."""
-    return render_template("shipping/failed.html", parcels=waybills.waybill_failed_queue())
+    return render_template("shipping/failed.html", **waybills.failed_desk())
 
 
 @bp.post("/parcels/<int:parcel_id>/retry")
@@ -32,6 +32,41 @@ def retry(parcel_id):
     with flash_errors():
         waybills.retry_waybill(parcel_id, actor=current_user)
         flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
+    return redirect(url_for(".failed"))
+
+
+@bp.post("/parcels/<int:parcel_id>/fix")
+@allow(roles.SUPERVISE)
+def fix_and_retry(parcel_id):
+    """Another carrier and/or the order's address corrected, then ask again."""
+    form = request.form
+    with flash_errors():
+        waybills.fix_and_retry_waybill(parcel_id, carrier_code=form.get("carrier_code", ""), actor=current_user,
+                                       address={name: form[name] for name in waybills.FIXABLE_ADDRESS if name in form})
+        flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
+    return redirect(url_for(".failed"))
+
+
+@bp.post("/parcels/<int:parcel_id>/by-hand")
+@allow(roles.SUPERVISE)
+def ship_by_hand(parcel_id):
+    """手动填写运单号: the number of a waybill made elsewhere labels the parcel for handover."""
+    form = request.form
+    with flash_errors():
+        waybills.ship_by_hand(parcel_id, carrier_code=form.get("carrier_code", ""),
+                              tracking_number=form.get("tracking_number", ""), reason=form.get("reason", ""),
+                              actor=current_user)
+        flash(_("Parcel {id} labelled with the number typed", id=parcel_id), "success")
+    return redirect(url_for(".failed"))
+
+
+@bp.post("/parcels/<int:parcel_id>/void-failed")
+@allow(roles.SUPERVISE)
+def void_failed(parcel_id):
+    """Void a parcel that has no waybill; its order is sealed again."""
+    with flash_errors():
+        waybills.void_failed_parcel(parcel_id, request.form.get("reason", ""), actor=current_user)
+        flash(_("Parcel {id} voided: seal the order again", id=parcel_id), "success")
     return redirect(url_for(".failed"))
 
 
