@@ -22,6 +22,7 @@ DEMO_LOGINS = """\
   admin      / admin123                  settings, every screen
   supervisor / super123                  wall desk, review, waves
   reviewer   / review123                 review desk
+  finance    / finance123                finance review desk (财审)
   picker     / picker123  or PIN 482915  handheld app (or scan the badge from Settings > Badges)
   picker2    / picker123  or PIN 593816  a second picker
   packer     / packer123  or PIN 736204  pack station (desk form or handheld app)

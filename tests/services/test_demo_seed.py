@@ -12,10 +12,12 @@ from wms.picking.models import PickTask
 def test_the_demo_seed_fills_every_stage_with_real_data(app):
     summary = demo.seed(n_skus=60, n_orders=60)
     assert "60 SKUs" in summary
-    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "reviewer", "picker", "packer", "dock"}
+    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "reviewer", "finance", "picker",
+                                                                  "packer", "dock"}
     assert db.session.scalar(select(func.count(Sku.id))) == 60
     statuses = dict(db.session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status)).all())
-    assert sum(statuses.values()) == 60
+    assert sum(statuses.values()) == 60 + 2   # and the finance store's two, waiting for finance
+    assert statuses["finance_review"] == 2
     assert statuses.get("on_hold", 0) >= 5  # review exceptions are real
     assert statuses.get("waved", 0) >= 1
     picker = db.session.scalar(select(User).where(User.username == "picker"))

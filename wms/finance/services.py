@@ -49,7 +49,8 @@ def waiting(filters=DeskFilters(), limit=PAGE_SIZE):
     if filters.platform:
         query = query.where(Order.channel_id.in_(select(Channel.id).where(Channel.platform == filters.platform)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(query.join(Order.channel).options(contains_eager(Order.channel), selectinload(Order.lines))
+    rows = db.session.execute(query.join(Order.channel)
+                              .options(contains_eager(Order.channel), selectinload(Order.lines))
                               .order_by(Order.created_at, Order.id).limit(limit)).all()
     return {"rows": [(order, check) for order, check in rows], "total": total}
 
