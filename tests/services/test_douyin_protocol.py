@@ -202,3 +202,14 @@ def test_the_douyin_settings_form_names_every_setting_the_adapter_reads_in_both_
     assert {"gateway_url", "app_key", "app_secret", "access_token", "sign_method"} <= {f.name for f in fields}
     assert {f.name for f in fields if f.secret} == {"app_secret", "access_token"}
     assert [text for f in fields for text in (f.label, f.help) if text and text not in catalogue] == []
+
+
+def test_a_presale_order_ships_from_its_latest_appointment_ship_time():
+    order = copy.deepcopy(seed_orders()[0])
+    assert order_to_record(order)["presale_ship_from"] is None                        # 0: not a presale
+    order["appointment_ship_time"] = 1797696000                                       # 2026-12-19 16:00 UTC
+    order["sku_order_list"][0]["appointment_ship_time"] = 1797696000 + 86400
+    assert order_to_record(order)["presale_ship_from"] == "2026-12-20T16:00:00"
+    order["appointment_ship_time"] = "tomorrow"
+    with pytest.raises(MalformedRecord):
+        order_to_record(order)

@@ -138,3 +138,12 @@ def test_money_as_a_json_number_or_string_is_exact_cents(amount):
     for sent in (float(amount), f"{amount:.2f}"):
         raw = build_order("261207-1", SEED[1], STARTED, STARTED)
         assert order_to_record({**raw, "pay_amount": sent})["total_cents"] == int(amount * 100)
+
+
+def test_a_presale_order_carries_its_ship_from_time_and_others_none():
+    assert order_to_record(order(0))["presale_ship_from"] is None                     # is_pre_sale 0, ""
+    record = order_to_record(order(0, is_pre_sale=1, pre_sale_time="2026-12-20 00:00:00"))
+    assert record["presale_ship_from"] == "2026-12-19T16:00:00"                      # Beijing midnight in UTC
+    assert order_to_record(order(0, is_pre_sale=0, pre_sale_time="2026-12-20 00:00:00"))["presale_ship_from"] is None
+    with pytest.raises(ChannelError):
+        order_to_record(order(0, is_pre_sale=1, pre_sale_time="soon"))

@@ -9,7 +9,8 @@ Canonical record keys: external_id, ordered_at (naive-UTC ISO or None), buyer_na
 buyer_email, country (ISO2), province, city, district, address, postcode, total_cents, currency,
 payment_status (paid | pending | refunded), buyer_remark, seller_note, tags, priority,
 carrier_code, ship_by (the platform's promised ship-by time, naive-UTC ISO or None: the channel's rule
-fills it when None), lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
+fills it when None), presale_ship_from (a presale's ship-from time, naive-UTC ISO or None: not a presale),
+lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
 `cancelled_at` (naive-UTC ISO or None), which the sync service acts on and strips before importing.
 """
 from datetime import datetime, timezone

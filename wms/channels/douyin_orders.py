@@ -12,6 +12,9 @@ the sku order's `code` (商家编码), else `out_sku_id`, else `dy-<product_id>-
 listing lands in the SKU mapping queue. Sku orders refunded on their own (after_sale_status 12 with
 refund_status 3) are left out of an open order. A record missing a field we need, or carrying a wrong
 type, raises MalformedRecord naming the field: nothing is imported half-read or silently dropped.
+
+Presales (预售): `appointment_ship_time` (预约发货时间, Unix seconds, 0 = none) of the shop order and of
+its sku orders; the latest is the order's ship-from time (wms.orders.presale).
 """
 import re
 
@@ -83,6 +86,7 @@ def order_to_record(order):
         "tags": [],
         "priority": 0,
         "carrier_code": None,
+        "presale_ship_from": _presale(order, sku_orders, external_id),
         "lines": [line for line in (_line(item, external_id, keep_refunded=cancelled) for item in sku_orders) if line],
         "cancelled_at": naive_utc(updated) if cancelled else None,
     }
@@ -174,6 +178,14 @@ def _line(item, external_id, keep_refunded=False):
         return None
     return {"sku_code": platform_sku(item), "name": _text(item.get("product_name"))[:255], "qty": qty,
             "unit_price_cents": _need_int(item, "origin_amount", where)}
+
+
+def _presale(order, sku_orders, external_id):
+    """The latest appointment_ship_time of the order and its sku orders as naive-UTC ISO text, or None."""
+    times = [order.get("appointment_ship_time")] + [item.get("appointment_ship_time") for item in sku_orders
+                                                    if isinstance(item, dict)]
+    seconds = [_need_int({"appointment_ship_time": t}, "appointment_ship_time", external_id) for t in times if t]
+    return naive_utc(max(seconds)) if seconds else None
 
 
 def _refund_line(sku, where):

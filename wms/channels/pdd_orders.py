@@ -10,7 +10,8 @@ order_status (1 待发货, 2 已发货待签收, 3 已签收), refund_status (1 
 3 退款中, 4 退款成功), pay_amount (= goods_amount - discount_amount + postage, yuan; PDD answers
 money as JSON numbers or strings), province / city / town (the district), buyer_memo, remark,
 item_list [{goods_id, sku_id, outer_id (the SKU's merchant code), outer_goods_id, goods_name,
-goods_price, goods_count}].
+goods_price, goods_count}], is_pre_sale (1: a presale, 预售) with pre_sale_time (预售时间, Beijing time:
+the ship-from time; both as typed in the public SDKs' order information).
 
 Receiver data (脱敏 / 加密): since PDD's data-security change, receiver_name, receiver_phone and
 receiver_address come as ciphertext ("~...~", "$...$") while the order waits to ship and as ""
@@ -110,9 +111,17 @@ def _record(order, order_sn):
         "tags": [],
         "priority": 0,
         "carrier_code": None,
+        "presale_ship_from": _presale(order),
         "lines": [line for line in (_line(item) for item in items) if line],
         "cancelled_at": naive_utc_text(updated) if cancelled else None,
     }
+
+
+def _presale(order):
+    """A presale's ship-from time (is_pre_sale 1 + pre_sale_time) as naive-UTC ISO text, else None."""
+    if _int(order.get("is_pre_sale"), 0) != 1 or not _text(order.get("pre_sale_time")):
+        return None
+    return naive_utc_text(parse_pdd_time(order["pre_sale_time"]))
 
 
 def _receiver(order, field):

@@ -88,6 +88,7 @@ def build_order(order_id, spec, created=None, updated=None):
             "after_sale_info": {"after_sale_status": 12 if refunded else 0, "after_sale_type": 2 if refunded else 0,
                                 "refund_status": 3 if refunded else 0},
             "create_time": created, "update_time": updated,
+            "appointment_ship_time": created + 86400 * extra["presale_days"] if "presale_days" in extra else 0,
         })
     post, promotion = extra.get("post_amount", 0), extra.get("promotion", 0)
     return {
@@ -105,6 +106,8 @@ def build_order(order_id, spec, created=None, updated=None):
                       "town": {"name": town, "id": "310115"}, "street": {"name": street, "id": "310115005"},
                       "detail": detail[:4] + "****", "encrypt_detail": f"~{detail}~sandbox-cipher~"},
         "logistics_info": [], "sku_order_list": sku_orders,
+        # 预约发货 (a presale): a seed's extra "presale_days" after its creation; 0 = none
+        "appointment_ship_time": created + 86400 * extra["presale_days"] if "presale_days" in extra else 0,
     }
 
 

@@ -130,6 +130,9 @@ def build_order(sn, spec, created, updated):
         "logistics_id": extra.get("logistics_id", 0), "tracking_number": extra.get("tracking_number", ""),
         "shipping_time": pdd_time(updated) if order_status != 1 else "",
         "last_ship_time": pdd_time(created + timedelta(days=2)),
+        # 预售: a seed's extra "presale_days" makes it a presale shipping that many days after its creation
+        "is_pre_sale": 1 if "presale_days" in extra else 0,
+        "pre_sale_time": pdd_time(created + timedelta(days=extra["presale_days"])) if "presale_days" in extra else "",
         "item_list": items,
     }
 
