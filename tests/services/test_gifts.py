@@ -206,3 +206,33 @@ def test_two_reviews_racing_for_the_last_gift_on_sqlite_give_it_once(app, alloca
     given = [len(gift_lines(db.session.get(Order, i))) for i in ids]
     assert sorted(given) == [0, 1]
     assert rule_row(rule).units_given == 1
+
+
+def test_a_re_import_keeps_the_gift_line_and_adds_no_second_one(db, allocations):
+    from tests.builders_imports import record
+    from wms.imports.services import import_order_records
+
+    make_sku()
+    channel = make_channel("web")
+    make_gift_rule()
+    first = import_order_records(channel.id, [record("RE-1")])   # reviewed after the commit (jobs run inline)
+    order = db.session.scalar(select(Order).where(Order.external_id == "RE-1"))
+    assert order.status == "approved" and len(gift_lines(reload(order))) == 1, first
+    again = import_order_records(channel.id, [record("RE-1")])
+    assert [r.outcome for r in again.results] == ["unchanged"]
+    import_order_records(channel.id, [record("RE-1", lines=(("SKU-1", 5, 3300),))])
+    order = reload(order)
+    assert sorted((line.sku_code, line.qty, line.is_gift) for line in order.lines) == [
+        ("GIFT-CUP", 1, True), ("SKU-1", 5, False)]
+    assert len(timeline(order)) == 1
+
+
+def test_splitting_and_merging_keep_a_gift_a_gift_line(db, reviewer, allocations):
+    make_gift_rule()
+    order = make_order(lines=(("SKU-1", 2),), district="", address="nowhere")
+    services.review_orders([order.id])
+    order = reload(order)
+    gift = next(line for line in order.lines if line.is_gift)
+    part = services.split_order(order.id, {str(gift.id): 1}, actor=reviewer, expected_version=order.version)
+    assert [(line.sku_code, line.is_gift, line.gift_rule_id) for line in reload(part).lines] == [
+        ("GIFT-CUP", True, gift.gift_rule_id)]

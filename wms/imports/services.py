@@ -322,7 +322,8 @@ def _update(order, record, skus, source, actor, holds=None, flags=None):
     gone to the floor). What the system derived is not overwritten by an empty cell (DERIVED)."""
     changed = [name for name in COMPARED if getattr(order, name) != record[name]
                and not (name in DERIVED and not record[name])]
-    lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents) for l in order.lines]
+    # gift lines (added at review by a gift rule) are not the file's: compared without them, kept on a change
+    lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents) for l in order.lines if not l.is_gift]
     lines_new = [(l["sku_code"], l["name"], l["qty"], l["unit_price_cents"]) for l in record["lines"]]
     if lines_now != lines_new:
         changed.append("lines")
@@ -337,7 +338,8 @@ def _update(order, record, skus, source, actor, holds=None, flags=None):
             setattr(order, name, record[name])
     if "lines" in changed:
         order.lines = [OrderLine(sku_code=l["sku_code"], sku_id=skus.resolve(l["sku_code"]), name=l["name"],
-                                 qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]]
+                                 qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]] + [
+            line for line in order.lines if line.is_gift]
     order.note(wording("Updated by import from {source}: {fields}", source=source, fields=", ".join(changed)),
                actor=actor, kind="import")
     kept = [f for f in order.flags or [] if not str(f.get("code", "")).startswith("import_")]

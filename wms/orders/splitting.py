@@ -62,7 +62,8 @@ def split_off(order, moves, *, actor):
     moved_cents = 0
     for line, qty in moves:
         part.lines.append(OrderLine(sku_id=line.sku_id, sku_code=line.sku_code, name=line.name,
-                                    qty=qty, unit_price_cents=line.unit_price_cents))
+                                    qty=qty, unit_price_cents=line.unit_price_cents,
+                                    is_gift=line.is_gift, gift_rule_id=line.gift_rule_id))
         moved_cents += qty * line.unit_price_cents
         line.qty -= qty
         if line.qty == 0:

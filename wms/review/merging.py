@@ -52,16 +52,17 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
 
 
 def _absorb(target, other, actor):
-    by_code = {line.sku_code: line for line in target.lines}
+    by_code = {(line.sku_code, line.is_gift): line for line in target.lines}   # a gift stays a gift line
     for line in list(other.lines):
-        if line.sku_code in by_code:
-            by_code[line.sku_code].qty += line.qty
+        if (line.sku_code, line.is_gift) in by_code:
+            by_code[line.sku_code, line.is_gift].qty += line.qty
             other.lines.remove(line)
         else:
             other.lines.remove(line)
             target.lines.append(OrderLine(sku_id=line.sku_id, sku_code=line.sku_code, name=line.name,
-                                          qty=line.qty, unit_price_cents=line.unit_price_cents))
-            by_code[line.sku_code] = target.lines[-1]
+                                          qty=line.qty, unit_price_cents=line.unit_price_cents,
+                                          is_gift=line.is_gift, gift_rule_id=line.gift_rule_id))
+            by_code[line.sku_code, line.is_gift] = target.lines[-1]
     target.total_cents += other.total_cents
     if other.buyer_remark and other.buyer_remark not in (target.buyer_remark or ""):
         target.buyer_remark = "\n".join(filter(None, (target.buyer_remark, other.buyer_remark)))
