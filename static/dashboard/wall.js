@@ -62,6 +62,7 @@
     setText("orders-open", snap.orders.open);
     setText("orders-hold", byState.on_hold || 0);
     setText("orders-backorder", byState.backorder || 0);
+    setText("orders-presale", snap.exceptions.presale || 0);
     barChart("states", STATES.map(t), STATES.map(function (s) { return byState[s] || 0; }), true, "#58a6ff");
     barChart("series", snap.picks.series.map(function (_v, i) { return "-" + (60 - i * 5); }), snap.picks.series, false, "#3fb950", true);
     var pickers = snap.picks.pickers.slice(0, 8);
@@ -84,6 +85,7 @@
     fitChips();
     setText("ex-shortages", snap.exceptions.shortages);
     setText("ex-waybill", snap.exceptions.waybill_failed);
+    setText("ex-writeback", snap.exceptions.writeback_failed);
     setText("ex-tracking", snap.exceptions.tracking);
     setText("ex-stuck", snap.exceptions.stuck);
     var stuckLabel = root.querySelector('[data-w="ex-stuck-label"]');

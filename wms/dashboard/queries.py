@@ -41,7 +41,9 @@ def snapshot_counters(day):
 
 
 def exception_counts():
-    """(open shortages, waybill failures, tracking exceptions) in one round trip, each over an indexed status."""
+    """(open shortages, waybill failures, tracking exceptions, write-back failures) in one round trip, each over
+    an indexed status. Only what is still open: a dismissed write-back (忽略失败信息) or a failed parcel resolved by
+    hand is not counted."""
     from wms.picking.models import CountTask
     from wms.shipping.models import PARCEL_WAYBILL_FAILED, Parcel
 
@@ -49,15 +51,16 @@ def exception_counts():
               select(func.count(Parcel.id)).where(Parcel.status == PARCEL_WAYBILL_FAILED).scalar_subquery()]
     try:
         from wms.tracking import statuses
-        from wms.tracking.models import TrackedParcel
+        from wms.tracking.models import WB_FAILED, TrackedParcel, WritebackTask
 
         counts.append(select(func.count(TrackedParcel.id)).where(
             TrackedParcel.last_status.in_(statuses.NEEDS_A_PERSON),
             TrackedParcel.acknowledged_at.is_(None)).scalar_subquery())
+        counts.append(select(func.count(WritebackTask.id)).where(WritebackTask.status == WB_FAILED).scalar_subquery())
     except ImportError:  # tracking not installed
         pass
     values = db.session.execute(select(*counts)).one()
-    return tuple(int(v or 0) for v in values) + (0,) * (3 - len(values))
+    return tuple(int(v or 0) for v in values) + (0,) * (4 - len(values))
 
 
 def pick_buckets_named(since):

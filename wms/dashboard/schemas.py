@@ -64,9 +64,12 @@ class Exceptions(Schema):
     holds = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
                         metadata={"description": "Hold reason code -> orders on hold for it"})
     backorder = fields.Integer(required=True)
+    presale = fields.Integer(required=True, metadata={"description": "Orders waiting as presales (not backorders)"})
     shortages = fields.Integer(required=True)
     shortage_list = fields.List(fields.Nested(Shortage), required=True)
     waybill_failed = fields.Integer(required=True)
+    writeback_failed = fields.Integer(required=True, metadata={
+        "description": "Tracking write-backs failed and not dismissed (temporary ones still retried included)"})
     tracking = fields.Integer(required=True, metadata={"description": "Parcels with a tracking exception"})
     stuck = fields.Integer(required=True, metadata={"description": "Orders stuck past their state's time limit"})
 

@@ -13,6 +13,7 @@ from wms.dashboard import metrics, queries, stuck
 from wms.dashboard.models import WallScreen
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inventory import presales
 from wms.orders import deadlines, states
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
@@ -40,7 +41,7 @@ def snapshot(now=None):
     buckets, names = queries.pick_buckets_named(queries.since_minutes(now, metrics.WINDOW_MINUTES))
     picks = metrics.pick_rates(buckets, now, names)
     picks["pickers"] = picks["pickers"][:MAX_PICKERS]
-    shortages, waybill_failed, tracking = queries.exception_counts()
+    shortages, waybill_failed, tracking, writeback_failed = queries.exception_counts()
     return {
         "at": now.isoformat() + "Z",
         "orders": {"by_state": by_state,
@@ -50,8 +51,9 @@ def snapshot(now=None):
         "waves": queries.active_waves(),
         "cutoffs": metrics.cutoff_board(_next_cutoffs(now), metrics.open_by_carrier(order_totals), now),
         "exceptions": {"holds": counters[HOLDS], "backorder": by_state.get(states.BACKORDER, 0),
+                       "presale": _presales_waiting(now),
                        "shortages": shortages, "shortage_list": queries.shortage_list(),
-                       "waybill_failed": waybill_failed, "tracking": tracking,
+                       "waybill_failed": waybill_failed, "writeback_failed": writeback_failed, "tracking": tracking,
                        "stuck": stuck.stuck_count_for_wall(now)},
         "deadlines": _deadlines_for_wall(now),
     }
@@ -70,6 +72,16 @@ def _deadlines_for_wall(now):
         counts["channels"] = [{k: c[k] for k in ("code", "name", "overdue", "due")}
                               for c in counts["channels"][:WALL_DUE_CHANNELS]]
         cache.update(at=now, value={**counts, "alerts": deadlines.alerted_orders(WALL_ALERTS)})
+    return cache["value"]
+
+
+def _presales_waiting(now):
+    """Orders waiting as presales (approved, apart from backorders), counted at most every
+    STUCK_COUNT_EVERY_SECONDS per process like the stuck count (the snapshot runs on every push)."""
+    every_s = current_app.config.get("STUCK_COUNT_EVERY_SECONDS", 30)
+    cache = current_app.extensions.setdefault("wms.wall.presales", {})
+    if "at" not in cache or not 0 <= (now - cache["at"]).total_seconds() < every_s:
+        cache.update(at=now, value=presales.count_waiting())
     return cache["value"]
 
 
