@@ -236,3 +236,15 @@ def test_splitting_and_merging_keep_a_gift_a_gift_line(db, reviewer, allocations
     part = services.split_order(order.id, {str(gift.id): 1}, actor=reviewer, expected_version=order.version)
     assert [(line.sku_code, line.is_gift, line.gift_rule_id) for line in reload(part).lines] == [
         ("GIFT-CUP", True, gift.gift_rule_id)]
+
+
+def test_a_reviewers_approval_adds_the_gift_once_as_the_automatic_review_would(db, reviewer, allocations):
+    make_gift_rule()
+    order = make_order()
+    services.approve_order(order.id, actor=reviewer, expected_version=order.version)
+    assert len(gift_lines(reload(order))) == 1
+    held = make_order(external_id="HELD-GIFT", district="", address="nowhere")
+    services.review_orders([held.id])
+    held = reload(held)
+    services.approve_order(held.id, actor=reviewer, expected_version=held.version, reason="called the buyer")
+    assert len(gift_lines(reload(held))) == 1

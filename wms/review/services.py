@@ -119,6 +119,7 @@ def approve_order(order_id, *, actor, expected_version, reason=""):
         reason = wording("override: {reason}", reason=typed)
     finance.pass_customer_review(order, reason=reason or wording("approved by reviewer"), actor=actor)
     tagging.tag_orders([order], actor=actor)   # tag rules (订单分类)
+    gifts.add_gifts([order], actor=actor)      # a reviewer's approval is its review too: the gift rules, once
     actions.allocate_after_commit([order.id] if order.status == states.APPROVED else [])
     return save(order, [change(order, before)])
 
