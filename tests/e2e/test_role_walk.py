@@ -38,10 +38,12 @@ REACHED = {
                    "/handover/manifests/N", "/aftersales/returns", "/aftersales/intercepts"},
     "reviewer": {"/review/", "/review/orders/N", "/imports/", "/channels/sku-mappings", "/review/blacklist",
                  "/aftersales/returns"},
+    "finance": {"/finance/", "/finance/rules"},
     "packer": {"/station/", "/handover/"},
     "dock": {"/handover/", "/handover/manifests/N"},
 }
-SIZE = {"admin": DESKTOP, "supervisor": DESKTOP, "reviewer": DESKTOP, "packer": STATION, "dock": STATION}
+SIZE = {"admin": DESKTOP, "supervisor": DESKTOP, "reviewer": DESKTOP, "finance": DESKTOP, "packer": STATION,
+        "dock": STATION}
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +141,7 @@ def walk_desk(walk):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("role", ["admin", "supervisor", "reviewer", "dock"])
+@pytest.mark.parametrize("role", ["admin", "supervisor", "reviewer", "finance", "dock"])
 def test_each_office_role_walks_every_screen_of_its_menu_without_an_error_or_a_raw_code(device, warehouse, role,
                                                                                        locale):
     walk = start(device, warehouse, role, locale, SIZE[role])
