@@ -84,7 +84,10 @@ def _channels():
     (`make run` starts them; "Sync now")."""
     from wms.orders.models import Channel
 
-    channels = [Channel(code="web", name="官网商城", platform="manual"),
+    # the web store tells its buyers by email and text (the launcher's SMS sandbox and SMTP sink receive them)
+    notices = {"shipped": ["email", "sms"], "shortage": ["sms"], "out_for_delivery": ["sms"],
+               "exchange_shipped": ["sms"], "refund_done": ["email", "sms"]}
+    channels = [Channel(code="web", name="官网商城", platform="manual", settings={"buyer_notices": notices}),
                 # a store that works the 店小秘 way: waybills in bulk after review, labels printed before picking
                 Channel(code="tmall", name="天猫旗舰店", platform="manual", waybill_timing="after_allocation"),
                 Channel(code="shopify", name="Shopify 海外店", platform="shopify",

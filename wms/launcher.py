@@ -110,6 +110,7 @@ def _sandboxes(env, config):
         else:
             env["PUTWALL_LIGHTS_SANDBOX_URL"] = lights.url
             started.append(lights)
+    started += _notice_sandboxes(env)
     from importlib import import_module
 
     for platform in ("shopify", "taobao", "jd", "pdd", "douyin"):   # a store per platform, each on a free port
@@ -119,6 +120,21 @@ def _sandboxes(env, config):
             env[name] = shop.base_url
             started.append(shop)
     return started
+
+
+def _notice_sandboxes(env):
+    """The buyers' notices: an Aliyun SMS sandbox and an SMTP sink (their inbox at the SMS sandbox's /inbox)."""
+    if env.get("ALIYUN_SMS_URL") or env.get("SMTP_HOST"):
+        return []
+    from wms.tracking.notices_sandbox import (
+        DEMO_KEY_ID, DEMO_KEY_SECRET, DEMO_SIGN_NAME, DEMO_TEMPLATES, AliyunSmsSandbox, SmtpSink)
+
+    sink = SmtpSink().start()
+    sms = AliyunSmsSandbox(mailbox=sink).start()
+    env.update(ALIYUN_SMS_URL=sms.url, ALIYUN_SMS_KEY_ID=DEMO_KEY_ID, ALIYUN_SMS_KEY_SECRET=DEMO_KEY_SECRET,
+               ALIYUN_SMS_SIGN_NAME=DEMO_SIGN_NAME, SMTP_HOST=sink.host, SMTP_PORT=str(sink.port),
+               **{f"ALIYUN_SMS_TEMPLATE_{event.upper()}": code for event, code in DEMO_TEMPLATES.items()})
+    return [sms, sink]
 
 
 def _flask(*args, env):
@@ -155,7 +171,9 @@ def main():
           f"  database: {config.SQLALCHEMY_DATABASE_URI}\n  redis:    {env['REDIS_URL']}\n"
           f"  sandboxes: carrier {env.get('CARRIER_SANDBOX_URL')}, 4px {env.get('FOURPX_SANDBOX_URL')}, "
           f"shopify {env.get('SHOPIFY_SANDBOX_URL')}, taobao {env.get('TAOBAO_SANDBOX_URL')}, jd {env.get('JD_SANDBOX_URL')}, pdd {env.get('PDD_SANDBOX_URL')}, "
-          f"douyin {env.get('DOUYIN_SANDBOX_URL')}, put wall lights {env.get('PUTWALL_LIGHTS_SANDBOX_URL')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
+          f"douyin {env.get('DOUYIN_SANDBOX_URL')}, put wall lights {env.get('PUTWALL_LIGHTS_SANDBOX_URL')},\n"
+          f"             buyers' texts {env.get('ALIYUN_SMS_URL')} (texts and emails received: /inbox), emails to SMTP "
+          f"{env.get('SMTP_HOST')}:{env.get('SMTP_PORT')},\n             print component {env.get('PRINT_COMPONENT_SANDBOX_URL')} "
           f"(station PS-1 prints there; files in {INSTANCE / 'print_component'})\n"
           f"Demo logins:\n{DEMO_LOGINS}\nA crashed web server or worker is started again. "
           f"Ctrl-C stops everything.\n", flush=True)

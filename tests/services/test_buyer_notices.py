@@ -114,10 +114,14 @@ def test_a_forged_or_misconfigured_key_is_refused_by_the_provider_and_recorded(a
 
 def test_no_sms_provider_or_template_means_skipped_not_failed(app, providers):
     app.config["ALIYUN_SMS_TEMPLATES"] = {**DEMO_TEMPLATES, "shipped": ""}
-    order = _order(settings={"buyer_notices": {"shipped": ["sms"]}})
+    order = _order(settings={"buyer_notices": {"shipped": ["sms"], "out_for_delivery": ["sms"]}})
     notice = _ask(order)[0]
     db.session.refresh(notice)
     assert notice.status == "skipped" and "ALIYUN_SMS_TEMPLATE_SHIPPED" in notice.last_error
+    app.config["ALIYUN_SMS_SIGN_NAME"] = ""
+    notice = _ask(order, "out_for_delivery")[0]
+    db.session.refresh(notice)
+    assert notice.status == "skipped" and "ALIYUN_SMS_SIGN_NAME" in notice.last_error
 
 
 def test_a_store_that_chose_nothing_for_an_event_sends_nothing(app, providers):
@@ -164,3 +168,21 @@ def test_an_unknown_event_is_refused_before_anything_is_written(app):
     with pytest.raises(ValueError):
         notices.notify_buyers([order.id], "birthday")
     assert db.session.scalar(select(func.count(BuyerNotice.id))) == 0
+
+
+def test_the_sandbox_inbox_lists_the_texts_and_emails_buyers_received(app):
+    import requests
+
+    sink = SmtpSink().start()
+    sms = AliyunSmsSandbox(mailbox=sink).start()
+    app.config.update(SMTP_HOST=sink.host, SMTP_PORT=sink.port, ALIYUN_SMS_URL=sms.url, ALIYUN_SMS_KEY_ID=DEMO_KEY_ID,
+                      ALIYUN_SMS_KEY_SECRET=DEMO_KEY_SECRET, ALIYUN_SMS_SIGN_NAME="仓库通知",
+                      ALIYUN_SMS_TEMPLATES=dict(DEMO_TEMPLATES))
+    try:
+        _ask(_order())
+        inbox = requests.get(f"{sms.url}/inbox", timeout=5).json()
+    finally:
+        sms.stop()
+        sink.stop()
+    assert [m["phone"] for m in inbox["messages"]] == ["13800138000"]
+    assert [m["to"] for m in inbox["emails"]] == ["buyer@example.com"] and "1001" in inbox["emails"][0]["subject"]

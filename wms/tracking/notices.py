@@ -126,8 +126,9 @@ def _why_not(notice, config):
         return "" if config.get("SMTP_HOST") else "SMTP_HOST is not set"
     if not notice.to_address:
         return "no mobile number a text can reach (the platform masks it, or it is none)"
-    if not config.get("ALIYUN_SMS_URL"):
-        return "ALIYUN_SMS_URL is not set"
+    for setting in ("ALIYUN_SMS_URL", "ALIYUN_SMS_KEY_ID", "ALIYUN_SMS_SIGN_NAME"):
+        if not config.get(setting):
+            return f"{setting} is not set"
     return "" if (config.get("ALIYUN_SMS_TEMPLATES") or {}).get(notice.kind) else \
         f"no SMS template is set for {notice.kind} (ALIYUN_SMS_TEMPLATE_{notice.kind.upper()})"
 

@@ -2,8 +2,8 @@
 
 - `AliyunSmsSandbox`: speaks dysmsapi SendSms as wms/tracking/aliyun_sms.py documents it (RPC parameters,
   the HMAC-SHA1 signature checked with the configured secret, the JSON answer with Code / Message / BizId,
-  the documented refusal codes), and keeps every message it accepted. `GET /inbox` lists them (JSON), so the
-  demo can show what buyers received.
+  the documented refusal codes), and keeps every message it accepted. `GET /inbox` lists them (JSON) with the
+  emails of the SMTP sink it is given, so the demo can show what buyers received.
   Faults (`fail_next`): "limit" isv.BUSINESS_LIMIT_CONTROL, "system" isp.SYSTEM_ERROR (HTTP 500),
   "illegal_number" isv.MOBILE_NUMBER_ILLEGAL, "no_money" isv.AMOUNT_NOT_ENOUGH, "timeout" (no answer for
   `slow_s` seconds).
@@ -37,8 +37,10 @@ REQUIRED = ("AccessKeyId", "Action", "PhoneNumbers", "SignName", "SignatureMetho
 class AliyunSmsSandbox(HttpSandbox):
     thread_name = "aliyun-sms-sandbox"
 
-    def __init__(self, host="127.0.0.1", port=0, *, key_id=DEMO_KEY_ID, key_secret=DEMO_KEY_SECRET, slow_s=3.0):
+    def __init__(self, host="127.0.0.1", port=0, *, key_id=DEMO_KEY_ID, key_secret=DEMO_KEY_SECRET, slow_s=3.0,
+                 mailbox=None):
         self.key_id, self.key_secret, self.slow_s = key_id, key_secret, slow_s
+        self.mailbox = mailbox  # an SmtpSink whose emails /inbox lists too (the demo's)
         self.received, self._nonces = [], set()
         self._listen(host, port, _sms_handler(self))
 
@@ -111,7 +113,10 @@ def _sms_handler(sandbox):
             url = urlsplit(self.path)
             if url.path == "/inbox":
                 with sandbox._lock:
-                    return self._answer(200, {"messages": list(sandbox.received)})
+                    texts = list(sandbox.received)
+                mails = [{"to": m["To"], "subject": m["Subject"], "body": m.get_content()}
+                         for m in (list(sandbox.mailbox.messages) if sandbox.mailbox else [])]
+                return self._answer(200, {"messages": texts, "emails": mails})
             return self._call(dict(parse_qsl(url.query, keep_blank_values=True)), "GET")
 
         def do_POST(self):
