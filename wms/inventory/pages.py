@@ -6,7 +6,7 @@ from wms.auth.access import allow
 from wms.errors import ValidationFailed, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
-from wms.inventory import allocating
+from wms.inventory import allocating, presale_pages
 from wms.inventory import stock as stock_services
 from wms.inventory import stock_forms, stock_list
 from wms.inventory import warehouses as warehouse_services
@@ -196,3 +196,6 @@ def _actor():
     from flask_login import current_user
 
     return current_user._get_current_object()
+
+
+presale_pages.routes(bp)   # the presales page: each store's release on date or stock (wms.inventory.presale_pages)

@@ -20,10 +20,12 @@ from sqlalchemy import exists, func, or_, select
 
 from wms import aftercommit, realtime
 from wms.catalog.models import Sku
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin, StockItem, Warehouse, awaiting_count
 from wms.orders import presale, ship_by, states
 from wms.orders.models import Channel, Order, OrderLine
+from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -100,11 +102,17 @@ def count_waiting():
     return db.session.scalar(select(func.count()).select_from(Order).where(presale_waiting()))
 
 
-def set_presale_release(channel_id, mode_text, actor=None):
-    """Choose how a store's presales go to allocation (`date` or `stock`); a released presale stays released."""
-    from wms.errors import ValidationFailed
-    from wms.rows import get_or_not_found
+def stores_overview():
+    """[{"id", "code", "name", "presale_release", "waiting"}] of every store, by name (the presales page)."""
+    waiting = dict(db.session.execute(select(Order.channel_id, func.count()).where(presale_waiting())
+                                      .group_by(Order.channel_id)).all())
+    return [{"id": c.id, "code": c.code, "name": c.name, "presale_release": c.presale_release,
+             "waiting": waiting.get(c.id, 0)}
+            for c in db.session.scalars(select(Channel).order_by(Channel.name, Channel.id))]
 
+
+def set_presale_release(channel_id, mode_text):
+    """Choose how a store's presales go to allocation (`date` or `stock`); a released presale stays released."""
     channel = get_or_not_found(Channel, channel_id, "Channel not found")
     try:
         channel.presale_release = presale.parse_mode(mode_text)

@@ -56,7 +56,7 @@ def queue():
     filters = _filters(request.args)
     page = desk.queue_page(filters)
     return render_template("review/queue.html", page=page, filters=filters, channels=desk.channels(),
-                           desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED,)
+                           desk_states=("",) + desk.DESK_STATES + (desk.FLAGGED, desk.PRESALE)
                            + tuple(s for s in states.ALL_STATES if s not in desk.DESK_STATES),
                            due_choices=desk.DUE_CHOICES, known_tags=tagging.known_tags(),
                            socket_client=SOCKET_CLIENT if _has_socket_client() else None)

@@ -17,6 +17,7 @@ from wms.catalog.models import Sku
 from wms.auth.access import require_channel
 from wms.errors import NotFound
 from wms.extensions import db
+from wms.inventory.presales import count_waiting, presale_waiting
 from wms.orders import deadlines, states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.review.models import OrderFlagCode, OrderHoldCode
@@ -28,6 +29,7 @@ from wms.timeutil import utcnow
 DESK_STATES = (states.ON_HOLD, states.IMPORTED)
 DUE_CHOICES = (2, 4, 8, 24, 48)   # the desk's "overdue or due within N hours" filter
 FLAGGED = "flagged"   # not a state: orders that can still be changed and carry a flag (not held)
+PRESALE = "presale"   # not a state: approved orders waiting as presales for their ship-from time (not backorders)
 PER_PAGE = 50
 COUNT_CAP = 10_000    # counted exactly up to here; a state past it (a year of completed orders) is "10,000+"
 
@@ -51,6 +53,8 @@ class QueueFilters:
 def _states_of(state):
     if state == FLAGGED:
         return tuple(states.EDITABLE)
+    if state == PRESALE:
+        return (states.APPROVED,)
     return (state,) if state in states.ALL_STATES else DESK_STATES
 
 
@@ -67,6 +71,8 @@ def _filtered(filters, matched=None, *, with_reason=True):
     query = select(Order)
     if filters.state == FLAGGED:
         query = query.where(Order.status.in_(states.EDITABLE), Order.id.in_(select(OrderFlagCode.order_id)))
+    elif filters.state == PRESALE:
+        query = query.where(presale_waiting())
     elif filters.state in states.ALL_STATES:
         query = query.where(Order.status == filters.state)
     else:
@@ -109,7 +115,7 @@ def queue_page(filters):
             "before": orders[0].id if orders and has_before else None,
             "searched_capped": matched is not None and len(matched) >= search.MAX_MATCHES,
             "reason_counts": reason_counts(filters, matched), "flag_counts": flag_counts(filters, matched),
-            "state_counts": state_counts(),
+            "state_counts": state_counts(), "waiting": waiting_counts(),
             "deadlines": deadlines.due_counts(filters.due_within) if filters.due_within else None}
 
 
@@ -211,6 +217,12 @@ def state_counts():
     return dict(rows.all())
 
 
+def waiting_counts():
+    """{"presale": n, "backorder": n}: orders waiting as presales, apart from those waiting for stock."""
+    backorders = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == states.BACKORDER))
+    return {"presale": count_waiting(), "backorder": backorders}
+
+
 def _row(order, now):
     return {"id": order.id, "external_id": order.external_id, "version": order.version,
             "channel": order.channel.name if order.channel else "", "buyer_name": order.buyer_name,
@@ -218,8 +230,13 @@ def _row(order, now):
             "item_count": order.item_count, "total_cents": order.total_cents, "currency": order.currency,
             "age_minutes": int((now - order.created_at).total_seconds() // 60) if order.created_at else 0,
             "status": order.status, "reasons": list(order.hold_reasons or []),
+            "presale_until": order.presale_ship_from if _waits_as_presale(order) else None,
             "flags": list(order.flags or []) if order.status in states.EDITABLE else [],
             "tags": list(order.tags or [])}
+
+
+def _waits_as_presale(order):
+    return order.status == states.APPROVED and order.presale_held_at is not None and order.presale_released_at is None
 
 
 def channels():

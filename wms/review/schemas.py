@@ -123,7 +123,7 @@ class OrderLineOut(Schema):
 class OrderEventOut(Schema):
     at = fields.String(required=True, metadata={"description": "ISO 8601, UTC (Z)"})
     actor = fields.String(required=True)
-    kind = fields.String(required=True, metadata={"enum": ["state", "edit", "note", "import"]})
+    kind = fields.String(required=True, metadata={"enum": ["state", "edit", "note", "import", "presale"]})
     from_ = fields.String(required=True, data_key="from")
     to = fields.String(required=True)
     reason = fields.String(required=True, metadata={"description": "In English"})
