@@ -106,3 +106,36 @@ def test_pdd(app, running):
     assert kind_of_push(channel, "000000-NOT-THERE", "SF") == failures.PERMANENT
     assert kind_of_push(channel, "000000-NOT-THERE", "SF") == failures.PERMANENT      # 订单不存在
     assert kind_of_push(channel, "000000-NOT-THERE", "Pony Express") == failures.PERMANENT  # no such company
+
+
+class _Answer:
+    status_code = 200
+
+    def __init__(self, payload):
+        self.payload = payload
+
+    def json(self):
+        return self.payload
+
+
+class _Gateway:
+    """A TOP gateway that answers every call with one error_response (the sandbox has no code 10 fault)."""
+
+    def __init__(self, error):
+        self.error, self.calls = error, 0
+
+    def post(self, *_args, **_kwargs):
+        self.calls += 1
+        return _Answer({"error_response": self.error})
+
+
+def test_taobao_service_currently_unavailable_is_retried_then_temporary(app):
+    from wms.channels.base import ChannelUnavailable
+    from wms.channels.taobao import TaobaoAdapter
+
+    gateway = _Gateway({"code": 10, "msg": "Service Currently Unavailable"})
+    shop = TaobaoAdapter("http://top.invalid", "key", "secret", "session", http=gateway, sleep=lambda _s: None,
+                         max_attempts=3)
+    with pytest.raises(ChannelUnavailable) as unavailable:
+        shop.push_tracking(str(FIRST_TID), "SF", "SF7000000001")
+    assert gateway.calls == 3 and failures.kind_of(unavailable.value) == failures.TEMPORARY

@@ -5,8 +5,8 @@ Speaks the TOP HTTP protocol (`wms.channels.taobao_protocol`) to the documented 
 `taobao.logistics.offline.send` (自己联系物流（线下物流）发货); trades become our order records in
 `wms.channels.taobao_trades`. Code 7 (App Call Limited) is retried after the ban the sub_msg
 states; codes 11, 12, 25-29 (permissions, signature, session, app key) are `ChannelAuthFailed`;
-code 15 with an `isp.` sub_code (platform error), HTTP 5xx and network errors are retried with
-back-off.
+code 10 (Service Currently Unavailable), code 15 with an `isp.` sub_code (platform error), HTTP 5xx and
+network errors are retried with back-off (taobao_protocol.is_transient), then `ChannelUnavailable`.
 
 Incremental pull: `taobao.trades.sold.increment.get` takes a modified-time window
 (`start_modified`, `end_modified`, at most one day apart, inclusive) and pages with `page_no` /
@@ -53,8 +53,8 @@ import requests
 
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
 from wms.channels.taobao_protocol import (
-    API_VERSION, AUTH_CODES, CALL_LIMITED, REMOTE_ERROR, SIGN_METHODS, ban_seconds, describe_error, error_code,
-    format_top_time, from_cursor, is_true, parse_top_time, sign_request, to_cursor, trades_of, unwrap,
+    API_VERSION, AUTH_CODES, CALL_LIMITED, SIGN_METHODS, ban_seconds, describe_error, error_code, format_top_time,
+    from_cursor, is_transient, is_true, parse_top_time, sign_request, to_cursor, trades_of, unwrap,
 )
 from wms.channels.taobao_refunds import (
     DETAIL_FIELDS, RECEIVE_FIELDS, change_time, merge_detail, needs_detail, refund_cursor, refund_to_record, refunds_of,
@@ -255,8 +255,7 @@ class TaobaoAdapter:
 
     def _retry_wait(self, error, attempt):
         code = error_code(error)
-        retryable = code == CALL_LIMITED or (code == REMOTE_ERROR and str(error.get("sub_code", "")).startswith("isp."))
-        if not retryable:
+        if not is_transient(error):
             return None
         if attempt == self.max_attempts:
             raise ChannelUnavailable.worded("Taobao kept refusing the call after {attempts} attempts: {error}",

@@ -13,7 +13,10 @@ Wire format followed: the TOP "API 调用方法详解" (HTTP API call protocol) 
 * Answers: `{"<api_name_with_underscores>_response": {...}}`, or
   `{"error_response": {"code", "msg", "sub_code", "sub_msg"}}`. Code 7 is App Call Limited (the
   sub_msg states the ban: "This ban will last for N more seconds"); codes 11, 12, 25-29 are
-  permissions, signature, session and app key; code 15 with an `isp.` sub_code is a platform error.
+  permissions, signature, session and app key; code 15 with an `isp.` sub_code is a platform error;
+  code 10 is Service Currently Unavailable (服务不可用, TOP's platform error table). Codes 7, 10 and
+  15/isp.* are transient (`is_transient`): retried, then ChannelUnavailable; every other code is the
+  platform's refusal (an `isv.` sub_code: the request itself is wrong for it).
   `simplify=true` answers (no wrapper, plain lists) are understood too; the adapter does not ask
   for them.
 """
@@ -31,6 +34,7 @@ SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 
 AUTH_CODES = {11, 12, 25, 26, 27, 28, 29}
 CALL_LIMITED = 7
+SERVICE_UNAVAILABLE = 10
 REMOTE_ERROR = 15
 MAX_BAN_WAIT = 60.0
 
@@ -120,6 +124,14 @@ def error_code(error):
         return int(error.get("code"))
     except (TypeError, ValueError):
         return None
+
+
+def is_transient(error):
+    """Whether an error_response may pass on a later identical call: App Call Limited (7), Service Currently
+    Unavailable (10), or a remote service error (15) whose sub_code is the platform's (`isp.`)."""
+    code = error_code(error)
+    return code in (CALL_LIMITED, SERVICE_UNAVAILABLE) or (
+        code == REMOTE_ERROR and str(error.get("sub_code") or "").startswith("isp."))
 
 
 def describe_error(error):
