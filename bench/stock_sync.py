@@ -53,9 +53,9 @@ class Forked:
 def _serve(module, state, port):
     from werkzeug.serving import make_server
 
-    from wms.channels.sandbox import _QuietHandler
+    from wms.channels.sandbox import KeepAliveHandler
 
-    make_server("127.0.0.1", port, module.create_app(state), threaded=True, request_handler=_QuietHandler).serve_forever()
+    make_server("127.0.0.1", port, module.create_app(state), threaded=True, request_handler=KeepAliveHandler).serve_forever()
 
 
 def start_sandboxes(n):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.builders_douyin import make_douyin_catalogue, make_douyin_channel
 from wms.channels import services
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, adapter_for
-from wms.channels.douyin import AFTER_SALE_LIST, SEARCH_LIST, SYNC_STOCK, DouyinAdapter
+from wms.channels.douyin import AFTER_SALE_LIST, SEARCH_LIST, SYNC_STOCK, SYNC_STOCK_BATCH, DouyinAdapter
 from wms.channels.douyin_protocol import epoch_of, from_cursor, to_cursor
 from wms.channels.sandbox.douyin import DEFAULT_APP_KEY, DEFAULT_SECRET, DEFAULT_TOKEN, start_in_thread
 from wms.channels.sandbox.douyin_seed import FIRST_ORDER_ID
@@ -240,10 +240,29 @@ def test_stock_is_pushed_one_sku_a_call_by_merchant_code_or_by_product_and_sku_i
 
 
 def test_a_batch_larger_than_the_platform_takes_is_refused_before_any_call(sandbox):
-    with pytest.raises(ChannelError, match="at most 1 SKU"):
-        adapter(sandbox).push_stock([{"platform_sku": "TEA-LJ-250", "qty": 1}, {"platform_sku": "MUG-CER-350", "qty": 1}])
+    shop = adapter(sandbox)
+    with pytest.raises(ChannelError, match=f"at most {shop.stock_batch_size} SKU"):
+        shop.push_stock([{"platform_sku": "TEA-LJ-250", "qty": 1}] * (shop.stock_batch_size + 1))
 
-    assert calls(sandbox, SYNC_STOCK) == []
+    assert calls(sandbox, SYNC_STOCK) == [] and calls(sandbox, SYNC_STOCK_BATCH) == []
+
+
+def test_the_skus_of_one_product_go_in_one_batch_call_and_a_refused_batch_is_answered_per_sku(sandbox):
+    """sku.syncStockBatch is all or nothing and does not say which SKU it refused: its SKUs are then sent one
+    by one, so only the unknown one is refused and the others are set."""
+    keys = [f"dy-3571000000000000077-{1770000000000700 + n}" for n in range(3)]
+    for key in keys:
+        sandbox.state.stock[key] = 0
+    shop = adapter(sandbox)
+    assert len({shop.stock_group(key) for key in keys}) == 1 and shop.stock_group("TEA-LJ-250") != shop.stock_group(keys[0])
+    assert all(a["ok"] for a in shop.push_stock([{"platform_sku": key, "qty": 4 + n} for n, key in enumerate(keys)]))
+    [batch] = calls(sandbox, SYNC_STOCK_BATCH)
+    assert batch["body"]["incremental"] is False and [e["stock_num"] for e in batch["body"]["sku_sync_list"]] == [4, 5, 6]
+    assert calls(sandbox, SYNC_STOCK) == [] and [sandbox.state.stock[key] for key in keys] == [4, 5, 6]
+    answers = shop.push_stock([{"platform_sku": keys[0], "qty": 1}, {"platform_sku": "dy-3571000000000000077-9", "qty": 2},
+                               {"platform_sku": keys[2], "qty": 3}])
+    assert [a["ok"] for a in answers] == [True, False, True] and "-20004" in answers[1]["error"]
+    assert [sandbox.state.stock[key] for key in keys] == [1, 5, 3] and len(calls(sandbox, SYNC_STOCK)) == 3
 
 
 def test_a_refused_sku_is_a_per_item_result_not_an_exception(sandbox):

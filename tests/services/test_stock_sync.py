@@ -79,18 +79,54 @@ def state_of(channel, key):
 
 def test_shopify_sets_the_inventory_level_of_a_variant_at_its_location_and_refuses_unknown_items(sandboxes):
     shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=lambda s: None)
-    assert shop.stock_batch_size == 1
     assert shop.push_stock([{"platform_sku": f"shopify-variant-{VARIANT}", "qty": 7}]) == [
         {"platform_sku": f"shopify-variant-{VARIANT}", "ok": True, "error": None}]
     assert shopify_level(sandboxes) == 7
     [unknown] = shop.push_stock([{"platform_sku": "999", "qty": 1}])
-    assert not unknown["ok"] and "Inventory item does not exist" in unknown["error"]
+    assert not unknown["ok"] and "INVALID_INVENTORY_ITEM" in unknown["error"]
     [text] = shop.push_stock([{"platform_sku": "TEA-LJ-250", "qty": 1}])
     assert not text["ok"] and "shopify-variant" in text["error"]
     with pytest.raises(Exception):
-        shop.push_stock([{"platform_sku": "1", "qty": 1}] * 2)
+        shop.push_stock([{"platform_sku": "1", "qty": 1}] * (shop.stock_batch_size + 1))
     seen = requests.get(f"{sandboxes['shopify'].base_url}/_sandbox/requests").json()["requests"]
     assert [r["path"].rsplit("/", 1)[-1] for r in seen].count("locations.json") == 1  # read once
+
+
+def test_shopify_sets_a_whole_batch_in_one_graphql_call_and_answers_a_refused_entry_per_sku(sandboxes):
+    """inventorySetQuantities sets nothing when it refuses an entry: the refused one is answered as refused,
+    the others are sent again and set; a level nobody refused is never left unset."""
+    state = sandboxes["shopify"].state
+    items = [state.add_variant(VARIANT + n, f"B-{n}", 0) for n in range(1, 6)]
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=lambda s: None,
+                          location_id=shopify_sandbox.LOCATION_ID)
+    batch = [{"platform_sku": str(item), "qty": 10 + n} for n, item in enumerate(items)]
+    batch.insert(2, {"platform_sku": "777", "qty": 3})  # no such inventory item
+    answers = shop.push_stock(batch)
+    assert [a["platform_sku"] for a in answers] == [b["platform_sku"] for b in batch]
+    assert [a["ok"] for a in answers] == [True, True, False, True, True, True]
+    assert "INVALID_INVENTORY_ITEM" in answers[2]["error"]
+    assert [state.levels[item] for item in items] == [10, 11, 12, 13, 14]
+    calls = [r for r in state.requests if r[1].endswith("/graphql.json")]
+    assert len(calls) == 2  # the batch, then the batch without its refused entry
+    twice = shop.push_stock([{"platform_sku": str(items[0]), "qty": 1}] * 2)  # the same item twice in one batch
+    assert [a["ok"] for a in twice] == [True, False] and "NO_DUPLICATE" in twice[1]["error"]
+
+
+def test_shopify_graphql_throttling_is_waited_out_and_a_bad_token_raises(sandboxes):
+    item = sandboxes["shopify"].state.add_variant(VARIANT + 9, "T", 0)
+    slept = []
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=slept.append,
+                          location_id=shopify_sandbox.LOCATION_ID)
+    sandboxes["shopify"].state.faults += [(429, "1")] * 2
+    assert shop.push_stock([{"platform_sku": str(item), "qty": 4}])[0]["ok"]
+    assert len(slept) == 2 and sandboxes["shopify"].state.levels[item] == 4
+    sandboxes["shopify"].state.faults += [(429, "1")] * 10
+    from wms.channels.base import ChannelUnavailable
+
+    with pytest.raises(ChannelUnavailable):
+        shop.push_stock([{"platform_sku": str(item), "qty": 5}])
+    sandboxes["shopify"].state.faults.clear()
+    assert sandboxes["shopify"].state.levels[item] == 4
 
 
 def test_shopify_auth_failure_is_raised_not_answered_per_item(sandboxes):
@@ -116,6 +152,28 @@ def test_taobao_sets_a_sku_by_its_key_or_its_merchant_code_and_refuses_unknown_o
     assert not negative["ok"] and taobao_qty(sandboxes) == 3
     sent = [r for r in sandboxes["taobao"].state.requests if r["method"] == "taobao.item.quantity.update"]
     assert sent[0]["type"] == "1" and sent[0]["num_iid"] == TB_ITEM and sent[0]["sku_id"] == TB_SKU_ID
+
+
+def test_taobao_sets_the_skus_of_one_item_in_one_call_and_answers_a_refused_one_per_sku(sandboxes):
+    """skus.quantity.update sets nothing when one SKU is refused and does not say which: the batch's SKUs are
+    then set one by one, so the refused one alone is answered as refused."""
+    state = sandboxes["taobao"].state
+    for n in range(4):
+        state.add_item(700_000_000_001, 5_000_000_000_100 + n, f"BATCH-{n}", 0)
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
+                        taobao_sandbox.DEFAULT_SESSION, sleep=lambda s: None)
+    keys = [f"tb-700000000001-{5_000_000_000_100 + n}" for n in range(4)]
+    assert len({top.stock_group(key) for key in keys}) == 1 and top.stock_group(TB_SKU) != top.stock_group(keys[0])
+    assert all(a["ok"] for a in top.push_stock([{"platform_sku": key, "qty": 6 + n} for n, key in enumerate(keys)]))
+    sent = [r for r in state.requests if r["method"].endswith("quantity.update")]
+    assert [r["method"] for r in sent] == ["taobao.skus.quantity.update"] and sent[0]["type"] == "1"
+    assert [s["quantity"] for s in state.items[700_000_000_001]["skus"].values()] == [6, 7, 8, 9]
+    answers = top.push_stock([{"platform_sku": keys[0], "qty": 1}, {"platform_sku": "tb-700000000001-42", "qty": 2},
+                              {"platform_sku": keys[1], "qty": 3}])
+    assert [a["ok"] for a in answers] == [True, False, True] and "isv.sku-not-exist" in answers[1]["error"]
+    assert [s["quantity"] for s in state.items[700_000_000_001]["skus"].values()] == [1, 3, 8, 9]
+    with pytest.raises(Exception):
+        top.push_stock([{"platform_sku": keys[0], "qty": 1}] * 21)
 
 
 # --- the whole path ----------------------------------------------------------------------------
@@ -245,6 +303,6 @@ def test_the_last_unit_sold_on_two_platforms_at_once_never_shows_either_store_mo
     assert len(allocated) == 1  # one sale got the unit, the other waits for stock
     assert (shopify_level(sandboxes), taobao_qty(sandboxes), jd_qty(sandboxes)) == (0, 0, 0)
     # every quantity either store was ever told after the sales began is at most the one unit, and the last is 0
-    for sandbox, method, field in (("taobao", "taobao.item.quantity.update", "quantity"),):
+    for sandbox, method, field in (("taobao", "taobao.item.quantity.update", "quantity"),):  # one SKU: item.quantity.update
         told = [int(r[field]) for r in sandboxes[sandbox].state.requests if r.get("method") == method]
         assert told[-1] == 0 and max(told) <= 1

@@ -10,8 +10,13 @@ files (zsmhub/doudian-sdk):
 * `order.logisticsAdd` (发货: order_id, company_code, logistics_code): `push_tracking`;
 * `afterSale.List` (售后列表): update_start_time / update_end_time, order_by ["update_time asc"], page,
   size (at most 100); answers items and has_more: `fetch_refunds`;
-* `sku.syncStock` (库存同步, one SKU a call, stock_num full quantity with incremental=false): `push_stock`.
-  `sku.syncStockBatch` takes several SKUs of one product only, so it is not used: stock_batch_size is 1.
+* `sku.syncStockBatch` (库存批量同步: product_id, incremental=false, sku_sync_list [{sku_id, sku_type 0,
+  stock_num}]) sets several SKUs of one product in one call, all or nothing (one SKU refused refuses them
+  all: the open platform's request reference, as the doudian Java SDK's SkuSyncStockBatchParam states it):
+  `push_stock` sends one product's SKUs per call (`stock_group` is the product, `stock_batch_size` 50: no
+  maximum is documented) and, when a batch is refused, each of its SKUs again by
+  `sku.syncStock` (one SKU a call, stock_num full quantity with incremental=false), so each gets its own
+  answer. A key that is a merchant code (no product id) goes by sku.syncStock alone.
 
 Records are translated in `wms.channels.douyin_orders`. Codes 60000 (traffic limited), 20000 (service),
 HTTP 429 / 5xx and timeouts are retried with back-off, then `ChannelUnavailable`; 30001, 50001 and the
@@ -58,13 +63,15 @@ ORDER_DETAIL = "order.orderDetail"
 LOGISTICS_ADD = "order.logisticsAdd"
 AFTER_SALE_LIST = "afterSale.List"
 SYNC_STOCK = "sku.syncStock"
+SYNC_STOCK_BATCH = "sku.syncStockBatch"
+STOCK_BATCH = 50  # SKUs of one product per sku.syncStockBatch call (no maximum documented)
 
 
 @register("douyin")
 class DouyinAdapter:
     """One Douyin shop, reached through the open platform gateway with an app key and the shop's access token."""
 
-    stock_batch_size = 1  # sku.syncStock sets one SKU a call
+    stock_batch_size = STOCK_BATCH  # sku.syncStockBatch sets several SKUs of one product a call
 
     def __init__(self, gateway_url, app_key, app_secret, access_token, *, sign_method="hmac-sha256",
                  page_size=MAX_PAGE_SIZE, window_hours=DEFAULT_WINDOW_HOURS, initial_since=None,
@@ -163,25 +170,55 @@ class DouyinAdapter:
 
     # --- stock -----------------------------------------------------------------------------
 
+    @staticmethod
+    def stock_group(key):
+        """The batch a platform SKU may share: the SKUs of one product (sku.syncStockBatch), else its own."""
+        target = stock_target(str(key))
+        return ("product", target["product_id"]) if "product_id" in target else ("own", str(key))
+
     def push_stock(self, items):
-        """Set each [{platform_sku, qty}] as the SKU's full stock (sku.syncStock, one call each)."""
+        """Set each [{platform_sku, qty}] as the SKU's full stock: one product's SKUs in one sku.syncStockBatch
+        call, a refused batch's SKUs and merchant codes one sku.syncStock call each; one result per item, in order."""
         if len(items) > self.stock_batch_size:
             raise ChannelError.worded("Douyin takes at most {count} SKU(s) a call", count=self.stock_batch_size)
-        results = []
-        for item in items:
+        results, products = [None] * len(items), {}
+        for index, item in enumerate(items):
             key, qty = str(item["platform_sku"]), item["qty"]
             if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
-                results.append({"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"})
+                results[index] = {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
+                continue
+            target = stock_target(key)
+            if "product_id" in target:
+                products.setdefault(target["product_id"], []).append((index, key, target["sku_id"], qty))
+            else:
+                results[index] = self._sync_one(key, target, qty)
+        for product_id, entries in products.items():
+            if len(entries) == 1:
+                index, key, sku_id, qty = entries[0]
+                results[index] = self._sync_one(key, {"product_id": product_id, "sku_id": sku_id}, qty)
                 continue
             try:
-                self.call(SYNC_STOCK, {**stock_target(key), "stock_num": qty, "incremental": False})
+                self.call(SYNC_STOCK_BATCH, {"product_id": product_id, "incremental": False, "sku_sync_list": [
+                    {"sku_id": sku_id, "sku_type": 0, "stock_num": qty} for _index, _key, sku_id, qty in entries]})
             except (ChannelAuthFailed, ChannelUnavailable):
                 raise
-            except ChannelError as error:
-                results.append({"platform_sku": key, "ok": False, "error": error.message})
+            except ChannelError:  # all or nothing, and which SKU failed is not said: each is asked alone
+                for index, key, sku_id, qty in entries:
+                    results[index] = self._sync_one(key, {"product_id": product_id, "sku_id": sku_id}, qty)
                 continue
-            results.append({"platform_sku": key, "ok": True, "error": None})
+            for index, key, _sku_id, _qty in entries:
+                results[index] = {"platform_sku": key, "ok": True, "error": None}
         return results
+
+    def _sync_one(self, key, target, qty):
+        """sku.syncStock for one SKU: its answer."""
+        try:
+            self.call(SYNC_STOCK, {**target, "stock_num": qty, "incremental": False})
+        except (ChannelAuthFailed, ChannelUnavailable):
+            raise
+        except ChannelError as error:
+            return {"platform_sku": key, "ok": False, "error": error.message}
+        return {"platform_sku": key, "ok": True, "error": None}
 
     # --- windows and calls -----------------------------------------------------------------
 

@@ -8,12 +8,18 @@ External id: the order's numeric `id`, not its `name` ("#1001"). The id is immut
 every endpoint addresses (fulfillment orders, fulfillments), so writing tracking back needs no
 lookup; the name is a per-shop display label built from a prefix the merchant may change.
 
-Stock (库存同步, `push_stock`): `POST /admin/api/<version>/inventory_levels/set.json` with
-{location_id, inventory_item_id, available} sets what one inventory item may sell at one location
-(https://shopify.dev/docs/api/admin-rest/latest/resources/inventorylevel#post-inventory-levels-set;
-one item a call, so `stock_batch_size` is 1). A platform SKU is the inventory item's numeric id, or
-`shopify-variant-<id>` (the key an order line without a SKU gets), whose inventory_item_id is read once
-with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
+Stock (库存同步, `push_stock`): the GraphQL Admin API's `inventorySetQuantities` mutation
+(https://shopify.dev/docs/api/admin-graphql/latest/mutations/inventorySetQuantities, `POST
+/admin/api/<version>/graphql.json`) sets the `available` quantity of many inventory items at a location in
+one call (input {name: "available", reason: "correction", ignoreCompareQuantity: true, quantities:
+[{inventoryItemId, locationId, quantity}]}: we are the source of truth, so no compare-and-set). Its
+`userErrors` name the refused entry by its path (["input", "quantities", "<index>", ...]) and the call then
+sets nothing, so the refused entries are answered as refused and the rest of the batch is sent again at
+once. No maximum is documented for `quantities`; `stock_batch_size` is 250, the Admin API's usual bound on an
+input list. A `THROTTLED` answer (the GraphQL cost limit, HTTP 200) is retried with back-off like a 429. The
+REST `inventory_levels/set.json` this replaced set one item a call. A platform SKU is the inventory item's
+numeric id, or `shopify-variant-<id>` (the key an order line without a SKU gets), whose inventory_item_id is
+read once with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
 active one of `GET locations.json`.
 
 Incremental pulls ask for `updated_at_min=<cursor>` sorted `updated_at asc`. Shopify treats the
@@ -44,6 +50,14 @@ PAYMENT_STATUS = {
     "refunded": "refunded", "voided": "refunded",
 }
 
+STOCK_BATCH = 250         # quantities per inventorySetQuantities call (none documented: see the docstring)
+SET_QUANTITIES = """mutation SetAvailable($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { id }
+    userErrors { code field message }
+  }
+}"""
+
 _LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="?(\w+)"?')
 _VARIANT_KEY = re.compile(r"shopify-variant-(\d+)")
 
@@ -52,7 +66,7 @@ _VARIANT_KEY = re.compile(r"shopify-variant-(\d+)")
 class ShopifyAdapter:
     """One Shopify store, reached over HTTPS with an Admin API access token."""
 
-    stock_batch_size = 1  # inventory_levels/set.json sets one inventory item at one location
+    stock_batch_size = STOCK_BATCH  # inventorySetQuantities sets many inventory items in one call
 
     def __init__(self, base_url, access_token, *, api_version=API_VERSION, page_size=MAX_PAGE_SIZE,
                  timeout=TIMEOUT, max_attempts=MAX_ATTEMPTS, sleep=time.sleep, session=None, location_id=None):
@@ -110,31 +124,81 @@ class ShopifyAdapter:
         return response.json()["fulfillment"]
 
     def push_stock(self, items):
-        """Set each [{platform_sku, qty}] (one a call) as the item's available quantity at our location."""
+        """Set each [{platform_sku, qty}] as the item's available quantity at our location, all in one
+        inventorySetQuantities call; one result per item, in order. Entries Shopify refuses are answered as
+        refused and the others are sent again (a call with a refused entry sets nothing)."""
         if len(items) > self.stock_batch_size:
             raise ChannelError.worded("Shopify takes {most} SKU(s) per stock call, not {count}",
                                       most=self.stock_batch_size, count=len(items))
-        return [self._set_level(item) for item in items]
-
-    def _set_level(self, item):
-        key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
-        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
-            return {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
-        try:
-            inventory_item_id = self._inventory_item(key)
+        results, pending = [None] * len(items), []
+        for index, item in enumerate(items):
+            key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
+            if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+                results[index] = _refused(key, f"not a stock quantity: {qty!r}")
+                continue
+            try:
+                inventory_item_id = self._inventory_item(key)
+            except (ChannelAuthFailed, ChannelUnavailable):
+                raise
+            except (ChannelError, ValueError) as error:
+                results[index] = _refused(key, getattr(error, "message", str(error)))
+                continue
             if inventory_item_id is None:
-                return {"platform_sku": key, "ok": False,
-                        "error": f"not a Shopify inventory item id or shopify-variant-<id>: {key!r}"}
-            body = {"location_id": self._location(), "inventory_item_id": inventory_item_id, "available": qty}
-            level = self._request("POST", f"{self.api_root}/inventory_levels/set.json", json=body).json()
-        except (ChannelAuthFailed, ChannelUnavailable):
-            raise
-        except (ChannelError, ValueError) as error:
-            return {"platform_sku": key, "ok": False, "error": getattr(error, "message", str(error))[:300]}
-        answered = (level or {}).get("inventory_level") if isinstance(level, dict) else None
-        if not isinstance(answered, dict) or answered.get("available") != qty:
-            return {"platform_sku": key, "ok": False, "error": "Shopify did not answer the level it set"}
-        return {"platform_sku": key, "ok": True, "error": None}
+                results[index] = _refused(key, f"not a Shopify inventory item id or shopify-variant-<id>: {key!r}")
+                continue
+            pending.append((index, key, qty, inventory_item_id))
+        while pending:
+            refused = self._set_quantities(pending)
+            for position, error in refused.items():
+                index, key, _qty, _item = pending[position]
+                results[index] = _refused(key, error)
+            if not refused:
+                for index, key, _qty, _item in pending:
+                    results[index] = {"platform_sku": key, "ok": True, "error": None}
+                break
+            pending = [entry for position, entry in enumerate(pending) if position not in refused]  # sent again
+        return results
+
+    def _set_quantities(self, entries):
+        """One inventorySetQuantities call for [(index, key, qty, inventory_item_id)]: {position: refusal}
+        ({} = all set; a refusal of the whole input refuses every position)."""
+        location = f"gid://shopify/Location/{self._location()}"
+        variables = {"input": {"name": "available", "reason": "correction", "ignoreCompareQuantity": True,
+                               "quantities": [{"inventoryItemId": f"gid://shopify/InventoryItem/{item_id}",
+                                               "locationId": location, "quantity": qty}
+                                              for _index, _key, qty, item_id in entries]}}
+        answer = self._graphql(SET_QUANTITIES, variables)
+        payload = (answer.get("data") or {}).get("inventorySetQuantities") if isinstance(answer.get("data"), dict) else None
+        if not isinstance(payload, dict):
+            return {position: "Shopify did not answer inventorySetQuantities" for position in range(len(entries))}
+        refused = {}
+        for error in payload.get("userErrors") or []:
+            field = [str(part) for part in (error.get("field") or [])] if isinstance(error, dict) else []
+            text = f"{error.get('code') or 'refused'}: {error.get('message') or ''}".strip() if isinstance(error, dict) else str(error)
+            if len(field) >= 3 and field[:2] == ["input", "quantities"] and field[2].isdigit() \
+                    and int(field[2]) < len(entries):
+                refused[int(field[2])] = text[:300]
+            else:  # the input as a whole: no entry can be set
+                return {position: text[:300] for position in range(len(entries))}
+        return refused
+
+    def _graphql(self, query, variables):
+        """One GraphQL Admin call; THROTTLED (cost limit) is retried with back-off, other top-level errors raise."""
+        for attempt in range(1, self.max_attempts + 1):
+            answer = self._request("POST", f"{self.api_root}/graphql.json",
+                                   json={"query": query, "variables": variables}).json()
+            errors = answer.get("errors") if isinstance(answer, dict) else None
+            if not errors:
+                return answer if isinstance(answer, dict) else {}
+            codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)} \
+                if isinstance(errors, list) else set()
+            if "THROTTLED" not in codes:
+                raise ChannelError.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
+            if attempt == self.max_attempts:
+                raise ChannelUnavailable.worded("Shopify kept answering {status} after {attempts} attempts",
+                                                status="THROTTLED", attempts=attempt)
+            self.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")
 
     def _inventory_item(self, key):
         if key.isdigit():
@@ -208,6 +272,10 @@ class ShopifyAdapter:
                 for record in records:
                     yield record, to_cursor(order["updated_at"])
             url, params = next_page_url(response.headers.get("Link")), None
+
+
+def _refused(key, error):
+    return {"platform_sku": key, "ok": False, "error": str(error)[:300]}
 
 
 def _backoff(attempt):

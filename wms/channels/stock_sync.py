@@ -9,9 +9,11 @@ How a change travels:
    and enqueues one push job per store that has something due and is not paused.
 3. `push_channel` (the job) claims the store (one run at a time, a conditional UPDATE), reads the
    due rows, computes each quantity from the stock as it is now (wms.channels.stock_sync_rules),
-   skips what the platform already has, pushes the rest in batches of the platform's
-   `stock_batch_size`, several calls side by side, and records per row the quantity pushed, when,
-   and the refusal. A refused row waits retry_at (backoff) and the ticker enqueues it again then.
+   skips what the platform already has, pushes the rest in batches - each one call of the platform's
+   batch API: at most `stock_batch_size` keys, of one `stock_group` where the platform batches per
+   item or product - several calls side by side over kept-alive connections, and records per row the
+   quantity pushed, when, and the refusal. A refused row (a batch answers per SKU) waits retry_at
+   (backoff) and the ticker enqueues it again then; the rest of its batch is recorded as pushed.
 
 A push never carries a quantity older than its own run: a move during the run bumps the version and
 the row stays due. Once stock stops moving and the pushes went through, every store's last pushed
@@ -247,14 +249,17 @@ def _record(outcomes, now):
 
 
 class _Pusher:
-    """A store's push calls: batches of the platform's size, `side_by_side` in flight, each thread
-    with its own adapter (its own HTTP session)."""
+    """A store's push calls: batches of the platform's size (grouped by the adapter's `stock_group`
+    when it batches per item or product), `side_by_side` in flight, each thread with its own adapter
+    (its own HTTP session, whose kept-alive connection serves all of that thread's calls of the run)."""
 
     def __init__(self, channel, overrides, adapter, side_by_side):
         self.channel, self.overrides, self.calls = channel, overrides, 0
         self.shared = adapter
         self.side_by_side = 1 if adapter is not None else max(1, int(side_by_side))
-        self.batch_size = max(1, int(getattr(adapter or adapter_for(channel, **overrides), "stock_batch_size", 1)))
+        template = adapter or adapter_for(channel, **overrides)
+        self.batch_size = max(1, int(getattr(template, "stock_batch_size", 1)))
+        self.group_of = getattr(template, "stock_group", None)
         self._adapters = {}
 
     def _adapter(self):
@@ -267,7 +272,7 @@ class _Pusher:
 
     def push(self, pairs):
         """[(row, qty)] -> ([(row, qty, error or None)], auth_failed)."""
-        batches = [pairs[i:i + self.batch_size] for i in range(0, len(pairs), self.batch_size)]
+        batches = batches_of(pairs, self.batch_size, self.group_of)
         if not batches:
             return [], False
         self.calls += len(batches)
@@ -297,6 +302,17 @@ class _Pusher:
             else:
                 outcomes.append((row, qty, str(answer.get("error") or "refused")))
         return outcomes, False
+
+
+def batches_of(pairs, size, group_of=None):
+    """[(row, qty)] cut into batches of at most `size`; with `group_of(platform_sku)` (a platform that
+    batches the SKUs of one item or product) each batch holds one group's keys, groups in first-seen order."""
+    if group_of is None:
+        return [pairs[i:i + size] for i in range(0, len(pairs), size)]
+    groups = {}
+    for pair in pairs:
+        groups.setdefault(group_of(pair[0].platform_sku), []).append(pair)
+    return [members[i:i + size] for members in groups.values() for i in range(0, len(members), size)]
 
 
 # --- the formula, read from the database -----------------------------------------------------

@@ -25,13 +25,20 @@ picked up by the next window; the shifted one is only found again when it change
 read in a few hundred milliseconds, so this is rare; not handled here (clearing the cursor to
 re-scan from `initial_days` ago would find it: the importer is idempotent).
 
-Stock (库存同步, `push_stock`): `taobao.item.quantity.update` (宝贝/SKU库存修改: num_iid, optional sku_id,
-quantity, type 1 = full quantity; answers the item) sets one item or SKU a call, so `stock_batch_size`
-is 1. A platform SKU `tb-<num_iid>-<sku_id>` (or `tb-<num_iid>`) names it directly; any other key is
-the merchant's SKU code, found once with `taobao.skus.custom.get` (根据外部ID取商品SKU: outer_id ->
-the SKUs carrying it, their num_iid and sku_id). Sources: the TOP API reference of both methods, as
+Stock (库存同步, `push_stock`): `taobao.skus.quantity.update` (批量修改SKU库存: num_iid, skuid_quantities
+"skuId:qty;skuId:qty", type 1 = full quantity; at most 20 SKUs of one item a call; answers the item with its
+SKUs' quantities) sets the SKUs of one item together, so `stock_batch_size` is 20 and `stock_group` is the
+item: the sync service sends one item's SKUs per batch. A single SKU, or an item without SKUs, goes by
+`taobao.item.quantity.update` (宝贝/SKU库存修改: num_iid, optional sku_id, quantity, type 1). A refused
+batch call does not say which SKU it refused, so its SKUs are then sent one by one with item.quantity.update
+and each gets its own answer; a SKU the batch answer does not show at its quantity is refused. A platform
+SKU `tb-<num_iid>-<sku_id>` (or `tb-<num_iid>`) names it directly; any other key is the merchant's SKU code,
+found once with `taobao.skus.custom.get` (根据外部ID取商品SKU: outer_id -> the SKUs carrying it, their
+num_iid and sku_id). Sources: the TOP API reference of item.quantity.update and skus.custom.get, as
 mirrored in bububa/opentaobao model/tbitem/TaobaoItemQuantityUpdateAPIRequest.go and
-TaobaoSkusCustomGetAPIRequest.go.
+TaobaoSkusCustomGetAPIRequest.go; skus.quantity.update's parameters and its 20-SKU limit as the TOP
+reference states them (open.taobao.com API 21169, mirrored at https://open.alitrip.com/docs/api.htm?apiId=38499
+for its Tmall twin).
 
 Refunds (售后, `fetch_refunds`): `taobao.refunds.receive.get` (查询卖家收到的退款列表) by the same one-day
 modified windows from the refund cursor, paged with has_next and sorted by (modified, refund_id);
@@ -74,6 +81,8 @@ MAX_ATTEMPTS = 5
 INCREMENT_GET = "taobao.trades.sold.increment.get"
 OFFLINE_SEND = "taobao.logistics.offline.send"
 QUANTITY_UPDATE = "taobao.item.quantity.update"
+SKUS_QUANTITY_UPDATE = "taobao.skus.quantity.update"
+SKUS_PER_CALL = 20  # skus.quantity.update: 最多支持20个SKU同时修改
 SKUS_CUSTOM_GET = "taobao.skus.custom.get"
 REFUNDS_RECEIVE_GET = "taobao.refunds.receive.get"
 REFUND_GET = "taobao.refund.get"
@@ -85,7 +94,7 @@ _TB_KEY = re.compile(r"tb-(\d+)(?:-(\d+))?")
 class TaobaoAdapter:
     """One Taobao/Tmall shop, reached through the TOP gateway with an app key and a seller session."""
 
-    stock_batch_size = 1  # item.quantity.update sets one item or SKU a call
+    stock_batch_size = SKUS_PER_CALL  # skus.quantity.update sets up to 20 SKUs of one item a call
 
     def __init__(self, gateway_url, app_key, app_secret, session_key, *, sign_method="md5",
                  page_size=MAX_PAGE_SIZE, initial_since=None, initial_days=DEFAULT_INITIAL_DAYS,
@@ -168,22 +177,76 @@ class TaobaoAdapter:
 
     # --- stock -------------------------------------------------------------------------------
 
+    @staticmethod
+    def stock_group(key):
+        """The batch a platform SKU may share: the SKUs of one item (skus.quantity.update), else its own."""
+        match = _TB_KEY.fullmatch(str(key or ""))
+        return ("item", match.group(1)) if match and match.group(2) else ("own", str(key))
+
     def push_stock(self, items):
-        """Set each [{platform_sku, qty}] (one a call) as the item's or SKU's full quantity on Taobao."""
+        """Set each [{platform_sku, qty}] as its SKU's (or item's) full quantity: the SKUs of one item in one
+        skus.quantity.update call (20 at most), the others one item.quantity.update call each; one result
+        per item, in order."""
         if len(items) > self.stock_batch_size:
             raise ChannelError.worded("Taobao takes {most} SKU(s) per stock call, not {count}",
                                       most=self.stock_batch_size, count=len(items))
-        return [self._push_one(item) for item in items]
-
-    def _push_one(self, item):
-        key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
-        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
-            return {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
-        try:
-            address = self._stock_address(key) if key else None
+        results, by_item = [None] * len(items), {}
+        for index, item in enumerate(items):
+            key, qty = str(item.get("platform_sku") or "").strip(), item.get("qty")
+            if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+                results[index] = {"platform_sku": key, "ok": False, "error": f"not a stock quantity: {qty!r}"}
+                continue
+            try:
+                address = self._stock_address(key) if key else None
+            except (ChannelAuthFailed, ChannelUnavailable):
+                raise
+            except ChannelError as refusal:
+                results[index] = {"platform_sku": key, "ok": False, "error": refusal.message[:300]}
+                continue
             if address is None:
-                return {"platform_sku": key, "ok": False, "error": f"no Taobao item or SKU carries {key!r}"}
+                results[index] = {"platform_sku": key, "ok": False, "error": f"no Taobao item or SKU carries {key!r}"}
+                continue
             num_iid, sku_id = address
+            group = by_item.setdefault(num_iid, {}) if sku_id is not None else {}
+            if sku_id is None or sku_id in group:  # an item's own quantity, or the same SKU twice: alone
+                results[index] = self._push_one(key, num_iid, sku_id, qty)
+            else:
+                group[sku_id] = (index, key, qty)
+        for num_iid, skus in by_item.items():
+            entries = list(skus.items())
+            for start in range(0, len(entries), SKUS_PER_CALL):
+                for index, answer in self._push_item_skus(num_iid, entries[start:start + SKUS_PER_CALL]):
+                    results[index] = answer
+        return results
+
+    def _push_item_skus(self, num_iid, entries):
+        """[(sku_id, (index, key, qty))] of one item: one skus.quantity.update call, or one by one when refused."""
+        if len(entries) == 1:
+            sku_id, (index, key, qty) = entries[0]
+            return [(index, self._push_one(key, num_iid, sku_id, qty))]
+        try:
+            body = self.call(SKUS_QUANTITY_UPDATE, {
+                "num_iid": num_iid, "type": FULL_QUANTITY,
+                "skuid_quantities": ";".join(f"{sku_id}:{qty}" for sku_id, (_index, _key, qty) in entries)})
+        except (ChannelAuthFailed, ChannelUnavailable):
+            raise
+        except ChannelError:  # which SKU it refused is not said: each is asked on its own
+            return [(index, self._push_one(key, num_iid, sku_id, qty)) for sku_id, (index, key, qty) in entries]
+        item = body.get("item") if isinstance(body.get("item"), dict) else {}
+        skus = item.get("skus") or []
+        skus = skus.get("sku") or [] if isinstance(skus, dict) else skus
+        told = {str(s.get("sku_id")): s.get("quantity") for s in skus if isinstance(s, dict)}
+        answers = []
+        for sku_id, (index, key, qty) in entries:
+            shown = told.get(str(sku_id))
+            ok = shown is not None and str(shown) == str(qty)
+            answers.append((index, {"platform_sku": key, "ok": ok,
+                                    "error": None if ok else "Taobao did not answer this SKU at its quantity"}))
+        return answers
+
+    def _push_one(self, key, num_iid, sku_id, qty):
+        """item.quantity.update for one item or SKU: its answer."""
+        try:
             body = self.call(QUANTITY_UPDATE, {"num_iid": num_iid, "sku_id": sku_id, "quantity": qty,
                                                "type": FULL_QUANTITY})
         except (ChannelAuthFailed, ChannelUnavailable):

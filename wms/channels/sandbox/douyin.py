@@ -3,7 +3,8 @@ POST /<method path> with the public parameters in the query (app_key, method, ac
 sign_method, sign: checked) and param_json as the body, answering {code, msg, sub_code, sub_msg, log_id,
 data}. Methods: order.searchList (update-time windows, page from 0, size <= 100), order.orderDetail,
 order.logisticsAdd (recorded; only orders awaiting shipment), afterSale.List (update-time windows, has_more),
-sku.syncStock (per SKU; an unknown SKU is refused as a business error).
+sku.syncStock (per SKU; an unknown SKU is refused as a business error) and sku.syncStockBatch (the SKUs of
+one product, all or nothing: an unknown SKU refuses the whole call, naming it).
 
 Faults, served in turn: ``fail_next(kind, times=1, after=0)`` - the `times` calls after the next `after`
 fail as "auth" (30001 dop.authorization-no-existed), "rate_limit" (60000 isv.traffic-limited), "server"
@@ -214,8 +215,35 @@ def sync_stock(store, params):
     return ok_answer({})
 
 
+def sync_stock_batch(store, params):
+    """sku.syncStockBatch: product_id, incremental, sku_sync_list [{sku_id, sku_type, stock_num}]; all or nothing."""
+    product_id, entries = params.get("product_id"), params.get("sku_sync_list")
+    if not product_id or not isinstance(entries, list) or not entries:
+        return error_answer(PARAMETER_MISSING, "缺少必选参数", "isv.parameter-missing", "product_id 与 sku_sync_list 必填")
+    if params.get("incremental") not in (False, True):
+        return error_answer(PARAMETER_MISSING, "缺少必选参数", "isv.parameter-missing", "incremental 必填")
+    changes = {}
+    with store.lock:
+        for entry in entries:
+            entry = entry if isinstance(entry, dict) else {}
+            qty, sku_id = entry.get("stock_num"), entry.get("sku_id")
+            if not sku_id or isinstance(qty, bool) or not isinstance(qty, int) or \
+                    (qty < 0 and not params["incremental"]) or entry.get("sku_type", 0) != 0:
+                return error_answer(PARAMETER_INVALID, "非法的参数", "isv.parameter-invalid",
+                                    f"sku {sku_id}: stock_num 应为非负整数, sku_type 应为 0")
+            key = f"dy-{product_id}-{sku_id}"
+            if key not in store.stock:
+                return error_answer(BUSINESS_FAILED, "业务处理失败", "isv.business-failed:-20004", f"sku不存在：{key}")
+            new = store.stock[key] + qty if params["incremental"] else qty
+            if new < 0:
+                return error_answer(BUSINESS_FAILED, "业务处理失败", "isv.business-failed:-20001", "库存不足")
+            changes[key] = new
+        store.stock.update(changes)
+    return ok_answer({})
+
+
 METHODS = {"order.searchList": search_list, "order.orderDetail": order_detail, "order.logisticsAdd": logistics_add,
-           "afterSale.List": after_sale_list, "sku.syncStock": sync_stock}
+           "afterSale.List": after_sale_list, "sku.syncStock": sync_stock, "sku.syncStockBatch": sync_stock_batch}
 
 
 def _refusal(store, query, body):

@@ -1,7 +1,13 @@
 """A local Shopify Admin REST sandbox: orders.json with cursor pagination, fulfillment orders,
 fulfillments, token checks and rate limits, inventory (locations.json, variants/<id>.json,
-inventory_levels.json, inventory_levels/set.json: one inventory item per variant of the seeded
-orders, each at the one location), plus /_sandbox/ endpoints that tests use to change it.
+inventory_levels.json, inventory_levels/set.json, and graphql.json's `inventorySetQuantities`: one
+inventory item per variant of the seeded orders, each at the one location), plus /_sandbox/ endpoints that
+tests use to change it.
+
+`inventorySetQuantities` answers as the GraphQL Admin API does: every refused entry is a userError whose
+field is its path (["input", "quantities", "<index>", "inventoryItemId"]) and then nothing is set; a 429
+fault is answered on graphql.json as Shopify throttles GraphQL (HTTP 200, errors[].extensions.code
+THROTTLED). Only that one mutation is spoken: any other document is answered with a GraphQL error.
 
     python -m wms.channels.sandbox.shopify --port 8701 [--token shpat_sandbox]
 
@@ -25,8 +31,23 @@ DEFAULT_TOKEN = "shpat_sandbox"
 MAX_LIMIT = 250
 LOCATION_ID = 6_600_000_001
 INVENTORY_ITEM_OFFSET = 40_000_000_000
+SET_REASONS = {"correction", "cycle_count_available", "damaged", "movement_created", "movement_updated",
+               "movement_received", "movement_canceled", "other", "promotion", "quality_control", "received",
+               "reservation_created", "reservation_deleted", "reservation_updated", "restock", "safety_stock",
+               "shrinkage"}
 ORDER_FILTERS = {"ids", "since_id", "status", "financial_status", "fulfillment_status", "order",
                  "created_at_min", "created_at_max", "updated_at_min", "updated_at_max"}
+
+
+def _user_error(code, field, message):
+    return {"code": code, "field": field, "message": message}
+
+
+def _gid(value, kind):
+    """The numeric id of `gid://shopify/<kind>/<id>`, or None."""
+    prefix = f"gid://shopify/{kind}/"
+    text = value if isinstance(value, str) else ""
+    return int(text[len(prefix):]) if text.startswith(prefix) and text[len(prefix):].isdigit() else None
 
 
 def _parse(text):
@@ -77,6 +98,52 @@ class ShopifyStore:
                 return None, (422, {"errors": ["Inventory item does not exist"]})
             self.levels[item] = available
             return self._level(item), None
+
+    def set_quantities(self, data):
+        """inventorySetQuantities(input): {inventoryAdjustmentGroup, userErrors}; all or nothing."""
+        with self.lock:
+            data = data if isinstance(data, dict) else {}
+            errors = []
+            if data.get("name") != "available":
+                errors.append(_user_error("INVALID_QUANTITY_NAME", ["input", "name"], "The quantity name must be 'available'."))
+            if data.get("reason") not in SET_REASONS:
+                errors.append(_user_error("INVALID_REASON", ["input", "reason"], "The specified reason is invalid."))
+            quantities = data.get("quantities")
+            if not isinstance(quantities, list) or not quantities:
+                errors.append(_user_error("INVALID_QUANTITY_DOCUMENT", ["input", "quantities"], "Quantities must be given."))
+                quantities = []
+            changes, seen = [], set()
+            for index, entry in enumerate(quantities):
+                path = ["input", "quantities", str(index)]
+                entry = entry if isinstance(entry, dict) else {}
+                item, location, qty = _gid(entry.get("inventoryItemId"), "InventoryItem"), \
+                    _gid(entry.get("locationId"), "Location"), entry.get("quantity")
+                if item is None or item not in self.levels:
+                    errors.append(_user_error("INVALID_INVENTORY_ITEM", path + ["inventoryItemId"],
+                                              "The specified inventory item could not be found."))
+                elif location is None or not any(loc["id"] == location for loc in self.locations):
+                    errors.append(_user_error("INVALID_LOCATION", path + ["locationId"],
+                                              "The specified location could not be found."))
+                elif isinstance(qty, bool) or not isinstance(qty, int):
+                    errors.append(_user_error("INVALID_QUANTITY_DOCUMENT", path + ["quantity"], "Quantity must be an integer."))
+                elif qty < 0:
+                    errors.append(_user_error("INVALID_QUANTITY_NEGATIVE", path + ["quantity"], "The quantity can't be negative."))
+                elif (item, location) in seen:
+                    errors.append(_user_error("NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR", path + ["inventoryItemId"],
+                                              "The combination of inventoryItemId and locationId must be unique."))
+                elif not data.get("ignoreCompareQuantity") and entry.get("compareQuantity") != self.levels[item]:
+                    code = "COMPARE_QUANTITY_REQUIRED" if entry.get("compareQuantity") is None else "COMPARE_QUANTITY_STALE"
+                    errors.append(_user_error(code, path + ["compareQuantity"], "The compareQuantity does not match."))
+                else:
+                    seen.add((item, location))
+                    changes.append((item, qty))
+            if errors:
+                return {"inventoryAdjustmentGroup": None, "userErrors": errors}
+            for item, qty in changes:
+                self.levels[item] = qty
+            self.tick()
+            return {"inventoryAdjustmentGroup": {"id": f"gid://shopify/InventoryAdjustmentGroup/{next(self._ids)}"},
+                    "userErrors": []}
 
     def _level(self, item):
         return {"inventory_item_id": item, "location_id": LOCATION_ID, "available": self.levels[item],
@@ -236,6 +303,9 @@ def create_app(store=None):
                 return jsonify(errors="[API] Invalid API key or access token (unrecognized login or wrong password)"), 401
             if store.faults:
                 status, retry_after = store.faults.pop(0)
+                if status == 429 and request.path.endswith("/graphql.json"):  # GraphQL throttles with HTTP 200
+                    return jsonify(errors=[{"message": "Throttled", "extensions": {
+                        "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}])
                 response = jsonify(errors="Exceeded 2 calls per second for api client. Reduce request rates "
                                           "to resume uninterrupted service." if status == 429 else "Internal error")
                 response.status_code = status
@@ -335,6 +405,21 @@ def _install_inventory(app, store):
             return jsonify(errors={"inventory_item_ids": "must be given"}), 422
         with store.lock:
             return jsonify(inventory_levels=[store._level(i) for i in wanted if i in store.levels])
+
+    @app.post("/admin/api/<version>/graphql.json")
+    def graphql(version):
+        """POST a GraphQL document: only the inventorySetQuantities mutation is spoken."""
+        body = request.get_json(silent=True)
+        query = body.get("query") if isinstance(body, dict) else None
+        if not isinstance(query, str) or "inventorySetQuantities" not in query:
+            return jsonify(errors=[{"message": "The sandbox speaks only the inventorySetQuantities mutation",
+                                    "extensions": {"code": "undefinedField"}}])
+        variables = body.get("variables") if isinstance(body.get("variables"), dict) else {}
+        if not isinstance(variables.get("input"), dict):
+            return jsonify(errors=[{"message": "Variable $input of type InventorySetQuantitiesInput! was provided "
+                                               "invalid value", "extensions": {"code": "INVALID_VARIABLE"}}])
+        return jsonify(data={"inventorySetQuantities": store.set_quantities(variables["input"])},
+                       extensions={"cost": {"requestedQueryCost": 10, "actualQueryCost": 10}})
 
     @app.post("/admin/api/<version>/inventory_levels/set.json")
     def set_level(version):

@@ -1,7 +1,8 @@
 """A local Taobao Open Platform (TOP) gateway: `/router/rest` speaking the TOP HTTP protocol with
 signature, app key and session checks, `taobao.trades.sold.increment.get` (modified windows of at
 most a day, page_no/page_size, use_has_next, field selection), `taobao.trades.sold.get`,
-`taobao.logistics.offline.send` (recorded), stock by `taobao.item.quantity.update` (full or
+`taobao.logistics.offline.send` (recorded), stock by `taobao.skus.quantity.update` (up to 20 SKUs of one
+item, all or nothing) and `taobao.item.quantity.update` (full or
 incremental, item or SKU; an unknown item or SKU is refused with isv.item-not-exist / isv.sku-not-exist)
 and `taobao.skus.custom.get` (SKUs by merchant code), refunds by `taobao.refunds.receive.get` and
 `taobao.refund.get` (wms.channels.sandbox.taobao_refunds: none until a test opens one), call-limit faults (error code 7), plus /_sandbox/
@@ -334,6 +335,50 @@ def quantity_update(store, params):
     return error or {"item": item}
 
 
+def skus_quantity_update(store, params):
+    """taobao.skus.quantity.update: num_iid, skuid_quantities "skuId:qty;..." (or outerid_quantities), type;
+    at most 20 SKUs; all or nothing (a SKU refused refuses the call, naming that SKU)."""
+    if not params.get("num_iid"):
+        return _error(40, "Missing required arguments:num_iid", "isv.missing-parameter:num_iid")
+    text = params.get("skuid_quantities") or params.get("outerid_quantities") or ""
+    by_outer = not params.get("skuid_quantities")
+    try:
+        num_iid, kind = int(params["num_iid"]), int(params.get("type") or 1)
+        pairs = [(part.rsplit(":", 1)[0], int(part.rsplit(":", 1)[1])) for part in text.split(";") if part.strip()]
+    except (ValueError, IndexError):
+        return _error(41, "Invalid arguments:skuid_quantities", "isv.invalid-parameter:skuid_quantities")
+    if not pairs:
+        return _error(40, "Missing required arguments:skuid_quantities", "isv.missing-parameter:skuid_quantities")
+    if len(pairs) > 20:
+        return _error(41, "Invalid arguments:skuid_quantities", "isv.invalid-parameter:skuid_quantities", "最多支持20个SKU同时修改")
+    if kind not in (1, 2):
+        return _error(41, "Invalid arguments:type", "isv.invalid-parameter:type")
+    with store.lock:
+        item = store.items.get(num_iid)
+        if item is None:
+            return _error(15, "Remote service error", "isv.item-not-exist", f"商品 {num_iid} 不存在")
+        changes = {}
+        for ref, quantity in pairs:
+            if by_outer:
+                found = [sku_id for sku_id, sku in item["skus"].items() if sku["outer_id"] == ref]
+            else:
+                found = [int(ref)] if ref.isdigit() and int(ref) in item["skus"] else []
+            if not found:
+                return _error(15, "Remote service error", "isv.sku-not-exist", f"SKU {ref} 不存在")
+            for sku_id in found:
+                new = item["skus"][sku_id]["quantity"] + quantity if kind == 2 else quantity
+                if new < 0 or (kind == 1 and quantity < 0):
+                    return _error(15, "Remote service error", "isv.invalid-parameter:quantity", f"SKU {ref} 库存不能小于0")
+                changes[sku_id] = new
+        for sku_id, new in changes.items():
+            item["skus"][sku_id]["quantity"] = new
+        item["num"] = sum(sku["quantity"] for sku in item["skus"].values())
+        stamp = store.tick()
+        return {"item": {"iid": str(num_iid), "num_iid": num_iid, "num": item["num"], "modified": stamp,
+                         "skus": {"sku": [{"sku_id": sku_id, "quantity": new, "modified": stamp}
+                                          for sku_id, new in changes.items()]}}}
+
+
 def skus_custom_get(store, params):
     """taobao.skus.custom.get: the seller's SKUs with this merchant code (outer_id)."""
     if not params.get("outer_id"):
@@ -347,6 +392,7 @@ def skus_custom_get(store, params):
 
 METHODS = {
     "taobao.item.quantity.update": quantity_update,
+    "taobao.skus.quantity.update": skus_quantity_update,
     "taobao.skus.custom.get": skus_custom_get,
     "taobao.trades.sold.increment.get": increment_get,
     "taobao.trades.sold.get": sold_get,
