@@ -104,3 +104,15 @@ def test_the_desk_filters_by_tag_and_shows_tags_as_escaped_chips(client, login, 
     api = client.get("/api/review/queue?state=on_hold&tag=加急").get_json()
     assert [row["external_id"] for row in api["rows"]] == ["T1"] and api["rows"][0]["tags"] == ["<b>VIP</b>", "加急"]
     assert tagged.id
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_an_orders_page_shows_its_tags_and_priority(client, login, locale):
+    make_sku()
+    order = make_order(external_id="T9", status="approved", tags=["<i>大客户</i>"], priority=4)
+    user = _as(login, locale)
+    html = client.get(f"/review/orders/{order.id}").get_data(as_text=True)
+    assert "&lt;i&gt;大客户&lt;/i&gt;" in html and "<i>大客户</i>" not in html
+    tags = html.split('id="order-tags"')[1].split("</dd>")[0]
+    assert "4" in tags and "tag=%3Ci%3E" in tags
+    assert user.id
