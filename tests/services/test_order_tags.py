@@ -163,3 +163,38 @@ def test_a_reviewer_approving_a_held_order_tags_it(db, published, allocations, m
     services.approve_order(order.id, actor=make_user(role="reviewer"), expected_version=reload(order).version,
                            reason="address checked by phone")
     assert reload(order).status == "approved" and reload(order).tags == ["VIP"]
+
+
+def test_a_chunk_a_reviewer_changed_meanwhile_is_read_again_and_tagged(db, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    make_sku()
+    make_tag_rule(tags="VIP")
+    order = make_order(province="广东省", status="approved")
+    real_commit, calls = tagging.commit, []
+
+    def racing_commit():
+        calls.append(1)
+        if len(calls) == 1:   # the reviewer's save came first: this flush finds the version moved
+            raise StaleDataError("order changed")
+        real_commit()
+
+    monkeypatch.setattr(tagging, "commit", racing_commit)
+    assert tagging.apply_to_open_orders(actor="boss") == {"orders": 1, "changed": 1}
+    assert len(calls) == 2 and reload(order).tags == ["VIP"]
+
+
+def test_orders_that_keep_changing_fail_the_job_clearly_and_keep_their_tags(db, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    make_sku()
+    make_tag_rule(tags="VIP")
+    order = make_order(province="广东省", status="approved")
+
+    def always_stale():
+        raise StaleDataError("order changed")
+
+    monkeypatch.setattr(tagging, "commit", always_stale)
+    with pytest.raises(ConcurrentUpdate):
+        tagging.apply_to_open_orders(actor="boss")
+    assert reload(order).tags == []
