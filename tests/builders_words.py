@@ -157,7 +157,7 @@ def _waiting_for_finance():
     from tests.builders import make_channel, make_order
     from wms.finance import gate
 
-    store = make_channel("WORD-FIN", name="Finance store", finance_review=True)
+    store = make_channel("WORD-FIN", name="财审店铺", finance_review=True)
     order = make_order(channel=store, external_id="WORD-FINANCE", lines=(("SKU-0004", 1),), cash_on_delivery=True,
                        invoice_requested=True)
     order.lines[0].list_price_cents = 10_000
