@@ -175,3 +175,17 @@ def test_the_periodic_job_releases_what_is_due(db, stocked, monkeypatch):
     monkeypatch.setattr(presales, "utcnow", lambda: datetime.utcnow() + timedelta(days=2))
     jobs.release_presales()
     assert fresh(db, order.id).status == "allocated"
+
+
+def test_a_presale_waiting_for_days_is_not_a_stuck_order_but_a_forgotten_approved_one_is(db, stocked):
+    from wms.dashboard import stuck
+    from wms.orders.models import Order as OrderModel
+
+    waiting = presale_order(days=5)
+    services.allocate_orders([waiting.id])
+    forgotten = make_order(external_id="LATE-1", status="approved")
+    long_ago = utcnow() - timedelta(days=2)
+    db.session.execute(OrderModel.__table__.update().values(updated_at=long_ago))
+    db.session.commit()
+    assert [row["order"].external_id for row in stuck.stuck_orders(utcnow())] == ["LATE-1"]
+    assert stuck.stuck_count() == 1 and forgotten.id != waiting.id

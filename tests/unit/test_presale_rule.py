@@ -3,7 +3,7 @@ in stock mode, on its stock; hand-checked cases and properties."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wms.orders import presale
@@ -11,6 +11,8 @@ from wms.orders import presale
 NOW = datetime(2026, 12, 7, 8, 0)
 times = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 1, 1))
 modes = st.sampled_from(presale.MODES)
+# a loaded machine (shared cores) must not fail a property on time: timings are never the assertion
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_a_date_is_its_local_midnight_in_utc():
@@ -51,6 +53,7 @@ def test_the_mode_is_date_or_stock():
         presale.parse_mode("soon")
 
 
+@relaxed
 @given(times, times, modes, st.booleans())
 def test_a_released_order_is_never_held_nor_released_again(ship_from, now, mode, complete):
     released = ship_from - timedelta(days=1)
@@ -58,6 +61,7 @@ def test_a_released_order_is_never_held_nor_released_again(ship_from, now, mode,
     assert presale.release_reason(ship_from, released, now, mode, complete) is None
 
 
+@relaxed
 @given(times, times, modes, st.booleans())
 def test_an_order_is_held_or_released_never_both(ship_from, now, mode, complete):
     held = presale.should_hold(ship_from, None, now, mode, complete)
@@ -65,6 +69,7 @@ def test_an_order_is_held_or_released_never_both(ship_from, now, mode, complete)
     assert held != (reason is not None)
 
 
+@relaxed
 @given(times, times, st.booleans())
 def test_in_date_mode_stock_changes_nothing(ship_from, now, complete):
     assert presale.release_reason(ship_from, None, now, "date", complete) == presale.release_reason(
@@ -72,12 +77,14 @@ def test_in_date_mode_stock_changes_nothing(ship_from, now, complete):
     assert (presale.release_reason(ship_from, None, now, "date", complete) is not None) == (now >= ship_from)
 
 
+@relaxed
 @given(times, st.one_of(st.none(), times))
 def test_a_presales_ship_by_counts_from_no_earlier_than_its_ship_from(ship_from, paid):
     start = presale.ship_by_start(paid, ship_from)
     assert start >= ship_from and (paid is None or start >= paid)
 
 
+@relaxed
 @given(st.one_of(st.none(), times), st.one_of(st.none(), times))
 def test_the_later_ship_by_is_never_earlier_than_either(current, promised):
     result = presale.later_ship_by(current, promised)

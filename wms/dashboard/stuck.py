@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_, select
 
 from wms.extensions import db
 from wms.inventory import jobs as inventory_jobs
+from wms.inventory.presales import presale_waiting
 from wms.orders import next_steps, states
 from wms.orders.models import Order, OrderEvent
 from wms.review import jobs as review_jobs
@@ -28,8 +29,10 @@ def limits():
 
 
 def _stuck_filter(now):
-    return or_(*[and_(Order.status == state, Order.updated_at < now - timedelta(minutes=minutes))
+    """Past its state's limit; a presale waiting for its ship-from time is waiting, not stuck."""
+    late = or_(*[and_(Order.status == state, Order.updated_at < now - timedelta(minutes=minutes))
                  for state, minutes in sorted(limits().items())] or [False])
+    return and_(late, ~presale_waiting())
 
 
 def stuck_count(now=None):
