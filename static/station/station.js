@@ -302,7 +302,9 @@ function renderTask() {
     const tr = document.createElement("tr");
     const done = task.verified[item.sku] || 0;
     tr.className = done >= item.qty ? "done" : "";
-    [item.sku, item.name, `${done} / ${item.qty}`].forEach((text, i) => {
+    // a kit (组合装) is checked as its components: each says which of the order's kits it goes in
+    const name = item.kits && item.kits.length ? `${item.name} · ${t("in kit {kits}", { kits: item.kits.join(", ") })}` : item.name;
+    [item.sku, name, `${done} / ${item.qty}`].forEach((text, i) => {
       const td = document.createElement("td");
       td.textContent = text;
       if (i === 2) td.className = "count";

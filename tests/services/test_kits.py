@@ -202,3 +202,37 @@ def test_a_kit_sold_is_picked_checked_sealed_shipped_and_returned_as_its_compone
     assert (available("SKU-0"), available("SKU-1")) == (50, 50)       # its components back on the shelf
     assert available("KIT-CUP") is None                               # never stock of the kit itself
     assert db.session.get(Order, order.id).status == states.RETURNED
+
+
+def test_a_sku_file_with_a_kit_components_column_makes_kits_and_refuses_bad_cells_row_by_row(app, monkeypatch):
+    """Chinese ERP exports put a kit's components in one cell (组合装明细); components may be new rows
+    of the same file; a bad cell refuses its row only, with the reason in the report."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.builders_catalog import sku_csv
+    from wms.catalog import sku_imports
+    from wms.catalog.models import SkuImportJob
+
+    monkeypatch.setattr(sku_imports, "CHUNK", 4)
+    make_sku("OLD-A", barcodes=())
+    make_kit("OLD-SET", [("OLD-A", 1)])
+    rows = ['CUP,Cup,6900000000301,', 'LID,Lid,6900000000302,', 'CUP-SET,Cup set,,"CUP*2; LID"',
+            'BAD-1,Bad one,,"CUP; GHOST"', 'BAD-2,Bad two,,"OLD-SET*1"', 'BAD-3,Bad three,,"CUP two"',
+            'OLD-A,Old part,,LID', 'LID-SET,Lid set,,LID x4']
+    content = sku_csv(rows, header="商品编码,商品名称,条码,组合装明细").encode("utf-8")
+    job = sku_imports.start_import(FileStorage(stream=io.BytesIO(content), filename="skus.csv"))
+    db.session.expire_all()
+    job = db.session.get(SkuImportJob, job.id)
+    assert (job.status, job.created, job.refused) == ("done", 4, 4)
+    assert [(e["code"], e["field"], e["reason"]) for e in job.errors] == [
+        ("BAD-1", "kit_components", "Kit components not in the catalogue or this file: GHOST"),
+        ("BAD-2", "kit_components", "OLD-SET is a kit itself: list its components instead"),
+        ("BAD-3", "kit_components", "Cannot read 'CUP two': write a SKU code and its quantity, e.g. SKU-A*2"),
+        ("OLD-A", "kit_components", "OLD-A is a component of kit OLD-SET: a kit cannot be part of a kit")]
+    table = kit_services.kit_table()
+    by_code = dict(db.session.execute(select(Sku.id, Sku.code)).all())
+    assert {by_code[kit]: [(by_code[c], q) for c, q in parts] for kit, parts in table.items()} == {
+        "OLD-SET": [("OLD-A", 1)], "CUP-SET": [("CUP", 2), ("LID", 1)], "LID-SET": [("LID", 4)]}
+    assert db.session.scalar(select(func.count(Sku.id)).where(Sku.code.like("BAD-%"))) == 0

@@ -33,6 +33,10 @@ HEADER_ALIASES = {
     "origin_country": "origin_country", "origin": "origin_country", "country_of_origin": "origin_country",
     "原产国": "origin_country", "原产地": "origin_country",
     "material": "material", "材质": "material", "报关材质": "material",
+    # a kit's (组合装) components in one cell, e.g. `SKU-A*2; SKU-B` (wms.catalog.kit_rows)
+    "kit_components": "kit_components", "kitcomponents": "kit_components", "components": "kit_components",
+    "组合装明细": "kit_components", "组合明细": "kit_components", "子商品": "kit_components",
+    "子商品明细": "kit_components", "组合商品明细": "kit_components",
 }
 
 _SEPARATORS = re.compile(r"[|;,，；\s]+")

@@ -5,7 +5,8 @@ and written with one flush and two multi-row INSERTs for its new SKUs: a file of
 a few statements per thousand rows, not three per row. The rules are the single-SKU form's
 (wms.catalog.services): a barcode belongs to one SKU, a code is created once and then updated,
 and a cell left blank in the file keeps the SKU's value.
-A refused row changes nothing and does not stop its chunk; the caller commits the chunk (or rolls
+A `Kit components` cell makes the row's SKU a kit (wms.catalog.kit_rows: checked before the chunk
+writes, the kits written after its SKUs). A refused row changes nothing and does not stop its chunk; the caller commits the chunk (or rolls
 it back whole when the database refuses it).
 """
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from wms.catalog import refusals
+from wms.catalog.kit_rows import KitCells
 from wms.catalog.columns import CUSTOMS_FIELDS
 from wms.catalog.models import Sku, SkuBarcode
 from wms.catalog.schemas import SkuRowSchema, first_errors
@@ -45,7 +47,7 @@ class ChunkResult:
 def write_chunk(rows, positions):
     """Upsert a chunk's rows ([(row number, [cells])]; `positions`: {field: cell index}); flushed, not committed."""
     result = ChunkResult()
-    good = []
+    good, kit_texts = [], {}
     for number, cells in rows:
         mapped = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
         try:
@@ -54,15 +56,25 @@ def write_chunk(rows, positions):
             result.refuse(number, mapped.get("code", ""), first_errors(error.messages))
             continue
         good.append((number, data, {name for name, value in mapped.items() if value.strip()}))
+        if mapped.get("kit_components", "").strip():
+            kit_texts[number] = (data["code"], mapped["kit_components"])
+    kit_cells = KitCells(kit_texts, {data["code"] for _n, data, _g in good})
     book = _Book([data for _n, data, _g in good])
+    written = set()
     for number, data, given in good:
+        kit_refused = kit_cells.refusal(number)
+        if kit_refused:
+            result.refuse(number, data["code"], [kit_refused])
+            continue
         outcome = book.upsert(data, given)
         if isinstance(outcome, tuple):
             result.refuse(number, data["code"], [outcome])
         else:
             setattr(result, outcome, getattr(result, outcome) + 1)
+            written.add(data["code"])
     db.session.flush()
     book.insert_new()
+    kit_cells.write(written)
     result.refusals.sort(key=lambda refusal: refusal[0])   # file order (a stable sort keeps a row's reasons in order)
     return result
 

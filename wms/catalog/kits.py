@@ -19,6 +19,14 @@ MAX_QTY = 9_999         # units of one component in one kit
 MAX_DEPTH = 8           # nesting `flatten` follows before it calls the table a cycle
 
 
+# Every sentence a KitProblem carries (the SKU import's report and pages translate them by template).
+TEMPLATES = ("Kit {kit} contains itself", "Quantity of {sku} must be from 1 to {most}", "Kit {kit} cannot contain itself",
+             "{sku} is a kit itself: list its components instead", "List at least one component",
+             "A kit has at most {most} components",
+             "{kit} is a component of kit {parents}: a kit cannot be part of a kit",
+             "Cannot read '{item}': write a SKU code and its quantity, e.g. SKU-A*2")
+
+
 class KitProblem(ValueError):
     """A kit definition (or table) that cannot be used; `template` and `values` word it."""
 

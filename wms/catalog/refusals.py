@@ -6,6 +6,8 @@ file failures from the readers (wms.spreadsheets.readers), wms.catalog.file_chec
 """
 import re
 
+from wms.catalog import kits
+
 BARCODE_TAKEN = "Barcode {barcode} already belongs to SKU {other_sku}"
 ROLLED_BACK = "Not imported: rows {first} to {last} were rolled back together ({error})"
 MISSING_COLUMNS = "Missing column(s): {columns} (e.g. 编码/商品编码, 名称/商品名称)"
@@ -32,7 +34,10 @@ READER = ("Row {row}: the file is neither UTF-8 nor GBK text ({reason})",
 # the row schema's sentences that carry a value
 SCHEMA = ("'{input}' is not a barcode (letters, digits, - _ .)", "Longer than maximum length {max}.",
           "Shorter than minimum length {min}.", "Length must be between {min} and {max}.")
-TEMPLATES = (BARCODE_TAKEN, ROLLED_BACK, MISSING_COLUMNS, NOT_CSV, CHUNK_FAILED, *READER, *SCHEMA)
+# a `Kit components` cell (wms.catalog.kit_rows)
+KIT_UNKNOWN = "Kit components not in the catalogue or this file: {codes}"
+TEMPLATES = (BARCODE_TAKEN, ROLLED_BACK, MISSING_COLUMNS, NOT_CSV, CHUNK_FAILED, *READER, *SCHEMA, KIT_UNKNOWN,
+             *kits.TEMPLATES)
 
 _patterns = {}
 
