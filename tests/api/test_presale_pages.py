@@ -94,3 +94,25 @@ def test_a_reviewer_may_not_choose(client, login, app):
     assert client.post(f"/inventory/presales/{channel.id}", data={"presale_release": "stock"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Channel, channel.id).presale_release == "date"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_supervisor_makes_a_sku_a_presale_and_a_bad_day_changes_nothing(client, login, app, locale):
+    from datetime import date
+
+    from wms.catalog.models import Sku
+
+    sku = make_sku()
+    login("supervisor")
+    assert client.post(f"/inventory/presales/skus?lang={locale}", data={"sku_code": "SKU-1", "presale_until": "2026-12-20"}
+                       ).status_code == 302
+    html, text = read(client, "/inventory/presales", locale)
+    assert "2026-12-20" in text and ("Presale SKUs" if locale == "en" else "预售商品") in text
+    client.post(f"/inventory/presales/skus?lang={locale}", data={"sku_code": "SKU-1", "presale_until": "20/12/2026"})
+    html, text = read(client, "/inventory/presales", locale)
+    assert ("not '20/12/2026'" if locale == "en" else "不能是“20/12/2026”") in text
+    db.session.expire_all()
+    assert db.session.get(Sku, sku.id).presale_until == date(2026, 12, 20)
+    client.post(f"/inventory/presales/skus?lang={locale}", data={"sku_code": "SKU-1", "presale_until": ""})
+    db.session.expire_all()
+    assert db.session.get(Sku, sku.id).presale_until is None

@@ -5,6 +5,7 @@ refused with the other SKU's code. The CSV/XLSX import (the same rules, a chunk 
 background job) is wms.catalog.sku_imports.
 """
 import secrets
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -167,6 +168,28 @@ def _check_barcodes(sku, barcodes):
     if clash:
         raise _refusal(refusals.BARCODE_TAKEN, "barcodes",
                        barcode=clash[0], other_sku=clash[1])
+
+
+def set_presale_until(code, day_text):
+    """Make a SKU a presale until a day (`2026-12-20`; blank: no longer a presale): approved orders
+    with a line of it wait for that day before allocation (wms.inventory.presales). Returns the SKU."""
+    sku = _sku_by_code((code or "").strip())
+    if sku is None:
+        raise _refusal("Unknown SKU '{code}'", field="sku_code", code=(code or "").strip()[:64])
+    text = (day_text or "").strip()
+    try:
+        sku.presale_until = date.fromisoformat(text) if text else None
+    except ValueError:
+        raise _refusal("A presale ends on a day such as 2026-12-20, not '{value}'", field="presale_until",
+                       value=text[:40]) from None
+    _commit()
+    return sku
+
+
+def presale_skus():
+    """SKUs that are presales, soonest day first."""
+    return db.session.scalars(select(Sku).where(Sku.presale_until.is_not(None))
+                              .order_by(Sku.presale_until, Sku.code)).all()
 
 
 def _refusal(template, field=None, **values):
