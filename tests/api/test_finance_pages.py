@@ -11,7 +11,7 @@ from wms.finance.models import FinanceRule
 from wms.orders.models import Channel
 
 LOCALES = ("en", "zh_CN")
-DATA = {"Finance store", "FIN-STORE", "F1", "F2", "SKU-1", "张三", "Finance1", "Admin1", "Supervisor1"}
+DATA = {"Finance store", "FIN-STORE", "F1", "F2", "SKU-1", "Item SKU-1", "张三", "Finance1", "Admin1", "Supervisor1"}
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +142,17 @@ def test_a_store_switches_finance_review_on_from_its_admin_page(client, login, l
     read(client, f"/finance/channels/{channel.id}", locale, status=302, method="post", data={"finance_review": "on"})
     db.session.expire_all()
     assert db.session.get(Channel, channel.id).finance_review is True
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_finance_user_sets_a_skus_cost_on_the_rules_page(client, login, locale):
+    from tests.builders import make_sku
+    from wms.catalog.models import Sku
+
+    make_sku("SKU-1", barcodes=())
+    login("finance")
+    text = read(client, "/finance/costs", locale, status=422, method="post", data={"sku": "SKU-1", "cost": "abc"})
+    assert ("such as 12.50" if locale == "en" else "例如 12.50") in text
+    read(client, "/finance/costs", locale, status=302, method="post", data={"sku": "SKU-1", "cost": "8.80"})
+    assert db.session.query(Sku).filter_by(code="SKU-1").one().cost_cents == 880
+    assert "CNY 8.80" in read(client, "/finance/rules", locale)

@@ -273,3 +273,21 @@ def test_gift_lines_are_neither_a_discount_nor_a_loss(db, reviewer):
     db.session.commit()
     review.approve_order(order.id, actor=reviewer, expected_version=order.version)
     assert reload(order).status == "approved"
+
+
+def test_a_skus_cost_is_set_in_cny_and_cleared_with_a_blank(db, finance):
+    make_sku("TEA-1", barcodes=())
+    assert services.set_sku_cost("TEA-1", "12.5", actor=finance).cost_cents == 1250
+    assert services.costed_skus()[1] == 1
+    assert services.set_sku_cost(" TEA-1 ", "", actor=finance).cost_cents is None
+
+
+@pytest.mark.parametrize("code,cost,field", [("TEA-1", "12,50", "cost"), ("TEA-1", "-3", "cost"),
+                                             ("NO-SUCH", "3", "sku"), ("", "3", "sku")])
+def test_a_bad_cost_or_an_unknown_sku_is_refused_and_changes_nothing(db, finance, code, cost, field):
+    sku = make_sku("TEA-1", barcodes=(), cost_cents=900)
+    with pytest.raises(ValidationFailed) as refused:
+        services.set_sku_cost(code, cost, actor=finance)
+    assert refused.value.details["field"] == field
+    db.session.expire_all()
+    assert db.session.get(type(sku), sku.id).cost_cents == 900

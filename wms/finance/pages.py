@@ -94,7 +94,7 @@ def rule_settings():
     return _rules_page()
 
 
-def _rules_page(posted=None, refused=None):
+def _rules_page(posted=None, refused=None, cost_form=None):
     settings = services.rule_settings()
     params = {code: values for code, _on, values in settings}
     shown = {"thresholds": rules.thresholds_text(params["amount"].get("thresholds")),
@@ -103,8 +103,24 @@ def _rules_page(posted=None, refused=None):
         shown = {"thresholds": posted.get("thresholds", ""), "max_percent": posted.get("max_percent", "")}
     enabled = {code: (posted.get(f"enabled_{code}") == "on") if posted is not None else on
                for code, on, _params in settings}
+    costed, costed_total = services.costed_skus()
+    errors = field_errors(refused, {"amount": "thresholds", "discount": "max_percent"})
     return render_template("finance/rules.html", catalogue=rules.RULES, enabled=enabled, shown=shown,
-                           errors=field_errors(refused, {"amount": "thresholds", "discount": "max_percent"}))
+                           errors={} if cost_form is not None else errors, cost_errors=errors if cost_form is not None
+                           else {}, cost_form=cost_form or {}, costed=costed, costed_total=costed_total)
+
+
+@bp.post("/costs")
+@allow(roles.FINANCE_REVIEW)
+def sku_cost():
+    """Set or clear one SKU's unit cost (成本价), which the price-below-cost rule compares with."""
+    with flash_errors() as refused:
+        sku = services.set_sku_cost(request.form.get("sku"), request.form.get("cost"),
+                                    actor=current_user._get_current_object())
+    if refused:
+        return _rules_page(refused=refused, cost_form=request.form), refused.status
+    flash(_("Cost of {sku} saved", sku=sku.code), "success")
+    return redirect(url_for("finance.rule_settings") + "#sku-costs")
 
 
 @bp.post("/channels/<int:channel_id>")

@@ -168,6 +168,18 @@ def parse_thresholds(text):
     return _clean_thresholds(clean)
 
 
+def parse_cost(text):
+    """A unit cost as typed ('12.50', CNY) -> cents; blank -> None (no cost: the rule skips the SKU)."""
+    text = (text or "").strip().replace("¥", "").replace("￥", "")
+    if not text:
+        return None
+    if not _is_amount(text):
+        raise ValidationFailed.worded("Write the cost as an amount in CNY, such as {example}", example="12.50",
+                                      details={"field": "cost"})
+    whole, _, fraction = text.partition(".")
+    return int(whole or "0") * 100 + int((fraction + "00")[:2])
+
+
 def thresholds_text(value):
     """{"CNY": 500000} -> 'CNY 5000.00' (what the settings form shows)."""
     return ", ".join(f"{code} {cents / 100:.2f}" for code, cents in sorted((value or {}).items()))

@@ -17,6 +17,7 @@ from wms import realtime
 from wms.aftercommit import commit
 from wms.auth.access import require_channel
 from wms.errors import ConcurrentUpdate, DomainError, IllegalTransition, ValidationFailed, error_text
+from wms.catalog.models import Sku
 from wms.extensions import db
 from wms.finance import rules
 from wms.finance.gate import ROOM
@@ -209,6 +210,25 @@ def save_rule_settings(settings, *, actor):
         db.session.add(row)
     db.session.commit()
     return rule_settings()
+
+
+def set_sku_cost(code, cost_text, *, actor):
+    """Set (or clear, with a blank) what one unit of a SKU costs us, for the price-below-cost rule."""
+    code = (code or "").strip()
+    cents = rules.parse_cost(cost_text)   # before the lookup: a bad amount is refused whatever the code
+    sku = db.session.scalar(select(Sku).where(Sku.code == code)) if code else None
+    if sku is None:
+        raise ValidationFailed.worded("No SKU '{sku}'", sku=code, details={"field": "sku"})
+    sku.cost_cents = cents
+    db.session.commit()
+    return sku
+
+
+def costed_skus(limit=50):
+    """(SKUs with a cost, by code, up to `limit`; how many there are)."""
+    total = db.session.scalar(select(func.count(Sku.id)).where(Sku.cost_cents.is_not(None)))
+    rows = db.session.scalars(select(Sku).where(Sku.cost_cents.is_not(None)).order_by(Sku.code).limit(limit)).all()
+    return rows, total
 
 
 def set_channel_finance_review(channel_id, enabled, *, actor):
