@@ -2,6 +2,7 @@
 a dismissed write-back or a parcel resolved by hand never counted."""
 from tests.builders import make_channel, make_order
 from tests.builders_packing import make_carrier
+from wms import aftercommit
 from wms.dashboard import services
 from wms.dashboard.schemas import Exceptions
 from wms.extensions import db
@@ -39,3 +40,24 @@ def test_the_wall_counts_open_write_back_and_waybill_failures_and_never_dismisse
     waybills.ship_by_hand(failed_parcels[0].id, carrier_code="SF", tracking_number="SF7700000001", reason="paper form")
     counts = services.snapshot()["exceptions"]
     assert (counts["writeback_failed"], counts["waybill_failed"]) == (1, 1)
+
+
+def test_a_dismissal_and_a_number_typed_by_hand_tell_the_wall_to_push(app, monkeypatch):
+    from wms.counters import changes
+
+    told = []
+    monkeypatch.setattr(changes, "_SUBSCRIBERS", [lambda _app: told.append("wall")])
+    make_carrier("SF")
+    channel = make_channel(code="wall-wbf-2", platform="shopify")
+    orders = [make_order(channel=channel, external_id=f"WALL-WBF2-{i}", status="packed") for i in range(2)]
+    refused = task(orders[0], channel, WB_FAILED)
+    parcel = Parcel(order_id=orders[1].id, carrier_code="SF", status="waybill_failed", seal_uuid="wall-wbf2-1")
+    db.session.add(parcel)
+    aftercommit.commit()  # the builders' own counter moves are told now
+    told.clear()
+    writeback.dismiss_writeback(refused.id, "closed on the platform")
+    assert told == ["wall"]
+    waybills.void_failed_parcel(parcel.id, "resealed")
+    assert told == ["wall", "wall"]
+    aftercommit.commit()
+    assert told == ["wall", "wall"]  # nothing else moved

@@ -19,6 +19,7 @@ from sqlalchemy import select, union, update
 from sqlalchemy.orm import joinedload
 
 from wms import aftercommit, failures, realtime, worker
+from wms.counters import changes
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -127,6 +128,7 @@ def _waybill_failed(parcel_id, error):
     realtime.publish("waybill.failed", payload, realtime.room_for_role("supervisor"))
     if parcel.station_code:
         realtime.publish("waybill.failed", payload, station_room(parcel.station_code))
+    changes.moved(db.session)  # the wall's waybill failures count
     aftercommit.commit()
 
 
@@ -363,6 +365,7 @@ def _require_failed(parcel):
 
 
 def _ask_again(parcel, actor):
+    changes.moved(db.session)  # off the wall's waybill failures count until it fails again
     parcel.status, parcel.waybill_error, parcel.waybill_failure_kind = PARCEL_SEALED, "", ""
     parcel.order.note(wording("waybill retried for parcel {parcel}", parcel=parcel.id), actor=actor)
     worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
@@ -395,6 +398,7 @@ def _reason(reason):
 
 
 def _publish_resolved(parcel, how):
+    changes.moved(db.session)  # the wall counts only what is still open
     payload = {"parcel_id": parcel.id, "order_id": parcel.order_id, "how": how,
                "tracking_number": parcel.tracking_number}
     realtime.publish("waybill.resolved", payload, realtime.room_for_role("supervisor"))

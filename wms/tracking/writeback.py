@@ -26,6 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from wms import aftercommit, failures, realtime
+from wms.counters import changes
 from wms.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
@@ -97,6 +98,7 @@ def push_writeback(task_id):
     task.result = _plain(result)
     task.order.note(wording("tracking number {number} written back to {channel}", number=task.tracking_number,
                             channel=channel.code), kind="writeback")
+    changes.moved(db.session)  # the wall's write-back failures count may drop
     aftercommit.commit()
     return WB_DONE
 
@@ -137,19 +139,19 @@ def fix_and_retry_writeback(task_id, *, carrier_code=None, tracking_number=None,
     if len(tracking_number) > 64:
         raise ValidationFailed.worded("A tracking number has at most {count} characters", count=64,
                                       details={"field": "tracking_number"})
-    changes = {name: value for name, value in (("carrier_code", carrier_code), ("tracking_number", tracking_number))
-               if value and value != getattr(current, name)}
-    if not changes:
+    fixed = {name: value for name, value in (("carrier_code", carrier_code), ("tracking_number", tracking_number))
+             if value and value != getattr(current, name)}
+    if not fixed:
         raise ValidationFailed.worded("Give another carrier or tracking number to write back",
                                       details={"field": "tracking_number"})
-    old = {name: getattr(current, name) for name in changes}
-    task = _reopen(task_id, **changes)
-    if "carrier_code" in changes:
+    old = {name: getattr(current, name) for name in fixed}
+    task = _reopen(task_id, **fixed)
+    if "carrier_code" in fixed:
         task.order.note(wording("write-back carrier changed from {old} to {new}", old=old["carrier_code"],
-                                new=changes["carrier_code"]), actor=actor, kind="writeback")
-    if "tracking_number" in changes:
+                                new=fixed["carrier_code"]), actor=actor, kind="writeback")
+    if "tracking_number" in fixed:
         task.order.note(wording("write-back tracking number changed from {old} to {new}",
-                                old=old["tracking_number"], new=changes["tracking_number"]), actor=actor,
+                                old=old["tracking_number"], new=fixed["tracking_number"]), actor=actor,
                         kind="writeback")
     task.order.note(wording("write-back retried by hand"), actor=actor, kind="writeback")
     enqueue(JOB, task.id)
@@ -180,6 +182,7 @@ def dismiss_writeback(task_id, reason, actor=None):
     db.session.refresh(task)
     task.order.note(wording("write-back failure dismissed: {reason}", reason=reason), actor=actor, kind="writeback")
     realtime.publish("writeback.dismissed", _event(task), realtime.room_for_role("supervisor"))
+    changes.moved(db.session)  # the wall counts only what is still open
     aftercommit.commit()
     return task
 
@@ -210,20 +213,21 @@ def dismissed_writebacks(limit=50):
                               .limit(limit)).all()
 
 
-def _reopen(task_id, **changes):
-    """Move a pending, failed or dismissed task to failed, due now (with `changes`), by a conditional UPDATE;
+def _reopen(task_id, **values):
+    """Move a pending, failed or dismissed task to failed, due now (with `values`), by a conditional UPDATE;
     refused for a done task or one being pushed. The task, read again."""
     get_or_not_found(WritebackTask, task_id, "No such write-back")
     moved = db.session.execute(
         update(WritebackTask).where(WritebackTask.id == task_id,
                                     WritebackTask.status.in_((WB_PENDING, WB_FAILED, WB_DISMISSED)))
-        .values(status=WB_FAILED, next_attempt_at=utcnow(), **changes)
+        .values(status=WB_FAILED, next_attempt_at=utcnow(), **values)
         .execution_options(synchronize_session=False)).rowcount
     if not moved:
         db.session.rollback()
         _refuse_move(task_id, "retried")
     task = db.session.get(WritebackTask, task_id)
     db.session.refresh(task)
+    changes.moved(db.session)  # a dismissed task counts again on the wall
     return task
 
 
@@ -285,6 +289,7 @@ def _failed(task_id, error):
     task.order.note(failed, kind="writeback")
     if step != failures.RETRY:  # a person must decide now: supervisors hear it at once
         realtime.publish("writeback.failed", _event(task), realtime.room_for_role("supervisor"))
+    changes.moved(db.session)  # the wall's write-back failures count
     aftercommit.commit()
     log.warning("tracking write-back failed", extra={"task_id": task_id, "attempts": task.attempts,
                                                       "failure_kind": task.failure_kind})
