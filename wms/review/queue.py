@@ -17,7 +17,7 @@ from wms.catalog.models import Sku
 from wms.auth.access import require_channel
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.inventory.presales import count_waiting, presale_waiting
+from wms.inventory.presales import presale_waiting
 from wms.orders import deadlines, states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.review.models import OrderFlagCode, OrderHoldCode
@@ -115,7 +115,7 @@ def queue_page(filters):
             "before": orders[0].id if orders and has_before else None,
             "searched_capped": matched is not None and len(matched) >= search.MAX_MATCHES,
             "reason_counts": reason_counts(filters, matched), "flag_counts": flag_counts(filters, matched),
-            "state_counts": state_counts(), "waiting": waiting_counts(),
+            "state_counts": state_counts(), "waiting": waiting_counts(filters.channel_id),
             "deadlines": deadlines.due_counts(filters.due_within) if filters.due_within else None}
 
 
@@ -217,10 +217,13 @@ def state_counts():
     return dict(rows.all())
 
 
-def waiting_counts():
-    """{"presale": n, "backorder": n}: orders waiting as presales, apart from those waiting for stock."""
-    backorders = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == states.BACKORDER))
-    return {"presale": count_waiting(), "backorder": backorders}
+def waiting_counts(channel_id=None):
+    """{"presale": n, "backorder": n}: orders waiting as presales, apart from those waiting for stock (in
+    one store when given)."""
+    store = [Order.channel_id == channel_id] if channel_id else []
+    count = select(func.count()).select_from(Order)
+    return {"presale": db.session.scalar(count.where(presale_waiting(), *store)),
+            "backorder": db.session.scalar(count.where(Order.status == states.BACKORDER, *store))}
 
 
 def _row(order, now):
