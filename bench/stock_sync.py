@@ -1,7 +1,9 @@
 """Stock sync (库存同步) end to end: 20,000 SKUs sold in 5 stores (Shopify, Taobao, JD, Pinduoduo, Douyin, each
 its local sandbox over HTTP, served from its own process as under `make run`), one receipt of 1,000 SKUs, then
 the ticker's `sync_stock` run and the 5 stores' push jobs, each on its own thread as 5 rq workers run them. Prints one JSON line: `stock_sync_s` from the receipt's commit to
-every affected store's quantity set in its sandbox (checked by reading each sandbox back), and the calls made.
+every affected store's quantity set in its sandbox (checked by reading each sandbox back), and the calls made
+(in all and per store, with each store's push seconds). The sandboxes keep connections alive as the platforms
+do (wms.channels.sandbox.KeepAliveHandler, as `make run` serves them).
 The ticker runs `sync_stock` every 5 s (wms/schedule.py), so in production add up to one tick of waiting.
 
     .venv/bin/python bench/stock_sync.py [--skus 20000] [--received 1000] [--db URL]
@@ -142,13 +144,16 @@ def sandbox_quantities(name, box):
     return requests.get(f"{box.base_url}/_sandbox/stock").json()["stock"]  # jd, pdd (keyed pdd-<goods>-<sku>), douyin
 
 
-def _worker(app, channel_id):
-    """One rq worker running the store's push job."""
+def _worker(app, channel_id, pushes):
+    """One rq worker running the store's push job; its summary and seconds go into `pushes`."""
     from wms.channels import stock_sync
     from wms.extensions import db
 
     with app.app_context():
-        stock_sync.push_channel(channel_id)
+        started = time.perf_counter()
+        summary = stock_sync.push_channel(channel_id)
+        pushes[channel_id] = {"calls": summary["calls"], "pushed": summary["pushed"], "refused": summary["refused"],
+                              "s": round(time.perf_counter() - started, 2)}
         db.session.remove()
 
 
@@ -176,7 +181,8 @@ def main(argv=None):
             started = time.perf_counter()
             collected = stock_sync.collect_marks()  # the tick
             collect_s = time.perf_counter() - started
-            workers = [threading.Thread(target=_worker, args=(app, channel_id)) for channel_id in collected["enqueued"]]
+            pushes = {}
+            workers = [threading.Thread(target=_worker, args=(app, channel_id, pushes)) for channel_id in collected["enqueued"]]
             for worker in workers:
                 worker.start()
             for worker in workers:
@@ -189,7 +195,9 @@ def main(argv=None):
                               "received_skus": len(chosen), "seed_s": round(seeded_s, 2), "receipt_s": round(received_s, 3),
                               "stock_sync_s": round(sync_s, 2), "collect_s": round(collect_s, 2), "rows_made_due": collected["rows"],
                               "stores_updated": len(boxes) - len({n for n, _k in wrong}), "wrong_quantities": len(wrong),
-                              "within_10s": sync_s <= 10 and not wrong, "ticker_interval_s": 5}))
+                              "within_10s": sync_s <= 10 and not wrong, "ticker_interval_s": 5,
+                              "calls": sum(p["calls"] for p in pushes.values()),
+                              "per_store": {name: pushes.get(channel_id) for name, channel_id in channels.items()}}))
     finally:
         for box in boxes.values():
             box.stop()

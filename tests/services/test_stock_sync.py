@@ -306,3 +306,52 @@ def test_the_last_unit_sold_on_two_platforms_at_once_never_shows_either_store_mo
     for sandbox, method, field in (("taobao", "taobao.item.quantity.update", "quantity"),):  # one SKU: item.quantity.update
         told = [int(r[field]) for r in sandboxes[sandbox].state.requests if r.get("method") == method]
         assert told[-1] == 0 and max(told) <= 1
+
+
+def test_a_batch_refusing_one_sku_through_the_push_run_records_it_alone_and_retries_it_after_its_backoff(
+        stores, sandboxes):
+    """Over real HTTP: one inventorySetQuantities batch carries three SKUs, Shopify refuses one; the other two
+    are pushed and recorded, the refused one keeps its error, waits its backoff, and is pushed once it exists."""
+    state = sandboxes["shopify"].state
+    known = [state.add_variant(VARIANT + n, f"P-{n}", 0) for n in (1, 2)]
+    missing = VARIANT + 3 + shopify_sandbox.INVENTORY_ITEM_OFFSET  # no such inventory item yet
+    skus = [make_sku(f"PART-{n}", barcodes=(f"690000000071{n}",)) for n in range(3)]
+    keys = [str(known[0]), str(missing), str(known[1])]
+    db.session.add_all([SkuMapping(channel_id=stores["shop"].id, platform_sku=key, sku_id=sku.id)
+                        for key, sku in zip(keys, skus)])
+    db.session.commit()
+    receive_stock(stores["warehouse"].id, [(sku.id, stores["bin"].id, 3 + n) for n, sku in enumerate(skus)])
+    stock_sync.collect_marks()
+    assert (state.levels[known[0]], state.levels[known[1]]) == (3, 5)
+    assert len([r for r in state.requests if r[1].endswith("/graphql.json")]) == 2  # the batch, then without the refused
+    refused = state_of(stores["shop"], str(missing))
+    assert refused.needs_push and "INVALID_INVENTORY_ITEM" in refused.last_error and refused.failures == 1
+    assert refused.retry_at > refused.error_at and refused.pushed_qty is None
+    assert all(state_of(stores["shop"], key).pushed_qty == qty and not state_of(stores["shop"], key).needs_push
+               for key, qty in ((keys[0], 3), (keys[2], 5)))
+    assert stores["shop"].id not in stock_sync.enqueue_due_pushes()  # not before its backoff
+    state.add_variant(VARIANT + 3, "P-3", 0)
+    db.session.query(ChannelStockState).filter_by(id=refused.id).update({"retry_at": refused.error_at})
+    db.session.commit()
+    assert stores["shop"].id in stock_sync.enqueue_due_pushes()  # RQ_SYNC: pushed now
+    again = state_of(stores["shop"], str(missing))
+    assert (again.pushed_qty, again.needs_push, again.last_error, again.failures) == (4, False, None, 0)
+    assert state.levels[missing] == 4
+
+
+def test_a_taobao_item_batch_refusing_one_sku_through_the_push_run_pushes_the_others(stores, sandboxes):
+    state = sandboxes["taobao"].state
+    for n in range(2):
+        state.add_item(700_000_000_002, 5_000_000_000_200 + n, f"TB-PART-{n}", 0)
+    keys = ["tb-700000000002-5000000000200", "tb-700000000002-5000000000299", "tb-700000000002-5000000000201"]
+    skus = [make_sku(f"TBP-{n}", barcodes=(f"690000000072{n}",)) for n in range(3)]
+    db.session.add_all([SkuMapping(channel_id=stores["tmall"].id, platform_sku=key, sku_id=sku.id)
+                        for key, sku in zip(keys, skus)])
+    db.session.commit()
+    receive_stock(stores["warehouse"].id, [(sku.id, stores["bin"].id, 2 + n) for n, sku in enumerate(skus)])
+    stock_sync.collect_marks()
+    assert [s["quantity"] for s in state.items[700_000_000_002]["skus"].values()] == [2, 4]
+    assert [state_of(stores["tmall"], key).pushed_qty for key in keys] == [2, None, 4]
+    assert "isv.sku-not-exist" in state_of(stores["tmall"], keys[1]).last_error
+    methods = [r["method"] for r in state.requests if r["method"].endswith("quantity.update")]
+    assert methods[0] == "taobao.skus.quantity.update" and methods.count("taobao.item.quantity.update") == 3

@@ -47,6 +47,7 @@ from wms.channels.douyin_orders import (
 from wms.channels.douyin_protocol import (
     API_VERSION, SIGN_METHODS, describe, epoch_of, from_cursor, method_path, outcome, param_json, sign, to_cursor,
 )
+from wms.channels.http import platform_session
 
 log = logging.getLogger("wms.channels.douyin")
 
@@ -91,7 +92,7 @@ class DouyinAdapter:
         self.settle = timedelta(seconds=max(0, int(settle_seconds)))
         self.timeout, self.max_attempts, self.sleep = timeout, max_attempts, sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.http = http or requests.Session()
+        self.http = http or platform_session(self.gateway)  # kept alive, environment read once
 
     @classmethod
     def from_channel(cls, channel, **overrides):

@@ -21,7 +21,8 @@ refunds: `wms.channels.jd_orders`. APIs and their sources:
   queryResult {success, totalCount, result: [RefundApplyVo]}. Public notes on the current page give
   the application window as at most 7 days and the check window as at most 10; we use 7 for both.
 * `jingdong.stock.write.updateSkuStock` (库存同步): skuId, stockNum; answer {success}. One SKU per
-  call, so `stock_batch_size` is 1.
+  call, so `stock_batch_size` is 1: we found no documented JD call that sets several SKUs' stock at once
+  (searched for issue 19's push speed), so a push run sends JD's SKUs side by side instead.
 
 What no source confirms (and how the adapter leans): whether the order search window bounds are
 inclusive (treated as inclusive: the cursor's second is fetched again, the importer says
@@ -45,6 +46,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, register
+from wms.channels.http import platform_session
 from wms.channels.jd_orders import (
     OPTIONAL_FIELDS, ORDER_STATES, carrier_id, order_cursor_time, order_to_record, refund_change_time,
     refund_to_record,
@@ -94,7 +96,7 @@ class JdAdapter:
         self.carrier_ids = dict(carrier_ids or {})
         self.timeout, self.max_attempts, self.sleep = timeout, max(1, int(max_attempts)), sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.http = http or requests.Session()
+        self.http = http or platform_session(self.url)  # kept alive, environment read once
 
     @classmethod
     def from_channel(cls, channel, **overrides):

@@ -27,7 +27,8 @@ Speaks the PDD HTTP protocol (`wms.channels.pdd_protocol`: signing, error codes;
   its request example use for "all" (the current enumeration starts at 0 and lists no "all": no
   source confirms 1 beyond that example). Times of these rows are UNIX seconds.
 * `pdd.goods.list.get` + `pdd.goods.quantity.update` (商品库存更新接口: goods_id, sku_id or outer_id,
-  quantity, update_type=1 full): one SKU per call, so `stock_batch_size` is 1. A platform SKU
+  quantity, update_type=1 full): one SKU per call, so `stock_batch_size` is 1 (pdd.goods.sku.stock.update
+  is one SKU too; we found no documented call that sets several SKUs' stock at once). A platform SKU
   `pdd-<goods_id>-<sku_id>` is addressed directly; a merchant code is looked up once with
   goods.list.get (outer_id filter) for its goods_id and sku_id. A per-SKU business refusal
   (unknown SKU, PDD's "在资源位上的商品不能减少库存") is that item's `error`, not an exception.
@@ -62,6 +63,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
+from wms.channels.http import platform_session
 from wms.channels.pdd_orders import (
     logistics_id_for, order_to_record, parse_platform_sku, refund_to_record, refund_updated, updated_at,
 )
@@ -119,7 +121,7 @@ class PddAdapter:
         self.settle = timedelta(seconds=max(0, int(settle_seconds)))
         self.timeout, self.max_attempts, self.sleep = timeout, max(1, int(max_attempts)), sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.http = http or requests.Session()
+        self.http = http or platform_session(self.url)  # kept alive, environment read once
         self._companies = None
         self._skus = {}
 

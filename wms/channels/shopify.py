@@ -33,6 +33,7 @@ import time
 import requests
 
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, naive_utc_text, parse_iso, register, to_cents
+from wms.channels.http import platform_session
 
 log = logging.getLogger("wms.channels.shopify")
 
@@ -77,7 +78,7 @@ class ShopifyAdapter:
         self.timeout, self.max_attempts, self.sleep = timeout, max_attempts, sleep
         self.location_id = int(location_id) if str(location_id or "").isdigit() else None
         self._inventory_items = {}  # platform SKU -> inventory_item_id (variants read once)
-        self.http = session or requests.Session()
+        self.http = session or platform_session(self.api_root)  # kept alive, environment read once
         self.http.headers.update({"X-Shopify-Access-Token": access_token,
                                   "Accept": "application/json"})
 

@@ -59,6 +59,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
+from wms.channels.http import platform_session
 from wms.channels.taobao_protocol import (
     API_VERSION, AUTH_CODES, CALL_LIMITED, SIGN_METHODS, ban_seconds, describe_error, error_code, format_top_time,
     from_cursor, is_transient, is_true, parse_top_time, sign_request, to_cursor, trades_of, unwrap,
@@ -114,7 +115,7 @@ class TaobaoAdapter:
         self.settle = timedelta(seconds=max(0, int(settle_seconds)))
         self.timeout, self.max_attempts, self.sleep = timeout, max_attempts, sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.http = http or requests.Session()
+        self.http = http or platform_session(self.url)  # kept alive, environment read once
         self._stock_addresses = {}  # merchant SKU code -> (num_iid, sku_id) or None
 
     @classmethod
