@@ -172,6 +172,9 @@ def test_a_kit_sold_is_picked_checked_sealed_shipped_and_returned_as_its_compone
     queue = {row["order_id"]: row for row in packing.pack_queue()}
     assert [(i["sku"], i["qty"], i["kits"]) for i in queue[order.id]["items"]] == \
         [("SKU-0", 2, ["KIT-CUP"]), ("SKU-1", 1, ["KIT-CUP"])]
+    looked_up = packing.task_payload(packing.find_order("K-FLOW"))       # the station's scan of the order
+    assert [(i["sku"], i["qty"], i["kits"]) for i in looked_up["items"]] == \
+        [("SKU-0", 2, ["KIT-CUP"]), ("SKU-1", 1, ["KIT-CUP"])]
 
     def scan(barcode, **extra):
         return floor.apply_event(packer, "PS-1", event("pack_scan", order_id=order.id, barcode=barcode, station="PS-1",

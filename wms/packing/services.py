@@ -65,6 +65,7 @@ def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_
     """What a station needs to verify and seal one order (the queue passes what it read for all);
     early_label: the tracking number of the label printed before picking that its seal reuses, or None.
     A kit's line is checked as its components (each item names the kit it came in)."""
+    kit_book = kit_book or _kit_book([order])
     items = _items(order, kit_book)
     carton_rows = cartons() if carton_rows is None else carton_rows
     suggested = verify.suggest_carton(items, [_carton(c) for c in carton_rows])
@@ -72,7 +73,7 @@ def task_payload(order, *, carton_rows=None, session=_UNREAD, totes=None, early_
     return {"order_id": order.id, "ref": order.external_id, "status": order.status, "carrier": order.carrier_code,
             "totes": _tote_refs(order.id) if totes is None else totes,
             "items": [{"sku": i.sku, "name": i.name, "qty": i.qty, "barcodes": list(i.barcodes), "weight_g": i.weight_g,
-                       "kits": kit_book.kits_of(order, i.sku) if kit_book else []} for i in items],
+                       "kits": kit_book.kits_of(order, i.sku)} for i in items],
             "verified": dict(session.verified) if session else {},
             "cartons": [{"code": c.code, "name": c.name, "tare_g": c.tare_g} for c in carton_rows],
             "suggested_carton": suggested.code if suggested else None,
