@@ -239,3 +239,12 @@ def test_a_sku_file_with_a_kit_components_column_makes_kits_and_refuses_bad_cell
     assert {by_code[kit]: [(by_code[c], q) for c, q in parts] for kit, parts in table.items()} == {
         "OLD-SET": [("OLD-A", 1)], "CUP-SET": [("CUP", 2), ("LID", 1)], "LID-SET": [("LID", 4)]}
     assert db.session.scalar(select(func.count(Sku.id)).where(Sku.code.like("BAD-%"))) == 0
+
+
+def test_a_kit_is_never_received_onto_a_shelf_and_the_receipt_books_nothing(warehouse):
+    bin_ = db.session.scalar(select(StockItem).join(Sku).where(Sku.code == "SKU-0")).bin
+    with pytest.raises(ValidationFailed) as refused:
+        receive_stock(bin_.warehouse_id, [(_sku_id("SKU-0"), bin_.id, 5), (_sku_id("KIT-CUP"), bin_.id, 5)])
+    assert refused.value.details["errors"] == [{"line": 2, "field": "sku",
+                                                "message": "a kit: receive its components instead"}]
+    assert available("SKU-0") == 50 and available("KIT-CUP") is None

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from wms import aftercommit
+from wms.catalog import kit_services
 from wms.catalog.models import Sku
 from wms.errors import InsufficientStock, NotFound, ValidationFailed
 from wms.extensions import db
@@ -45,9 +46,13 @@ def _check_receipt(warehouse_id, lines):
     errors, wanted = [], {}
     bins = {b.id for b in db.session.scalars(select(Bin).where(Bin.warehouse_id == warehouse_id))}
     sku_ids = set(db.session.scalars(select(Sku.id)))
+    kits = set(kit_services.kit_table({sku_id for sku_id, _b, _q in lines if isinstance(sku_id, int)}))
     for number, (sku_id, bin_id, qty) in enumerate(lines, start=1):
         if sku_id not in sku_ids:
             errors.append({"line": number, "field": "sku", "message": "unknown SKU"})
+        elif sku_id in kits:   # a kit (组合装) is never on a shelf: its components are
+            errors.append({"line": number, "field": "sku", "message": "a kit: receive its components instead"})
+            continue
         if bin_id not in bins:
             errors.append({"line": number, "field": "bin", "message": "not a bin of this warehouse"})
         if not isinstance(qty, int) or isinstance(qty, bool) or not 0 < qty <= MAX_QTY:
