@@ -248,3 +248,21 @@ def test_a_kit_is_never_received_onto_a_shelf_and_the_receipt_books_nothing(ware
     assert refused.value.details["errors"] == [{"line": 2, "field": "sku",
                                                 "message": "a kit: receive its components instead"}]
     assert available("SKU-0") == 50 and available("KIT-CUP") is None
+
+
+def test_a_platform_sku_mapped_to_a_kit_relinks_its_lines_to_the_kit_and_they_allocate_as_components(warehouse):
+    from wms.channels import mapping_services
+
+    store = make_channel("kit-tb", platform="taobao")
+    order = make_order(channel=store, external_id="TB-KIT-1", lines=(("tb-61234-kit", 2),), status="approved")
+    assert order.lines[0].sku_id is None
+    mapping = SkuMapping(channel_id=store.id, platform_sku="tb-61234-kit", sample_title="杯子礼盒")
+    db.session.add(mapping)
+    db.session.commit()
+    outcome = mapping_services.map_sku(mapping.id, _sku_id("KIT-CUP"), actor="mapper")
+    assert outcome["lines"] == 1
+    db.session.expire_all()
+    line = db.session.get(Order, order.id).lines[0]
+    assert (line.sku_code, line.qty, line.sku_id) == ("KIT-CUP", 2, _sku_id("KIT-CUP"))   # the kit, as sold
+    assert allocate_orders([order.id])["allocated"] == [order.id]
+    assert reserved_by_sku(order.id) == {"SKU-0": 4, "SKU-1": 2}
