@@ -55,6 +55,7 @@ def test_the_orders_timeline_says_it_waits_as_a_presale(client, login, waiting, 
     login("reviewer")
     html, text = read(client, f"/review/orders/{waiting[0].id}", locale)
     assert ("waits as a presale until" if locale == "en" else "预售订单，等待至") in text
+    assert 'id="presale"' in html and ("still waiting" if locale == "en" else "仍在等待") in text
 
 
 @pytest.mark.parametrize("locale", LOCALES)
