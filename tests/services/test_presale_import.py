@@ -57,3 +57,19 @@ def test_the_order_api_takes_a_presale_ship_from_time(app):
                                            source="the order API")
     assert (result.created, result.failed) == (1, 0)
     assert by_number()["P1"].presale_ship_from == datetime(2026, 12, 19, 16, 0)
+
+
+def test_a_presale_from_the_api_is_reviewed_approved_and_then_waits_out_of_allocation(app, monkeypatch):
+    from tests.builders_inventory import make_bin, make_warehouse, put_stock
+    from wms.imports import services as import_services
+
+    monkeypatch.undo()   # this one runs the whole chain: review and allocation as jobs, inline
+    sku = make_sku("SKU-1")
+    put_stock(make_bin(make_warehouse()), sku, 5)
+    channel = make_channel()
+    result = import_services.import_order_records(
+        channel.id, [record("P9", lines=(("SKU-1", 1, 3300),), total_cents=3300,
+                            presale_ship_from="2099-01-01T00:00:00")], source="the order API")
+    order = by_number()["P9"]
+    assert result.created == 1 and order.status == "approved", [e.reason for e in order.events]
+    assert order.presale_held_at is not None and order.presale_released_at is None
