@@ -94,6 +94,7 @@ function tagChip(tag) {
   params.set("tag", tag);
   chip.href = `${window.location.pathname}?${params}`;
   chip.className = "chip tag";
+  chip.translate = false;   // data a person typed: never a word to translate
   chip.textContent = tag;
   return chip;
 }
