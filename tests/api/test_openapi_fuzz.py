@@ -108,7 +108,12 @@ def _seed():
     waiting = make_order(packable.channel, "W-900", status="approved", carrier_code="SF")
     batch = early_waybills.open_batch([waiting.id])   # a bulk waybill request (its progress is asked below)
     lines = sorted(task.lines, key=lambda line: line.seq)
-    return {"admin_id": admin.id, "other_picker": other_picker.username, "other_picker_id": other_picker.id,
+    from tests.builders_finance import finance_channel, waiting_order
+
+    finance = finance_channel()   # two orders waiting for finance (财审): one decided alone, one in bulk
+    decided, bulk_decided = waiting_order(finance, "FIN-900"), waiting_order(finance, "FIN-901")
+    return {"finance_id": decided.id, "finance_version": decided.version, "finance_bulk_id": bulk_decided.id,
+            "admin_id": admin.id, "other_picker": other_picker.username, "other_picker_id": other_picker.id,
             "task_id": task.id, "order_id": held.id,
             "order_version": held.version, "packable_id": packable.id, "parcel_id": parcel.id,
             "channel_id": taobao.id, "import_channel": packable.channel.code,
@@ -162,6 +167,12 @@ def _real_requests(ids, as_picker):
             "path_parameters": {"order_id": ids["order_id"], "action": "approve"},
             "body": {"expected_version": ids["order_version"], "reason": "address checked by phone"}}),
         ("POST", "/api/review/bulk-approve", {"body": {"order_ids": [ids["order_id"]], "reason": "again"}}),
+        ("GET", "/api/finance/orders", {}),
+        ("POST", "/api/finance/orders/{order_id}/{decision}", {
+            "path_parameters": {"order_id": ids["finance_id"], "decision": "approve"},
+            "body": {"expected_version": ids["finance_version"], "note": "buyer known"}}),
+        ("POST", "/api/finance/bulk", {"body": {"order_ids": [ids["finance_bulk_id"]], "decision": "reject",
+                                                "note": "invoice title missing"}}),
         ("POST", "/api/orders/batch", {"body": {"channel": ids["import_channel"], "orders": [
             {"external_id": "API-1", "lines": [{"sku_code": "SKU-A", "qty": 1}]}]}}),
         ("GET", "/api/station/queue", {}),
@@ -213,6 +224,8 @@ def test_a_real_request_to_every_operation_succeeds_with_its_documented_body(see
     assert [answer for answer in answers if not 200 <= answer[2] < 300] == []
     # The nested schemas were checked against real rows, not only against empty lists:
     assert bodies["GET", "/api/handheld/bootstrap"]["tasks"] and bodies["GET", "/api/review/queue"]["rows"]
+    assert len(bodies["GET", "/api/finance/orders"]["rows"]) == 2
+    assert [r["outcome"] for r in bodies["POST", "/api/finance/bulk"]["results"]] == ["reject"]
     assert [a["status"] for a in bodies["POST", "/api/handheld/events"]["answers"]] == ["accepted", "accepted"]
     assert bodies["GET", "/api/inventory/count-tasks"]["count_tasks"]
     assert bodies["GET", "/api/station/{code}/print-jobs"]["jobs"]
