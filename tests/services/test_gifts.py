@@ -248,3 +248,12 @@ def test_a_reviewers_approval_adds_the_gift_once_as_the_automatic_review_would(d
     held = reload(held)
     services.approve_order(held.id, actor=reviewer, expected_version=held.version, reason="called the buyer")
     assert len(gift_lines(reload(held))) == 1
+
+
+def test_a_batch_claims_at_once_what_is_left_first_come_first_served(db):
+    rule = make_gift_rule(total_max=5, per_order_max=2)
+    assert list(gifts.claim_many(rule.id, [2, 2, 2])) == [(2, ""), (2, ""), (1, "")]
+    assert list(gifts.claim_many(rule.id, [1, 1])) == [(0, "total_reached"), (0, "total_reached")]
+    firsts = make_gift_rule(name="First two", first_orders=2)
+    assert list(gifts.claim_many(firsts.id, [1, 1, 1])) == [(1, ""), (1, ""), (0, "first_orders_reached")]
+    assert (rule_row(rule).units_given, rule_row(firsts).orders_given) == (5, 2)

@@ -11,7 +11,7 @@ before it updates; SQLite has one writer at a time), so two reviews can never bo
 last unit. A GiftDecision row per (order, rule), unique, makes a second review of the order (a
 release after a hold, a re-import) add nothing again.
 """
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 
 from wms.catalog.models import Sku
 from wms.errors import ValidationFailed
@@ -67,44 +67,61 @@ def _add_gifts(orders, actor):
         GiftDecision.order_id.in_([o.id for o in orders])))}
     skus = _gift_skus(rules)
     stock = _available({sku_id for r in rules if r.gift_kind == gm.POOL for sku_id in r.gift_sku_ids or ()})
+    decisions = []
     for rule in rules:
         terms = terms_of(rule)
-        for order in orders:
-            if (order.id, rule.id) in decided:
-                continue
-            qty = gift_rules.wanted(terms, facts_of(order))
-            if qty:
-                _give(rule, order, qty, skus, stock if rule.gift_kind == gm.POOL else None, actor)
+        wants = [(order, qty) for order in orders if (order.id, rule.id) not in decided
+                 for qty in [gift_rules.wanted(terms, facts_of(order))] if qty]
+        if wants:
+            decisions += _give(rule, wants, skus, stock if rule.gift_kind == gm.POOL else None, actor)
+    if decisions:
+        db.session.execute(insert(GiftDecision), decisions)
 
 
-def _give(rule, order, qty, skus, stock, actor):
+def _give(rule, wants, skus, stock, actor):
+    """One rule's gifts for the batch's orders that want one: the SKU each (a pool: by the stock left),
+    the units claimed from the rule's counters, a line and a note each, or a note why not. Returns
+    the decision rows."""
     pool = [sku_id for sku_id in rule.gift_sku_ids or () if sku_id in skus]
-    sku_id = gift_rules.pick_sku(pool, qty, stock)
-    if sku_id is None and stock is None:
-        return   # a fixed gift whose SKU was switched off since: nothing to give, nothing ran out
-    granted, why = (0, gm.RAN_OUT_STOCK) if sku_id is None else claim(rule.id, qty)
-    if not granted:
-        _ran_out(rule, order, why, actor)
-        return
-    sku = skus[sku_id]
-    if stock is not None:
-        stock[sku_id] -= granted
-        if rule.ran_out_reason == gm.RAN_OUT_STOCK:   # stock came back: the rule gives again
-            db.session.execute(update(GiftRule).where(GiftRule.id == rule.id, GiftRule.ran_out_reason == gm.RAN_OUT_STOCK)
-                               .values(ran_out_reason="", ran_out_at=None).execution_options(synchronize_session=False))
-    order.lines.append(OrderLine(sku_id=sku.id, sku_code=sku.code, name=sku.name, qty=granted, unit_price_cents=0,
-                                 is_gift=True, gift_rule_id=rule.id))
-    db.session.add(GiftDecision(order_id=order.id, rule_id=rule.id, outcome=gm.ADDED, sku_id=sku.id, qty=granted))
-    order.note(wording("gift added: {qty} x {sku} (rule '{rule}')", qty=granted, sku=sku.code, rule=rule.name),
-               actor=actor, kind="gift")
+    picked = []
+    for order, qty in wants:
+        sku_id = gift_rules.pick_sku(pool, qty, stock)
+        if sku_id is None and stock is None:
+            continue   # a fixed gift whose SKU was switched off since: nothing to give, nothing ran out
+        if sku_id is not None and stock is not None:
+            stock[sku_id] -= qty
+        picked.append((order, qty, sku_id))
+    granted = claim_many(rule.id, [qty for _o, qty, sku_id in picked if sku_id is not None])
+    decisions, ran_out = [], None
+    for order, qty, sku_id in picked:
+        given, why = next(granted) if sku_id is not None else (0, gm.RAN_OUT_STOCK)
+        if not given:
+            ran_out = ran_out or why
+            decisions.append(dict(order_id=order.id, rule_id=rule.id, outcome=gm.NOT_ADDED, reason=why, sku_id=None,
+                                  qty=0))
+            order.note(wording("gift of rule '{rule}' not added: {why}", rule=rule.name,
+                               why=ran_out_wording(rule, why)), actor=actor, kind="gift")
+            continue
+        sku = skus[sku_id]
+        order.lines.append(OrderLine(sku_id=sku.id, sku_code=sku.code, name=sku.name, qty=given, unit_price_cents=0,
+                                     is_gift=True, gift_rule_id=rule.id))
+        decisions.append(dict(order_id=order.id, rule_id=rule.id, outcome=gm.ADDED, reason="", sku_id=sku.id,
+                              qty=given))
+        order.note(wording("gift added: {qty} x {sku} (rule '{rule}')", qty=given, sku=sku.code, rule=rule.name),
+                   actor=actor, kind="gift")
+    _mark(rule, ran_out, gave=any(d["outcome"] == gm.ADDED for d in decisions))
+    return decisions
 
 
-def _ran_out(rule, order, why, actor):
-    db.session.add(GiftDecision(order_id=order.id, rule_id=rule.id, outcome=gm.NOT_ADDED, reason=why))
-    db.session.execute(update(GiftRule).where(GiftRule.id == rule.id, GiftRule.ran_out_at.is_(None))
-                       .values(ran_out_reason=why, ran_out_at=utcnow()).execution_options(synchronize_session=False))
-    order.note(wording("gift of rule '{rule}' not added: {why}", rule=rule.name, why=ran_out_wording(rule, why)),
-               actor=actor, kind="gift")
+def _mark(rule, ran_out, *, gave):
+    """The rules page's run-out mark: set when the rule ran out (first time), cleared when a pool that
+    had run out of stock gave again."""
+    if ran_out:
+        db.session.execute(update(GiftRule).where(GiftRule.id == rule.id, GiftRule.ran_out_at.is_(None))
+                           .values(ran_out_reason=ran_out, ran_out_at=utcnow()).execution_options(synchronize_session=False))
+    elif gave and rule.ran_out_reason == gm.RAN_OUT_STOCK:
+        db.session.execute(update(GiftRule).where(GiftRule.id == rule.id, GiftRule.ran_out_reason == gm.RAN_OUT_STOCK)
+                           .values(ran_out_reason="", ran_out_at=None).execution_options(synchronize_session=False))
 
 
 def ran_out_wording(rule, why):
@@ -117,6 +134,52 @@ _CLAIM = (update(GiftRule)
                  (GiftRule.first_orders.is_(None)) | (GiftRule.orders_given < GiftRule.first_orders))
           .values(units_given=GiftRule.units_given + bindparam("qty"), orders_given=GiftRule.orders_given + 1)
           .execution_options(synchronize_session=False))
+
+
+_CLAIM_ALL = (update(GiftRule)
+              .where(GiftRule.id == bindparam("rule_id"), GiftRule.active.is_(True),
+                     (GiftRule.total_max.is_(None)) | (GiftRule.units_given + bindparam("units") <= GiftRule.total_max),
+                     (GiftRule.first_orders.is_(None)) | (GiftRule.orders_given + bindparam("orders") <= GiftRule.first_orders))
+              .values(units_given=GiftRule.units_given + bindparam("units"),
+                      orders_given=GiftRule.orders_given + bindparam("orders"))
+              .execution_options(synchronize_session=False))
+
+
+def claim_many(rule_id, wants):
+    """Yield (units granted, why none) for each order's want, in order: all of them by one conditional
+    UPDATE when the rule's limits allow them all, else order by order (claim) until it runs out."""
+    if not wants:
+        return
+    if _claim_all(rule_id, wants):
+        yield from ((qty, "") for qty in wants)
+        return
+    shares, why = _what_is_left(rule_id, wants)   # it runs out in this batch: the orders before that, at once
+    if any(shares) and _claim_all(rule_id, [share for share in shares if share]):
+        yield from ((share, "" if share else why) for share in shares)
+        return
+    why = ""
+    for qty in wants:
+        given, why = (0, why) if why else claim(rule_id, qty)   # once it ran out, the rest of the batch gets none
+        yield given, why
+
+
+def _claim_all(rule_id, wants):
+    return db.session.execute(_CLAIM_ALL, {"rule_id": rule_id, "units": sum(wants), "orders": len(wants)}).rowcount == 1
+
+
+def _what_is_left(rule_id, wants):
+    """Each want's share of what the rule has left now (first come first served) and why the rest get none."""
+    left = db.session.execute(select(GiftRule.active, GiftRule.total_max, GiftRule.units_given,
+                                     GiftRule.first_orders, GiftRule.orders_given).where(GiftRule.id == rule_id)).one()
+    units = None if left.total_max is None else max(0, left.total_max - left.units_given)
+    orders = None if left.first_orders is None else max(0, left.first_orders - left.orders_given)
+    shares = []
+    for qty in wants:
+        share = 0 if not left.active or orders == 0 else qty if units is None else min(qty, units)
+        units = None if units is None else units - share
+        orders = orders if orders is None or not share else orders - 1
+        shares.append(share)
+    return shares, gm.RAN_OUT_ORDERS if orders == 0 else gm.RAN_OUT_TOTAL
 
 
 def claim(rule_id, qty):
