@@ -1,8 +1,12 @@
 """Stock sync (库存同步) end to end: 20,000 SKUs sold in 5 stores (Shopify, Taobao, JD, Pinduoduo, Douyin, each
 its local sandbox over HTTP, served from its own process as under `make run`), one receipt of 1,000 SKUs, then
-the ticker's `sync_stock` run and the 5 stores' push jobs, each on its own thread as 5 rq workers run them. Prints one JSON line: `stock_sync_s` from the receipt's commit to
+the ticker's `sync_stock` run and the 5 stores' push jobs side by side as 5 rq workers run them: each job in
+its own forked process, as rq's work-horse runs a job (`--workers thread`: all five as threads of this one
+process, sharing its interpreter lock, as no deployment runs them). Prints one JSON line: `stock_sync_s` from the receipt's commit to
 every affected store's quantity set in its sandbox (checked by reading each sandbox back), and the calls made
-(in all and per store, with each store's push seconds). The sandboxes keep connections alive as the platforms
+(in all and per store, with each store's push seconds), and the CPU seconds the sync took in this process
+(the tick, the push runs, their HTTP clients) and in the sandboxes (the platforms' side, on the same cores
+here): on a shared machine they say more than the wall time. The sandboxes keep connections alive as the platforms
 do (wms.channels.sandbox.KeepAliveHandler, as `make run` serves them).
 The ticker runs `sync_stock` every 5 s (wms/schedule.py), so in production add up to one tick of waiting.
 
@@ -10,6 +14,7 @@ The ticker runs `sync_stock` every 5 s (wms/schedule.py), so in production add u
 """
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -46,6 +51,15 @@ class Forked:
             except requests.ConnectionError:
                 time.sleep(0.05)
         raise RuntimeError("sandbox did not start")
+
+    def cpu_s(self):
+        """CPU seconds the sandbox's process has used (Linux /proc; None elsewhere)."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
 
     def stop(self):
         self.process.terminate()
@@ -157,11 +171,53 @@ def _worker(app, channel_id, pushes):
         db.session.remove()
 
 
+def _horse(app, channel_id, answers):
+    """rq's work-horse: a forked process running the one job; like wms.run_worker it drops (without closing)
+    the database connections it inherited, so it opens its own."""
+    from wms.extensions import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+    pushes = {}
+    _worker(app, channel_id, pushes)
+    answers.put(pushes)
+
+
+def run_pushes(app, channel_ids, workers):
+    """Each store's push job side by side; {channel_id: summary}."""
+    pushes = {}
+    if workers == "thread":
+        threads = [threading.Thread(target=_worker, args=(app, channel_id, pushes)) for channel_id in channel_ids]
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        answers = context.Queue()
+        threads = [context.Process(target=_horse, args=(app, channel_id, answers)) for channel_id in channel_ids]
+    for worker in threads:
+        worker.start()
+    if workers != "thread":
+        for _ in threads:
+            pushes.update(answers.get(timeout=600))
+    for worker in threads:
+        worker.join()
+    return pushes
+
+
+def children_cpu_s():
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skus", type=int, default=20_000)
     parser.add_argument("--received", type=int, default=1_000)
     parser.add_argument("--db", default=None)
+    parser.add_argument("--workers", choices=("process", "thread"), default="process",
+                        help="the push jobs as forked processes (rq's work-horses) or as threads of this process")
     args = parser.parse_args(argv)
     app, label, cleanup = bench_app(args.db)
     boxes, keys = start_sandboxes(args.skus)
@@ -178,25 +234,25 @@ def main(argv=None):
             receive_stock(warehouse_id, [(sku_ids[i], bin_id, 5 + i % 7) for i in chosen])
             received_s = time.perf_counter() - started
             app.config.update(RQ_SYNC=False, REDIS_URL="redis://127.0.0.1:1/0")  # jobs stay rows: run below
-            started = time.perf_counter()
+            boxes_cpu = {name: box.cpu_s() for name, box in boxes.items()}
+            started, client_cpu = time.perf_counter(), time.process_time() + children_cpu_s()
             collected = stock_sync.collect_marks()  # the tick
             collect_s = time.perf_counter() - started
-            pushes = {}
-            workers = [threading.Thread(target=_worker, args=(app, channel_id, pushes)) for channel_id in collected["enqueued"]]
-            for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
+            pushes = run_pushes(app, collected["enqueued"], args.workers)
             sync_s = time.perf_counter() - started
+            client_cpu = time.process_time() + children_cpu_s() - client_cpu
+            boxes_cpu = {name: (None if boxes_cpu[name] is None or box.cpu_s() is None else box.cpu_s() - boxes_cpu[name])
+                         for name, box in boxes.items()}
             told = {name: sandbox_quantities(name, box) for name, box in boxes.items()}
             wrong = [(name, keys[name][i]) for name in boxes for i in chosen
                      if told[name].get(keys[name][i]) != 5 + i % 7]
-            print(json.dumps({"bench": "stock_sync", "db": label, "skus": args.skus, "channels": len(boxes),
+            print(json.dumps({"bench": "stock_sync", "db": label, "workers": args.workers, "skus": args.skus, "channels": len(boxes),
                               "received_skus": len(chosen), "seed_s": round(seeded_s, 2), "receipt_s": round(received_s, 3),
                               "stock_sync_s": round(sync_s, 2), "collect_s": round(collect_s, 2), "rows_made_due": collected["rows"],
                               "stores_updated": len(boxes) - len({n for n, _k in wrong}), "wrong_quantities": len(wrong),
                               "within_10s": sync_s <= 10 and not wrong, "ticker_interval_s": 5,
                               "calls": sum(p["calls"] for p in pushes.values()),
+                              "cpu_s": {"wms": round(client_cpu, 2), "sandboxes": round(sum(v or 0 for v in boxes_cpu.values()), 2)},
                               "per_store": {name: pushes.get(channel_id) for name, channel_id in channels.items()}}))
     finally:
         for box in boxes.values():
