@@ -257,3 +257,19 @@ def test_a_batch_claims_at_once_what_is_left_first_come_first_served(db):
     firsts = make_gift_rule(name="First two", first_orders=2)
     assert list(gifts.claim_many(firsts.id, [1, 1, 1])) == [(1, ""), (1, ""), (0, "first_orders_reached")]
     assert (rule_row(rule).units_given, rule_row(firsts).orders_given) == (5, 2)
+
+
+def test_two_reviewers_removing_the_same_gift_one_wins_and_the_units_come_back_once(db, reviewer, make_user,
+                                                                                        allocations):
+    from wms.errors import ConcurrentUpdate
+
+    rule = make_gift_rule(total_max=5, gift_qty=2, per_order_max=2)
+    order = make_order(district="", address="nowhere")
+    services.review_orders([order.id])
+    order = reload(order)
+    line_id, seen = next(line.id for line in order.lines if line.is_gift), order.version
+    gifts.remove_gift(order.id, line_id, actor=reviewer, expected_version=seen)
+    with pytest.raises(ConcurrentUpdate):
+        gifts.remove_gift(order.id, line_id, actor=make_user("reviewer", "reviewer2"), expected_version=seen)
+    assert rule_row(rule).units_given == 0 and gift_lines(reload(order)) == []
+    assert timeline(order) == ["gift added: 2 x GIFT-CUP (rule 'Free cup')", "gift removed: 2 x GIFT-CUP"]

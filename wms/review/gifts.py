@@ -1,15 +1,19 @@
 """Gift rules at review (赠品): add each matching rule's gift line to an order once, and let a
 reviewer take a gift line off again.
 
-`add_gifts` runs inside the review's transaction (review_orders, release_order: one call in
-services._check_and_decide) and does not commit. Per batch it costs a few queries (the active
-rules, the decisions already made for these orders, the pool SKUs and their stock) plus one
-conditional UPDATE per gift given. The UPDATE is what keeps a rule's limits under concurrent
-reviews: it adds to `units_given` only while the total and the first-N-orders limits still allow
-it, on the row as it is at that moment (PostgreSQL re-reads a row another transaction changed
-before it updates; SQLite has one writer at a time), so two reviews can never both take the
-last unit. A GiftDecision row per (order, rule), unique, makes a second review of the order (a
-release after a hold, a re-import) add nothing again.
+`add_gifts` runs inside the review's transaction (services._check_and_decide for the automatic
+review and a release, approve_order for a reviewer's approval) and does not commit. Per batch it
+costs a few queries (the active rules, the decisions already made for these orders, the gift SKUs
+and the pools' stock), one to three conditional UPDATEs per rule (claim_many), the gift lines and
+their timeline notes, and one executemany of the decisions. The UPDATE is what keeps a rule's
+limits under concurrent reviews: it adds to `units_given` / `orders_given` only while the total
+and the first-N-orders limits still allow it, on the row as it is at that moment (PostgreSQL
+re-reads a row another transaction changed before it updates; SQLite has one writer at a time), so
+two reviews can never both take the last unit. A GiftDecision row per (order, rule), unique, makes
+a second review of the order (a release after a hold, a re-import) add nothing again.
+
+A pool's stock is what is available (on hand - reserved) when the batch is read, less what the
+batch itself gave: allocation, not this check, is what reserves the units.
 """
 from sqlalchemy import bindparam, case, func, insert, select, update
 
