@@ -68,6 +68,12 @@ function renderRow(row, labels, checked) {
   state.textContent = labels[row.status] || row.status;
   cell(tr).appendChild(state);
   const reasons = cell(tr);
+  if (row.presale_label) {
+    const chip = document.createElement("span");
+    chip.className = "chip presale";
+    chip.textContent = row.presale_label;
+    reasons.appendChild(chip);
+  }
   for (const reason of row.reasons) {
     const chip = document.createElement("span");
     chip.className = `chip reason reason-${KNOWN.has(reason.code) ? reason.code : "other"}`;

@@ -117,3 +117,11 @@ def test_a_supervisor_makes_a_sku_a_presale_and_a_bad_day_changes_nothing(client
     client.post(f"/inventory/presales/skus?lang={locale}", data={"sku_code": "SKU-1", "presale_until": ""})
     db.session.expire_all()
     assert db.session.get(Sku, sku.id).presale_until is None
+
+
+def test_the_desks_live_refresh_keeps_the_presale_chip_in_the_readers_language(client, login, waiting):
+    login("reviewer")
+    rows = client.get("/api/review/queue?state=presale&lang=zh_CN").get_json()["rows"]
+    assert [(row["external_id"], row["presale_label"][:3]) for row in rows] == [("PRE-1", "预售：")]
+    rows = client.get("/api/review/queue?state=backorder").get_json()["rows"]
+    assert [(row["external_id"], row["presale_label"]) for row in rows] == [("BACK-1", None)]

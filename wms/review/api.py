@@ -1,4 +1,5 @@
 """JSON API of the review desk: the queue (for live refresh) and the reviewer actions."""
+from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -10,6 +11,7 @@ from wms.orders.reason_labels import reason_label
 from wms.review import queue as desk
 from wms.review import services
 from wms.review.schemas import ActionBody, BulkApproveBody, BulkApproveResults, QueueArgs, QueuePage, ReviewOrder
+from wms.timeutil import to_local
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/review",
                description="Order review (订单审核): queue and reviewer actions")
@@ -32,7 +34,16 @@ def queue(state, reason, channel, q, page, after, before, last, due=None, tag=""
     for row in page["rows"]:
         row["reasons"] = with_text(row["reasons"])
         row["flags"] = with_text(row["flags"])
+        row["presale_label"] = presale_label(row.pop("presale_until", None))
     return page
+
+
+def presale_label(ship_from):
+    """The desk row's presale chip in the caller's language (None: not a presale waiting)."""
+    if ship_from is None:
+        return None
+    return _("Presale: ships from {day}", day=to_local(ship_from, current_app.config["WAREHOUSE_TIMEZONE"])
+             .strftime("%Y-%m-%d"))
 
 
 @bp.route("/orders/<int:order_id>", methods=["GET"])

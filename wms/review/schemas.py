@@ -68,6 +68,8 @@ class QueueRow(Schema):
     reasons = fields.List(fields.Nested(ReasonOut), required=True)
     flags = fields.List(fields.Nested(ReasonOut), required=True)
     tags = fields.List(fields.String(), required=True, metadata={"description": "The order's tags, as typed"})
+    presale_label = fields.String(allow_none=True, metadata={
+        "description": "A presale waiting for its ship-from day: the chip's words in the caller's language"})
 
 
 _COUNTS = {"description": "code -> orders"}
