@@ -65,11 +65,22 @@ def seed(n_skus=500, n_orders=300):
     skus = _skus(rng, n_skus)
     _stock(rng, skus)
     order_ids = _orders(rng, channel, skus, n_orders - len(ABROAD)) + _orders_abroad(skus) + _finance_orders(skus)
+    _tag_rules()
     from wms.review.services import review_orders
 
     reviewed = review_orders(order_ids)
     wave = _wave_for_the_demo_picker()
     return f"{n_skus} SKUs, {len(order_ids)} orders ({reviewed}), wave {wave}"
+
+
+def _tag_rules():
+    """Three tag rules (订单分类), applied as review passes the demo's orders."""
+    from wms.review import tagging
+
+    for form in ({"name": "华东", "regions": "上海, 浙江, 江苏", "tags": "华东"},
+                 {"name": "大额订单", "currency": "CNY", "min_amount": "500", "tags": "大额", "priority": "2"},
+                 {"name": "买家催单", "words": "加急, 尽快", "tags": "加急", "priority": "5"}):
+        tagging.create_rule(form, actor="demo")
 
 
 def _users():

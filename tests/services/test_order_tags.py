@@ -198,3 +198,15 @@ def test_orders_that_keep_changing_fail_the_job_clearly_and_keep_their_tags(db, 
     with pytest.raises(ConcurrentUpdate):
         tagging.apply_to_open_orders(actor="boss")
     assert reload(order).tags == []
+
+
+def test_the_demo_has_tag_rules_that_tag_its_orders(db, app):
+    from wms import demo
+    from wms.orders.models import Order
+
+    demo._tag_rules()
+    assert [r.name for r in tagging.list_rules()] == ["华东", "大额订单", "买家催单"]
+    make_sku()
+    order = make_order(province="上海市", city="上海市", total_cents=60000, buyer_remark="请尽快发货")
+    tagging.tag_orders([db.session.get(Order, order.id)], actor="auto-review")
+    assert order.tags == ["华东", "大额", "加急"] and order.priority == 5
