@@ -3,6 +3,7 @@ from tests.builders import make_channel, make_order, make_sku
 from wms.extensions import db
 from wms.finance import gate
 from wms.orders.models import Order
+from wms.wording import wording
 
 
 def finance_channel(code="FIN-STORE", **fields):
@@ -15,7 +16,7 @@ def waiting_order(channel=None, external_id="F1", **fields):
     channel = channel or finance_channel()
     fields.setdefault("cash_on_delivery", True)
     order = make_order(channel=channel, external_id=external_id, **fields)
-    gate.pass_customer_review(order, reason="checked by reviewer", actor="reviewer1")
+    gate.pass_customer_review(order, reason=wording("all checks passed"), actor="auto-review")
     db.session.commit()
     assert order.status == "finance_review", order.status
     return order

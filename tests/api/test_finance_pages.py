@@ -11,7 +11,8 @@ from wms.finance.models import FinanceRule
 from wms.orders.models import Channel
 
 LOCALES = ("en", "zh_CN")
-DATA = {"Finance store", "FIN-STORE", "F1", "F2", "SKU-1", "Item SKU-1", "张三", "Finance1", "Admin1", "Supervisor1"}
+DATA = {"Finance store", "FIN-STORE", "F1", "F2", "SKU-1", "Item SKU-1", "张三", "Finance1", "Admin1", "Supervisor1",
+        "Reviewer1", "杭州市", "浙江省", "西湖区", "文三路", "CN", "号", "幢", "室"}
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +157,13 @@ def test_a_finance_user_sets_a_skus_cost_on_the_rules_page(client, login, locale
     read(client, "/finance/costs", locale, status=302, method="post", data={"sku": "SKU-1", "cost": "8.80"})
     assert db.session.query(Sku).filter_by(code="SKU-1").one().cost_cents == 880
     assert "CNY 8.80" in read(client, "/finance/rules", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_review_desks_order_page_says_cash_on_delivery_and_invoice(client, login, locale):
+    order = waiting_order(invoice_requested=True)
+    login("reviewer")
+    text = read(client, f"/review/orders/{order.id}", locale)
+    assert ("Cash on delivery" if locale == "en" else "货到付款") in text
+    assert ("Invoice requested" if locale == "en" else "需开发票") in text
+    assert ("Finance review" if locale == "en" else "待财审") in text
