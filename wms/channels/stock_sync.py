@@ -94,7 +94,10 @@ def all_listings(channel_id):
 
 
 def bump_states(pairs, forced=False):
-    """Each (channel_id, platform_sku): due now, version + 1 (created when new)."""
+    """Each (channel_id, platform_sku): due now, version + 1 (created when new).
+
+    One upsert statement run with many parameter rows (executemany: compiled once); a multi-row VALUES
+    of a thousand rows was compiled again for every chunk, most of a tick's CPU after a large receipt."""
     pairs = sorted(pairs)
     if not pairs:
         return
@@ -104,15 +107,13 @@ def bump_states(pairs, forced=False):
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = ChannelStockState.__table__
+    set_ = {"version": table.c.version + 1, "needs_push": True, "retry_at": None}
+    if forced:
+        set_["forced"] = True
+    stmt = insert(table).on_conflict_do_update(index_elements=[table.c.channel_id, table.c.platform_sku], set_=set_)
     for start in range(0, len(pairs), ROWS_PER_CHUNK):
-        rows = [{"channel_id": c, "platform_sku": k, "version": 1, "needs_push": True, "forced": forced,
-                 "failures": 0} for c, k in pairs[start:start + ROWS_PER_CHUNK]]
-        stmt = insert(table).values(rows)
-        set_ = {"version": table.c.version + 1, "needs_push": True, "retry_at": None}
-        if forced:
-            set_["forced"] = True
-        db.session.execute(stmt.on_conflict_do_update(index_elements=[table.c.channel_id, table.c.platform_sku],
-                                                      set_=set_))
+        db.session.execute(stmt, [{"channel_id": c, "platform_sku": k, "version": 1, "needs_push": True,
+                                   "forced": forced, "failures": 0} for c, k in pairs[start:start + ROWS_PER_CHUNK]])
 
 
 def enqueue_due_pushes(now=None):
