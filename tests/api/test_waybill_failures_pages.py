@@ -91,3 +91,14 @@ def test_a_packer_cannot_type_a_number(client, login, failed):
                            data={"carrier_code": "SF", "tracking_number": "SF1", "reason": "x"})
     assert response.status_code in (302, 400, 403)
     assert parcel(parcel_id).status == "waybill_failed"
+
+
+def test_a_temporary_failure_says_it_is_asked_again_by_itself(client, login, failed):
+    parcel_id, _order_id = failed
+    row = parcel(parcel_id)
+    row.waybill_failure_kind, row.waybill_error = "temporary", "timeout: no answer"
+    db.session.commit()
+    login("supervisor")
+    client.post("/me/locale", data={"locale": "zh_CN"})
+    page = client.get("/shipping/waybills/failed").get_data(as_text=True)
+    assert "临时失败" in page and "会自动重新申请，共 4 次" in page

@@ -249,7 +249,9 @@ def waybill_failed_queue():
 
 def failed_desk():
     """The failed queue's page: the parcels, and the active carriers a fix or a number typed by hand may name."""
-    return {"parcels": waybill_failed_queue(),
+    from wms.outbox import MAX_ATTEMPTS
+
+    return {"parcels": waybill_failed_queue(), "job_attempts": MAX_ATTEMPTS,
             "carriers": db.session.scalars(select(Carrier.code).where(Carrier.active.is_(True))
                                            .order_by(Carrier.code)).all()}
 
