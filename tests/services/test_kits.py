@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tests.builders import make_channel, make_order, make_sku, make_user
 from tests.builders_floor import pick_event
-from tests.builders_inventory import make_bin, put_stock
+from tests.builders_inventory import make_bin, make_warehouse, put_stock
 from tests.builders_kits import make_kit
 from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_picking import stocked_warehouse
@@ -266,3 +266,47 @@ def test_a_platform_sku_mapped_to_a_kit_relinks_its_lines_to_the_kit_and_they_al
     assert (line.sku_code, line.qty, line.sku_id) == ("KIT-CUP", 2, _sku_id("KIT-CUP"))   # the kit, as sold
     assert allocate_orders([order.id])["allocated"] == [order.id]
     assert reserved_by_sku(order.id) == {"SKU-0": 4, "SKU-1": 2}
+
+
+@pytest.mark.skipif(bool(__import__("os").environ.get("TEST_DATABASE_URL")), reason="the SQLite write lock path")
+def test_two_allocations_racing_for_a_kits_last_component_never_both_win_and_the_loser_holds_nothing(app):
+    """Two runs at once, each for an order selling the kit whose lid is the last one: one is allocated,
+    the other waits as a backorder without keeping the cup it could have had."""
+    import threading
+
+    from sqlalchemy import event
+
+    warehouse = make_warehouse(code="RACE")
+    cup, lid = make_sku("R-CUP", barcodes=()), make_sku("R-LID", barcodes=())
+    cups = put_stock(make_bin(warehouse, code="R-01"), cup, 10).id
+    lids = put_stock(make_bin(warehouse, code="R-02"), lid, 1).id
+    make_kit("R-SET", [("R-CUP", 1), ("R-LID", 1)])
+    ids = [make_order(status="approved", external_id=f"R{n}", lines=(("R-SET", 1),)).id for n in (1, 2)]
+    barrier, results, waiting = threading.Barrier(2, timeout=20), {}, {"0", "1"}
+
+    def before(conn, cursor, statement, *args):
+        name = threading.current_thread().name
+        if name in waiting and "allocation_settings SET" in statement:  # the write-lock statement
+            waiting.discard(name)
+            barrier.wait()
+
+    def run(index):
+        with app.app_context():
+            try:
+                results[index] = allocate_orders([ids[index]])
+            finally:
+                db.session.remove()
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        threads = [threading.Thread(target=run, args=(i,), name=str(i)) for i in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    outcomes = sorted(kind for r in results.values() for kind in ("allocated", "backorder", "failed") if r[kind])
+    assert outcomes == ["allocated", "backorder"], results
+    db.session.expire_all()
+    assert (db.session.get(StockItem, cups).reserved, db.session.get(StockItem, lids).reserved) == (1, 1)
