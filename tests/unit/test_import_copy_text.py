@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wms.imports import copy_text, encoded_orders
-from wms.imports.copy_text import ANY, BOOL, INT, TEXT, RowFormat
+from wms.imports.copy_text import ANY, BOOL, INT, TEXT, TIME, RowFormat
 
 AWKWARD = ["", "a,b", 'say "hi"', "two\nlines", "tab\there", "back\\slash", "\\N", "\\", "\r\n", "收件人 王伟",
            "\\t", "ends with \\", " padded ", "\x0b\x0c\b"]
@@ -17,16 +17,16 @@ times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1,
 
 
 def read_back(fmt, line, kinds):
-    readers = {TEXT: str, INT: int, BOOL: lambda v: v == "t", ANY: datetime.fromisoformat}
+    readers = {TEXT: str, INT: int, BOOL: lambda v: v == "t", TIME: datetime.fromisoformat, ANY: datetime.fromisoformat}
     return [None if cell is None else readers[kind](cell) for cell, kind in zip(copy_text.parse_row(line), kinds)]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([TEXT, INT, BOOL, ANY]), st.data()), min_size=1, max_size=8), st.data())
+@given(st.lists(st.tuples(st.sampled_from([TEXT, INT, BOOL, TIME, ANY]), st.data()), min_size=1, max_size=8), st.data())
 def test_any_row_reads_back_as_the_values_that_went_in(columns, data):
     kinds = [kind for kind, _ in columns]
-    values = [data.draw(st.none() | {TEXT: texts, INT: st.integers(), BOOL: st.booleans(), ANY: times}[kind])
-              for kind in kinds]
+    strategies = {TEXT: texts, INT: st.integers(), BOOL: st.booleans(), TIME: times, ANY: times}
+    values = [data.draw(st.none() | strategies[kind]) for kind in kinds]
     line = RowFormat(kinds).row(values)
     assert "\n" not in line and "\r" not in line and line.count("\t") == len(kinds) - 1
     assert read_back(RowFormat(kinds), line, kinds) == values
@@ -74,3 +74,9 @@ def test_the_writer_and_reader_columns_are_every_order_column_once():
     from wms.imports.services import ENCODED_ORDER_COLUMNS, ORDER_COLUMNS
 
     assert sorted(ENCODED_ORDER_COLUMNS) == sorted(("id",) + ORDER_COLUMNS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.none() | texts, texts, st.none() | st.integers(), st.integers()), min_size=1, max_size=4))
+def test_lines_made_without_the_loop_are_the_rows_the_loop_makes(lines):
+    assert encoded_orders.line_texts(lines) == tuple(encoded_orders.LINE_FORMAT.row(line) for line in lines)

@@ -51,17 +51,19 @@ def row_texts(table, columns, rows, connection=None):
     column's bind processor applied first (JSON as the ORM writes it)."""
     conn = connection or db.session.connection()
     rows = _processed(conn, table, columns, rows, times_as_text=True)
-    return copy_format.RowFormat([_kind(table.c[name].type) for name in columns]).rows(rows)
+    return copy_format.RowFormat([_kind(table.c[name]) for name in columns]).rows(rows)
 
 
-def _kind(column_type):
+def _kind(column):
     """How copy_text formats a column's (processed) values."""
+    column_type = column.type
     if isinstance(column_type, Boolean):
         return copy_format.BOOL
     if isinstance(column_type, Integer):
         return copy_format.INT
     if isinstance(column_type, (String, DateTime, JSON)):
-        return copy_format.TEXT   # text by then (a datetime as ISO text); anything else takes the slow path
+        # text by then (a datetime as ISO text); anything else takes the slow path
+        return copy_format.OPTIONAL_TEXT if column.nullable else copy_format.TEXT
     return copy_format.ANY
 
 

@@ -11,12 +11,14 @@ Formatting is an import's hot path (half a million rows per 100k-order file), so
 compiled once per column list: numbers become their digits and booleans t/f by a converter per
 column, text needs no call at all - the row is joined, and the joined row is checked once for a
 character to escape (by counting its tabs and backslashes: only the NULL marks may bring one).
-A row that holds one (a buyer's note with a newline) is formatted again field by field.
+A row that holds one (a buyer's note with a newline) is formatted again field by field. A
+nullable text column is OPTIONAL_TEXT (its None found by the converters' loop, not by a scan).
 `parse_row` reads a row back, exactly (tests hold `parse_row(format(row)) == row`).
 """
 from datetime import datetime
 
-TEXT, INT, BOOL, ANY = "text", "int", "bool", "any"   # what a column holds, as RowFormat converts it
+# What a column holds, as RowFormat formats it: text (None takes the slow path), text or NULL, ...
+TEXT, OPTIONAL_TEXT, INT, BOOL, TIME, ANY = "text", "text?", "int", "bool", "time", "any"
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
@@ -50,14 +52,24 @@ def _boolean(value):
     return "t" if value else "f"
 
 
-_CONVERTERS = {INT: str, BOOL: _boolean, ANY: plain}
+def _time(value):
+    return value.isoformat() if value.tzinfo is None else str(value)
+
+
+def _same(value):
+    return value
+
+
+_CONVERTERS = {OPTIONAL_TEXT: _same, INT: str, BOOL: _boolean, TIME: _time, ANY: plain}
 
 
 class RowFormat:
     """Rows (sequences of values, one per column, of the columns' `kinds`) -> COPY text rows.
 
-    TEXT columns hold str or None (anything else takes the slow path, which formats it with
-    `field`); INT columns ints; BOOL booleans; ANY anything `plain` can write; each may be None.
+    TEXT columns hold str (anything else, None included, takes the slow path, which formats it
+    with `field`); OPTIONAL_TEXT str or None (a nullable text column: None is common there); INT
+    columns ints; BOOL booleans; TIME datetimes; ANY anything `plain` can write; each but TEXT may
+    be None.
     """
 
     def __init__(self, kinds):
@@ -65,37 +77,34 @@ class RowFormat:
         self._width = len(self.kinds)
         self._tabs = self._width - 1
         self._converted = tuple((i, _CONVERTERS[kind]) for i, kind in enumerate(self.kinds) if kind != TEXT)
-        self._text = tuple(i for i, kind in enumerate(self.kinds) if kind == TEXT)
 
-    def row(self, values):
-        """One row's text, without its newline."""
-        cells = list(values)
+    def row(self, values, owned=False):
+        """One row's text, without its newline. `owned`: `values` is a list the caller gives away
+        (written over instead of copied)."""
+        cells = values if owned else list(values)
         if len(cells) != self._width:
             raise ValueError(f"a row of {len(cells)} values for {self._width} columns")
-        nulls = 0
+        nulls = []   # where a NULL mark went (the slow path must not escape it)
         for i, convert in self._converted:
             value = cells[i]
             if value is None:
                 cells[i] = NULL
-                nulls += 1
+                nulls.append(i)
             else:
                 cells[i] = convert(value)
-        if None in cells:
-            for i in self._text:
-                if cells[i] is None:
-                    cells[i] = NULL
-                    nulls += 1
         try:
             line = "\t".join(cells)
-        except TypeError:   # a text column holding something else
-            return self._slow(values)
+        except TypeError:   # a text column holding something else, or None
+            return self._slow(cells, nulls)
         # only the NULL marks may bring a backslash, and only the separators a tab
-        if line.count("\t") != self._tabs or line.count("\\") != nulls or "\n" in line or "\r" in line:
-            return self._slow(values)
+        if line.count("\t") != self._tabs or line.count("\\") != len(nulls) or "\n" in line or "\r" in line:
+            return self._slow(cells, nulls)
         return line
 
-    def _slow(self, values):
-        return "\t".join([field(v) for v in values])
+    @staticmethod
+    def _slow(cells, nulls):
+        """The row field by field from its converted cells (each escaped, but the NULL marks)."""
+        return "\t".join([NULL if i in nulls else field(cell) for i, cell in enumerate(cells)])
 
     def rows(self, rows):
         """Every row's text, each ended by a newline, as one text."""

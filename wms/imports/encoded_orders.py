@@ -28,8 +28,10 @@ _SPEC = {name: kind for name, kind, _default, _check in validation.ORDER_SPEC}
 # The order columns whose text the reader makes, from its clean record.
 READ_COLUMNS = ("external_id",) + tuple(name for name in _SPEC if name not in ("external_id", "lines", "ship_by"))
 LINE_COLUMNS = ("sku_code", "name", "qty", "unit_price_cents")
-_COPY_KIND = {"str": copy_text.TEXT, "int": copy_text.INT, "datetime": copy_text.ANY, "tags": copy_text.TEXT}
-ORDER_FORMAT = copy_text.RowFormat([_COPY_KIND.get(_SPEC[name], copy_text.ANY) for name in READ_COLUMNS])
+_COPY_KIND = {"str": copy_text.TEXT, "int": copy_text.INT, "datetime": copy_text.TIME, "tags": copy_text.TEXT}
+ORDER_FORMAT = copy_text.RowFormat([
+    copy_text.OPTIONAL_TEXT if name in validation.NULLABLE and _SPEC[name] == "str" else
+    _COPY_KIND.get(_SPEC[name], copy_text.ANY) for name in READ_COLUMNS])
 LINE_FORMAT = copy_text.RowFormat([copy_text.TEXT, copy_text.TEXT, copy_text.INT, copy_text.INT])
 _TAGS = READ_COLUMNS.index("tags")
 _INDEX = {name: index for index, name in enumerate(READ_COLUMNS)}
@@ -46,17 +48,34 @@ class EncodedOrder(NamedTuple):
     ship_by: datetime | None = None
 
 
+_build = tuple.__new__   # a named tuple from its fields, without its Python-level __new__
+
+
 def encode(record):
     """The EncodedOrder of a clean record (validation.validate_record's shape)."""
     values = list(_order_values(record))
     tags = values[_TAGS]
     values[_TAGS] = "[]" if not tags else json.dumps(tags)   # as the JSON column's own serializer writes it
-    lines = record["lines"]
-    line_row = LINE_FORMAT.row
-    return EncodedOrder(record["external_id"], ORDER_FORMAT.row(values),
-                        tuple([line["sku_code"] for line in lines]),
-                        tuple([line_row(_line_values(line)) for line in lines]),
-                        record.get("carrier_code"), record.get("ship_by"))
+    lines = [_line_values(line) for line in record["lines"]]
+    return _build(EncodedOrder, (record["external_id"], ORDER_FORMAT.row(values, owned=True),
+                                 tuple([line[0] for line in lines]), line_texts(lines), record.get("carrier_code"),
+                                 record.get("ship_by")))
+
+
+def line_texts(lines):
+    """Each line's LINE_COLUMNS values as COPY text (a tuple): LINE_FORMAT's rows, made without
+    its loop for the common order (texts with nothing to escape and whole numbers: the format
+    codes refuse anything else), checked once for the whole order."""
+    try:
+        texts = [f"{sku:s}\t{name:s}\t{qty:d}\t{price:d}" for sku, name, qty, price in lines]
+    except (TypeError, ValueError):
+        texts = None
+    if texts is not None:
+        joined = "\n".join(texts)
+        if (joined.count("\t") == 3 * len(texts) and joined.count("\n") == len(texts) - 1
+                and "\\" not in joined and "\r" not in joined):
+            return tuple(texts)
+    return tuple([LINE_FORMAT.row(line) for line in lines])
 
 
 def decode(encoded):

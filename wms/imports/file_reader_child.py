@@ -21,6 +21,7 @@ import threading
 import traceback
 
 from wms.errors import ValidationFailed
+from wms.imports import chunk_wire
 from wms.imports.file_reading import read_checked
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,9 @@ class ReaderProcess:
     """Iterate for CheckedChunks; after the last one, `unclaimed` holds the separate lines file's
     orphan lines. Always `close()`.
 
-    A thread of this process receives (unpickles) the next chunk while this one waits for the
-    database with the GIL released: receiving is then off the writer's path too. It holds at most
-    one chunk besides the one being written.
+    A thread of this process receives (unpickles and unpacks: wms.imports.chunk_wire) the next
+    chunk while this one waits for the database with the GIL released: receiving is then off the
+    writer's path too. It holds at most one chunk besides the one being written.
     """
 
     def __init__(self, spec):
@@ -91,6 +92,11 @@ class ReaderProcess:
                 message = self._receiver.recv()
             except (EOFError, OSError):
                 message = ("eof",)
+            if message[0] == "chunk":
+                try:
+                    message = ("chunk", chunk_wire.unpack(message[1]))
+                except Exception as error:  # noqa: B902 - told to the writer, as the child's own crash
+                    message = ("crash", f"{type(error).__name__}: {error}", traceback.format_exc())
             while not self._stop.is_set():
                 try:
                     self._ahead.put(message, timeout=0.1)
@@ -141,7 +147,7 @@ class ReaderProcess:
 
 
 def _serve(spec, sender, inherited_receiver):
-    """The child: send ("chunk", CheckedChunk)... then ("end", unclaimed) or how reading failed."""
+    """The child: send ("chunk", packed CheckedChunk)... then ("end", unclaimed) or how reading failed."""
     inherited_receiver.close()   # the parent's end: while it is open here too, a parent that stops
     #                              listening would leave this child blocked in send() forever
     gc.freeze()   # what was inherited from the parent (its app, pools, connections) is never collected here
@@ -153,7 +159,7 @@ def _serve(spec, sender, inherited_receiver):
             except StopIteration as end:
                 sender.send(("end", end.value))
                 return
-            sender.send(("chunk", chunk))
+            sender.send(("chunk", chunk_wire.pack(chunk)))
     except (BrokenPipeError, ConnectionResetError):
         return   # the job stopped listening (it failed, or was stopped): nothing left to do
     except ValidationFailed as error:

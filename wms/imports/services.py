@@ -294,14 +294,23 @@ ENCODED_LINE_COLUMNS = ("order_id", "sku_id") + encoded_orders.LINE_COLUMNS
 
 def _encoded_inserts(channel_id, ids, keys, records, skus, holds, flags, now):
     """(insert the orders, insert the lines, the SKU ids the lines reference) for EncodedOrders:
-    the writer's columns of every order formatted in one pass (bulk.row_texts: the hold reasons
-    and flags as the ORM writes them), each line's text behind its order id and SKU id."""
+    the writer's columns before each order's text (bulk.row_texts: the hold reasons and flags as
+    the ORM writes them; an order with none and no ship-by, most of a file, shares one text after
+    its id), each line's text behind its order id and SKU id."""
     no_reasons = []
-    writer_part = bulk.row_texts(Order.__table__, encoded_orders.WRITER_COLUMNS, [
-        (order_id, channel_id) + order_marks.status_version_reasons(holds, key, no_reasons)
-        + (flags.get(key) or no_reasons, now, now, record.ship_by)
-        for order_id, key, record in zip(ids, keys, records)]).split("\n")
-    orders = "".join([f"{head}\t{record.text}\n" for head, record in zip(writer_part, records)])
+    table, columns = Order.__table__, encoded_orders.WRITER_COLUMNS
+    plain = bulk.row_texts(table, columns[1:], [(channel_id, states.IMPORTED, 1, no_reasons, no_reasons, now, now,
+                                                 None)])[:-1]
+    heads = [f"{order_id}\t{plain}" for order_id in ids]
+    special = [(index, (order_id, channel_id) + order_marks.status_version_reasons(holds, key, no_reasons)
+                + (flags.get(key) or no_reasons, now, now, record.ship_by))
+               for index, (order_id, key, record) in enumerate(zip(ids, keys, records))
+               if record.ship_by is not None or key in holds or flags.get(key)]
+    if special:
+        texts = bulk.row_texts(table, columns, [row for _index, row in special]).split("\n")
+        for (index, _row), head in zip(special, texts):
+            heads[index] = head
+    orders = "".join([f"{head}\t{record.text}\n" for head, record in zip(heads, records)])
     resolve = skus.ids.get
     sku_text, sku_ids = {}, set()
     for record in records:

@@ -10,6 +10,7 @@ services.write_chunk's retry keeps a re-import (or two chunks racing) from dupli
 
 SQLite has one writer at a time: there the chunks are written in the calling thread, as before.
 """
+import contextvars
 import queue
 import threading
 
@@ -57,7 +58,10 @@ def write_all(chunks, write, count):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=run, name=f"import-writer-{n}", daemon=True) for n in range(count)]
+    # each thread runs in a copy of the caller's context: what the caller set in context variables
+    # (wms.worker.jobs_run_inline: the command line runs the review jobs itself) holds in the writers too
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(run,), name=f"import-writer-{n}",
+                                daemon=True) for n in range(count)]
     for thread in threads:
         thread.start()
     try:
