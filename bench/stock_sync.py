@@ -1,8 +1,9 @@
 """Stock sync (库存同步) end to end: 20,000 SKUs sold in 5 stores (Shopify, Taobao, JD, Pinduoduo, Douyin, each
 its local sandbox over HTTP, served from its own process as under `make run`), one receipt of 1,000 SKUs, then
-the ticker's `sync_stock` run and the 5 stores' push jobs side by side as 5 rq workers run them: each job in
-its own forked process, as rq's work-horse runs a job (`--workers thread`: all five as threads of this one
-process, sharing its interpreter lock, as no deployment runs them). Prints one JSON line: `stock_sync_s` from the receipt's commit to
+the ticker's `sync_stock` run and the 5 stores' push jobs side by side as 5 rq workers run them: each on its
+own thread of this process (the figure's history), or with `--workers process` each in its own forked process
+as rq's work-horse runs a job (no shared interpreter lock; more CPU in all: on a loaded machine the threads
+finish first). Prints one JSON line: `stock_sync_s` from the receipt's commit to
 every affected store's quantity set in its sandbox (checked by reading each sandbox back), and the calls made
 (in all and per store, with each store's push seconds), and the CPU seconds the sync took in this process
 (the tick, the push runs, their HTTP clients) and in the sandboxes (the platforms' side, on the same cores
@@ -216,8 +217,8 @@ def main(argv=None):
     parser.add_argument("--skus", type=int, default=20_000)
     parser.add_argument("--received", type=int, default=1_000)
     parser.add_argument("--db", default=None)
-    parser.add_argument("--workers", choices=("process", "thread"), default="process",
-                        help="the push jobs as forked processes (rq's work-horses) or as threads of this process")
+    parser.add_argument("--workers", choices=("thread", "process"), default="thread",
+                        help="the push jobs as threads of this process or as forked processes (rq's work-horses)")
     args = parser.parse_args(argv)
     app, label, cleanup = bench_app(args.db)
     boxes, keys = start_sandboxes(args.skus)
