@@ -218,14 +218,16 @@ def logistics_id_for(carrier, companies):
     """The id of the available PDD logistics company for our carrier code or name, or None.
 
     `companies`: pdd.logistics.companies.get's [{id, logistics_company, code, available}]; an exact
-    `code` match first (case-insensitive), then our code's words, then the carrier's own name
+    `code` match first (case-insensitive), then our code's words (or, for a carrier's full name such as
+    "顺丰速运", the words it holds: the write-back sends our carrier's name), then the carrier's own name
     inside the company name."""
     text = (carrier or "").strip()
     usable = [c for c in companies if isinstance(c, dict) and _int(c.get("available"), 1) == 1 and c.get("id") is not None]
     for company in usable:
         if text and _text(company.get("code")).lower() == text.lower():
             return company["id"]
-    words = CARRIER_WORDS.get(text.lower(), ())
+    words = CARRIER_WORDS.get(text.lower(), ()) or tuple(
+        dict.fromkeys(word for known in CARRIER_WORDS.values() for word in known if len(text) >= 2 and word in text))
     for company in usable:
         name = _text(company.get("logistics_company"))
         if any(word in name for word in words) or (len(text) >= 2 and text in name):
