@@ -116,3 +116,13 @@ def test_an_orders_page_shows_its_tags_and_priority(client, login, locale):
     tags = html.split('id="order-tags"')[1].split("</dd>")[0]
     assert "4" in tags and "tag=%3Ci%3E" in tags
     assert user.id
+
+
+def test_the_search_list_shows_each_orders_tags_linking_to_the_desk(client, login):
+    make_sku()
+    make_order(external_id="SR-1", status="shipped", buyer_name="欧阳明", tags=["<b>礼品</b>"])
+    make_order(external_id="SR-2", status="picking", buyer_name="欧阳华", buyer_phone="13800138009")
+    _as(login, "en")
+    html = client.get("/search/?q=欧阳").get_data(as_text=True)
+    assert "&lt;b&gt;礼品&lt;/b&gt;" in html and "<b>礼品</b>" not in html
+    assert "/review/?state=shipped&amp;tag=%3Cb%3E" in html
