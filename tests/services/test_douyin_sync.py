@@ -279,6 +279,25 @@ def test_a_refused_sku_is_a_per_item_result_not_an_exception(sandbox):
     assert sandbox.state.stock["TEA-LJ-250"] == 120
 
 
+def test_a_batch_rides_out_a_rate_limit_and_a_timeout_a_business_refusal_is_asked_per_sku_and_auth_fails_it(sandbox):
+    keys = [f"dy-3571000000000000088-{1770000000000800 + n}" for n in range(2)]
+    for key in keys:
+        sandbox.state.stock[key] = 0
+    sandbox.state.hang_s = 0.5
+    shop = adapter(sandbox, timeout=(1, 0.2))
+    sandbox.state.fail_next("rate_limit")
+    sandbox.state.fail_next("timeout")  # queued after the rate limit: the third call goes through
+    assert all(a["ok"] for a in shop.push_stock([{"platform_sku": key, "qty": 2} for key in keys]))
+    assert [sandbox.state.stock[key] for key in keys] == [2, 2] and len(calls(sandbox, SYNC_STOCK_BATCH)) == 3
+    sandbox.state.fail_next("business")  # the batch refused as a whole: each SKU is asked on its own
+    assert all(a["ok"] for a in shop.push_stock([{"platform_sku": key, "qty": 3} for key in keys]))
+    assert [sandbox.state.stock[key] for key in keys] == [3, 3] and len(calls(sandbox, SYNC_STOCK)) == 2
+    sandbox.state.fail_next("auth")
+    with pytest.raises(ChannelAuthFailed):
+        shop.push_stock([{"platform_sku": key, "qty": 4} for key in keys])
+    assert [sandbox.state.stock[key] for key in keys] == [3, 3]
+
+
 def test_a_stock_push_rides_out_a_rate_limit_but_an_auth_failure_fails_the_call(sandbox):
     shop = adapter(sandbox)
     sandbox.state.fail_next("rate_limit", times=2)

@@ -355,3 +355,23 @@ def test_a_taobao_item_batch_refusing_one_sku_through_the_push_run_pushes_the_ot
     assert "isv.sku-not-exist" in state_of(stores["tmall"], keys[1]).last_error
     methods = [r["method"] for r in state.requests if r["method"].endswith("quantity.update")]
     assert methods[0] == "taobao.skus.quantity.update" and methods.count("taobao.item.quantity.update") == 3
+
+
+def test_a_taobao_batch_waits_out_a_call_limit_and_a_refused_session_fails_the_whole_call(sandboxes):
+    state = sandboxes["taobao"].state
+    for n in range(2):
+        state.add_item(700_000_000_003, 5_000_000_000_300 + n, f"TB-LIM-{n}", 0)
+    keys = [f"tb-700000000003-{5_000_000_000_300 + n}" for n in range(2)]
+    slept = []
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
+                        taobao_sandbox.DEFAULT_SESSION, sleep=slept.append)
+    state.faults += [1, 1]  # code 7 App Call Limited twice, "this ban will last for 1 more seconds"
+    assert all(a["ok"] for a in top.push_stock([{"platform_sku": key, "qty": 5} for key in keys]))
+    assert slept == [1, 1] and [s["quantity"] for s in state.items[700_000_000_003]["skus"].values()] == [5, 5]
+    from wms.channels.base import ChannelAuthFailed
+
+    stranger = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
+                             "not-the-session", sleep=slept.append)
+    with pytest.raises(ChannelAuthFailed):
+        stranger.push_stock([{"platform_sku": key, "qty": 9} for key in keys])
+    assert [s["quantity"] for s in state.items[700_000_000_003]["skus"].values()] == [5, 5]
