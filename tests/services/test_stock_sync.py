@@ -1,5 +1,5 @@
-"""Stock sync (库存同步) over real HTTP against the platforms' sandboxes: Shopify's inventory levels and
-Taobao's item.quantity.update, then the whole path - a stock move marks the SKU, the tick makes
+"""Stock sync (库存同步) over real HTTP against the platforms' sandboxes: Shopify's inventorySetQuantities and
+Taobao's skus.quantity.update and item.quantity.update (batches refused in part answered per SKU), then the whole path - a stock move marks the SKU, the tick makes
 every store's platform SKU due, the push job sets the formula's quantity in each sandbox - with
 shares, fixed quantities, kits, safety stock, pause, push all now, refusals with backoff, and the
 last unit sold on two platforms at once."""
