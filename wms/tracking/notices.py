@@ -27,7 +27,7 @@ from wms.tracking import notice_texts, notify
 from wms.tracking.aliyun_sms import AliyunSms, SmsError
 from wms.tracking.models import BuyerNotice
 from wms.worker import enqueue
-from wms.wording import wording
+from wms.wording import english, wording
 
 log = logging.getLogger("wms.tracking.notices")
 
@@ -92,8 +92,9 @@ def send_buyer_notice(notice_id):
     config = current_app.config
     locale = config.get("DEFAULT_LOCALE", "zh_CN")
     why_not = _why_not(notice, config)
-    if why_not:
-        notice.status, notice.last_error = SKIPPED, why_not
+    if why_not:  # the reason in English for logs and APIs, its wording for the page in the reader's language
+        notice.status, notice.last_error = SKIPPED, english(why_not)
+        notice.details = {**notice.details, "skipped": why_not}
         aftercommit.commit()
         return SKIPPED
     notice.attempts += 1
@@ -120,17 +121,19 @@ def recent_notices(limit=200):
 
 
 def _why_not(notice, config):
+    """Why the notice cannot go (a wording; None when it can)."""
     if notice.medium == "email":
         if not notice.to_address:
-            return "the buyer gave no email address"
-        return "" if config.get("SMTP_HOST") else "SMTP_HOST is not set"
+            return wording("the buyer gave no email address")
+        return None if config.get("SMTP_HOST") else wording("`{setting}` is not set", setting="SMTP_HOST")
     if not notice.to_address:
-        return "no mobile number a text can reach (the platform masks it, or it is none)"
+        return wording("no mobile number a text can reach (the platform masks it, or it is none)")
     for setting in ("ALIYUN_SMS_URL", "ALIYUN_SMS_KEY_ID", "ALIYUN_SMS_SIGN_NAME"):
         if not config.get(setting):
-            return f"{setting} is not set"
-    return "" if (config.get("ALIYUN_SMS_TEMPLATES") or {}).get(notice.kind) else \
-        f"no SMS template is set for {notice.kind} (ALIYUN_SMS_TEMPLATE_{notice.kind.upper()})"
+            return wording("`{setting}` is not set", setting=setting)
+    if (config.get("ALIYUN_SMS_TEMPLATES") or {}).get(notice.kind):
+        return None
+    return wording("`{setting}` is not set", setting=f"ALIYUN_SMS_TEMPLATE_{notice.kind.upper()}")
 
 
 def _email(notice, config, locale):
