@@ -54,6 +54,8 @@ class ReturnReceipt(db.Model):
     order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"), index=True)
     warehouse_id: Mapped[int | None] = mapped_column(db.ForeignKey("warehouses.id"))
     reference: Mapped[str] = mapped_column(String(80), default="")  # the return's tracking number, RMA
+    # the after-sales case it came back for (None: an unannounced parcel, matched to a case later)
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("aftersales_cases.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     received_by: Mapped[str] = mapped_column(String(64), default="system")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -76,7 +78,11 @@ class ReturnLine(db.Model):
     result: Mapped[str] = mapped_column(String(10))  # restock | write_off
     bin_id: Mapped[int | None] = mapped_column(db.ForeignKey("bins.id"))
     reason: Mapped[str] = mapped_column(String(200), default="")
+    grade: Mapped[str] = mapped_column(String(12), default="", server_default="")  # resellable | damaged | wrong_item
 
     receipt: Mapped[ReturnReceipt] = relationship(back_populates="lines")
     bin = relationship("Bin")
     order_line = relationship("OrderLine")
+
+
+from wms.aftersales import case_models, refund_models  # noqa: E402,F401  (their tables, for create_all)

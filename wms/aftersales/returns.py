@@ -8,6 +8,8 @@ Transitions: shipped | delivered | completed -> returned (on the first receipt).
 from sqlalchemy import func, select
 
 from wms import aftercommit
+from wms.aftersales import cases
+from wms.aftersales.case_models import AfterSalesCase
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
 from wms.aftersales.services import _name
 from wms.catalog import kit_services, kits
@@ -22,6 +24,8 @@ from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording
 
+RESELLABLE = "resellable"
+GRADES = (RESELLABLE, "damaged", "wrong_item")   # what inspection found: resellable goes back on a shelf
 RETURNABLE = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
 
 
@@ -43,8 +47,11 @@ def return_screen(order_id):
     return _order(order_id), returnable_lines(order_id)
 
 
-def receive_return(order_id, lines, actor=None, reference="", note="", confirm_mixed=False):
-    """Book a return: lines [{order_line_id, qty, result: restock|write_off, bin_id, reason}].
+def receive_return(order_id, lines, actor=None, reference="", note="", confirm_mixed=False, case_id=None):
+    """Book a return: lines [{order_line_id, qty, result: restock|write_off, bin_id, reason, grade}]; a
+    grade (resellable | damaged | wrong_item) decides the result (resellable: restock, else write off).
+    `case_id`: the after-sales case it came back for (wms.aftersales.cases.goods_received); without one
+    the parcel is booked unannounced and matched to a case later.
 
     Any bad line -> ValidationFailed listing every problem; nothing is booked. Restocking into a bin
     that holds other SKUs and none of this one is refused until `confirm_mixed` says it is meant
@@ -54,6 +61,10 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
     if order.status not in RETURNABLE:
         raise ValidationFailed.worded("Order {order} is '{status}': only shipped orders can be returned",
                                       order=order.external_id, status=wording(order.status))
+    case = None
+    if case_id:
+        case = get_or_not_found(AfterSalesCase, _int(case_id), "No such after-sales case")
+        cases.check_receivable(case, order.id)
     clean, bins = _check_lines(order, lines)
     if not confirm_mixed:
         _ask_before_mixing(order, clean, bins)
@@ -71,6 +82,8 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
         order.transition_to(states.RETURNED, reason=said, actor=actor)
     else:
         order.note(said, actor=actor, kind="return")
+    if case is not None:
+        cases.goods_received(case, receipt, actor)
     for intercept in db.session.scalars(select(Intercept).where(Intercept.order_id == order.id,
                                                                 Intercept.status != INTERCEPT_DONE)):
         intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
@@ -94,7 +107,10 @@ def _check_lines(order, lines):
     errors, clean, bins, wanted = [], [], {}, {}
     for number, raw in enumerate(lines or [], start=1):
         line = by_id.get(_int(raw.get("order_line_id")))
-        qty, result = _int(raw.get("qty")), raw.get("result")
+        qty, result, grade = _int(raw.get("qty")), raw.get("result"), raw.get("grade") or ""
+        if grade in GRADES:
+            result = RESTOCK if grade == RESELLABLE else WRITE_OFF
+            raw = {**raw, "reason": raw.get("reason") or grade.replace("_", " ")}
         bin_id = _int(raw.get("bin_id")) or _bin_by_code(raw.get("bin_code"))
         reason = str(raw.get("reason") or "").strip()[:200]
         if line is None:
@@ -118,7 +134,8 @@ def _check_lines(order, lines):
         elif not reason:
             errors.append({**at, "field": "reason", "message": "Say why it is written off"})
         clean.append(dict(order_line_id=line.id, sku_id=line.sku_id, qty=qty, result=result,
-                          bin_id=bin_id if result == RESTOCK else None, reason=reason))
+                          bin_id=bin_id if result == RESTOCK else None, reason=reason,
+                          grade=grade if grade in GRADES else ""))
     if errors or not clean:
         raise ValidationFailed("The return has errors; nothing was booked",
                                errors=errors or [
