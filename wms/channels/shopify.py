@@ -193,6 +193,8 @@ class ShopifyAdapter:
                 return answer if isinstance(answer, dict) else {}
             codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)} \
                 if isinstance(errors, list) else set()
+            if "ACCESS_DENIED" in codes:  # the token lacks a scope (write_inventory): fix the channel's token
+                raise ChannelAuthFailed.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
             if "THROTTLED" not in codes:
                 raise ChannelError.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
             if attempt == self.max_attempts:
