@@ -310,3 +310,19 @@ def test_two_allocations_racing_for_a_kits_last_component_never_both_win_and_the
     assert outcomes == ["allocated", "backorder"], results
     db.session.expire_all()
     assert (db.session.get(StockItem, cups).reserved, db.session.get(StockItem, lids).reserved) == (1, 1)
+
+
+def test_a_kit_on_orders_holding_its_components_cannot_change_until_they_ship(warehouse):
+    """The floor follows the components an order was allocated: the page, the service and the SKU file
+    all refuse to change such a kit, saying how many orders hold it; an order not yet allocated does not."""
+    kit = db.session.scalar(select(Sku).where(Sku.code == "KIT-CUP"))
+    waiting = make_order(external_id="K-WAIT", lines=(("KIT-CUP", 1),), status="approved")
+    kit_services.define_kit(kit.id, "SKU-0*3")              # approved, not allocated: it will take the new kit
+    allocate_orders([waiting.id])
+    assert reserved_by_sku(waiting.id) == {"SKU-0": 3}
+    for change in (lambda: kit_services.define_kit(kit.id, "SKU-2"), lambda: kit_services.clear_kit(kit.id)):
+        with pytest.raises(ValidationFailed) as refused:
+            change()
+        assert refused.value.message == ("Kit KIT-CUP is on 1 order(s) already allocated or on the floor: "
+                                         "change it once they have shipped")
+    assert kit_services.kit_table([kit.id]) == {kit.id: ((_sku_id("SKU-0"), 3),)}

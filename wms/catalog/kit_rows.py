@@ -9,8 +9,9 @@ chunk's SKUs, one DELETE and one INSERT for the whole chunk, and marked for the 
 """
 from sqlalchemy import delete, insert, select
 
-from wms.catalog import kits, refusals
+from wms.catalog import kit_services, kits, refusals
 from wms.catalog.models import Sku, SkuKitComponent
+from wms.errors import DomainError
 from wms.extensions import db
 from wms.stock_marks import mark_skus
 
@@ -41,9 +42,14 @@ class KitCells:
                 continue
             try:
                 self.wanted[code] = kits.check_definition(code, parts, {k: v for k, v in table.items() if k != code})
+                if code in known:   # an existing kit on orders that hold its components keeps them
+                    kit_services.check_change(db.session.scalar(select(Sku).where(Sku.code == code)))
             except kits.KitProblem as problem:
                 values = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in problem.values.items()}
                 self.refused[number] = problem.template.format(**values)
+            except DomainError as refusal:
+                self.wanted.pop(code, None)
+                self.refused[number] = refusal.message
 
     def refusal(self, number):
         """("kit_components", reason) when the row's cell is refused, else None."""

@@ -17,6 +17,25 @@ from wms.stock_marks import mark_skus
 
 IN_LIST = 900
 
+# What features above the catalogue check before a kit's components change: fn(kit Sku) raising a
+# refusal. Inventory adds one with @before_kit_change (an order already reserved or on the floor keeps
+# the components it was allocated, so its kit must not change under it); the catalogue imports no order.
+_BEFORE_CHANGE = []
+
+
+def before_kit_change(check):
+    """Run check(kit Sku) before a kit's components are saved or cleared (a decorator)."""
+    if check not in _BEFORE_CHANGE:
+        _BEFORE_CHANGE.append(check)
+    return check
+
+
+def check_change(kit):
+    """The kit (a Sku) after every registered check let its components change (each raises a refusal)."""
+    for check in _BEFORE_CHANGE:
+        check(kit)
+    return kit
+
 
 def kit_table(sku_ids=None):
     """{kit sku id: ((component sku id, qty per kit), ...)} of the kits among `sku_ids` (every kit
@@ -79,7 +98,7 @@ def define_kit(kit_sku_id, components):
     """Make the SKU a kit of `components` (text as `kits.parse_components` reads it, or [(code, qty)]),
     replacing what it had. Every problem is refused and nothing changes. The kit's stores are told
     its new sellable quantity (a stock mark)."""
-    kit = _locked_sku(kit_sku_id)
+    kit = check_change(_locked_sku(kit_sku_id))
     wanted = _parsed(components)
     codes = sorted({code for code, _q in wanted})
     found = dict(db.session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(codes))).all()) if codes else {}
@@ -104,7 +123,7 @@ def define_kit(kit_sku_id, components):
 
 def clear_kit(kit_sku_id):
     """The SKU is no longer a kit (a plain SKU again, picked as itself). Idempotent."""
-    kit = _locked_sku(kit_sku_id)
+    kit = check_change(_locked_sku(kit_sku_id))
     db.session.execute(delete(SkuKitComponent).where(SkuKitComponent.kit_sku_id == kit.id))
     mark_skus([kit.id])
     aftercommit.commit()

@@ -36,7 +36,9 @@ SCHEMA = ("'{input}' is not a barcode (letters, digits, - _ .)", "Longer than ma
           "Shorter than minimum length {min}.", "Length must be between {min} and {max}.")
 # a `Kit components` cell (wms.catalog.kit_rows)
 KIT_UNKNOWN = "Kit components not in the catalogue or this file: {codes}"
-TEMPLATES = (BARCODE_TAKEN, ROLLED_BACK, MISSING_COLUMNS, NOT_CSV, CHUNK_FAILED, *READER, *SCHEMA, KIT_UNKNOWN,
+KIT_ON_THE_FLOOR = ("Kit {kit} is on {count} order(s) already allocated or on the floor: change it once they have "
+                    "shipped")   # wms.inventory.allocating's check, told by kit_services.check_change
+TEMPLATES = (BARCODE_TAKEN, ROLLED_BACK, MISSING_COLUMNS, NOT_CSV, CHUNK_FAILED, *READER, *SCHEMA, KIT_UNKNOWN, KIT_ON_THE_FLOOR,
              *kits.TEMPLATES)
 
 _patterns = {}

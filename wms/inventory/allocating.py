@@ -22,7 +22,7 @@ of about fifteen statements and a commit per order.
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import bindparam, delete, exists, insert, select, text, update
+from sqlalchemy import bindparam, delete, distinct, exists, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -383,6 +383,18 @@ def shortage_text(decision, sku_codes, warehouse_codes):
     return wording("{shortage} | can ship split: {parts}", shortage=short, parts=[
         wording("{warehouse} ({qty} pcs)", warehouse=warehouse_codes.get(p.warehouse_id),
                 qty=sum(x.qty for x in p.picks)) for p in decision.split])
+
+
+@kit_services.before_kit_change
+def refuse_kit_change_on_the_floor(kit):
+    """A kit sold on orders that hold stock (allocated up to labelled) keeps its components: their
+    reservations, pick lines and the station's check follow the components they were allocated."""
+    held = db.session.scalar(select(func.count(distinct(OrderLine.order_id))).join(Order)
+                             .where(OrderLine.sku_id == kit.id, Order.status.in_(sorted(states.RESERVING))))
+    if held:
+        raise ValidationFailed.worded(
+            "Kit {kit} is on {count} order(s) already allocated or on the floor: change it once they have shipped",
+            kit=kit.code, count=held, details={"field": "components"})
 
 
 def retry_backorders(sku_ids=None):
