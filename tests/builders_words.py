@@ -198,6 +198,8 @@ DATA_COLUMNS = (
     ("waves", ("code",)),
     ("tracking_events", ("description", "location")),
     ("cart_types", ("name",)),
+    ("order_tag_rules", ("name",)),
+    ("gift_rules", ("name",)),
     ("put_walls", ("code", "name")),
     ("put_wall_slots", ("code",)),
 )
@@ -206,7 +208,9 @@ TYPED = {"买家申请取消", "买家退款", "外箱破损", "RT-1", SET_UP}
 
 
 # (table, column): settings an admin typed (a carrier's service type, the regions it does not serve).
-DATA_SETTINGS = (("carriers", "settings"), ("channels", "settings"))
+DATA_SETTINGS = (("carriers", "settings"), ("channels", "settings"),
+                 # what people typed into tag rules (names, regions, words, tags) and the tags they put on orders
+                 ("orders", "tags"), ("order_tag_rules", "conditions"), ("order_tag_rules", "tags"))
 
 
 def data_texts():
