@@ -17,6 +17,7 @@ NOT_SCREENS = {
     "handheld.manifest": "the PWA's manifest",
     "handheld.service_worker": "the PWA's service worker",
     "admin.badges_pdf": "the badge sheet PDF, linked from the badges page",
+    "review.new_gift_rule": "the new gift rule form, linked from the gift rules page",
     "health.healthz": "the proxy's health check",
 }
 
