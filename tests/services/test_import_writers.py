@@ -74,3 +74,21 @@ def test_report_rows_are_written_in_chunk_order_whatever_order_the_chunks_commit
 def test_rows_covered_add_up_to_the_last_row_reached():
     chunks = [CheckedChunk(5, []), CheckedChunk(9, []), CheckedChunk(10, [])]
     assert [rows for _c, rows in file_run.with_rows_covered(chunks)] == [5, 4, 1]
+
+
+def test_chunks_handed_over_before_the_chunk_source_fails_are_still_written(app):
+    release = threading.Event()
+    written = []
+
+    def write(_index, chunk):
+        assert release.wait(10)   # the writers are busy when the source fails
+        written.append(chunk)
+
+    def chunks():
+        yield from ("a", "b", "c")
+        release.set()
+        raise RuntimeError("the reader died")
+
+    with pytest.raises(RuntimeError, match="the reader died"):
+        writers.write_all(chunks(), write, 2)
+    assert sorted(written) == ["a", "b", "c"]

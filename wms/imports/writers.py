@@ -30,9 +30,11 @@ def writer_count(dialect_name):
 def write_all(chunks, write, count):
     """Call write(index, chunk) for each chunk, on `count` threads (or in this thread when 1).
 
-    The first exception - from the chunks iterator or from a write - stops handing out chunks; the
-    writes already under way finish (commit or roll back whole), then it is raised here. At most
-    `count` chunks wait in the hand-over queue, so memory stays bounded.
+    The first exception - from the chunks iterator or from a write - stops handing out chunks and is
+    raised here once the writers stopped. A failed write drops the chunks still waiting in the
+    hand-over queue (the writes under way commit or roll back whole); a failing iterator (the reader
+    died) lets the chunks it handed over before be written, as one writer would have written them.
+    At most `count` chunks wait in the hand-over queue, so memory stays bounded.
     """
     if count <= 1:
         for index, chunk in enumerate(chunks):
@@ -68,9 +70,8 @@ def write_all(chunks, write, count):
         for index, chunk in enumerate(chunks):
             if not _hand_over(handover, (index, chunk), stop):
                 break
-    except BaseException as error:  # noqa: B902
+    except BaseException as error:  # noqa: B902 - the chunks handed over before it are still written
         failures.insert(0, error)
-        stop.set()
     finally:
         for _ in threads:
             handover.put(_DONE)
