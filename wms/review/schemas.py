@@ -112,6 +112,8 @@ class QueuePage(Schema):
                                metadata={"description": "state -> orders"})
     deadlines = fields.Nested(QueueDeadlines, required=True, allow_none=True,
                               metadata={"description": "With `due`: the ship-by counts per store; else null"})
+    waiting = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata={
+        "description": "Orders waiting, apart: `presale` (held to their ship-from time) and `backorder` (for stock)"})
 
 
 class OrderLineOut(Schema):
