@@ -149,6 +149,13 @@ function live() {
     const socket = window.io({ transports: ["websocket", "polling"] });
     const onEvent = () => refresh().catch(() => {});
     ["order.state_changed", "orders.reviewed", "order.updated"].forEach((name) => socket.on(name, onEvent));
+    socket.on("order.ship_by_due", (alert) => {  // pushed to supervisors when an order is about to breach its ship-by
+      const banner = document.getElementById("ship-by-alert");
+      if (!banner || !alert) return;
+      document.getElementById("ship-by-alert-order").textContent = alert.external_id || "";
+      banner.hidden = false;
+      onEvent();
+    });
     socket.on("connect", () => { clearTimeout(timer); status.textContent = status.dataset.liveLabel; onEvent(); });
     socket.on("disconnect", () => { status.textContent = status.dataset.pollLabel; schedule(); });
     return;
