@@ -175,7 +175,7 @@ def test_two_refunds_recorded_at_once_never_pass_the_total_one_is_refused(shippe
     assert outcomes.count("ok") == 1
     assert cases.refund_total(shipped.id) == (paid, paid - 10)
     statuses = sorted(db.session.get(AfterSalesCase, i).refund_status for i in ids)
-    assert statuses == ["", "pending"]
+    assert statuses == ["", "to_refund"]
 
 
 def test_an_unannounced_parcel_is_received_and_matched_to_its_case_later(shipped):

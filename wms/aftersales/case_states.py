@@ -2,20 +2,20 @@
 
 Kinds and their states (every non-terminal state may also go to `closed`: the case is withdrawn or refused):
 
-- refund_only (仅退款):       open -> refunded
-- return_refund (退货退款):   open -> waiting_return -> received -> refunded
-- exchange (换货):            open -> waiting_return -> received -> replacement_ordered -> done
-  (the replacement order is made at opening when the store does not wait for the goods, at receipt
-  when it does; the case is `done` once the goods are back and the replacement exists)
-- reship (补发):              open -> replacement_ordered -> done
-  (the case is `done` once a person confirms the replacement left; nothing comes back)
+- refund_only (仅退款):       opened -> refunded
+- return_refund (退货退款):   opened -> waiting_return -> goods_received -> refunded
+- exchange (换货):            opened -> waiting_return -> goods_received -> replacement_ordered -> done
+  (the replacement order is made at opening: sent to review at once when the store does not wait for the
+  goods, held until they are received when it does; `replacement_ordered` once the goods are back)
+- reship (补发):              opened -> replacement_ordered -> done
+  (nothing comes back; `done` once a person confirms the replacement left)
 
 A case that expects goods back (return_refund, exchange) is found at receiving by its return tracking
 number or its order. Terminal: refunded, done, closed.
 
 Refunds: a case records the refund to make (cents); all the refunds recorded on one order's cases never
-exceed what the buyer paid (`refund_problem`). The refund itself is `pending` until made by hand or sent to
-the platform (`sent`), then `done`.
+exceed what the buyer paid (`refund_problem`). The refund itself is `to_refund` until made by hand or sent to
+the platform (`refund_sent`), then `refund_made`.
 """
 from wms.errors import IllegalTransition, ValidationFailed
 from wms.wording import wording
@@ -26,9 +26,9 @@ EXCHANGE = "exchange"
 RESHIP = "reship"
 KINDS = (REFUND_ONLY, RETURN_REFUND, EXCHANGE, RESHIP)
 
-OPEN = "open"
+OPEN = "opened"
 WAITING_RETURN = "waiting_return"
-RECEIVED = "received"
+RECEIVED = "goods_received"
 REPLACEMENT_ORDERED = "replacement_ordered"
 REFUNDED = "refunded"
 DONE = "done"
@@ -38,9 +38,9 @@ TERMINAL = frozenset({REFUNDED, DONE, CLOSED})
 
 # Refund statuses (the money, beside the goods' state)
 REFUND_NONE = ""
-REFUND_PENDING = "pending"   # recorded, to be made
-REFUND_SENT = "sent"         # sent to the platform, waiting for its answer
-REFUND_DONE = "done"         # made
+REFUND_PENDING = "to_refund"   # recorded, to be made
+REFUND_SENT = "refund_sent"         # sent to the platform, waiting for its answer
+REFUND_DONE = "refund_made"         # made
 REFUND_STATUSES = (REFUND_NONE, REFUND_PENDING, REFUND_SENT, REFUND_DONE)
 
 _FLOWS = {

@@ -537,3 +537,36 @@ def _name(actor):
     if actor is None:
         return "system"
     return actor if isinstance(actor, str) else getattr(actor, "username", str(actor))
+
+
+def find_order(key):
+    """The order a case is opened on, by its id or its number (the newest of that number)."""
+    text = _text(key)[:MAX_TEXT]
+    if not text:
+        return None
+    order = db.session.scalar(select(Order).where(Order.external_id == text).order_by(Order.id.desc()).limit(1))
+    if order is None and text.isdigit():
+        order = db.session.get(Order, int(text))
+    return order
+
+
+def store_waits(channel_id):
+    """Whether the store's exchanges wait for the returned goods (on unless the store says otherwise)."""
+    return _store_waits(db.session.get(Channel, channel_id))
+
+
+def can_send_refund(case):
+    """True when the case's refund is pending and its store's adapter takes refunds."""
+    return case.refund_status == cs.REFUND_PENDING and case.channel is not None \
+        and case.channel.platform in REFUNDING_PLATFORMS
+
+
+def waiting_for_goods(channel_id=None, limit=PER_PAGE):
+    """Cases waiting for their goods, newest first (the returns screen's list)."""
+    statement = (select(AfterSalesCase).where(AfterSalesCase.kind.in_(cs.EXPECTS_GOODS),
+                                              AfterSalesCase.state.in_((cs.OPEN, cs.WAITING_RETURN)))
+                 .options(joinedload(AfterSalesCase.order), joinedload(AfterSalesCase.channel))
+                 .order_by(AfterSalesCase.id.desc()).limit(limit))
+    if channel_id:
+        statement = statement.where(AfterSalesCase.channel_id == channel_id)
+    return db.session.scalars(statement).all()
