@@ -167,3 +167,15 @@ def define_kit_by_code(code, components):
                                       details={"field": "kit"})
     define_kit(kit.id, components)
     return kit
+
+
+def with_kits(sku_ids, available_of):
+    """{sku id: units} for `sku_ids` where a kit counts the kits its components' stock makes (the scarcest
+    component's); `available_of(ids)` gives the plain SKUs' units ({id: units}, missing = 0)."""
+    wanted = {int(i) for i in sku_ids if i is not None}
+    table = kit_table() if wanted else {}
+    parts = {kit: kits.flatten(kit, table) for kit in wanted if kits.is_kit(kit, table)}
+    plain = (wanted - set(parts)) | {component for components in parts.values() for component, _qty in components}
+    available = available_of(plain) if plain else {}
+    return {**{sku: int(available.get(sku, 0)) for sku in wanted - set(parts)},
+            **{kit: kits.sellable(components, available) for kit, components in parts.items()}}

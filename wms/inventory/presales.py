@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
 from wms import aftercommit, realtime
+from wms.catalog import kit_services
 from wms.catalog.models import Sku
 from wms.errors import ValidationFailed
 from wms.extensions import db
@@ -41,7 +42,8 @@ def hold_presales(order_ids, now=None):
         return set()
     zone = _zone()
     days, wanted = _sku_days(candidates), _wanted(candidates)
-    available = _available({sku for want in wanted.values() for sku in want if sku is not None})
+    available = kit_services.with_kits({sku for want in wanted.values() for sku in want if sku is not None},
+                                       _available)
     held = set()
     for order in candidates:
         ship_from_at = presale.ship_from(order.presale_ship_from, days.get(order.id, ()), zone)
@@ -68,11 +70,13 @@ def release_presales(sku_ids=None, now=None):
     "allocation": allocate_orders' summary}. Transitions: approved -> allocated | backorder (allocation's)."""
     now = now or utcnow()
     where = [Order.presale_held_at.is_not(None), Order.presale_released_at.is_(None)]
-    if sku_ids is not None:
+    if sku_ids is not None:  # a kit sold waits for its components: a receipt of one names the kit too
+        sku_ids = set(sku_ids) | set(kit_services.kits_containing(sku_ids))
         where.append(exists().where(OrderLine.order_id == Order.id, OrderLine.sku_id.in_(sorted(sku_ids))))
     candidates = _candidates(*where)
     wanted = _wanted(candidates)
-    available = _available({sku for want in wanted.values() for sku in want if sku is not None})
+    available = kit_services.with_kits({sku for want in wanted.values() for sku in want if sku is not None},
+                                       _available)
     released = []
     for order in candidates:
         why = presale.release_reason(order.presale_ship_from, None, now, order.channel.presale_release,

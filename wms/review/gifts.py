@@ -17,6 +17,7 @@ batch itself gave: allocation, not this check, is what reserves the units.
 """
 from sqlalchemy import bindparam, case, func, insert, select, update
 
+from wms.catalog import kit_services
 from wms.catalog.models import Sku
 from wms.errors import ValidationFailed
 from wms.extensions import db
@@ -70,7 +71,8 @@ def _add_gifts(orders, actor):
     decided = {tuple(row) for row in db.session.execute(select(GiftDecision.order_id, GiftDecision.rule_id).where(
         GiftDecision.order_id.in_([o.id for o in orders])))}
     skus = _gift_skus(rules)
-    stock = _available({sku_id for r in rules if r.gift_kind == gm.POOL for sku_id in r.gift_sku_ids or ()})
+    stock = kit_services.with_kits({sku_id for r in rules if r.gift_kind == gm.POOL for sku_id in r.gift_sku_ids or ()},
+                                   _available)  # a kit in a pool: as many as its components make
     decisions = []
     for rule in rules:
         terms = terms_of(rule)
