@@ -1,5 +1,5 @@
 """Background jobs of channel sync. They take ids, call one service, and are safe to run twice."""
-from wms.channels import refunds, services, stock_sync
+from wms.channels import case_refunds, refunds, services, stock_sync
 from wms.worker import job
 
 
@@ -27,3 +27,10 @@ def sync_stock():
 def push_channel_stock(channel_id):
     """rq job: push the store's due stock quantities (one run per store at a time; safe to run again)."""
     return stock_sync.push_channel(channel_id)
+
+
+@job
+def send_case_refund(case_id):
+    """rq job: send an after-sales case's refund to its platform (named by wms.aftersales.cases; safe to run
+    again: a refund already made for the case is found, not made twice)."""
+    return case_refunds.send(case_id)
