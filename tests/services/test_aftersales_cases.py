@@ -102,8 +102,26 @@ def test_a_reshipment_makes_a_free_linked_order_with_the_reason_on_both_timeline
     assert replacement.external_id.endswith(f"-RS{case.id}") and replacement.total_cents == 0
     assert any("one missing from the box" in e.reason for e in replacement.events)
     assert any("one missing from the box" in e.reason for e in db.session.get(Order, shipped.id).events)
+    with pytest.raises(ValidationFailed):
+        cases.finish(case.id, actor="reviewer")      # not shipped yet
+    assert db.session.get(AfterSalesCase, case.id).state == cs.REPLACEMENT_ORDERED
+    replacement.status = states.SHIPPED
+    db.session.commit()
     cases.finish(case.id, actor="reviewer")
     assert db.session.get(AfterSalesCase, case.id).state == cs.DONE
+    assert jobs("wms.tracking.jobs.notify_buyers") == []   # a re-shipment's buyer hears "shipped" as for any order
+
+
+def test_a_finished_exchange_asks_for_the_exchange_shipped_notice(shipped):
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="size", waits_for_return=False,
+                           lines=[{"order_line_id": shipped.lines[0].id, "qty": 1}])
+    returns.receive_return(shipped.id, [{"order_line_id": shipped.lines[0].id, "qty": 1, "grade": "damaged"}],
+                           case_id=case.id)
+    db.session.get(Order, case.replacement_order_id).status = states.SHIPPED
+    db.session.commit()
+    cases.finish(case.id)
+    notice = jobs("wms.tracking.jobs.notify_buyers")[0]
+    assert notice.args[:2] == [[shipped.id], "exchange_shipped"] and set(notice.args[2]) == {"carrier", "tracking"}
 
 
 def test_a_case_never_takes_more_of_a_line_than_was_ordered_and_nothing_is_opened(shipped):

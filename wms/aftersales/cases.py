@@ -45,6 +45,7 @@ NOTICE_JOB = "wms.tracking.jobs.notify_buyers"        # tracking sits above
 SEND_REFUND_JOB = "wms.channels.jobs.send_case_refund"  # channels sits above
 AWAITING_RETURN = "awaiting_return"                   # the replacement's hold reason code
 AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
+SHIPPED = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
 WAITS_SETTING = "exchange_waits_for_return"
 REFUNDING_PLATFORMS = frozenset({"shopify"})          # adapters with a refund call (wms.channels)
 MAX_TEXT = 64
@@ -235,9 +236,24 @@ def match_receipt(case_id, receipt_id, actor=None):
 
 
 def finish(case_id, actor=None):
-    """A replacement order left: the exchange or re-shipment is done."""
+    """The replacement order left (shipped): the exchange or re-shipment is done; an exchange's buyer is
+    sent the exchange_shipped notice with the replacement's carrier and tracking number."""
     case = _case(case_id)
+    replacement = case.replacement_order
+    if replacement is None or replacement.status not in SHIPPED:
+        raise ValidationFailed.worded("The replacement order {order} has not shipped yet",
+                                      order=replacement.external_id if replacement else "-",
+                                      details={"field": "case"})
     _move(case, cs.DONE, actor)
+    if case.kind == cs.EXCHANGE:
+        from wms.shipping.models import Parcel
+
+        parcel = db.session.scalar(select(Parcel).where(Parcel.order_id == replacement.id,
+                                                        Parcel.tracking_number.is_not(None))
+                                   .order_by(Parcel.id.desc()).limit(1))
+        enqueue(NOTICE_JOB, [case.order_id], "exchange_shipped",
+                {"carrier": parcel.carrier_code if parcel else (replacement.carrier_code or ""),
+                 "tracking": parcel.tracking_number if parcel else ""})
     aftercommit.commit()
     return case
 
