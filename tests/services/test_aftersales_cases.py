@@ -240,3 +240,18 @@ def test_the_desk_filters_by_kind_state_and_a_tracking_or_order_number(shipped):
     assert {c.id for c in cases.desk(q=shipped.external_id)[0]} == {a.id, b.id}
     with pytest.raises(ValidationFailed):
         cases.desk(kind="nonsense")
+
+
+def test_a_refund_before_shipping_intercepts_the_order_and_its_money_is_given_back_on_a_case(app):
+    from tests.builders import make_order
+    from wms.aftersales import services
+
+    order = make_order(external_id="AS-BEFORE-SHIP", status=states.APPROVED, total_cents=9900)
+    services.intercept_order(order.id, "buyer asked for a refund", source="reviewer", actor="reviewer")
+    assert db.session.get(Order, order.id).status == states.CANCELLED
+    case = cases.open_case(order.id, cs.REFUND_ONLY, reason="refund before shipping", refund_cents=9900)
+    with pytest.raises(ValidationFailed):
+        cases.open_case(order.id, cs.REFUND_ONLY, reason="twice", refund_cents=1)
+    cases.mark_refund_done(case.id, actor="finance")
+    assert db.session.get(AfterSalesCase, case.id).state == cs.REFUNDED
+    assert cases.refund_total(order.id) == (9900, 9900)

@@ -55,7 +55,8 @@ SUFFIX = {cs.EXCHANGE: "EX", cs.RESHIP: "RS"}
 
 def open_case(order_id, kind, *, reason, actor=None, lines=(), refund_cents=None, return_carrier="",
               return_tracking_number="", waits_for_return=None, source="reviewer", platform_refund_id=None):
-    """Open a case on an order: `lines` [{order_line_id, qty}] (never more of a line than was ordered and is
+    """Open a case on an order (a refund only on any order - one cancelled before shipping by an intercept
+    (wms.aftersales.services) still has its money to give back; the other kinds on a shipped one): `lines` [{order_line_id, qty}] (never more of a line than was ordered and is
     not on another live case), the reason, the buyer's return carrier and tracking number, the refund to
     make (cents). Returns the case. Bad input: ValidationFailed, nothing written."""
     order = get_or_not_found(Order, _int(order_id), "Order not found")
@@ -63,10 +64,6 @@ def open_case(order_id, kind, *, reason, actor=None, lines=(), refund_cents=None
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed("Give the reason for the after-sales case", field="reason")
-    if order.status == states.CANCELLED:
-        raise ValidationFailed.worded("Order {order} is '{status}': it has no after-sales",
-                                      order=order.external_id, status=wording(order.status),
-                                      details={"field": "order"})
     if kind != cs.REFUND_ONLY and order.status not in AFTER_SHIPPING:
         raise ValidationFailed.worded("Order {order} is '{status}': only a shipped order has returns, exchanges "
                                       "or re-shipments (cancel it instead)", order=order.external_id,
