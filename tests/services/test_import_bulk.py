@@ -22,7 +22,8 @@ def order_row(order_id, channel_id, number, text, **values):
             "buyer_phone": "", "buyer_email": "", "country": "CN", "province": text, "city": "", "district": "",
             "address": text, "postcode": "", "total_cents": number, "currency": "CNY", "payment_status": "paid",
             "buyer_remark": text, "seller_note": "", "tags": [text] if text else [], "priority": 0,
-            "carrier_code": None, "ship_by": None, "presale_ship_from": None}
+            "carrier_code": None, "ship_by": None, "presale_ship_from": None, "cash_on_delivery": number % 3 == 1,
+            "invoice_requested": number % 2 == 1}
     base.update(values)
     return (order_id,) + tuple(base[c] for c in ORDER_COLUMNS)
 
@@ -43,6 +44,7 @@ def test_awkward_text_null_and_json_round_trip_through_the_bulk_insert(app):
         assert order.carrier_code is None and order.seller_note == ""
         assert order.ordered_at == (datetime(2026, 11, 20, 2, 30) if n % 2 else None)
         assert order.created_at == datetime(2026, 11, 22, 1, 2, 3, 456789)
+        assert (order.cash_on_delivery, order.invoice_requested) == (n % 3 == 1, n % 2 == 1)
 
 
 def test_empty_text_in_a_nullable_column_stays_empty_text_not_null(app):

@@ -48,26 +48,33 @@ def test_a_row_of_the_wrong_width_is_refused():
 
 
 def record(**values):
-    base = {name: None if kind == "datetime" else (0 if kind == "int" else ([] if kind == "tags" else ""))
+    base = {name: None if kind == "datetime" else (0 if kind == "int" else ([] if kind == "tags" else
+                                                                          (False if kind == "bool" else "")))
             for name, kind in encoded_orders._SPEC.items() if name != "lines"}
     base.update(external_id="T1", country="CN", currency="CNY", payment_status="paid",
-                lines=[{"sku_code": "SKU-1", "name": "T恤", "qty": 2, "unit_price_cents": 990}])
+                lines=[{"sku_code": "SKU-1", "name": "T恤", "qty": 2, "unit_price_cents": 990,
+                        "list_price_cents": None}])
     base.update(values)
     return base
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts, texts, st.lists(texts, max_size=3), st.none() | times, st.none() | texts,
-       st.lists(st.tuples(texts, texts, st.integers(1, 999), st.integers(-10**6, 10**9)), min_size=1, max_size=4))
-def test_a_clean_record_decodes_to_exactly_the_record_that_was_encoded(name, remark, tags, at, carrier, lines):
+@given(texts, texts, st.lists(texts, max_size=3), st.none() | times, st.none() | texts, st.booleans(), st.booleans(),
+       st.lists(st.tuples(texts, texts, st.integers(1, 999), st.integers(-10**6, 10**9), st.none() | st.integers(0, 10**9)),
+                min_size=1, max_size=4))
+def test_a_clean_record_decodes_to_exactly_the_record_that_was_encoded(name, remark, tags, at, carrier, cod, invoice,
+                                                                       lines):
     clean = record(buyer_name=name, buyer_remark=remark, tags=tags, ordered_at=at, carrier_code=carrier,
-                   total_cents=12345, lines=[{"sku_code": s, "name": n, "qty": q, "unit_price_cents": p}
-                                             for s, n, q, p in lines])
+                   total_cents=12345, cash_on_delivery=cod, invoice_requested=invoice,
+                   lines=[{"sku_code": s, "name": n, "qty": q, "unit_price_cents": p, "list_price_cents": lp}
+                          for s, n, q, p, lp in lines])
     encoded = encoded_orders.encode(clean)
-    assert encoded.codes == tuple(s for s, _n, _q, _p in lines)
+    assert encoded.codes == tuple(s for s, _n, _q, _p, _lp in lines)
     assert encoded_orders.decode(encoded) == clean
     assert encoded_orders.value(encoded, "ordered_at") == at
     assert encoded_orders.value(encoded, "buyer_remark") == remark
+    assert encoded_orders.value(encoded, "cash_on_delivery") is cod
+    assert encoded_orders.value(encoded, "invoice_requested") is invoice
 
 
 def test_the_writer_and_reader_columns_are_every_order_column_once():
@@ -76,7 +83,17 @@ def test_the_writer_and_reader_columns_are_every_order_column_once():
     assert sorted(ENCODED_ORDER_COLUMNS) == sorted(("id",) + ORDER_COLUMNS)
 
 
+def test_the_line_columns_are_the_same_columns_on_both_paths_and_carry_finance_reviews_facts():
+    from wms.imports.services import ENCODED_LINE_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
+
+    assert sorted(ENCODED_LINE_COLUMNS) == sorted(LINE_COLUMNS)
+    assert len(set(LINE_COLUMNS)) == len(LINE_COLUMNS)
+    assert "list_price_cents" in LINE_COLUMNS
+    assert {"cash_on_delivery", "invoice_requested"} <= set(ORDER_COLUMNS)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.none() | texts, texts, st.none() | st.integers(), st.integers()), min_size=1, max_size=4))
+@given(st.lists(st.tuples(st.none() | texts, texts, st.none() | st.integers(), st.integers(), st.none() | st.integers()),
+                min_size=1, max_size=4))
 def test_lines_made_without_the_loop_are_the_rows_the_loop_makes(lines):
     assert encoded_orders.line_texts(lines) == tuple(encoded_orders.LINE_FORMAT.row(line) for line in lines)

@@ -100,3 +100,31 @@ def unguard(text):
 def is_scientific(text):
     """True for an id Excel turned into scientific notation (1.23457E+17): its digits are lost."""
     return ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text) is not None
+
+
+# Yes / no cells: English and Chinese words, 1/0, true/false; a COD column may name the payment
+# method itself (货到付款 yes; 在线支付 / 已付款 no). Compared stripped and lower-cased.
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "是", "要", "需要", "有", "√", "✓", "货到付款", "cod",
+                        "cash on delivery", "cash on delivery (cod)"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "否", "不", "不要", "不需要", "无", "×", "✗", "-",
+                         "在线支付", "已付款", "online", "prepaid", "paid"})
+
+
+def parse_bool(text):
+    """'是' / 'yes' / '1' / 'true' / '货到付款' -> True, '否' / 'no' / '0' / 'false' / '在线支付' -> False;
+    None if the text is neither (blank included: the caller's default applies to an empty cell)."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def parse_invoice(text):
+    """An invoice column: a yes / no word as parse_bool reads it, or an invoice title (发票抬头: a
+    company's or person's name), which means an invoice was asked for; None for a blank cell."""
+    answer = parse_bool(text)
+    if answer is None and text.strip():
+        return True
+    return answer

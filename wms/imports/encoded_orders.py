@@ -27,12 +27,13 @@ WRITER_COLUMNS = ("id", "channel_id", "status", "version", "hold_reasons", "flag
 _SPEC = {name: kind for name, kind, _default, _check in validation.ORDER_SPEC}
 # The order columns whose text the reader makes, from its clean record.
 READ_COLUMNS = ("external_id",) + tuple(name for name in _SPEC if name not in ("external_id", "lines", "ship_by"))
-LINE_COLUMNS = ("sku_code", "name", "qty", "unit_price_cents")
-_COPY_KIND = {"str": copy_text.TEXT, "int": copy_text.INT, "datetime": copy_text.TIME, "tags": copy_text.TEXT}
+LINE_COLUMNS = ("sku_code", "name", "qty", "unit_price_cents", "list_price_cents")
+_COPY_KIND = {"str": copy_text.TEXT, "int": copy_text.INT, "datetime": copy_text.TIME, "tags": copy_text.TEXT,
+              "bool": copy_text.BOOL}
 ORDER_FORMAT = copy_text.RowFormat([
     copy_text.OPTIONAL_TEXT if name in validation.NULLABLE and _SPEC[name] == "str" else
     _COPY_KIND.get(_SPEC[name], copy_text.ANY) for name in READ_COLUMNS])
-LINE_FORMAT = copy_text.RowFormat([copy_text.TEXT, copy_text.TEXT, copy_text.INT, copy_text.INT])
+LINE_FORMAT = copy_text.RowFormat([copy_text.TEXT, copy_text.TEXT, copy_text.INT, copy_text.INT, copy_text.INT])
 _TAGS = READ_COLUMNS.index("tags")
 _INDEX = {name: index for index, name in enumerate(READ_COLUMNS)}
 _order_values = itemgetter(*READ_COLUMNS)
@@ -48,6 +49,7 @@ class EncodedOrder(NamedTuple):
     ship_by: datetime | None = None
 
 
+_NULL = copy_text.NULL
 _build = tuple.__new__   # a named tuple from its fields, without its Python-level __new__
 
 
@@ -65,15 +67,17 @@ def encode(record):
 def line_texts(lines):
     """Each line's LINE_COLUMNS values as COPY text (a tuple): LINE_FORMAT's rows, made without
     its loop for the common order (texts with nothing to escape and whole numbers: the format
-    codes refuse anything else), checked once for the whole order."""
+    codes refuse anything else; a list price is its digits or NULL), checked once for the whole
+    order: its only backslashes are the NULLs of the list prices it has not."""
     try:
-        texts = [f"{sku:s}\t{name:s}\t{qty:d}\t{price:d}" for sku, name, qty, price in lines]
+        texts = [f"{sku:s}\t{name:s}\t{qty:d}\t{price:d}\t{_NULL if listed is None else f'{listed:d}'}"
+                 for sku, name, qty, price, listed in lines]
     except (TypeError, ValueError):
         texts = None
     if texts is not None:
         joined = "\n".join(texts)
-        if (joined.count("\t") == 3 * len(texts) and joined.count("\n") == len(texts) - 1
-                and "\\" not in joined and "\r" not in joined):
+        if (joined.count("\t") == 4 * len(texts) and joined.count("\n") == len(texts) - 1
+                and joined.count("\\") == [line[4] for line in lines].count(None) and "\r" not in joined):
             return tuple(texts)
     return tuple([LINE_FORMAT.row(line) for line in lines])
 
@@ -84,8 +88,9 @@ def decode(encoded):
     for name, value in zip(READ_COLUMNS, copy_text.parse_row(encoded.text)):
         record[name] = _read(_SPEC[name], value)
     record["ship_by"] = encoded.ship_by
-    record["lines"] = [{"sku_code": sku, "name": name, "qty": int(qty), "unit_price_cents": int(price)}
-                       for sku, name, qty, price in map(copy_text.parse_row, encoded.lines)]
+    record["lines"] = [{"sku_code": sku, "name": name, "qty": int(qty), "unit_price_cents": int(price),
+                        "list_price_cents": None if listed is None else int(listed)}
+                       for sku, name, qty, price, listed in map(copy_text.parse_row, encoded.lines)]
     return record
 
 
@@ -98,6 +103,8 @@ def _read(kind, value):
         return datetime.fromisoformat(value)
     if kind == "tags":
         return json.loads(value)
+    if kind == "bool":
+        return value == "t"
     return value
 
 

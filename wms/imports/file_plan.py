@@ -9,7 +9,8 @@ It runs once per order of every file, hence the local names and the itemgetter.
 from operator import itemgetter
 
 from wms.imports import validation
-from wms.imports.cells import GUARD_STARTS, parse_datetime, parse_int, split_tags, unguard, yuan_to_cents
+from wms.imports.cells import (GUARD_STARTS, parse_bool, parse_datetime, parse_int, parse_invoice, split_tags, unguard,
+                               yuan_to_cents)
 from wms.imports.mapping import EXTRA_FIELDS, LINE_FIELDS, ORDER_FIELDS, compile_mapping, first_filled
 from wms.imports.order_group import OrderGroup
 from wms.imports.statuses import STATUS_FIELDS
@@ -52,7 +53,9 @@ class FilePlan:
         self._defaults = {f: (d() if callable(d) else d) for f, d in _DEFAULTS.items()
                           if _FILE_FIELD.get(f, f) not in present}
         line = dict(self.line_part)
-        self._line_ix = tuple(line.get(f, ()) for f in LINE_FIELDS)
+        self._line_ix = tuple(line.get(f, ()) for f in _LINE_CELLS)
+        # the list price, when mapped, read after the four (most files have none: no work then)
+        self._list_price_ix = line.get("list_price", ())
         # the four line cells in one C call, when each comes from one column and the row is wide enough
         single = all(len(ix) == 1 for ix in self._line_ix)
         self._line_cells = itemgetter(*(ix[0] for ix in self._line_ix)) if single else None
@@ -149,6 +152,7 @@ class FilePlan:
                 record["tags"] = []
             lines = []
             sku_ix, name_ix, qty_ix, price_ix = self._line_ix
+            list_ix = self._list_price_ix
             line_cells, width = self._line_cells, self._line_width
             known = _SHARED.get
             for _number, cells in rows:
@@ -160,8 +164,20 @@ class FilePlan:
                     name = first_filled(cells, name_ix, size)
                     qty = first_filled(cells, qty_ix, size)
                     price = first_filled(cells, price_ix, size)
-                if not (sku or name or qty or price):
+                if list_ix:
+                    listed = first_filled(cells, list_ix, size)
+                    if listed:
+                        listed = yuan_to_cents(listed)
+                        if listed is None or listed < 0:
+                            return None
+                    else:
+                        listed = None
+                    if not (sku or name or qty or price) and listed is None:
+                        continue
+                elif not (sku or name or qty or price):
                     continue
+                else:
+                    listed = None
                 if sku[:1] in GUARD_STARTS:
                     sku = unguard(sku)
                 if not sku.strip() or len(sku) > 64 or len(name) > 255:
@@ -180,7 +196,7 @@ class FilePlan:
                     price = 0
                 sku, name = sku.strip(), name.strip()
                 lines.append({"sku_code": known(sku) or _keep(sku), "name": known(name) or _keep(name), "qty": qty,
-                              "unit_price_cents": price})
+                              "unit_price_cents": price, "list_price_cents": listed})
         except _Defer:
             return None
         if not lines:
@@ -200,6 +216,9 @@ def _keep(text):
     if len(_SHARED) < _SHARED_KEPT:
         _SHARED[text] = text
     return text
+
+
+_LINE_CELLS = ("sku_code", "name", "qty", "unit_price")   # read in one call per row (list_price apart)
 
 
 class _Defer(Exception):
@@ -267,6 +286,15 @@ def _priority(plan, field, value):
     return field, number
 
 
+def _flag(read):
+    def convert(plan, field, value):
+        flag = read(value)
+        if flag is None:
+            raise _Defer
+        return field, flag
+    return convert
+
+
 def _tag_list(plan, field, value):
     tags = split_tags(value)
     if any(len(t) > 40 for t in tags):
@@ -290,6 +318,7 @@ _ORDER_CONVERTERS = {
     "country": _upper(validation.check_country, "CN"), "postcode": _postcode, "total": _total,
     "currency": _upper(validation.check_currency, "CNY"), "tags": _tag_list, "priority": _priority,
     "carrier_code": _carrier, "presale_ship_from": _ordered_at,
+    "cash_on_delivery": _flag(parse_bool), "invoice_requested": _flag(parse_invoice),
 }
 _SMALL_COUNTS = {str(n): n for n in range(1, 100)}   # most quantity cells: int() without the call
 # the clean record's defaults for fields the file leaves empty (validation.ORDER_SPEC's)

@@ -21,7 +21,7 @@ from wms.imports.line_file import LineFile
 from wms.imports.order_group import to_record
 from wms.spreadsheets import readers
 
-FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price"}
+FILE_FIELD = {"total_cents": "total", "unit_price_cents": "unit_price", "list_price_cents": "list_price"}
 REJECTED, DUPLICATE = "rejected", "duplicate"   # outcomes decided while reading
 
 

@@ -26,10 +26,11 @@ class LineFile:
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE line (row INTEGER PRIMARY KEY, order_no TEXT, sku TEXT, "
-                         "name TEXT, qty TEXT, price TEXT, used INTEGER DEFAULT 0)")
-        self._db.executemany("INSERT INTO line (row, order_no, sku, name, qty, price) VALUES (?,?,?,?,?,?)",
+                         "name TEXT, qty TEXT, price TEXT, list_price TEXT, used INTEGER DEFAULT 0)")
+        self._db.executemany("INSERT INTO line (row, order_no, sku, name, qty, price, list_price) "
+                             "VALUES (?,?,?,?,?,?,?)",
                              ((n, _order_no(m.get("external_id")), m.get("sku_code"), m.get("name"),
-                               m.get("qty"), m.get("unit_price")) for n, m in mapped_rows))
+                               m.get("qty"), m.get("unit_price"), m.get("list_price")) for n, m in mapped_rows))
         self._db.execute("CREATE INDEX line_order ON line (order_no)")
         self._db.commit()
 
@@ -52,11 +53,11 @@ class LineFile:
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ",".join("?" * len(part))
-            for row, order_no, sku, name, qty, price in self._db.execute(
-                    f"SELECT row, order_no, sku, name, qty, price FROM line WHERE order_no IN ({marks}) "
+            for row, order_no, sku, name, qty, price, list_price in self._db.execute(
+                    f"SELECT row, order_no, sku, name, qty, price, list_price FROM line WHERE order_no IN ({marks}) "
                     f"ORDER BY row", part):
                 line = {k: v for k, v in (("sku_code", sku), ("name", name), ("qty", qty),
-                                          ("unit_price", price)) if v}
+                                          ("unit_price", price), ("list_price", list_price)) if v}
                 group = by_id[order_no]
                 seen = known.get(order_no)
                 if seen is None:

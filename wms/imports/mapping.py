@@ -15,9 +15,9 @@ from wms.imports.statuses import STATUS_FIELDS
 ORDER_FIELDS = (
     "external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country", "province",
     "city", "district", "address", "postcode", "total", "currency", "payment_status", "buyer_remark",
-    "seller_note", "tags", "priority", "carrier_code", "presale_ship_from",
+    "seller_note", "tags", "priority", "carrier_code", "presale_ship_from", "cash_on_delivery", "invoice_requested",
 )
-LINE_FIELDS = ("sku_code", "name", "qty", "unit_price")
+LINE_FIELDS = ("sku_code", "name", "qty", "unit_price", "list_price")
 FIELDS = ORDER_FIELDS + LINE_FIELDS
 REQUIRED_FIELDS = ("external_id", "sku_code")
 # Columns a platform's export has beyond our template: where the order stands on the platform
@@ -55,10 +55,13 @@ TEMPLATE_HEADERS = {
     "priority": ("Priority", "优先级"),
     "carrier_code": ("Carrier", "快递"),
     "presale_ship_from": ("Presale ship date", "预售发货日期"),   # a presale (wms.orders.presale) ships from then
+    "cash_on_delivery": ("Cash on delivery", "货到付款"),   # yes / no (wms.imports.cells.parse_bool)
+    "invoice_requested": ("Invoice requested", "需要发票"),   # yes / no, or the invoice title
     "sku_code": ("SKU", "商品编码"),
     "name": ("Item name", "商品名称"),
     "qty": ("Quantity", "数量"),
     "unit_price": ("Unit price", "单价"),
+    "list_price": ("List price", "原价"),   # the list (tag) price: finance review's discount rule
 }
 # Other headers seen in Chinese platform exports, recognised when guessing a mapping.
 ALIASES = {
@@ -74,10 +77,13 @@ ALIASES = {
     "seller_note": ("卖家备忘", "备注"),
     "carrier_code": ("物流公司", "快递公司"),
     "presale_ship_from": ("预售发货时间", "预计发货时间", "presale ship date"),
+    "cash_on_delivery": ("是否货到付款", "货到付款订单", "cod"),
+    "invoice_requested": ("发票抬头", "是否需要发票", "是否开票", "invoice title", "invoice"),
     "sku_code": ("商家编码", "sku编码", "商品sku", "条码"),
     "name": ("商品标题", "宝贝标题", "品名"),
     "qty": ("购买数量", "件数", "qty"),
     "unit_price": ("价格", "商品单价", "price"),
+    "list_price": ("吊牌价", "商品原价", "市场价", "compare at price"),
 }
 
 # Shopify's orders export (Admin > Orders > Export): see wms.imports.presets.

@@ -7,7 +7,7 @@ has them, one line per row (Shopify's export and most Chinese platform exports l
 then checks that record.
 """
 from wms.imports import validation
-from wms.imports.cells import parse_datetime, parse_int, split_tags, unguard, yuan_to_cents
+from wms.imports.cells import parse_bool, parse_datetime, parse_int, parse_invoice, split_tags, unguard, yuan_to_cents
 from wms.imports.mapping import PAYMENT_WORDS, first_filled
 
 
@@ -108,6 +108,12 @@ def to_record(group, tz=None):
                 record["priority"] = number
         elif field == "tags":
             record["tags"] = split_tags(value)
+        elif field in _FLAG_READERS:
+            flag = _FLAG_READERS[field](value)
+            if flag is None:
+                problems.append((row, field, validation.NOT_BOOLEAN))
+            else:
+                record[field] = flag
         elif field == "payment_status":
             word = value.strip().lower()
             record["payment_status"] = PAYMENT_WORDS.get(word, word)
@@ -133,6 +139,12 @@ def to_record(group, tz=None):
                     problems.append((number, "unit_price", validation.NOT_MONEY))
                 else:
                     line["unit_price_cents"] = cents
+            elif field == "list_price":
+                cents = yuan_to_cents(value)
+                if cents is None:
+                    problems.append((number, "list_price", validation.NOT_MONEY))
+                else:
+                    line["list_price_cents"] = cents
             elif field == "sku_code":
                 line[field] = unguard(value)
             else:
@@ -140,3 +152,7 @@ def to_record(group, tz=None):
         lines.append(line)
     record["lines"] = lines
     return record, problems
+
+
+# yes / no columns (wms.imports.cells): an invoice column may hold the invoice title instead
+_FLAG_READERS = {"cash_on_delivery": parse_bool, "invoice_requested": parse_invoice}

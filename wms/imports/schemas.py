@@ -26,6 +26,15 @@ class IsoDateTime(fields.DateTime):
         return parsed
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false as JSON booleans only (the fast path's rule: no "yes", no 1)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:
+            return value
+        raise ValidationError(v.NOT_BOOLEAN)
+
+
 class LineSchema(Schema):
     """One order line; `sku_code` is matched to a SKU's code or any of its barcodes."""
 
@@ -38,6 +47,10 @@ class LineSchema(Schema):
     qty = fields.Integer(strict=True, load_default=1, validate=_check(v.at_least(1)))
     unit_price_cents = fields.Integer(strict=True, load_default=0, validate=_check(v.at_least(0)),
                                       metadata={"description": "Unit price in cents (99.00 yuan = 9900)"})
+    list_price_cents = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                      validate=_check(v.at_least(0)),
+                                      metadata={"description": "List (tag) price in cents, if known (原价 / 吊牌价): "
+                                                               "finance review compares the unit price with it"})
 
 
 class OrderRecordSchema(Schema):
@@ -76,6 +89,12 @@ class OrderRecordSchema(Schema):
                                     metadata={"description": "A presale's ship-from time (预售), ISO 8601; without an "
                                                              "offset it is UTC. It waits out of allocation until then; "
                                                              "its ship-by counts from it"})
+    cash_on_delivery = StrictBoolean(load_default=False,
+                                     metadata={"description": "Cash on delivery (货到付款): a store with finance "
+                                                              "review holds it for finance"})
+    invoice_requested = StrictBoolean(load_default=False,
+                                      metadata={"description": "The buyer asked for an invoice (发票): a store with "
+                                                               "finance review holds it for finance"})
     lines = fields.List(fields.Nested(LineSchema), required=True,
                         validate=validate.Length(min=1, error=v.NO_LINES))
 

@@ -43,8 +43,11 @@ API_SOURCE = "the order API"   # where the JSON API's orders come from, in their
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
 # What the system derives (review fills the address parts, the import normalises the phone, the
 # channel's rule gives the ship-by): an empty cell never overwrites them, so a re-import of the same
-# file changes nothing.
-DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone", "ship_by", "presale_ship_from"})
+# file changes nothing. Finance review's facts (cash on delivery, an invoice asked for) are kept the
+# same way: a file or sync that does not say them (false) never clears what review and finance
+# relied on; one that says them sets them, and the order's timeline names the change.
+DERIVED = frozenset({"province", "city", "district", "postcode", "buyer_phone", "ship_by", "presale_ship_from",
+                     "cash_on_delivery", "invoice_requested"})
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 HELD, DUPLICATE = "held", "duplicate"   # created or updated on hold; a repeat of an earlier block
 
@@ -226,7 +229,7 @@ def _existing(channel_id, external_ids):
 
 ORDER_COLUMNS = ("channel_id", "external_id", "status", "version", "hold_reasons", "flags", "created_at",
                  "updated_at") + COMPARED
-LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cents")
+LINE_COLUMNS = ("order_id", "sku_id", "sku_code", "name", "qty", "unit_price_cents", "list_price_cents")
 EVENT_COLUMNS = ("order_id", "at", "kind", "from_state", "to_state", "reason", "wording", "actor_id", "actor_name")
 
 
@@ -276,7 +279,7 @@ def _record_inserts(channel_id, ids, keys, records, skus, holds, flags, now):
     no_reasons = []
     compared = itemgetter(*COMPARED)
     resolve = skus.ids.get
-    line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents")
+    line_values = itemgetter("sku_code", "name", "qty", "unit_price_cents", "list_price_cents")
     lines = [(order_id, resolve(line["sku_code"])) + line_values(line)
              for order_id, record in zip(ids, records) for line in record["lines"]]
     orders = [(order_id, channel_id, key) + order_marks.status_version_reasons(holds, key, no_reasons)
@@ -328,12 +331,15 @@ def _encoded_inserts(channel_id, ids, keys, records, skus, holds, flags, now):
 
 def _update(order, record, skus, source, actor, holds=None, flags=None):
     """Unchanged, updated (still editable; held when the file's record holds it), or failed (it has
-    gone to the floor). What the system derived is not overwritten by an empty cell (DERIVED)."""
+    gone to the floor). What the system derived is not overwritten by an empty cell (DERIVED), nor a
+    line's list price by a record that gives none."""
     changed = [name for name in COMPARED if getattr(order, name) != record[name]
                and not (name in DERIVED and not record[name])]
     # gift lines (added at review by a gift rule) are not the file's: compared without them, kept on a change
-    lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents) for l in order.lines if not l.is_gift]
-    lines_new = [(l["sku_code"], l["name"], l["qty"], l["unit_price_cents"]) for l in record["lines"]]
+    kept = [l for l in order.lines if not l.is_gift]
+    lines_now = [(l.sku_code, l.name, l.qty, l.unit_price_cents, l.list_price_cents) for l in kept]
+    lines_new = [(l["sku_code"], l["name"], l["qty"], l["unit_price_cents"], _list_price(l, kept, index))
+                 for index, l in enumerate(record["lines"])]
     if lines_now != lines_new:
         changed.append("lines")
     if not changed:
@@ -346,8 +352,9 @@ def _update(order, record, skus, source, actor, holds=None, flags=None):
         if name != "lines":
             setattr(order, name, record[name])
     if "lines" in changed:
-        order.lines = [OrderLine(sku_code=l["sku_code"], sku_id=skus.resolve(l["sku_code"]), name=l["name"],
-                                 qty=l["qty"], unit_price_cents=l["unit_price_cents"]) for l in record["lines"]] + [
+        order.lines = [OrderLine(sku_code=sku_code, sku_id=skus.resolve(sku_code), name=name, qty=qty,
+                                 unit_price_cents=price, list_price_cents=listed)
+                       for sku_code, name, qty, price, listed in lines_new] + [
             line for line in order.lines if line.is_gift]
     order.note(wording("Updated by import from {source}: {fields}", source=source, fields=", ".join(changed)),
                actor=actor, kind="import")
@@ -360,6 +367,15 @@ def _update(order, record, skus, source, actor, holds=None, flags=None):
         order.hold_reasons = holds
         return RecordResult(order.external_id, HELD, order.id, flags=order_marks.unknown_skus(record, skus))
     return RecordResult(order.external_id, UPDATED, order.id, flags=order_marks.unknown_skus(record, skus))
+
+
+def _list_price(line, lines_now, index):
+    """A record line's list price; none given keeps the price the order's line at that place had for
+    the same SKU (a file without the column does not blank what finance review compared with)."""
+    listed = line.get("list_price_cents")
+    if listed is None and index < len(lines_now) and lines_now[index].sku_code == line["sku_code"]:
+        return lines_now[index].list_price_cents
+    return listed
 
 
 class SkuResolver:

@@ -16,6 +16,7 @@ NULL = "Field may not be null."
 NOT_STRING = "Not a valid string."
 NOT_INTEGER = "Not a valid integer."
 NOT_DATETIME = "Not a valid datetime."
+NOT_BOOLEAN = "Not a valid boolean."
 NOT_LIST = "Not a valid list."
 NOT_OBJECT = "Invalid input type."
 NOT_MONEY = "Not an amount of money (write it like 99.00)."
@@ -147,6 +148,8 @@ ORDER_SPEC = (
     ("carrier_code", "str", None, max_len(40)),
     ("ship_by", "datetime", None, None),   # the platform's promised ship-by time, if it gives one
     ("presale_ship_from", "datetime", None, None),   # a presale's ship-from time (wms.orders.presale)
+    ("cash_on_delivery", "bool", False, None),   # 货到付款: finance review (wms.finance) holds it
+    ("invoice_requested", "bool", False, None),   # the buyer asked for an invoice (发票): finance review
     ("lines", "lines", REQUIRED, None),
 )
 LINE_SPEC = (
@@ -154,6 +157,7 @@ LINE_SPEC = (
     ("name", "str", "", max_len(255)),
     ("qty", "int", 1, at_least(1)),
     ("unit_price_cents", "int", 0, at_least(0)),
+    ("list_price_cents", "int", None, at_least(0)),   # the list (tag) price, if known: finance's discount rule
 )
 # A file's lines (wms.imports.order_rules): a blank SKU is imported and flagged, a negative price
 # holds the order; neither rejects it.
@@ -162,9 +166,10 @@ FILE_LINE_SPEC = (
     ("name", "str", "", max_len(255)),
     ("qty", "int", 1, at_least(1)),
     ("unit_price_cents", "int", 0, None),
+    ("list_price_cents", "int", None, at_least(0)),
 )
 TAG_CHECK = max_len(40)
-NULLABLE = {"ordered_at", "carrier_code", "ship_by", "presale_ship_from"}
+NULLABLE = {"ordered_at", "carrier_code", "ship_by", "presale_ship_from", "list_price_cents"}
 
 
 BLANK_MEANS_DEFAULT = ("country", "currency")
@@ -215,6 +220,11 @@ def _validate(data, spec, prefix, errors, line_spec):
                 errors.append((prefix + name, NOT_INTEGER))
                 continue
             reason = check(value) if check else None
+        elif kind == "bool":
+            if value is not True and value is not False:
+                errors.append((prefix + name, NOT_BOOLEAN))
+                continue
+            reason = None
         elif kind == "datetime":
             parsed = parse_iso(value)
             if parsed is None:
