@@ -30,7 +30,7 @@ class AfterSalesCase(db.Model):
     waits_for_return: Mapped[bool] = mapped_column(default=False)   # an exchange's replacement waits
     replacement_order_id: Mapped[int | None] = mapped_column(db.ForeignKey("orders.id"), index=True)
     refund_cents: Mapped[int] = mapped_column(default=0)
-    refund_status: Mapped[str] = mapped_column(String(10), default="")   # case_states.REFUND_STATUSES
+    refund_status: Mapped[str] = mapped_column(String(20), default="")   # case_states.REFUND_STATUSES
     refund_reference: Mapped[str] = mapped_column(String(120), default="")  # the platform's refund id / note
     opened_by: Mapped[str] = mapped_column(String(64), default="system")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
