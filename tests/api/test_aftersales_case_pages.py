@@ -90,3 +90,12 @@ def test_the_order_page_links_its_cases_and_the_replacement_names_its_case(clien
     assert f"/aftersales/cases?q={shipped.external_id}" in html and f"/aftersales/cases/new?order={shipped.id}" in html
     replacement = client.get(f"/review/orders/{case.replacement_order_id}").get_data(as_text=True)
     assert f"after-sales case {case.id}" in replacement
+
+
+def test_a_held_replacement_shows_why_it_waits_in_both_languages(client, login, shipped):
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="size", waits_for_return=True, lines=[
+        {"order_line_id": shipped.lines[0].id, "qty": 1}])
+    login("reviewer")
+    english = client.get(f"/review/orders/{case.replacement_order_id}?lang=en").get_data(as_text=True)
+    chinese = client.get(f"/review/orders/{case.replacement_order_id}?lang=zh_CN").get_data(as_text=True)
+    assert "Awaiting the return" in english and "等待退货" in chinese

@@ -21,6 +21,7 @@ LABELS = {
     "manual": "Held by hand",
     "shortage": "Shortage",
     "finance": "Finance rejected",   # wms.finance: sent back from the finance desk (财审驳回)
+    "awaiting_return": "Awaiting the return",   # wms.aftersales: an exchange's replacement waits for the goods
     # the import
     "price": "Price",
     "item_count": "Item count mismatch",
