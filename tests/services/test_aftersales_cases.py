@@ -255,3 +255,20 @@ def test_a_refund_before_shipping_intercepts_the_order_and_its_money_is_given_ba
     cases.mark_refund_done(case.id, actor="finance")
     assert db.session.get(AfterSalesCase, case.id).state == cs.REFUNDED
     assert cases.refund_total(order.id) == (9900, 9900)
+
+
+def test_after_a_refund_poll_live_refund_requests_become_cases_and_exchanges_wait_for_a_person(shipped):
+    def request(refund_id, kind, status="requested"):
+        row = PlatformRefund(channel_id=shipped.channel_id, refund_id=refund_id, order_id=shipped.id, kind=kind,
+                             status=status, action="expect_return", reason="r", amount_cents=100)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+    wanted = request("P-1", "return_refund")
+    request("P-2", "exchange")
+    request("P-3", "refund_only", status="refused")
+    made = cases.cases_for_platform_requests(shipped.channel_id)
+    assert [db.session.get(AfterSalesCase, i).platform_refund_id for i in made] == [wanted]
+    assert cases.cases_for_platform_requests(shipped.channel_id) == []
+    assert sorted(r.refund_id for r in cases.platform_requests_without_case()) == ["P-2", "P-3"]

@@ -118,6 +118,23 @@ def open_from_platform(platform_refund_id, actor=None):
                      source="platform", platform_refund_id=request.id)
 
 
+def cases_for_platform_requests(channel_id):
+    """After a store's refund poll: each of its live requests (requested or agreed) for a refund or a return
+    and refund that has no case yet becomes one (an exchange or re-shipment waits for a person: it makes a
+    free order) (each in its own transaction; one that cannot - its lines are on another case, the refund
+    would pass what was paid - stays on the desk's list of requests without a case). Returns the cases made."""
+    made = []
+    for request in platform_requests_without_case(limit=500):
+        if request.channel_id != channel_id or request.status not in ("requested", "agreed") \
+                or request.kind in cs.MAKES_ORDER:   # a free order is made by a person's choice only
+            continue
+        try:
+            made.append(open_from_platform(request.id, actor="system").id)
+        except ValidationFailed:
+            db.session.rollback()
+    return made
+
+
 def record_refund(case_id, amount_cents, actor=None):
     """Record (or change) the refund a case is to make; all the order's refunds stay within what was paid."""
     case = _case(case_id)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit
+from wms.aftersales import cases
 from wms.aftersales.refund_models import PlatformRefund
 from wms.channels import refunds_rules as rules
 from wms.channels.base import ChannelError, adapter_for, sandbox_overrides
@@ -68,7 +69,9 @@ def sync_orders_and_refunds(channel_id):
     from wms.channels.services import sync_orders
 
     orders = sync_orders(channel_id).to_dict()
-    return {**orders, "refunds": sync_refunds(channel_id).to_dict()}
+    refunds = sync_refunds(channel_id).to_dict()
+    cases.cases_for_platform_requests(channel_id)   # each live request becomes an after-sales case (issue 21)
+    return {**orders, "refunds": refunds}
 
 
 def sync_refunds(channel_id, *, adapter=None):
