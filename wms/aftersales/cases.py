@@ -124,12 +124,14 @@ def cases_for_platform_requests(channel_id):
     free order) (each in its own transaction; one that cannot - its lines are on another case, the refund
     would pass what was paid - stays on the desk's list of requests without a case). Returns the cases made."""
     made = []
-    for request in platform_requests_without_case(limit=500):
-        if request.channel_id != channel_id or request.status not in ("requested", "agreed") \
-                or request.kind in cs.MAKES_ORDER:   # a free order is made by a person's choice only
+    wanted = [(request.id, request.status, request.kind)
+              for request in platform_requests_without_case(limit=500, channel_id=channel_id)]
+    for request_id, status, kind in wanted:
+        if status not in ("requested", "agreed") \
+                or kind in cs.MAKES_ORDER:   # a free order is made by a person's choice only
             continue
         try:
-            made.append(open_from_platform(request.id, actor="system").id)
+            made.append(open_from_platform(request_id, actor="system").id)
         except ValidationFailed:
             db.session.rollback()
     return made
@@ -362,13 +364,15 @@ def desk(kind="", state="", channel_id=None, q="", page=1):
     return cases, total, pages
 
 
-def platform_requests_without_case(limit=PER_PAGE):
-    """The platforms' refund / after-sales requests not yet made a case, newest first."""
-    return db.session.scalars(
-        select(PlatformRefund).where(~select(AfterSalesCase.id).where(
-            AfterSalesCase.platform_refund_id == PlatformRefund.id).exists())
+def platform_requests_without_case(limit=PER_PAGE, channel_id=None):
+    """The platforms' refund / after-sales requests not yet made a case, newest first (of one store, or all)."""
+    statement = (select(PlatformRefund).where(~select(AfterSalesCase.id).where(
+        AfterSalesCase.platform_refund_id == PlatformRefund.id).exists())
         .options(joinedload(PlatformRefund.order), joinedload(PlatformRefund.channel))
-        .order_by(PlatformRefund.id.desc()).limit(limit)).all()
+        .order_by(PlatformRefund.id.desc()).limit(limit))
+    if channel_id:
+        statement = statement.where(PlatformRefund.channel_id == channel_id)
+    return db.session.scalars(statement).all()
 
 
 def refund_total(order_id):

@@ -114,7 +114,7 @@ def cases_desk():
     return render_template("aftersales/cases.html", listed=listed, total=total, pages=pages, store=store,
                            stores=stores.store_groups(), kinds=case_states.KINDS, states=case_states.STATES,
                            page=args.get("page", 1, type=int) or 1,
-                           requests=cases.platform_requests_without_case()), refused.status if refused else 200
+                           requests=cases.platform_requests_without_case(channel_id=store)), refused.status if refused else 200
 
 
 @bp.post("/cases/from-platform/<int:refund_id>")
