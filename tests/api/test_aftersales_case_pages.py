@@ -99,3 +99,19 @@ def test_a_held_replacement_shows_why_it_waits_in_both_languages(client, login, 
     english = client.get(f"/review/orders/{case.replacement_order_id}?lang=en").get_data(as_text=True)
     chinese = client.get(f"/review/orders/{case.replacement_order_id}?lang=zh_CN").get_data(as_text=True)
     assert "Awaiting the return" in english and "等待退货" in chinese
+
+
+def test_a_supervisor_sets_whether_a_stores_exchanges_wait_and_a_reviewer_may_not(client, login, shipped):
+    login("reviewer")
+    assert "exchange-settings" not in client.get("/aftersales/cases").get_data(as_text=True)
+    assert client.post("/aftersales/cases/store-settings", data={"store": [shipped.channel_id]}).status_code == 403
+    assert cases.store_waits(shipped.channel_id) is True
+    login("supervisor")
+    assert "exchange-settings" in client.get("/aftersales/cases").get_data(as_text=True)
+    response = client.post("/aftersales/cases/store-settings", data={"store": [shipped.channel_id]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert cases.store_waits(shipped.channel_id) is False
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="size", lines=[
+        {"order_line_id": shipped.lines[0].id, "qty": 1}])
+    assert not case.waits_for_return

@@ -524,10 +524,22 @@ def _store_waits(channel):
 
 def set_store_waits(channel_id, waits, actor=None):
     """The store's setting: does an exchange's replacement wait for the returned goods."""
-    channel = get_or_not_found(Channel, _int(channel_id), "No such store")
-    channel.settings = {**(channel.settings or {}), WAITS_SETTING: bool(waits)}
+    return set_stores_waits({channel_id: waits}, actor=actor)[0]
+
+
+def set_stores_waits(choices, actor=None):
+    """{channel id: waits} for several stores at once (the desk's settings form); returns the channels."""
+    channels = [get_or_not_found(Channel, _int(channel_id), "No such store") for channel_id in choices]
+    for channel, waits in zip(channels, choices.values()):
+        channel.settings = {**(channel.settings or {}), WAITS_SETTING: bool(waits)}
     aftercommit.commit()
-    return channel
+    return channels
+
+
+def store_settings():
+    """[(channel, waits)] of every active store, by name: the desk's settings form."""
+    channels = db.session.scalars(select(Channel).where(Channel.active.is_(True)).order_by(Channel.name)).all()
+    return [(channel, _store_waits(channel)) for channel in channels]
 
 
 def _case(case_id):

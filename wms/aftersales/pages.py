@@ -114,7 +114,22 @@ def cases_desk():
     return render_template("aftersales/cases.html", listed=listed, total=total, pages=pages, store=store,
                            stores=stores.store_groups(), kinds=case_states.KINDS, states=case_states.STATES,
                            page=args.get("page", 1, type=int) or 1,
-                           requests=cases.platform_requests_without_case(channel_id=store)), refused.status if refused else 200
+                           requests=cases.platform_requests_without_case(channel_id=store),
+                           store_settings=cases.store_settings() if current_user.role in roles.SUPERVISE else None), \
+        refused.status if refused else 200
+
+
+@bp.post("/cases/store-settings")
+@allow(roles.SUPERVISE)
+def case_store_settings():
+    """Per store: does an exchange's replacement wait for the returned goods."""
+    form = request.form
+    with flash_errors() as refused:
+        cases.set_stores_waits({channel_id: form.get(f"waits_{channel_id}") == "1"
+                                for channel_id in form.getlist("store")}, actor=current_user)
+    if not refused:
+        flash(_("Saved"), "success")
+    return redirect(url_for("aftersales.cases_desk"))
 
 
 @bp.post("/cases/from-platform/<int:refund_id>")
