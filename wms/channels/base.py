@@ -10,7 +10,9 @@ buyer_email, country (ISO2), province, city, district, address, postcode, total_
 payment_status (paid | pending | refunded), buyer_remark, seller_note, tags, priority,
 carrier_code, ship_by (the platform's promised ship-by time, naive-UTC ISO or None: the channel's rule
 fills it when None), presale_ship_from (a presale's ship-from time, naive-UTC ISO or None: not a presale),
-lines [{sku_code, name, qty, unit_price_cents}]. Adapters add one more key,
+cash_on_delivery and invoice_requested (booleans: finance review's facts, false when the platform does
+not give them; each adapter's docstring names the platform field), lines [{sku_code, name, qty,
+unit_price_cents, list_price_cents (the list price, or None when the platform gives none)}]. Adapters add one more key,
 `cancelled_at` (naive-UTC ISO or None), which the sync service acts on and strips before importing.
 """
 from datetime import datetime, timezone

@@ -15,6 +15,13 @@ type, raises MalformedRecord naming the field: nothing is imported half-read or 
 
 Presales (预售): `appointment_ship_time` (预约发货时间, Unix seconds, 0 = none) of the shop order and of
 its sku orders; the latest is the order's ship-from time (wms.orders.presale).
+
+Finance review's facts (the same Go SDK's ShopOrderListItem / SkuOrderListItem): cash_on_delivery is the
+shop order's `pay_type` 0 (【支付类型】 0 货到付款, 1 微信, 2 支付宝...; an order without pay_type is not
+taken as COD); a line's list_price_cents is its sku order's `origin_amount` (商品现价, fen), which is also
+the unit price this adapter has always imported - the price before the order's promotions, so the
+discount rule compares nothing until the unit price is taken from what the buyer paid. The order list
+gives no invoice request: invoice_requested stays false.
 """
 import re
 
@@ -22,6 +29,7 @@ from wms.channels.douyin_protocol import naive_utc
 
 # order_status: 1 待支付, 105 已支付, 2 备货中, 101 部分发货, 3 已发货, 4 已取消, 5 已完成
 UNPAID, CANCELLED = 1, 4
+CASH_ON_DELIVERY = 0   # pay_type 0: 货到付款
 REFUND_DONE_AFTER_SALE, REFUND_DONE = 12, 3
 
 # aftersale_type: 0 退货退款, 1 已发货仅退款, 2 未发货仅退款, 3 换货, 6 价保, 7 补寄, 8 维修
@@ -87,6 +95,8 @@ def order_to_record(order):
         "priority": 0,
         "carrier_code": None,
         "presale_ship_from": _presale(order, sku_orders, external_id),
+        "cash_on_delivery": _pay_type(order, external_id) == CASH_ON_DELIVERY,
+        "invoice_requested": False,
         "lines": [line for line in (_line(item, external_id, keep_refunded=cancelled) for item in sku_orders) if line],
         "cancelled_at": naive_utc(updated) if cancelled else None,
     }
@@ -176,8 +186,16 @@ def _line(item, external_id, keep_refunded=False):
     qty = _need_int(item, "item_num", where)
     if (refunded and not keep_refunded) or qty <= 0:
         return None
+    price = _need_int(item, "origin_amount", where)
     return {"sku_code": platform_sku(item), "name": _text(item.get("product_name"))[:255], "qty": qty,
-            "unit_price_cents": _need_int(item, "origin_amount", where)}
+            "unit_price_cents": price, "list_price_cents": price}
+
+
+def _pay_type(order, external_id):
+    """The shop order's pay_type, or None when the platform left it out."""
+    if order.get("pay_type") is None:
+        return None
+    return _need_int(order, "pay_type", external_id)
 
 
 def _presale(order, sku_orders, external_id):

@@ -7,7 +7,13 @@ UserInfo): orderId, orderState, orderPayment (what the buyer pays, yuan text), f
 payType ("1-货到付款" cash on delivery, "4-在线支付" online...), orderStartTime, modified,
 paymentConfirmTime, orderRemark (the buyer's words), venderRemark (the seller's note),
 consigneeInfo {fullname, mobile, telephone, province, city, county, town, fullAddress},
-itemInfoList [{skuId, outerSkuId, skuName, jdPrice, itemTotal, wareId}].
+itemInfoList [{skuId, outerSkuId, skuName, jdPrice, itemTotal, wareId}], invoiceInfo.
+
+Finance review's facts: cash_on_delivery is payType 1 (货到付款); invoice_requested is an
+`invoiceInfo` other than "不需要开具发票" (OrderSearchInfo's invoiceInfo: "发票信息: 不需要开具发票
+means none, any other value: issue one", as JD's SDK documents it - e.g. "发票类型:电子发票;发票抬头:
+个人;发票内容:明细"). JD gives jdPrice (the price sold at) and no list price: list_price_cents stays
+empty.
 Order states (jingdong.pop.order.search's order_state): WAIT_SELLER_STOCK_OUT 等待出库,
 WAIT_GOODS_RECEIVE_CONFIRM 等待确认收货, WAIT_SELLER_DELIVERY 等待发货 (cross-border), PAUSE 暂停,
 FINISHED_L 完成, TRADE_CANCELED 取消, LOCKED 已锁定 (the buyer asked to cancel), POP_ORDER_PAUSE.
@@ -33,11 +39,12 @@ ORDER_STATES = ("WAIT_SELLER_STOCK_OUT", "WAIT_GOODS_RECEIVE_CONFIRM", "WAIT_SEL
 CANCELLED = "TRADE_CANCELED"
 HELD_STATES = {"LOCKED", "PAUSE", "POP_ORDER_PAUSE"}   # tagged so review sees them: not to ship as they are
 CASH_ON_DELIVERY = "1"
+NO_INVOICE = "不需要开具发票"   # invoiceInfo when the buyer asked for none
 
 # The orderInfo fields the adapter asks for (optional_fields): everything order_to_record reads.
 OPTIONAL_FIELDS = ",".join((
     "orderId", "orderState", "orderPayment", "freightPrice", "payType", "orderStartTime", "modified",
-    "paymentConfirmTime", "orderRemark", "venderRemark", "consigneeInfo", "itemInfoList",
+    "paymentConfirmTime", "orderRemark", "venderRemark", "consigneeInfo", "itemInfoList", "invoiceInfo",
 ))
 
 REFUND_STATUS = {0: "requested", 1: "agreed", 2: "refused", 3: "done", 4: "refused", 5: "agreed", 6: "done",
@@ -89,6 +96,8 @@ def order_to_record(order):
         "tags": [f"jd:{state}"] if state in HELD_STATES else [],
         "priority": 0,
         "carrier_code": None,
+        "cash_on_delivery": _pay_type(order) == CASH_ON_DELIVERY,
+        "invoice_requested": _text(order, "invoiceInfo") not in ("", NO_INVOICE),
         "lines": [line for line in map(_line, items) if line],
         "cancelled_at": modified if cancelled else None,
     }
@@ -178,9 +187,14 @@ def carrier_id(carrier, overrides=None):
 def _payment_status(order, state):
     if state == CANCELLED:
         return "refunded" if order.get("paymentConfirmTime") else "pending"
-    if str(order.get("payType") or "").split("-")[0] == CASH_ON_DELIVERY:
+    if _pay_type(order) == CASH_ON_DELIVERY:
         return "pending"
     return "paid"
+
+
+def _pay_type(order):
+    """payType's number: "1-货到付款" -> "1"."""
+    return str(order.get("payType") or "").split("-")[0].strip()
 
 
 def _line(item):

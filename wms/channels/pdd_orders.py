@@ -11,7 +11,12 @@ order_status (1 待发货, 2 已发货待签收, 3 已签收), refund_status (1 
 money as JSON numbers or strings), province / city / town (the district), buyer_memo, remark,
 item_list [{goods_id, sku_id, outer_id (the SKU's merchant code), outer_goods_id, goods_name,
 goods_price, goods_count}], is_pre_sale (1: a presale, 预售) with pre_sale_time (预售时间, Beijing time:
-the ship-from time; both as typed in the public SDKs' order information).
+the ship-from time; both as typed in the public SDKs' order information), invoice_status (发票申请:
+1 有, 0 无) and pay_type (支付方式: QQ, WEIXIN, ALIPAY, LIANLIANPAY).
+
+Finance review's facts: invoice_requested is invoice_status 1. PDD's pay_type has no cash on
+delivery (its documented values are the four online ones above): cash_on_delivery stays false. A
+line's goods_price is the price sold at and PDD gives no list price: list_price_cents stays empty.
 
 Receiver data (脱敏 / 加密): since PDD's data-security change, receiver_name, receiver_phone and
 receiver_address come as ciphertext ("~...~", "$...$") while the order waits to ship and as ""
@@ -35,6 +40,7 @@ SKU_PREFIX = "pdd-"
 CANCELLED_CONFIRM, FAILED_GROUP = 2, 2
 UNCONFIRMED, GROUPING = 0, 0
 REFUND_DONE = 4
+INVOICE_ASKED = 1   # invoice_status: 发票申请, 1 有
 
 # after_sales_type -> our refund kind (1 = 全部 is a query value only)
 REFUND_KINDS = {2: "refund_only", 3: "return_refund", 4: "exchange", 5: "reship", 6: "exchange"}
@@ -112,6 +118,8 @@ def _record(order, order_sn):
         "priority": 0,
         "carrier_code": None,
         "presale_ship_from": _presale(order),
+        "cash_on_delivery": False,   # pay_type is always an online payment (see the docstring)
+        "invoice_requested": _int(order.get("invoice_status"), 0) == INVOICE_ASKED,
         "lines": [line for line in (_line(item) for item in items) if line],
         "cancelled_at": naive_utc_text(updated) if cancelled else None,
     }

@@ -22,6 +22,14 @@ numeric id, or `shopify-variant-<id>` (the key an order line without a SKU gets)
 read once with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
 active one of `GET locations.json`.
 
+Finance review's facts: cash_on_delivery is an order whose `payment_gateway_names` (the REST Order's
+list of the gateways used) holds Shopify's manual cash-on-delivery gateway, "Cash on Delivery (COD)"
+(the name Shopify gives it: a COD order's transaction has gateway "Cash on Delivery (COD)", processing_method
+"manual", as community.shopify.com/t/processing-method-is-blank-instead-of-manual/110957 shows). A line's
+list_price_cents is its `compare_at_price` when the line carries one (the variant's compare-at price;
+REST line items do not always), else empty; its `price` stays the unit price. Shopify's order has no
+invoice request: invoice_requested stays false.
+
 Incremental pulls ask for `updated_at_min=<cursor>` sorted `updated_at asc`. Shopify treats the
 minimum as inclusive, so orders at the cursor's second are fetched again; the importer is
 idempotent, so that costs a few "unchanged" rows and never loses an order changed in that second.
@@ -51,6 +59,7 @@ PAYMENT_STATUS = {
     "refunded": "refunded", "voided": "refunded",
 }
 
+COD_GATEWAY = "Cash on Delivery (COD)"   # Shopify's manual cash-on-delivery payment method
 STOCK_BATCH = 250         # quantities per inventorySetQuantities call (none documented: see the docstring)
 SET_QUANTITIES = """mutation SetAvailable($input: InventorySetQuantitiesInput!) {
   inventorySetQuantities(input: $input) {
@@ -368,6 +377,8 @@ def order_to_record(order):
         "tags": [tag.strip() for tag in (order.get("tags") or "").split(",") if tag.strip()],
         "priority": 0,
         "carrier_code": None,
+        "cash_on_delivery": COD_GATEWAY in (order.get("payment_gateway_names") or ()),
+        "invoice_requested": False,
         "lines": [line for line in map(_line, order.get("line_items") or []) if line],
         "cancelled_at": _naive_utc(order.get("cancelled_at")),
     }
@@ -388,5 +399,7 @@ def _line(item):
     sku = (item.get("sku") or "").strip()
     if not sku:  # a variant without SKU: keep the line, unmatched, so review sees it
         sku = f"shopify-variant-{item.get('variant_id') or item.get('id')}"
+    compare_at = item.get("compare_at_price")
     return {"sku_code": sku, "name": (item.get("name") or item.get("title") or "").strip(),
-            "qty": int(qty), "unit_price_cents": to_cents(item.get("price"))}
+            "qty": int(qty), "unit_price_cents": to_cents(item.get("price")),
+            "list_price_cents": to_cents(compare_at) if compare_at not in (None, "") else None}

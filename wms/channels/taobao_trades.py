@@ -5,13 +5,20 @@ A line's sku_code: `outer_sku_id` (the merchant's SKU code on the SKU), else `ou
 merchant's code on the item), else `tb-<num_iid>-<sku_id>` (or `tb-<num_iid>`) so that an
 unmapped listing still lands, unmatched, in the SKU mapping queue. Sub-orders the buyer got
 refunded (their own `status` TRADE_CLOSED / TRADE_CLOSED_BY_TAOBAO) are left out.
+
+Finance review's facts: cash_on_delivery is the trade's `type` == "cod" (货到付款; TOP's Trade
+structure lists the types fixed, auction, guarantee_trade, auto_delivery, ec, cod... - as in
+bububa/opentaobao model/trade/Trade.go, which mirrors the TOP docs). TOP's documented Trade gives no
+invoice request in the fields this adapter reads, and a sub-order's `price` is the listing's price,
+the unit price we import (no separate list price): invoice_requested stays false and
+list_price_cents empty.
 """
 from wms.channels.base import naive_utc_text, to_cents
 from wms.channels.taobao_protocol import parse_top_time
 
 # The fields the adapter asks increment.get for: everything trade_to_record reads.
 TRADE_FIELDS = ",".join((
-    "tid", "status", "payment", "post_fee", "buyer_nick", "buyer_message", "seller_memo",
+    "tid", "status", "type", "payment", "post_fee", "buyer_nick", "buyer_message", "seller_memo",
     "receiver_name", "receiver_state", "receiver_city", "receiver_district", "receiver_town",
     "receiver_address", "receiver_zip", "receiver_mobile", "receiver_phone", "created", "modified",
     "pay_time", "orders.oid", "orders.status", "orders.refund_status", "orders.outer_sku_id",
@@ -20,6 +27,7 @@ TRADE_FIELDS = ",".join((
 
 PENDING_STATUSES = {"TRADE_NO_CREATE_PAY", "WAIT_BUYER_PAY", "PAY_PENDING", "WAIT_PRE_AUTH_CONFIRM",
                     "PAID_FORBID_CONSIGN"}  # the last: 拼团中, paid but may not ship yet
+COD_TYPE = "cod"   # Trade.type of a cash-on-delivery trade (货到付款)
 CLOSED_STATUSES = {"TRADE_CLOSED", "TRADE_CLOSED_BY_TAOBAO"}
 # TRADE_CLOSED after payment = refunded in full; TRADE_CLOSED_BY_TAOBAO = closed unpaid.
 PAYMENT_STATUS = {"TRADE_CLOSED": "refunded", "TRADE_CLOSED_BY_TAOBAO": "pending"}
@@ -65,6 +73,8 @@ def trade_to_record(trade):
         "tags": [],
         "priority": 0,
         "carrier_code": None,
+        "cash_on_delivery": (trade.get("type") or "") == COD_TYPE,
+        "invoice_requested": False,
         # A closed trade keeps its lines (it is cancelled whole); an open one drops refunded sub-orders.
         "lines": [line for line in (_line(order, keep_closed=closed) for order in trade_orders(trade)) if line],
         "cancelled_at": _naive_utc(trade.get("modified") or trade.get("created")) if closed else None,

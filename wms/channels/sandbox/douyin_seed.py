@@ -34,7 +34,8 @@ SEED = [
     ("张伟", "18610002000", ("北京市", "北京市", "朝阳区", "建外街道", "建国路88号SOHO现代城A座1507"),
      105, [("LIVE-GIFT", 1)], {"seller_words": "送小样"}, ("2026-11-20 08:30:00", "2026-11-20 08:31:45")),
     ("刘洋", "13688889999", ("四川省", "成都市", "武侯区", "浆洗街街道", "人民南路四段12号华西坝1栋2单元501"),
-     2, [("TEA-LJ-250", 1), ("TEA-PUER-357", 1)], {"post_amount": 1000}, ("2026-11-20 10:02:00", "2026-11-20 10:03:00")),
+     2, [("TEA-LJ-250", 1), ("TEA-PUER-357", 1)], {"post_amount": 1000, "pay_type": 0},   # 货到付款
+     ("2026-11-20 10:02:00", "2026-11-20 10:03:00")),
     ("赵敏", "13770001111", ("江苏省", "南京市", "鼓楼区", "华侨路街道", "中山路18号德基广场二期"),
      4, [("TEA-LJ-250", 1)], {"unpaid": True}, ("2026-11-19 20:00:00", "2026-11-20 20:00:00")),
     ("孙丽", "13871234567", ("湖北省", "武汉市", "洪山区", "珞南街道", "珞喻路1037号华中科技大学东区"),
@@ -98,6 +99,7 @@ def build_order(order_id, spec, created=None, updated=None):
         "finish_time": 0, "ship_time": 0, "cancel_reason": "" if status != 4 else "买家取消",
         "order_amount": total + post, "pay_amount": total + post - promotion, "post_amount": post,
         "promotion_amount": promotion, "buyer_words": extra.get("buyer_words", ""),
+        "pay_type": extra.get("pay_type", 1),   # 【支付类型】 0 货到付款, 1 微信, 2 支付宝...
         "seller_words": extra.get("seller_words", ""),
         "post_receiver": mask_name(name), "encrypt_post_receiver": f"#{name}#sandbox-cipher#",
         "post_tel": mask_phone(phone), "encrypt_post_tel": f"${phone}$sandbox-cipher$",

@@ -32,7 +32,8 @@ SEED = [
      "WAIT_SELLER_STOCK_OUT", [("100012345604", 1)], {"payType": "1-货到付款"},
      ("2026-11-19 22:05:00", "2026-11-19 22:06:00")),
     (("张伟", "186****2000"), ("北京", "朝阳区", "三环到四环之间", "", "建国路88号SOHO现代城A座1507"),
-     "WAIT_SELLER_STOCK_OUT", [("100012345601", 1), ("100012345605", 2)], {"venderRemark": "送小样"},
+     "WAIT_SELLER_STOCK_OUT", [("100012345601", 1), ("100012345605", 2)],
+     {"venderRemark": "送小样", "invoiceInfo": "发票类型:电子发票;发票抬头:北京某某科技有限公司;发票内容:明细"},
      ("2026-11-20 08:30:00", "2026-11-20 08:31:45")),
     (("刘洋", "136****9999"), ("四川", "成都市", "武侯区", "", "人民南路四段12号华西坝1栋2单元501"),
      "LOCKED", [("100012345602", 1)], {"freightPrice": "10.00"},
@@ -85,6 +86,7 @@ def build_order(order_id, spec, created=None, modified=None):
         "consigneeInfo": {"fullname": name, "mobile": mobile, "telephone": mobile, "province": province,
                           "city": city, "county": county, "town": town,
                           "fullAddress": f"{province}{city}{county}{town}{street}"},
+        "invoiceInfo": extra.get("invoiceInfo", "不需要开具发票"),   # JD's words when no invoice is asked for
         "itemInfoList": items, "waybill": extra.get("waybill", ""), "logisticsId": extra.get("logisticsId", ""),
     }
     return order

@@ -49,7 +49,7 @@ SEED = [
     (("陈静", "陈*", "13512345678", "135****5678"), ("广东省", "深圳市", "南山区", "科技园科苑路15号讯美科技广场3栋1203", "科苑路**号****"),
      (1, 1, 0, 1), [("SCARF-SILK-RED", 1)], {}, (250, 250)),                                    # 拼团中
     (("张伟", "张*", "18610002000", "186****2000"), ("北京市", "北京市", "朝阳区", "建国路88号SOHO现代城A座1507", "建国路**号****"),
-     WAIT, [("BASKET", 2), ("TEA-LJ-250", 1)], {"remark": "送小样"}, (220, 219)),
+     WAIT, [("BASKET", 2), ("TEA-LJ-250", 1)], {"remark": "送小样", "invoice_status": 1}, (220, 219)),
     (("刘洋", "刘*", "13688889999", "136****9999"), ("四川省", "成都市", "武侯区", "人民南路四段12号华西坝1栋2单元501", "人民南路****"),
      WAIT, [("TEA-PUER-357", 2)], {"postage": "8.00", "seller_discount": "10.00"}, (200, 190)),
     (("赵敏", "赵*", "13770001111", "137****1111"), ("江苏省", "南京市", "鼓楼区", "中山路18号德基广场二期", "中山路**号****"),
@@ -133,6 +133,8 @@ def build_order(sn, spec, created, updated):
         # 预售: a seed's extra "presale_days" makes it a presale shipping that many days after its creation
         "is_pre_sale": 1 if "presale_days" in extra else 0,
         "pre_sale_time": pdd_time(created + timedelta(days=extra["presale_days"])) if "presale_days" in extra else "",
+        # 发票申请 (1 有, 0 无) and 支付方式 (PDD's are all online: QQ, WEIXIN, ALIPAY, LIANLIANPAY)
+        "invoice_status": extra.get("invoice_status", 0), "pay_type": "WEIXIN" if paid else "",
         "item_list": items,
     }
 

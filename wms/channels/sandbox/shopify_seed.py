@@ -24,13 +24,13 @@ CATALOGUE = {
 SEED = [
     (("王芳", "+86 138 0013 8000", "wang.fang@example.cn"),
      ("CN", "Shanghai", "SH", "上海市", "浦东新区世纪大道100号", "环球金融中心 58楼", "200120"),
-     "CNY", "paid", [("TEA-LJ-250", 2), ("MUG-CER-350", 1)], {}),
+     "CNY", "paid", [("TEA-LJ-250", 2), ("MUG-CER-350", 1)], {"compare_at": {"TEA-LJ-250": "58.00"}}),
     (("李伟", "+86 139 5712 3456", "liwei@example.cn"),
      ("CN", "Zhejiang", "ZJ", "杭州市", "西湖区文三路90号1幢101室", "", "310012"),
      "CNY", "paid", [("TEA-PUER-357", 1)], {"note": "请周末送货，谢谢", "tags": "VIP, 复购"}),
     (("陈静", "+86 135 1234 5678", "chenjing@example.cn"),
      ("CN", "Guangdong", "GD", "深圳市", "南山区科技园科苑路15号", "讯美科技广场 3栋 1203", "518057"),
-     "CNY", "pending", [("SCARF-SILK-RED", 1)], {}),
+     "CNY", "pending", [("SCARF-SILK-RED", 1)], {"gateways": ["Cash on Delivery (COD)"]}),   # 货到付款
     (("John Smith", "+1 212-555-0142", "john.smith@example.com"),
      ("US", "New York", "NY", "New York", "350 Fifth Avenue", "Suite 4200", "10118"),
      "USD", "paid", [("MUG-CER-350", 2), ("CHOP-BAMBOO-10", 1)], {"tags": "wholesale"}),
@@ -89,6 +89,7 @@ def build_order(order_id, number, spec, created):
         "cancelled_at": updated if cancelled else None,
         "cancel_reason": "customer" if cancelled else None, "closed_at": updated if cancelled else None,
         "financial_status": financial, "fulfillment_status": None,
+        "payment_gateway_names": extra.get("gateways", ["shopify_payments"] if financial != "pending" else []),
         "currency": currency, "presentment_currency": currency,
         "subtotal_price": _fmt(subtotal, currency), "total_tax": _fmt(Decimal(0), currency),
         "total_discounts": _fmt(Decimal(0), currency),
@@ -115,7 +116,8 @@ def _line_item(order_id, index, sku, qty, extra):
             "variant_title": variant or None, "vendor": "Sandbox Tea Co.", "quantity": qty,
             "current_quantity": current, "fulfillable_quantity": current, "fulfillment_status": None,
             "price": price, "grams": 300, "requires_shipping": sku != "GIFT-WRAP", "taxable": True,
-            "gift_card": False, "total_discount": "0.00"}
+            "gift_card": False, "total_discount": "0.00",
+            **({"compare_at_price": extra["compare_at"][sku]} if sku in extra.get("compare_at", {}) else {})}
 
 
 def _fmt(amount, currency):

@@ -48,7 +48,7 @@ SEED = [
      "TRADE_CLOSED", [("MUG-CER-350", 2)], {},
      ("2026-11-20 11:11:11", "2026-11-20 15:30:00")),
     (("周杰", "13922223333"), ("广东省", "广州市", "天河区", "天河路208号天河城东塔2301", "510620"),
-     "WAIT_SELLER_SEND_GOODS", [("TEA-PUER-357", 2), ("MUG-CER-350", 1, "TRADE_CLOSED")], {},
+     "WAIT_SELLER_SEND_GOODS", [("TEA-PUER-357", 2), ("MUG-CER-350", 1, "TRADE_CLOSED")], {"type": "cod"},
      ("2026-11-20 16:45:00", "2026-11-20 18:00:00")),
     (("吴刚", "13399998888"), ("重庆", "重庆市", "渝中区", "解放碑民族路188号", "400010"),
      "WAIT_BUYER_CONFIRM_GOODS", [("TEA-LJ-250", 1)], {},
@@ -89,7 +89,7 @@ def build_trade(tid, spec, created=None, modified=None):
         orders.append(order)
     post_fee, discount = Decimal(extra.get("post_fee", "0.00")), Decimal(extra.get("discount", "0.00"))
     trade = {
-        "tid": tid, "status": status, "type": "fixed", "buyer_nick": f"{name[0]}**",
+        "tid": tid, "status": status, "type": extra.get("type", "fixed"),   # cod: 货到付款 "buyer_nick": f"{name[0]}**",
         "seller_nick": SHOP_NICK, "created": created, "modified": modified,
         "pay_time": None if status in ("WAIT_BUYER_PAY", "TRADE_CLOSED_BY_TAOBAO") else created,
         "payment": f"{total - discount + post_fee:.2f}", "post_fee": f"{post_fee:.2f}",
