@@ -68,8 +68,10 @@ def test_the_case_pages_speak_the_readers_language(client, login, shipped, local
     refund = cases.open_case(shipped.id, cs.RETURN_REFUND, reason="broken", refund_cents=300, lines=[
         {"order_line_id": shipped.lines[1].id, "qty": 1}])
     user = login("supervisor")
-    data = {*(value for value in vars(user).values() if isinstance(value, str)), shipped.external_id, exchange.replacement_order.external_id, "size", "broken", "YT1", shipped.buyer_name,
-            shipped.channel.name, shipped.province, shipped.city, shipped.district, shipped.address, *(line.sku_code for line in shipped.lines), *(line.name for line in shipped.lines)}
+    data = {*(value for value in vars(user).values() if isinstance(value, str)), shipped.external_id,
+            exchange.replacement_order.external_id, "size", "broken", "YT1", shipped.buyer_name, shipped.channel.name,
+            shipped.province, shipped.city, shipped.district, shipped.address,
+            *(line.sku_code for line in shipped.lines), *(line.name for line in shipped.lines)}
     found = {}
     for url in ("/aftersales/cases", f"/aftersales/cases/{exchange.id}", f"/aftersales/cases/{refund.id}",
                 f"/aftersales/cases/new?order={shipped.external_id}", "/aftersales/returns?order=YT1",

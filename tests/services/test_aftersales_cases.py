@@ -16,7 +16,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin, StockItem
 from wms.orders import states
-from wms.orders.models import Channel, Order
+from wms.orders.models import Order
 from wms.worker import QueuedJob
 
 

@@ -67,7 +67,8 @@ def check_transition(kind, current, new):
     """Raise IllegalTransition unless the kind's table allows current -> new."""
     if not can_transition(kind, current, new):
         raise IllegalTransition.worded("an after-sales case cannot go from '{current}' to '{new}'",
-                                       current=wording(current), new=wording(new), details={"current": current, "requested": new})
+                                       current=wording(current), new=wording(new),
+                                       details={"current": current, "requested": new})
 
 
 def first_state(kind):

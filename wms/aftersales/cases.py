@@ -21,6 +21,8 @@ notice is asked for (wms.tracking.jobs.notify_buyers, by name).
 Transitions of orders: a replacement imported -> on_hold (waits for the goods) and on_hold -> approved
 (the goods came back).
 """
+import re
+
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -51,12 +53,14 @@ REFUNDING_PLATFORMS = frozenset({"shopify"})          # adapters with a refund c
 MAX_TEXT = 64
 PER_PAGE = 50
 SUFFIX = {cs.EXCHANGE: "EX", cs.RESHIP: "RS"}
+AMOUNT = re.compile(r"(?P<whole>\d{0,12})(?:\.(?P<cents>\d{1,2}))?")
 
 
 def open_case(order_id, kind, *, reason, actor=None, lines=(), refund_cents=None, return_carrier="",
               return_tracking_number="", waits_for_return=None, source="reviewer", platform_refund_id=None):
     """Open a case on an order (a refund only on any order - one cancelled before shipping by an intercept
-    (wms.aftersales.services) still has its money to give back; the other kinds on a shipped one): `lines` [{order_line_id, qty}] (never more of a line than was ordered and is
+    (wms.aftersales.services) still has its money to give back; the other kinds on a shipped one):
+    `lines` [{order_line_id, qty}] (never more of a line than was ordered and is
     not on another live case), the reason, the buyer's return carrier and tracking number, the refund to
     make (cents). Returns the case. Bad input: ValidationFailed, nothing written."""
     order = get_or_not_found(Order, _int(order_id), "Order not found")
@@ -551,18 +555,14 @@ def _money(cents, order):
 
 
 def _cents(value):
-    """Cents from an int, or from a typed amount in yuan/dollars ("12.50")."""
+    """Cents from an int, or from a typed amount in yuan / dollars ("12.50")."""
     if isinstance(value, int) and not isinstance(value, bool):
         cents = value
     else:
-        text = str(value or "").strip().replace(",", "")
-        try:
-            whole, _dot, frac = text.partition(".")
-            if not whole.lstrip("-").isdigit() and whole not in ("", "-") or len(frac) > 2 or (frac and not frac.isdigit()):
-                raise ValueError
-            cents = int(whole or 0) * 100 + (int(frac.ljust(2, "0")) if frac else 0) * (-1 if whole.startswith("-") else 1)
-        except ValueError:
-            raise ValidationFailed("Enter the refund as an amount such as 12.50", field="refund") from None
+        typed = AMOUNT.fullmatch(str(value or "").strip().replace(",", ""))
+        if typed is None:
+            raise ValidationFailed("Enter the refund as an amount such as 12.50", field="refund")
+        cents = int(typed["whole"] or 0) * 100 + int((typed["cents"] or "").ljust(2, "0"))
     if cents <= 0 or cents > cs.MAX_REFUND_CENTS:
         raise ValidationFailed("Enter the refund as an amount such as 12.50", field="refund")
     return cents

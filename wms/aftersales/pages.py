@@ -54,7 +54,8 @@ def receive(order_id):
     restock into a bin of other SKUs asks to be confirmed first."""
     form = request.form
     lines = [{"order_line_id": line_id, "qty": form.get(f"qty_{line_id}"), "result": form.get(f"result_{line_id}"),
-              "grade": form.get(f"result_{line_id}"), "bin_code": form.get(f"bin_{line_id}"), "reason": form.get(f"reason_{line_id}")}
+              "grade": form.get(f"result_{line_id}"), "bin_code": form.get(f"bin_{line_id}"),
+              "reason": form.get(f"reason_{line_id}")}
              for line_id in form.getlist("line") if (form.get(f"qty_{line_id}") or "0").strip() not in ("0", "")]
     with flash_errors() as refused:
         returns.receive_return(order_id, lines, actor=current_user, reference=form.get("reference", ""),
