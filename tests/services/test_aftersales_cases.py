@@ -272,3 +272,19 @@ def test_after_a_refund_poll_live_refund_requests_become_cases_and_exchanges_wai
     assert [db.session.get(AfterSalesCase, i).platform_refund_id for i in made] == [wanted]
     assert cases.cases_for_platform_requests(shipped.channel_id) == []
     assert sorted(r.refund_id for r in cases.platform_requests_without_case()) == ["P-2", "P-3"]
+
+
+def test_closing_an_exchange_cancels_its_held_replacement_but_not_one_on_the_floor(shipped):
+    held = cases.open_case(shipped.id, cs.EXCHANGE, reason="size", waits_for_return=True,
+                           lines=[{"order_line_id": shipped.lines[0].id, "qty": 1}])
+    cases.close(held.id, "buyer kept it", actor="reviewer")
+    db.session.expire_all()
+    assert db.session.get(Order, held.replacement_order_id).status == states.CANCELLED
+    moving = cases.open_case(shipped.id, cs.RESHIP, reason="missing",
+                             lines=[{"order_line_id": shipped.lines[1].id, "qty": 1}])
+    db.session.get(Order, moving.replacement_order_id).status = states.PICKING
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        cases.close(moving.id, "found it")
+    db.session.expire_all()
+    assert db.session.get(AfterSalesCase, moving.id).state == cs.REPLACEMENT_ORDERED

@@ -279,13 +279,24 @@ def finish(case_id, actor=None):
 
 
 def close(case_id, reason, actor=None):
-    """Withdraw or refuse a case; a refund recorded but not made is given back to the order's total."""
+    """Withdraw or refuse a case; a refund recorded but not made is given back to the order's total, and a
+    replacement order not yet on the floor is cancelled (one on the floor must be intercepted first).
+
+    Transitions of the replacement: imported | on_hold | approved | backorder -> cancelled."""
     case = _case(case_id)
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed("Say why the case is closed", field="reason")
     if case.refund_status == cs.REFUND_SENT:
         raise ValidationFailed("The refund was sent to the platform: wait for its answer", field="refund")
+    replacement = case.replacement_order
+    if replacement is not None and replacement.status not in states.EDITABLE | {states.CANCELLED}:
+        raise ValidationFailed.worded("The replacement order {order} is '{status}': intercept it first",
+                                      order=replacement.external_id, status=wording(replacement.status),
+                                      details={"field": "case"})
+    if replacement is not None and replacement.status != states.CANCELLED:
+        replacement.transition_to(states.CANCELLED, reason=wording("after-sales case {case} closed: {reason}",
+                                                                   case=case.id, reason=reason), actor=actor)
     if case.refund_status == cs.REFUND_PENDING:
         _release_refund(case)
         case.refund_status, case.refund_cents = cs.REFUND_NONE, 0
