@@ -9,7 +9,7 @@ from wms.channels.shopify import next_page_url, order_to_record, to_cents, to_cu
 CANONICAL_KEYS = {"external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country",
                   "province", "city", "district", "address", "postcode", "total_cents", "currency",
                   "payment_status", "buyer_remark", "seller_note", "tags", "priority", "carrier_code",
-                  "lines", "cancelled_at"}
+                  "lines", "cancelled_at", "cash_on_delivery", "invoice_requested"}
 
 SHOPIFY_ORDER = {
     "id": 450789469, "name": "#1001", "email": "wang.fang@example.cn",
@@ -46,15 +46,19 @@ def test_a_shopify_order_maps_to_every_canonical_field():
     assert record["buyer_remark"] == "请周末送货"
     assert record["tags"] == ["VIP", "复购"]
     assert record["cancelled_at"] is None
+    assert (record["cash_on_delivery"], record["invoice_requested"]) == (False, False)
 
 
 def test_lines_keep_current_quantity_and_skip_what_needs_no_shipping():
     lines = order_to_record(SHOPIFY_ORDER)["lines"]
 
     assert lines == [
-        {"sku_code": "TEA-LJ-250", "name": "西湖龙井 250g", "qty": 2, "unit_price_cents": 4800},
-        {"sku_code": "MUG-CER-350", "name": "Mug - Celadon", "qty": 1, "unit_price_cents": 6990},
-        {"sku_code": "shopify-variant-777", "name": "Card", "qty": 1, "unit_price_cents": 0},
+        {"sku_code": "TEA-LJ-250", "name": "西湖龙井 250g", "qty": 2, "unit_price_cents": 4800,
+         "list_price_cents": None},
+        {"sku_code": "MUG-CER-350", "name": "Mug - Celadon", "qty": 1, "unit_price_cents": 6990,
+         "list_price_cents": None},
+        {"sku_code": "shopify-variant-777", "name": "Card", "qty": 1, "unit_price_cents": 0,
+         "list_price_cents": None},
     ]
 
 

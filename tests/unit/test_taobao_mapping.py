@@ -11,7 +11,7 @@ from wms.channels.taobao_trades import company_code, platform_sku, trade_to_reco
 CANONICAL_KEYS = {"external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country",
                   "province", "city", "district", "address", "postcode", "total_cents", "currency",
                   "payment_status", "buyer_remark", "seller_note", "tags", "priority", "carrier_code",
-                  "lines", "cancelled_at"}
+                  "lines", "cancelled_at", "cash_on_delivery", "invoice_requested"}
 
 TRADE = {
     "tid": 3912604118520000123, "status": "WAIT_SELLER_SEND_GOODS", "payment": "598.10", "post_fee": "10.00",
@@ -44,6 +44,7 @@ def test_a_trade_maps_to_every_canonical_field():
     assert record["address"] == "陆家嘴街道 世纪大道100号 58楼"
     assert (record["postcode"], record["total_cents"], record["currency"]) == ("200120", 59810, "CNY")
     assert (record["payment_status"], record["cancelled_at"]) == ("paid", None)
+    assert (record["cash_on_delivery"], record["invoice_requested"]) == (False, False)
     assert (record["buyer_remark"], record["seller_note"]) == ("请周末送货", "送小样")
 
 
