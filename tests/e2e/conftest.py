@@ -36,8 +36,15 @@ class LiveServer:
     def __init__(self, url, env, db_path, log_path):
         self.url, self.env, self.db_path, self.log_path = url, env, db_path, log_path
 
+    SHARED_SEED = "tests.e2e.seed_handheld"
+
     def seed(self, module):
-        """Run `python -m module` against the server's database; its stdout's last line is JSON."""
+        """Run `python -m module` against the server's database; its stdout's last line is JSON.
+
+        The shared warehouse (the handheld seed) is always made first, whichever test runs first: seeds that
+        read "the first warehouse" must find it, not a warehouse another suite's seed made for itself."""
+        if module != self.SHARED_SEED and not hasattr(self, "handheld"):
+            self.handheld = self.seed(self.SHARED_SEED)
         done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=self.env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-3000:]
