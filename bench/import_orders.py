@@ -244,9 +244,11 @@ def run_floor(url, count, skus, tz_offset_hours=8):
                   "total_cents": order["total_cents"], "currency": "CNY", "payment_status": "paid",
                   "buyer_remark": order["buyer_remark"], "seller_note": "",
                   "tags": [order["tags"]] if order["tags"] else [], "priority": 0, "carrier_code": None,
-                  "ship_by": None, "presale_ship_from": None}
+                  "ship_by": None, "presale_ship_from": None, "cash_on_delivery": False,
+                  "invoice_requested": False}
         orders.append((order_id,) + tuple(values[c] for c in ORDER_COLUMNS))
-        lines += [(order_id, sku_ids.get(code), code, name, qty, price) for code, name, qty, price in order_lines]
+        lines += [(order_id, sku_ids.get(code), code, name, qty, price, None)
+                  for code, name, qty, price in order_lines]
         events.append((order_id, now, "import", "imported", "imported", *imported, None, "system"))
     started, cpu_started, server_started = time.perf_counter(), time.process_time(), pg_server_cpu()
     with engine.begin() as conn:
