@@ -8,7 +8,6 @@ the order and when, and nothing of the loser is written.
 import functools
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wms import realtime
 from wms.aftercommit import commit
 from wms.auth.access import require_channel
-from wms.errors import ConcurrentUpdate, DomainError, IllegalTransition, ValidationFailed, error_text
+from wms.errors import DomainError, IllegalTransition, ValidationFailed, error_text
 from wms.catalog.models import Sku
 from wms.extensions import db
 from wms.finance import rules
@@ -24,9 +23,10 @@ from wms.finance.gate import ROOM
 from wms.finance.models import APPROVED, REJECTED, FinanceCheck, FinanceRule
 from wms.inventory import jobs as inventory_jobs
 from wms.orders import states
-from wms.orders.models import Channel, Order, OrderEvent
+from wms.orders.conflicts import conflict
+from wms.orders.models import Channel, Order
 from wms.rows import get_or_not_found
-from wms.timeutil import to_local, utcnow
+from wms.timeutil import utcnow
 from wms.wording import wording
 from wms.worker import enqueue
 
@@ -168,20 +168,6 @@ def _save(order, before):
         db.session.rollback()
         raise conflict(db.session.get(Order, order_id)) from None
     return order
-
-
-def conflict(order):
-    """The answer to the one who lost a race: who changed the order, and when."""
-    from wms.i18n import _
-
-    last = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
-                              .order_by(OrderEvent.id.desc()).limit(1)).first()
-    who = last.actor_name if last else "someone"
-    when = to_local(last.at if last else order.updated_at, current_app.config["WAREHOUSE_TIMEZONE"])
-    return ConcurrentUpdate(
-        _("This order was changed by {who} at {time}; reload to see the change",
-          locale=None if has_request_context() else "en", who=who, time=when.strftime("%Y-%m-%d %H:%M:%S")),
-        order_id=order.id, current_version=order.version, changed_by=who)
 
 
 # --- settings ----------------------------------------------------------------------------------

@@ -6,19 +6,17 @@ merging.py (merge, split) and duplicates.py (the one-click merge).
 """
 import functools
 
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from wms import realtime
 from wms.aftercommit import commit
 from wms.auth.access import require_channel
-from wms.errors import ConcurrentUpdate
 from wms.extensions import db
 from wms.inventory import jobs as inventory_jobs
-from wms.orders.models import Order, OrderEvent
+from wms.orders.conflicts import conflict
+from wms.orders.models import Order
 from wms.review import checks
 from wms.rows import get_or_not_found
-from wms.timeutil import to_local
 from wms.worker import enqueue
 
 ROOMS = (realtime.room_for_role("supervisor"), realtime.room_for_role("reviewer"))
@@ -44,21 +42,6 @@ def load(order_id, expected_version, actor):
     if expected_version is not None and int(expected_version) != order.version:
         raise conflict(order)
     return order
-
-
-def conflict(order):
-    from flask import current_app, has_request_context
-
-    from wms.i18n import _
-
-    last = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
-                              .order_by(OrderEvent.id.desc()).limit(1)).first()
-    who = last.actor_name if last else "someone"
-    when = to_local(last.at if last else order.updated_at, current_app.config["WAREHOUSE_TIMEZONE"])
-    return ConcurrentUpdate(
-        _("This order was changed by {who} at {time}; reload to see the change",
-          locale=None if has_request_context() else "en", who=who, time=when.strftime("%Y-%m-%d %H:%M:%S")),
-        order_id=order.id, current_version=order.version, changed_by=who)
 
 
 def save(order, changes=()):

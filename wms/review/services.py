@@ -14,10 +14,11 @@ from wms.errors import DomainError, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.finance import gate as finance
 from wms.orders import states
+from wms.orders.conflicts import conflict
 from wms.orders.models import Order
 from wms.orders.reason_labels import reason_label
 from wms.review import actions, checks, duplicates, floor_effects, gifts, rules, tagging
-from wms.review.actions import action, change, conflict, load, save
+from wms.review.actions import action, change, load, save
 from wms.review.merging import merge_orders, split_order  # noqa: F401  (reviewer actions, called from here)
 from wms.wording import wording
 
