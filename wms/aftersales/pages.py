@@ -98,6 +98,18 @@ def resolve(intercept_id):
     return redirect(url_for("aftersales.intercepts"))
 
 
+@bp.post("/orders/<int:order_id>/intercept")
+@allow(roles.REVIEW)
+def intercept_order(order_id):
+    """A reviewer intercepts an order the desk can no longer cancel (allocated up to labelled: the buyer
+    asked for their money back before it ships): cancelled wherever it is, its stock given back."""
+    with flash_errors() as refused:
+        services.intercept_order(order_id, request.form.get("reason", ""), source="reviewer", actor=current_user)
+    if not refused:
+        flash(_("Order intercepted"), "success")
+    return redirect(url_for("review.order", order_id=order_id))
+
+
 # ---- after-sales cases (售后单): the desk, opening one, one case and its actions
 
 
