@@ -19,6 +19,13 @@ def test_each_state_without_stock_names_the_step_that_moves_it(status, expected)
     assert codes(status=status, **facts) == expected
 
 
+def test_a_replacement_held_for_the_returned_goods_waits_for_the_returns_dock_first():
+    held = Facts(states.ON_HOLD, hold_codes=("awaiting_return",))
+    assert codes(status=states.ON_HOLD, hold_codes=("awaiting_return",)) == ["receive_return", "approve"]
+    assert not is_stranded(held)
+    assert codes(status=states.ON_HOLD, hold_codes=("manual",)) == ["approve"]
+
+
 def test_an_allocated_order_waits_for_a_wave_only_while_its_reservation_covers_it():
     assert codes(status=states.ALLOCATED, reserved=3, wanted=3) == ["wave"]
     assert is_stranded(Facts(states.ALLOCATED, reserved=0, wanted=3))

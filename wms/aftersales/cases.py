@@ -35,7 +35,7 @@ from wms.aftersales.refund_models import PlatformRefund
 from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.extensions import db
 from wms.inventory import jobs as inventory_jobs
-from wms.orders import states
+from wms.orders import next_steps, states
 from wms.orders.models import Channel, Order, OrderLine
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
@@ -45,7 +45,7 @@ from wms.wording import english, wording
 REVIEW_JOB = "wms.review.jobs.review_orders"          # review sits beside us: named, not imported
 NOTICE_JOB = "wms.tracking.jobs.notify_buyers"        # tracking sits above
 SEND_REFUND_JOB = "wms.channels.jobs.send_case_refund"  # channels sits above
-AWAITING_RETURN = "awaiting_return"                   # the replacement's hold reason code
+AWAITING_RETURN = next_steps.AWAITING_RETURN         # the replacement's hold reason code
 AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
 SHIPPED = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
 WAITS_SETTING = "exchange_waits_for_return"

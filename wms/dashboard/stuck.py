@@ -87,7 +87,8 @@ def _last_events(order_ids):
 
 # Where a person takes each step (the stuck list links there); allocate and review are run from the list.
 STEP_PAGES = {"approve": "review.order", "wave": "picking.waves", "pick": "dashboard.desk", "pack": "station.station",
-              "waybill": "shipping.failed", "retry_waybill": "shipping.failed", "ship": "handover.index"}
+              "waybill": "shipping.failed", "retry_waybill": "shipping.failed", "ship": "handover.index",
+              "receive_return": "aftersales.returns_index"}
 RUN_HERE = {"allocate": inventory_jobs.allocate_orders, "review": review_jobs.review_orders}
 
 

@@ -11,6 +11,9 @@ from wms.orders import states
 
 # Who takes a step: a person at the desk (reviewer, supervisor), a person on the floor, or a job.
 DESK, FLOOR, JOB = "desk", "floor", "job"
+# The hold of an exchange's replacement waiting for the buyer's parcel (wms.aftersales.cases puts it on):
+# receiving the goods releases it, so a held order with it is waiting for the returns dock, not stuck.
+AWAITING_RETURN = "awaiting_return"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Facts:
     wanted: int = 0              # units its lines ask for
     open_pick_lines: int = 0     # pick lines still to pick
     parcel: str | None = None    # status of its newest parcel not voided (sealed, waybill_failed, labelled...)
+    hold_codes: tuple = ()       # the codes of its hold reasons (on_hold only)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Step:
 STEPS = {
     "review": Step("review", JOB, "Automatic review"),
     "approve": Step("approve", DESK, "Approve or release the hold"),
+    "receive_return": Step("receive_return", FLOOR, "Receive the returned goods"),
     "finance": Step("finance", DESK, "Finance review"),
     "allocate": Step("allocate", JOB, "Allocate stock"),
     "wave": Step("wave", DESK, "Release a wave"),
@@ -70,7 +75,7 @@ def _codes(status, facts):
     if status == states.IMPORTED:
         return ("review", "approve")
     if status == states.ON_HOLD:
-        return ("approve",)
+        return ("receive_return", "approve") if AWAITING_RETURN in facts.hold_codes else ("approve",)
     if status == states.FINANCE_REVIEW:
         return ("finance",)
     if status in (states.APPROVED, states.BACKORDER):

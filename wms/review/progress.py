@@ -1,6 +1,7 @@
 """What the tables say about each order beyond its status: the facts wms.orders.next_steps reads
-(units reserved and wanted, open pick lines, newest parcel). The review desk's order page and the
-wall's stuck list show the next steps from them; the stateful test holds every order to having one.
+(units reserved and wanted, open pick lines, newest parcel, a held order's hold codes). The review
+desk's order page and the wall's stuck list show the next steps from them; the stateful test holds
+every order to having one.
 
 Here, in review, because the order desk already reads stock, pick lines and parcels (floor_effects)
 and sits above inventory, picking and shipping; the wall reads it from here.
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from wms.catalog import kit_services
 from wms.extensions import db
-from wms.orders import next_steps
+from wms.orders import next_steps, states
 from wms.orders.models import Order, OrderLine
 
 
@@ -23,6 +24,9 @@ def order_facts(order_ids=None):
         return query if order_ids is None else query.where(column.in_(list(order_ids)))
 
     statuses = dict(db.session.execute(scoped(select(Order.id, Order.status), Order.id)).all())
+    holds = {order_id: tuple(reason.get("code") for reason in reasons or [])
+             for order_id, reasons in db.session.execute(scoped(select(Order.id, Order.hold_reasons), Order.id)
+                                                         .where(Order.status == states.ON_HOLD))}
     wanted = _units_wanted(scoped(select(OrderLine.order_id, OrderLine.sku_id, func.sum(OrderLine.qty)),
                                   OrderLine.order_id).group_by(OrderLine.order_id, OrderLine.sku_id))
     reserved = dict(db.session.execute(scoped(select(Reservation.order_id, func.sum(Reservation.qty)),
@@ -36,7 +40,7 @@ def order_facts(order_ids=None):
     return {order_id: next_steps.Facts(status=status, reserved=int(reserved.get(order_id) or 0),
                                        wanted=int(wanted.get(order_id) or 0),
                                        open_pick_lines=int(open_lines.get(order_id) or 0),
-                                       parcel=parcels.get(order_id))
+                                       parcel=parcels.get(order_id), hold_codes=holds.get(order_id, ()))
             for order_id, status in statuses.items()}
 
 

@@ -1,0 +1,48 @@
+"""An exchange's replacement held for the returned goods names the returns dock as its next step (the
+stateful test and the supervisor's stuck list read it from wms.review.progress.order_facts)."""
+import pytest
+from sqlalchemy import select
+
+from tests.builders_handover import make_carrier, shipped_orders
+from wms.aftersales import case_states as cs
+from wms.aftersales import cases, returns
+from wms.extensions import db
+from wms.inventory.models import Bin
+from wms.orders import next_steps, states
+from wms.orders.models import Order
+from wms.review.progress import order_facts
+
+
+@pytest.fixture
+def shipped(app):
+    make_carrier("SF")
+    orders, _parcels = shipped_orders(1)
+    return db.session.get(Order, orders[0].id)
+
+
+def steps_of(order_id):
+    return [step.code for step in next_steps.next_steps(order_facts([order_id])[order_id])]
+
+
+def test_a_replacement_waiting_for_the_goods_is_received_at_the_returns_dock_next_then_moves_on(shipped):
+    line = shipped.lines[0]
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="wrong colour", actor="reviewer",
+                           lines=[{"order_line_id": line.id, "qty": 1}], waits_for_return=True)
+    replacement_id = case.replacement_order_id
+    assert db.session.get(Order, replacement_id).status == states.ON_HOLD
+    assert steps_of(replacement_id) == ["receive_return", "approve"]
+    bin_ = db.session.scalar(select(Bin).order_by(Bin.id))
+    returns.receive_return(shipped.id, [{"order_line_id": line.id, "qty": 1, "grade": "resellable",
+                                         "bin_id": bin_.id}], actor="dock", case_id=case.id, confirm_mixed=True)
+    db.session.expire_all()
+    assert db.session.get(Order, replacement_id).status != states.ON_HOLD
+    assert "receive_return" not in steps_of(replacement_id)
+
+
+def test_a_replacement_that_does_not_wait_never_names_the_returns_dock(shipped):
+    line = shipped.lines[0]
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="wrong colour", actor="reviewer",
+                           lines=[{"order_line_id": line.id, "qty": 1}], waits_for_return=False)
+    replacement = db.session.get(Order, case.replacement_order_id)
+    assert replacement.status != states.ON_HOLD or "awaiting_return" not in replacement.hold_codes
+    assert "receive_return" not in steps_of(replacement.id)
