@@ -1,15 +1,19 @@
 """An exchange's replacement held for the returned goods names the returns dock as its next step (the
-stateful test and the supervisor's stuck list read it from wms.review.progress.order_facts)."""
+stateful test and the supervisor's stuck list read it from wms.review.progress.order_facts), and only
+the goods coming back (or a reviewer's override) release it - re-running the checks does not."""
 import pytest
 from sqlalchemy import select
 
+from tests.builders import make_user
 from tests.builders_handover import make_carrier, shipped_orders
 from wms.aftersales import case_states as cs
 from wms.aftersales import cases, returns
+from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import Bin
 from wms.orders import next_steps, states
 from wms.orders.models import Order
+from wms.review import services as review
 from wms.review.progress import order_facts
 
 
@@ -46,3 +50,18 @@ def test_a_replacement_that_does_not_wait_never_names_the_returns_dock(shipped):
     replacement = db.session.get(Order, case.replacement_order_id)
     assert replacement.status != states.ON_HOLD or "awaiting_return" not in replacement.hold_codes
     assert "receive_return" not in steps_of(replacement.id)
+
+
+def test_re_running_the_checks_on_a_replacement_waiting_for_the_goods_is_refused_and_it_stays_held(shipped):
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="wrong colour", actor="reviewer",
+                           lines=[{"order_line_id": shipped.lines[0].id, "qty": 1}], waits_for_return=True)
+    replacement = db.session.get(Order, case.replacement_order_id)
+    reviewer = make_user("rev", "reviewer")
+    with pytest.raises(ValidationFailed, match="waits for the returned goods"):
+        review.release_order(replacement.id, actor=reviewer, expected_version=replacement.version)
+    db.session.expire_all()
+    replacement = db.session.get(Order, case.replacement_order_id)
+    assert (replacement.status, replacement.hold_codes) == (states.ON_HOLD, ["awaiting_return"])
+    review.approve_order(replacement.id, actor=reviewer, expected_version=replacement.version, reason="buyer asked")
+    db.session.expire_all()
+    assert db.session.get(Order, case.replacement_order_id).status != states.ON_HOLD   # the override still works

@@ -13,7 +13,7 @@ from wms.aftercommit import commit
 from wms.errors import DomainError, IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.finance import gate as finance
-from wms.orders import states
+from wms.orders import next_steps, states
 from wms.orders.conflicts import conflict
 from wms.orders.models import Order
 from wms.orders.reason_labels import reason_label
@@ -149,11 +149,17 @@ def hold_order(order_id, *, reason, actor, expected_version):
 def release_order(order_id, *, actor, expected_version):
     """Re-run the checks on a held order: approve if clean, else keep it held with new reasons.
 
-    Transitions: on_hold -> approved (all checks passed); on_hold stays on_hold otherwise.
+    Transitions: on_hold -> approved (all checks passed); on_hold stays on_hold otherwise. An exchange's
+    replacement waiting for the returned goods is refused: no check put that hold on, receiving the goods
+    lifts it (or a reviewer's approval overrides it).
     """
     order = load(order_id, expected_version, actor)
     if order.status != states.ON_HOLD:
         raise IllegalTransition("Only a held order can be released", current=order.status)
+    if next_steps.AWAITING_RETURN in order.hold_codes:
+        raise ValidationFailed.worded("Order {order} waits for the returned goods of its exchange: receiving them "
+                                      "releases it (approve it to send it sooner)", order=order.external_id,
+                                      details={"field": "status"})
     outcome = _check_and_decide([order], actor=actor, approve_reason=wording("released: all checks passed"))
     if order.status == states.APPROVED:
         actions.allocate_after_commit([order.id])
