@@ -56,3 +56,16 @@ def test_lines_naming_the_same_sku_share_one_text_and_their_records_are_unchange
         ("SKU-7", "T恤", 1), ("SKU-7", "T恤", 1), ("SKU-7", "", 2)]
     assert lines[0]["sku_code"] is lines[1]["sku_code"] is lines[2]["sku_code"]
     assert cleans == [slow_path(g) for g in read(rows)[1]]
+
+
+def test_a_line_read_before_reads_the_same_into_a_line_of_its_own_and_an_unreadable_one_steps_aside_each_time():
+    cells = dict(sku_code="'SKU-7", name=" T恤", qty="2", unit_price="9.9")
+    rows = [row(external_id="A1", **cells), row(external_id="A2", **cells),
+            row(external_id="A3", **{**cells, "qty": "0"}), row(external_id="A4", **{**cells, "qty": "0"})]
+    plan, groups = read(rows)
+    cleans = [plan.clean(g) for g in groups]
+    assert cleans[0]["lines"] == cleans[1]["lines"] == [{"sku_code": "SKU-7", "name": "T恤", "qty": 2,
+                                                         "unit_price_cents": 990, "list_price_cents": None}]
+    assert cleans[0]["lines"][0] is not cleans[1]["lines"][0]   # a record's lines are its own to change
+    assert cleans[2:] == [None, None]
+    assert cleans == [slow_path(g) for g in read(rows)[1]]

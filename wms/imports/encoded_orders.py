@@ -65,10 +65,28 @@ def encode(record):
 
 
 def line_texts(lines):
-    """Each line's LINE_COLUMNS values as COPY text (a tuple): LINE_FORMAT's rows, made without
-    its loop for the common order (texts with nothing to escape and whole numbers: the format
-    codes refuse anything else; a list price is its digits or NULL), checked once for the whole
-    order: its only backslashes are the NULLs of the list prices it has not."""
+    """Each line's LINE_COLUMNS values as COPY text (a tuple): LINE_FORMAT's rows. A line made
+    before is remembered (_LINE_TEXTS: a file repeats its few thousand SKU, quantity and price
+    lines); the others are made without LINE_FORMAT's loop for the common order (texts with
+    nothing to escape and whole numbers: the format codes refuse anything else; a list price is
+    its digits or NULL), checked once for the whole order: its only backslashes are the NULLs of
+    the list prices it has not."""
+    known = _LINE_TEXTS.get
+    texts = [known(line) for line in lines]
+    if None not in texts:
+        return tuple(texts)
+    texts = _line_texts(lines)
+    if len(_LINE_TEXTS) >= _LINE_TEXTS_KEPT:
+        _LINE_TEXTS.clear()
+    _LINE_TEXTS.update(zip(lines, texts))
+    return texts
+
+
+_LINE_TEXTS = {}   # a line's LINE_COLUMNS values -> its COPY text
+_LINE_TEXTS_KEPT = 50_000
+
+
+def _line_texts(lines):
     try:
         texts = [f"{sku:s}\t{name:s}\t{qty:d}\t{price:d}\t{_NULL if listed is None else f'{listed:d}'}"
                  for sku, name, qty, price, listed in lines]

@@ -125,14 +125,21 @@ class FilePlan:
         first = rows[0][1]
         size = len(first)
         record = {"external_id": external_id.strip()}
-        if self._order_cells is not None and size >= self._order_width:
-            values = self._order_cells(first)
+        order_cells = self._order_cells
+        if order_cells is not None and size >= self._order_width:
+            values = order_cells(first)
+            # the rows after the first that may fill an order field the first leaves empty: a
+            # line row whose order cells are all empty (most of them) can fill none, and is not
+            # asked again for each empty field
+            later = [cells for _number, cells in rows[1:]
+                     if len(cells) < self._order_width or any(order_cells(cells))]
         else:
             values = [first_filled(first, indexes, size) for _field, indexes, _convert, _limit in self._order_plan]
+            later = [cells for _number, cells in rows[1:]]
         try:
             for (field, indexes, convert, limit), value in zip(self._order_plan, values):
                 if not value:
-                    for _number, cells in rows[1:]:
+                    for cells in later:
                         value = first_filled(cells, indexes, len(cells))
                         if value:
                             break
@@ -154,16 +161,14 @@ class FilePlan:
             sku_ix, name_ix, qty_ix, price_ix = self._line_ix
             list_ix = self._list_price_ix
             line_cells, width = self._line_cells, self._line_width
-            known = _SHARED.get
+            read_before = _LINES.get
             for _number, cells in rows:
                 size = len(cells)
                 if line_cells is not None and size >= width:
-                    sku, name, qty, price = line_cells(cells)
+                    line = line_cells(cells)
                 else:
-                    sku = first_filled(cells, sku_ix, size)
-                    name = first_filled(cells, name_ix, size)
-                    qty = first_filled(cells, qty_ix, size)
-                    price = first_filled(cells, price_ix, size)
+                    line = (first_filled(cells, sku_ix, size), first_filled(cells, name_ix, size),
+                            first_filled(cells, qty_ix, size), first_filled(cells, price_ix, size))
                 if list_ix:
                     listed = first_filled(cells, list_ix, size)
                     if listed:
@@ -172,37 +177,58 @@ class FilePlan:
                             return None
                     else:
                         listed = None
-                    if not (sku or name or qty or price) and listed is None:
+                    if not any(line) and listed is None:
                         continue
-                elif not (sku or name or qty or price):
+                elif not any(line):
                     continue
                 else:
                     listed = None
-                if sku[:1] in GUARD_STARTS:
-                    sku = unguard(sku)
-                if not sku.strip() or len(sku) > 64 or len(name) > 255:
+                line = read_before(line) or _line_values(line)
+                if line is None:
                     return None
-                if qty:
-                    qty = _SMALL_COUNTS.get(qty) or parse_int(qty)
-                    if qty is None or qty < 1:
-                        return None
-                else:
-                    qty = 1
-                if price:
-                    price = yuan_to_cents(price)
-                    if price is None or price < 0:
-                        return None
-                else:
-                    price = 0
-                sku, name = sku.strip(), name.strip()
-                lines.append({"sku_code": known(sku) or _keep(sku), "name": known(name) or _keep(name), "qty": qty,
-                              "unit_price_cents": price, "list_price_cents": listed})
+                sku, name, qty, price = line
+                lines.append({"sku_code": sku, "name": name, "qty": qty, "unit_price_cents": price,
+                              "list_price_cents": listed})
         except _Defer:
             return None
         if not lines:
             return None
         record["lines"] = lines
         return record
+
+
+def _line_values(cells):
+    """(SKU code, name, qty, unit price in cents) of a line's (SKU, name, qty, unit price) cells,
+    not all blank, or None to step aside. Remembered (_LINES) for the next line with the same four
+    cells: a file sells its few hundred SKUs at their few prices on line after line, and reading
+    them is most of a line's work."""
+    sku, name, qty, price = cells
+    if sku[:1] in GUARD_STARTS:
+        sku = unguard(sku)
+    if not sku.strip() or len(sku) > 64 or len(name) > 255:
+        return None
+    if qty:
+        qty = _SMALL_COUNTS.get(qty) or parse_int(qty)
+        if qty is None or qty < 1:
+            return None
+    else:
+        qty = 1
+    if price:
+        price = yuan_to_cents(price)
+        if price is None or price < 0:
+            return None
+    else:
+        price = 0
+    sku, name = sku.strip(), name.strip()
+    values = (_SHARED.get(sku) or _keep(sku), _SHARED.get(name) or _keep(name), qty, price)
+    if len(_LINES) >= _LINES_KEPT:
+        _LINES.clear()
+    _LINES[cells] = values
+    return values
+
+
+_LINES = {}   # a line's four cells -> _line_values' answer (steps aside are not remembered)
+_LINES_KEPT = 50_000
 
 
 # A line's SKU and name as one shared text per value: a file names its few hundred SKUs on every

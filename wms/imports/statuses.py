@@ -107,7 +107,7 @@ def decide(values, columns, words=None):
                 reasons.append((HOLD, REASONS["unknown"], {"column": column, "word": word}))
                 verdict = max(verdict, HOLD, key=GRAVITY.get)
                 continue
-        if said != IMPORT:
+        if said != IMPORT:   # IMPORT is the lightest verdict: it changes nothing (most cells say it)
             reasons.append((said, REASONS[said], {"column": column, "word": word}))
-        verdict = max(verdict, said, key=GRAVITY.get)
+            verdict = max(verdict, said, key=GRAVITY.get)
     return verdict, reasons
