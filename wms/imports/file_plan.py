@@ -125,21 +125,14 @@ class FilePlan:
         first = rows[0][1]
         size = len(first)
         record = {"external_id": external_id.strip()}
-        order_cells = self._order_cells
-        if order_cells is not None and size >= self._order_width:
-            values = order_cells(first)
-            # the rows after the first that may fill an order field the first leaves empty: a
-            # line row whose order cells are all empty (most of them) can fill none, and is not
-            # asked again for each empty field
-            later = [cells for _number, cells in rows[1:]
-                     if len(cells) < self._order_width or any(order_cells(cells))]
+        if self._order_cells is not None and size >= self._order_width:
+            values = self._order_cells(first)
         else:
             values = [first_filled(first, indexes, size) for _field, indexes, _convert, _limit in self._order_plan]
-            later = [cells for _number, cells in rows[1:]]
         try:
             for (field, indexes, convert, limit), value in zip(self._order_plan, values):
                 if not value:
-                    for cells in later:
+                    for _number, cells in rows[1:]:
                         value = first_filled(cells, indexes, len(cells))
                         if value:
                             break
