@@ -771,15 +771,16 @@ class OrderFlow(RuleBasedStateMachine):
         waiting = dict(self.db.session.execute(
             select(AfterSalesCase.replacement_order_id, AfterSalesCase.waits_for_return).where(
                 AfterSalesCase.kind == cs.EXCHANGE, AfterSalesCase.state.in_((cs.OPEN, cs.WAITING_RETURN)))).all())
-        rows = self.db.session.execute(select(Order.id, Order.status, Order.hold_reasons).where(
+        rows = self.db.session.execute(select(Order.id, Order.status, Order.hold_reasons, Order.merged_into_id).where(
             Order.id.in_(list(waiting)) | (Order.status == states.ON_HOLD))).all()
-        held = {order_id for order_id, status, reasons in rows if status == states.ON_HOLD
+        held = {order_id for order_id, status, reasons, _m in rows if status == states.ON_HOLD
                 and next_steps.AWAITING_RETURN in [reason.get("code") for reason in reasons or []]}
         assert held <= set(waiting), ("held for goods no case waits for", held - set(waiting))
         # and the other way: a store's waiting exchange keeps its replacement held until the goods are back,
-        # unless a person overrode the hold (approved it with a reason) or it was cancelled
-        early = [order_id for order_id, status, _r in rows if waiting.get(order_id)
-                 and status not in (states.ON_HOLD, states.CANCELLED)]
+        # unless a person overrode the hold (approved it with a reason) or it was cancelled (not merged away:
+        # its goods would leave on another order)
+        early = [order_id for order_id, status, _r, merged_into in rows if waiting.get(order_id)
+                 and (status not in (states.ON_HOLD, states.CANCELLED) or merged_into is not None)]
         if early:
             overridden = set(self.db.session.scalars(select(OrderEvent.order_id).where(
                 OrderEvent.order_id.in_(early), OrderEvent.from_state == states.ON_HOLD,

@@ -1,10 +1,11 @@
 """An exchange's replacement held for the returned goods names the returns dock as its next step (the
 stateful test and the supervisor's stuck list read it from wms.review.progress.order_facts), and only
-the goods coming back (or a reviewer's override) release it - re-running the checks does not."""
+the goods coming back (or a reviewer's override) release it - re-running the checks does not, and it is
+neither split nor merged while it waits."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.builders import make_user
+from tests.builders import make_order, make_user
 from tests.builders_handover import make_carrier, shipped_orders
 from wms.aftersales import case_states as cs
 from wms.aftersales import cases, returns
@@ -65,3 +66,24 @@ def test_re_running_the_checks_on_a_replacement_waiting_for_the_goods_is_refused
     review.approve_order(replacement.id, actor=reviewer, expected_version=replacement.version, reason="buyer asked")
     db.session.expire_all()
     assert db.session.get(Order, case.replacement_order_id).status != states.ON_HOLD   # the override still works
+
+
+def test_a_replacement_waiting_for_the_goods_is_neither_split_nor_merged(shipped):
+    line = max(shipped.lines, key=lambda line: line.qty)
+    case = cases.open_case(shipped.id, cs.EXCHANGE, reason="wrong colour", actor="reviewer",
+                           lines=[{"order_line_id": line.id, "qty": line.qty}], waits_for_return=True)
+    other = make_order(channel=shipped.channel, external_id="E200", **{name: getattr(shipped, name) for name in (
+        "buyer_name", "buyer_phone", "province", "city", "district", "address", "postcode")})
+    replacement = db.session.get(Order, case.replacement_order_id)
+    reviewer = make_user("rev", "reviewer")
+    with pytest.raises(ValidationFailed, match="cannot be merged or split"):
+        review.split_order(replacement.id, {replacement.lines[0].id: 1}, actor=reviewer,
+                           expected_version=replacement.version)
+    for target, other in ((replacement.id, other.id), (other.id, replacement.id)):
+        with pytest.raises(ValidationFailed, match="cannot be merged or split"):
+            review.merge_orders(target, [other], actor=reviewer, expected_version=None)
+    db.session.expire_all()
+    replacement = db.session.get(Order, case.replacement_order_id)
+    assert (replacement.status, replacement.hold_codes, [l.qty for l in replacement.lines]) == (
+        states.ON_HOLD, ["awaiting_return"], [line.qty])
+    assert db.session.scalar(select(func.count(Order.id)).where(Order.split_from_id == replacement.id)) == 0

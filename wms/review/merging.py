@@ -10,7 +10,7 @@ Re-exported by wms.review.services (callers import them from there).
 """
 from wms.aftercommit import commit
 from wms.errors import ValidationFailed
-from wms.orders import splitting, states
+from wms.orders import next_steps, splitting, states
 from wms.orders.models import OrderLine
 from wms.review import checks, floor_effects, rules
 from wms.review import actions
@@ -32,6 +32,7 @@ def merge_orders(target_id, other_ids, *, actor, expected_version, expected_vers
     key = rules.duplicate_key(checks.snapshot(target))
     for order in [target, *others]:
         states.require_editable(order)
+        _require_not_waiting_for_return(order)
     for other in others:
         if other.channel_id != target.channel_id:
             raise ValidationFailed.worded("{order} is from another store", order=other.external_id,
@@ -83,6 +84,7 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
     """
     order = actions.load(order_id, expected_version, actor)
     states.require_editable(order)
+    _require_not_waiting_for_return(order)
     moves = splitting.chosen_moves(order, line_qtys)
     floor_effects.release_stock(order.id, wording("split"), actor)
     part = splitting.split_off(order, moves, actor=actor)
@@ -93,3 +95,13 @@ def split_order(order_id, line_qtys, *, actor, expected_version):
         actions.allocate_after_commit(waiting)
         commit()
     return part
+
+
+def _require_not_waiting_for_return(order):
+    """Refuse an exchange's replacement held for the returned goods: its lines are the case's, and only the
+    case's order is released when the goods come back (a part split off would wait for ever; goods merged
+    elsewhere would leave before the return)."""
+    if next_steps.AWAITING_RETURN in order.hold_codes:
+        raise ValidationFailed.worded("Order {order} waits for the returned goods of its exchange: it cannot be "
+                                      "merged or split until they are back", order=order.external_id,
+                                      details={"field": "order"})
