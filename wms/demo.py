@@ -80,7 +80,7 @@ def _tag_rules():
     for form in ({"name": "华东", "regions": "上海, 浙江, 江苏", "tags": "华东"},
                  {"name": "大额订单", "currency": "CNY", "min_amount": "500", "tags": "大额", "priority": "2"},
                  {"name": "买家催单", "words": "加急, 尽快", "tags": "加急", "priority": "5"}):
-        tagging.create_rule(form, actor="demo")
+        tagging.create_rule(form, actor="system")
 
 
 def _users():
