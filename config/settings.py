@@ -42,6 +42,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
+    # rq workers `make run` starts: jobs of different stores (stock pushes, syncs, imports) run side by side
+    WORKERS = max(1, _env_int("WMS_WORKERS", 3))
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}"))
     # No pre-ping: it costs a round trip on every request (every scan); connections are recycled
     # instead, and a request that meets a dead connection fails once (the handheld's outbox resends).

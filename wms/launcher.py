@@ -1,5 +1,5 @@
 """`make run`: migrate, seed once, start embedded Redis (unless REDIS_URL), the web server and
-an rq worker, and keep them running; Ctrl-C stops everything it started.
+the rq workers (WMS_WORKERS, 3 by default), and keep them running; Ctrl-C stops everything it started.
 
 What a warehouse wants from `make run` is that the floor keeps working: the web server and the
 worker are supervised (wms/supervise.py): either one that crashes is started again, with a growing
@@ -141,10 +141,12 @@ def _flask(*args, env):
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True)
 
 
-def programs(env, cli_env):
-    """The supervised children: the web server and one rq worker."""
+def programs(env, cli_env, workers=1):
+    """The supervised children: the web server and ``workers`` rq workers (one queue: each takes the next job,
+    so the stock pushes of several stores, a sync and an import run side by side)."""
+    names = ["worker"] if workers == 1 else [f"worker-{n}" for n in range(1, workers + 1)]
     return [Program("web", [sys.executable, "app.py"], env=env, cwd=ROOT),
-            Program("worker", [sys.executable, "-m", "wms.run_worker"], env=cli_env, cwd=ROOT)]
+            *(Program(name, [sys.executable, "-m", "wms.run_worker"], env=cli_env, cwd=ROOT) for name in names)]
 
 
 def main():
@@ -163,7 +165,7 @@ def main():
     if config.SEED_DEMO:
         _flask("wms", "seed-demo", env=cli_env)
 
-    supervisor = Supervisor(programs(env, cli_env))
+    supervisor = Supervisor(programs(env, cli_env, workers=config.WORKERS))
     signal.signal(signal.SIGINT, supervisor.request_stop)
     signal.signal(signal.SIGTERM, supervisor.request_stop)
     supervisor.start()

@@ -18,8 +18,8 @@ from wms.supervise import Program
 
 sleep = "import time; time.sleep(600)"
 launcher._flask = lambda *args, env: None          # no migration, no seed
-launcher.programs = lambda env, cli_env: [Program("web", [sys.executable, "-c", sleep, "dummy-web"], env=env),
-                                          Program("worker", [sys.executable, "-c", sleep, "dummy-worker"], env=cli_env)]
+launcher.programs = lambda env, cli_env, workers=1: [Program("web", [sys.executable, "-c", sleep, "dummy-web"], env=env),
+                                                    Program("worker", [sys.executable, "-c", sleep, "dummy-worker"], env=cli_env)]
 launcher.main()
 """
 
@@ -133,3 +133,14 @@ def test_the_embedded_redis_is_started_again_on_the_same_socket_with_its_saved_d
         assert Redis.from_url(url).get("kept") == b"yes"  # the children's REDIS_URL still works
     finally:
         redis.shutdown()
+
+
+def test_make_run_supervises_the_web_server_and_as_many_rq_workers_as_configured():
+    import wms.launcher as launched
+    from config.settings import DevelopmentConfig
+
+    children = launched.programs({}, {}, workers=4)
+    assert [child.name for child in children] == ["web", "worker-1", "worker-2", "worker-3", "worker-4"]
+    assert all(child.argv[-1] == "wms.run_worker" for child in children[1:])
+    assert [child.name for child in launched.programs({}, {})] == ["web", "worker"]
+    assert DevelopmentConfig.WORKERS == int(os.environ.get("WMS_WORKERS", 3))
