@@ -42,8 +42,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
-    # rq workers `make run` starts: jobs of different stores (stock pushes, syncs, imports) run side by side
-    WORKERS = max(1, _env_int("WMS_WORKERS", 3))
+    # rq workers `make run` starts: jobs of different stores (stock pushes, syncs, imports) run side by side;
+    # 5: one per store the demo sells in
+    WORKERS = max(1, _env_int("WMS_WORKERS", 5))
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'wms.sqlite'}"))
     # No pre-ping: it costs a round trip on every request (every scan); connections are recycled
     # instead, and a request that meets a dead connection fails once (the handheld's outbox resends).

@@ -1,5 +1,5 @@
 """`make run`: migrate, seed once, start embedded Redis (unless REDIS_URL), the web server and
-the rq workers (WMS_WORKERS, 3 by default), and keep them running; Ctrl-C stops everything it started.
+the rq workers (WMS_WORKERS, 5 by default), and keep them running; Ctrl-C stops everything it started.
 
 What a warehouse wants from `make run` is that the floor keeps working: the web server and the
 worker are supervised (wms/supervise.py): either one that crashes is started again, with a growing

@@ -143,4 +143,4 @@ def test_make_run_supervises_the_web_server_and_as_many_rq_workers_as_configured
     assert [child.name for child in children] == ["web", "worker-1", "worker-2", "worker-3", "worker-4"]
     assert all(child.argv[-1] == "wms.run_worker" for child in children[1:])
     assert [child.name for child in launched.programs({}, {})] == ["web", "worker"]
-    assert DevelopmentConfig.WORKERS == int(os.environ.get("WMS_WORKERS", 3))
+    assert DevelopmentConfig.WORKERS == int(os.environ.get("WMS_WORKERS", 5))
