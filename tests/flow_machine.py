@@ -717,23 +717,35 @@ class OrderFlow(RuleBasedStateMachine):
             self._returns_are_on_the_ledger()
 
     def _refunds_never_exceed_what_was_paid(self):
-        """Per order, the refunds its cases recorded (to make, sent or made) are its refund total's, within what
-        the buyer paid (the total's paid, or the order's total before any refund made the row); a case
-        without a refund holds no amount."""
+        """Per paid order (a split's parts together), the refunds its cases recorded (to make, sent or made)
+        are its refund total's, within what the buyer paid (the total's paid, or the parts' totals before any
+        refund made the row); a case without a refund holds no amount."""
         from wms.aftersales import case_states as cs
         from wms.aftersales.case_models import AfterSalesCase, OrderRefundTotal
         from wms.orders.models import Order
 
-        recorded = (select(AfterSalesCase.order_id.label("order_id"),
-                           func.sum(AfterSalesCase.refund_cents).label("cents"))
-                    .where(AfterSalesCase.refund_status != cs.REFUND_NONE).group_by(AfterSalesCase.order_id).subquery())
-        rows = self.db.session.execute(
-            select(Order.id, func.coalesce(recorded.c.cents, 0), OrderRefundTotal.refunded_cents,
-                   func.coalesce(OrderRefundTotal.paid_cents, Order.total_cents))
-            .outerjoin(recorded, recorded.c.order_id == Order.id)
-            .outerjoin(OrderRefundTotal, OrderRefundTotal.order_id == Order.id)
-            .where((recorded.c.order_id.is_not(None)) | (OrderRefundTotal.order_id.is_not(None)))).all()
-        wrong = [row for row in rows if (row[2] or 0) != row[1] or row[1] > row[3]]
+        # a split part's refunds count against its root's total (what the buyer paid for all the parts)
+        parent = dict(self.db.session.execute(select(Order.id, Order.split_from_id)).all())
+        totals = dict(self.db.session.execute(select(Order.id, Order.total_cents)).all())
+
+        def root(order_id):
+            while parent.get(order_id) is not None:
+                order_id = parent[order_id]
+            return order_id
+
+        recorded, paid = {}, {}
+        for order_id, cents in self.db.session.execute(select(AfterSalesCase.order_id, AfterSalesCase.refund_cents)
+                                                       .where(AfterSalesCase.refund_status != cs.REFUND_NONE)):
+            recorded[root(order_id)] = recorded.get(root(order_id), 0) + cents
+        for order_id, cents in totals.items():
+            paid[root(order_id)] = paid.get(root(order_id), 0) + cents
+        rows_of_totals = dict(((o, (r, p)) for o, r, p in self.db.session.execute(
+            select(OrderRefundTotal.order_id, OrderRefundTotal.refunded_cents, OrderRefundTotal.paid_cents))))
+        rows = [(order_id, recorded.get(order_id, 0), rows_of_totals.get(order_id, (0, None))[0],
+                 rows_of_totals.get(order_id, (0, paid.get(order_id, 0)))[1])
+                for order_id in set(recorded) | set(rows_of_totals)]
+        assert all(root(order_id) == order_id for order_id in rows_of_totals), ("a split part has a total", rows)
+        wrong = [row for row in rows if row[2] != row[1] or row[1] > row[3]]
         assert wrong == [], ("order, recorded, refund total, paid", wrong)
         stray = self.db.session.execute(select(AfterSalesCase.id, AfterSalesCase.refund_cents).where(
             AfterSalesCase.refund_status == cs.REFUND_NONE, AfterSalesCase.refund_cents != 0)).all()

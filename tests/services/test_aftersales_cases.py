@@ -288,3 +288,26 @@ def test_closing_an_exchange_cancels_its_held_replacement_but_not_one_on_the_flo
         cases.close(moving.id, "found it")
     db.session.expire_all()
     assert db.session.get(AfterSalesCase, moving.id).state == cs.REPLACEMENT_ORDERED
+
+
+def test_the_parts_of_a_split_order_share_what_the_buyer_paid_no_refund_passes_it(app):
+    """A refund recorded on a held order, then the desk splits it: the part's refunds count against the same
+    paid total (a split moves money between the parts, the buyer paid once)."""
+    from tests.builders import make_order, make_user
+    from wms.review import services as review
+
+    reviewer = make_user("reviewer", "split-reviewer")
+    order = make_order(external_id="AS-SPLIT", status=states.ON_HOLD, total_cents=10000,
+                       lines=(("SKU-1", 1), ("SKU-2", 1)))
+    cases.open_case(order.id, cs.REFUND_ONLY, reason="price difference", refund_cents=8000)
+    order = db.session.get(Order, order.id)
+    part = review.split_order(order.id, {order.lines[1].id: 1}, actor=reviewer, expected_version=order.version)
+    assert part.split_from_id == order.id
+
+    on_part = cases.open_case(part.id, cs.REFUND_ONLY, reason="again")
+    with pytest.raises(ValidationFailed) as refused:
+        cases.record_refund(on_part.id, 2001)
+    assert refused.value.details["left_cents"] == 2000
+    cases.record_refund(on_part.id, 2000)
+    assert cases.refund_total(part.id) == cases.refund_total(order.id) == (10000, 10000)
+    assert db.session.get(OrderRefundTotal, part.id) is None   # one row, the root's

@@ -14,6 +14,7 @@ approved and handed to allocation.
 
 Refunds: OrderRefundTotal holds what the order's buyer paid and what cases recorded to refund; it moves
 only by a conditional UPDATE (refunded + amount <= paid), so two refunds at once never pass the total.
+One row per paid order: the parts a desk split made from it count against their root's row (split_root).
 A channel whose adapter can send refunds gets them through wms.channels.jobs.send_case_refund (named,
 as channels sits above); otherwise a person marks the refund done. Done: the buyer's refund_done
 notice is asked for (wms.tracking.jobs.notify_buyers, by name).
@@ -391,11 +392,15 @@ def platform_requests_without_case(limit=PER_PAGE, channel_id=None):
 
 
 def refund_total(order_id):
-    """(paid, refunded or recorded) cents of an order's after-sales refunds."""
-    row = db.session.get(OrderRefundTotal, order_id)
+    """(paid, refunded or recorded) cents of an order's after-sales refunds (of its split family: the parts
+    split from one paid order share what the buyer paid)."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        return 0, 0
+    root = split_root(order)
+    row = db.session.get(OrderRefundTotal, root.id)
     if row is None:
-        order = db.session.get(Order, order_id)
-        return (order.total_cents if order else 0), 0
+        return _split_family_total(root), 0
     return row.paid_cents, row.refunded_cents
 
 
@@ -432,12 +437,12 @@ def _check_lines(order, lines, required):
 def _reserve_refund(case, order, amount, actor):
     """Count `amount` against the order's paid total with one conditional UPDATE (a refund that would pass
     it is refused, also when another refund is being recorded at the same moment)."""
-    _ensure_total(order)
+    root = _ensure_total(order)
     moved = db.session.execute(update(OrderRefundTotal).where(
-        OrderRefundTotal.order_id == order.id,
+        OrderRefundTotal.order_id == root.id,
         OrderRefundTotal.refunded_cents + amount <= OrderRefundTotal.paid_cents)
         .values(refunded_cents=OrderRefundTotal.refunded_cents + amount).execution_options(synchronize_session=False))
-    paid, already = _totals(order.id)
+    paid, already = _totals(root.id)
     problem = cs.refund_problem(amount, paid, already - (amount if moved.rowcount == 1 else 0))
     if moved.rowcount != 1 or problem:
         db.session.rollback()
@@ -450,19 +455,43 @@ def _reserve_refund(case, order, amount, actor):
 
 
 def _release_refund(case):
-    db.session.execute(update(OrderRefundTotal).where(OrderRefundTotal.order_id == case.order_id)
+    root = split_root(db.session.get(Order, case.order_id))
+    db.session.execute(update(OrderRefundTotal).where(OrderRefundTotal.order_id == root.id)
                        .values(refunded_cents=OrderRefundTotal.refunded_cents - case.refund_cents)
                        .execution_options(synchronize_session=False))
 
 
+def split_root(order):
+    """The order a buyer paid for: a split part's (``<external_id>-S<n>``, split_from_id) first order. Its
+    refund total counts the refunds of every part: a split moves money between the parts, never adds to it."""
+    while order.split_from_id is not None:
+        order = db.session.get(Order, order.split_from_id)
+    return order
+
+
+def _split_family_total(root):
+    """What the buyer paid for the root and every part split from it (their totals add up to it)."""
+    ids, frontier = {root.id}, [root.id]
+    while frontier:
+        found = db.session.execute(select(Order.id).where(Order.split_from_id.in_(frontier))).scalars().all()
+        frontier = [i for i in found if i not in ids]
+        ids.update(frontier)
+    total = db.session.scalar(select(func.coalesce(func.sum(Order.total_cents), 0)).where(Order.id.in_(ids)))
+    return int(total)
+
+
 def _ensure_total(order):
-    if db.session.get(OrderRefundTotal, order.id) is not None:
-        return
+    """The refund total row of the order's split root (made at the first refund); returns the root."""
+    root = split_root(order)
+    if db.session.get(OrderRefundTotal, root.id) is not None:
+        return root
     try:
         with db.session.begin_nested():
-            db.session.add(OrderRefundTotal(order_id=order.id, paid_cents=order.total_cents, refunded_cents=0))
+            db.session.add(OrderRefundTotal(order_id=root.id, paid_cents=_split_family_total(root),
+                                            refunded_cents=0))
     except IntegrityError:
         pass   # another refund made it first
+    return root
 
 
 def _totals(order_id):
