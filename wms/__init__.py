@@ -41,6 +41,9 @@ def create_app(config=None):
                                                    "pool_size": app.config["DB_POOL_SIZE"],
                                                    "max_overflow": app.config["DB_MAX_OVERFLOW"],
                                                    "connect_args": {"options": "-c plan_cache_mode=force_generic_plan"}}
+    from wms.auth.cookie_session import DeskSessionInterface
+
+    app.session_interface = DeskSessionInterface()  # background JSON reads never undo a post's flash message
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
