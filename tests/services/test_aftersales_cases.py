@@ -311,3 +311,27 @@ def test_the_parts_of_a_split_order_share_what_the_buyer_paid_no_refund_passes_i
     cases.record_refund(on_part.id, 2000)
     assert cases.refund_total(part.id) == cases.refund_total(order.id) == (10000, 10000)
     assert db.session.get(OrderRefundTotal, part.id) is None   # one row, the root's
+
+
+def test_a_merge_after_a_refund_never_lets_the_money_be_refunded_twice(app):
+    """A refund on a held order, then the desk merges it into the buyer's other order: the target's refunds
+    stop at what is left of both, and the merged-away order takes no more refunds (its money is the target's)."""
+    from tests.builders import make_order, make_user
+    from wms.review import services as review
+
+    reviewer = make_user("reviewer", "merge-reviewer")
+    other = make_order(external_id="AS-MERGE-A", status=states.ON_HOLD, total_cents=6000)
+    target = make_order(external_id="AS-MERGE-B", status=states.ON_HOLD, total_cents=4000)
+    cases.open_case(other.id, cs.REFUND_ONLY, reason="price difference", refund_cents=5000)
+    target = db.session.get(Order, target.id)
+    review.merge_orders(target.id, [other.id], actor=reviewer, expected_version=target.version)
+    assert db.session.get(Order, target.id).total_cents == 10000
+
+    on_target = cases.open_case(target.id, cs.REFUND_ONLY, reason="the rest")
+    with pytest.raises(ValidationFailed) as refused:
+        cases.record_refund(on_target.id, 5001)
+    assert refused.value.details["left_cents"] == 5000
+    cases.record_refund(on_target.id, 5000)
+    on_merged = cases.open_case(other.id, cs.REFUND_ONLY, reason="again")
+    with pytest.raises(ValidationFailed, match="merged into AS-MERGE-B"):
+        cases.record_refund(on_merged.id, 1)

@@ -437,6 +437,11 @@ def _check_lines(order, lines, required):
 def _reserve_refund(case, order, amount, actor):
     """Count `amount` against the order's paid total with one conditional UPDATE (a refund that would pass
     it is refused, also when another refund is being recorded at the same moment)."""
+    if order.merged_into_id is not None:
+        target = db.session.get(Order, order.merged_into_id)
+        raise ValidationFailed.worded("Order {order} was merged into {target}: its money is refunded there",
+                                      order=order.external_id, target=target.external_id,
+                                      details={"field": "refund"})
     root = _ensure_total(order)
     moved = db.session.execute(update(OrderRefundTotal).where(
         OrderRefundTotal.order_id == root.id,
@@ -470,14 +475,19 @@ def split_root(order):
 
 
 def _split_family_total(root):
-    """What the buyer paid for the root and every part split from it (their totals add up to it)."""
+    """What the buyer paid for the root and every part split from it (their totals add up to it), less what was
+    refunded on orders merged into them before (a merge adds the merged order's total to its target's)."""
     ids, frontier = {root.id}, [root.id]
     while frontier:
         found = db.session.execute(select(Order.id).where(Order.split_from_id.in_(frontier))).scalars().all()
         frontier = [i for i in found if i not in ids]
         ids.update(frontier)
     total = db.session.scalar(select(func.coalesce(func.sum(Order.total_cents), 0)).where(Order.id.in_(ids)))
-    return int(total)
+    # a merge added the merged-away orders' totals: what was already refunded on them is not to be refunded again
+    refunded_before_merge = db.session.scalar(
+        select(func.coalesce(func.sum(OrderRefundTotal.refunded_cents), 0))
+        .join(Order, Order.id == OrderRefundTotal.order_id).where(Order.merged_into_id.in_(ids)))
+    return int(total) - int(refunded_before_merge)
 
 
 def _ensure_total(order):
