@@ -14,7 +14,7 @@ approved and handed to allocation.
 
 Refunds: OrderRefundTotal holds what the order's buyer paid and what cases recorded to refund; it moves
 only by a conditional UPDATE (refunded + amount <= paid), so two refunds at once never pass the total.
-One row per paid order: the parts a desk split made from it count against their root's row (split_root).
+One row per paid order (wms.aftersales.refund_totals): a desk split's parts count against their root's.
 A channel whose adapter can send refunds gets them through wms.channels.jobs.send_case_refund (named,
 as channels sits above); otherwise a person marks the refund done. Done: the buyer's refund_done
 notice is asked for (wms.tracking.jobs.notify_buyers, by name).
@@ -30,7 +30,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wms import aftercommit
 from wms.aftersales import case_states as cs
-from wms.aftersales.case_models import AfterSalesCase, CaseEvent, CaseLine, OrderRefundTotal
+from wms.aftersales import refund_totals
+from wms.aftersales.case_models import AfterSalesCase, CaseEvent, CaseLine
 from wms.aftersales.models import ReturnReceipt
 from wms.aftersales.refund_models import PlatformRefund
 from wms.errors import ConcurrentUpdate, ValidationFailed
@@ -391,17 +392,7 @@ def platform_requests_without_case(limit=PER_PAGE, channel_id=None):
     return db.session.scalars(statement).all()
 
 
-def refund_total(order_id):
-    """(paid, refunded or recorded) cents of an order's after-sales refunds (of its split family: the parts
-    split from one paid order share what the buyer paid)."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        return 0, 0
-    root = split_root(order)
-    row = db.session.get(OrderRefundTotal, root.id)
-    if row is None:
-        return _split_family_total(root), 0
-    return row.paid_cents, row.refunded_cents
+refund_total = refund_totals.refund_total   # (paid, refunded) of an order: the desk and tests read it here
 
 
 # ---- helpers
@@ -442,14 +433,9 @@ def _reserve_refund(case, order, amount, actor):
         raise ValidationFailed.worded("Order {order} was merged into {target}: its money is refunded there",
                                       order=order.external_id, target=target.external_id,
                                       details={"field": "refund"})
-    root = _ensure_total(order)
-    moved = db.session.execute(update(OrderRefundTotal).where(
-        OrderRefundTotal.order_id == root.id,
-        OrderRefundTotal.refunded_cents + amount <= OrderRefundTotal.paid_cents)
-        .values(refunded_cents=OrderRefundTotal.refunded_cents + amount).execution_options(synchronize_session=False))
-    paid, already = _totals(root.id)
-    problem = cs.refund_problem(amount, paid, already - (amount if moved.rowcount == 1 else 0))
-    if moved.rowcount != 1 or problem:
+    moved, paid, already = refund_totals.claim(order, amount)
+    problem = cs.refund_problem(amount, paid, already - (amount if moved else 0))
+    if not moved or problem:
         db.session.rollback()
         left = problem[1] if problem else max(0, paid - already)
         raise ValidationFailed.worded("A refund of {amount} is more than the {left} left of what the buyer paid",
@@ -460,54 +446,7 @@ def _reserve_refund(case, order, amount, actor):
 
 
 def _release_refund(case):
-    root = split_root(db.session.get(Order, case.order_id))
-    db.session.execute(update(OrderRefundTotal).where(OrderRefundTotal.order_id == root.id)
-                       .values(refunded_cents=OrderRefundTotal.refunded_cents - case.refund_cents)
-                       .execution_options(synchronize_session=False))
-
-
-def split_root(order):
-    """The order a buyer paid for: a split part's (``<external_id>-S<n>``, split_from_id) first order. Its
-    refund total counts the refunds of every part: a split moves money between the parts, never adds to it."""
-    while order.split_from_id is not None:
-        order = db.session.get(Order, order.split_from_id)
-    return order
-
-
-def _split_family_total(root):
-    """What the buyer paid for the root and every part split from it (their totals add up to it), less what was
-    refunded on orders merged into them before (a merge adds the merged order's total to its target's)."""
-    ids, frontier = {root.id}, [root.id]
-    while frontier:
-        found = db.session.execute(select(Order.id).where(Order.split_from_id.in_(frontier))).scalars().all()
-        frontier = [i for i in found if i not in ids]
-        ids.update(frontier)
-    total = db.session.scalar(select(func.coalesce(func.sum(Order.total_cents), 0)).where(Order.id.in_(ids)))
-    # a merge added the merged-away orders' totals: what was already refunded on them is not to be refunded again
-    refunded_before_merge = db.session.scalar(
-        select(func.coalesce(func.sum(OrderRefundTotal.refunded_cents), 0))
-        .join(Order, Order.id == OrderRefundTotal.order_id).where(Order.merged_into_id.in_(ids)))
-    return int(total) - int(refunded_before_merge)
-
-
-def _ensure_total(order):
-    """The refund total row of the order's split root (made at the first refund); returns the root."""
-    root = split_root(order)
-    if db.session.get(OrderRefundTotal, root.id) is not None:
-        return root
-    try:
-        with db.session.begin_nested():
-            db.session.add(OrderRefundTotal(order_id=root.id, paid_cents=_split_family_total(root),
-                                            refunded_cents=0))
-    except IntegrityError:
-        pass   # another refund made it first
-    return root
-
-
-def _totals(order_id):
-    row = db.session.execute(select(OrderRefundTotal.paid_cents, OrderRefundTotal.refunded_cents)
-                             .where(OrderRefundTotal.order_id == order_id)).one()
-    return row[0], row[1]
+    refund_totals.release(case.order, case.refund_cents)
 
 
 def _make_replacement(case, order, waits, actor):
