@@ -303,12 +303,13 @@ def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable
     groups = _savings_seed(problem, lengths, bounds, started, time_budget) if bounds is not None else None
     if groups is None:
         groups = _seed(problem, 5, CONSTRUCTION_SHARE * max(0.0, deadline - time.perf_counter()))
-
-    if sum(1 for g in groups if g) < 2:
-        return problem.result(groups)
-    annealing = Annealing(problem.orders, limits, lengths, bounds, groups)
-    found = annealing.run(deadline, random.Random(seed), ANNEAL_HOT, ANNEAL_COLD)
-    return problem.result(found)
+    groups = [g for g in groups if g]
+    if len(groups) > 1:
+        annealing = Annealing(problem.orders, limits, lengths, bounds, groups)
+        groups = annealing.run(deadline, random.Random(seed), ANNEAL_HOT, ANNEAL_COLD)
+    # lengths, not problem.length: a batch the annealing routed with a bound is known there only
+    located = (frozenset().union(*(problem.locsets[i] for i in g)) for g in groups)
+    return [Batch(tuple(problem.orders[i].id for i in g), lengths(locations)) for g, locations in zip(groups, located)]
 
 
 def _savings_seed(problem: _Problem, lengths: Lengths, bounds, started: float, budget: float):
