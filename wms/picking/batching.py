@@ -27,7 +27,8 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   ``QUICK_PARTNERS`` partners per order, then, if that was quick, with ``SEED_PARTNERS`` (classic up to
   ``ALL_PAIRS_SEED`` orders), the shorter kept; the first merges on tour bounds after ``HURRY_SHARE``
   of the budget, and a savings run not done after ``SAVINGS_SHARE`` of it is given up; with neither,
-  ``_seed`` (about 40 % of what is left at most); then simulated annealing over order exchanges
+  ``_seed`` (about 40 % of what is left at most); then a descent by shifts and swaps
+  (wms/picking/batch_search.py) and simulated annealing over order exchanges
   (wms/picking/batch_annealing.py) until the budget is spent, never ending longer than the seed.
   ``sweep.routers(layout)`` gives the fastest exact ``route_length`` / ``route_below`` pair to pass.
 """
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
 from wms.picking.batch_annealing import Annealing
-from wms.picking.batch_search import Lengths
+from wms.picking.batch_search import Lengths, Search
 from wms.picking.savings import savings_groups
 
 ALL_PAIRS_UP_TO = 150
@@ -289,7 +290,7 @@ def classic_savings(orders: Sequence[Order], limits: Limits, route_length: Calla
 def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
                  locate: Optional[Callable] = None, time_budget: float = 5.0, seed: int = 0,
                  bounds=None, route_below: Optional[Callable] = None) -> list:
-    """Seed construction, then simulated annealing over order exchanges: the batches to release as a wave.
+    """Seed construction, a descent, then simulated annealing over order exchanges: the batches of a wave.
 
     ``bounds`` (tour_bounds.BoundTable of the layout) and ``route_below(locations, upper)`` (the exact
     length if below upper, else INF: routing.exact_length_below) make each step cheaper; without them
@@ -305,7 +306,9 @@ def plan_batches(orders: Sequence[Order], limits: Limits, route_length: Callable
         groups = _seed(problem, 5, CONSTRUCTION_SHARE * max(0.0, deadline - time.perf_counter()))
     groups = [g for g in groups if g]
     if len(groups) > 1:
-        annealing = Annealing(problem.orders, limits, lengths, bounds, groups)
+        descent = Search(problem.orders, limits, lengths, bounds, groups)
+        descent.local_search(list(range(len(problem.orders))), deadline, random.Random(seed))
+        annealing = Annealing(problem.orders, limits, lengths, bounds, descent.snapshot())
         groups = annealing.run(deadline, random.Random(seed), ANNEAL_HOT, ANNEAL_COLD)
     # lengths, not problem.length: a batch the annealing routed with a bound is known there only
     located = (frozenset().union(*(problem.locsets[i] for i in g)) for g in groups)
