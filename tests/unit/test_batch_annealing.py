@@ -77,6 +77,12 @@ def test_a_full_batch_takes_an_order_only_by_giving_back_as_many_lines():
     assert sum(length(orders, g) for g in found) < sum(length(orders, g) for g in start)
 
 
+def test_an_order_with_nothing_to_pick_stays_batched():
+    orders = [Order(0, ()), Order(1, (Location(2, 0, 3.0),)), Order(2, (Location(2, 0, 9.0),))]
+    found = anneal(orders, Limits(max_orders=1), [[0], [1], [2]], seconds=0.05)
+    assert sorted(i for g in found for i in g) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_the_remembered_bound_is_the_tables_bound(seed):
     orders = random_orders(12, seed)

@@ -92,6 +92,8 @@ class Annealing:
     def try_move(self, rng, temperature: float):
         """Draw one exchange and apply it if the Metropolis rule accepts it; the change of total or None."""
         o = rng.randrange(len(self.orders))
+        if not self.keys[o]:
+            return None
         a = self.owner[o]
         mates = self.sharing[rng.choice(self.keys[o])]
         b = self.owner[mates[rng.randrange(len(mates))]]
