@@ -18,8 +18,12 @@ run: $(STAMP)
 system-deps:
 	bin/system-deps
 
+# Test files spread over TEST_WORKERS processes (pytest-xdist), a file's tests kept together (its
+# module fixtures: a live server, a browser). 2 = this machine's cores; `TEST_WORKERS=0` runs in one.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) system-deps
-	$(PY) -m pytest -q tests --ignore=tests/postgres
+	$(PY) -m pytest -q tests --ignore=tests/postgres -n $(TEST_WORKERS) --dist loadfile
 
 test-postgres: $(STAMP)
 	$(PY) -m pytest -q tests/postgres
