@@ -25,9 +25,7 @@ in order of their smallest index (``batching.classic_savings`` makes them ``Batc
 a frozenset of locations and should be cached (``batching.RouteCache``). Without ``bounds`` every
 pair is routed (still once per pair and merge, not per pair and step). ``below(locations, upper)``
 (the exact length if below upper, else INF) routes a union only as far as it could still save
-something. With an ``rng`` and ``noise``
-each pair's saving is scaled by a random factor in [1 - noise, 1 + noise] when it is ranked (the
-batch search's rebuild); merging still needs a positive saving. With a ``deadline`` it gives up (None)
+something. With a ``deadline`` it gives up (None)
 when the deadline passes first: O(n^2) pairs make 2,000 orders take about a minute of CPU. After
 ``hurry`` (a ``time.perf_counter()`` value; with bounds) it stops routing: a pair is merged on its
 tour-bound saving and the union's length taken as the largest of its parts' and its tour bound, so
@@ -45,7 +43,6 @@ savings in 60 % of its CPU, 2,000 orders 0.5 % longer in an eighth of it. Not th
 bench's baseline is the classic one (no partners).
 """
 import heapq
-import random
 import time
 from typing import Callable, Optional, Sequence
 
@@ -71,7 +68,6 @@ class _Live:
 
 
 def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optional[BoundTable] = None,
-                   rng: Optional[random.Random] = None, noise: float = 0.0,
                    below: Optional[Callable] = None, deadline: Optional[float] = None,
                    partners: Optional[int] = None, hurry: Optional[float] = None) -> Optional[list]:
     """Clarke & Wright savings, recomputed after every merge: lists of order indices per batch (None if
@@ -79,8 +75,7 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
     for order in orders:
         if not limits.fits([order]):
             raise ValueError(f"order {order.id!r} alone exceeds the batch limits")
-    scale = (lambda: 1.0 + noise * (2.0 * rng.random() - 1.0)) if rng is not None and noise else (lambda: 1.0)
-    run = _Run(orders, limits, route, bounds, below, scale, deadline, hurry if bounds is not None else None)
+    run = _Run(orders, limits, route, bounds, below, deadline, hurry if bounds is not None else None)
     near = _partners(orders, partners, bounds) if partners else None
     if not run.queue_pairs(near) or not run.merge_all(near):
         return None
@@ -94,8 +89,8 @@ def savings_groups(orders: Sequence, limits, route: Callable, *, bounds: Optiona
 class _Run:
     """The live batches and the heap of their pairs' savings (bound, tour bound or exact) of one run."""
 
-    def __init__(self, orders, limits, route, bounds, below, scale, deadline, hurry):
-        self.limits, self.route, self.bounds, self.below, self.scale = limits, route, bounds, below, scale
+    def __init__(self, orders, limits, route, bounds, below, deadline, hurry):
+        self.limits, self.route, self.bounds, self.below = limits, route, bounds, below
         self.deadline, self.hurry, self.hurried, self.pops = deadline, hurry, False, 0
         self.live, self.heap = {}, []
         for i, o in enumerate(orders):
@@ -115,7 +110,7 @@ class _Run:
             if x % 64 == 0 and self.late():
                 return False
             for b in (ids[x + 1:] if near is None else sorted(j for j in near[a] if j > a)):
-                _push(self.heap, live[a], live[b], a, b, self.limits, self.route, self.bounds, self.scale)
+                _push(self.heap, live[a], live[b], a, b, self.limits, self.route, self.bounds)
         heapq.heapify(self.heap)
         return True
 
@@ -126,15 +121,15 @@ class _Run:
             self.pops += 1
             if self.pops % 16 == 0 and not self._on_time():
                 return False
-            negative, tie, level, factor, a, b = heapq.heappop(heap)
+            negative, tie, level, a, b = heapq.heappop(heap)
             if a not in live or b not in live:
                 continue
             if level == _BOUND:
                 bound = _bound(live[a], live[b], self.bounds)
-                heapq.heappush(heap, (-bound * factor, tie, _TIGHT, factor, a, b))
+                heapq.heappush(heap, (-bound, tie, _TIGHT, a, b))
             elif level == _TIGHT and not self.hurried:
                 saving = _saving(live[a], live[b], self.route, self.below)
-                heapq.heappush(heap, (-saving * factor, tie, _EXACT, factor, a, b))
+                heapq.heappush(heap, (-saving, tie, _EXACT, a, b))
             elif -negative <= _EPS:
                 break
             else:
@@ -158,7 +153,7 @@ class _Run:
                 self.owner[m] = new
             others = sorted({self.owner[p] for m in merged.members for p in near[m]} - {new})
         for other in others:
-            _push(self.heap, live[other], merged, other, new, self.limits, self.route, self.bounds, self.scale,
+            _push(self.heap, live[other], merged, other, new, self.limits, self.route, self.bounds,
                   heapq.heappush)
         live[new] = merged
         self.next_id += 1
@@ -218,18 +213,17 @@ def _saving(a: _Live, b: _Live, route: Callable, below: Optional[Callable] = Non
     return together - below(a.locations | b.locations, together)
 
 
-def _push(heap, first, second, a, b, limits, route, bounds, scale, push=None):
+def _push(heap, first, second, a, b, limits, route, bounds, push=None):
     """Queue the pair (a, b) if it fits: its bound when there are bounds, else its exact saving."""
     if not _fits(first, second, limits):
         return
-    factor = scale()
     if bounds is None:
-        entry = (-_saving(first, second, route) * factor, _tie(first, second), _EXACT, factor, a, b)
+        entry = (-_saving(first, second, route), _tie(first, second), _EXACT, a, b)
     else:
         span = 2.0 * bounds.spacing * (max(first.hi, second.hi, bounds.depot_aisle)
                                        - min(first.lo, second.lo, bounds.depot_aisle))
         bound = first.length + second.length - max(first.length, second.length, span) + _SLACK
-        entry = (-bound * factor, _tie(first, second), _BOUND, factor, a, b)
+        entry = (-bound, _tie(first, second), _BOUND, a, b)
     if push is None:
         heap.append(entry)
     else:
