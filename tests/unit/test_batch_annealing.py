@@ -7,6 +7,7 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from tests import batching_orders
 from wms.picking.batch_annealing import Annealing, _memoised
 from wms.picking.batch_search import Lengths
 from wms.picking.batching import Limits, Order, fcfs
@@ -20,15 +21,7 @@ BOUNDS = BoundTable(LAYOUT)
 
 
 def random_orders(n, seed):
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        lines = []
-        for _ in range(rng.randint(1, 4)):
-            block = rng.randrange(LAYOUT.n_blocks)
-            lines.append(LAYOUT.slot(rng.randrange(LAYOUT.n_aisles), block, rng.randrange(LAYOUT.slots_in_block(block))))
-        out.append(Order(i, tuple(lines), weight=round(rng.uniform(0.1, 4.0), 2), volume=round(rng.uniform(1, 9), 1)))
-    return out
+    return batching_orders.random_orders(LAYOUT, n, seed, volume=(1, 9))
 
 
 def length(orders, group):

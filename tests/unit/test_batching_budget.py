@@ -1,10 +1,10 @@
 """A plan keeps to its time budget: classic savings gives up at its deadline (None, never a partial
 batching) and plan_batches then seeds with the seed algorithm, still batching every order once within
 every limit."""
-import random
 import time
 
-from wms.picking.batching import Limits, Order, plan_batches
+from tests.batching_orders import random_orders
+from wms.picking.batching import Limits, plan_batches
 from wms.picking.layout import build_layout
 from wms.picking.savings import savings_groups
 from wms.picking.sweep import routers
@@ -14,16 +14,7 @@ LAYOUT = build_layout(10, 2, 60.0)
 
 
 def orders(n, seed=0):
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        lines = []
-        for _ in range(rng.randint(1, 4)):
-            block = rng.randrange(LAYOUT.n_blocks)
-            lines.append(LAYOUT.slot(rng.randrange(LAYOUT.n_aisles), block,
-                                     rng.randrange(LAYOUT.slots_in_block(block))))
-        out.append(Order(i, tuple(lines), weight=rng.uniform(0.1, 3.0)))
-    return out
+    return random_orders(LAYOUT, n, seed, weight=(0.1, 3.0), weight_digits=None)
 
 
 def test_classic_savings_gives_up_at_its_deadline():

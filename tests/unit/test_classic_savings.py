@@ -6,7 +6,8 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from wms.picking.batching import Limits, Order, classic_savings, plan_batches
+from tests import batching_orders
+from wms.picking.batching import Limits, classic_savings, plan_batches
 from wms.picking.layout import build_layout
 from wms.picking.routing import exact_length_below, route_length
 from wms.picking.tour_bounds import BoundTable
@@ -16,16 +17,7 @@ INF = float("inf")
 
 
 def random_orders(layout, n, seed, max_lines=4):
-    rng = random.Random(seed)
-    orders = []
-    for i in range(n):
-        lines = []
-        for _ in range(rng.randint(1, max_lines)):
-            block = rng.randrange(layout.n_blocks)
-            lines.append(layout.slot(rng.randrange(layout.n_aisles), block,
-                                     rng.randrange(layout.slots_in_block(block)), rng.choice("LR")))
-        orders.append(Order(i, tuple(lines), weight=round(rng.uniform(0.1, 5.0), 2)))
-    return orders
+    return batching_orders.random_orders(layout, n, seed, max_lines=max_lines, sides=True, weight=(0.1, 5.0))
 
 
 def textbook_savings(orders, limits, route):

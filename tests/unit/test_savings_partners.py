@@ -1,12 +1,12 @@
 """Savings with partners: every order once within every limit; with every order a partner it is the
 classic savings; and it ends as the classic one does, with no two batches left that fit together and
 would save by merging."""
-import random
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from wms.picking.batching import Limits, Order
+from tests.batching_orders import random_orders
+from wms.picking.batching import Limits
 from wms.picking.layout import build_layout
 from wms.picking.savings import savings_groups
 from wms.picking.sweep import routers
@@ -15,17 +15,6 @@ from wms.picking.tour_bounds import BoundTable
 LAYOUTS = {n: build_layout(8, n, 40.0, depot_aisle=1) for n in (1, 2, 3)}
 
 
-def random_orders(layout, n, seed):
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        lines = []
-        for _ in range(rng.randint(1, 4)):
-            block = rng.randrange(layout.n_blocks)
-            lines.append(layout.slot(rng.randrange(layout.n_aisles), block,
-                                     rng.randrange(layout.slots_in_block(block))))
-        out.append(Order(i, tuple(lines), weight=round(rng.uniform(0.1, 4.0), 2)))
-    return out
 
 
 def locations(orders, group):
