@@ -12,9 +12,9 @@ fail as "auth" (30001 dop.authorization-no-existed), "rate_limit" (60000 isv.tra
 as the platform documents it for stock calls), or "malformed" (a success whose lists are not lists: a
 hostile answer). Over HTTP: POST /_sandbox/faults {kind, times, after}.
 
-    python -m wms.channels.sandbox.douyin --port 8706
+    python -m wms.channels.sandbox.douyin --port 8707
 
-Channel settings to point at it: {"gateway_url": "http://127.0.0.1:8706", "app_key": "7311111111111111111",
+Channel settings to point at it: {"gateway_url": "http://127.0.0.1:8707", "app_key": "7311111111111111111",
 "app_secret": "sandbox-douyin-secret", "access_token": "sandbox-douyin-token",
 "initial_since": "2026-11-18T00:00:00Z"}.
 """
@@ -366,7 +366,7 @@ def start_in_thread(seed=True, port=0, **options):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local Douyin shop open platform (抖店) sandbox")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8706)
+    parser.add_argument("--port", type=int, default=8707)
     args = parser.parse_args(argv)
     print(f"Douyin shop sandbox on http://{args.host}:{args.port} (app_key {DEFAULT_APP_KEY}, "
           f"secret {DEFAULT_SECRET}, access_token {DEFAULT_TOKEN})", flush=True)

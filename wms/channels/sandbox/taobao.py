@@ -8,9 +8,9 @@ and `taobao.skus.custom.get` (SKUs by merchant code), refunds by `taobao.refunds
 `taobao.refund.get` (wms.channels.sandbox.taobao_refunds: none until a test opens one), call-limit faults (error code 7), plus /_sandbox/
 endpoints tests use to change it, and `push_tmc_message` to push a signed TMC message to a URL.
 
-    python -m wms.channels.sandbox.taobao --port 8703
+    python -m wms.channels.sandbox.taobao --port 8705
 
-Channel settings to point at it: {"gateway_url": "http://127.0.0.1:8703", "app_key": "12345678",
+Channel settings to point at it: {"gateway_url": "http://127.0.0.1:8705", "app_key": "12345678",
 "app_secret": "sandbox-secret", "session": "6100sandboxsession", "initial_since": "2026-11-18T00:00:00Z"}.
 """
 import argparse
@@ -485,7 +485,7 @@ def start_in_thread(seed=True, port=0, **credentials):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local Taobao Open Platform (TOP) gateway sandbox")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8703)
+    parser.add_argument("--port", type=int, default=8705)
     parser.add_argument("--app-key", default=DEFAULT_APP_KEY)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
     parser.add_argument("--session", default=DEFAULT_SESSION)
