@@ -16,11 +16,8 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
   routing the ``candidates`` best of those and taking the least added length (fewer candidates when a
   time budget is given and routes are slow). O(n^2) cheap arithmetic (a nearest-250 selection
   per step) and up to ``candidates`` routes per order.
-- ``improve``: iterated local search. Local search moves one order to one of the 6 nearest batches
-  (shift) or swaps two orders between them, taking every improving move, until no pair of
-  neighbouring batches improves; moves are tried best sub-aisle estimate first and only the 12 best
-  swaps of a pair are routed. Then a random swap perturbs two batches and the search repeats,
-  keeping the result only if the total fell, until ``time_budget`` seconds are spent.
+- ``improve``: the shift / swap descent of wms/picking/batch_search.py (the one plan_batches runs on
+  its seed) from given batches, until no move helps or ``time_budget`` seconds are spent.
 - ``classic_savings``: the classic Clarke & Wright savings, recomputed after every merge
   (wms/picking/savings.py); the bench's baseline and plan_batches' seed when given the layout's bounds.
 - ``plan_batches``: the entry point for waves. Seed, when given ``bounds``: savings with
@@ -35,7 +32,6 @@ so a batch seen twice is routed once. Costs below count route calls r (the domin
 import heapq
 import random
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -59,7 +55,6 @@ SEED_PARTNERS = 100  # 500 orders 0.1 % shorter than classic savings in 60 % of 
 # 0.5 % longer in an eighth of it
 ALL_PAIRS_SEED = 300  # orders up to which the second seed pairs every two orders, as the textbook
 SMALL_WAVE = 60  # orders up to which the seeds are classic savings run to the end, whatever the clock says
-SWAPS_TRIED = 12  # swaps routed per pair of batches, best sub-aisle estimate first
 ANNEAL_HOT, ANNEAL_COLD = 3.0, 0.3  # metres: the annealing's temperature from start to deadline; issue 22's
 # single block, 500 orders, 10 s from classic savings: 3 -> 0.3 gave 0.90 % shorter, 5 -> 0.5 0.69 %, 10 -> 1 0.0 %
 _EPS = 1e-9
@@ -276,11 +271,15 @@ def _best_addition(problem: _Problem, batch: list, left: set, candidates: int, p
 def improve(orders: Sequence[Order], batches: Sequence[Batch], limits: Limits, route_length: Callable, *,
             locate: Optional[Callable] = None, time_budget: float = 5.0, seed: int = 0,
             near: int = 6) -> list:
-    """Iterated local search (shift / swap between nearby batches) within time_budget seconds."""
+    """The shift / swap descent plan_batches runs (wms/picking/batch_search.py) from these batches,
+    within time_budget seconds; ``near`` is kept for callers and unused."""
     problem = _Problem(orders, limits, route_length, locate)
     index = {o.id: i for i, o in enumerate(problem.orders)}
     groups = [[index[x] for x in b.order_ids] for b in batches]
-    return problem.result(_iterated_local_search(problem, groups, time_budget, seed, near))
+    lengths = Lengths(problem.route, _below_by(problem.route))
+    descent = Search(problem.orders, limits, lengths, None, groups)
+    descent.local_search(list(range(len(problem.orders))), time.perf_counter() + time_budget, random.Random(seed))
+    return problem.result(descent.snapshot())
 
 
 def classic_savings(orders: Sequence[Order], limits: Limits, route_length: Callable, *,
@@ -351,114 +350,3 @@ def _below_by(route: Callable) -> Callable:
         value = route(locations)
         return value if value < upper else float("inf")
     return below
-
-
-def _iterated_local_search(problem: _Problem, groups: list, budget: float, seed: int, near: int) -> list:
-    rng, deadline = random.Random(seed), time.perf_counter() + budget
-    search = _LocalSearch(problem, groups, near, deadline)
-    search.run(range(len(groups)))
-    best, best_total = search.snapshot(), search.total()
-    while time.perf_counter() < deadline:
-        touched = search.perturb(rng)
-        if not touched:
-            break
-        search.run(touched)
-        if search.total() < best_total - _EPS:
-            best, best_total = search.snapshot(), search.total()
-        else:
-            search.restore(best)
-    return best[0]
-
-
-class _LocalSearch:
-    """Shift and swap moves between each batch and its ``near`` nearest batches (by centroid)."""
-
-    def __init__(self, problem: _Problem, groups: list, near: int, deadline: float):
-        self.problem, self.near, self.deadline = problem, near, deadline
-        self.groups = [list(g) for g in groups]
-        self.lengths = [problem.length(g) for g in self.groups]
-
-    def total(self) -> float:
-        return sum(self.lengths)
-
-    def snapshot(self) -> tuple:
-        return [list(g) for g in self.groups], list(self.lengths)
-
-    def restore(self, snap: tuple):
-        self.groups, self.lengths = [list(g) for g in snap[0]], list(snap[1])
-
-    def neighbours(self, a: int) -> list:
-        centre = self.problem.centroid(self.groups[a])
-        others = [(_dist2(centre, self.problem.centroid(g)), b)
-                  for b, g in enumerate(self.groups) if g and b != a]
-        return [b for _, b in sorted(others)[:self.near]]
-
-    def run(self, dirty: Iterable[int]):
-        queue = [a for a in dirty if self.groups[a]]
-        while queue and time.perf_counter() < self.deadline:
-            a = queue.pop()
-            if not self.groups[a]:
-                continue
-            for b in self.neighbours(a):
-                if self._improve_pair(a, b) or self._improve_pair(b, a):
-                    queue.extend(x for x in (a, b) if x not in queue)
-                    break
-
-    def _improve_pair(self, a: int, b: int) -> bool:
-        """Apply the first improving shift of an order from a to b, or swap between them.
-
-        Moves are tried in order of a cheap sub-aisle estimate (sub-aisles an order alone needs in its
-        batch against those it would add to the other), and only the ``SWAPS_TRIED`` best swaps are routed.
-        """
-        ga, gb, p = self.groups[a], self.groups[b], self.problem
-        base = self.lengths[a] + self.lengths[b]
-        cover_a, cover_b = self._cover(ga), self._cover(gb)
-        alone = {o: self._count(o, cover_a, 1) for o in ga}
-        alone.update({q: self._count(q, cover_b, 1) for q in gb})
-        adds_b = {o: self._count(o, cover_b, 0) for o in ga}
-        adds_a = {q: self._count(q, cover_a, 0) for q in gb}
-        for o in sorted(ga, key=lambda o: adds_b[o] - alone[o]):
-            moved = gb + [o]
-            if p.fits(moved) and self._try(a, [x for x in ga if x != o], b, moved, base):
-                return True
-        swaps = sorted((adds_b[o] - alone[o] + adds_a[q] - alone[q], o, q) for o in ga for q in gb)
-        for _, o, q in swaps[:SWAPS_TRIED]:
-            new_a = [x for x in ga if x != o] + [q]
-            new_b = [x for x in gb if x != q] + [o]
-            if p.fits(new_a) and p.fits(new_b) and self._try(a, new_a, b, new_b, base):
-                return True
-            if time.perf_counter() > self.deadline:
-                return False
-        return False
-
-    def _cover(self, group: list) -> Counter:
-        return Counter(s for i in group for s in self.problem.subaisles[i])
-
-    def _count(self, order: int, cover: Counter, times: int) -> int:
-        return sum(1 for s in self.problem.subaisles[order] if cover[s] == times)
-
-    def _try(self, a: int, new_a: list, b: int, new_b: list, base: float) -> bool:
-        la = self.problem.length(new_a) if new_a else 0.0
-        lb = self.problem.length(new_b)
-        if la + lb < base - 1e-6:
-            self.groups[a], self.groups[b], self.lengths[a], self.lengths[b] = new_a, new_b, la, lb
-            return True
-        return False
-
-    def perturb(self, rng: random.Random) -> list:
-        """Swap two random orders between a random batch and one of its neighbours."""
-        filled = [a for a, g in enumerate(self.groups) if g]
-        for _ in range(20):
-            a = rng.choice(filled)
-            near = self.neighbours(a)
-            if not near:
-                return []
-            b = rng.choice(near)
-            o, q = rng.choice(self.groups[a]), rng.choice(self.groups[b])
-            new_a = [x for x in self.groups[a] if x != o] + [q]
-            new_b = [x for x in self.groups[b] if x != q] + [o]
-            if self.problem.fits(new_a) and self.problem.fits(new_b):
-                self.groups[a], self.groups[b] = new_a, new_b
-                self.lengths[a], self.lengths[b] = self.problem.length(new_a), self.problem.length(new_b)
-                return [a, b]
-        return []
