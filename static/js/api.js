@@ -59,3 +59,18 @@ export function createApi({ bearer = () => null, csrf = false, onSignedOut = nul
     return data;
   };
 }
+
+// A load the page starts again whenever something changes (a socket event, a label printed, a
+// reconnect) can be answered out of order: with two GETs in flight, the older answer arriving last
+// would put stale rows back on the screen and leave them there until the next change. The latest call
+// was sent after everything the page had awaited before it, so its answer is the freshest the page can
+// know; only that one is applied:
+//   const queueTurn = latestTurn();
+//   async function loadQueue() { const mine = queueTurn(); const body = await api(...); if (!mine()) return; ... }
+export function latestTurn() {
+  let latest = 0;
+  return () => {
+    const mine = ++latest;
+    return () => mine === latest;
+  };
+}

@@ -1,6 +1,7 @@
 // Review desk: select-all, bulk approve guard, and live refresh of the queue.
 // Live: Socket.IO (window.io, vendored) when present, otherwise polls the JSON queue every 10 s.
 // Buyer text is only ever written with textContent.
+import { latestTurn } from "./api.js";
 
 const table = document.getElementById("queue-table");
 const status = document.getElementById("live-status");
@@ -123,11 +124,15 @@ function labelsFrom() {
   return labels;
 }
 
+const refreshTurn = latestTurn();
+
 async function refresh() {
   if (!table) return;
+  const mine = refreshTurn();
   const response = await fetch(table.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
   if (!response.ok) return;
   const page = await response.json();
+  if (!mine()) return;  // events came in a burst: a later refresh brings the fresher page
   const checked = new Set(rowsOf().filter((tr) => tr.querySelector("input").checked).map((tr) => tr.dataset.id));
   const before = new Map(rowsOf().map((tr) => [tr.dataset.id, tr.textContent]));
   const labels = labelsFrom();

@@ -5,7 +5,7 @@
 // in order to /api/putwall/events and applied exactly once by client UUID. Offline, the screen lights
 // the slot the server's rule would choose (first slot by number still needing the SKU) from its cached
 // copy of the wall, marked as predicted; the server's answer confirms or corrects it.
-import { createApi, Offline } from "/static/js/api.js";
+import { createApi, latestTurn, Offline } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
@@ -41,13 +41,18 @@ async function updateQueued() {
   $("queued").textContent = n ? t("{n} waiting to send", { n }) : "";
 }
 
+const stateTurn = latestTurn();
+
 async function loadState() {
+  const mine = stateTurn();
   try {
     const body = await api("GET", `/api/putwall/walls/${CONFIG.wall_id}/state`);
+    if (!mine()) return;  // a later load is on its way with a fresher wall
     await db.setMeta(`wall_state:${CONFIG.wall_id}`, body);
     adopt(body);
     setOnline(true);
   } catch (error) {
+    if (!mine()) return;
     const cached = await db.getMeta(`wall_state:${CONFIG.wall_id}`, null);
     if (cached) adopt(cached);
     setOnline(false);

@@ -7,7 +7,7 @@
 // A station with a print component (打印组件, static/js/print_component.js) prints each label there and
 // reports the component's word to the server; its state is in the bar, and every label nobody confirmed
 // printed stays in the "Not printed" list with a reprint button.
-import { createApi } from "/static/js/api.js";
+import { createApi, latestTurn } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
@@ -42,13 +42,18 @@ const api = createApi({ csrf: true });
 
 // --- queue and task (cached for offline) -------------------------------------------------------
 
+const queueTurn = latestTurn();
+
 async function loadQueue() {
+  const mine = queueTurn();
   try {
     const body = await api("GET", "/api/station/queue");
+    if (!mine()) return;  // a later load is on its way with a fresher queue
     state.queue = body.tasks;
     await db.setMeta("pack_queue", state.queue);
     setOnline(true);
   } catch (error) {
+    if (!mine()) return;
     state.queue = (await db.getMeta("pack_queue", [])) || [];
     setOnline(false);
   }
@@ -267,9 +272,13 @@ function showComponentState(componentState, component) {
   el.textContent = (texts[componentState] || texts.connecting)();
 }
 
+// Called after each label's outcome and on print.failed: three labels of a batch load it at once.
+const notPrintedTurn = latestTurn();
+
 async function loadNotPrinted() {
+  const mine = notPrintedTurn();
   const body = await api("GET", `${stationPath()}/not-printed`).catch(() => null);
-  if (!body || !body.jobs) return;
+  if (!mine() || !body || !body.jobs) return;
   $("not-printed-card").hidden = body.jobs.length === 0;
   $("not-printed-count").textContent = `(${body.jobs.length})`;
   $("not-printed").replaceChildren(...body.jobs.map((job) => {

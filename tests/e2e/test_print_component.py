@@ -1,7 +1,9 @@
 """A batch of labels printed through the station's print component in Chromium: the page connects to the
 sandbox component (CAINIAO protocol) on the loopback, shows it connected with its printer, prints each
 label there (files written), and a label the printer failed (paper out) stays in the not-printed list
-until its reprint prints."""
+until its reprint prints. The station reloads that list after each label and on print.failed; the first reload's
+answer is held back until a later one has landed, as a loaded server may answer them, and must not put its
+stale rows back."""
 import json
 import subprocess
 import sys
@@ -45,7 +47,24 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
     expect(state).to_contain_text(PRINTER)
     expect(page.locator("#not-printed-card")).to_be_hidden()
 
+    # The first not-printed answer after the batch (labels still waiting) reaches the page only after a later
+    # answer showing just the failed label: the page must keep the later one.
+    held = {}
+
+    def answer_out_of_order(route):
+        response = route.fetch()
+        if "route" not in held:
+            held.update(route=route, response=response, url=route.request.url)
+            return
+        route.fulfill(response=response)
+        if "released" not in held and len(response.json()["jobs"]) == 1:
+            held["released"] = True
+            held["route"].fulfill(response=held["response"])
+
+    page.on("requestfinished", lambda request: held.update(finished=True)
+            if held.get("released") and request.url == held["url"] else None)
     component.fail_next("paper_out")  # the batch's first label meets an empty printer
+    page.route("**/api/station/PS-PC/not-printed", answer_out_of_order)
     supervisor = live_server.session(seed["supervisor"])
     answer = supervisor.post(f"{live_server.url}/api/station/PS-PC/print-batch", json={"parcel_ids": seed["parcels"]},
                              timeout=10)
@@ -59,6 +78,15 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
     expect(failed).to_contain_text("缺纸")
     for tracking in seed["tracking"][1:]:
         expect(page.locator("#labels")).to_contain_text(f"{tracking} · PCSF · printed on {PRINTER}")
+    for _ in range(100):  # the stale answer has reached the page...
+        if held.get("finished"):
+            break
+        page.wait_for_timeout(100)
+    assert held.get("finished"), held
+    page.evaluate("new Promise((resolve) => setTimeout(resolve, 200))")  # ...and its continuation has run
+    expect(page.locator("#not-printed li")).to_have_count(1, timeout=1000)  # and was not applied
+    expect(failed).to_contain_text("缺纸")
+    page.unroute("**/api/station/PS-PC/not-printed")
     written = {path.stem for path in component.printed_files()}
     assert written == set(seed["tracking"][1:])
 
