@@ -76,9 +76,9 @@ def _serve(module, state, port):
 
 
 def start_sandboxes(n):
-    from wms.channels.sandbox import douyin, jd, pdd, shopify, taobao
+    from wms.channels.sandbox import douyin, jd, pdd, shopify, shopify_store, taobao
 
-    boxes = {"shopify": Forked(shopify, shopify.ShopifyStore(seed=False)), "taobao": Forked(taobao, taobao.TopStore(seed=False)),
+    boxes = {"shopify": Forked(shopify, shopify_store.ShopifyStore(seed=False)), "taobao": Forked(taobao, taobao.TopStore(seed=False)),
              "jd": Forked(jd, jd.JdStore(seed=False)), "pdd": Forked(pdd, pdd.PddStore(seed=False)),
              "douyin": Forked(douyin, douyin.DouyinStore(seed=False))}
     keys = {name: [] for name in boxes}
@@ -102,10 +102,11 @@ def start_sandboxes(n):
 
 
 def channel_settings(name, box):
-    from wms.channels.sandbox import douyin, jd, pdd, shopify, taobao
+    from wms.channels.sandbox import douyin, jd, pdd, shopify_inventory, shopify_store, taobao
 
     if name == "shopify":
-        return {"base_url": box.base_url, "access_token": shopify.DEFAULT_TOKEN, "location_id": shopify.LOCATION_ID}
+        return {"base_url": box.base_url, "access_token": shopify_store.DEFAULT_TOKEN,
+                "location_id": shopify_inventory.LOCATION_ID}
     if name == "taobao":
         return {"gateway_url": box.base_url, "app_key": taobao.DEFAULT_APP_KEY, "app_secret": taobao.DEFAULT_SECRET,
                 "session": taobao.DEFAULT_SESSION}

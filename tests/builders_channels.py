@@ -1,6 +1,6 @@
 """Builders for channel-sync tests: a Shopify channel pointed at a running sandbox."""
 from tests.builders import make_channel
-from wms.channels.sandbox.shopify import DEFAULT_TOKEN
+from wms.channels.sandbox.shopify_store import DEFAULT_TOKEN
 
 
 def make_shopify_channel(base_url, code="shop", token=DEFAULT_TOKEN, **settings):

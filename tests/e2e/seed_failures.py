@@ -6,7 +6,8 @@ import json
 
 from tests.builders import make_channel, make_order, make_user
 from tests.e2e.seeding import seeded_app
-from wms.channels.sandbox.shopify import DEFAULT_TOKEN, start_in_thread
+from wms.channels.sandbox.shopify import start_in_thread
+from wms.channels.sandbox.shopify_store import DEFAULT_TOKEN
 from wms.extensions import db
 from wms.shipping.models import Carrier, Parcel
 from wms.tracking import writeback

@@ -17,6 +17,7 @@ from wms.channels import stock_sync, stock_sync_desk
 from wms.channels.mapping_models import SkuMapping
 from wms.channels.sandbox import jd as jd_sandbox
 from wms.channels.sandbox import shopify as shopify_sandbox
+from wms.channels.sandbox import shopify_inventory, shopify_store
 from wms.channels.sandbox import taobao as taobao_sandbox
 from wms.channels.shopify import ShopifyAdapter
 from wms.channels.stock_models import ChannelStockState
@@ -44,7 +45,7 @@ def sandboxes():
 
 def shopify_level(sandboxes, variant=VARIANT):
     levels = requests.get(f"{sandboxes['shopify'].base_url}/_sandbox/inventory").json()["levels"]
-    return levels[str(variant + shopify_sandbox.INVENTORY_ITEM_OFFSET)]
+    return levels[str(variant + shopify_inventory.INVENTORY_ITEM_OFFSET)]
 
 
 def taobao_qty(sandboxes):
@@ -78,7 +79,7 @@ def state_of(channel, key):
 # --- the adapters over HTTP --------------------------------------------------------------------
 
 def test_shopify_sets_the_inventory_level_of_a_variant_at_its_location_and_refuses_unknown_items(sandboxes):
-    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=lambda s: None)
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_store.DEFAULT_TOKEN, sleep=lambda s: None)
     assert shop.push_stock([{"platform_sku": f"shopify-variant-{VARIANT}", "qty": 7}]) == [
         {"platform_sku": f"shopify-variant-{VARIANT}", "ok": True, "error": None}]
     assert shopify_level(sandboxes) == 7
@@ -97,8 +98,8 @@ def test_shopify_sets_a_whole_batch_in_one_graphql_call_and_answers_a_refused_en
     the others are sent again and set; a level nobody refused is never left unset."""
     state = sandboxes["shopify"].state
     items = [state.add_variant(VARIANT + n, f"B-{n}", 0) for n in range(1, 6)]
-    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=lambda s: None,
-                          location_id=shopify_sandbox.LOCATION_ID)
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_store.DEFAULT_TOKEN, sleep=lambda s: None,
+                          location_id=shopify_inventory.LOCATION_ID)
     batch = [{"platform_sku": str(item), "qty": 10 + n} for n, item in enumerate(items)]
     batch.insert(2, {"platform_sku": "777", "qty": 3})  # no such inventory item
     answers = shop.push_stock(batch)
@@ -115,8 +116,8 @@ def test_shopify_sets_a_whole_batch_in_one_graphql_call_and_answers_a_refused_en
 def test_shopify_graphql_throttling_is_waited_out_and_a_bad_token_raises(sandboxes):
     item = sandboxes["shopify"].state.add_variant(VARIANT + 9, "T", 0)
     slept = []
-    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_sandbox.DEFAULT_TOKEN, sleep=slept.append,
-                          location_id=shopify_sandbox.LOCATION_ID)
+    shop = ShopifyAdapter(sandboxes["shopify"].base_url, shopify_store.DEFAULT_TOKEN, sleep=slept.append,
+                          location_id=shopify_inventory.LOCATION_ID)
     sandboxes["shopify"].state.faults += [(429, "1")] * 2
     assert shop.push_stock([{"platform_sku": str(item), "qty": 4}])[0]["ok"]
     assert len(slept) == 2 and sandboxes["shopify"].state.levels[item] == 4
@@ -314,7 +315,7 @@ def test_a_batch_refusing_one_sku_through_the_push_run_records_it_alone_and_retr
     are pushed and recorded, the refused one keeps its error, waits its backoff, and is pushed once it exists."""
     state = sandboxes["shopify"].state
     known = [state.add_variant(VARIANT + n, f"P-{n}", 0) for n in (1, 2)]
-    missing = VARIANT + 3 + shopify_sandbox.INVENTORY_ITEM_OFFSET  # no such inventory item yet
+    missing = VARIANT + 3 + shopify_inventory.INVENTORY_ITEM_OFFSET  # no such inventory item yet
     skus = [make_sku(f"PART-{n}", barcodes=(f"690000000071{n}",)) for n in range(3)]
     keys = [str(known[0]), str(missing), str(known[1])]
     db.session.add_all([SkuMapping(channel_id=stores["shop"].id, platform_sku=key, sku_id=sku.id)
