@@ -459,9 +459,9 @@ class OrderFlow(RuleBasedStateMachine):
 
     @rule(waits=st.booleans())
     def a_supervisor_sets_whether_exchanges_wait_for_the_goods(self, waits):
-        from wms.aftersales import cases
+        from wms.aftersales import case_settings
 
-        cases.set_store_waits(self.channel_id, waits, actor=self.reviewer)
+        case_settings.set_store_waits(self.channel_id, waits, actor=self.reviewer)
 
     @rule(index=st.integers(0, 50), announced=st.booleans(), grades=st.lists(st.sampled_from(GRADES), min_size=1,
                                                                               max_size=2),
@@ -530,7 +530,7 @@ class OrderFlow(RuleBasedStateMachine):
         """Recorded on a refund's case (never above what the order's buyer paid, over all its cases), sent
         (refused: the store's platform takes no refunds from us) or marked done by hand."""
         from wms.aftersales import case_states as cs
-        from wms.aftersales import cases
+        from wms.aftersales import case_refunds
 
         if action == "record":
             case = self._case(self._case_ids(kinds=cs.REFUNDS), index)
@@ -539,11 +539,11 @@ class OrderFlow(RuleBasedStateMachine):
         if case is None:
             return
         if action == "record":
-            self._try(cases.record_refund, case.id, amount, actor=self.reviewer)
+            self._try(case_refunds.record_refund, case.id, amount, actor=self.reviewer)
         elif action == "send":
-            self._try(cases.send_refund, case.id, actor=self.reviewer)
+            self._try(case_refunds.send_refund, case.id, actor=self.reviewer)
         else:
-            self._try(cases.mark_refund_done, case.id, actor=self.reviewer, reference="paid back by hand")
+            self._try(case_refunds.mark_refund_done, case.id, actor=self.reviewer, reference="paid back by hand")
 
     @precondition(lambda self: self.has_cases)
     @rule(index=st.integers(0, 10), how=st.sampled_from(("finish", "close")))
@@ -614,11 +614,11 @@ class OrderFlow(RuleBasedStateMachine):
     def _step_receive_return(self, order):
         """The parcel of the exchange this replacement waits for comes back: an unannounced one already
         received is matched, else it is received for the case."""
-        from wms.aftersales import cases
+        from wms.aftersales import case_queries, cases
         from wms.aftersales.case_models import AfterSalesCase
 
         case = self.db.session.scalar(select(AfterSalesCase).where(AfterSalesCase.replacement_order_id == order.id))
-        unmatched = cases.unmatched_receipts(case.order_id)
+        unmatched = case_queries.unmatched_receipts(case.order_id)
         if unmatched:
             self._try(cases.match_receipt, case.id, unmatched[0].id, actor=self.reviewer)
         else:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tests.builders_handover import make_carrier, shipped_orders
 from tests.screen_words import problems, visible_text
 from wms.aftersales import case_states as cs
-from wms.aftersales import cases
+from wms.aftersales import case_settings, cases
 from wms.aftersales.case_models import AfterSalesCase
 from wms.extensions import db
 from wms.orders.models import Order
@@ -107,13 +107,13 @@ def test_a_supervisor_sets_whether_a_stores_exchanges_wait_and_a_reviewer_may_no
     login("reviewer")
     assert "exchange-settings" not in client.get("/aftersales/cases").get_data(as_text=True)
     assert client.post("/aftersales/cases/store-settings", data={"store": [shipped.channel_id]}).status_code == 403
-    assert cases.store_waits(shipped.channel_id) is True
+    assert case_settings.store_waits(shipped.channel_id) is True
     login("supervisor")
     assert "exchange-settings" in client.get("/aftersales/cases").get_data(as_text=True)
     response = client.post("/aftersales/cases/store-settings", data={"store": [shipped.channel_id]})
     assert response.status_code == 302
     db.session.expire_all()
-    assert cases.store_waits(shipped.channel_id) is False
+    assert case_settings.store_waits(shipped.channel_id) is False
     case = cases.open_case(shipped.id, cs.EXCHANGE, reason="size", lines=[
         {"order_line_id": shipped.lines[0].id, "qty": 1}])
     assert not case.waits_for_return

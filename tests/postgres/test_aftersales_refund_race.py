@@ -5,7 +5,8 @@ from tests.builders import make_order
 from tests.postgres import needs_postgres
 from tests.postgres.test_allocation_races import race
 from wms.aftersales import case_states as cs
-from wms.aftersales import cases
+from wms.aftersales import cases, refund_totals
+from wms.aftersales.case_refunds import record_refund
 from wms.aftersales.case_models import AfterSalesCase, OrderRefundTotal
 from wms.errors import ValidationFailed
 from wms.extensions import db
@@ -23,9 +24,9 @@ def test_two_refunds_racing_for_what_is_left_give_it_once(app):
     db.session.add(OrderRefundTotal(order_id=order.id, paid_cents=1000, refunded_cents=0))
     db.session.commit()
     results = race(app, {"one": moves_total, "two": moves_total},
-                   one=lambda: cases.record_refund(one, 700).id, two=lambda: cases.record_refund(two, 700).id)
+                   one=lambda: record_refund(one, 700).id, two=lambda: record_refund(two, 700).id)
     refused = [name for name, result in results.items() if isinstance(result, ValidationFailed)]
     assert len(refused) == 1 and not any(isinstance(r, Exception) and not isinstance(r, ValidationFailed)
                                          for r in results.values()), results
-    assert cases.refund_total(order.id) == (1000, 700)
+    assert refund_totals.refund_total(order.id) == (1000, 700)
     assert sorted(db.session.get(AfterSalesCase, i).refund_status for i in (one, two)) == ["", cs.REFUND_PENDING]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests.builders_handover import make_carrier, shipped_orders
 from wms.aftersales import case_states as cs
-from wms.aftersales import cases, returns
+from wms.aftersales import case_queries, case_refunds, case_settings, cases, refund_totals, returns
 from wms.aftersales.case_models import AfterSalesCase, OrderRefundTotal
 from wms.aftersales.models import ReturnReceipt
 from wms.aftersales.refund_models import PlatformRefund
@@ -42,8 +42,8 @@ def test_return_and_refund_after_delivery_is_received_by_its_tracking_number_gra
                            lines=[{"order_line_id": line0.id, "qty": 1}, {"order_line_id": line1.id, "qty": 1}],
                            return_carrier="SF", return_tracking_number="sf-ret-77", refund_cents=3300)
     assert case.state == cs.WAITING_RETURN and case.refund_status == cs.REFUND_PENDING
-    assert [found.id for found in cases.expected("SF-RET-77")] == [case.id]
-    assert [found.id for found in cases.expected(shipped.external_id)] == [case.id]
+    assert [found.id for found in case_queries.expected("SF-RET-77")] == [case.id]
+    assert [found.id for found in case_queries.expected(shipped.external_id)] == [case.id]
     bin_ = db.session.scalar(select(Bin).order_by(Bin.id))
     before = on_hand(bin_.id, line0.sku_code)
     returns.receive_return(shipped.id, [
@@ -57,7 +57,7 @@ def test_return_and_refund_after_delivery_is_received_by_its_tracking_number_gra
     receipt = db.session.scalar(select(ReturnReceipt).where(ReturnReceipt.case_id == case.id))
     assert [(line.grade, line.result) for line in receipt.lines] == [("resellable", "restock"),
                                                                      ("damaged", "write_off")]
-    cases.mark_refund_done(case.id, actor="finance", reference="paid back by hand")
+    case_refunds.mark_refund_done(case.id, actor="finance", reference="paid back by hand")
     db.session.expire_all()
     case = db.session.get(AfterSalesCase, case.id)
     assert (case.state, case.refund_status) == (cs.REFUNDED, cs.REFUND_DONE)
@@ -82,11 +82,11 @@ def test_an_exchange_that_waits_holds_its_free_replacement_until_the_goods_are_b
     case = db.session.get(AfterSalesCase, case.id)
     assert case.state == cs.REPLACEMENT_ORDERED
     assert case.replacement_order.status in (states.APPROVED, states.ALLOCATED, states.BACKORDER)
-    assert [c.id for c in cases.cases_of_order(case.replacement_order_id)] == [case.id]
+    assert [c.id for c in case_queries.cases_of_order(case.replacement_order_id)] == [case.id]
 
 
 def test_an_exchange_of_a_store_that_does_not_wait_sends_its_replacement_to_review_at_once(shipped):
-    cases.set_store_waits(shipped.channel_id, False)
+    case_settings.set_store_waits(shipped.channel_id, False)
     case = cases.open_case(shipped.id, cs.EXCHANGE, reason="colour", lines=[
         {"order_line_id": shipped.lines[0].id, "qty": 1}])
     assert not case.waits_for_return
@@ -148,20 +148,20 @@ def test_refunds_never_pass_what_was_paid_across_cases(shipped):
     first = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late", refund_cents=paid - 100)
     second = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed) as refused:
-        cases.record_refund(second.id, 101)
+        case_refunds.record_refund(second.id, 101)
     assert refused.value.details["left_cents"] == 100
     assert db.session.get(AfterSalesCase, second.id).refund_status == cs.REFUND_NONE
-    cases.record_refund(second.id, 100)
+    case_refunds.record_refund(second.id, 100)
     cases.close(first.id, "buyer withdrew it")
-    assert cases.refund_total(shipped.id) == (paid, 100)
+    assert refund_totals.refund_total(shipped.id) == (paid, 100)
 
 
 def test_bad_refund_amounts_are_refused(shipped):
     case = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late")
     for bad in ("abc", "-1", "0", "1.234", 0):
         with pytest.raises(ValidationFailed):
-            cases.record_refund(case.id, bad)
-    assert cases.refund_total(shipped.id)[1] == 0
+            case_refunds.record_refund(case.id, bad)
+    assert refund_totals.refund_total(shipped.id)[1] == 0
 
 
 def test_two_refunds_recorded_at_once_never_pass_the_total_one_is_refused(shipped, app):
@@ -175,7 +175,7 @@ def test_two_refunds_recorded_at_once_never_pass_the_total_one_is_refused(shippe
         with app.app_context():
             barrier.wait()
             try:
-                cases.record_refund(case_id, paid - 10)
+                case_refunds.record_refund(case_id, paid - 10)
                 outcomes.append("ok")
             except ValidationFailed:
                 outcomes.append("refused")
@@ -191,7 +191,7 @@ def test_two_refunds_recorded_at_once_never_pass_the_total_one_is_refused(shippe
         thread.join()
     db.session.expire_all()
     assert outcomes.count("ok") == 1
-    assert cases.refund_total(shipped.id) == (paid, paid - 10)
+    assert refund_totals.refund_total(shipped.id) == (paid, paid - 10)
     statuses = sorted(db.session.get(AfterSalesCase, i).refund_status for i in ids)
     assert statuses == ["", "to_refund"]
 
@@ -200,7 +200,7 @@ def test_an_unannounced_parcel_is_received_and_matched_to_its_case_later(shipped
     line0 = shipped.lines[0]
     receipt = returns.receive_return(shipped.id, [{"order_line_id": line0.id, "qty": 1, "grade": "damaged"}],
                                      actor="dock", reference="NO-NOTICE")
-    assert [r.id for r in cases.unmatched_receipts(shipped.id)] == [receipt.id]
+    assert [r.id for r in case_queries.unmatched_receipts(shipped.id)] == [receipt.id]
     case = cases.open_case(shipped.id, cs.RETURN_REFUND, reason="came back broken",
                            lines=[{"order_line_id": line0.id, "qty": 1}])
     cases.match_receipt(case.id, receipt.id, actor="dock")
@@ -215,18 +215,18 @@ def test_a_platform_request_becomes_one_case(shipped):
                              amount_cents=500, return_tracking_number="ZT123")
     db.session.add(request)
     db.session.commit()
-    assert [r.id for r in cases.platform_requests_without_case()] == [request.id]
+    assert [r.id for r in case_queries.platform_requests_without_case()] == [request.id]
     case = cases.open_from_platform(request.id)
     assert (case.kind, case.source, case.refund_cents, case.return_tracking_number) == (
         "return_refund", "platform", 500, "ZT123")
     assert cases.open_from_platform(request.id).id == case.id
-    assert cases.platform_requests_without_case() == []
+    assert case_queries.platform_requests_without_case() == []
 
 
 def test_sending_a_refund_to_a_store_without_a_refund_call_is_refused(shipped):
     case = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late", refund_cents=100)
     with pytest.raises(ValidationFailed):
-        cases.send_refund(case.id)
+        case_refunds.send_refund(case.id)
     assert db.session.get(AfterSalesCase, case.id).refund_status == cs.REFUND_PENDING
 
 
@@ -234,12 +234,12 @@ def test_the_desk_filters_by_kind_state_and_a_tracking_or_order_number(shipped):
     a = cases.open_case(shipped.id, cs.RETURN_REFUND, reason="a", return_tracking_number="T-1",
                         lines=[{"order_line_id": shipped.lines[0].id, "qty": 1}])
     b = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="b")
-    assert [c.id for c in cases.desk(kind=cs.REFUND_ONLY)[0]] == [b.id]
-    assert [c.id for c in cases.desk(state=cs.WAITING_RETURN)[0]] == [a.id]
-    assert [c.id for c in cases.desk(q="t-1")[0]] == [a.id]
-    assert {c.id for c in cases.desk(q=shipped.external_id)[0]} == {a.id, b.id}
+    assert [c.id for c in case_queries.desk(kind=cs.REFUND_ONLY)[0]] == [b.id]
+    assert [c.id for c in case_queries.desk(state=cs.WAITING_RETURN)[0]] == [a.id]
+    assert [c.id for c in case_queries.desk(q="t-1")[0]] == [a.id]
+    assert {c.id for c in case_queries.desk(q=shipped.external_id)[0]} == {a.id, b.id}
     with pytest.raises(ValidationFailed):
-        cases.desk(kind="nonsense")
+        case_queries.desk(kind="nonsense")
 
 
 def test_a_refund_before_shipping_intercepts_the_order_and_its_money_is_given_back_on_a_case(app):
@@ -252,9 +252,9 @@ def test_a_refund_before_shipping_intercepts_the_order_and_its_money_is_given_ba
     case = cases.open_case(order.id, cs.REFUND_ONLY, reason="refund before shipping", refund_cents=9900)
     with pytest.raises(ValidationFailed):
         cases.open_case(order.id, cs.REFUND_ONLY, reason="twice", refund_cents=1)
-    cases.mark_refund_done(case.id, actor="finance")
+    case_refunds.mark_refund_done(case.id, actor="finance")
     assert db.session.get(AfterSalesCase, case.id).state == cs.REFUNDED
-    assert cases.refund_total(order.id) == (9900, 9900)
+    assert refund_totals.refund_total(order.id) == (9900, 9900)
 
 
 def test_after_a_refund_poll_live_refund_requests_become_cases_and_exchanges_wait_for_a_person(shipped):
@@ -271,7 +271,7 @@ def test_after_a_refund_poll_live_refund_requests_become_cases_and_exchanges_wai
     made = cases.cases_for_platform_requests(shipped.channel_id)
     assert [db.session.get(AfterSalesCase, i).platform_refund_id for i in made] == [wanted]
     assert cases.cases_for_platform_requests(shipped.channel_id) == []
-    assert sorted(r.refund_id for r in cases.platform_requests_without_case()) == ["P-2", "P-3"]
+    assert sorted(r.refund_id for r in case_queries.platform_requests_without_case()) == ["P-2", "P-3"]
 
 
 def test_closing_an_exchange_cancels_its_held_replacement_but_not_one_on_the_floor(shipped):
@@ -306,10 +306,10 @@ def test_the_parts_of_a_split_order_share_what_the_buyer_paid_no_refund_passes_i
 
     on_part = cases.open_case(part.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed) as refused:
-        cases.record_refund(on_part.id, 2001)
+        case_refunds.record_refund(on_part.id, 2001)
     assert refused.value.details["left_cents"] == 2000
-    cases.record_refund(on_part.id, 2000)
-    assert cases.refund_total(part.id) == cases.refund_total(order.id) == (10000, 10000)
+    case_refunds.record_refund(on_part.id, 2000)
+    assert refund_totals.refund_total(part.id) == refund_totals.refund_total(order.id) == (10000, 10000)
     assert db.session.get(OrderRefundTotal, part.id) is None   # one row, the root's
 
 
@@ -329,9 +329,9 @@ def test_a_merge_after_a_refund_never_lets_the_money_be_refunded_twice(app):
 
     on_target = cases.open_case(target.id, cs.REFUND_ONLY, reason="the rest")
     with pytest.raises(ValidationFailed) as refused:
-        cases.record_refund(on_target.id, 5001)
+        case_refunds.record_refund(on_target.id, 5001)
     assert refused.value.details["left_cents"] == 5000
-    cases.record_refund(on_target.id, 5000)
+    case_refunds.record_refund(on_target.id, 5000)
     on_merged = cases.open_case(other.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed, match="merged into AS-MERGE-B"):
-        cases.record_refund(on_merged.id, 1)
+        case_refunds.record_refund(on_merged.id, 1)

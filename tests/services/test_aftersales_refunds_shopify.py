@@ -7,6 +7,7 @@ from tests.builders import make_order
 from tests.builders_channels import make_shopify_channel
 from wms.aftersales import case_states as cs
 from wms.aftersales import cases
+from wms.aftersales.case_refunds import send_refund
 from wms.aftersales.case_models import AfterSalesCase
 from wms.channels import case_refunds
 from wms.channels.sandbox.shopify import start_in_thread
@@ -36,7 +37,7 @@ def shopify_refunds(sandbox):
 def test_a_refund_sent_to_shopify_is_made_once_and_the_case_is_refunded(order, sandbox):
     case = cases.open_case(order.id, cs.REFUND_ONLY, reason="arrived late", refund_cents=150)
     before = len(shopify_refunds(sandbox))
-    cases.send_refund(case.id, actor="reviewer")     # the job runs after commit (RQ_SYNC)
+    send_refund(case.id, actor="reviewer")     # the job runs after commit (RQ_SYNC)
     db.session.expire_all()
     case = db.session.get(AfterSalesCase, case.id)
     assert (case.state, case.refund_status) == (cs.REFUNDED, cs.REFUND_DONE)
@@ -55,7 +56,7 @@ def test_a_refund_sent_to_shopify_is_made_once_and_the_case_is_refunded(order, s
 def test_a_refund_shopify_refuses_goes_back_to_be_made_with_its_reason(order, sandbox):
     sandbox.state.orders[FIRST_ID]["total_price"] = "1.00"
     case = cases.open_case(order.id, cs.REFUND_ONLY, reason="broken", refund_cents=500)
-    cases.send_refund(case.id)
+    send_refund(case.id)
     db.session.expire_all()
     case = db.session.get(AfterSalesCase, case.id)
     assert (case.state, case.refund_status) == (cs.OPEN, cs.REFUND_PENDING)

@@ -3,7 +3,8 @@ cases (售后单): their desk, the form opening one, one case with its actions."
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from wms.aftersales import case_states, cases, expected_returns, return_list, returns, services
+from wms.aftersales import (case_queries, case_refunds, case_settings, case_states, cases, expected_returns,
+                            return_list, returns, services)
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
@@ -29,11 +30,11 @@ def returns_index():
         if request.args.get("order"):
             found = queries.find_orders(request.args["order"], per_page=20, channel_id=store).rows
             expected = expected_returns.find(request.args["order"])
-            expected_cases = cases.expected(request.args["order"])
+            expected_cases = case_queries.expected(request.args["order"])
         listed = return_list.return_page(result, page=request.args.get("page", 1, type=int) or 1, channel_id=store)
     return render_template("aftersales/returns.html", found=found, listed=listed, result=result, store=store,
                            stores=stores.store_groups(), expected=expected, expected_cases=expected_cases,
-                           waiting_cases=cases.waiting_for_goods(store),
+                           waiting_cases=case_queries.waiting_for_goods(store),
                            waiting=expected_returns.waiting(store), results=return_list.RESULTS,
                            returnable=returns.RETURNABLE), refused.status if refused else 200
 
@@ -74,7 +75,7 @@ def _return_page(order_id, values, refused=None):
     order, lines = returns.return_screen(order_id)
     confirm = (refused.error.details.get("confirm") or []) if refused else []
     case_id = values.get("case_id")
-    case = cases.get_case(case_id) if case_id and str(case_id).isdigit() else None
+    case = case_queries.get_case(case_id) if case_id and str(case_id).isdigit() else None
     return render_template("aftersales/return_form.html", order=order, lines=lines, values=values, case=case,
                            grades=returns.GRADES,
                            errors={**field_errors(refused), **line_errors(refused)} if refused else {},
@@ -122,13 +123,15 @@ def cases_desk():
     listed, total, pages, store = [], 0, 1, None
     with flash_errors() as refused:
         store = stores.store_id(args.get("channel"))
-        listed, total, pages = cases.desk(kind=args.get("kind", ""), state=args.get("state", ""), channel_id=store,
-                                          q=args.get("q", ""), page=args.get("page", 1, type=int) or 1)
+        listed, total, pages = case_queries.desk(kind=args.get("kind", ""), state=args.get("state", ""),
+                                                 channel_id=store, q=args.get("q", ""),
+                                                 page=args.get("page", 1, type=int) or 1)
     return render_template("aftersales/cases.html", listed=listed, total=total, pages=pages, store=store,
                            stores=stores.store_groups(), kinds=case_states.KINDS, states=case_states.STATES,
                            page=args.get("page", 1, type=int) or 1,
-                           requests=cases.platform_requests_without_case(channel_id=store),
-                           store_settings=cases.store_settings() if current_user.role in roles.SUPERVISE else None), \
+                           requests=case_queries.platform_requests_without_case(channel_id=store),
+                           store_settings=case_settings.store_settings()
+                           if current_user.role in roles.SUPERVISE else None), \
         refused.status if refused else 200
 
 
@@ -138,7 +141,7 @@ def case_store_settings():
     """Per store: does an exchange's replacement wait for the returned goods."""
     form = request.form
     with flash_errors() as refused:
-        cases.set_stores_waits({channel_id: form.get(f"waits_{channel_id}") == "1"
+        case_settings.set_stores_waits({channel_id: form.get(f"waits_{channel_id}") == "1"
                                 for channel_id in form.getlist("store")}, actor=current_user)
     if not refused:
         flash(_("Saved"), "success")
@@ -183,8 +186,8 @@ def open_case():
 
 
 def _new_case_page(order_key, values, refused=None):
-    order = cases.find_order(order_key) if order_key else None
-    waits = cases.store_waits(order.channel_id) if order is not None else True
+    order = case_queries.find_order(order_key) if order_key else None
+    waits = case_settings.store_waits(order.channel_id) if order is not None else True
     return render_template("aftersales/case_new.html", order=order, values=values, kinds=case_states.KINDS,
                            waits=waits, errors={**field_errors(refused), **line_errors(refused)} if refused else {})
 
@@ -193,11 +196,13 @@ def _new_case_page(order_key, values, refused=None):
 @allow(roles.REVIEW)
 def case_page(case_id):
     """One case: its lines, refund, linked orders, parcels received, timeline, and what can be done next."""
-    case = cases.get_case(case_id)
-    return render_template("aftersales/case.html", case=case, cs=case_states, receipts=cases.receipts_of(case.id),
-                           unmatched=cases.unmatched_receipts(case.order_id) if case.kind in case_states.EXPECTS_GOODS
+    case = case_queries.get_case(case_id)
+    return render_template("aftersales/case.html", case=case, cs=case_states,
+                           receipts=case_queries.receipts_of(case.id),
+                           unmatched=case_queries.unmatched_receipts(case.order_id)
+                           if case.kind in case_states.EXPECTS_GOODS
                            and case.state in (case_states.OPEN, case_states.WAITING_RETURN) else [],
-                           sends=cases.can_send_refund(case))
+                           sends=case_refunds.can_send_refund(case))
 
 
 @bp.post("/cases/<int:case_id>/<action>")
@@ -205,9 +210,10 @@ def case_page(case_id):
 def case_action(case_id, action):
     """One action on a case: refund (record the amount), send_refund, refund_done, finish, close, match."""
     form, actor = request.form, current_user
-    done = {"refund": lambda: cases.record_refund(case_id, form.get("refund"), actor=actor),
-            "send_refund": lambda: cases.send_refund(case_id, actor=actor),
-            "refund_done": lambda: cases.mark_refund_done(case_id, actor=actor, reference=form.get("reference", "")),
+    done = {"refund": lambda: case_refunds.record_refund(case_id, form.get("refund"), actor=actor),
+            "send_refund": lambda: case_refunds.send_refund(case_id, actor=actor),
+            "refund_done": lambda: case_refunds.mark_refund_done(case_id, actor=actor,
+                                                                 reference=form.get("reference", "")),
             "finish": lambda: cases.finish(case_id, actor=actor),
             "close": lambda: cases.close(case_id, form.get("reason", ""), actor=actor),
             "match": lambda: cases.match_receipt(case_id, form.get("receipt_id"), actor=actor)}
