@@ -76,9 +76,9 @@ def _serve(module, state, port):
 
 
 def start_sandboxes(n):
-    from wms.channels.sandbox import douyin, jd, pdd, shopify, shopify_store, taobao
+    from wms.channels.sandbox import douyin, jd, pdd, shopify, shopify_store, taobao, taobao_store
 
-    boxes = {"shopify": Forked(shopify, shopify_store.ShopifyStore(seed=False)), "taobao": Forked(taobao, taobao.TopStore(seed=False)),
+    boxes = {"shopify": Forked(shopify, shopify_store.ShopifyStore(seed=False)), "taobao": Forked(taobao, taobao_store.TopStore(seed=False)),
              "jd": Forked(jd, jd.JdStore(seed=False)), "pdd": Forked(pdd, pdd.PddStore(seed=False)),
              "douyin": Forked(douyin, douyin.DouyinStore(seed=False))}
     keys = {name: [] for name in boxes}
@@ -102,14 +102,14 @@ def start_sandboxes(n):
 
 
 def channel_settings(name, box):
-    from wms.channels.sandbox import douyin, jd, pdd, shopify_inventory, shopify_store, taobao
+    from wms.channels.sandbox import douyin, jd, pdd, shopify_inventory, shopify_store, taobao_store
 
     if name == "shopify":
         return {"base_url": box.base_url, "access_token": shopify_store.DEFAULT_TOKEN,
                 "location_id": shopify_inventory.LOCATION_ID}
     if name == "taobao":
-        return {"gateway_url": box.base_url, "app_key": taobao.DEFAULT_APP_KEY, "app_secret": taobao.DEFAULT_SECRET,
-                "session": taobao.DEFAULT_SESSION}
+        return {"gateway_url": box.base_url, "app_key": taobao_store.DEFAULT_APP_KEY, "app_secret": taobao_store.DEFAULT_SECRET,
+                "session": taobao_store.DEFAULT_SESSION}
     if name == "jd":
         return {"gateway_url": box.base_url, "app_key": jd.DEFAULT_APP_KEY, "app_secret": jd.DEFAULT_SECRET,
                 "access_token": jd.DEFAULT_TOKEN}

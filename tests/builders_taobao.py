@@ -2,7 +2,7 @@
 import requests
 
 from tests.builders import make_channel, make_sku
-from wms.channels.sandbox.taobao import DEFAULT_APP_KEY, DEFAULT_SECRET, DEFAULT_SESSION
+from wms.channels.sandbox.taobao_store import DEFAULT_APP_KEY, DEFAULT_SECRET, DEFAULT_SESSION
 
 INITIAL_SINCE = "2026-11-18T00:00:00Z"  # before the first seeded trade
 CATALOGUE = ("TEA-LJ-250", "TEA-PUER-357", "MUG-CER-350", "SCARF-SILK-RED", "FAN-SANDAL-01")

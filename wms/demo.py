@@ -111,12 +111,12 @@ def _channels():
 
 def _platform_stores():
     """A Taobao, a JD, a PDD and a Douyin store on their sandboxes' credentials (the address comes from the launcher)."""
-    from wms.channels.sandbox import douyin, jd, pdd, taobao
+    from wms.channels.sandbox import douyin, jd, pdd, taobao_store
     from wms.orders.models import Channel
 
     return [Channel(code="taobao", name="淘宝店", platform="taobao", settings={
-                "app_key": taobao.DEFAULT_APP_KEY, "app_secret": taobao.DEFAULT_SECRET,
-                "session": taobao.DEFAULT_SESSION, "initial_since": "2026-11-18T00:00:00Z", "settle_seconds": 0}),
+                "app_key": taobao_store.DEFAULT_APP_KEY, "app_secret": taobao_store.DEFAULT_SECRET,
+                "session": taobao_store.DEFAULT_SESSION, "initial_since": "2026-11-18T00:00:00Z", "settle_seconds": 0}),
             Channel(code="jd", name="京东专卖店", platform="jd", settings={
                 "app_key": jd.DEFAULT_APP_KEY, "app_secret": jd.DEFAULT_SECRET, "access_token": jd.DEFAULT_TOKEN,
                 "initial_since": "2026-11-18T00:00:00Z", "settle_seconds": 0}),

@@ -143,7 +143,7 @@ def _real_requests(ids, as_picker):
     reassigned to picker2 before picker2 works it, the picker's events before the count tasks, the
     reprint before the print jobs, logout last)."""
     from tests.builders_packing import event
-    from wms.channels.sandbox.taobao import tmc_message
+    from wms.channels.sandbox.taobao_push import tmc_message
     from wms.shipping.carriers.kuaidi100 import push_sign
 
     param = json.dumps({"status": "polling", "lastResult": {"nu": "SF1000000001", "state": "0", "data": [

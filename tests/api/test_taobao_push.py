@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from tests.builders import make_channel
 from tests.builders_taobao import make_taobao_catalogue, make_taobao_channel
 from wms.channels.models import PushReceipt
-from wms.channels.sandbox.taobao import DEFAULT_SECRET, start_in_thread, tmc_message
+from wms.channels.sandbox.taobao import start_in_thread
+from wms.channels.sandbox.taobao_push import tmc_message
 from wms.channels.sandbox.taobao_seed import FIRST_TID
+from wms.channels.sandbox.taobao_store import DEFAULT_SECRET
 from wms.channels.taobao_protocol import TOP_TZ, format_top_time
 from wms.extensions import db
 from wms.orders.models import Order
@@ -145,7 +147,7 @@ def test_the_sandbox_helper_pushes_a_signed_message_over_http(sandbox):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        from wms.channels.sandbox.taobao import push_tmc_message
+        from wms.channels.sandbox.taobao_push import push_tmc_message
         from wms.channels.taobao_protocol import verify_signature
 
         answer = push_tmc_message(f"http://127.0.0.1:{server.port}/push", "taobao_trade_TradeCreate", TRADE)

@@ -9,7 +9,7 @@ from tests.postgres import needs_postgres
 from tests.postgres.test_allocation_races import Rendezvous
 from wms.channels import taobao_push
 from wms.channels.models import PushReceipt
-from wms.channels.sandbox.taobao import tmc_message
+from wms.channels.sandbox.taobao_push import tmc_message
 from wms.errors import DomainError
 from wms.extensions import db
 

@@ -17,7 +17,7 @@ from wms.channels import stock_sync, stock_sync_desk
 from wms.channels.mapping_models import SkuMapping
 from wms.channels.sandbox import jd as jd_sandbox
 from wms.channels.sandbox import shopify as shopify_sandbox
-from wms.channels.sandbox import shopify_inventory, shopify_store
+from wms.channels.sandbox import shopify_inventory, shopify_store, taobao_store
 from wms.channels.sandbox import taobao as taobao_sandbox
 from wms.channels.shopify import ShopifyAdapter
 from wms.channels.stock_models import ChannelStockState
@@ -139,8 +139,8 @@ def test_shopify_auth_failure_is_raised_not_answered_per_item(sandboxes):
 
 
 def test_taobao_sets_a_sku_by_its_key_or_its_merchant_code_and_refuses_unknown_ones(sandboxes):
-    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
-                        taobao_sandbox.DEFAULT_SESSION, sleep=lambda s: None)
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_store.DEFAULT_APP_KEY, taobao_store.DEFAULT_SECRET,
+                        taobao_store.DEFAULT_SESSION, sleep=lambda s: None)
     assert top.push_stock([{"platform_sku": TB_SKU, "qty": 5}])[0]["ok"]
     assert taobao_qty(sandboxes) == 5
     assert top.push_stock([{"platform_sku": "TEA-LJ-250", "qty": 3}])[0]["ok"]  # merchant code, looked up
@@ -161,8 +161,8 @@ def test_taobao_sets_the_skus_of_one_item_in_one_call_and_answers_a_refused_one_
     state = sandboxes["taobao"].state
     for n in range(4):
         state.add_item(700_000_000_001, 5_000_000_000_100 + n, f"BATCH-{n}", 0)
-    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
-                        taobao_sandbox.DEFAULT_SESSION, sleep=lambda s: None)
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_store.DEFAULT_APP_KEY, taobao_store.DEFAULT_SECRET,
+                        taobao_store.DEFAULT_SESSION, sleep=lambda s: None)
     keys = [f"tb-700000000001-{5_000_000_000_100 + n}" for n in range(4)]
     assert len({top.stock_group(key) for key in keys}) == 1 and top.stock_group(TB_SKU) != top.stock_group(keys[0])
     assert all(a["ok"] for a in top.push_stock([{"platform_sku": key, "qty": 6 + n} for n, key in enumerate(keys)]))
@@ -364,14 +364,14 @@ def test_a_taobao_batch_waits_out_a_call_limit_and_a_refused_session_fails_the_w
         state.add_item(700_000_000_003, 5_000_000_000_300 + n, f"TB-LIM-{n}", 0)
     keys = [f"tb-700000000003-{5_000_000_000_300 + n}" for n in range(2)]
     slept = []
-    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
-                        taobao_sandbox.DEFAULT_SESSION, sleep=slept.append)
+    top = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_store.DEFAULT_APP_KEY, taobao_store.DEFAULT_SECRET,
+                        taobao_store.DEFAULT_SESSION, sleep=slept.append)
     state.faults += [1, 1]  # code 7 App Call Limited twice, "this ban will last for 1 more seconds"
     assert all(a["ok"] for a in top.push_stock([{"platform_sku": key, "qty": 5} for key in keys]))
     assert slept == [1, 1] and [s["quantity"] for s in state.items[700_000_000_003]["skus"].values()] == [5, 5]
     from wms.channels.base import ChannelAuthFailed
 
-    stranger = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_sandbox.DEFAULT_APP_KEY, taobao_sandbox.DEFAULT_SECRET,
+    stranger = TaobaoAdapter(sandboxes["taobao"].base_url, taobao_store.DEFAULT_APP_KEY, taobao_store.DEFAULT_SECRET,
                              "not-the-session", sleep=slept.append)
     with pytest.raises(ChannelAuthFailed):
         stranger.push_stock([{"platform_sku": key, "qty": 9} for key in keys])
