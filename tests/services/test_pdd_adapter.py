@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.builders_pdd import make_pdd_adapter, make_pdd_catalogue, make_pdd_channel
 from wms.channels import services
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable
-from wms.channels.pdd import GOODS_LIST, ONLINE_SEND, ORDER_INCREMENT, QUANTITY_UPDATE
+from wms.channels.pdd_gateway import GOODS_LIST, ONLINE_SEND, ORDER_INCREMENT, QUANTITY_UPDATE
 from wms.channels.pdd_protocol import parse_pdd_time, to_cursor
 from wms.channels.sandbox import pdd as pdd_sandbox
 from wms.channels.sandbox.pdd import start_in_thread
@@ -282,8 +282,8 @@ def test_an_answer_without_its_response_key_is_refused(sandbox, monkeypatch):
 def test_the_sandbox_refuses_a_window_wider_than_thirty_minutes(sandbox):
     adapter = make_pdd_adapter(sandbox)
     with pytest.raises(ChannelError, match="30"):
-        adapter.call(ORDER_INCREMENT, {"start_updated_at": 0, "end_updated_at": 1801, "order_status": 5,
-                                       "refund_status": 5})
+        adapter.gateway.call(ORDER_INCREMENT, {"start_updated_at": 0, "end_updated_at": 1801, "order_status": 5,
+                                               "refund_status": 5})
 
 
 def test_the_sandbox_takes_the_guides_json_body_and_faults_over_http(sandbox):

@@ -6,15 +6,12 @@ Speaks the PDD HTTP protocol (`wms.channels.pdd_protocol`: signing, error codes;
 
 * `pdd.order.number.list.increment.get` (订单增量接口): orders by last-update window
   (start_updated_at / end_updated_at, UNIX seconds, at most 30 minutes apart), page / page_size
-  (at most 100), order_status=5 and refund_status=5 (all), is_lucky_flag=0 (all), use_has_next.
-  The API page says to page backwards ("必须采用倒序的分页方式（从最后一页往回取）才能避免漏单问题")
-  and the order FAQ (https://open.pinduoduo.com/application/document/browse?idStr=3155CCB725082A31)
-  how: a first call with use_has_next=false for total_count, then pages from the last to the first
-  with use_has_next=true. A row that leaves the window while it is paged (updated again) shifts
-  later rows towards page 1, which is still to be read; the one that left comes in a later window.
-  Rows read twice are merged by order_sn. A window that fits one page is read once. Sources:
-  lywzx/pdd-node-sdk packages/pdd-origin-api/src/dingDan/PddOrderNumberListIncrementGet.ts and
-  the FAQ above.
+  (at most 100), order_status=5 and refund_status=5 (all), is_lucky_flag=0 (all), use_has_next;
+  each window read from its last page back to the first, as the API page and the order FAQ say
+  (`wms.channels.pdd_gateway.PddGateway.read_window`, where they are quoted), rows read twice merged
+  by order_sn. Sources: lywzx/pdd-node-sdk
+  packages/pdd-origin-api/src/dingDan/PddOrderNumberListIncrementGet.ts and the FAQ
+  (https://open.pinduoduo.com/application/document/browse?idStr=3155CCB725082A31).
 * `pdd.order.information.get` (订单详情): one order (`fetch_order`), and the check after a refused
   shipment (below).
 * `pdd.logistics.companies.get` + `pdd.logistics.online.send` (订单发货通知接口: order_sn,
@@ -33,11 +30,10 @@ Speaks the PDD HTTP protocol (`wms.channels.pdd_protocol`: signing, error codes;
   goods.list.get (outer_id filter) for its goods_id and sku_id. A per-SKU business refusal
   (unknown SKU, PDD's "在资源位上的商品不能减少库存") is that item's `error`, not an exception.
 
-Errors: AUTH_CODES -> ChannelAuthFailed; RETRY_CODES (rate limits, maintenance, internal errors),
-HTTP 5xx, timeouts and network errors -> retried with exponential back-off (no source states a
-wait), then ChannelUnavailable; any other error_response -> ChannelError with PDD's own reason
-(sub_msg, else error_msg). An answer without its documented response key or with a field of the
-wrong type is a ChannelError naming the API and field, never a crash or a silently dropped order.
+Each call goes through `wms.channels.pdd_gateway` (signed form fields, retries, errors classified:
+ChannelAuthFailed, ChannelUnavailable after the retries, ChannelError with PDD's own reason). An
+answer without its documented response key or with a field of the wrong type is a ChannelError
+naming the API and field, never a crash or a silently dropped order.
 
 Windows end `settle_seconds` (180) before now: the API page says an end no earlier than three
 minutes before PDD's time avoids missed orders (read here as "windows end three minutes back", the
@@ -54,23 +50,19 @@ Settings on the channel: `gateway_url` (https://gw-api.pinduoduo.com/api/router 
 `client_id`, `client_secret`, `access_token`, optional `page_size` (100), `initial_since`,
 `initial_days`, `settle_seconds`.
 """
-import json
 import logging
-import math
 import time
 from datetime import datetime, timedelta, timezone
 
-import requests
-
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
-from wms.channels.http import platform_session
+from wms.channels.pdd_gateway import (
+    GOODS_LIST, LOGISTICS_COMPANIES, MAX_ATTEMPTS, ONLINE_SEND, ORDER_INCREMENT, ORDER_INFORMATION, QUANTITY_UPDATE,
+    REFUND_INCREMENT, TIMEOUT, PddGateway, malformed,
+)
 from wms.channels.pdd_orders import (
     logistics_id_for, order_to_record, parse_platform_sku, refund_to_record, refund_updated, updated_at,
 )
-from wms.channels.pdd_protocol import (
-    API_VERSION, DATA_TYPE, GATEWAY, describe_error, error_code, from_cursor, kind_of, reason_of, sign_request,
-    to_cursor, unix,
-)
+from wms.channels.pdd_protocol import GATEWAY, from_cursor, to_cursor
 
 log = logging.getLogger("wms.channels.pdd")
 
@@ -78,26 +70,6 @@ MAX_PAGE_SIZE = 100
 MAX_WINDOW = timedelta(minutes=30)      # increment.get refuses wider update windows
 DEFAULT_INITIAL_DAYS = 7
 DEFAULT_SETTLE_SECONDS = 180
-TIMEOUT = (5, 30)
-MAX_ATTEMPTS = 5
-
-ORDER_INCREMENT = "pdd.order.number.list.increment.get"
-ORDER_INFORMATION = "pdd.order.information.get"
-LOGISTICS_COMPANIES = "pdd.logistics.companies.get"
-ONLINE_SEND = "pdd.logistics.online.send"
-REFUND_INCREMENT = "pdd.refund.list.increment.get"
-GOODS_LIST = "pdd.goods.list.get"
-QUANTITY_UPDATE = "pdd.goods.quantity.update"
-
-RESPONSE_KEYS = {
-    ORDER_INCREMENT: "order_sn_increment_get_response",
-    ORDER_INFORMATION: "order_info_get_response",
-    LOGISTICS_COMPANIES: "logistics_companies_get_response",
-    ONLINE_SEND: "logistics_online_send_response",
-    REFUND_INCREMENT: "refund_increment_get_response",
-    GOODS_LIST: "goods_list_get_response",
-    QUANTITY_UPDATE: "goods_quantity_update_response",
-}
 WAITING_TO_SHIP = 1
 
 
@@ -113,15 +85,12 @@ class PddAdapter:
                  timeout=TIMEOUT, max_attempts=MAX_ATTEMPTS, sleep=time.sleep, clock=None, http=None):
         if not (gateway_url and client_id and client_secret and access_token):
             raise ChannelError("The Pinduoduo channel needs gateway_url, client_id, client_secret and access_token")
-        base = gateway_url.rstrip("/")
-        self.url = base if base.endswith("/api/router") else f"{base}/api/router"
-        self.client_id, self.client_secret, self.access_token = str(client_id), client_secret, access_token
         self.page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
         self.initial_since, self.initial_days = initial_since, int(initial_days)
         self.settle = timedelta(seconds=max(0, int(settle_seconds)))
-        self.timeout, self.max_attempts, self.sleep = timeout, max(1, int(max_attempts)), sleep
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.http = http or platform_session(self.url)  # kept alive, environment read once
+        self.gateway = PddGateway(gateway_url, client_id, client_secret, access_token, timeout=timeout,
+                                  max_attempts=max_attempts, sleep=sleep, clock=self.clock, http=http)
         self._companies = None
         self._skus = {}
 
@@ -141,8 +110,9 @@ class PddAdapter:
         """Yield (record, cursor) for orders updated at or after `since`, oldest change first."""
         previous = set()
         for start, end in self._windows(since):
-            rows = self._window(ORDER_INCREMENT, "order_sn_list", "order_sn", start, end, {
-                "order_status": 5, "refund_status": 5, "is_lucky_flag": 0}, use_has_next=True)
+            rows = self.gateway.read_window(ORDER_INCREMENT, "order_sn_list", "order_sn", start, end,
+                                            {"order_status": 5, "refund_status": 5, "is_lucky_flag": 0},
+                                            page_size=self.page_size, use_has_next=True)
             dated = [(updated_at_checked(row), row) for row in rows]
             dated.sort(key=lambda pair: (pair[0], str(pair[1].get("order_sn"))))
             seen = set()
@@ -158,10 +128,10 @@ class PddAdapter:
         return order_to_record(self._order_info(external_id))
 
     def _order_info(self, external_id):
-        body = self.call(ORDER_INFORMATION, {"order_sn": str(external_id)})
+        body = self.gateway.call(ORDER_INFORMATION, {"order_sn": str(external_id)})
         info = body.get("order_info")
         if not isinstance(info, dict):
-            raise _malformed(ORDER_INFORMATION, "order_info")
+            raise malformed(ORDER_INFORMATION, "order_info")
         return info
 
     # --- after-sales -------------------------------------------------------------------------
@@ -170,14 +140,15 @@ class PddAdapter:
         """Yield (refund record, cursor) for after-sales rows updated at or after `since`, oldest first."""
         previous = set()
         for start, end in self._windows(since):
-            rows = self._window(REFUND_INCREMENT, "refund_list", "id", start, end,
-                                {"after_sales_status": 1, "after_sales_type": 1}, use_has_next=False)
+            rows = self.gateway.read_window(REFUND_INCREMENT, "refund_list", "id", start, end,
+                                            {"after_sales_status": 1, "after_sales_type": 1},
+                                            page_size=self.page_size, use_has_next=False)
             dated = []
             for row in rows:
                 try:
                     dated.append((refund_updated(row), row))
                 except (TypeError, ValueError):
-                    raise _malformed(REFUND_INCREMENT, "updated_time") from None
+                    raise malformed(REFUND_INCREMENT, "updated_time") from None
             dated.sort(key=lambda pair: (pair[0], str(pair[1].get("id"))))
             seen = set()
             for moment, row in dated:
@@ -187,7 +158,7 @@ class PddAdapter:
                     yield refund_to_record(row), to_cursor(moment)
             previous = seen
 
-    # --- windows and pages -------------------------------------------------------------------
+    # --- update windows ----------------------------------------------------------------------
 
     def _windows(self, since):
         now = self.clock().replace(microsecond=0) - self.settle
@@ -204,23 +175,6 @@ class PddAdapter:
             return from_cursor(self.initial_since)
         return now - timedelta(days=self.initial_days)
 
-    def _window(self, method, list_key, id_key, start, end, filters, *, use_has_next):
-        """Every row of one update window: counted first, then read from the last page back to the first."""
-        business = {**filters, "start_updated_at": unix(start), "end_updated_at": unix(end),
-                    "page_size": self.page_size}
-        first = self.call(method, {**business, "page": 1, **({"use_has_next": "false"} if use_has_next else {})})
-        rows, total = _rows(method, first, list_key), first.get("total_count")
-        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-            raise _malformed(method, "total_count")
-        if total <= self.page_size:
-            return _merge(rows, id_key)
-        pages = math.ceil(total / self.page_size)
-        rows = []
-        for page in range(pages, 0, -1):
-            body = self.call(method, {**business, "page": page, **({"use_has_next": "true"} if use_has_next else {})})
-            rows += _rows(method, body, list_key)
-        return _merge(rows, id_key)
-
     # --- shipping ------------------------------------------------------------------------------
 
     def push_tracking(self, external_id, carrier, tracking_number, *, tracking_url=None, notify_buyer=False):
@@ -234,7 +188,7 @@ class PddAdapter:
         order_sn = str(external_id)
         sent = {"order_sn": order_sn, "logistics_id": logistics_id, "tracking_number": tracking_number}
         try:
-            body = self.call(ONLINE_SEND, sent)
+            body = self.gateway.call(ONLINE_SEND, sent)
         except (ChannelAuthFailed, ChannelUnavailable):
             raise
         except ChannelError:
@@ -259,10 +213,10 @@ class PddAdapter:
     def logistics_companies(self):
         """PDD's logistics companies [{id, logistics_company, code, available}], fetched once."""
         if self._companies is None:
-            body = self.call(LOGISTICS_COMPANIES, {})
+            body = self.gateway.call(LOGISTICS_COMPANIES, {})
             companies = body.get("logistics_companies")
             if not isinstance(companies, list):
-                raise _malformed(LOGISTICS_COMPANIES, "logistics_companies")
+                raise malformed(LOGISTICS_COMPANIES, "logistics_companies")
             self._companies = companies
         return self._companies
 
@@ -289,7 +243,7 @@ class PddAdapter:
             goods_id, sku_id = target
             business = {"goods_id": goods_id, "quantity": qty, "update_type": 1}
             business.update({"sku_id": sku_id} if sku_id else {"outer_id": code})
-            body = self.call(QUANTITY_UPDATE, business)
+            body = self.gateway.call(QUANTITY_UPDATE, business)
         except (ChannelAuthFailed, ChannelUnavailable):
             raise
         except ChannelError as refusal:
@@ -305,68 +259,12 @@ class PddAdapter:
         if parsed:
             return parsed
         if code not in self._skus:
-            body = self.call(GOODS_LIST, {"outer_id": code, "page": 1, "page_size": MAX_PAGE_SIZE})
+            body = self.gateway.call(GOODS_LIST, {"outer_id": code, "page": 1, "page_size": MAX_PAGE_SIZE})
             goods = body.get("goods_list")
             if not isinstance(goods, list):
-                raise _malformed(GOODS_LIST, "goods_list")
+                raise malformed(GOODS_LIST, "goods_list")
             self._skus[code] = _find_sku(goods, code)
         return self._skus[code]
-
-    # --- one API call --------------------------------------------------------------------------
-
-    def signed_params(self, method, business):
-        """Common + business params with `sign`, every value a string, ready to post."""
-        params = {"type": method, "client_id": self.client_id, "access_token": self.access_token,
-                  "timestamp": str(unix(self.clock())), "data_type": DATA_TYPE, "version": API_VERSION,
-                  **{key: _wire(value) for key, value in business.items() if value is not None}}
-        params["sign"] = sign_request(params, self.client_secret)
-        return params
-
-    def call(self, method, business):
-        """One API call with PDD's etiquette; the answer's response body, or a ChannelError."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Pinduoduo did not answer: {error}", error=str(error)[:200]) from error
-                self.sleep(_backoff(attempt))
-                continue
-            if response.status_code >= 500:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Pinduoduo kept answering {status} after {attempts} attempts",
-                                                    status=response.status_code, attempts=attempt,
-                                                    details={"http_status": response.status_code})
-                self.sleep(_backoff(attempt))
-                continue
-            try:
-                payload = response.json()
-            except ValueError:
-                raise ChannelError.worded("Pinduoduo answered {status} without JSON", status=response.status_code,
-                                          details={"http_status": response.status_code}) from None
-            if not isinstance(payload, dict):
-                raise _malformed(method, "answer")
-            error = payload.get("error_response")
-            if error is None:
-                body = payload.get(RESPONSE_KEYS[method])
-                if not isinstance(body, dict):
-                    raise _malformed(method, RESPONSE_KEYS[method])
-                return body
-            if not isinstance(error, dict):
-                raise _malformed(method, "error_response")
-            kind = kind_of(error)
-            details = {"pdd_code": error_code(error), "sub_code": error.get("sub_code"), "reason": reason_of(error)}
-            if kind == "auth":
-                raise ChannelAuthFailed.worded("Pinduoduo refused the client id or the shop's access token: {error}",
-                                               error=describe_error(error), details=details)
-            if kind == "business":
-                raise ChannelError.worded("Pinduoduo refused {method}: {error}", method=method,
-                                          error=reason_of(error), details=details)
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Pinduoduo kept refusing the call after {attempts} attempts: {error}",
-                                                attempts=attempt, error=describe_error(error), details=details)
-            self.sleep(_backoff(attempt))
-        raise AssertionError("unreachable")
 
 
 def updated_at_checked(order):
@@ -379,26 +277,6 @@ def updated_at_checked(order):
                                   details={"external_id": sn}) from None
 
 
-def _rows(method, body, list_key):
-    rows = body.get(list_key)
-    if rows is None:
-        return []
-    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-        raise _malformed(method, list_key)
-    return rows
-
-
-def _merge(rows, id_key):
-    """Rows read twice (shifted between pages) once; the newest copy wins."""
-    merged = {}
-    for row in rows:
-        key = str(row.get(id_key))
-        if key not in merged or str(row.get("updated_at") or row.get("updated_time") or "") >= str(
-                merged[key].get("updated_at") or merged[key].get("updated_time") or ""):
-            merged[key] = row
-    return list(merged.values())
-
-
 def _find_sku(goods, code):
     for item in goods:
         if not isinstance(item, dict):
@@ -407,20 +285,3 @@ def _find_sku(goods, code):
             if isinstance(sku, dict) and str(sku.get("outer_id") or "") == code and item.get("goods_id") is not None:
                 return str(item["goods_id"]), (str(sku["sku_id"]) if sku.get("sku_id") is not None else None)
     return None
-
-
-def _malformed(method, field):
-    return ChannelError.worded("Pinduoduo answered {method} without a valid {field}", method=method, field=field,
-                               details={"field": field})
-
-
-def _wire(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
-
-
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)
