@@ -530,7 +530,7 @@ class OrderFlow(RuleBasedStateMachine):
         """Recorded on a refund's case (never above what the order's buyer paid, over all its cases), sent
         (refused: the store's platform takes no refunds from us) or marked done by hand."""
         from wms.aftersales import case_states as cs
-        from wms.aftersales import case_refunds
+        from wms.aftersales import refund_steps
 
         if action == "record":
             case = self._case(self._case_ids(kinds=cs.REFUNDS), index)
@@ -539,11 +539,11 @@ class OrderFlow(RuleBasedStateMachine):
         if case is None:
             return
         if action == "record":
-            self._try(case_refunds.record_refund, case.id, amount, actor=self.reviewer)
+            self._try(refund_steps.record_refund, case.id, amount, actor=self.reviewer)
         elif action == "send":
-            self._try(case_refunds.send_refund, case.id, actor=self.reviewer)
+            self._try(refund_steps.send_refund, case.id, actor=self.reviewer)
         else:
-            self._try(case_refunds.mark_refund_done, case.id, actor=self.reviewer, reference="paid back by hand")
+            self._try(refund_steps.mark_refund_done, case.id, actor=self.reviewer, reference="paid back by hand")
 
     @precondition(lambda self: self.has_cases)
     @rule(index=st.integers(0, 10), how=st.sampled_from(("finish", "close")))

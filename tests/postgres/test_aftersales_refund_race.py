@@ -6,7 +6,7 @@ from tests.postgres import needs_postgres
 from tests.postgres.test_allocation_races import race
 from wms.aftersales import case_states as cs
 from wms.aftersales import cases, refund_totals
-from wms.aftersales.case_refunds import record_refund
+from wms.aftersales.refund_steps import record_refund
 from wms.aftersales.case_models import AfterSalesCase, OrderRefundTotal
 from wms.errors import ValidationFailed
 from wms.extensions import db

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests.builders_handover import make_carrier, shipped_orders
 from wms.aftersales import case_states as cs
-from wms.aftersales import case_queries, case_refunds, case_settings, cases, refund_totals, returns
+from wms.aftersales import case_queries, case_settings, cases, refund_steps, refund_totals, returns
 from wms.aftersales.case_models import AfterSalesCase, OrderRefundTotal
 from wms.aftersales.models import ReturnReceipt
 from wms.aftersales.refund_models import PlatformRefund
@@ -57,7 +57,7 @@ def test_return_and_refund_after_delivery_is_received_by_its_tracking_number_gra
     receipt = db.session.scalar(select(ReturnReceipt).where(ReturnReceipt.case_id == case.id))
     assert [(line.grade, line.result) for line in receipt.lines] == [("resellable", "restock"),
                                                                      ("damaged", "write_off")]
-    case_refunds.mark_refund_done(case.id, actor="finance", reference="paid back by hand")
+    refund_steps.mark_refund_done(case.id, actor="finance", reference="paid back by hand")
     db.session.expire_all()
     case = db.session.get(AfterSalesCase, case.id)
     assert (case.state, case.refund_status) == (cs.REFUNDED, cs.REFUND_DONE)
@@ -148,10 +148,10 @@ def test_refunds_never_pass_what_was_paid_across_cases(shipped):
     first = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late", refund_cents=paid - 100)
     second = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed) as refused:
-        case_refunds.record_refund(second.id, 101)
+        refund_steps.record_refund(second.id, 101)
     assert refused.value.details["left_cents"] == 100
     assert db.session.get(AfterSalesCase, second.id).refund_status == cs.REFUND_NONE
-    case_refunds.record_refund(second.id, 100)
+    refund_steps.record_refund(second.id, 100)
     cases.close(first.id, "buyer withdrew it")
     assert refund_totals.refund_total(shipped.id) == (paid, 100)
 
@@ -160,7 +160,7 @@ def test_bad_refund_amounts_are_refused(shipped):
     case = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late")
     for bad in ("abc", "-1", "0", "1.234", 0):
         with pytest.raises(ValidationFailed):
-            case_refunds.record_refund(case.id, bad)
+            refund_steps.record_refund(case.id, bad)
     assert refund_totals.refund_total(shipped.id)[1] == 0
 
 
@@ -175,7 +175,7 @@ def test_two_refunds_recorded_at_once_never_pass_the_total_one_is_refused(shippe
         with app.app_context():
             barrier.wait()
             try:
-                case_refunds.record_refund(case_id, paid - 10)
+                refund_steps.record_refund(case_id, paid - 10)
                 outcomes.append("ok")
             except ValidationFailed:
                 outcomes.append("refused")
@@ -226,7 +226,7 @@ def test_a_platform_request_becomes_one_case(shipped):
 def test_sending_a_refund_to_a_store_without_a_refund_call_is_refused(shipped):
     case = cases.open_case(shipped.id, cs.REFUND_ONLY, reason="late", refund_cents=100)
     with pytest.raises(ValidationFailed):
-        case_refunds.send_refund(case.id)
+        refund_steps.send_refund(case.id)
     assert db.session.get(AfterSalesCase, case.id).refund_status == cs.REFUND_PENDING
 
 
@@ -252,7 +252,7 @@ def test_a_refund_before_shipping_intercepts_the_order_and_its_money_is_given_ba
     case = cases.open_case(order.id, cs.REFUND_ONLY, reason="refund before shipping", refund_cents=9900)
     with pytest.raises(ValidationFailed):
         cases.open_case(order.id, cs.REFUND_ONLY, reason="twice", refund_cents=1)
-    case_refunds.mark_refund_done(case.id, actor="finance")
+    refund_steps.mark_refund_done(case.id, actor="finance")
     assert db.session.get(AfterSalesCase, case.id).state == cs.REFUNDED
     assert refund_totals.refund_total(order.id) == (9900, 9900)
 
@@ -306,9 +306,9 @@ def test_the_parts_of_a_split_order_share_what_the_buyer_paid_no_refund_passes_i
 
     on_part = cases.open_case(part.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed) as refused:
-        case_refunds.record_refund(on_part.id, 2001)
+        refund_steps.record_refund(on_part.id, 2001)
     assert refused.value.details["left_cents"] == 2000
-    case_refunds.record_refund(on_part.id, 2000)
+    refund_steps.record_refund(on_part.id, 2000)
     assert refund_totals.refund_total(part.id) == refund_totals.refund_total(order.id) == (10000, 10000)
     assert db.session.get(OrderRefundTotal, part.id) is None   # one row, the root's
 
@@ -329,9 +329,9 @@ def test_a_merge_after_a_refund_never_lets_the_money_be_refunded_twice(app):
 
     on_target = cases.open_case(target.id, cs.REFUND_ONLY, reason="the rest")
     with pytest.raises(ValidationFailed) as refused:
-        case_refunds.record_refund(on_target.id, 5001)
+        refund_steps.record_refund(on_target.id, 5001)
     assert refused.value.details["left_cents"] == 5000
-    case_refunds.record_refund(on_target.id, 5000)
+    refund_steps.record_refund(on_target.id, 5000)
     on_merged = cases.open_case(other.id, cs.REFUND_ONLY, reason="again")
     with pytest.raises(ValidationFailed, match="merged into AS-MERGE-B"):
-        case_refunds.record_refund(on_merged.id, 1)
+        refund_steps.record_refund(on_merged.id, 1)

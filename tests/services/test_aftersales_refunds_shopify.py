@@ -7,7 +7,7 @@ from tests.builders import make_order
 from tests.builders_channels import make_shopify_channel
 from wms.aftersales import case_states as cs
 from wms.aftersales import cases
-from wms.aftersales.case_refunds import send_refund
+from wms.aftersales.refund_steps import send_refund
 from wms.aftersales.case_models import AfterSalesCase
 from wms.channels import case_refunds
 from wms.channels.sandbox.shopify import start_in_thread

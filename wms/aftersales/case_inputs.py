@@ -1,6 +1,6 @@
 """Pure readers of the values the after-sales case modules are given (by a form, a job or another service):
 a refund amount in cents, a trimmed text, a number, and the name an actor is recorded under. One place for
-cases, case_refunds, case_queries, case_settings and case_timeline."""
+cases, refund_steps, case_queries, case_settings and case_timeline."""
 import re
 
 from wms.aftersales import case_states as cs

@@ -4,7 +4,7 @@ closing them.
 Each function is one use case and owns its transaction (ends with wms.aftercommit.commit()). States and
 kinds: wms.aftersales.case_states. Every change writes a CaseEvent (who, when, what: wms.aftersales.case_timeline)
 and a note on the order's timeline; a replacement order's timeline names the case and its reason. The refund a
-case makes: wms.aftersales.case_refunds; the pages' reads: case_queries; the per-store setting: case_settings.
+case makes: wms.aftersales.refund_steps; the pages' reads: case_queries; the per-store setting: case_settings.
 
 Replacement orders (exchange 换货, re-shipment 补发): a new order of the same store, the case's lines at
 no charge (total 0, paid), the original's buyer and address, number `<original>-EX<case>` / `-RS<case>`.
@@ -25,7 +25,7 @@ from wms.aftersales import case_states as cs
 from wms.aftersales.case_inputs import actor_name, as_int, clean_text, parse_cents
 from wms.aftersales.case_models import AfterSalesCase, CaseLine
 from wms.aftersales.case_queries import platform_requests_without_case
-from wms.aftersales.case_refunds import release_refund, reserve_refund
+from wms.aftersales.refund_steps import release_refund, reserve_refund
 from wms.aftersales.case_settings import channel_waits
 from wms.aftersales.case_timeline import add_event, load_case, move_case
 from wms.aftersales.models import ReturnReceipt

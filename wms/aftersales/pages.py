@@ -3,8 +3,8 @@ cases (售后单): their desk, the form opening one, one case with its actions."
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from wms.aftersales import (case_queries, case_refunds, case_settings, case_states, cases, expected_returns,
-                            return_list, returns, services)
+from wms.aftersales import (case_queries, case_settings, case_states, cases, expected_returns,
+                            refund_steps, return_list, returns, services)
 from wms.auth import roles
 from wms.auth.access import allow
 from wms.errors import flash_errors
@@ -202,7 +202,7 @@ def case_page(case_id):
                            unmatched=case_queries.unmatched_receipts(case.order_id)
                            if case.kind in case_states.EXPECTS_GOODS
                            and case.state in (case_states.OPEN, case_states.WAITING_RETURN) else [],
-                           sends=case_refunds.can_send_refund(case))
+                           sends=refund_steps.can_send_refund(case))
 
 
 @bp.post("/cases/<int:case_id>/<action>")
@@ -210,9 +210,9 @@ def case_page(case_id):
 def case_action(case_id, action):
     """One action on a case: refund (record the amount), send_refund, refund_done, finish, close, match."""
     form, actor = request.form, current_user
-    done = {"refund": lambda: case_refunds.record_refund(case_id, form.get("refund"), actor=actor),
-            "send_refund": lambda: case_refunds.send_refund(case_id, actor=actor),
-            "refund_done": lambda: case_refunds.mark_refund_done(case_id, actor=actor,
+    done = {"refund": lambda: refund_steps.record_refund(case_id, form.get("refund"), actor=actor),
+            "send_refund": lambda: refund_steps.send_refund(case_id, actor=actor),
+            "refund_done": lambda: refund_steps.mark_refund_done(case_id, actor=actor,
                                                                  reference=form.get("reference", "")),
             "finish": lambda: cases.finish(case_id, actor=actor),
             "close": lambda: cases.close(case_id, form.get("reason", ""), actor=actor),

@@ -5,7 +5,7 @@ at once never pass what was paid.
 A paid order is a split's root: the parts a desk split makes (``<external_id>-S<n>``, split_from_id) move money
 between them, never add to it, so they share the root's row. A merge adds the merged-away order's total to its
 target's: the target's paid leaves out what was already refunded on the merged-away orders, and those take no
-more refunds (wms.aftersales.case_refunds refuses them).
+more refunds (wms.aftersales.refund_steps refuses them).
 """
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError

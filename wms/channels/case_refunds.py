@@ -1,10 +1,10 @@
 """Sending an after-sales case's refund to its platform (issue 21 item 4), for the adapters that have a refund
 call (`send_refund`: Shopify's Refund resource). Run by the job wms.channels.jobs.send_case_refund, which
-wms.aftersales.case_refunds names after a person asked to send it (the case is then `refund_sent`).
+wms.aftersales.refund_steps names after a person asked to send it (the case is then `refund_sent`).
 
 Safe to run again: only a case still `refund_sent` is sent, and the adapter finds a refund it already made
 for this case (the case's key in the refund's note) before making one. The platform's answer goes back to
-the case (wms.aftersales.case_refunds.refund_sent_back): made -> refund_made (the buyer's notice asked for);
+the case (wms.aftersales.refund_steps.refund_sent_back): made -> refund_made (the buyer's notice asked for);
 refused -> to_refund again with the platform's reason on the case's timeline. An unreachable platform
 raises, and the job's row retries it later.
 """
@@ -12,7 +12,7 @@ from flask import current_app
 
 from wms.aftersales import case_states
 from wms.aftersales.case_models import AfterSalesCase
-from wms.aftersales.case_refunds import refund_sent_back
+from wms.aftersales.refund_steps import refund_sent_back
 from wms.channels.base import ChannelError, ChannelUnavailable, adapter_for, sandbox_overrides
 from wms.extensions import db
 

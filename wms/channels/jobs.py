@@ -31,6 +31,6 @@ def push_channel_stock(channel_id):
 
 @job
 def send_case_refund(case_id):
-    """rq job: send an after-sales case's refund to its platform (named by wms.aftersales.case_refunds; safe to run
+    """rq job: send an after-sales case's refund to its platform (named by wms.aftersales.refund_steps; safe to run
     again: a refund already made for the case is found, not made twice)."""
     return case_refunds.send(case_id)
