@@ -18,11 +18,11 @@ run: $(STAMP)
 system-deps:
 	bin/system-deps
 
-# `TEST_WORKERS=2 make test` spreads the test files over two processes (pytest-xdist), a file's tests
-# kept together (its module fixtures: a live server, a browser): 23.5 min instead of about 40 on a slow
-# host. One process by default until tests/e2e/test_print_component.py's failed label, lost in 1 of 3
-# two-process runs (2026-12-07), is understood.
-TEST_WORKERS ?= 0
+# make test spreads the test files over two processes (pytest-xdist), a file's tests kept together (its
+# module fixtures: a live server, a browser): 22.4 min instead of about 40 in one. `TEST_WORKERS=0 make test`
+# runs them in this process (a debugger, -x). The failed label once lost in two-process runs was a page bug
+# (two reloads answered out of order), fixed and tested in tests/e2e/test_print_component.py.
+TEST_WORKERS ?= 2
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q tests --ignore=tests/postgres -n $(TEST_WORKERS) --dist loadfile

@@ -29,6 +29,7 @@ def database_url(url):
 
 DEV_SECRET_KEY = "dev-only-change-me"
 MIN_SECRET_KEY_LENGTH = 24
+MIN_PBKDF2_ITERATIONS = 600_000
 
 
 class UnsafeConfig(RuntimeError):
@@ -40,6 +41,9 @@ class Config:
 
     WMS_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # How passwords and PINs are hashed (werkzeug's method string). scrypt is werkzeug's default: memory-hard,
+    # about 0.15 s a hash. A stored hash names its own method, so a change applies to new passwords only.
+    PASSWORD_HASH_METHOD = "scrypt"
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
     # rq workers `make run` starts: jobs of different stores (stock pushes, syncs, imports) run side by side;
@@ -174,6 +178,8 @@ class TestConfig(Config):
     LOGIN_MAX_ATTEMPTS = 5
     SEED_DEMO = False
     SOCKET_IDENTITY_SWEEP_SECONDS = 0  # tests call wms.sockets.sweep_connections() themselves
+    # The suite makes thousands of users and logins: 1 ms a hash instead of 0.15 s (production refuses it).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):
@@ -199,10 +205,28 @@ def production_problems(config):
                         "random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
     elif len(key) < MIN_SECRET_KEY_LENGTH:
         problems.append(f"SECRET_KEY is too short ({len(key)} characters): use at least {MIN_SECRET_KEY_LENGTH}")
+    if not strong_password_hash(config.get("PASSWORD_HASH_METHOD") or "scrypt"):
+        problems.append(f"PASSWORD_HASH_METHOD {config.get('PASSWORD_HASH_METHOD')!r} is too weak: use scrypt "
+                        f"(the default) or pbkdf2 with at least {MIN_PBKDF2_ITERATIONS:,} iterations")
     if not config.get("SESSION_COOKIE_SECURE") and not config.get("ALLOW_INSECURE_COOKIES"):
         problems.append("SESSION_COOKIE_SECURE is off: serve over HTTPS and leave it on, or set "
                         "ALLOW_INSECURE_COOKIES=1 to say that plain-HTTP session cookies are intended")
     return problems
+
+
+def strong_password_hash(method):
+    """Whether a werkzeug hash method string is fit for production: scrypt (any parameters werkzeug
+    accepts), or pbkdf2 with werkzeug's default iterations or at least MIN_PBKDF2_ITERATIONS (OWASP's 2023
+    figure for SHA-256)."""
+    name, _, rest = method.partition(":")
+    if name == "scrypt":
+        return True
+    if name != "pbkdf2":
+        return False
+    iterations = rest.partition(":")[2]
+    if not iterations:
+        return True
+    return iterations.isdigit() and int(iterations) >= MIN_PBKDF2_ITERATIONS
 
 
 def refuse_unsafe(config):

@@ -6,6 +6,7 @@ import sys
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.security import generate_password_hash
 
 from config.settings import (DEV_SECRET_KEY, ROOT, ProductionConfig, UnsafeConfig, database_url,
                              production_problems)
@@ -42,11 +43,21 @@ def test_production_without_a_secret_key_does_not_start_and_says_why(tmp_path):
     ({"SECRET_KEY": "test-secret"}, "SECRET_KEY is not set (or is the development default)"),
     ({"SECRET_KEY": "short-key"}, "SECRET_KEY is too short"),
     ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE is off"),
+    ({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, "PASSWORD_HASH_METHOD 'pbkdf2:sha256:1000' is too weak"),
+    ({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:599999"}, "PASSWORD_HASH_METHOD"),
+    ({"PASSWORD_HASH_METHOD": "plain"}, "PASSWORD_HASH_METHOD"),
 ])
 def test_each_unsafe_production_setting_is_named(settings, problem):
     config = {"WMS_ENV": "production", "SECRET_KEY": STRONG_KEY, "SESSION_COOKIE_SECURE": True, **settings}
     problems = production_problems(config)
     assert len(problems) == 1 and problems[0].startswith(problem)
+
+
+@pytest.mark.parametrize("method", ["scrypt", "scrypt:32768:8:1", "pbkdf2", "pbkdf2:sha256", "pbkdf2:sha256:600000"])
+def test_scrypt_and_a_full_strength_pbkdf2_are_fit_for_production(method):
+    config = {"WMS_ENV": "production", "SECRET_KEY": STRONG_KEY, "SESSION_COOKIE_SECURE": True,
+              "PASSWORD_HASH_METHOD": method}
+    assert production_problems(config) == []
 
 
 def test_plain_http_cookies_are_allowed_only_when_said_so_and_other_environments_are_not_checked():
@@ -108,6 +119,15 @@ def test_a_session_cookie_forged_with_the_development_key_does_not_open_admin_pa
     client.set_cookie("session", _cookie(production_app, STRONG_KEY, payload), domain="localhost")
     forget_current_user()
     assert client.get("/admin/users", base_url="https://localhost").status_code == 200
+
+
+def test_production_hashes_passwords_and_pins_with_scrypt_and_still_reads_a_test_hash(production_app):
+    user = make_user(role="picker", username="walker", password="secret-pass", pin="4321")
+    assert user.password_hash.startswith("scrypt:") and user.pin_hash.startswith("scrypt:")
+    assert user.check_password("secret-pass") and user.check_pin("4321") and not user.check_password("secret-pas")
+    # a hash stored under another method (an older setting) is read by the method it names
+    user.password_hash = generate_password_hash("older-pass", method="pbkdf2:sha256:1000")
+    assert user.check_password("older-pass") and not user.check_password("secret-pass")
 
 
 def test_a_handheld_token_forged_with_the_development_key_is_refused(production_app):

@@ -1,6 +1,7 @@
 """Users, handheld devices and integration API tokens."""
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,16 +44,21 @@ class User(db.Model):
         return str(self.id)
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = _hashed(password)
 
     def check_password(self, password):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def set_pin(self, pin):
-        self.pin_hash = generate_password_hash(pin)
+        self.pin_hash = _hashed(pin)
 
     def check_pin(self, pin):
         return bool(self.pin_hash) and check_password_hash(self.pin_hash, pin)
+
+
+def _hashed(secret):
+    """A password or PIN hashed by the app's PASSWORD_HASH_METHOD (config.settings)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Device(db.Model):
