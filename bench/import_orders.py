@@ -3,7 +3,9 @@
 Generates a realistic order export (Chinese names and addresses, our Chinese template headers,
 1-5 lines per order averaging 3, SKUs of a 500-SKU catalogue by code or barcode), imports it through
 `wms.imports.file_run.run_file_import` (what the rq job runs) - with kits (组合装) in the catalogue:
-`--kits` of the 500 SKUs (50 by default) are kits of 2-3 others, so their lines sell a kit as sold -, then, in the same run, times a bare
+`--kits` of the 500 SKUs (50 by default) are kits of 2-3 others, so their lines sell a kit as sold, and
+`--gift-rules` (3 by default) gift rules are active (they run at the review the import enqueues, not in the
+import: bench/gift_review.py times that) -, then, in the same run, times a bare
 insert of the same order, line and event rows into fresh tables as the floor: the driver-level
 bulk insert the import itself uses (wms.imports.bulk: executemany on SQLite, COPY on PostgreSQL),
 on one connection, with no parsing, no validation and - on PostgreSQL - the row triggers (the
@@ -151,9 +153,10 @@ def drop_pg_database(url):
     admin.dispose()
 
 
-def seed(db, skus, kits=0):
+def seed(db, skus, kits=0, gift_rules=0):
     from wms.catalog.models import Sku, SkuBarcode, SkuKitComponent
     from wms.orders.models import Channel
+    from wms.review.gift_models import GiftRule
 
     channel = Channel(code="bench", name="Bench store")
     db.session.add(channel)
@@ -163,18 +166,25 @@ def seed(db, skus, kits=0):
     rng = random.Random(5)
     db.session.add_all([SkuKitComponent(kit_sku_id=kit.id, component_sku_id=part.id, qty=rng.randint(1, 2))
                         for kit in rows[:kits] for part in rng.sample(rows[kits:], rng.randint(2, 3))])
+    gifts = rows[-3:]
+    db.session.add_all([
+        GiftRule(name="every order", gift_sku_ids=[gifts[0].id], total_max=1000),
+        GiftRule(name="a family bought", bought_skus=["SKU-001*"], gift_kind="pool", gift_sku_ids=[g.id for g in gifts[1:]],
+                 per_unit_bought=True, per_order_max=2),
+        GiftRule(name="birthday", remark_words=["生日"], gift_sku_ids=[gifts[0].id], min_amount_cents=5000),
+    ][:gift_rules])
     db.session.commit()
     return channel.id
 
 
-def run_import(app, csv_path, skus, kits=0):
+def run_import(app, csv_path, skus, kits=0, gift_rules=0):
     from wms.extensions import db
     from wms.imports import file_run, file_upload
 
     with app.app_context():
         db.drop_all()
         db.create_all()
-        channel_id = seed(db, skus, kits)
+        channel_id = seed(db, skus, kits, gift_rules)
         job = file_upload.create_file_job(channel_id, csv_path)
         from wms.imports import key_checks
 
@@ -304,6 +314,7 @@ def main(argv=None):
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: a temporary SQLite file)")
     parser.add_argument("--kits", type=int, default=50, help="SKUs of the catalogue that are kits (0: none)")
+    parser.add_argument("--gift-rules", type=int, default=3, choices=range(4), help="active gift rules (0-3)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
 
@@ -322,7 +333,8 @@ def main(argv=None):
             url = args.db or f"sqlite:///{tmp / 'bench.sqlite'}"
             floor_url, created, kind = f"sqlite:///{tmp / 'floor.sqlite'}", [], "sqlite"
         try:
-            seconds, cpu, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus, args.kits)
+            seconds, cpu, (orders, lines), summary = run_import(make_app(url, tmp / "uploads"), csv_path, skus, args.kits,
+                                                                 args.gift_rules)
             peak = peak_rss_mb()  # the import's peak, before the floor builds its rows in memory
             floor_seconds, floor_cpu, floor_server_cpu = run_floor(floor_url, args.orders, skus)
         finally:
@@ -330,7 +342,8 @@ def main(argv=None):
                 drop_pg_database(created_url)
     if orders != args.orders:
         print(json.dumps({"error": "not every order was imported", "imported": orders, **summary}), file=sys.stderr)
-    print(json.dumps({"db": kind, "orders": orders, "lines": lines, "kits": args.kits, "seconds": round(seconds, 2),
+    print(json.dumps({"db": kind, "orders": orders, "lines": lines, "kits": args.kits,
+                      "gift_rules": args.gift_rules, "seconds": round(seconds, 2),
                       "lines_per_s": round(lines / seconds), "peak_rss_mb": round(peak, 1),
                       "floor_seconds": round(floor_seconds, 2), "floor_ratio": round(seconds / floor_seconds, 2),
                       # CPU seconds of this process (the writer), of the import's reader process, of a
