@@ -1,5 +1,5 @@
 """A case's timeline: loading a case, moving it to a new state (checked against wms.aftersales.case_states)
-and writing each change as a CaseEvent (who, when, what). The steps the case use cases (cases, refund_steps)
+and writing each change as a CaseEvent (who, when, what). The steps the case services (cases, refund_steps)
 are made of; they commit, this module does not."""
 from wms.aftersales import case_states as cs
 from wms.aftersales.case_inputs import actor_name, as_int
