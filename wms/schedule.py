@@ -5,23 +5,25 @@ import importlib
 import logging
 import time
 
+from wms import job_names
+
 log = logging.getLogger("wms.schedule")
 
+SWEEP = "wms.outbox_sweep.requeue_stale"  # core, not a feature's job
 # (seconds between runs, dotted path of a function that runs inside an app context: a feature's
 # jobs.py function, or the core outbox sweep)
 PERIODIC = (
-    (15, "wms.outbox_sweep.requeue_stale"),  # OUTBOX_SWEEP_SECONDS overrides; JOB_REQUEUE_SECONDS is its timeout
-    (60, "wms.channels.jobs.sync_due_channels"),
-    (5, "wms.channels.jobs.sync_stock"),  # stock marks -> the stores' pushes (库存同步), every tick
-    (30, "wms.picking.jobs.run_auto_waves"),
-    (60, "wms.orders.jobs.alert_ship_by_breaches"),  # not packed within SHIP_BY_ALERT_HOURS of its ship-by
-    (60, "wms.inventory.jobs.release_presales"),  # presales whose ship-from time (or stock) came -> allocation
-    (60, "wms.tracking.jobs.retry_due_writebacks"),
-    (300, "wms.tracking.jobs.poll_tracking"),  # each parcel is asked every TRACKING_POLL_MINUTES
-    (3600, "wms.tracking.jobs.auto_complete"),
-    (3600, "wms.dashboard.jobs.prune_pick_buckets"),  # the wall keeps 48 h of minute buckets
+    (15, SWEEP),  # OUTBOX_SWEEP_SECONDS overrides; JOB_REQUEUE_SECONDS is its timeout
+    (60, job_names.SYNC_DUE_CHANNELS),
+    (5, job_names.SYNC_STOCK),  # stock marks -> the stores' pushes (库存同步), every tick
+    (30, job_names.RUN_AUTO_WAVES),
+    (60, job_names.ALERT_SHIP_BY_BREACHES),  # not packed within SHIP_BY_ALERT_HOURS of its ship-by
+    (60, job_names.RELEASE_PRESALES),  # presales whose ship-from time (or stock) came -> allocation
+    (60, job_names.RETRY_DUE_WRITEBACKS),
+    (300, job_names.POLL_TRACKING),  # each parcel is asked every TRACKING_POLL_MINUTES
+    (3600, job_names.AUTO_COMPLETE_ORDERS),
+    (3600, job_names.PRUNE_PICK_BUCKETS),  # the wall keeps 48 h of minute buckets
 )
-SWEEP = "wms.outbox_sweep.requeue_stale"
 TICK_EVERY_S = 5
 
 

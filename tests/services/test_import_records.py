@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from tests.builders import make_channel, make_sku, make_user
 from tests.builders_imports import no_review, record  # noqa: F401
+from wms import job_names
 from wms.extensions import db
 from wms.imports import services
 from wms.orders.models import Order, OrderLine
@@ -106,7 +107,7 @@ def test_review_is_enqueued_after_commit_in_chunks_of_at_most_1000(app, monkeypa
     channel = make_channel()
     result = services.import_order_records(channel.id, [record(f"A{i}") for i in range(1500)])
     jobs = db.session.scalars(select(QueuedJob).order_by(QueuedJob.id)).all()
-    assert [job.func for job in jobs] == [services.REVIEW_JOB] * 2
+    assert [job.func for job in jobs] == [job_names.REVIEW_ORDERS] * 2
     assert [len(job.args[0]) for job in jobs] == [1000, 500]
     assert sorted(jobs[0].args[0] + jobs[1].args[0]) == sorted(result.order_ids)
 

@@ -1,11 +1,13 @@
 """Jobs live in their feature's jobs.py and are enqueued by that function or by its declared path,
-never by a dotted path into some feature's services."""
+never by a dotted path into some feature's services; every such path is written once, in wms/job_names.py."""
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import pytest
 
-from wms import schedule, worker
+from wms import job_names, schedule, worker
 from wms.admin.job_titles import TITLES
 from wms.worker import JOBS, QueuedJob, enqueue
 
@@ -27,6 +29,30 @@ def test_every_function_of_a_jobs_py_is_declared(app):
                 if name not in JOBS:
                     undeclared.append(name)
     assert undeclared == []
+
+
+def test_every_name_in_job_names_is_a_job_function_of_a_features_jobs_py(app):
+    names = {constant: value for constant, value in vars(job_names).items() if not constant.startswith("_")}
+    assert len(names) >= 20, "the names are read from wms.job_names"
+    wrong = [f"{constant} = {path!r}" for constant, path in sorted(names.items())
+             if not (constant.isupper() and isinstance(path, str) and path in JOBS and imports_as_that_job(path))]
+    assert wrong == []
+
+
+def imports_as_that_job(path):
+    """The path, imported as wms.worker.run_job imports it, gives the function its jobs.py declared."""
+    module, _, function = path.rpartition(".")
+    return module.endswith(".jobs") and getattr(importlib.import_module(module), function, None) is JOBS[path]
+
+
+def test_a_job_path_is_written_only_in_job_names():
+    """Everywhere else uses the constant (or the function itself), so a renamed job changes one line."""
+    job_path = re.compile(r"wms\.\w+\.jobs\.\w+")
+    written = [f"{path.relative_to(WMS.parent)}: {node.value}"
+               for path in WMS.rglob("*.py") if path != WMS / "job_names.py"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str) and job_path.fullmatch(node.value)]
+    assert written == []
 
 
 def test_every_periodic_job_is_declared_but_the_core_outbox_sweep(app):

@@ -20,7 +20,7 @@ Transitions of orders: a replacement imported -> on_hold (waits for the goods) a
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.aftersales import case_states as cs
 from wms.aftersales.case_inputs import actor_name, as_int, clean_text, parse_cents
 from wms.aftersales.case_models import AfterSalesCase, CaseLine
@@ -39,8 +39,6 @@ from wms.rows import get_or_not_found
 from wms.worker import enqueue
 from wms.wording import english, wording
 
-REVIEW_JOB = "wms.review.jobs.review_orders"          # review sits beside us: named, not imported
-NOTICE_JOB = "wms.tracking.jobs.notify_buyers"        # tracking sits above
 AWAITING_RETURN = next_steps.AWAITING_RETURN         # the replacement's hold reason code
 AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED, states.RETURNED})
 SHIPPED = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
@@ -185,7 +183,7 @@ def finish(case_id, actor=None):
         parcel = db.session.scalar(select(Parcel).where(Parcel.order_id == replacement.id,
                                                         Parcel.tracking_number.is_not(None))
                                    .order_by(Parcel.id.desc()).limit(1))
-        enqueue(NOTICE_JOB, [case.order_id], "exchange_shipped",
+        enqueue(job_names.NOTIFY_BUYERS, [case.order_id], "exchange_shipped",
                 {"carrier": parcel.carrier_code if parcel else (replacement.carrier_code or ""),
                  "tracking": parcel.tracking_number if parcel else ""})
     aftercommit.commit()
@@ -280,7 +278,7 @@ def _make_replacement(case, order, waits, actor):
         replacement.transition_to(states.ON_HOLD, reason=wording("waits for the returned goods of case {case}",
                                                                   case=case.id), actor=actor)
     else:
-        enqueue(REVIEW_JOB, [replacement.id])
+        enqueue(job_names.REVIEW_ORDERS, [replacement.id])
 
 
 def _release_replacement(case, actor):

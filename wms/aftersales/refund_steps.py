@@ -11,7 +11,7 @@ release_refund run inside their caller's (wms.aftersales.cases opens and closes 
 """
 from sqlalchemy import update
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.aftersales import case_states as cs
 from wms.aftersales import refund_totals
 from wms.aftersales.case_inputs import clean_text, parse_cents
@@ -23,8 +23,6 @@ from wms.orders.models import Order
 from wms.worker import enqueue
 from wms.wording import wording
 
-NOTICE_JOB = "wms.tracking.jobs.notify_buyers"        # tracking sits above
-SEND_REFUND_JOB = "wms.channels.jobs.send_case_refund"  # channels sits above
 REFUNDING_PLATFORMS = frozenset({"shopify"})          # adapters with a refund call (wms.channels)
 
 
@@ -62,7 +60,7 @@ def send_refund(case_id, actor=None):
     db.session.refresh(case)
     add_event(case, wording("refund of {amount} sent to the platform", amount=_money(case.refund_cents, case.order)),
               actor, kind="refund")
-    enqueue(SEND_REFUND_JOB, case.id)
+    enqueue(job_names.SEND_CASE_REFUND, case.id)
     aftercommit.commit()
     return case
 
@@ -86,7 +84,7 @@ def mark_refund_done(case_id, actor=None, reference=""):
                     actor=actor, kind="aftersales")
     if cs.can_transition(case.kind, case.state, cs.REFUNDED):
         move_case(case, cs.REFUNDED, actor)
-    enqueue(NOTICE_JOB, [case.order_id], "refund_done", {"amount": amount})
+    enqueue(job_names.NOTIFY_BUYERS, [case.order_id], "refund_done", {"amount": amount})
     aftercommit.commit()
     return case
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit, realtime
+from wms import aftercommit, job_names, realtime
 from wms.aftersales.models import (
     ACTION_CANCELLED, ACTION_CARRIER, ACTION_LEFT_WAVE, ACTION_PUT_BACK, ACTION_WAYBILL_VOIDED, INTERCEPT_DONE,
     INTERCEPT_OPEN, Intercept)
@@ -30,7 +30,6 @@ from wms.timeutil import utcnow
 from wms.worker import enqueue
 from wms.wording import english, is_wording, wording
 
-VOID_JOB = "wms.aftersales.jobs.void_waybill"
 ON_THE_FLOOR = frozenset({states.PICKING, states.PICKED, states.PACKED, states.LABELLED})
 AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
 # What an open intercept waits for (Intercept.detail until a person writes what was done)
@@ -105,7 +104,7 @@ def _cancel_on_the_floor(order, intercept, reason, actor):
         realtime.publish("order.intercepted", payload, realtime.room_for_role("packer"))
     if state == states.LABELLED:
         db.session.flush()
-        enqueue(VOID_JOB, intercept.id)
+        enqueue(job_names.VOID_INTERCEPTED_WAYBILL, intercept.id)
 
 
 def _payload(order, intercept):

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.utils import secure_filename
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.catalog import file_check, import_chunks, refusals
 from wms.catalog.columns import column_positions, missing_columns
 from wms.catalog.import_progress import Progress, ReportFile, Superseded
@@ -50,7 +50,7 @@ def start_import(upload, *, actor=None):
         path = path.with_suffix(Path(upload.filename).suffix.lower())
     upload.save(path)
     job = _new_job(path, upload.filename, actor)
-    enqueue("wms.catalog.jobs.run_sku_import", job.id, queue="imports")
+    enqueue(job_names.IMPORT_SKU_FILE, job.id, queue="imports")
     aftercommit.commit()
     return job
 

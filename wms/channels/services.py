@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.auth.access import require_channel
 from wms.channels.base import adapter_for, sandbox_overrides
 from wms.errors import DomainError, ValidationFailed
@@ -27,7 +27,7 @@ from wms.wording import wording
 log = logging.getLogger("wms.channels.sync")
 
 CHUNK_SIZE = 100
-SYNC_JOB = "wms.channels.jobs.sync_channel"
+SYNC_JOB = job_names.SYNC_CHANNEL_ORDERS
 DEFAULT_INTERVAL_MINUTES = 15
 OPEN_JOB_STATES = ("pending", "enqueued", "running")
 SYNC_ACTOR = "channel-sync"

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import bindparam, case, func, or_, select, update
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.channels import stock_sync_rules as rules
 from wms.channels.base import ChannelAuthFailed, ChannelError, adapter_for, sandbox_overrides
 from wms.channels.mapping_models import SkuMapping
@@ -43,7 +43,7 @@ from wms.worker import QueuedJob, enqueue
 
 log = logging.getLogger("wms.channels.stock_sync")
 
-PUSH_JOB = "wms.channels.jobs.push_channel_stock"
+PUSH_JOB = job_names.PUSH_CHANNEL_STOCK
 STOCK_PLATFORMS = ("shopify", "taobao", "jd", "pdd", "douyin")  # adapters with push_stock (StockTarget)
 OPEN_JOB_STATES = ("pending", "enqueued", "running")
 MARKS_PER_RUN = 50_000

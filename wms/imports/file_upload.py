@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.auth import roles
 from wms.auth.access import require_channel
 from wms.errors import NotFound, ValidationFailed
@@ -190,7 +190,7 @@ def start_file_import(job_id, columns, lines_columns=None, *, remember=True):
         if job.lines_path:
             save_mapping(job.channel_id, lines_columns, LINES_MAPPING)
     job.status = models.PENDING
-    enqueue("wms.imports.jobs.run_import", job.id, queue="imports")
+    enqueue(job_names.IMPORT_ORDER_FILE, job.id, queue="imports")
     aftercommit.commit()
     return job
 

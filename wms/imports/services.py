@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.auth import roles
 from wms.auth.access import require_channel
 from wms.catalog.models import Sku, SkuBarcode
@@ -37,7 +37,6 @@ from wms.wording import wording
 
 CHUNK = 2000           # orders per transaction
 REVIEW_CHUNK = 1000    # order ids per review job
-REVIEW_JOB = "wms.review.jobs.review_orders"  # review sits above imports: named, not imported
 API_SOURCE = "the order API"   # where the JSON API's orders come from, in their timeline
 
 COMPARED = tuple(name for name, *_ in validation.ORDER_SPEC if name not in ("external_id", "lines"))
@@ -403,12 +402,12 @@ def enqueue_review(order_ids):
     if not order_ids or not review_available():
         return
     for start in range(0, len(order_ids), REVIEW_CHUNK):
-        enqueue(REVIEW_JOB, order_ids[start:start + REVIEW_CHUNK])
+        enqueue(job_names.REVIEW_ORDERS, order_ids[start:start + REVIEW_CHUNK])
 
 
 def review_available():
     """True when the review desk declared its job (an install without it imports orders unreviewed)."""
-    return is_job(REVIEW_JOB)
+    return is_job(job_names.REVIEW_ORDERS)
 
 
 def _get_channel(channel_id):

@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, delete, distinct, exists, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit, realtime, worker
+from wms import aftercommit, job_names, realtime, worker
 from wms.catalog import kit_services, kits
 from wms.catalog.models import Sku
 from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
@@ -47,9 +47,7 @@ GROUP_SIZE = 100  # orders per transaction: short enough that other SQLite write
 SINGLE_EVENTS_UP_TO = 10  # above this, one orders.allocated summary per group instead of one event per order
 WAITING = (states.APPROVED, states.BACKORDER)
 SUPERVISORS = realtime.room_for_role("supervisor")
-SHORTAGE_NOTICE_JOB = "wms.tracking.jobs.notify_buyers"
 AUTO_SPLIT = "auto-split"  # the actor on the timelines of an automatic split
-VOID_AFTER_SPLIT = "wms.shipping.jobs.void_early_waybill_after_split"
 
 
 def allocate_orders(order_ids):
@@ -130,7 +128,7 @@ def _split_off(order_id, line_qtys):
             release_reservation(order.id, reason=wording("split"), actor=AUTO_SPLIT, commit=False)
         part = splitting.split_off(order, moves, actor=AUTO_SPLIT)
         # a waybill requested before picking shows the old contents: shipping voids it (by name: no import sideways)
-        worker.enqueue(VOID_AFTER_SPLIT, order.id, AUTO_SPLIT, queue="labels")
+        worker.enqueue(job_names.VOID_EARLY_WAYBILL_AFTER_SPLIT, order.id, AUTO_SPLIT, queue="labels")
     try:
         aftercommit.commit()
     except StaleDataError:
@@ -227,7 +225,7 @@ def _announce(changes, bulk):
             "order_ids": [c["order_id"] for c in changes]}, SUPERVISORS)
     short = [c["order_id"] for c in changes if c["to"] == states.BACKORDER and c["from"] != states.BACKORDER]
     if short:  # 缺货通知: buyers whose stores chose it are told (tracking's job, asked for by its name)
-        worker.enqueue(SHORTAGE_NOTICE_JOB, short, "shortage")
+        worker.enqueue(job_names.NOTIFY_BUYERS, short, "shortage")
 
 
 def _lines_of(order_ids):

@@ -18,6 +18,7 @@ its warehouse holds the SKU).
 """
 from sqlalchemy import select
 
+from wms import job_names
 from wms.catalog.models import Sku, SkuBarcode
 from wms.extensions import db
 from wms.inventory.locks import lock_for_write, lock_order_rows
@@ -29,9 +30,6 @@ from wms.orders import states
 from wms.orders.models import Order
 from wms.timeutil import utcnow
 from wms.wording import wording
-
-ALLOCATE = "wms.inventory.jobs.allocate_orders"  # jobs.py imports this module: by path
-RETRY_BACKORDERS = "wms.inventory.jobs.retry_backorders"
 
 
 def take_out_missing(bin_id, sku_id, missing, actor=None, reason=""):
@@ -98,7 +96,7 @@ def _move_allocated_orders_off(item, actor):
     if backordered:
         from wms.worker import enqueue
 
-        enqueue(ALLOCATE, backordered)
+        enqueue(job_names.ALLOCATE_ORDERS, backordered)
     return backordered
 
 
@@ -209,7 +207,7 @@ def settle_count(task_id, counted, away=0, actor=None):
     task.counted_by_id = getattr(actor, "id", None)
     from wms.worker import enqueue
 
-    enqueue(RETRY_BACKORDERS, [task.sku_id])
+    enqueue(job_names.RETRY_BACKORDERS, [task.sku_id])
     return {"task_id": task.id, "bin_id": task.bin_id, "sku_id": task.sku_id, "counted": counted,
             "on_hand": new, "difference": diff}
 

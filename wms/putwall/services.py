@@ -12,7 +12,7 @@ from dataclasses import replace
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import aftercommit, pack_codes, realtime, worker
+from wms import aftercommit, job_names, pack_codes, realtime, worker
 from wms.auth import roles
 from wms.catalog.models import Sku, SkuBarcode
 from wms.errors import ConcurrentUpdate, IllegalTransition, NotFound, ValidationFailed
@@ -39,7 +39,6 @@ MAX_COLUMNS = 40
 ON_FLOOR = frozenset({states.WAVED, states.PICKING, states.PICKED})
 PAST_PACKING = frozenset({states.PACKED, states.LABELLED, states.SHIPPED, states.DELIVERED, states.COMPLETED,
                           states.RETURNED})
-LIGHTS_JOB = "wms.putwall.jobs.show_lights"
 
 WALL_FORM = SettingsForm("put_wall", (
     SettingField("code", "Code", required=True, max_length=12, placeholder="PW1",
@@ -350,7 +349,7 @@ def _tell(wall, lit, changed=None):
     realtime.publish("wall.changed", {"wall_id": wall.id, "lit": lit, "slots": changed},
                      room(wall.id))
     if wall.light_url:
-        worker.enqueue(LIGHTS_JOB, wall.id, lit)
+        worker.enqueue(job_names.SHOW_WALL_LIGHTS, wall.id, lit)
 
 
 # --- lights (the job's service) ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 orders still `imported` are reviewed).
 
 review_orders is set off by imports, which sits below review and so names it by its path
-(wms.imports.services.REVIEW_JOB), and from the wall's stuck list. Rows queued before it moved here
+(wms.job_names.REVIEW_ORDERS), and from the wall's stuck list. Rows queued before it moved here
 name wms.review.services.review_orders, which still runs them."""
 from wms.review import services, tagging
 from wms.worker import job

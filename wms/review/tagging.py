@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from wms import worker
+from wms import job_names, worker
 from wms.aftercommit import commit
 from wms.errors import ConcurrentUpdate
 from wms.extensions import db
@@ -174,7 +174,7 @@ def _write(order, facts, outcome, actor):
 def apply_to_open_orders_later(*, actor):
     """Queue the job that applies the enabled rules to every open order; returns how many it will read."""
     count = db.session.scalar(select(func.count(Order.id)).where(Order.status.in_(OPEN_STATES)))
-    worker.enqueue("wms.review.jobs.apply_tag_rules", _name(actor))
+    worker.enqueue(job_names.APPLY_TAG_RULES, _name(actor))
     commit()
     return count
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
-from wms import aftercommit, worker
+from wms import aftercommit, job_names, worker
 from wms.extensions import db
 from wms.orders.models import Order
 from wms.shipping.carrier_services import carrier_adapter
@@ -24,7 +24,6 @@ from wms.shipping.models import (
 from wms.timeutil import utcnow
 from wms.wording import wording
 
-VOID_JOB = "wms.shipping.jobs.void_early_waybill"
 STALE_CLAIM = timedelta(minutes=10)
 
 
@@ -44,7 +43,7 @@ def void_for_order(order_id):
                            .values(status=EARLY_DROPPED, live_order_id=None)
                            .execution_options(synchronize_session=False))
     elif status == EARLY_ISSUED:
-        worker.enqueue(VOID_JOB, waybill_id, queue="labels")
+        worker.enqueue(job_names.VOID_EARLY_WAYBILL, waybill_id, queue="labels")
     return status
 
 

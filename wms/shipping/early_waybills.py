@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from wms import aftercommit, realtime, worker
+from wms import aftercommit, job_names, realtime, worker
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders import states
@@ -36,7 +36,6 @@ from wms.shipping.ship_from import ship_from
 from wms.timeutil import utcnow
 from wms.wording import wording
 
-REQUEST_JOB = "wms.shipping.jobs.request_early_waybills"
 CHUNK = 50            # early waybills per job: several workers share a big batch
 CARRIER_THREADS = 16  # a chunk's carrier calls under way at once
 BATCH_LIMIT = 2000    # orders in one bulk request
@@ -78,7 +77,7 @@ def open_batch(order_ids, actor=None):
     db.session.add_all(rows)
     db.session.flush()
     for start in range(0, len(rows), CHUNK):
-        worker.enqueue(REQUEST_JOB, *[row.id for row in rows[start:start + CHUNK]], queue="labels")
+        worker.enqueue(job_names.REQUEST_EARLY_WAYBILLS, *[row.id for row in rows[start:start + CHUNK]], queue="labels")
     aftercommit.commit()
     return batch
 
@@ -215,7 +214,7 @@ def _issued(waybill_id, carrier, result, origin=None):
         db.session.expire(row)
         return "already", None
     if void_wanted:           # cancelled while asking: the number it got is cancelled too
-        worker.enqueue("wms.shipping.jobs.void_early_waybill", row.id, queue="labels")
+        worker.enqueue(job_names.VOID_EARLY_WAYBILL, row.id, queue="labels")
         return row.tracking_number, None
     row.order.note(wording("waybill {number} requested ({carrier})", number=row.tracking_number, carrier=carrier.code))
     return row.tracking_number, (row.order_id, row.tracking_number, carrier.code)
@@ -254,7 +253,7 @@ def retry(waybill_id, fixes=None, actor=None):
         row.order.note(wording("address corrected for the carrier: {fields}", fields=", ".join(changed)),
                        actor=actor, kind="edit")
     row.status, row.error = EARLY_REQUESTING, ""
-    worker.enqueue(REQUEST_JOB, row.id, queue="labels")
+    worker.enqueue(job_names.REQUEST_EARLY_WAYBILLS, row.id, queue="labels")
     aftercommit.commit()
     return row
 
@@ -279,7 +278,7 @@ def change_carrier(waybill_id, carrier_code, actor=None):
     fresh = _new_row(order, row.batch_id)
     db.session.add(fresh)
     db.session.flush()
-    worker.enqueue(REQUEST_JOB, fresh.id, queue="labels")
+    worker.enqueue(job_names.REQUEST_EARLY_WAYBILLS, fresh.id, queue="labels")
     aftercommit.commit()
     return fresh
 

@@ -2,7 +2,7 @@
 network printer, record the browser's print, reprint. (printing.py is the raw printer transport.)"""
 from sqlalchemy import select, update
 
-from wms import aftercommit, realtime, worker
+from wms import aftercommit, job_names, realtime, worker
 from wms.errors import IllegalTransition, NotFound
 from wms.extensions import db
 from wms.shipping.lookups import get_parcel
@@ -30,7 +30,7 @@ def reprint(parcel_id, station_code=None, actor=None):
     db.session.add(job)
     db.session.flush()
     announce(job)
-    worker.enqueue("wms.shipping.jobs.send_to_printer", job.id, queue="labels")
+    worker.enqueue(job_names.SEND_LABEL_TO_PRINTER, job.id, queue="labels")
     aftercommit.commit()
     return job
 

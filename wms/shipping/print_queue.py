@@ -15,7 +15,7 @@ label again, whichever of the two it is.
 """
 from sqlalchemy import func, select, update
 
-from wms import aftercommit, realtime, worker
+from wms import aftercommit, job_names, realtime, worker
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.shipping import labels, print_component, print_jobs
@@ -129,7 +129,7 @@ def print_parcels(station_code, parcel_ids, actor=None, kind="batch"):
     db.session.flush()
     for job in jobs:
         announce(job)
-        worker.enqueue("wms.shipping.jobs.send_to_printer", job.id, queue="labels")
+        worker.enqueue(job_names.SEND_LABEL_TO_PRINTER, job.id, queue="labels")
     aftercommit.commit()
     return jobs
 
@@ -173,6 +173,6 @@ def _queue(station, labels_wanted, kind, actor):
     db.session.flush()
     for job in jobs:
         announce(job)
-        worker.enqueue("wms.shipping.jobs.send_to_printer", job.id, queue="labels")
+        worker.enqueue(job_names.SEND_LABEL_TO_PRINTER, job.id, queue="labels")
     aftercommit.commit()
     return jobs

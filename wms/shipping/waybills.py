@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select, union, update
 from sqlalchemy.orm import joinedload
 
-from wms import aftercommit, failures, realtime, worker
+from wms import aftercommit, failures, job_names, realtime, worker
 from wms.counters import changes
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
@@ -82,7 +82,7 @@ def seal_parcel(order_id, *, seal_uuid, station_code, carton_code, weight_g, exp
     else:
         db.session.add(PrintJob(parcel_id=parcel.id, station_code=station_code,
                                 requested_by_id=getattr(actor, "id", None)))
-        worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
+        worker.enqueue(job_names.REQUEST_WAYBILL, parcel.id, queue="labels")
     _publish_order(order, states.PICKED)
     if commit:
         aftercommit.commit()
@@ -370,7 +370,7 @@ def _ask_again(parcel, actor):
     changes.moved(db.session)  # off the wall's waybill failures count until it fails again
     parcel.status, parcel.waybill_error, parcel.waybill_failure_kind = PARCEL_SEALED, "", ""
     parcel.order.note(wording("waybill retried for parcel {parcel}", parcel=parcel.id), actor=actor)
-    worker.enqueue("wms.shipping.jobs.request_waybill", parcel.id, queue="labels")
+    worker.enqueue(job_names.REQUEST_WAYBILL, parcel.id, queue="labels")
 
 
 def _address_changes(order, address):

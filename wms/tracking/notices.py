@@ -10,7 +10,7 @@ raised, so the job row retries it with backoff; a permanent one (a wrong number,
 refuses, an empty account) is recorded and not retried; no address, no configured provider, or a phone the
 platform masked is `skipped` with the reason. Every sent notice is on the order's timeline.
 
-Lower features (allocation's shortage) ask by the job's name: `enqueue(NOTIFY_JOB, order_ids, event)`.
+Lower features (allocation's shortage) ask by the job's name: `enqueue(job_names.NOTIFY_BUYERS, order_ids, event)`.
 """
 import logging
 
@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from wms import aftercommit
+from wms import aftercommit, job_names
 from wms.extensions import db
 from wms.orders.models import Channel, Order
 from wms.rows import get_or_not_found
@@ -31,8 +31,6 @@ from wms.wording import english, wording
 
 log = logging.getLogger("wms.tracking.notices")
 
-SEND_JOB = "wms.tracking.jobs.send_buyer_notice"
-NOTIFY_JOB = "wms.tracking.jobs.notify_buyers"
 SENT, FAILED, SKIPPED, PENDING = "sent", "failed", "skipped", "pending"
 EVENT_WORDS = {
     "shipped": "the order shipped", "shortage": "a shortage delays the order",
@@ -63,7 +61,7 @@ def request_notice(order, event, **values):
                 db.session.flush()
         except IntegrityError:
             continue
-        enqueue(SEND_JOB, notice.id)
+        enqueue(job_names.SEND_BUYER_NOTICE, notice.id)
         made.append(notice)
     return made
 

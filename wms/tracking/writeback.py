@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
-from wms import aftercommit, failures, realtime
+from wms import aftercommit, failures, job_names, realtime
 from wms.counters import changes
 from wms.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from wms.extensions import db
@@ -40,7 +40,6 @@ from wms.wording import wording
 
 log = logging.getLogger("wms.tracking.writeback")
 
-JOB = "wms.tracking.jobs.push_writeback"
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=10)  # a worker that died mid-push; its claim is taken over
 
@@ -56,7 +55,7 @@ def request_writeback(order, tracking_number, carrier_code, trigger="handover"):
                          tracking_number=tracking_number, trigger=trigger, next_attempt_at=utcnow())
     db.session.add(task)
     db.session.flush()
-    enqueue(JOB, task.id)
+    enqueue(job_names.PUSH_WRITEBACK, task.id)
     return task
 
 
@@ -110,7 +109,7 @@ def retry_due_writebacks(now=None, limit=200):
         WritebackTask.status.in_((WB_PENDING, WB_FAILED)), WritebackTask.next_attempt_at <= now)
         .order_by(WritebackTask.next_attempt_at).limit(limit)).all()
     for task_id in ids:
-        enqueue(JOB, task_id)
+        enqueue(job_names.PUSH_WRITEBACK, task_id)
     aftercommit.commit()
     return len(ids)
 
@@ -120,7 +119,7 @@ def retry_writeback(task_id, actor=None):
     refusal (the cause fixed on the platform) or after a dismissal. Refused while a push runs."""
     task = _reopen(task_id)
     task.order.note(wording("write-back retried by hand"), actor=actor, kind="writeback")
-    enqueue(JOB, task.id)
+    enqueue(job_names.PUSH_WRITEBACK, task.id)
     aftercommit.commit()
     return task
 
@@ -154,7 +153,7 @@ def fix_and_retry_writeback(task_id, *, carrier_code=None, tracking_number=None,
                                 old=old["tracking_number"], new=fixed["tracking_number"]), actor=actor,
                         kind="writeback")
     task.order.note(wording("write-back retried by hand"), actor=actor, kind="writeback")
-    enqueue(JOB, task.id)
+    enqueue(job_names.PUSH_WRITEBACK, task.id)
     aftercommit.commit()
     return task
 

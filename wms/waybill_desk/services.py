@@ -11,7 +11,7 @@ warehouse's; a 缺货 order has no warehouse yet, so the warehouse allocation tr
 from sqlalchemy import exists, func, literal, select
 from sqlalchemy.orm import joinedload
 
-from wms import aftercommit, worker
+from wms import aftercommit, job_names, worker
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
 from wms.inventory.models import OrderAllocation, Warehouse
@@ -22,7 +22,6 @@ from wms.wording import wording
 
 WAITING_LIMIT = 500
 TABS = ("in_stock", "out_of_stock", "printed")
-VIRTUAL_SHIP_JOB = "wms.tracking.jobs.virtual_ship"
 
 
 # --- the setting -----------------------------------------------------------------------------------
@@ -159,7 +158,7 @@ def virtual_ship(order_ids, actor=None):
             continue
         row.order.note(wording("virtual shipping: tracking number {number} sent to the platform", number=row.tracking_number),
                        actor=actor)
-        worker.enqueue(VIRTUAL_SHIP_JOB, row.order_id, row.tracking_number, row.carrier_code)
+        worker.enqueue(job_names.VIRTUAL_SHIP, row.order_id, row.tracking_number, row.carrier_code)
         queued += 1
     aftercommit.commit()
     return queued, skipped
