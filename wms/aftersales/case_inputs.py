@@ -1,6 +1,6 @@
-"""Pure readers of the values the after-sales case modules are given (by a form, a job or another service):
-a refund amount in cents, a trimmed text, a number, and the name an actor is recorded under. One place for
-cases, refund_steps, case_queries, case_settings and case_timeline."""
+"""Pure reader of the refund amount the after-sales case modules are given (by a form, a job or another
+service), in cents within the case's limit. The readers every feature shares (a trimmed text, a number, the
+name an actor is recorded under) are in wms/inputs.py."""
 import re
 
 from wms.aftersales import case_states as cs
@@ -22,22 +22,3 @@ def parse_cents(value):
         raise ValidationFailed("Enter the refund as an amount such as 12.50", field="refund")
     return cents
 
-
-def clean_text(value):
-    """The value as a string without surrounding blanks ("" for None)."""
-    return str(value or "").strip()
-
-
-def as_int(value):
-    """The value as an int, or None when it is not a number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def actor_name(actor):
-    """The name recorded for who did it: a user's username, a given name, or "system" for nobody."""
-    if actor is None:
-        return "system"
-    return actor if isinstance(actor, str) else getattr(actor, "username", str(actor))

@@ -5,12 +5,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from wms.aftersales import case_states as cs
-from wms.aftersales.case_inputs import as_int, clean_text
 from wms.aftersales.case_models import AfterSalesCase
 from wms.aftersales.models import ReturnReceipt
 from wms.aftersales.refund_models import PlatformRefund
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inputs import as_int, clean_text
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
 

@@ -4,8 +4,8 @@ form writes it; opening an exchange reads it."""
 from sqlalchemy import select
 
 from wms import aftercommit
-from wms.aftersales.case_inputs import as_int
 from wms.extensions import db
+from wms.inputs import as_int
 from wms.orders.models import Channel
 from wms.rows import get_or_not_found
 

@@ -2,8 +2,8 @@
 and writing each change as a CaseEvent (who, when, what). The steps the case services (cases, refund_steps)
 are made of; they commit, this module does not."""
 from wms.aftersales import case_states as cs
-from wms.aftersales.case_inputs import actor_name, as_int
 from wms.aftersales.case_models import AfterSalesCase, CaseEvent
+from wms.inputs import actor_name, as_int
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import english, wording

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wms import aftercommit, job_names
 from wms.aftersales import case_states as cs
-from wms.aftersales.case_inputs import actor_name, as_int, clean_text, parse_cents
+from wms.aftersales.case_inputs import parse_cents
 from wms.aftersales.case_models import AfterSalesCase, CaseLine
 from wms.aftersales.case_queries import platform_requests_without_case
 from wms.aftersales.refund_steps import release_refund, reserve_refund
@@ -32,6 +32,7 @@ from wms.aftersales.models import ReturnReceipt
 from wms.aftersales.refund_models import PlatformRefund
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name, as_int, clean_text
 from wms.inventory import jobs as inventory_jobs
 from wms.orders import next_steps, states
 from wms.orders.models import Order, OrderLine

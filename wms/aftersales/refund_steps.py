@@ -14,11 +14,12 @@ from sqlalchemy import update
 from wms import aftercommit, job_names
 from wms.aftersales import case_states as cs
 from wms.aftersales import refund_totals
-from wms.aftersales.case_inputs import clean_text, parse_cents
+from wms.aftersales.case_inputs import parse_cents
 from wms.aftersales.case_models import AfterSalesCase
 from wms.aftersales.case_timeline import add_event, load_case, move_case
 from wms.errors import ConcurrentUpdate, ValidationFailed
 from wms.extensions import db
+from wms.inputs import clean_text
 from wms.orders.models import Order
 from wms.worker import enqueue
 from wms.wording import wording

@@ -11,11 +11,11 @@ from wms import aftercommit
 from wms.aftersales import cases
 from wms.aftersales.case_models import AfterSalesCase
 from wms.aftersales.models import INTERCEPT_DONE, RESTOCK, WRITE_OFF, Intercept, ReturnLine, ReturnReceipt
-from wms.aftersales.services import _name
 from wms.catalog import kit_services, kits
 from wms.catalog.models import Sku
 from wms.errors import DomainError, ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name, as_int
 from wms.inventory.models import Bin, StockItem
 from wms.inventory.services import receive_stock, warehouse_of
 from wms.orders import states
@@ -63,7 +63,7 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
                                       order=order.external_id, status=wording(order.status))
     case = None
     if case_id:
-        case = get_or_not_found(AfterSalesCase, _int(case_id), "No such after-sales case")
+        case = get_or_not_found(AfterSalesCase, as_int(case_id), "No such after-sales case")
         cases.check_receivable(case, order.id)
     clean, bins = _check_lines(order, lines)
     if not confirm_mixed:
@@ -71,7 +71,7 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
     warehouse_ids = {b.warehouse_id for b in bins.values()} or {warehouse_of(order.id)}
     if len(warehouse_ids) > 1:
         raise ValidationFailed("Restock every line of one return into one warehouse", field="bin")
-    receipt = ReturnReceipt(order_id=order.id, warehouse_id=next(iter(warehouse_ids)), received_by=_name(actor),
+    receipt = ReturnReceipt(order_id=order.id, warehouse_id=next(iter(warehouse_ids)), received_by=actor_name(actor),
                             reference=(reference or "").strip()[:80], note=(note or "").strip())
     receipt.lines = [ReturnLine(**line) for line in clean]
     db.session.add(receipt)
@@ -86,7 +86,7 @@ def receive_return(order_id, lines, actor=None, reference="", note="", confirm_m
         cases.goods_received(case, receipt, actor)
     for intercept in db.session.scalars(select(Intercept).where(Intercept.order_id == order.id,
                                                                 Intercept.status != INTERCEPT_DONE)):
-        intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
+        intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), actor_name(actor)
         intercept.detail = "the parcel came back"
     restock = _restocked(clean)
     try:
@@ -106,12 +106,12 @@ def _check_lines(order, lines):
     back = _already_returned(order.id)
     errors, clean, bins, wanted = [], [], {}, {}
     for number, raw in enumerate(lines or [], start=1):
-        line = by_id.get(_int(raw.get("order_line_id")))
-        qty, result, grade = _int(raw.get("qty")), raw.get("result"), raw.get("grade") or ""
+        line = by_id.get(as_int(raw.get("order_line_id")))
+        qty, result, grade = as_int(raw.get("qty")), raw.get("result"), raw.get("grade") or ""
         if grade in GRADES:
             result = RESTOCK if grade == RESELLABLE else WRITE_OFF
             raw = {**raw, "reason": raw.get("reason") or grade.replace("_", " ")}
-        bin_id = _int(raw.get("bin_id")) or _bin_by_code(raw.get("bin_code"))
+        bin_id = as_int(raw.get("bin_id")) or _bin_by_code(raw.get("bin_code"))
         reason = str(raw.get("reason") or "").strip()[:200]
         if line is None:
             errors.append({"line": number, "field": "order_line_id", "message": "not a line of this order"})
@@ -190,10 +190,3 @@ def _bin_by_code(text):
     if not text:
         return None
     return db.session.scalar(select(Bin.id).where((Bin.code == text) | (Bin.barcode == text)).limit(1))
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -22,6 +22,7 @@ from wms.aftersales.models import (
     INTERCEPT_OPEN, Intercept)
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.inventory.services import release_reservation
 from wms.orders import states
 from wms.orders.models import Order
@@ -35,7 +36,6 @@ AFTER_SHIPPING = frozenset({states.SHIPPED, states.DELIVERED, states.COMPLETED})
 # What an open intercept waits for (Intercept.detail until a person writes what was done)
 ASK_CARRIER = "ask the carrier to stop and return the parcel"
 BEING_VOIDED = "waybill being voided"
-
 
 
 def intercept_order(order_id, reason, source="channel", actor=None):
@@ -64,7 +64,7 @@ def _intercept(order_id, reason, source, actor):
         return existing
     state = order.status
     intercept = Intercept(order_id=order.id, reason=english(reason), source=source, state_at_intercept=state,
-                          created_by=_name(actor), action=ACTION_CANCELLED)
+                          created_by=actor_name(actor), action=ACTION_CANCELLED)
     db.session.add(intercept)
     if state in AFTER_SHIPPING:
         intercept.action, intercept.status = ACTION_CARRIER, INTERCEPT_OPEN
@@ -170,7 +170,7 @@ def resolve_intercept(intercept_id, actor=None, note=""):
     intercept = get_or_not_found(Intercept, intercept_id, "No such intercept")
     if intercept.status == INTERCEPT_DONE:
         raise ValidationFailed("This intercept is already resolved")
-    intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), _name(actor)
+    intercept.status, intercept.resolved_at, intercept.resolved_by = INTERCEPT_DONE, utcnow(), actor_name(actor)
     intercept.detail = (note or "").strip()[:1000] or intercept.detail
     intercept.order.note(wording("intercept resolved: {detail}", detail=_said(intercept.detail)), actor=actor,
                          kind="intercept")
@@ -182,9 +182,3 @@ def _said(detail):
     """An intercept's detail inside a timeline entry: our fixed phrases in the reader's language,
     what a person wrote as it is."""
     return wording(detail) if detail in (ASK_CARRIER, BEING_VOIDED) else detail
-
-
-def _name(actor):
-    if actor is None:
-        return "system"
-    return actor if isinstance(actor, str) else getattr(actor, "username", str(actor))

@@ -9,6 +9,7 @@ from wms import aftercommit, realtime
 from wms.errors import IllegalTransition, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.handover.models import MANIFEST_CLOSED, MANIFEST_OPEN, Manifest, ManifestParcel
+from wms.inputs import actor_name
 from wms.orders import states
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
@@ -27,7 +28,7 @@ def open_manifest(carrier_code, actor=None):
     prefix = f"M-{carrier.code}-{utcnow():%Y%m%d}-"
     for _attempt in range(5):
         count = db.session.scalar(select(func.count(Manifest.id)).where(Manifest.code.like(prefix + "%")))
-        manifest = Manifest(code=f"{prefix}{count + 1:03d}", carrier_code=carrier.code, opened_by=_name(actor))
+        manifest = Manifest(code=f"{prefix}{count + 1:03d}", carrier_code=carrier.code, opened_by=actor_name(actor))
         db.session.add(manifest)
         try:
             aftercommit.commit()
@@ -70,7 +71,7 @@ def scan_parcel(manifest_id, code, actor=None):
         return _refuse_taken(parcel.id, manifest)
     db.session.add(ManifestParcel(manifest_id=manifest.id, parcel_id=parcel.id, order_id=parcel.order_id,
                                   tracking_number=parcel.tracking_number, weight_g=parcel.weight_g,
-                                  scanned_by=_name(actor)))
+                                  scanned_by=actor_name(actor)))
     manifest.parcel_count = Manifest.parcel_count + 1
     try:
         aftercommit.commit()
@@ -156,7 +157,7 @@ def close_manifest(manifest_id, actor=None):
 
     manifest = get_manifest(manifest_id)
     won = db.session.execute(update(Manifest).where(Manifest.id == manifest.id, Manifest.status == MANIFEST_OPEN)
-                             .values(status=MANIFEST_CLOSED, closed_at=utcnow(), closed_by=_name(actor))).rowcount
+                             .values(status=MANIFEST_CLOSED, closed_at=utcnow(), closed_by=actor_name(actor))).rowcount
     if won != 1:
         db.session.rollback()
         raise IllegalTransition.worded("Manifest {code} is already closed", code=manifest.code)
@@ -178,13 +179,6 @@ def close_manifest(manifest_id, actor=None):
     aftercommit.commit()
     db.session.refresh(manifest)
     return {"manifest": manifest, "shipped": shipped, "skipped": skipped}
-
-
-
-def _name(actor):
-    if actor is None:
-        return "system"
-    return actor if isinstance(actor, str) else getattr(actor, "username", str(actor))
 
 
 def manifest_pdf(manifest_id, tz_name="Asia/Shanghai"):

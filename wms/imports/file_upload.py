@@ -21,6 +21,7 @@ from wms.extensions import db
 from wms.imports import mapping as mapping_rules
 from wms.imports import file_run, models, presets, statuses
 from wms.imports.models import ImportJob, ImportMapping
+from wms.inputs import actor_name
 from wms.orders.models import Channel
 from wms.rows import MAX_ID, get_or_not_found
 from wms.spreadsheets import readers
@@ -46,7 +47,7 @@ def stage_upload(channel_id, upload, lines_upload=None, *, actor=None):
     require_channel(actor, channel.code, roles.ORDERS_IMPORT)
     if upload is None or not upload.filename:
         raise ValidationFailed("Choose a file to import", field="file")
-    job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
+    job = ImportJob(channel_id=channel.id, user_id=getattr(actor, "id", None), actor_name=actor_name(actor),
                     status=models.DRAFT, filename=upload.filename, path=str(_save(upload)))
     try:
         if lines_upload is not None and lines_upload.filename:
@@ -227,7 +228,7 @@ def create_file_job(channel_id, path, *, filename=None, columns=None, lines_path
     preset = presets.recognise(headers)
     if columns is None:
         columns = _suggest(channel_id, ORDERS_MAPPING, headers)
-    job = ImportJob(channel_id=channel_id, user_id=getattr(actor, "id", None), actor_name=_name(actor),
+    job = ImportJob(channel_id=channel_id, user_id=getattr(actor, "id", None), actor_name=actor_name(actor),
                     status=models.PENDING, filename=filename, path=str(path), mapping=_clean_columns(columns),
                     preset=preset.code if preset else "",
                     lines_path=str(lines_path) if lines_path else None,
@@ -292,12 +293,6 @@ def template_csv(language="en"):
     writer.writerow([{"external_id": "A1001", "sku_code": "SKU-2", "name": "袜子", "qty": "1",
                       "unit_price": "33.00"}.get(f, "") for f in mapping_rules.FIELDS])
     return out.getvalue().encode("utf-8-sig")
-
-
-def _name(actor):
-    if actor is None:
-        return "system"
-    return getattr(actor, "username", None) or str(actor)
 
 
 def channel_by_code(code):

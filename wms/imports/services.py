@@ -28,8 +28,9 @@ from wms.extensions import db
 from wms.imports import bulk, copy_text, encoded_orders, key_checks, order_marks, validation
 from wms.imports.encoded_orders import EncodedOrder, external_id_of
 from wms.imports.schemas import schema_errors
+from wms.inputs import actor_name
 from wms.orders import presale, ship_by, states
-from wms.orders.models import Channel, Order, OrderEvent, OrderLine, _actor_name, audit_reason
+from wms.orders.models import Channel, Order, OrderEvent, OrderLine, audit_reason
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.worker import enqueue, is_job
@@ -259,7 +260,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         lines()
         # one wording for the whole chunk: bulk binds a value the rows share once
         event = (now, "import", states.IMPORTED, states.IMPORTED,
-                 *audit_reason(wording("Imported from {source}", source=source)), actor_id, _actor_name(actor))
+                 *audit_reason(wording("Imported from {source}", source=source)), actor_id, actor_name(actor))
         held = {order_id for order_id, key in zip(ids, keys) if key in holds}
         bulk.insert_for_each(OrderEvent.__table__, "order_id", [i for i in ids if i not in held] if held else ids,
                              EVENT_COLUMNS[1:], event)
@@ -267,7 +268,7 @@ def _insert_new(channel_id, records, skus, source, actor, key_checks_mode=key_ch
         if held:
             on_hold = (now, "import", states.IMPORTED, states.ON_HOLD,
                        *audit_reason(wording("Imported from {source}, on hold", source=source)), actor_id,
-                       _actor_name(actor))
+                       actor_name(actor))
             bulk.insert_for_each(OrderEvent.__table__, "order_id", sorted(held), EVENT_COLUMNS[1:], on_hold)
     count_new_orders(db.session, [encoded_orders.carrier_code(record) for record in records])  # the wall's counters
     return dict(zip(keys, ids))

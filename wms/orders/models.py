@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from wms.counters import services as counters
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.orders import ship_by as ship_by_rule
 from wms.orders import states
 from wms.rawsql import Prepared, defer, execute_with_deferred
@@ -129,7 +130,7 @@ class Order(db.Model):
         states.check_transition(self.status, new)
         text, said = audit_reason(reason)
         self._record(OrderEvent(from_state=self.status, to_state=new, reason=text, wording=said,
-                                actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+                                actor_id=getattr(actor, "id", None), actor_name=actor_name(actor)))
         self.status = new
         if new != states.ON_HOLD:
             self.hold_reasons = []
@@ -139,7 +140,7 @@ class Order(db.Model):
         transition_to's reason."""
         text, said = audit_reason(text)
         self._record(OrderEvent(from_state=self.status, to_state=self.status, reason=text, wording=said, kind=kind,
-                                actor_id=getattr(actor, "id", None), actor_name=_actor_name(actor)))
+                                actor_id=getattr(actor, "id", None), actor_name=actor_name(actor)))
 
     def _record(self, event):
         # Setting the many-to-one side queues the event on `events` without loading the whole
@@ -210,8 +211,13 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     text, said = audit_reason(reason)
     defer(_AUDIT_ONE, {"order_id": order_id, "at": at, "kind": "state", "from_state": current, "to_state": new,
                        "reason": text, "wording": said, "actor_id": getattr(actor, "id", None),
-                       "actor_name": _actor_name(actor)}, session)
+                       "actor_name": actor_name(actor)}, session)
     return True
+
+
+# The old private name, still imported by wms.channels.mapping_services (its file is being edited by
+# another change); drop it once that module imports wms.inputs.actor_name.
+_actor_name = actor_name
 
 
 def _status_update(ids, current, new):
@@ -223,19 +229,11 @@ def _status_update(ids, current, new):
 
 def _record_events(session, ids, current, new, reason, actor):
     """One audit row per order moved."""
-    at, actor_id, actor_name = utcnow(), getattr(actor, "id", None), _actor_name(actor)
+    at, actor_id, name = utcnow(), getattr(actor, "id", None), actor_name(actor)
     text, said = audit_reason(reason)
     session.execute(insert(OrderEvent), [
         dict(order_id=order_id, at=at, kind="state", from_state=current, to_state=new, reason=text, wording=said,
-             actor_id=actor_id, actor_name=actor_name) for order_id in ids])
-
-
-def _actor_name(actor):
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return getattr(actor, "username", None) or str(actor)
+             actor_id=actor_id, actor_name=name) for order_id in ids])
 
 
 # The desk's and the wall's due / overdue counts and the breach alert: open orders by state and

@@ -15,6 +15,7 @@ from wms.aftercommit import commit
 from wms.catalog.models import Sku
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name, clean_text
 from wms.orders.models import Channel
 from wms.review import gift_models as gm
 from wms.review.gift_models import GiftRule
@@ -53,10 +54,10 @@ def ran_out(rule):
 def save_rule(values, *, actor, tz_name, rule_id=None):
     """Create a rule (rule_id None) or change one from the form's text values; returns the rule."""
     clean = _clean(values, tz_name)
-    rule = GiftRule(created_by=_name(actor)) if rule_id is None else get_rule(rule_id)
+    rule = GiftRule(created_by=actor_name(actor)) if rule_id is None else get_rule(rule_id)
     for name, value in clean.items():
         setattr(rule, name, value)
-    rule.updated_by = _name(actor)
+    rule.updated_by = actor_name(actor)
     rule.ran_out_reason, rule.ran_out_at = "", None   # changed: it gives again (as far as its limits allow)
     db.session.add(rule)
     commit()
@@ -66,13 +67,9 @@ def save_rule(values, *, actor, tz_name, rule_id=None):
 def set_active(rule_id, active, *, actor):
     """Switch a rule on or off (off: it adds no gift from now on; the lines it added stay)."""
     rule = get_rule(rule_id)
-    rule.active, rule.updated_by = bool(active), _name(actor)
+    rule.active, rule.updated_by = bool(active), actor_name(actor)
     commit()
     return rule
-
-
-def _name(actor):
-    return getattr(actor, "username", None) or str(actor or "system")
 
 
 # --- reading the form ----------------------------------------------------------------------
@@ -116,12 +113,8 @@ class _Problem(Exception):
         self.message, self.values = message, values
 
 
-def _text(value):
-    return "" if value is None else str(value).strip()
-
-
 def _rule_name(value):
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         raise _Problem("Give the rule a name")
     if len(text) > 120:
@@ -130,7 +123,7 @@ def _rule_name(value):
 
 
 def _channels(value):
-    ids = value if isinstance(value, (list, tuple)) else [v for v in _text(value).replace(",", " ").split() if v]
+    ids = value if isinstance(value, (list, tuple)) else [v for v in clean_text(value).replace(",", " ").split() if v]
     try:
         ids = sorted({int(v) for v in ids})
     except (TypeError, ValueError):
@@ -142,7 +135,8 @@ def _channels(value):
 
 
 def _words(value):
-    items = value if isinstance(value, (list, tuple)) else _text(value).replace("，", ",").replace("\n", ",").split(",")
+    items = (value if isinstance(value, (list, tuple))
+             else clean_text(value).replace("，", ",").replace("\n", ",").split(","))
     words = list(dict.fromkeys(str(w).strip() for w in items if str(w).strip()))
     if len(words) > MAX_LIST:
         raise _Problem("At most {limit} entries", limit=MAX_LIST)
@@ -152,7 +146,7 @@ def _words(value):
 
 
 def _cents(value):
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         return None
     try:
@@ -165,7 +159,7 @@ def _cents(value):
 
 
 def _time(value, tz_name):
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         return None
     try:
@@ -178,7 +172,7 @@ def _time(value, tz_name):
 
 
 def _count(value, required=True):
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         if required:
             raise _Problem("A whole number of at least 1")
@@ -189,7 +183,7 @@ def _count(value, required=True):
 
 
 def _kind(value):
-    kind = _text(value) or gm.FIXED
+    kind = clean_text(value) or gm.FIXED
     if kind not in gm.GIFT_KINDS:
         raise _Problem("Choose a fixed gift or a pool")
     return {"gift_kind": kind}

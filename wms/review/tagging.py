@@ -12,6 +12,7 @@ from wms import job_names, worker
 from wms.aftercommit import commit
 from wms.errors import ConcurrentUpdate
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.orders import states
 from wms.orders.models import Channel, Order
 from wms.review import tag_rules
@@ -54,7 +55,7 @@ def create_rule(form, *, actor):
     name, conditions, tags, priority = _parse(form)
     last = db.session.scalar(select(func.max(TagRule.position))) or 0
     rule = TagRule(name=name, conditions=conditions, tags=tags, priority=priority, position=last + 1,
-                   updated_by=_name(actor))
+                   updated_by=actor_name(actor))
     db.session.add(rule)
     commit()
     return rule
@@ -85,7 +86,7 @@ def move_rule(rule_id, direction, *, actor):
         rules[index], rules[other] = rules[other], rules[index]
         for position, rule in enumerate(rules, start=1):
             if rule.position != position:
-                rule.position, rule.updated_by = position, _name(actor)
+                rule.position, rule.updated_by = position, actor_name(actor)
         _commit_or_conflict(rules[other])
     return rules[other] if 0 <= other < len(rules) else rules[index]
 
@@ -98,7 +99,7 @@ def _load(rule_id, expected_version):
 
 
 def _save(rule, actor):
-    rule.updated_by = _name(actor)
+    rule.updated_by = actor_name(actor)
     _commit_or_conflict(rule)
     return rule
 
@@ -115,10 +116,6 @@ def _changed(rule):
     return ConcurrentUpdate.worded("{who} changed the rule '{rule}' meanwhile; look at it again and save once more",
                                    who=rule.updated_by if rule else "", rule=rule.name if rule else "",
                                    details={"current_version": rule.version if rule else None})
-
-
-def _name(actor):
-    return actor if isinstance(actor, str) else getattr(actor, "username", None) or "system"
 
 
 # --- applying the rules ---------------------------------------------------------------------------
@@ -174,7 +171,7 @@ def _write(order, facts, outcome, actor):
 def apply_to_open_orders_later(*, actor):
     """Queue the job that applies the enabled rules to every open order; returns how many it will read."""
     count = db.session.scalar(select(func.count(Order.id)).where(Order.status.in_(OPEN_STATES)))
-    worker.enqueue(job_names.APPLY_TAG_RULES, _name(actor))
+    worker.enqueue(job_names.APPLY_TAG_RULES, actor_name(actor))
     commit()
     return count
 
