@@ -310,10 +310,10 @@ class OrderFlow(RuleBasedStateMachine):
 
     @rule()
     def the_waybill_job_retries(self):
-        from wms.shipping import waybills
+        from wms.shipping import waybill_failures
 
-        for parcel in waybills.waybill_failed_queue():
-            self._try(waybills.retry_waybill, parcel.id)
+        for parcel in waybill_failures.waybill_failed_queue():
+            self._try(waybill_failures.retry_waybill, parcel.id)
 
     @rule(bin_index=st.integers(0, 7), qty=st.integers(1, 4))
     def goods_are_received(self, bin_index, qty):

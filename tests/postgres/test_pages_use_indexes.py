@@ -59,7 +59,7 @@ def _scans(explained):
 
 
 def test_the_parcel_search_by_tracking_or_order_number_uses_indexes(plans):
-    from wms.shipping.waybills import find_parcels
+    from wms.shipping.parcel_list import find_parcels
 
     for number in ("SF00000002", "S2"):
         explained = plans(lambda: find_parcels(number))

@@ -12,7 +12,7 @@ from wms.catalog import services as catalog
 from wms.errors import IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
-from wms.shipping import carrier_services, declarations, waybills
+from wms.shipping import carrier_services, declarations, label_files, waybills
 from wms.shipping.carriers.fourpx_sandbox import FourPxSandbox
 from wms.shipping.models import CustomsDeclaration, Parcel
 from wms.wording import english
@@ -108,7 +108,7 @@ def test_from_declaration_to_label_with_the_ioss_number_carried(carriers, forwar
     _method, body = forwarder.requests[-1]
     assert body["ioss_no"] == "IM2760000742" and body["recipient_info"]["post_code"] == "10115"
     assert body["parcel_list"][0]["declare_product_info"][0]["declare_product_name_en"] == "Stainless vacuum flask"
-    label = waybills.label_data(parcel, carriers[1])
+    label = label_files.label_data(parcel, carriers[1])
     assert label.cargo == "Stainless vacuum flask x2" and label.sort_code == "DE PX"
     assert label.recipient.address == "Hauptstraße 5, Berlin, Berlin"
     assert open(parcel.label_pdf_path, "rb").read().startswith(b"%PDF")

@@ -1,12 +1,12 @@
 """What other features do once a parcel has its label: shipping runs the follow-ups registered with
-`waybills.after_label` (tracking's write-back among them) without importing those features."""
+`label_follow_ups.after_label` (tracking's write-back among them) without importing those features."""
 import pytest
 from sqlalchemy import text
 
 from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import make_carrier, make_station, picked_order
 from wms.extensions import db
-from wms.shipping import waybills
+from wms.shipping import label_follow_ups, waybills
 from wms.tracking import writeback
 
 
@@ -19,7 +19,7 @@ def carrier(app, sandbox):
 @pytest.fixture
 def follow_ups(monkeypatch):
     """Only this test's follow-ups, and a record of what ran in which order."""
-    monkeypatch.setattr(waybills, "_AFTER_LABEL", [])
+    monkeypatch.setattr(label_follow_ups, "_AFTER_LABEL", [])
     ran = []
     monkeypatch.setattr(waybills, "deliver_to_printer", lambda job_id: ran.append(("printer", job_id)))
     return ran
@@ -36,8 +36,8 @@ def test_a_follow_up_runs_once_after_the_label_is_committed_and_before_the_print
             status = other.execute(text("SELECT status FROM parcels WHERE tracking_number = :n"), {"n": number}).scalar()
         follow_ups.append(("follow-up", order_id, number, carrier_code, status))
 
-    waybills.after_label(committed_status)
-    waybills.after_label(committed_status)  # registered twice: still runs once
+    label_follow_ups.after_label(committed_status)
+    label_follow_ups.after_label(committed_status)  # registered twice: still runs once
     order = picked_order()
     parcel = seal(order)
     db.session.expire_all()
@@ -47,10 +47,10 @@ def test_a_follow_up_runs_once_after_the_label_is_committed_and_before_the_print
 
 
 def test_a_parcel_whose_waybill_failed_runs_no_follow_up(app, follow_ups):
-    waybills.after_label(lambda *args: follow_ups.append(("follow-up", *args)))
+    label_follow_ups.after_label(lambda *args: follow_ups.append(("follow-up", *args)))
     seal(picked_order(carrier_code="NOPE"))
     assert follow_ups == []
 
 
 def test_the_tracking_write_back_follows_every_label_once_the_app_is_built(app):
-    assert waybills._AFTER_LABEL.count(writeback.on_label_created) == 1
+    assert label_follow_ups._AFTER_LABEL.count(writeback.on_label_created) == 1

@@ -6,7 +6,7 @@ from wms import aftercommit
 from wms.dashboard import services
 from wms.dashboard.schemas import Exceptions
 from wms.extensions import db
-from wms.shipping import waybills
+from wms.shipping import waybill_failures
 from wms.shipping.models import Parcel
 from wms.tracking import writeback
 from wms.tracking.models import WB_DONE, WB_FAILED, WB_PENDING, WritebackTask
@@ -37,7 +37,7 @@ def test_the_wall_counts_open_write_back_and_waybill_failures_and_never_dismisse
     assert not Exceptions().validate(counts)
 
     writeback.dismiss_writeback(refused.id, "closed on the platform")
-    waybills.ship_by_hand(failed_parcels[0].id, carrier_code="SF", tracking_number="SF7700000001", reason="paper form")
+    waybill_failures.ship_by_hand(failed_parcels[0].id, carrier_code="SF", tracking_number="SF7700000001", reason="paper form")
     counts = services.snapshot()["exceptions"]
     assert (counts["writeback_failed"], counts["waybill_failed"]) == (1, 1)
 
@@ -57,7 +57,7 @@ def test_a_dismissal_and_a_number_typed_by_hand_tell_the_wall_to_push(app, monke
     told.clear()
     writeback.dismiss_writeback(refused.id, "closed on the platform")
     assert told == ["wall"]
-    waybills.void_failed_parcel(parcel.id, "resealed")
+    waybill_failures.void_failed_parcel(parcel.id, "resealed")
     assert told == ["wall", "wall"]
     aftercommit.commit()
     assert told == ["wall", "wall"]  # nothing else moved

@@ -8,7 +8,7 @@ from tests.builders_packing import make_carrier, make_station, picked_order
 from wms.errors import IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
-from wms.shipping import carrier_services, print_jobs, waybills
+from wms.shipping import carrier_services, print_jobs, waybill_failures, waybills
 from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Parcel, PrintJob
 
@@ -61,9 +61,9 @@ def test_timeout_then_retry_yields_exactly_one_waybill(carrier, sandbox, publish
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "waybill_failed" and parcel.waybill_error.startswith("timeout")
-    assert parcel in waybills.waybill_failed_queue()
+    assert parcel in waybill_failures.waybill_failed_queue()
     assert any(e["event"] == "waybill.failed" and e["room"] == "role:supervisor" for e in published)
-    waybills.retry_waybill(parcel.id)
+    waybill_failures.retry_waybill(parcel.id)
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "labelled"
@@ -78,7 +78,7 @@ def test_address_rejected_lands_in_the_failed_queue_and_a_retry_after_the_fix_su
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.status == "waybill_failed" and parcel.waybill_error.startswith("address_rejected")
     assert db.session.get(Order, parcel.order_id).status == "packed"
-    waybills.retry_waybill(parcel.id)
+    waybill_failures.retry_waybill(parcel.id)
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).status == "labelled"
 
@@ -94,7 +94,7 @@ def test_quota_exceeded_is_a_failure_with_its_reason(carrier, sandbox):
 def test_retry_of_a_parcel_that_did_not_fail_is_refused(carrier, sandbox):
     parcel = seal(picked_order())
     with pytest.raises(IllegalTransition):
-        waybills.retry_waybill(parcel.id)
+        waybill_failures.retry_waybill(parcel.id)
 
 
 def test_sealing_twice_is_refused_and_changes_nothing(carrier, sandbox):
@@ -143,7 +143,7 @@ def test_the_carrier_is_changeable_until_the_label_exists(carrier, sandbox):
     carrier_services.change_carrier(parcel.order_id, "ZTO")
     db.session.expire_all()
     assert db.session.get(Parcel, parcel.id).carrier_code == "ZTO"
-    waybills.retry_waybill(parcel.id)
+    waybill_failures.retry_waybill(parcel.id)
     db.session.expire_all()
     parcel = db.session.get(Parcel, parcel.id)
     assert parcel.tracking_number.startswith("ZT")

@@ -9,7 +9,7 @@ from wms import failures, worker
 from wms.errors import IllegalTransition, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order, OrderEvent
-from wms.shipping import waybills
+from wms.shipping import waybill_failures, waybills
 from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Parcel
 from wms.worker import QueuedJob
@@ -77,7 +77,7 @@ def test_fix_and_retry_with_another_carrier_and_a_corrected_address(carriers, sa
     sandbox.fail_next("address_rejected")
     order = picked_order()
     parcel = seal(order)
-    waybills.fix_and_retry_waybill(parcel.id, carrier_code="YTO", address={"address": "西湖区文三路 90 号 3 幢",
+    waybill_failures.fix_and_retry_waybill(parcel.id, carrier_code="YTO", address={"address": "西湖区文三路 90 号 3 幢",
                                                                            "buyer_phone": "13900001111"}, actor="boss")
     done = parcel_of(parcel.id)
     assert done.status == "labelled" and done.carrier_code == "YTO" and done.waybill_failure_kind == ""
@@ -95,12 +95,12 @@ def test_fix_and_retry_with_nothing_changed_or_a_blank_address_is_refused_and_ch
     order = picked_order()
     parcel = seal(order)
     with pytest.raises(ValidationFailed):
-        waybills.fix_and_retry_waybill(parcel.id, carrier_code="SF", address={"address": order.address})
+        waybill_failures.fix_and_retry_waybill(parcel.id, carrier_code="SF", address={"address": order.address})
     with pytest.raises(ValidationFailed) as blank:
-        waybills.fix_and_retry_waybill(parcel.id, address={"address": "  "})
+        waybill_failures.fix_and_retry_waybill(parcel.id, address={"address": "  "})
     assert blank.value.details["field"] == "address"
     with pytest.raises(ValidationFailed):
-        waybills.fix_and_retry_waybill(parcel.id, carrier_code="NOPE")
+        waybill_failures.fix_and_retry_waybill(parcel.id, carrier_code="NOPE")
     still = parcel_of(parcel.id)
     assert (still.status, still.carrier_code) == ("waybill_failed", "SF")
     assert db.session.get(Order, order.id).address == order.address
@@ -110,11 +110,11 @@ def test_a_number_typed_by_hand_labels_the_parcel_for_handover_and_is_audited(ca
     sandbox.fail_next("quota")
     order = picked_order()
     parcel = seal(order)
-    waybills.ship_by_hand(parcel.id, carrier_code="YTO", tracking_number="YT8800000001",
+    waybill_failures.ship_by_hand(parcel.id, carrier_code="YTO", tracking_number="YT8800000001",
                           reason="quota used up: written on YTO's paper form", actor="boss")
     done = parcel_of(parcel.id)
     assert (done.status, done.tracking_number, done.carrier_code) == ("labelled", "YT8800000001", "YTO")
-    assert done not in waybills.waybill_failed_queue()
+    assert done not in waybill_failures.waybill_failed_queue()
     order = db.session.get(Order, order.id)
     assert order.status == "labelled" and order.carrier_code == "YTO"
     assert "waybill YT8800000001 (YTO) typed by hand: quota used up: written on YTO's paper form" in said(order.id)
@@ -133,13 +133,13 @@ def test_a_number_typed_by_hand_needs_a_reason_a_known_carrier_and_a_free_number
     parcel = seal(picked_order(external_id="P2002"), uuid="seal-wbf-3")
     taken = parcel_of(other.id)
     assert taken.status == "waybill_failed"
-    waybills.ship_by_hand(other.id, carrier_code="SF", tracking_number="SF1200000001", reason="paper waybill")
+    waybill_failures.ship_by_hand(other.id, carrier_code="SF", tracking_number="SF1200000001", reason="paper waybill")
     for kwargs in ({"carrier_code": "SF", "tracking_number": "SF1200000002", "reason": " "},
                    {"carrier_code": "NOPE", "tracking_number": "SF1200000002", "reason": "paper"},
                    {"carrier_code": "SF", "tracking_number": "SF 12", "reason": "paper"},
                    {"carrier_code": "SF", "tracking_number": "SF1200000001", "reason": "paper"}):
         with pytest.raises(ValidationFailed):
-            waybills.ship_by_hand(parcel.id, **kwargs)
+            waybill_failures.ship_by_hand(parcel.id, **kwargs)
     still = parcel_of(parcel.id)
     assert still.status == "waybill_failed" and still.tracking_number is None
 
@@ -148,7 +148,7 @@ def test_voiding_a_failed_parcel_lets_the_order_be_sealed_again(carriers, sandbo
     sandbox.fail_next("address_rejected")
     order = picked_order()
     parcel = seal(order)
-    waybills.void_failed_parcel(parcel.id, "buyer asked for another carrier: reseal", actor="boss")
+    waybill_failures.void_failed_parcel(parcel.id, "buyer asked for another carrier: reseal", actor="boss")
     assert parcel_of(parcel.id).status == "voided"
     assert db.session.get(Order, order.id).status == "packed"
     assert any("buyer asked for another carrier: reseal" in t for t in said(order.id))
@@ -159,11 +159,11 @@ def test_voiding_a_failed_parcel_lets_the_order_be_sealed_again(carriers, sandbo
 def test_a_resolved_parcel_cannot_be_resolved_twice(carriers, sandbox):
     sandbox.fail_next("quota")
     parcel = seal(picked_order())
-    waybills.void_failed_parcel(parcel.id, "resealed")
+    waybill_failures.void_failed_parcel(parcel.id, "resealed")
     with pytest.raises(IllegalTransition):
-        waybills.ship_by_hand(parcel.id, carrier_code="SF", tracking_number="SF1200000009", reason="late")
+        waybill_failures.ship_by_hand(parcel.id, carrier_code="SF", tracking_number="SF1200000009", reason="late")
     with pytest.raises(IllegalTransition):
-        waybills.void_failed_parcel(parcel.id, "again")
+        waybill_failures.void_failed_parcel(parcel.id, "again")
     with pytest.raises(IllegalTransition):
-        waybills.fix_and_retry_waybill(parcel.id, carrier_code="YTO")
+        waybill_failures.fix_and_retry_waybill(parcel.id, carrier_code="YTO")
     assert parcel_of(parcel.id).status == "voided"

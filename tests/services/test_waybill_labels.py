@@ -11,7 +11,7 @@ from tests.builders_inventory import make_warehouse
 from tests.builders_packing import make_carrier, picked_order
 from wms.extensions import db
 from wms.inventory.models import OrderAllocation
-from wms.shipping import waybills
+from wms.shipping import label_files, waybills
 from wms.shipping.carriers.kuaidi100 import package_centre, sort_code
 from wms.shipping.carriers.sandbox import Sandbox
 from wms.shipping.models import Carrier, Parcel
@@ -50,7 +50,7 @@ def sealed(order, warehouse=None):
 def test_the_sender_is_the_warehouse_the_order_ships_from_on_the_label_and_in_the_request(carrier, sandbox, warehouse):
     other = make_warehouse("SH2", name="上海二号仓", priority=1, phone="021-58586666", address="上海市浦东新区川沙路 5558 号")
     parcel = sealed(picked_order(buyer_name="张三", buyer_phone="13812345678"), warehouse)
-    label = waybills.label_data(parcel, carrier)
+    label = label_files.label_data(parcel, carrier)
     assert (label.sender.name, label.sender.phone) == ("杭州一号仓", "0571-88886666")
     assert label.sender.address == "浙江省杭州市余杭区文一西路 1500 号 3 号库" and other.name not in label.sender.name
     _method, param = sandbox.requests[0]
@@ -63,7 +63,7 @@ def test_the_label_prints_in_the_warehouses_time_zone_not_utc(carrier, warehouse
     warehouse.timezone = "Asia/Shanghai"
     db.session.commit()
     parcel = sealed(picked_order(), warehouse)
-    printed = datetime.strptime(waybills.label_data(parcel, carrier).printed_at, "%Y-%m-%d %H:%M")
+    printed = datetime.strptime(label_files.label_data(parcel, carrier).printed_at, "%Y-%m-%d %H:%M")
     shanghai_now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
     assert abs(printed - shanghai_now) < timedelta(minutes=2)  # UTC would be 8 hours off
 
@@ -71,14 +71,14 @@ def test_the_label_prints_in_the_warehouses_time_zone_not_utc(carrier, warehouse
 def test_a_warehouse_in_another_time_zone_prints_its_own_time(carrier):
     berlin = make_warehouse("BER", name="Berlin", timezone="Europe/Berlin")
     parcel = sealed(picked_order(), berlin)
-    printed = datetime.strptime(waybills.label_data(parcel, carrier).printed_at, "%Y-%m-%d %H:%M")
+    printed = datetime.strptime(label_files.label_data(parcel, carrier).printed_at, "%Y-%m-%d %H:%M")
     assert abs(printed - datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)) < timedelta(minutes=2)
 
 
 @needs_poppler
 def test_privacy_is_on_by_default_the_label_masks_the_buyer_the_stored_pdf_too(carrier, warehouse):
     parcel = sealed(picked_order(buyer_name="张三丰", buyer_phone="+8613812345678"), warehouse)
-    assert waybills.label_data(parcel, carrier).privacy is True
+    assert label_files.label_data(parcel, carrier).privacy is True
     text = pdf_checks.text(open(parcel.label_pdf_path, "rb").read())
     assert "张**" in text and "138****5678" in text
     assert "张三丰" not in text and "13812345678" not in text
@@ -106,7 +106,7 @@ def test_the_sort_code_and_package_centre_come_from_the_carriers_answer(carrier,
 def test_a_carriers_own_sender_settings_win_field_by_field(app, sandbox, warehouse):
     carrier = make_carrier("SF", settings=sandbox.settings(timeout_s=5, sender={"name": "某某旗舰店", "phone": ""}))
     parcel = sealed(picked_order(), warehouse)
-    label = waybills.label_data(parcel, carrier)
+    label = label_files.label_data(parcel, carrier)
     assert (label.sender.name, label.sender.phone, label.sender.address) == (
         "某某旗舰店", "0571-88886666", "浙江省杭州市余杭区文一西路 1500 号 3 号库")
 
@@ -115,15 +115,15 @@ def test_an_order_without_an_allocation_ships_from_the_first_active_warehouse(ca
     make_warehouse("OLD", name="旧仓", priority=1, active=False)
     make_warehouse("SH2", name="上海二号仓", priority=5, sender_name="上海二号仓 发货组", phone="021-58586666")
     parcel = sealed(picked_order())
-    assert waybills.label_data(parcel, carrier).sender.name == "上海二号仓 发货组"
+    assert label_files.label_data(parcel, carrier).sender.name == "上海二号仓 发货组"
 
 
 def test_the_service_printed_is_the_product_the_request_names(carrier, warehouse):
     parcel = sealed(picked_order(), warehouse)
-    assert waybills.label_data(parcel, carrier).service == "标准快递"
+    assert label_files.label_data(parcel, carrier).service == "标准快递"
     carrier.settings = {**carrier.settings, "exp_type": "顺丰特快"}
     db.session.commit()
-    assert waybills.label_data(parcel, db.session.get(Carrier, carrier.id)).service == "顺丰特快"
+    assert label_files.label_data(parcel, db.session.get(Carrier, carrier.id)).service == "顺丰特快"
 
 
 def test_kuaidi100_answers_without_a_bulkpen_print_the_destination_sorting_code():

@@ -5,7 +5,7 @@ the layers written in docs/CONVENTIONS.md "Layers".
   feature; they may use each other.
 - Features: each sits in one of LAYERS (bottom first) and imports only core and the features of the
   layers below its own, never one beside or above it. A feature that needs something of a higher one
-  is called by it instead (a hook it registers, like shipping.waybills.after_label, or a named job,
+  is called by it instead (a hook it registers, like shipping.label_follow_ups.after_label, or a named job,
   wms.worker.job); what two features both need and that belongs to neither goes down into core.
 - The app shell (APP_SHELL: create_app, the command line, the demo, the launcher...) assembles
   every feature and sits above them all.

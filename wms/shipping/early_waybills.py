@@ -26,13 +26,16 @@ from wms.extensions import db
 from wms.orders import states
 from wms.orders.models import Order, OrderLine
 from wms.rows import get_or_not_found
-from wms.shipping import declarations, waybill_timing, waybills
+from wms.shipping import declarations, waybill_timing
 from wms.shipping.carrier_services import carrier_adapter, choose_carrier, order_weight_g
 from wms.shipping.carriers import WaybillError
+from wms.shipping.label_files import render_label
+from wms.shipping.label_follow_ups import run_after_label
 from wms.shipping.models import (
     EARLY_DROPPED, EARLY_FAILED, EARLY_ISSUED, EARLY_REQUESTING, EARLY_USED, EARLY_VOIDED, PARCEL_LABELLED, Carrier,
     EarlyWaybill, WaybillBatch)
 from wms.shipping.ship_from import ship_from
+from wms.shipping.waybill_requests import waybill_request
 from wms.timeutil import utcnow
 from wms.wording import wording
 
@@ -129,7 +132,7 @@ def request_many(waybill_ids):
     aftercommit.commit()
     del loaded
     for told in follow_ups:   # tracking's 虚拟发货 write-back, for the stores set to it
-        waybills.run_after_label(*told)
+        run_after_label(*told)
     return outcomes
 
 
@@ -159,7 +162,7 @@ def _prepare(waybill_id, carriers):
             raise WaybillError("carrier_error", f"carrier {row.carrier_code} is not set up", retryable=False)
         declaration = declarations.for_waybill(row.order)   # abroad: complete, or refused before any call
         origin = ship_from(row.order_id)   # asked once: the request's sender and the label's
-        request = waybills.waybill_request(row.order, f"E{waybill_id}", carrier, row.weight_g, declaration, origin)
+        request = waybill_request(row.order, f"E{waybill_id}", carrier, row.weight_g, declaration, origin)
         return waybill_id, carrier, (carrier_adapter(carrier), request, origin)
     except WaybillError as error:
         return waybill_id, carrier, error
@@ -202,7 +205,7 @@ def _issued(waybill_id, carrier, result, origin=None):
                   package_centre=result.package_centre[:64], error="", issued_at=utcnow())
     for name, value in values.items():   # what the label reads; written below by one conditional UPDATE
         set_committed_value(row, name, value)
-    waybills.render_label(row, carrier, f"early-{row.id}", origin=origin)
+    render_label(row, carrier, f"early-{row.id}", origin=origin)
     values.update(label_pdf_path=row.label_pdf_path, label_zpl=row.label_zpl)
     for name in ("label_pdf_path", "label_zpl"):
         set_committed_value(row, name, values[name])

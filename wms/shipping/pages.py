@@ -12,8 +12,8 @@ from wms.forms import field_errors
 from wms.i18n import _
 from wms.orders import stores
 from wms.shipping import (
-    carrier_services, carrier_settings, customs, declarations, early_waybills, parcel_list, print_jobs, station_access,
-    waybills)
+    carrier_services, carrier_settings, customs, declarations, early_waybills, label_files, parcel_list, print_jobs,
+    station_access, waybill_failures, waybills)
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 
@@ -22,7 +22,7 @@ bp = Blueprint("shipping", __name__, url_prefix="/shipping")
 @allow(roles.SUPERVISE)
 def failed():
     """Parcels whose waybill request failed, with the reason and a retry."""
-    return render_template("shipping/failed.html", **waybills.failed_desk())
+    return render_template("shipping/failed.html", **waybill_failures.failed_desk())
 
 
 @bp.post("/parcels/<int:parcel_id>/retry")
@@ -30,7 +30,7 @@ def failed():
 def retry(parcel_id):
     """Ask the carrier again (one waybill per parcel, whatever happens)."""
     with flash_errors():
-        waybills.retry_waybill(parcel_id, actor=current_user)
+        waybill_failures.retry_waybill(parcel_id, actor=current_user)
         flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
     return redirect(url_for(".failed"))
 
@@ -41,8 +41,9 @@ def fix_and_retry(parcel_id):
     """Another carrier and/or the order's address corrected, then ask again."""
     form = request.form
     with flash_errors():
-        waybills.fix_and_retry_waybill(parcel_id, carrier_code=form.get("carrier_code", ""), actor=current_user,
-                                       address={name: form[name] for name in waybills.FIXABLE_ADDRESS if name in form})
+        waybill_failures.fix_and_retry_waybill(
+            parcel_id, carrier_code=form.get("carrier_code", ""), actor=current_user,
+            address={name: form[name] for name in waybill_failures.FIXABLE_ADDRESS if name in form})
         flash(_("Waybill requested again for parcel {id}", id=parcel_id), "success")
     return redirect(url_for(".failed"))
 
@@ -53,7 +54,7 @@ def ship_by_hand(parcel_id):
     """手动填写运单号: the number of a waybill made elsewhere labels the parcel for handover."""
     form = request.form
     with flash_errors():
-        waybills.ship_by_hand(parcel_id, carrier_code=form.get("carrier_code", ""),
+        waybill_failures.ship_by_hand(parcel_id, carrier_code=form.get("carrier_code", ""),
                               tracking_number=form.get("tracking_number", ""), reason=form.get("reason", ""),
                               actor=current_user)
         flash(_("Parcel {id} labelled with the number typed", id=parcel_id), "success")
@@ -65,7 +66,7 @@ def ship_by_hand(parcel_id):
 def void_failed(parcel_id):
     """Void a parcel that has no waybill; its order is sealed again."""
     with flash_errors():
-        waybills.void_failed_parcel(parcel_id, request.form.get("reason", ""), actor=current_user)
+        waybill_failures.void_failed_parcel(parcel_id, request.form.get("reason", ""), actor=current_user)
         flash(_("Parcel {id} voided: seal the order again", id=parcel_id), "success")
     return redirect(url_for(".failed"))
 
@@ -109,7 +110,7 @@ def reprint(parcel_id):
 def label_pdf(parcel_id):
     """The parcel's label as PDF (the station prints it through the browser; a packer: their station's)."""
     station_access.require_label(current_user, parcel_id)
-    path = waybills.label_path(parcel_id)
+    path = label_files.label_path(parcel_id)
     return send_file(path, mimetype="application/pdf", download_name=f"label-{parcel_id}.pdf")
 
 

@@ -1,6 +1,6 @@
 """The supervisors' parcel list: every parcel in any state, filtered by state and by an order or
-tracking number, paged. The number lookups are asked apart (wms.shipping.waybills.find_parcels says
-why) and the page is one statement with its orders loaded."""
+tracking number, paged. The number lookups are asked apart (find_parcels says why) and the page is one
+statement with its orders loaded."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
@@ -55,3 +55,18 @@ def parcel_page(query="", status="", page=1, per_page=PER_PAGE, channel_id=None)
     parcels = db.session.scalars(select(Parcel).where(*conditions).options(joinedload(Parcel.order))
                                  .order_by(Parcel.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
     return ParcelPage(parcels=parcels, total=total, page=page, pages=pages)
+
+
+def find_parcels(query="", limit=100):
+    """Parcels by order number or tracking number, else the latest ones (each with its order loaded).
+
+    The two lookups are asked apart and their ids united: an OR across parcels and orders can use
+    neither table's index (a scan of every parcel ever sealed), each lookup alone is one index probe
+    (parcels.tracking_number, ix_orders_external_id)."""
+    statement = select(Parcel).options(joinedload(Parcel.order)).order_by(Parcel.id.desc()).limit(limit)
+    query = str(query or "").strip()
+    if query:
+        by_tracking = select(Parcel.id).where(Parcel.tracking_number == query)
+        by_order = (select(Parcel.id).join(Order, Order.id == Parcel.order_id).where(Order.external_id == query))
+        statement = statement.where(Parcel.id.in_(union(by_tracking, by_order)))
+    return db.session.scalars(statement).all()

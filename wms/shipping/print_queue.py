@@ -25,7 +25,7 @@ from wms.shipping.models import (
     PrintJob)
 from wms.shipping.print_jobs import announce, early_label_printed, label_pdf_url, print_job_payload, station_room
 from wms.shipping.stations import active_station, find_station
-from wms.shipping.waybills import label_data
+from wms.shipping.label_files import label_data
 from wms.timeutil import utcnow
 from wms.wording import wording
 

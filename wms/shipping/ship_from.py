@@ -4,8 +4,8 @@ its print time is written in, and whether its label masks the buyer (隐私面�
 The warehouse knows these (its name, address, phone, time zone and privacy setting: wms.inventory's
 Warehouse, the one its order was allocated to), but inventory sits beside shipping, not below it, so
 shipping never imports it: a feature above both registers the lookup with @ship_from_source
-(wms/packing/ship_from.py), as tracking registers its write-back with waybills.after_label. Without
-one (shipping on its own in a test) a label has the carrier's sender settings, the configured
+(wms/packing/ship_from.py), as tracking registers its write-back with label_follow_ups.after_label.
+Without one (shipping on its own in a test) a label has the carrier's sender settings, the configured
 WAREHOUSE_TIMEZONE and privacy on.
 
 A carrier's own sender settings (the carriers page: an account registered with a shop's name and

@@ -31,7 +31,7 @@ from wms.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from wms.extensions import db
 from wms.orders.models import Order
 from wms.rows import get_or_not_found
-from wms.shipping.waybills import after_label
+from wms.shipping.label_follow_ups import after_label
 from wms.timeutil import utcnow
 from wms.tracking import statuses
 from wms.tracking.models import WB_DISMISSED, WB_DONE, WB_FAILED, WB_PENDING, WB_PUSHING, WritebackTask
