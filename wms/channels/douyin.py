@@ -38,8 +38,7 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 
-import requests
-
+from wms.channels import gateway_http
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
 from wms.channels.douyin_orders import (
     MalformedRecord, company_code, order_to_record, refund_to_record, refund_updated, stock_target,
@@ -253,66 +252,48 @@ class DouyinAdapter:
                 "sign": sign(self.app_secret, self.app_key, method, body, timestamp, self.sign_method)}
 
     def call(self, method, business):
-        """One API call with the platform's etiquette; the answer's `data`, or a ChannelError."""
+        """One API call with the platform's etiquette (wms.channels.gateway_http, HTTP 429 retried as well); the
+        answer's `data`, or a ChannelError."""
         body = param_json(business)
-        for attempt in range(1, self.max_attempts + 1):
-            answer, status = self._post(method, body, attempt)
-            if answer is None:
-                continue  # retried: network, 429 or 5xx
-            kind = outcome(answer)
-            if kind == "ok":
-                data = answer.get("data")
-                if data is None:
-                    data = {}
-                if not isinstance(data, dict):
-                    raise ChannelError.worded("Douyin answered {method} without {field}", method=method, field="data")
-                return data
-            details = {"douyin_code": answer.get("code", answer.get("err_no")), "sub_code": answer.get("sub_code"),
-                       "http_status": status}
-            if kind == "auth":
-                raise ChannelAuthFailed.worded("Douyin refused the app key or shop token: {error}",
-                                               error=describe(answer), details=details)
-            if kind == "business":
-                raise ChannelError.worded("Douyin rejected {method}: {error}", method=method, error=describe(answer),
-                                          details=details)
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Douyin kept refusing the call after {attempts} attempts: {error}",
-                                                attempts=attempt, error=describe(answer), details=details)
-            self.sleep(_backoff(attempt))
-        raise AssertionError("unreachable")
+        return gateway_http.call_json(
+            lambda: self._send(method, body), lambda answer, status: _data(method, answer, status),
+            partner="Douyin", attempts=self.max_attempts, sleep=self.sleep, also_retried=(429,))
 
-    def _post(self, method, body, attempt):
-        """(decoded answer, HTTP status), or (None, status) after sleeping when the call is to be retried."""
+    def _send(self, method, body):
+        """One attempt's response; HTTP 401 / 403 is the app key or token refused, whatever the body says."""
         url = f"{self.gateway}/{method_path(method)}"
         headers = {"Content-Type": "application/json;charset=UTF-8", "Accept": "application/json",
                    "x-open-no-old-err-code": "1"}
-        try:
-            response = self.http.post(url, params=self.signed_query(method, body), data=body.encode("utf-8"),
-                                      headers=headers, timeout=self.timeout)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Douyin did not answer: {error}", error=str(error)) from error
-            self.sleep(_backoff(attempt))
-            return None, None
-        if response.status_code == 429 or response.status_code >= 500:
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Douyin kept answering {status} after {attempts} attempts",
-                                                status=response.status_code, attempts=attempt,
-                                                details={"http_status": response.status_code})
-            self.sleep(_backoff(attempt))
-            return None, response.status_code
+        response = self.http.post(url, params=self.signed_query(method, body), data=body.encode("utf-8"),
+                                  headers=headers, timeout=self.timeout)
         if response.status_code in (401, 403):
             raise ChannelAuthFailed.worded("Douyin refused the app key or shop token: {error}",
                                            error=f"HTTP {response.status_code}",
                                            details={"http_status": response.status_code})
-        try:
-            answer = response.json()
-        except ValueError:
-            raise ChannelError.worded("Douyin answered {status} without JSON", status=response.status_code,
-                                      details={"http_status": response.status_code}) from None
-        if not isinstance(answer, dict):
-            raise _malformed(method, "the answer is not an object")
-        return answer, response.status_code
+        return response
+
+
+def _data(method, answer, status):
+    """A decoded answer's `data`; its error as our refusal, or TryAgain when the platform is busy (60000, 20000)."""
+    if not isinstance(answer, dict):
+        raise _malformed(method, "the answer is not an object")
+    kind = outcome(answer)
+    if kind == "ok":
+        data = answer.get("data")
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ChannelError.worded("Douyin answered {method} without {field}", method=method, field="data")
+        return data
+    details = {"douyin_code": answer.get("code", answer.get("err_no")), "sub_code": answer.get("sub_code"),
+               "http_status": status}
+    if kind == "auth":
+        raise ChannelAuthFailed.worded("Douyin refused the app key or shop token: {error}",
+                                       error=describe(answer), details=details)
+    if kind == "business":
+        raise ChannelError.worded("Douyin rejected {method}: {error}", method=method, error=describe(answer),
+                                  details=details)
+    raise gateway_http.TryAgain(describe(answer), details)
 
 
 def _list_of(data, key, method):
@@ -327,7 +308,3 @@ def _list_of(data, key, method):
 def _malformed(method, error):
     return ChannelError.worded("Douyin answered {method} with a record we cannot read: {error}", method=method,
                                error=error)
-
-
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)

@@ -43,8 +43,7 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 
-import requests
-
+from wms.channels import gateway_http
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, register
 from wms.channels.http import platform_session
 from wms.channels.jd_orders import (
@@ -265,48 +264,27 @@ class JdAdapter:
         return params
 
     def call(self, method, business):
-        """One API call with JOS etiquette; the unwrapped answer body, or a ChannelError."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                self._retry(attempt, "JD did not answer: {error}", error=str(error)[:300])
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                self._retry(attempt, "JD kept answering {status} after {attempts} attempts",
-                            status=response.status_code, attempts=attempt,
-                            details={"http_status": response.status_code})
-                continue
-            payload = _json(response, method)
-            error = error_of(payload)
-            if error is None:
-                body = unwrap(payload, method)
-                if body is None:
-                    raise _malformed(method, f"HTTP {response.status_code} without {method}'s answer")
-                return body
-            if error_code(error) == CALL_LIMITED:
-                self._retry(attempt, "JD kept refusing the call after {attempts} attempts: {error}",
-                            attempts=attempt, error=describe_error(error), details={"jd_code": error_code(error)})
-                continue
-            raise _error(method, error)
-        raise AssertionError("unreachable")
-
-    def _retry(self, attempt, template, details=None, **values):
-        """Sleep before the next attempt, or give up as ChannelUnavailable after the last."""
-        if attempt >= self.max_attempts:
-            raise ChannelUnavailable.worded(template, details=details or {}, **values)
-        self.sleep(_backoff(attempt))
+        """One API call with JOS etiquette (wms.channels.gateway_http, HTTP 429 retried as well); the unwrapped
+        answer body, or a ChannelError."""
+        return gateway_http.call_json(
+            lambda: self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout),
+            lambda payload, status: _answer(method, payload, status),
+            partner="JD", attempts=self.max_attempts, sleep=self.sleep, also_retried=(429,), error_chars=300)
 
 
-def _json(response, method):
-    try:
-        payload = response.json()
-    except ValueError:
-        raise ChannelError.worded("JD answered {status} without JSON", status=response.status_code,
-                                  details={"http_status": response.status_code}) from None
+def _answer(method, payload, status):
+    """The unwrapped body of a JOS answer; its error as our refusal, or TryAgain on the call limit (code 2)."""
     if not isinstance(payload, dict):
         raise _malformed(method, "the answer is not a JSON object")
-    return payload
+    error = error_of(payload)
+    if error is None:
+        body = unwrap(payload, method)
+        if body is None:
+            raise _malformed(method, f"HTTP {status} without {method}'s answer")
+        return body
+    if error_code(error) == CALL_LIMITED:
+        raise gateway_http.TryAgain(describe_error(error), {"jd_code": error_code(error)})
+    raise _error(method, error)
 
 
 def _check_api_result(method, api_result):
@@ -347,7 +325,3 @@ def _error(method, error):
                                          error=describe_error(error), details=details)
     return ChannelError.worded("JD rejected {method}: {error}", method=method, error=describe_error(error),
                                details=details)
-
-
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)

@@ -9,9 +9,10 @@ documents (RESPONSE_KEYS).
 
 Errors: AUTH_CODES -> ChannelAuthFailed; RETRY_CODES (rate limits, maintenance, internal errors),
 HTTP 5xx, timeouts and network errors -> retried with exponential back-off (no source states a
-wait), then ChannelUnavailable; any other error_response -> ChannelError with PDD's own reason
-(sub_msg, else error_msg). An answer without its documented response key or with a field of the
-wrong type is a ChannelError naming the API and field, never a crash or a silently dropped order.
+wait; the retries are wms.channels.gateway_http's), then ChannelUnavailable; any other error_response ->
+ChannelError with PDD's own reason (sub_msg, else error_msg). An answer without its documented response key
+or with a field of the wrong type is a ChannelError naming the API and field, never a crash or a silently
+dropped order.
 
 Increment windows are read backwards (`read_window`): the order increment API's page says to page
 backwards ("必须采用倒序的分页方式（从最后一页往回取）才能避免漏单问题") and the order FAQ
@@ -25,9 +26,8 @@ import json
 import math
 import time
 
-import requests
-
-from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable
+from wms.channels import gateway_http
+from wms.channels.base import ChannelAuthFailed, ChannelError
 from wms.channels.http import platform_session
 from wms.channels.pdd_protocol import (
     API_VERSION, DATA_TYPE, describe_error, error_code, kind_of, reason_of, sign_request, unix,
@@ -76,50 +76,12 @@ class PddGateway:
         return params
 
     def call(self, method, business):
-        """One API call with PDD's etiquette; the answer's response body, or a ChannelError."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Pinduoduo did not answer: {error}", error=str(error)[:200]) from error
-                self.sleep(_backoff(attempt))
-                continue
-            if response.status_code >= 500:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Pinduoduo kept answering {status} after {attempts} attempts",
-                                                    status=response.status_code, attempts=attempt,
-                                                    details={"http_status": response.status_code})
-                self.sleep(_backoff(attempt))
-                continue
-            try:
-                payload = response.json()
-            except ValueError:
-                raise ChannelError.worded("Pinduoduo answered {status} without JSON", status=response.status_code,
-                                          details={"http_status": response.status_code}) from None
-            if not isinstance(payload, dict):
-                raise malformed(method, "answer")
-            error = payload.get("error_response")
-            if error is None:
-                body = payload.get(RESPONSE_KEYS[method])
-                if not isinstance(body, dict):
-                    raise malformed(method, RESPONSE_KEYS[method])
-                return body
-            if not isinstance(error, dict):
-                raise malformed(method, "error_response")
-            kind = kind_of(error)
-            details = {"pdd_code": error_code(error), "sub_code": error.get("sub_code"), "reason": reason_of(error)}
-            if kind == "auth":
-                raise ChannelAuthFailed.worded("Pinduoduo refused the client id or the shop's access token: {error}",
-                                               error=describe_error(error), details=details)
-            if kind == "business":
-                raise ChannelError.worded("Pinduoduo refused {method}: {error}", method=method,
-                                          error=reason_of(error), details=details)
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Pinduoduo kept refusing the call after {attempts} attempts: {error}",
-                                                attempts=attempt, error=describe_error(error), details=details)
-            self.sleep(_backoff(attempt))
-        raise AssertionError("unreachable")
+        """One API call with PDD's etiquette (wms.channels.gateway_http); the answer's response body, or a
+        ChannelError."""
+        return gateway_http.call_json(
+            lambda: self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout),
+            lambda payload, _status: _body(method, payload),
+            partner="Pinduoduo", attempts=self.max_attempts, sleep=self.sleep, error_chars=200)
 
     def read_window(self, method, list_key, id_key, start, end, filters, *, page_size, use_has_next):
         """Every row of one update window: counted first, then read from the last page back to the first."""
@@ -143,6 +105,29 @@ def malformed(method, field):
     """The ChannelError for an answer of `method` without a valid `field`."""
     return ChannelError.worded("Pinduoduo answered {method} without a valid {field}", method=method, field=field,
                                details={"field": field})
+
+
+def _body(method, payload):
+    """The body under `method`'s response key; PDD's error_response as our refusal, or TryAgain when transient."""
+    if not isinstance(payload, dict):
+        raise malformed(method, "answer")
+    error = payload.get("error_response")
+    if error is None:
+        body = payload.get(RESPONSE_KEYS[method])
+        if not isinstance(body, dict):
+            raise malformed(method, RESPONSE_KEYS[method])
+        return body
+    if not isinstance(error, dict):
+        raise malformed(method, "error_response")
+    kind = kind_of(error)
+    details = {"pdd_code": error_code(error), "sub_code": error.get("sub_code"), "reason": reason_of(error)}
+    if kind == "auth":
+        raise ChannelAuthFailed.worded("Pinduoduo refused the client id or the shop's access token: {error}",
+                                       error=describe_error(error), details=details)
+    if kind == "business":
+        raise ChannelError.worded("Pinduoduo refused {method}: {error}", method=method,
+                                  error=reason_of(error), details=details)
+    raise gateway_http.TryAgain(describe_error(error), details)
 
 
 def _rows(method, body, list_key):
@@ -171,7 +156,3 @@ def _wire(value):
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
-
-
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)

@@ -38,8 +38,7 @@ import logging
 import re
 import time
 
-import requests
-
+from wms.channels import gateway_http
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, cursor_text, naive_utc_text, parse_iso, register, to_cents
 from wms.channels.http import platform_session
 
@@ -209,7 +208,7 @@ class ShopifyAdapter:
             if attempt == self.max_attempts:
                 raise ChannelUnavailable.worded("Shopify kept answering {status} after {attempts} attempts",
                                                 status="THROTTLED", attempts=attempt)
-            self.sleep(_backoff(attempt))
+            self.sleep(gateway_http.backoff(attempt))
         raise AssertionError("unreachable")
 
     def _inventory_item(self, key):
@@ -234,32 +233,13 @@ class ShopifyAdapter:
         return self.location_id
 
     def _request(self, method, url, **kwargs):
-        """One call with Shopify's etiquette: honour Retry-After on 429, back off on 5xx/network."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.http.request(method, url, timeout=self.timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Shopify did not answer: {error}", error=str(error)) from error
-                self.sleep(_backoff(attempt))
-                continue
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded(
-                        "Shopify kept answering {status} after {attempts} attempts", status=response.status_code,
-                        attempts=attempt, details={"http_status": response.status_code})
-                self.sleep(_retry_after(response) if response.status_code == 429 else _backoff(attempt))
-                continue
-            if response.status_code in (401, 403):
-                raise ChannelAuthFailed.worded(
-                    "Shopify refused the access token ({status}): {error}", status=response.status_code,
-                    error=_error_text(response), details={"http_status": response.status_code})
-            if response.status_code >= 400:
-                raise ChannelError.worded("Shopify rejected {method} {url} ({status}): {error}", method=method,
-                                          url=url.split("?")[0], status=response.status_code,
-                                          error=_error_text(response), details={"http_status": response.status_code})
-            return response
-        raise AssertionError("unreachable")
+        """One call with Shopify's etiquette (wms.channels.gateway_http): honour Retry-After on 429, back off on
+        5xx/network; the response, or a ChannelError for a 4xx."""
+        return gateway_http.call(
+            lambda: self.http.request(method, url, timeout=self.timeout, **kwargs),
+            lambda response: _accepted(method, url, response),
+            partner="Shopify", attempts=self.max_attempts, sleep=self.sleep, also_retried=(429,),
+            asked_wait=_retry_after)
 
     # --- refunds (RefundSource: issue 19 item 3; the mapping in wms.channels.refunds_shopify) -----------
 
@@ -313,11 +293,23 @@ def _refused(key, error):
     return {"platform_sku": key, "ok": False, "error": str(error)[:300]}
 
 
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)
+def _accepted(method, url, response):
+    """The response, unless it is a 4xx: 401 / 403 is the access token refused, any other the call."""
+    if response.status_code in (401, 403):
+        raise ChannelAuthFailed.worded(
+            "Shopify refused the access token ({status}): {error}", status=response.status_code,
+            error=_error_text(response), details={"http_status": response.status_code})
+    if response.status_code >= 400:
+        raise ChannelError.worded("Shopify rejected {method} {url} ({status}): {error}", method=method,
+                                  url=url.split("?")[0], status=response.status_code,
+                                  error=_error_text(response), details={"http_status": response.status_code})
+    return response
 
 
 def _retry_after(response):
+    """The wait a 429 asks for (its Retry-After, 2 s when unreadable or absent); None for a 5xx: the back-off."""
+    if response.status_code != 429:
+        return None
     try:
         return min(max(float(response.headers.get("Retry-After", "2.0")), 0.0), MAX_RETRY_AFTER)
     except ValueError:

@@ -6,7 +6,8 @@ Speaks the TOP HTTP protocol (`wms.channels.taobao_protocol`) to the documented 
 `wms.channels.taobao_trades`. Code 7 (App Call Limited) is retried after the ban the sub_msg
 states; codes 11, 12, 25-29 (permissions, signature, session, app key) are `ChannelAuthFailed`;
 code 10 (Service Currently Unavailable), code 15 with an `isp.` sub_code (platform error), HTTP 5xx and
-network errors are retried with back-off (taobao_protocol.is_transient), then `ChannelUnavailable`.
+network errors are retried with back-off (taobao_protocol.is_transient; the retries are
+`wms.channels.gateway_http`'s), then `ChannelUnavailable`.
 
 Incremental pull: `taobao.trades.sold.increment.get` takes a modified-time window
 (`start_modified`, `end_modified`, at most one day apart, inclusive) and pages with `page_no` /
@@ -56,8 +57,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 
-import requests
-
+from wms.channels import gateway_http
 from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailable, register
 from wms.channels.http import platform_session
 from wms.channels.taobao_protocol import (
@@ -284,48 +284,12 @@ class TaobaoAdapter:
         return params
 
     def call(self, method, business):
-        """One API call with TOP's etiquette; the unwrapped answer body, or a ChannelError."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Taobao did not answer: {error}", error=str(error)) from error
-                self.sleep(_backoff(attempt))
-                continue
-            if response.status_code >= 500:
-                if attempt == self.max_attempts:
-                    raise ChannelUnavailable.worded("Taobao kept answering {status} after {attempts} attempts",
-                                                    status=response.status_code, attempts=attempt,
-                                                    details={"http_status": response.status_code})
-                self.sleep(_backoff(attempt))
-                continue
-            try:
-                payload = response.json()
-            except ValueError:
-                raise ChannelError.worded("Taobao answered {status} without JSON", status=response.status_code,
-                                          details={"http_status": response.status_code}) from None
-            error = payload.get("error_response") if isinstance(payload, dict) else None
-            if not error:
-                if response.status_code >= 400:
-                    raise ChannelError.worded("Taobao answered {status}", status=response.status_code,
-                                              details={"http_status": response.status_code})
-                return unwrap(payload, method)
-            wait = self._retry_wait(error, attempt)
-            if wait is None:
-                raise _error(method, error)
-            self.sleep(wait)
-        raise AssertionError("unreachable")
-
-    def _retry_wait(self, error, attempt):
-        code = error_code(error)
-        if not is_transient(error):
-            return None
-        if attempt == self.max_attempts:
-            raise ChannelUnavailable.worded("Taobao kept refusing the call after {attempts} attempts: {error}",
-                                            attempts=attempt, error=describe_error(error),
-                                            details={"top_code": code, "sub_code": error.get("sub_code")})
-        return ban_seconds(error.get("sub_msg")) if code == CALL_LIMITED else _backoff(attempt)
+        """One API call with TOP's etiquette (wms.channels.gateway_http); the unwrapped answer body, or a
+        ChannelError."""
+        return gateway_http.call_json(
+            lambda: self.http.post(self.url, data=self.signed_params(method, business), timeout=self.timeout),
+            lambda payload, status: _answer(method, payload, status),
+            partner="Taobao", attempts=self.max_attempts, sleep=self.sleep)
 
     # --- refunds (RefundSource) ------------------------------------------------------------
 
@@ -373,6 +337,21 @@ class TaobaoAdapter:
         return merge_detail(refund, detail)
 
 
+def _answer(method, payload, status):
+    """The unwrapped body of a TOP answer; its error_response as our refusal, or TryAgain when it is transient
+    (code 7 after the ban its sub_msg states)."""
+    error = payload.get("error_response") if isinstance(payload, dict) else None
+    if not error:
+        if status >= 400:
+            raise ChannelError.worded("Taobao answered {status}", status=status, details={"http_status": status})
+        return unwrap(payload, method)
+    if not is_transient(error):
+        raise _error(method, error)
+    code = error_code(error)
+    raise gateway_http.TryAgain(describe_error(error), {"top_code": code, "sub_code": error.get("sub_code")},
+                                wait=ban_seconds(error.get("sub_msg")) if code == CALL_LIMITED else None)
+
+
 def _error(method, error):
     code = error_code(error)
     details = {"top_code": code, "sub_code": error.get("sub_code")}
@@ -403,7 +382,3 @@ def _unreadable(refund, what):
     ident = str(refund.get("refund_id") or "?")[:64] if isinstance(refund, dict) else "?"
     return ChannelError.worded("Taobao sent a refund we cannot read ({refund}): {error}", refund=ident,
                                error=what[:200], details={"refund_id": ident})
-
-
-def _backoff(attempt):
-    return min(0.5 * 2 ** (attempt - 1), 8.0)
