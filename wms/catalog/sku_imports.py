@@ -28,6 +28,7 @@ from wms.catalog.import_progress import Progress, ReportFile, Superseded
 from wms.catalog.models import IMPORT_DONE, IMPORT_FAILED, IMPORT_PENDING, IMPORT_RUNNING, SkuImportJob
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.rows import get_or_not_found
 from wms.spreadsheets import readers
 from wms.timeutil import utcnow
@@ -68,7 +69,7 @@ def import_now(path, filename=None, *, actor=None):
 
 def _new_job(path, filename, actor):
     job = SkuImportJob(filename=filename, path=str(path), status=IMPORT_PENDING, user_id=getattr(actor, "id", None),
-                       actor_name=getattr(actor, "username", None) or "system")
+                       actor_name=actor_name(actor))
     db.session.add(job)
     db.session.flush()
     return job

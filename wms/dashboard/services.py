@@ -13,6 +13,7 @@ from wms.dashboard import metrics, queries, stuck
 from wms.dashboard.models import WallScreen
 from wms.errors import ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.inventory import presales
 from wms.orders import deadlines, states
 from wms.rows import get_or_not_found
@@ -192,7 +193,7 @@ def create_screen(name, actor=None):
     if not name:
         raise ValidationFailed("Give the screen a name", field="name")
     token = secrets.token_urlsafe(32)
-    screen = WallScreen(name=name, token_hash=_hash(token), created_by=getattr(actor, "username", None) or "system")
+    screen = WallScreen(name=name, token_hash=_hash(token), created_by=actor_name(actor))
     db.session.add(screen)
     aftercommit.commit()
     return screen, token

@@ -21,6 +21,7 @@ from wms.extensions import db
 from wms.finance import rules
 from wms.finance.gate import ROOM
 from wms.finance.models import APPROVED, REJECTED, FinanceCheck, FinanceRule
+from wms.inputs import actor_name
 from wms.inventory import jobs as inventory_jobs
 from wms.orders import states
 from wms.orders.conflicts import conflict
@@ -152,7 +153,7 @@ def _decide(check, order, outcome, actor, note):
         check = FinanceCheck(order_id=order.id, reasons=[])
         db.session.add(check)
     check.outcome, check.decided_at, check.note = outcome, utcnow(), note
-    check.decided_by = getattr(actor, "username", None) or str(actor)
+    check.decided_by = actor_name(actor)
 
 
 def _save(order, before):
@@ -192,7 +193,7 @@ def save_rule_settings(settings, *, actor):
     for code, (enabled, params) in planned.items():
         row = rows.get(code) or FinanceRule(code=code)
         row.enabled, row.params = enabled, params
-        row.updated_by = getattr(actor, "username", None) or str(actor)
+        row.updated_by = actor_name(actor)
         db.session.add(row)
     db.session.commit()
     return rule_settings()

@@ -11,6 +11,7 @@ from wms.catalog import kit_services
 from wms.catalog.models import Sku
 from wms.errors import InsufficientStock, NotFound, ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.inventory.allocating import retry_backorders
 from wms.inventory.locks import lock_for_write, lock_stock_items
 from wms.inventory.models import (
@@ -95,7 +96,7 @@ def record_movement(kind, item, qty, reference="", actor=None, reason=""):
     db.session.add(StockMovement(
         kind=kind, warehouse_id=item.bin.warehouse_id, bin_id=item.bin_id, sku_id=item.sku_id, qty=qty,
         reason=reason or "", reference=(reference or "")[:80], actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system")))
+        actor_name=actor_name(actor)))
 
 
 def adjust_stock(bin_id, sku_id, delta, reason, actor=None):

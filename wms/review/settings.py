@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from wms.errors import NotFound, ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.orders.models import Order
 from wms.review import checks, rules
 from wms.review.models import BlacklistEntry
@@ -31,7 +32,7 @@ def save_rule_settings(settings, *, actor):
         row.enabled, row.position = enabled, position
         if params is not None:
             row.params = params
-        row.updated_by = getattr(actor, "username", str(actor))
+        row.updated_by = actor_name(actor)
     _renumber(rows.values())
     db.session.commit()
     return sorted(rows.values(), key=lambda row: row.position)
@@ -62,7 +63,7 @@ def move_rule(code, direction, *, actor):
     other = index + (1 if int(direction) > 0 else -1)
     if 0 <= other < len(ordered):
         ordered[index], ordered[other] = ordered[other], ordered[index]
-        ordered[index].updated_by = getattr(actor, "username", str(actor))
+        ordered[index].updated_by = actor_name(actor)
     _renumber(ordered, keep_order=True)
     db.session.commit()
     return ordered
@@ -158,7 +159,7 @@ def add_blacklist_entry(kind, value, *, note="", actor):
     if db.session.scalar(select(BlacklistEntry.id).where(BlacklistEntry.kind == kind, BlacklistEntry.value_key == key)):
         raise ValidationFailed("Already on the blacklist", field="value")
     entry = BlacklistEntry(kind=kind, value=value, value_key=key, note=(note or "").strip(),
-                           created_by=getattr(actor, "username", str(actor)))
+                           created_by=actor_name(actor))
     db.session.add(entry)
     db.session.commit()
     return entry
