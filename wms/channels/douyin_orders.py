@@ -26,6 +26,7 @@ gives no invoice request: invoice_requested stays false.
 import re
 
 from wms.channels.douyin_protocol import naive_utc
+from wms.inputs import clean_text
 
 # order_status: 1 待支付, 105 已支付, 2 备货中, 101 部分发货, 3 已发货, 4 已取消, 5 已完成
 UNPAID, CANCELLED = 1, 4
@@ -77,20 +78,20 @@ def order_to_record(order):
     return {
         "external_id": external_id,
         "ordered_at": naive_utc(_need_int(order, "create_time", external_id)),
-        "buyer_name": _text(order.get("post_receiver") or order.get("mask_post_receiver")),
-        "buyer_phone": _text(order.get("post_tel") or order.get("mask_post_tel")),
+        "buyer_name": clean_text(order.get("post_receiver") or order.get("mask_post_receiver")),
+        "buyer_phone": clean_text(order.get("post_tel") or order.get("mask_post_tel")),
         "buyer_email": "",
         "country": "CN",
         "province": _area(address, "province"),
         "city": _area(address, "city"),
         "district": _area(address, "town"),
-        "address": " ".join(part for part in (_area(address, "street"), _text(address.get("detail"))) if part),
+        "address": " ".join(part for part in (_area(address, "street"), clean_text(address.get("detail"))) if part),
         "postcode": "",
         "total_cents": _need_int(order, "pay_amount", external_id),
         "currency": "CNY",
         "payment_status": _payment_status(status, order.get("pay_time")),
-        "buyer_remark": _text(order.get("buyer_words")),
-        "seller_note": _text(order.get("seller_words")),
+        "buyer_remark": clean_text(order.get("buyer_words")),
+        "seller_note": clean_text(order.get("seller_words")),
         "tags": [],
         "priority": 0,
         "carrier_code": None,
@@ -124,10 +125,10 @@ def refund_to_record(item):
         "external_id": _need_id(order_info, "shop_order_id", where),
         "kind": kind,
         "status": status,
-        "reason": _text((item.get("text_part") or {}).get("reason_text")),
+        "reason": clean_text((item.get("text_part") or {}).get("reason_text")),
         "amount_cents": _need_int(info, "refund_amount", where),
-        "return_carrier": _text(info.get("return_logistics_company_name")) or None,
-        "return_tracking_number": _text(info.get("return_logistics_code")) or None,
+        "return_carrier": clean_text(info.get("return_logistics_company_name")) or None,
+        "return_tracking_number": clean_text(info.get("return_logistics_code")) or None,
         "requested_at": naive_utc(_need_int(info, "apply_time", where)),
         "lines": [] if whole else [_refund_line(sku, where) for sku in related],
     }
@@ -143,7 +144,7 @@ def refund_updated(item):
 def platform_sku(sku_order):
     """The key a sku order names its SKU by: code, out_sku_id, else dy-<product_id>-<sku_id>."""
     for key in ("code", "out_sku_id"):
-        value = _text(sku_order.get(key))
+        value = clean_text(sku_order.get(key))
         if value and value != "0":
             return value[:64]
     return f"dy-{sku_order.get('product_id')}-{sku_order.get('sku_id')}"
@@ -187,7 +188,7 @@ def _line(item, external_id, keep_refunded=False):
     if (refunded and not keep_refunded) or qty <= 0:
         return None
     price = _need_int(item, "origin_amount", where)
-    return {"sku_code": platform_sku(item), "name": _text(item.get("product_name"))[:255], "qty": qty,
+    return {"sku_code": platform_sku(item), "name": clean_text(item.get("product_name"))[:255], "qty": qty,
             "unit_price_cents": price, "list_price_cents": price}
 
 
@@ -208,7 +209,7 @@ def _presale(order, sku_orders, external_id):
 
 def _refund_line(sku, where):
     _need_dict(sku, f"{where}: related order")
-    code = _text(sku.get("shop_sku_code")) or f"dy-{sku.get('product_id')}"
+    code = clean_text(sku.get("shop_sku_code")) or f"dy-{sku.get('product_id')}"
     qty = sku.get("aftersale_item_num") or sku.get("item_num")
     if isinstance(qty, bool) or not isinstance(qty, int):
         raise MalformedRecord(f"{where}: aftersale_item_num is not a whole number")
@@ -221,11 +222,7 @@ def _area(address, key):
         return part.strip()
     if not isinstance(part, dict):
         raise MalformedRecord(f"post_addr.{key} is neither an object nor text")
-    return _text(part.get("name"))
-
-
-def _text(value):
-    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+    return clean_text(part.get("name"))
 
 
 def _need_dict(value, what):

@@ -35,6 +35,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from wms.channels.base import cursor_text, naive_utc_text, parse_iso
+from wms.inputs import as_int
 
 API_VERSION = "2"
 SIGN_METHODS = ("hmac-sha256", "md5")
@@ -136,7 +137,7 @@ def outcome(answer):
         return "business"
     if "code" not in answer and "err_no" in answer:
         return "ok" if answer.get("err_no") in (0, "0") else "business"
-    code = _int(answer.get("code"))
+    code = as_int(answer.get("code"))
     if code == SUCCESS:
         return "ok"
     if code in RETRY_CODES:
@@ -166,10 +167,3 @@ def error_answer(code, msg, sub_code="", sub_msg="", log_id="sandbox"):
 def ok_answer(data, log_id="sandbox"):
     """A success answer as the platform writes it (the sandbox's)."""
     return {"code": SUCCESS, "msg": "success", "sub_code": "", "sub_msg": "", "log_id": log_id, "data": data}
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

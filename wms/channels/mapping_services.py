@@ -18,8 +18,9 @@ from wms.catalog.models import Sku, SkuBarcode
 from wms.channels.mapping_models import SkuMapping
 from wms.errors import ConcurrentUpdate, DomainError, ValidationFailed
 from wms.extensions import db
+from wms.inputs import actor_name
 from wms.orders import states
-from wms.orders.models import Channel, Order, OrderLine, _actor_name
+from wms.orders.models import Channel, Order, OrderLine
 from wms.rows import get_or_not_found
 from wms.timeutil import utcnow
 from wms.wording import wording
@@ -149,7 +150,7 @@ def map_sku(mapping_id, sku_id, actor):
         raise ValidationFailed("Choose a SKU of the catalogue", field="sku")
     if not sku.active:
         raise ValidationFailed.worded("SKU {sku} is inactive", sku=sku.code, details={"field": "sku"})
-    name = _actor_name(actor)
+    name = actor_name(actor)
     claimed = db.session.execute(update(SkuMapping).where(SkuMapping.id == mapping.id, SkuMapping.sku_id.is_(None))
                                  .values(sku_id=sku.id, resolved_by=name, resolved_at=utcnow())
                                  .execution_options(synchronize_session=False)).rowcount

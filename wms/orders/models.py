@@ -215,10 +215,6 @@ def transition_if_still(session, order_id, current, new, *, reason="", actor=Non
     return True
 
 
-# The old private name, still imported by wms.channels.mapping_services (its file is being edited by
-# another change); drop it once that module imports wms.inputs.actor_name.
-_actor_name = actor_name
-
 
 def _status_update(ids, current, new):
     return (update(Order).where(Order.id.in_(ids), Order.status == current)

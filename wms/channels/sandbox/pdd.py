@@ -33,6 +33,7 @@ from wms.channels.sandbox.pdd_seed import (
     COMPANIES, FIRST_ORDER_DAY, FIRST_ORDER_NUMBER, SEED, build_order, build_refund, pdd_time, seed_goods,
     seed_orders, seed_refunds,
 )
+from wms.inputs import as_int
 
 DEFAULT_CLIENT_ID = "pdd-sandbox-client"
 DEFAULT_SECRET = "pdd-sandbox-secret"
@@ -139,7 +140,7 @@ class PddStore:
         paging, error = _paging(params)
         if error:
             return error
-        status, refund = _int(params.get("order_status")), _int(params.get("refund_status"))
+        status, refund = as_int(params.get("order_status")), as_int(params.get("refund_status"))
         if status not in (1, 2, 3, 5) or refund not in (1, 2, 3, 4, 5):
             return _param_error("order_status 或 refund_status 取值错误")
         rows = [o for o in self.orders.values() if span[0] <= _stamp(o["updated_at"]) <= span[1]
@@ -182,7 +183,7 @@ class PddStore:
             return error
         if params.get("after_sales_status") in (None, "") or params.get("after_sales_type") in (None, ""):
             return _error(21002, "请求参数不能为空", "after_sales_status、after_sales_type 必填", "21002")
-        kind, status = _int(params["after_sales_type"]), _int(params["after_sales_status"])
+        kind, status = as_int(params["after_sales_type"]), as_int(params["after_sales_status"])
         rows = [r for r in self.refunds.values() if span[0] <= int(r["updated_time"]) <= span[1]
                 and kind in (1, r["after_sales_type"]) and status in (1, r["after_sales_status"])]
         rows.sort(key=lambda r: (int(r["updated_time"]), r["id"]), reverse=True)
@@ -226,19 +227,12 @@ class PddStore:
         return {"is_success": True}
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _stamp(text):
     return int(parse_pdd_time(text).timestamp())
 
 
 def _window(params):
-    start, end = _int(params.get("start_updated_at")), _int(params.get("end_updated_at"))
+    start, end = as_int(params.get("start_updated_at")), as_int(params.get("end_updated_at"))
     if start is None or end is None:
         return None, _error(21002, "请求参数不能为空", "start_updated_at、end_updated_at 必填", "21002")
     if end < start or end - start > MAX_SPAN:
@@ -247,7 +241,7 @@ def _window(params):
 
 
 def _paging(params):
-    page, size = _int(params.get("page") or 1), _int(params.get("page_size") or MAX_PAGE_SIZE)
+    page, size = as_int(params.get("page") or 1), as_int(params.get("page_size") or MAX_PAGE_SIZE)
     if page is None or size is None or page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         return None, _param_error(f"page 从 1 开始，page_size 取值 1-{MAX_PAGE_SIZE}")
     return (page, size), None
@@ -283,7 +277,7 @@ def _check_common(store, params):
         return _error(10016, "client下线或者clientId不正确", "", "10016")
     if sign_request(params, store.client_secret) != params["sign"].upper():
         return _error(20004, "签名sign校验失败", "", "20004")
-    sent = _int(params["timestamp"])
+    sent = as_int(params["timestamp"])
     if sent is None or abs(time.time() - sent) > 600:
         return _error(10001, "公共参数错误:timestamp", "时间戳与服务器时间相差超过10分钟", "10001")
     if params["type"] not in METHODS:
