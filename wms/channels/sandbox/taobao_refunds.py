@@ -13,20 +13,15 @@ from datetime import datetime
 
 from flask import jsonify, request
 
+from wms.channels.sandbox.taobao_store import error_answer
 from wms.channels.taobao_protocol import TOP_TZ, parse_top_time
 from wms.channels.taobao_refunds import DETAIL_FIELDS, RECEIVE_FIELDS
 
 FIRST_REFUND_ID = 91_262_004_118_520_000
-MAX_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 100  # taobao.refunds.receive.get's own page limit (trades.sold.get has one too)
 _LISTED = frozenset(RECEIVE_FIELDS.split(","))
 _DETAILED = frozenset(DETAIL_FIELDS.split(",")) | {"total_fee", "good_status", "order_status", "refund_phase", "price"}
 _ids = itertools.count(FIRST_REFUND_ID)
-
-
-def _error(code, msg, sub_code=None, sub_msg=None):
-    body = {"code": code, "msg": msg, "request_id": "sandbox"}
-    body.update({k: v for k, v in (("sub_code", sub_code), ("sub_msg", sub_msg)) if v})
-    return {"error_response": body}
 
 
 def _tick(store):
@@ -95,15 +90,15 @@ def _fields(params, allowed):
 def receive_get(store, params):
     """taobao.refunds.receive.get: the seller's refunds modified in [start_modified, end_modified], newest first."""
     if not params.get("fields"):
-        return _error(40, "Missing required arguments:fields", "isv.missing-parameter:fields")
+        return error_answer(40, "Missing required arguments:fields", "isv.missing-parameter:fields")
     try:
         page_no, page_size = int(params.get("page_no") or 1), int(params.get("page_size") or 40)
         start = parse_top_time(params["start_modified"]) if params.get("start_modified") else datetime.min.replace(tzinfo=TOP_TZ)
         end = parse_top_time(params["end_modified"]) if params.get("end_modified") else datetime.now(TOP_TZ)
     except ValueError:
-        return _error(41, "Invalid arguments", "isv.invalid-parameter", "page_no, page_size 或时间格式错误")
+        return error_answer(41, "Invalid arguments", "isv.invalid-parameter", "page_no, page_size 或时间格式错误")
     if page_no < 1 or not 1 <= page_size <= MAX_PAGE_SIZE or end < start:
-        return _error(41, "Invalid arguments:page_size", "isv.invalid-parameter",
+        return error_answer(41, "Invalid arguments:page_size", "isv.invalid-parameter",
                       f"page_size 取值范围 1-{MAX_PAGE_SIZE}，结束时间不能早于开始时间")
     rows = [r for r in _window(store, start, end) if not params.get("status") or r.get("status") == params["status"]]
     rows.sort(key=lambda r: (r.get("modified") if _is_time(r.get("modified")) else "", str(r.get("refund_id"))),
@@ -122,11 +117,11 @@ def refund_get(store, params):
     """taobao.refund.get: one refund's detail fields."""
     for name in ("refund_id", "fields"):
         if not params.get(name):
-            return _error(40, f"Missing required arguments:{name}", f"isv.missing-parameter:{name}")
+            return error_answer(40, f"Missing required arguments:{name}", f"isv.missing-parameter:{name}")
     with store.lock:
         refund = copy.deepcopy(store.refunds.get(params["refund_id"]))
     if refund is None:
-        return _error(15, "Remote service error", "isv.refund-not-exist", f"退款单 {params['refund_id']} 不存在")
+        return error_answer(15, "Remote service error", "isv.refund-not-exist", f"退款单 {params['refund_id']} 不存在")
     fields = _fields(params, _DETAILED)
     return {"refund": {k: v for k, v in refund.items() if k in fields}}
 
