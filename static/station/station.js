@@ -7,7 +7,7 @@
 // A station with a print component (打印组件, static/js/print_component.js) prints each label there and
 // reports the component's word to the server; its state is in the bar, and every label nobody confirmed
 // printed stays in the "Not printed" list with a reprint button.
-import { createApi, latestTurn } from "/static/js/api.js";
+import { ApiError, createApi, latestTurn } from "/static/js/api.js";
 import * as db from "/static/handheld/db.js";
 import * as outbox from "/static/handheld/outbox.js";
 import * as feedback from "/static/handheld/feedback.js";
@@ -204,7 +204,9 @@ function awaitLabel(parcelId) {
       state.awaitTimer = null;
       return;
     }
-    if (state.online) await resyncLabels();
+    // Asked whatever the socket says: a socket still reconnecting after the network came back (its
+    // disconnect noticed late on a busy floor) must not keep a sealed parcel's label from the packer.
+    await resyncLabels();
   }, AWAIT_POLL_MS);
 }
 
@@ -228,6 +230,22 @@ function printLabel(job) {
 // --- the print component ------------------------------------------------------------------------
 
 const stationPath = () => `/api/station/${encodeURIComponent(state.station)}`;
+
+// This login works at this station: its print jobs and labels (a packer sees only these). The sign-in lives in
+// the session cookie, so it can be lost without this page knowing: the same login signed in at another station
+// in another tab, or a response that raced the sign-in put back the cookie from before it.
+const signIn = () => api("POST", `${stationPath()}/sign-in`).catch(() => null);
+
+// A read of this station's labels; refused as not signed in here (403), it signs in again and asks once more.
+async function stationRead(path) {
+  try {
+    return await api("GET", `${stationPath()}${path}`);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+    await signIn();
+    return api("GET", `${stationPath()}${path}`);
+  }
+}
 
 function reportOutcome(job, outcome, error) {
   return api("POST", `${stationPath()}/print-jobs/${job.print_job_id}/outcome`, { outcome, error: (error || "").slice(0, 300) })
@@ -277,7 +295,7 @@ const notPrintedTurn = latestTurn();
 
 async function loadNotPrinted() {
   const mine = notPrintedTurn();
-  const body = await api("GET", `${stationPath()}/not-printed`).catch(() => null);
+  const body = await stationRead("/not-printed").catch(() => null);
   if (!mine() || !body || !body.jobs) return;
   $("not-printed-card").hidden = body.jobs.length === 0;
   $("not-printed-count").textContent = `(${body.jobs.length})`;
@@ -294,7 +312,7 @@ async function loadNotPrinted() {
 }
 
 async function resyncLabels() {
-  const body = await api("GET", `/api/station/${encodeURIComponent(state.station)}/print-jobs`).catch(() => null);
+  const body = await stationRead("/print-jobs").catch(() => null);
   if (body && body.jobs) body.jobs.forEach(printLabel);
 }
 
@@ -384,8 +402,6 @@ async function start() {
   state.station = select.value || null;
   if (!state.station) return;
   await db.setMeta("device", state.station);
-  // This login works at this station: its print jobs and labels (a packer sees only these).
-  const signIn = () => api("POST", `/api/station/${encodeURIComponent(state.station)}/sign-in`).catch(() => null);
   await signIn();
   select.onchange = () => { localStorage.setItem("wms.station", select.value); window.location.reload(); };
   const component = (CONFIG.components || {})[state.station];

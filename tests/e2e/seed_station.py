@@ -1,5 +1,5 @@
 """Seed the live server for the pack station test: a packer, a station, cartons, a carrier pointing at
-the Kuaidi100 sandbox of STATION_SANDBOX_URL, and a picked order. Prints JSON."""
+the Kuaidi100 sandbox of STATION_SANDBOX_URL, two stations and two picked orders (ST-1, ST-2). Prints JSON."""
 import json
 import os
 
@@ -16,8 +16,10 @@ def seed():
                                  "timeout_s": 3})
     make_cartons()
     make_station("PS-E2E", name="Bench E2E")
+    make_station("PS-E2E-2", name="Bench E2E two")  # the same login, in another tab
     packer = make_user("packer", "packer-e2e")
     order = picked_order(external_id="ST-1", channel=make_channel(code="station-e2e"))
+    picked_order(external_id="ST-2", lines=(("SKU-B", 1),), channel=order.channel)
     return {"order_id": order.id, "packer": packer.username}
 
 
