@@ -63,7 +63,10 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
 
     page.on("requestfinished", lambda request: held.update(finished=True)
             if held.get("released") and request.url == held["url"] else None)
-    component.fail_next("paper_out")  # the batch's first label meets an empty printer
+    # The first label the printer gets meets an empty printer: the batch's first, unless a reconnect of a
+    # loaded machine's socket brought that one back later than the others (then another fails; either way
+    # exactly one fails, and it is the one the list shows).
+    component.fail_next("paper_out")
     page.route("**/api/station/PS-PC/not-printed", answer_out_of_order)
     supervisor = live_server.session(seed["supervisor"])
     answer = supervisor.post(f"{live_server.url}/api/station/PS-PC/print-batch", json={"parcel_ids": seed["parcels"]},
@@ -74,9 +77,10 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
     # three labels rendered into print tasks and printed one after another on a shared machine: give it time
     expect(page.locator("#not-printed li")).to_have_count(1, timeout=20000)
     failed = page.locator("#not-printed li")
-    expect(failed).to_contain_text(seed["tracking"][0])
     expect(failed).to_contain_text("缺纸")
-    for tracking in seed["tracking"][1:]:
+    failed_tracking = next(number for number in seed["tracking"] if number in failed.inner_text())
+    printed = [number for number in seed["tracking"] if number != failed_tracking]
+    for tracking in printed:
         expect(page.locator("#labels")).to_contain_text(f"{tracking} · PCSF · printed on {PRINTER}")
     for _ in range(100):  # the stale answer has reached the page...
         if held.get("finished"):
@@ -88,15 +92,16 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
     expect(failed).to_contain_text("缺纸")
     page.unroute("**/api/station/PS-PC/not-printed")
     written = {path.stem for path in component.printed_files()}
-    assert written == set(seed["tracking"][1:])
+    assert written == set(printed)
 
     failed.locator("button.reprint").click()
     expect(page.locator("#not-printed-card")).to_be_hidden()
-    expect(page.locator("#message")).to_contain_text(f"Label {seed['tracking'][0]} printed")
+    expect(page.locator("#message")).to_contain_text(f"Label {failed_tracking} printed")
     assert {path.stem for path in component.printed_files()} == set(seed["tracking"])
     with live_server.db() as db:
         statuses = dict(db.execute(f"select id, status from print_jobs where id in ({','.join(map(str, jobs))})"))
         reprints = db.execute("select status from print_jobs where station_code = 'PS-PC' and kind = 'reprint'").fetchall()
-    assert [statuses[job] for job in jobs] == ["failed", "printed", "printed"]
+    failed_job = jobs[seed["tracking"].index(failed_tracking)]
+    assert {job: statuses[job] for job in jobs} == {job: "failed" if job == failed_job else "printed" for job in jobs}
     assert [row["status"] for row in reprints] == ["printed"]
     assert errors == []

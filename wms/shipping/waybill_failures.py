@@ -95,17 +95,8 @@ def ship_by_hand(parcel_id, *, carrier_code, tracking_number, reason, actor=None
     if db.session.scalar(select(Parcel.id).where(Parcel.tracking_number == number)) is not None:
         raise ValidationFailed.worded("Tracking number {number} is on another parcel already", number=number,
                                       details={"field": "tracking_number"})
-    won = db.session.execute(
-        update(Parcel).where(Parcel.id == parcel_id, Parcel.status == PARCEL_WAYBILL_FAILED,
-                             Parcel.tracking_number.is_(None))
-        .values(status=PARCEL_LABELLED, tracking_number=number, carrier_code=code, waybill_error="",
-                waybill_failure_kind="", labelled_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    if not won:
-        db.session.rollback()
-        _require_failed(get_parcel(parcel_id))
-    parcel = db.session.get(Parcel, parcel_id)
-    db.session.refresh(parcel)
+    parcel = _take_failed(parcel_id, status=PARCEL_LABELLED, tracking_number=number, carrier_code=code,
+                          waybill_error="", waybill_failure_kind="", labelled_at=utcnow())
     order = parcel.order
     previous = order.status
     order.carrier_code = code
@@ -125,20 +116,26 @@ def void_failed_parcel(parcel_id, reason, actor=None):
     """The failed parcel is opened again (no waybill will be asked for it): voided with the reason, the order
     stays packed and is sealed again at a bench (after its carrier or address is changed, say)."""
     reason = _reason(reason)
+    parcel = _take_failed(parcel_id, status=PARCEL_VOIDED, voided_at=utcnow())
+    parcel.order.note(wording("parcel {parcel} voided without a waybill, to be sealed again: {reason}",
+                              parcel=parcel.id, reason=reason), actor=actor, kind="edit")
+    _publish_resolved(parcel, "voided")
+    aftercommit.commit()
+    return parcel
+
+
+def _take_failed(parcel_id, **values):
+    """Move a parcel whose waybill failed on, with `values`, by one conditional UPDATE (still failed, still no
+    number), so two people resolving it at once cannot both win; the loser gets _require_failed's refusal."""
     won = db.session.execute(
         update(Parcel).where(Parcel.id == parcel_id, Parcel.status == PARCEL_WAYBILL_FAILED,
                              Parcel.tracking_number.is_(None))
-        .values(status=PARCEL_VOIDED, voided_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+        .values(**values).execution_options(synchronize_session=False)).rowcount
     if not won:
         db.session.rollback()
         _require_failed(get_parcel(parcel_id))
     parcel = db.session.get(Parcel, parcel_id)
     db.session.refresh(parcel)
-    parcel.order.note(wording("parcel {parcel} voided without a waybill, to be sealed again: {reason}",
-                              parcel=parcel.id, reason=reason), actor=actor, kind="edit")
-    _publish_resolved(parcel, "voided")
-    aftercommit.commit()
     return parcel
 
 
