@@ -19,7 +19,7 @@ system-deps:
 	bin/system-deps
 
 # `TEST_WORKERS=2 make test` spreads the test files over two processes (pytest-xdist), a file's tests kept
-# together (its module fixtures: a live server, a browser): 11-18 min instead of about 30 in one. One process
+# together (its module fixtures: a live server, a browser): 11 min instead of 18 in one (2026-12-07). One process
 # by default: with two browsers and two live servers on a 2-core machine, 2 of 3 two-process CI runs on
 # 2026-12-07 failed a browser test whose station page missed a label (a network printer's label reaches the
 # page only by its label.ready push: the catch-up list holds labels ready, not ones already sent).
