@@ -83,3 +83,12 @@ def serve_in_thread(app, state, host="127.0.0.1", port=0):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox-{server.port}", daemon=True)
     thread.start()
     return RunningSandbox(f"http://{host}:{server.port}", state, server, thread)
+
+
+def merge_fields(record, fields):
+    """Change a sandbox record's fields as a test asks: a dict merges into a dict field, anything else replaces."""
+    for key, value in fields.items():
+        if isinstance(value, dict) and isinstance(record.get(key), dict):
+            record[key].update(value)
+        else:
+            record[key] = value

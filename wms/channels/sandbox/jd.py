@@ -35,7 +35,7 @@ from flask import Flask, Response, jsonify, request
 from wms.channels.jd_protocol import (
     API_VERSION, CLOCK_TOLERANCE, JD_TZ, PARAM_JSON, format_jd_time, parse_jd_time, response_key, sign_request,
 )
-from wms.channels.sandbox import serve_in_thread
+from wms.channels.sandbox import merge_fields, serve_in_thread
 from wms.channels.sandbox.jd_seed import FIRST_ORDER_ID, SEED, build_order, seed_orders, seed_refunds, seed_stock
 
 DEFAULT_APP_KEY = "JDSANDBOXAPPKEY"
@@ -106,11 +106,7 @@ class JdStore:
             order = self.orders.get(str(order_id))
             if order is None:
                 return None
-            for key, value in fields.items():
-                if isinstance(value, dict) and isinstance(order.get(key), dict):
-                    order[key].update(value)
-                else:
-                    order[key] = value
+            merge_fields(order, fields)
             order["modified"] = self.tick()
             return copy.deepcopy(order)
 

@@ -10,6 +10,7 @@ import itertools
 import threading
 from datetime import datetime, timedelta, timezone
 
+from wms.channels.sandbox import merge_fields
 from wms.channels.sandbox.shopify_inventory import INVENTORY_ITEM_OFFSET, LOCATION_ID
 from wms.channels.sandbox.shopify_seed import FIRST_ID, FIRST_NUMBER, SEED, SHOP_TZ, build_order, seed_orders
 
@@ -81,11 +82,7 @@ class ShopifyStore:
             order = self.orders.get(order_id)
             if order is None:
                 return None
-            for key, value in fields.items():
-                if isinstance(value, dict) and isinstance(order.get(key), dict):
-                    order[key].update(value)
-                else:
-                    order[key] = value
+            merge_fields(order, fields)
             if fields.get("cancelled_at") == "now":
                 order["cancelled_at"] = order["closed_at"] = self.tick()
                 order.setdefault("cancel_reason", "customer")
