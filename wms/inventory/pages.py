@@ -6,7 +6,7 @@ from wms.auth.access import allow
 from wms.errors import ValidationFailed, flash_errors
 from wms.forms import field_errors
 from wms.i18n import _
-from wms.inventory import allocating, presale_pages
+from wms.inventory import allocation_settings, presale_pages
 from wms.inventory import stock as stock_services
 from wms.inventory import stock_forms, stock_list
 from wms.inventory import warehouses as warehouse_services
@@ -58,8 +58,8 @@ def create_warehouse():
 
 def _warehouses_page(posted=None, refused=None):
     return render_template("inventory/warehouses.html", warehouses=warehouse_services.list_warehouses(),
-                           settings=allocating.get_allocation_settings(), values=_warehouse_values(None, posted),
-                           errors=field_errors(refused))
+                           settings=allocation_settings.get_allocation_settings(),
+                           values=_warehouse_values(None, posted), errors=field_errors(refused))
 
 
 @bp.post("/settings")
@@ -67,7 +67,7 @@ def _warehouses_page(posted=None, refused=None):
 def save_settings():
     """Choose how a warehouse is picked for an order and whether orders may be split."""
     with flash_errors():
-        allocating.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
+        allocation_settings.set_allocation_settings(request.form.get("rule"), request.form.get("allow_split") == "1")
         flash(_("Settings saved"), "success")
     return redirect(url_for("inventory.warehouses"))
 

@@ -1,6 +1,8 @@
 """The inventory use cases, by concept (each function owns its transaction):
 
-- allocating.py    allocate_orders, retry_backorders, allocation settings
+- allocating.py    allocate_orders, retry_backorders (the run; allocation_group.py its group's reads and
+                   writes, allocation_splits.py the automatic split)
+- allocation_settings.py  get_allocation_settings, set_allocation_settings
 - counts.py        count tasks: a short pick's missing units out of the bin, the count that settles them
 - reservations.py  release_reservation, consume_reservation, reservations_for, warehouse_of
 - stock.py         receive_stock, adjust_stock, count_bin, the ledger, stock reads
@@ -11,8 +13,8 @@
 This module re-exports them so callers keep using `wms.inventory.services.<name>` (jobs are
 enqueued by that dotted path).
 """
-from wms.inventory.allocating import (  # noqa: F401
-    allocate_orders, get_allocation_settings, retry_backorders, set_allocation_settings, shortage_text)
+from wms.inventory.allocating import allocate_orders, retry_backorders, shortage_text  # noqa: F401
+from wms.inventory.allocation_settings import get_allocation_settings, set_allocation_settings  # noqa: F401
 from wms.inventory.counts import (  # noqa: F401
     count_task_for_scan, open_count_tasks, relocate_reservation, settle_count, take_out_missing)
 from wms.inventory.presales import (  # noqa: F401

@@ -3,7 +3,7 @@ follows the original's review state.
 
 Here in orders, below the two features that split and called by both with plain arguments: the
 review desk (a reviewer's split, wms.review.merging) and allocation (an order no warehouse can ship
-whole becomes one order per warehouse of its split plan, wms.inventory.allocating). Part of the
+whole becomes one order per warehouse of its split plan, wms.inventory.allocation_splits). Part of the
 caller's transaction: it neither commits, gives stock back nor allocates; each caller does around
 it what its feature needs (the desk gives the stock back first, saves with the version check and
 sends approved parts to allocation after commit; allocation commits each part and allocates the
