@@ -219,7 +219,7 @@ def run_floor(url, count, skus, tz_offset_hours=8):
 
     from wms.extensions import db
     from wms.imports import bulk
-    from wms.imports.services import EVENT_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
+    from wms.imports.inserting import EVENT_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
     from wms.catalog.models import Sku, SkuBarcode
     from wms.orders.models import Order, OrderEvent, OrderLine, audit_reason
     from wms.wording import wording

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from wms.imports import services
+from wms.imports import review_queue
 
 TEMPLATE_ZH = ["订单号", "下单时间", "收件人", "手机", "省", "市", "区", "详细地址", "订单金额", "买家留言",
                "商品编码", "商品名称", "数量", "单价"]
@@ -41,4 +41,4 @@ def chinese_orders_csv():
 @pytest.fixture
 def no_review(monkeypatch):
     """Keep the review engineer's automatic review out of import tests."""
-    monkeypatch.setattr(services, "review_available", lambda: False)
+    monkeypatch.setattr(review_queue, "review_available", lambda: False)

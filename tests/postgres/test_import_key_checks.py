@@ -15,7 +15,7 @@ from tests.builders_imports import chinese_orders_csv, no_review, record  # noqa
 from tests.postgres import needs_postgres
 from wms import create_app
 from wms.extensions import db
-from wms.imports import file_run, file_upload, key_checks, models, services, validation
+from wms.imports import file_run, file_upload, key_checks, models, services, sku_resolver, validation
 from wms.orders.models import Order, OrderEvent, OrderLine
 
 pytestmark = [needs_postgres,
@@ -62,7 +62,7 @@ def test_the_triggers_are_back_on_before_anything_else_of_the_chunk_is_written(c
 
 
 def test_a_line_whose_sku_was_deleted_after_it_was_looked_up_is_refused_and_nothing_of_its_chunk_lands(channel):
-    skus = services.SkuResolver()
+    skus = sku_resolver.SkuResolver()
     skus.load(["SKU-1", "SKU-2"])
     db.session.execute(text("DELETE FROM skus WHERE code = 'SKU-2'"))
     db.session.commit()
@@ -75,7 +75,7 @@ def test_a_line_whose_sku_was_deleted_after_it_was_looked_up_is_refused_and_noth
 
 
 def test_a_sku_deleted_by_a_transaction_the_chunk_waits_for_is_refused_and_nothing_lands(channel, app):
-    skus = services.SkuResolver()
+    skus = sku_resolver.SkuResolver()
     skus.load(["SKU-1"])
     deleter = create_engine(database_url(os.environ["TEST_DATABASE_URL"]))
     outcome = {}

@@ -11,7 +11,7 @@ from tests.builders import make_channel, make_sku
 from tests.builders_imports import TEMPLATE_ZH, csv_text, no_review, record  # noqa: F401
 from tests.postgres import needs_postgres
 from wms.extensions import db
-from wms.imports import file_run, file_upload, key_checks, models, services, validation, writers
+from wms.imports import file_run, file_upload, key_checks, models, results, services, validation, writers
 from wms.orders.models import Order, OrderEvent, OrderLine
 
 pytestmark = [needs_postgres,
@@ -87,5 +87,5 @@ def test_two_chunks_racing_for_the_same_order_number_make_one_order(channel, app
 
     db.session.commit()
     writers.write_all(iter([items, items]), write, 2)
-    assert sorted(outcomes) == [services.CREATED, services.UNCHANGED]
+    assert sorted(outcomes) == [results.CREATED, results.UNCHANGED]
     assert counts() == (1, 1, 1)

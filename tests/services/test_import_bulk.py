@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.builders import make_channel
 from wms.extensions import db
 from wms.imports import bulk
-from wms.imports.services import ORDER_COLUMNS
+from wms.imports.inserting import ORDER_COLUMNS
 from wms.orders.models import Order
 
 AWKWARD = ['a,b', 'say "hi"', "two\nlines", "tab\there", "back\\slash", "\\N", "", " padded ", "收件人",
@@ -87,7 +87,7 @@ def test_a_chunk_larger_than_one_copy_block_arrives_whole_and_in_order(app, monk
 
 
 def test_rows_alike_but_for_their_key_are_inserted_once_per_key_with_the_same_values(app):
-    from wms.imports.services import EVENT_COLUMNS
+    from wms.imports.inserting import EVENT_COLUMNS
     from wms.orders.models import OrderEvent
 
     channel = make_channel()

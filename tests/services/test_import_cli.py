@@ -143,9 +143,9 @@ def test_the_command_line_runs_the_automatic_review_before_it_answers_even_with_
         app, catalogue, tmp_path, monkeypatch):
     """Outside tests jobs go to the worker; the command still finishes the review itself, so a
     nightly script that reads the orders right after finds them reviewed (none left `imported`)."""
-    from wms.imports import services as import_services
+    from wms.imports import review_queue
 
-    monkeypatch.setattr(import_services, "review_available", lambda: True)
+    monkeypatch.setattr(review_queue, "review_available", lambda: True)
     monkeypatch.setitem(app.config, "RQ_SYNC", False)
     pushed = []
     monkeypatch.setattr("wms.worker.push", lambda *args, **kw: pushed.append(args))

@@ -6,7 +6,7 @@ from tests.builders import make_channel, make_sku, make_user
 from tests.builders_imports import no_review, record  # noqa: F401
 from wms import job_names
 from wms.extensions import db
-from wms.imports import services
+from wms.imports import review_queue, services
 from wms.orders.models import Order, OrderLine
 from wms.worker import QueuedJob
 
@@ -101,7 +101,7 @@ def test_the_same_order_twice_in_one_batch_is_imported_once(app):
 
 
 def test_review_is_enqueued_after_commit_in_chunks_of_at_most_1000(app, monkeypatch):
-    monkeypatch.setattr(services, "review_available", lambda: True)
+    monkeypatch.setattr(review_queue, "review_available", lambda: True)
     app.config["RQ_SYNC"] = False  # keep the jobs in the outbox (no Redis): we only look at them
     app.config["REDIS_URL"] = None
     channel = make_channel()
@@ -115,7 +115,7 @@ def test_review_is_enqueued_after_commit_in_chunks_of_at_most_1000(app, monkeypa
 def test_an_unchanged_reimport_enqueues_no_review(app, monkeypatch):
     channel = make_channel()
     services.import_order_records(channel.id, [record()])
-    monkeypatch.setattr(services, "review_available", lambda: True)
+    monkeypatch.setattr(review_queue, "review_available", lambda: True)
     app.config["RQ_SYNC"] = False
     services.import_order_records(channel.id, [record()])
     assert count(QueuedJob) == 0

@@ -78,13 +78,13 @@ def test_a_clean_record_decodes_to_exactly_the_record_that_was_encoded(name, rem
 
 
 def test_the_writer_and_reader_columns_are_every_order_column_once():
-    from wms.imports.services import ENCODED_ORDER_COLUMNS, ORDER_COLUMNS
+    from wms.imports.inserting import ENCODED_ORDER_COLUMNS, ORDER_COLUMNS
 
     assert sorted(ENCODED_ORDER_COLUMNS) == sorted(("id",) + ORDER_COLUMNS)
 
 
 def test_the_line_columns_are_the_same_columns_on_both_paths_and_carry_finance_reviews_facts():
-    from wms.imports.services import ENCODED_LINE_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
+    from wms.imports.inserting import ENCODED_LINE_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
 
     assert sorted(ENCODED_LINE_COLUMNS) == sorted(LINE_COLUMNS)
     assert len(set(LINE_COLUMNS)) == len(LINE_COLUMNS)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from wms.imports import copy_text, validation
 
-# What the writer fills in (services.ENCODED_ORDER_COLUMNS puts them before READ_COLUMNS).
+# What the writer fills in (inserting.ENCODED_ORDER_COLUMNS puts them before READ_COLUMNS).
 WRITER_COLUMNS = ("id", "channel_id", "status", "version", "hold_reasons", "flags", "created_at", "updated_at",
                   "ship_by")
 _SPEC = {name: kind for name, kind, _default, _check in validation.ORDER_SPEC}

@@ -21,7 +21,8 @@ from wms import aftercommit, realtime
 from wms.auth.models import User
 from wms.errors import ValidationFailed
 from wms.extensions import db
-from wms.imports import file_reader_child, file_reading, key_checks, models, order_rules, services, writers
+from wms.imports import (
+    file_reader_child, file_reading, key_checks, models, order_rules, results, services, sku_resolver, writers)
 from wms.imports.cells import is_scientific
 from wms.imports.models import ImportJob
 from wms.spreadsheets import readers
@@ -106,7 +107,7 @@ class FileRun:
             lines_path=job.lines_path, lines_filename=job.lines_filename, lines_mapping=job.lines_mapping or {},
             spool_dir=str(Path(job.report_path).parent), encode=db.engine.dialect.driver == "psycopg2")
         self.columns = self.spec.columns
-        self.skus = services.SkuResolver()
+        self.skus = sku_resolver.SkuResolver()
         self.key_checks = key_checks.choose(db.session)
         self.reader = None
         self.report_file = open(job.report_path, "w", encoding="utf-8-sig", newline="")
@@ -158,10 +159,10 @@ class FileRun:
         if not (order.report_rows or outcome.flags or outcome.errors or order.holds):
             return [(order.first_row, order.external_id, name, "", "", "")]   # most blocks
         rows = _with_outcome(order.report_rows, name)
-        if not order.report_rows and outcome.outcome == services.FAILED:
+        if not order.report_rows and outcome.outcome == results.FAILED:
             rows += [(order.first_row, order.external_id, name, e["field"], self.columns.get(e["field"], ""),
                       e["reason"]) for e in outcome.errors]
-        if outcome.outcome == services.HELD:
+        if outcome.outcome == results.HELD:
             rows += [(order.first_row, order.external_id, name, "", "",
                       order_rules.HELD.format(reason=template.format(**values)))
                      for _code, template, values in order.holds]
@@ -214,7 +215,7 @@ def block_outcome(order, outcome):
     """How one block of the file ended: created, updated, unchanged, held, failed (rejected) or
     duplicate; the job's counter of the same name counts it."""
     if order.outcome == file_reading.DUPLICATE:
-        return services.DUPLICATE
+        return results.DUPLICATE
     return outcome.outcome
 
 

@@ -11,7 +11,7 @@ guarantees itself, set-wise, and switches the per-row triggers off for its own t
   MissingReference before anything is written; a row that is there cannot be deleted (nor its
   key changed) until the chunk commits - the very lock the trigger would have taken;
 - the lines and audit rows reference only orders inserted just before in the same transaction,
-  with ids reserved by that transaction (services._insert_new), and new orders are never merged
+  with ids reserved by that transaction (inserting.insert_new), and new orders are never merged
   or split (those columns are NULL). Unique, NOT NULL and CHECK constraints are not triggers:
   they hold as always.
 
