@@ -80,6 +80,20 @@ def test_an_answer_the_platform_asks_to_have_again_takes_an_attempt_of_the_same_
     assert caught.value.details == {"top_code": 7} and slept == [0.5, 3.0] and sent == [1, 2, 3]
 
 
+def test_a_code_the_platform_keeps_answering_in_place_of_a_status_is_named_like_a_status_after_the_last_attempt():
+    slept = []
+    send, sent = sender(Answer(body={"errors": "THROTTLED"}), Answer(503), Answer(body={"errors": "THROTTLED"}))
+
+    def read(payload, status):
+        raise TryAgain("Throttled", {"cost": 10}, wait=0.25, answered=payload["errors"])
+
+    with pytest.raises(ChannelUnavailable) as caught:
+        call_json(send, read, partner="Shopify", attempts=3, sleep=slept.append)
+    assert caught.value.message == "Shopify kept answering THROTTLED after 3 attempts"
+    assert said(caught.value, "zh_CN") == "尝试 3 次后Shopify仍返回 THROTTLED"
+    assert caught.value.details == {"cost": 10} and slept == [0.25, 1.0] and sent == [1, 2, 3]
+
+
 def test_an_answer_that_is_not_json_is_refused_at_once():
     send, sent = sender(Answer(200, body=None), Answer(body={}))
     with pytest.raises(ChannelError) as caught:

@@ -16,10 +16,9 @@ one call (input {name: "available", reason: "correction", ignoreCompareQuantity:
 `userErrors` name the refused entry by its path (["input", "quantities", "<index>", ...]) and the call then
 sets nothing, so the refused entries are answered as refused and the rest of the batch is sent again at
 once. No maximum is documented for `quantities`; `stock_batch_size` is 250, the Admin API's usual bound on an
-input list. A `THROTTLED` answer (the GraphQL cost limit, HTTP 200) is retried with back-off like a 429. The
-REST `inventory_levels/set.json` this replaced set one item a call. A platform SKU is the inventory item's
-numeric id, or `shopify-variant-<id>` (the key an order line without a SKU gets), whose inventory_item_id is
-read once with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
+input list. The REST `inventory_levels/set.json` this replaced set one item a call. A platform SKU is the
+inventory item's numeric id, or `shopify-variant-<id>` (the key an order line without a SKU gets), whose
+inventory_item_id is read once with `GET variants/<id>.json`. The location is the channel's `location_id` setting, else the first
 active one of `GET locations.json`.
 
 Finance review's facts: cash_on_delivery is an order whose `payment_gateway_names` (the REST Order's
@@ -30,11 +29,19 @@ list_price_cents is its `compare_at_price` when the line carries one (the varian
 REST line items do not always), else empty; its `price` stays the unit price. Shopify's order has no
 invoice request: invoice_requested stays false.
 
+GraphQL cost throttling (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits, "GraphQL Admin API rate
+limits"): a query is run only when the app's leaky bucket holds its requested cost; otherwise Shopify answers
+HTTP 200 with `errors[].extensions.code` THROTTLED and `extensions.cost` giving the query's requestedQueryCost
+and the bucket's throttleStatus (currentlyAvailable, restoreRate points a second). Such an answer is one
+attempt of the call's one budget (`max_attempts`, shared with 429 / 5xx / network errors by gateway_http), sent
+again after (requestedQueryCost - currentlyAvailable) / restoreRate seconds (`throttle_wait`).
+
 Incremental pulls ask for `updated_at_min=<cursor>` sorted `updated_at asc`. Shopify treats the
 minimum as inclusive, so orders at the cursor's second are fetched again; the importer is
 idempotent, so that costs a few "unchanged" rows and never loses an order changed in that second.
 """
 import logging
+import math
 import re
 import time
 
@@ -47,8 +54,11 @@ log = logging.getLogger("wms.channels.shopify")
 API_VERSION = "2025-01"
 MAX_PAGE_SIZE = 250
 TIMEOUT = (5, 30)          # connect, read (seconds)
-MAX_ATTEMPTS = 5           # per request, across 429 / 5xx / network errors
+MAX_ATTEMPTS = 5           # per call, across 429 / 5xx / network errors / GraphQL THROTTLED (one budget)
 MAX_RETRY_AFTER = 60.0     # never sleep longer than this on one Retry-After
+# The longest wait for one THROTTLED answer: Shopify runs no query dearer than 1,000 points and has published no
+# restore rate below 50 points/s, so an empty bucket holds any query within 20 s; more means numbers misread.
+MAX_THROTTLE_WAIT = 20.0
 
 # financial_status -> our payment_status. Voided = the authorisation was cancelled and no money
 # will come, so it must not ship: treated like a refund.
@@ -192,24 +202,10 @@ class ShopifyAdapter:
         return refused
 
     def _graphql(self, query, variables):
-        """One GraphQL Admin call; THROTTLED (cost limit) is retried with back-off, other top-level errors raise."""
-        for attempt in range(1, self.max_attempts + 1):
-            answer = self._request("POST", f"{self.api_root}/graphql.json",
-                                   json={"query": query, "variables": variables}).json()
-            errors = answer.get("errors") if isinstance(answer, dict) else None
-            if not errors:
-                return answer if isinstance(answer, dict) else {}
-            codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)} \
-                if isinstance(errors, list) else set()
-            if "ACCESS_DENIED" in codes:  # the token lacks a scope (write_inventory): fix the channel's token
-                raise ChannelAuthFailed.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
-            if "THROTTLED" not in codes:
-                raise ChannelError.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
-            if attempt == self.max_attempts:
-                raise ChannelUnavailable.worded("Shopify kept answering {status} after {attempts} attempts",
-                                                status="THROTTLED", attempts=attempt)
-            self.sleep(gateway_http.backoff(attempt))
-        raise AssertionError("unreachable")
+        """One GraphQL Admin call's answer; THROTTLED (the cost limit) is an attempt of the call's one budget,
+        sent again when the bucket holds the query; other top-level errors raise."""
+        return self._request("POST", f"{self.api_root}/graphql.json", json={"query": query, "variables": variables},
+                             read=_graphql_answer)
 
     def _inventory_item(self, key):
         if key.isdigit():
@@ -232,12 +228,13 @@ class ShopifyAdapter:
             self.location_id = int(active[0]["id"])
         return self.location_id
 
-    def _request(self, method, url, **kwargs):
+    def _request(self, method, url, *, read=None, **kwargs):
         """One call with Shopify's etiquette (wms.channels.gateway_http): honour Retry-After on 429, back off on
-        5xx/network; the response, or a ChannelError for a 4xx."""
+        5xx/network; the response (or `read(response)`, which may raise TryAgain), or a ChannelError for a 4xx."""
+        read = read or (lambda response: response)
         return gateway_http.call(
             lambda: self.http.request(method, url, timeout=self.timeout, **kwargs),
-            lambda response: _accepted(method, url, response),
+            lambda response: read(_accepted(method, url, response)),
             partner="Shopify", attempts=self.max_attempts, sleep=self.sleep, also_retried=(429,),
             asked_wait=_retry_after)
 
@@ -304,6 +301,37 @@ def _accepted(method, url, response):
                                   url=url.split("?")[0], status=response.status_code,
                                   error=_error_text(response), details={"http_status": response.status_code})
     return response
+
+
+def _graphql_answer(response):
+    """A GraphQL answer's body; TryAgain for THROTTLED, ChannelAuthFailed for a missing scope, else ChannelError."""
+    answer = gateway_http.json_payload(response, "Shopify")
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    if not errors:
+        return answer if isinstance(answer, dict) else {}
+    codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)} \
+        if isinstance(errors, list) else set()
+    if "ACCESS_DENIED" in codes:  # the token lacks a scope (write_inventory): fix the channel's token
+        raise ChannelAuthFailed.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
+    if "THROTTLED" not in codes:
+        raise ChannelError.worded("Shopify refused the GraphQL call: {error}", error=str(errors)[:300])
+    raise gateway_http.TryAgain("THROTTLED", wait=throttle_wait(answer), answered="THROTTLED")
+
+
+def throttle_wait(answer):
+    """Seconds until the bucket holds the throttled query: (requestedQueryCost - currentlyAvailable) / restoreRate
+    from the answer's extensions.cost, at most MAX_THROTTLE_WAIT. None (the gateway's back-off) when a number is
+    missing or unreadable, or the bucket already has room (then the throttle is not the cost bucket's)."""
+    cost = (answer.get("extensions") or {}).get("cost") if isinstance(answer, dict) else None
+    bucket = cost.get("throttleStatus") if isinstance(cost, dict) else None
+    try:
+        needed = float(cost["requestedQueryCost"]) - float(bucket["currentlyAvailable"])
+        rate = float(bucket["restoreRate"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(needed) and math.isfinite(rate)) or needed <= 0 or rate <= 0:
+        return None
+    return min(needed / rate, MAX_THROTTLE_WAIT)
 
 
 def _retry_after(response):

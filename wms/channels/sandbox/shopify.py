@@ -7,7 +7,9 @@ transactions and refunds are wms.channels.sandbox.shopify_refunds; plus /_sandbo
 to change it.
 
 A 429 fault is answered on graphql.json as Shopify throttles GraphQL (HTTP 200, errors[].extensions.code
-THROTTLED), on every other Admin API path with HTTP 429 and Retry-After.
+THROTTLED, extensions.cost.throttleStatus: shopify_inventory.throttled; a fault's third element, or the
+`throttle_status` of POST /_sandbox/faults, gives currentlyAvailable / restoreRate), on every other Admin API
+path with HTTP 429 and Retry-After.
 
     python -m wms.channels.sandbox.shopify --port 8701 [--token shpat_sandbox]
 
@@ -56,10 +58,9 @@ def create_app(store=None):
             if not hmac.compare_digest(request.headers.get("X-Shopify-Access-Token", "").encode(), store.access_token.encode()):
                 return jsonify(errors="[API] Invalid API key or access token (unrecognized login or wrong password)"), 401
             if store.faults:
-                status, retry_after = store.faults.pop(0)
+                status, retry_after, *throttle_status = store.faults.pop(0)
                 if status == 429 and request.path.endswith("/graphql.json"):  # GraphQL throttles with HTTP 200
-                    return jsonify(errors=[{"message": "Throttled", "extensions": {
-                        "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}])
+                    return jsonify(shopify_inventory.throttled(*throttle_status))
                 response = jsonify(errors="Exceeded 2 calls per second for api client. Reduce request rates "
                                           "to resume uninterrupted service." if status == 429 else "Internal error")
                 response.status_code = status
@@ -155,8 +156,11 @@ def _install_controls(app, store):
     @app.post("/_sandbox/faults")
     def add_faults():
         body = request.get_json(silent=True) or {}
+        fault = (int(body.get("status", 429)), str(body.get("retry_after", "2.0")))
+        if isinstance(body.get("throttle_status"), dict):
+            fault += (body["throttle_status"],)
         with store.lock:
-            store.faults += [(int(body.get("status", 429)), str(body.get("retry_after", "2.0")))] * int(body.get("count", 1))
+            store.faults += [fault] * int(body.get("count", 1))
         return jsonify(pending=len(store.faults))
 
     @app.get("/_sandbox/fulfillments")

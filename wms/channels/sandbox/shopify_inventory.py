@@ -7,6 +7,12 @@ wms.channels.sandbox.shopify, which checks the token and answers the faults firs
 `inventorySetQuantities` answers as the GraphQL Admin API does: every refused entry is a userError whose
 field is its path (["input", "quantities", "<index>", "inventoryItemId"]) and then nothing is set. Only that
 one mutation is spoken: any other document is answered with a GraphQL error.
+
+Every answer carries `extensions.cost` as Shopify's does
+(shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits): the mutation's requested cost (SET_QUANTITIES_COST)
+and, on a THROTTLED answer (`throttled`, served for a 429 fault), the bucket's `throttleStatus`
+(maximumAvailable, currentlyAvailable, restoreRate) with actualQueryCost null. A fault may carry its own
+throttleStatus; else the bucket is empty at the Standard plan's restore rate.
 """
 from flask import jsonify, request
 
@@ -16,6 +22,9 @@ SET_REASONS = {"correction", "cycle_count_available", "damaged", "movement_creat
                "movement_received", "movement_canceled", "other", "promotion", "quality_control", "received",
                "reservation_created", "reservation_deleted", "reservation_updated", "restock", "safety_stock",
                "shrinkage"}
+SET_QUANTITIES_COST = 10  # requestedQueryCost of the one mutation spoken (an object and a list of objects)
+EMPTY_BUCKET = {"maximumAvailable": 1000.0, "currentlyAvailable": 0.0,  # a THROTTLED answer's default bucket:
+                "restoreRate": 100.0}                                  # empty, at the Standard plan's 100 points/s
 
 
 def _user_error(code, field, message):
@@ -49,6 +58,14 @@ def set_level(store, body):
             return None, (422, {"errors": ["Inventory item does not exist"]})
         store.levels[item] = available
         return level(store, item), None
+
+
+def throttled(throttle_status=None):
+    """The body of a THROTTLED answer (HTTP 200): the error, the query's cost and the bucket it did not fit."""
+    return {"errors": [{"message": "Throttled", "extensions": {
+                "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
+            "extensions": {"cost": {"requestedQueryCost": SET_QUANTITIES_COST, "actualQueryCost": None,
+                                    "throttleStatus": {**EMPTY_BUCKET, **(throttle_status or {})}}}}
 
 
 def set_quantities(store, data):
@@ -134,7 +151,8 @@ def install_routes(app, store):
             return jsonify(errors=[{"message": "Variable $input of type InventorySetQuantitiesInput! was provided "
                                                "invalid value", "extensions": {"code": "INVALID_VARIABLE"}}])
         return jsonify(data={"inventorySetQuantities": set_quantities(store, variables["input"])},
-                       extensions={"cost": {"requestedQueryCost": 10, "actualQueryCost": 10}})
+                       extensions={"cost": {"requestedQueryCost": SET_QUANTITIES_COST,
+                                             "actualQueryCost": SET_QUANTITIES_COST}})
 
     @app.post("/admin/api/<version>/inventory_levels/set.json")
     def set_inventory_level(version):

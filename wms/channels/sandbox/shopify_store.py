@@ -31,7 +31,7 @@ class ShopifyStore:
         self.orders = {order["id"]: order for order in (seed_orders() if seed else [])}
         self.fulfillment_orders = {oid: [self._new_fulfillment_order(o)] for oid, o in self.orders.items()}
         self.fulfillments = []
-        self.faults = []          # [(status, retry_after)] served, in turn, before real answers
+        self.faults = []          # [(status, retry_after[, throttleStatus])] served, in turn, before real answers
         self.requests = []        # [(method, path, query string)] of every Admin API call
         self._ids = itertools.count(FIRST_ID + len(self.orders) + 1000)
         self._numbers = itertools.count(FIRST_NUMBER + len(self.orders))
