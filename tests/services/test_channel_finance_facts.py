@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.builders_taobao import make_taobao_catalogue, make_taobao_channel
-from wms.channels import douyin_orders, jd_orders, pdd_orders, services, shopify, taobao_trades
+from wms.channels import douyin_orders, jd_orders, pdd_orders, services, shopify_orders, taobao_trades
 from wms.channels.sandbox import douyin_seed, jd_seed, pdd_seed, shopify_seed, taobao_seed
 from wms.channels.sandbox.taobao import start_in_thread
 from wms.extensions import db
@@ -98,14 +98,14 @@ def test_douyin_lines_carry_origin_amount_as_their_list_price_and_the_sandbox_se
 
 def test_shopify_cod_gateway_is_cash_on_delivery_and_compare_at_price_is_the_list_price():
     orders = shopify_seed.seed_orders()
-    records = [clean(shopify.order_to_record(o)) for o in orders]
+    records = [clean(shopify_orders.order_to_record(o)) for o in orders]
     assert [r["external_id"] for r in records if r["cash_on_delivery"]] == [str(shopify_seed.FIRST_ID + 2)]
     lines = records[0]["lines"]
     assert [(line["sku_code"], line["unit_price_cents"], line["list_price_cents"]) for line in lines] == [
         ("TEA-LJ-250", 4800, 5800), ("MUG-CER-350", 6990, None)]
     other = {**orders[0], "payment_gateway_names": ["shopify_payments", "gift_card"]}
-    assert facts(shopify.order_to_record(other)) == (False, False)
-    assert facts(shopify.order_to_record({**orders[0], "payment_gateway_names": None})) == (False, False)
+    assert facts(shopify_orders.order_to_record(other)) == (False, False)
+    assert facts(shopify_orders.order_to_record({**orders[0], "payment_gateway_names": None})) == (False, False)
 
 
 # --- a sync end to end --------------------------------------------------------------------------

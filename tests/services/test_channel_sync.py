@@ -8,7 +8,7 @@ from wms.channels import services
 from wms.channels.base import ChannelAuthFailed
 from wms.channels.sandbox.shopify import start_in_thread
 from wms.channels.sandbox.shopify_seed import FIRST_ID
-from wms.channels.shopify import to_cursor
+from wms.channels.shopify_orders import to_cursor
 from wms.extensions import db
 from wms.i18n import event_text
 from wms.orders.models import Channel, Order

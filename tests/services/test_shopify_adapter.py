@@ -7,7 +7,8 @@ from wms.channels.base import ChannelAuthFailed, ChannelError, ChannelUnavailabl
 from wms.channels.sandbox import shopify_inventory
 from wms.channels.sandbox.shopify import start_in_thread
 from wms.channels.sandbox.shopify_seed import FIRST_ID
-from wms.channels.shopify import MAX_THROTTLE_WAIT, ShopifyAdapter, throttle_wait
+from wms.channels.shopify import ShopifyAdapter
+from wms.channels.shopify_gateway import MAX_THROTTLE_WAIT, throttle_wait
 from wms.i18n import render
 from wms.wording import wording
 

@@ -3,8 +3,10 @@ import copy
 
 import pytest
 
+from wms.channels.base import to_cents
 from wms.channels.sandbox.shopify_seed import seed_orders
-from wms.channels.shopify import next_page_url, order_to_record, to_cents, to_cursor
+from wms.channels.shopify_gateway import next_page_url
+from wms.channels.shopify_orders import order_to_record, to_cursor
 
 CANONICAL_KEYS = {"external_id", "ordered_at", "buyer_name", "buyer_phone", "buyer_email", "country",
                   "province", "city", "district", "address", "postcode", "total_cents", "currency",
