@@ -3,7 +3,8 @@
 // (static/handheld/outbox.js, imported, not copied): written before the screen says done, replayed in
 // order to /api/station/events, applied exactly once by client UUID. The pack queue is cached in
 // IndexedDB so a station keeps verifying offline; a seal made offline waits in the outbox and its
-// label prints when the network is back (label.ready, or the print-job list fetched on reconnect).
+// label prints when the network is back (label.ready, or the print-job list fetched on reconnect, which also
+// lists labels sent lately to the station's network printer: their push may have gone while the socket was down).
 // A station with a print component (打印组件, static/js/print_component.js) prints each label there and
 // reports the component's word to the server; its state is in the bar, and every label nobody confirmed
 // printed stays in the "Not printed" list with a reprint button.
@@ -214,8 +215,11 @@ function printLabel(job) {
   state.awaiting.delete(job.parcel_id);
   if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
   state.printed.add(job.print_job_id);
-  if (state.component) return printOnComponent(job);
-  const viaPrinter = CONFIG.printers.includes(state.station);
+  // A job already sent to the station's network printer (the catch-up list brings those the socket missed)
+  // is only shown: neither the print component nor the browser prints it a second time.
+  const sent = job.status === "sent";
+  if (state.component && !sent) return printOnComponent(job);
+  const viaPrinter = sent || CONFIG.printers.includes(state.station);
   addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
   say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");
   if (viaPrinter) return;

@@ -1,10 +1,15 @@
 """Station page, station API (outbox replay, print jobs, reprint), shipping pages, station room."""
+from datetime import timedelta
+
 import pytest
 
 from tests.builders_packing import sandbox  # noqa: F401  (fixture)
 from tests.builders_packing import event, make_cartons, make_carrier, make_station, picked_order
 from wms.extensions import db, socketio
+from wms.shipping import print_jobs as label_print_jobs
 from wms.shipping.models import Carrier, Parcel, PrintJob
+from wms.shipping.stations import find_station
+from wms.timeutil import utcnow
 
 
 @pytest.fixture
@@ -72,6 +77,26 @@ def test_print_jobs_are_listed_until_the_browser_printed_them(client, login, ben
     assert client.get("/api/station/PS-1/print-jobs").get_json()["jobs"] == []
     reprint = client.post(f"/api/station/PS-1/parcels/{jobs[0]['parcel_id']}/reprint").get_json()
     assert reprint["status"] == "ready" and db.session.query(PrintJob).count() == 2
+
+
+def test_a_label_sent_straight_to_the_network_printer_is_in_the_catch_up_list_until_it_is_old(
+        client, login, bench, monkeypatch):
+    sent = []
+    monkeypatch.setattr(label_print_jobs, "send_zpl", lambda host, zpl, port, timeout: sent.append(zpl))
+    find_station("PS-1").printer_host = "10.0.0.9"
+    db.session.commit()
+    login("packer")
+    client.post("/api/station/PS-1/sign-in")
+    replay(client, pack_events(bench))  # labelled and sent to the printer within the seal's request
+    [job] = client.get("/api/station/PS-1/print-jobs").get_json()["jobs"]
+    parcel = db.session.query(Parcel).one()
+    assert (job["status"], job["tracking_number"], job["parcel_id"]) == ("sent", parcel.tracking_number, parcel.id)
+    assert len(sent) == 1 and db.session.get(PrintJob, job["print_job_id"]).status == "sent"  # read, not sent again
+    too_old = utcnow() - label_print_jobs.SENT_CATCH_UP - timedelta(minutes=1)
+    db.session.get(PrintJob, job["print_job_id"]).done_at = too_old
+    db.session.commit()
+    assert client.get("/api/station/PS-1/print-jobs").get_json()["jobs"] == []
+    assert len(sent) == 1
 
 
 def test_lookup_finds_the_pack_task_by_order_number(client, login, bench):

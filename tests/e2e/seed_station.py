@@ -1,5 +1,6 @@
 """Seed the live server for the pack station test: a packer, a station, cartons, a carrier pointing at
-the Kuaidi100 sandbox of STATION_SANDBOX_URL, two stations and two picked orders (ST-1, ST-2). Prints JSON."""
+the Kuaidi100 sandbox of STATION_SANDBOX_URL, three stations (PS-E2E-NET's network printer listens on
+STATION_PRINTER_PORT) and three picked orders (ST-1, ST-2, ST-3). Prints JSON."""
 import json
 import os
 
@@ -17,9 +18,12 @@ def seed():
     make_cartons()
     make_station("PS-E2E", name="Bench E2E")
     make_station("PS-E2E-2", name="Bench E2E two")  # the same login, in another tab
+    make_station("PS-E2E-NET", name="Bench E2E printer", printer_host="127.0.0.1",
+                 printer_port=int(os.environ["STATION_PRINTER_PORT"]))
     packer = make_user("packer", "packer-e2e")
     order = picked_order(external_id="ST-1", channel=make_channel(code="station-e2e"))
     picked_order(external_id="ST-2", lines=(("SKU-B", 1),), channel=order.channel)
+    picked_order(external_id="ST-3", lines=(("SKU-B", 1),), channel=order.channel)
     return {"order_id": order.id, "packer": packer.username}
 
 

@@ -1,7 +1,9 @@
 """The pack station in Chromium: verify items (a wrong one is refused loudly), seal while offline,
 and once the network is back the seal is applied exactly once and the label arrives. A station whose socket
 cannot connect, which believes itself offline, and whose login signed in at another station in another tab
-still gets a sealed parcel's label: it asks for it, and signs in again when told it is not signed in here."""
+still gets a sealed parcel's label: it asks for it, and signs in again when told it is not signed in here. At a
+station with a network printer, a label sent to the printer while the page's socket was down shows on the page
+once (and prints once) when it is back."""
 import json
 import subprocess
 import sys
@@ -10,31 +12,66 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
+from tests.e2e.label_printer import Printer
 from wms.shipping.carriers.sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")
 def station_seed(live_server):
-    box = Sandbox().start()
+    box, printer = Sandbox().start(), Printer()
     done = subprocess.run([sys.executable, "-m", "tests.e2e.seed_station"], cwd=ROOT, capture_output=True, text=True,
-                          env={**live_server.env, "STATION_SANDBOX_URL": box.url}, timeout=120)
+                          env={**live_server.env, "STATION_SANDBOX_URL": box.url,
+                               "STATION_PRINTER_PORT": str(printer.port)}, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
-    yield json.loads(done.stdout.strip().splitlines()[-1]), box
+    yield json.loads(done.stdout.strip().splitlines()[-1]), box, printer
     box.stop()
+    printer.server.close()
 
 
-def open_station(context, packer):
-    """A page of the context logged in as `packer`, on station PS-E2E (other browser tests add stations of their
+def open_station(context, packer, station="PS-E2E"):
+    """A page of the context logged in as `packer`, on `station` (other browser tests add stations of their
     own to the shared server: the page is told this test's one)."""
     page = context.new_page()
     page.goto("/login")
     page.fill("input[name=username]", packer)
     page.fill("input[name=password]", "secret-pass")
     page.click("button[type=submit]")
-    page.evaluate("localStorage.setItem('wms.station', 'PS-E2E')")
+    page.evaluate("(station) => localStorage.setItem('wms.station', station)", station)
     page.goto("/station/")
-    expect(page.locator("#station")).to_have_value("PS-E2E")
+    expect(page.locator("#station")).to_have_value(station)
     return page
+
+
+class SocketSwitch:
+    """The page's Socket.IO connection, passed through to the server while on; `cut()` closes it and refuses
+    every new attempt (WebSocket and long polling) until `restore()`."""
+
+    def __init__(self, context):
+        self.on, self.open = True, []
+        context.route_web_socket("**/socket.io/**", self._websocket)
+        context.route("**/socket.io/**", self._polling)
+
+    def _polling(self, route):
+        if self.on:
+            route.continue_()
+        else:
+            route.abort("connectionrefused")
+
+    def _websocket(self, page_side):
+        if not self.on:
+            page_side.close()
+            return
+        self.open.append((page_side, page_side.connect_to_server()))
+
+    def cut(self):
+        self.on = False
+        for page_side, server_side in self.open:
+            page_side.close()
+            server_side.close()
+        self.open.clear()
+
+    def restore(self):
+        self.on = True
 
 
 def scan(page, code):
@@ -42,7 +79,7 @@ def scan(page, code):
 
 
 def test_a_station_packs_offline_and_the_label_arrives_when_back(live_server, new_context, station_seed):
-    seed, box = station_seed
+    seed, box, _ = station_seed
     context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
     page = open_station(context, seed["packer"])
     expect(page.locator("#net")).to_have_attribute("data-state", "online")
@@ -84,7 +121,7 @@ def test_a_station_packs_offline_and_the_label_arrives_when_back(live_server, ne
 
 def test_a_sealed_parcels_label_arrives_without_the_socket_and_with_the_page_believing_itself_offline(
         live_server, new_context, station_seed):
-    seed, box = station_seed
+    seed, box, _ = station_seed
     context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
     # No socket at all (so no label.ready push and no reconnect to say "online"): WebSocket and long polling refused.
     context.route_web_socket("**/socket.io/**", lambda socket: socket.close())
@@ -112,3 +149,42 @@ def test_a_sealed_parcels_label_arrives_without_the_socket_and_with_the_page_bel
         parcels = db.execute("select p.status from parcels p join orders o on o.id = p.order_id "
                              "where o.external_id = 'ST-2'").fetchall()
     assert [p["status"] for p in parcels] == ["labelled"]
+
+
+def test_a_label_sent_to_the_network_printer_while_the_socket_was_down_shows_once_when_it_is_back(
+        live_server, new_context, station_seed):
+    seed, _, printer = station_seed
+    context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
+    socket = SocketSwitch(context)
+    with context.expect_event("response", lambda response: "/not-printed" in response.url, timeout=30000):
+        page = open_station(context, seed["packer"], "PS-E2E-NET")  # its socket connected, joined and caught up
+    expect(page.locator("#queue")).to_contain_text("ST-3")
+    socket.cut()  # the label.ready push of the seal below goes to nobody
+    expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    scan(page, "ST-3")
+    expect(page.locator("#task-ref")).to_have_text("ST-3")
+    scan(page, "6901000000028")
+    expect(page.locator("#message")).to_contain_text("All items verified")
+    page.select_option("#carton", "C2")
+    page.fill("#weight", "350")
+    page.click("#seal")
+    expect(page.locator("#queued")).to_have_text("")  # the seal answered; its waybill and label follow
+    assert printer.jobs_with("^XA", timeout=30), "the label never reached the network printer"
+    with live_server.db() as db:
+        [job] = db.execute("select j.parcel_id, j.status, p.tracking_number from print_jobs j join parcels p "
+                           "on p.id = j.parcel_id join orders o on o.id = p.order_id "
+                           "where o.external_id = 'ST-3'").fetchall()
+    assert job["status"] == "sent"
+    tracking = job["tracking_number"]
+
+    with page.expect_response(lambda response: "/not-printed" in response.url, timeout=30000):
+        socket.restore()  # the reconnect reads the catch-up list, then the not-printed list
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+    rows = page.locator("#labels li").filter(has_text=tracking)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("sent to the label printer")
+    assert page.locator("#print-frame").get_attribute("src") is None  # the browser printed nothing
+    assert len(printer.jobs_with(f"^FD{tracking}^FS")) == 1
+    with live_server.db() as db:
+        statuses = db.execute("select status from print_jobs where parcel_id = ?", (job["parcel_id"],)).fetchall()
+    assert [s["status"] for s in statuses] == ["sent"]  # no reprint, no browser print recorded

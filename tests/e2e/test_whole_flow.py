@@ -5,10 +5,8 @@ manifest, delivered by a signed carrier push, completed - and its timeline says 
 import hashlib
 import json
 import re
-import socket
 import subprocess
 import sys
-import threading
 
 import pytest
 import requests
@@ -16,32 +14,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
 from tests.e2e.handheld import open_app, scan, seeded, wait_synced
+from tests.e2e.label_printer import Printer
 from wms.shipping.carriers.sandbox import Sandbox
 
 ORDER = "FLOW-1001"
-
-
-class Printer:
-    """A network label printer on a local TCP port: it keeps every ZPL job it receives."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.port, self.jobs = self.server.getsockname()[1], []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                data = b""
-                while chunk := connection.recv(65536):
-                    data += chunk
-                self.jobs.append(data.decode("utf-8", "replace"))
 
 
 @pytest.fixture(scope="module")

@@ -79,10 +79,11 @@ def sign_in(code):
 @bp.alt_response(200, schema=StationPrintJobs, success=True)
 @openapi.errors(bp, 401, 403)
 def print_jobs(code):
-    """Labels ready and not yet printed at this station (fetched again after every reconnect), each with
-    its print component task when the station has one."""
+    """Labels ready and not yet printed at this station, and those sent lately to its network printer (status
+    sent: shown, never printed again); fetched after every reconnect. Each with its print component task when
+    the station has one."""
     station_access.require_station(current_user, code)
-    return {"jobs": [print_queue.station_payload(job) for job in label_print_jobs.pending_print_jobs(code)]}
+    return {"jobs": [print_queue.station_payload(job) for job in label_print_jobs.catch_up_print_jobs(code)]}
 
 
 @bp.get("/<code>/print-jobs/<int:job_id>")

@@ -1,6 +1,9 @@
 """Label print jobs of the pack stations: announce a ready label to the station, deliver it to a
-network printer, record the browser's print, reprint. (printing.py is the raw printer transport.)"""
-from sqlalchemy import select, update
+network printer, record the browser's print, reprint, and what a station's page catches up on after a
+reconnect. (printing.py is the raw printer transport.)"""
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
 
 from wms import aftercommit, job_names, realtime, worker
 from wms.errors import IllegalTransition, NotFound
@@ -12,6 +15,13 @@ from wms.shipping.printing import PrinterError, send_zpl
 from wms.shipping.stations import find_station
 from wms.timeutil import utcnow
 from wms.wording import wording
+
+# How long a label sent to a station's network printer is still in the station's catch-up list. A network
+# printer's label goes out in the request that labelled the parcel, so the page learns of it only by its
+# label.ready push; a page whose socket was reconnecting then (a Wi-Fi dropout at the bench) asks the list
+# instead. Ten minutes outlasts such a dropout and the page's own asking for a sealed parcel (2 min,
+# station.js), yet a page opened later does not list a shift's labels. The page shows each job once.
+SENT_CATCH_UP = timedelta(minutes=10)
 
 
 def station_room(code):
@@ -82,10 +92,15 @@ def early_label_printed(job):
                            .values(printed_at=utcnow()).execution_options(synchronize_session=False))
 
 
-def pending_print_jobs(station_code):
-    """Labels ready but not printed yet at a station (re-sent after a reconnect)."""
-    return db.session.scalars(select(PrintJob).where(PrintJob.station_code == station_code,
-                                                     PrintJob.status == PRINT_READY).order_by(PrintJob.id)).all()
+def catch_up_print_jobs(station_code):
+    """What a station's page may have missed while its socket was down: labels ready but not printed yet
+    (its browser prints them), and labels its network printer was sent within SENT_CATCH_UP (the page only
+    shows them: they printed already)."""
+    return db.session.scalars(select(PrintJob).where(
+        PrintJob.station_code == station_code,
+        or_(PrintJob.status == PRINT_READY,
+            and_(PrintJob.status == PRINT_SENT, PrintJob.done_at >= utcnow() - SENT_CATCH_UP)))
+        .order_by(PrintJob.id)).all()
 
 
 def label_pdf_url(job):
