@@ -18,12 +18,12 @@ run: $(STAMP)
 system-deps:
 	bin/system-deps
 
-# `TEST_WORKERS=2 make test` spreads the test files over two processes (pytest-xdist), a file's tests kept
-# together (its module fixtures: a live server, a browser): 11 min instead of 18 in one (2026-12-07). One process
-# by default: with two browsers and two live servers on a 2-core machine, 2 of 3 two-process CI runs on
-# 2026-12-07 failed a browser test whose station page missed a label (a network printer's label reaches the
-# page only by its label.ready push: the catch-up list holds labels ready, not ones already sent).
-TEST_WORKERS ?= 0
+# `make test` spreads the test files over two processes (pytest-xdist), a file's tests kept together (its module
+# fixtures: a live server, a browser): 11 min instead of 18 in one (2026-12-07). `TEST_WORKERS=0 make test` runs
+# them in this process. Two processes were the default before and went back to one when two of three CI runs
+# failed a station label test; the cause (a network printer's label reached the page only by its push) is fixed
+# in 9083a8e, the catch-up list brings labels sent lately.
+TEST_WORKERS ?= 2
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q tests --ignore=tests/postgres -n $(TEST_WORKERS) --dist loadfile
