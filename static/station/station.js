@@ -21,12 +21,14 @@ const TOLERANCE_PCT = 10;
 const TOLERANCE_MIN_G = 50;
 const $ = (id) => document.getElementById(id);
 const state = { station: null, queue: [], task: null, online: navigator.onLine, labels: new Map(), printed: new Set(),
-  component: null, componentSends: Promise.resolve(), awaiting: new Map(), awaitTimer: null };
+  component: null, componentSends: Promise.resolve(), awaiting: new Map(), awaitTimer: null,
+  sealRows: new Map(), labelled: new Set(), failures: new Set() };
 
 // A sealed parcel whose label has not come yet is asked for again every AWAIT_POLL_MS (for AWAIT_MAX_MS at
-// most): its label.ready push may have gone out while the socket was reconnecting, and the catch-up after a
-// reconnect may have run before the seal's waybill was done. A label that comes, or a waybill that fails,
-// ends the asking.
+// most; /parcels/<id>/label): its label.ready or waybill.failed push may have gone out while the socket was
+// reconnecting, and the catch-up after a reconnect may have run before the seal's waybill was done. A label
+// that comes, or a waybill the carrier refused, ends the asking; a waybill failing for a while (the job asks
+// the carrier again by itself) is shown and asked on. The seal's row says which: it gives way to the label's row.
 const AWAIT_POLL_MS = 2000;
 const AWAIT_MAX_MS = 120000;
 
@@ -149,8 +151,14 @@ async function send(events) {
 
 async function onAnswer(entry, answer) {
   if (entry.kind === "seal" && answer.status === "accepted" && answer.code !== "pack_sealed_early") {
-    addLabel(`seal:${entry.uuid}`, { what: t("Parcel {id}: waiting for the tracking number", { id: answer.parcel_id }) });
-    awaitLabel(answer.parcel_id);
+    const id = answer.parcel_id;
+    if (state.labelled.has(id) || state.failures.has(id)) {
+      dropLabel(`seal:${entry.uuid}`);  // its label, or its waybill's failure, came before the seal's answer: it has a row
+    } else {
+      state.sealRows.set(id, `seal:${entry.uuid}`);
+      addLabel(`seal:${entry.uuid}`, { what: t("Parcel {id}: waiting for the tracking number", { id }) });
+    }
+    awaitLabel(id);
   }
   if (answer.status === "rejected") {
     say(messageOf(answer), "bad");
@@ -189,13 +197,41 @@ function addLabel(key, { what, job }) {
   }
 }
 
+function dropLabel(key) {
+  const row = state.labels.get(key);
+  if (row) row.remove();
+  state.labels.delete(key);
+}
+
+// The row of a job's label; a parcel's replaces the row of its seal, and the parcel is awaited no more.
+function labelRow(job, text) {
+  if (job.parcel_id) {
+    state.awaiting.delete(job.parcel_id);
+    state.labelled.add(job.parcel_id);
+    const sealKey = state.sealRows.get(job.parcel_id);
+    if (sealKey) dropLabel(sealKey);
+    state.sealRows.delete(job.parcel_id);
+  }
+  addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
+}
+
+// A parcel whose waybill failed: said once per failure, shown on its seal's row; a refusal ends the asking.
+function showWaybillFailure(parcelId, message, temporary) {
+  if (state.labelled.has(parcelId)) return;  // a later attempt got the label
+  const text = t("Waybill failed for parcel {id}: {message}", { id: parcelId, message });
+  addLabel(state.sealRows.get(parcelId) || `parcel:${parcelId}`, { what: text });
+  if (!temporary) state.awaiting.delete(parcelId);
+  if (!state.failures.has(parcelId)) say(text, "bad");  // the push and the asking may both bring it
+  state.failures.add(parcelId);
+}
+
 // A parcel's label, or one printed before picking (a batch from the waybill desk: no parcel yet).
 const labelKey = (job) => (job.parcel_id ? `parcel:${job.parcel_id}` : `label:${job.tracking_number}`);
 const reprintPath = (job) => (job.parcel_id ? `${stationPath()}/parcels/${job.parcel_id}/reprint`
   : `${stationPath()}/print-jobs/${job.print_job_id}/reprint`);
 
 function awaitLabel(parcelId) {
-  if (!parcelId || state.labels.has(`parcel:${parcelId}`)) return;  // its label came first
+  if (!parcelId || state.labelled.has(parcelId)) return;  // its label came first
   state.awaiting.set(parcelId, Date.now());
   if (state.awaitTimer) return;
   state.awaitTimer = setInterval(async () => {
@@ -207,12 +243,24 @@ function awaitLabel(parcelId) {
     }
     // Asked whatever the socket says: a socket still reconnecting after the network came back (its
     // disconnect noticed late on a busy floor) must not keep a sealed parcel's label from the packer.
-    await resyncLabels();
+    await Promise.all([...state.awaiting.keys()].map(askParcel));
   }, AWAIT_POLL_MS);
 }
 
+async function askParcel(parcelId) {
+  const body = await stationRead(`/parcels/${parcelId}/label`).catch(() => null);
+  if (!body || !state.awaiting.has(parcelId)) return;
+  const job = body.job;
+  if (job && (job.status === "ready" || job.status === "sent")) return printLabel(job);
+  if (job && job.status !== "queued") {  // printed, handed to the print component or failed before this page saw it
+    const text = { printed: t("printed"), submitted: t("not confirmed by the print component") }[job.status];
+    labelRow(job, text || t("not printed: {error}", { error: job.error || job.status }));
+    return loadNotPrinted();
+  }
+  if (body.status === "waybill_failed") showWaybillFailure(parcelId, body.waybill_error, body.failure_kind === "temporary");
+}
+
 function printLabel(job) {
-  state.awaiting.delete(job.parcel_id);
   if (state.printed.has(job.print_job_id)) return;  // label.ready and the reconnect list may both bring it
   state.printed.add(job.print_job_id);
   // A job already sent to the station's network printer (the catch-up list brings those the socket missed)
@@ -220,7 +268,7 @@ function printLabel(job) {
   const sent = job.status === "sent";
   if (state.component && !sent) return printOnComponent(job);
   const viaPrinter = sent || CONFIG.printers.includes(state.station);
-  addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${viaPrinter ? t("sent to the label printer") : t("printing")}`, job });
+  labelRow(job, viaPrinter ? t("sent to the label printer") : t("printing"));
   say(t("Label {tracking} ready", { tracking: job.tracking_number }), "good");
   if (viaPrinter) return;
   const frame = $("print-frame");
@@ -257,7 +305,7 @@ function reportOutcome(job, outcome, error) {
 }
 
 async function printOnComponent(job) {
-  const label = (text) => addLabel(labelKey(job), { what: `${job.tracking_number} · ${job.carrier} · ${text}`, job });
+  const label = (text) => labelRow(job, text);
   label(t("sent to the print component"));
   // Tasks reach the component in the order their labels came (a batch prints in pick order): the steps
   // up to the send are chained one label after another; the wait for each task's outcome is not.
@@ -443,10 +491,7 @@ async function start() {
   socket.on("disconnect", () => setOnline(false));
   socket.on("pack.task_ready", () => loadQueue());
   socket.on("label.ready", (job) => printLabel(job));
-  socket.on("waybill.failed", (info) => {
-    state.awaiting.delete(info.parcel_id);
-    say(t("Waybill failed for parcel {id}: {message}", { id: info.parcel_id, message: info.message }), "bad");
-  });
+  socket.on("waybill.failed", (info) => showWaybillFailure(info.parcel_id, info.message, info.failure_kind === "temporary"));
   socket.on("print.failed", (info) => { say(t("Printer problem: {error}", { error: info.error }), "bad"); loadNotPrinted(); });
   window.addEventListener("online", () => flush());
   setInterval(() => { outbox.count().then((n) => { if (n) flush(); }); }, 10000);

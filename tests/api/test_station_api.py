@@ -99,6 +99,37 @@ def test_a_label_sent_straight_to_the_network_printer_is_in_the_catch_up_list_un
     assert len(sent) == 1
 
 
+def test_the_page_asks_where_a_sealed_parcels_label_stands_when_the_carrier_refused_it(client, login, bench, sandbox):
+    login("packer")
+    client.post("/api/station/PS-1/sign-in")
+    sandbox.fail_next("address_rejected")  # the carrier refuses: a person must fix the address
+    replay(client, pack_events(bench))
+    parcel = db.session.query(Parcel).one()
+    refused = client.get(f"/api/station/PS-1/parcels/{parcel.id}/label").get_json()
+    assert (refused["status"], refused["failure_kind"]) == ("waybill_failed", "permanent")
+    assert (refused["job"]["status"], refused["job"]["tracking_number"]) == ("queued", None)  # waits for a label
+    assert "address_rejected" in refused["waybill_error"]
+
+
+def test_a_labelled_parcel_answers_its_print_job_to_its_station_only(client, login, bench):
+    make_station("PS-2")
+    login("packer")
+    client.post("/api/station/PS-1/sign-in")
+    replay(client, pack_events(bench))
+    parcel = db.session.query(Parcel).one()
+    labelled = client.get(f"/api/station/PS-1/parcels/{parcel.id}/label").get_json()
+    assert (labelled["status"], labelled["waybill_error"], labelled["failure_kind"]) == ("labelled", "", "")
+    job = labelled["job"]
+    assert (job["parcel_id"], job["status"], job["tracking_number"]) == (parcel.id, "ready", parcel.tracking_number)
+    client.post(f"/api/station/PS-1/print-jobs/{job['print_job_id']}/printed")
+    assert client.get(f"/api/station/PS-1/parcels/{parcel.id}/label").get_json()["job"]["status"] == "printed"
+    client.post("/api/station/PS-2/sign-in")
+    assert client.get(f"/api/station/PS-2/parcels/{parcel.id}/label").status_code == 403  # sealed at PS-1
+    assert client.get(f"/api/station/PS-1/parcels/{parcel.id}/label").status_code == 403  # not signed in there
+    client.post("/api/station/PS-1/sign-in")
+    assert client.get("/api/station/PS-1/parcels/999999/label").status_code == 404
+
+
 def test_lookup_finds_the_pack_task_by_order_number(client, login, bench):
     login("packer")
     body = client.get("/api/station/lookup?code=P1001").get_json()

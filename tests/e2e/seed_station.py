@@ -1,6 +1,6 @@
 """Seed the live server for the pack station test: a packer, a station, cartons, a carrier pointing at
 the Kuaidi100 sandbox of STATION_SANDBOX_URL, three stations (PS-E2E-NET's network printer listens on
-STATION_PRINTER_PORT) and three picked orders (ST-1, ST-2, ST-3). Prints JSON."""
+STATION_PRINTER_PORT) and four picked orders (ST-1 to ST-4). Prints JSON."""
 import json
 import os
 
@@ -24,6 +24,7 @@ def seed():
     order = picked_order(external_id="ST-1", channel=make_channel(code="station-e2e"))
     picked_order(external_id="ST-2", lines=(("SKU-B", 1),), channel=order.channel)
     picked_order(external_id="ST-3", lines=(("SKU-B", 1),), channel=order.channel)
+    picked_order(external_id="ST-4", lines=(("SKU-B", 1),), channel=order.channel)
     return {"order_id": order.id, "packer": packer.username}
 
 

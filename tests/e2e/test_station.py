@@ -1,7 +1,8 @@
 """The pack station in Chromium: verify items (a wrong one is refused loudly), seal while offline,
 and once the network is back the seal is applied exactly once and the label arrives. A station whose socket
 cannot connect, which believes itself offline, and whose login signed in at another station in another tab
-still gets a sealed parcel's label: it asks for it, and signs in again when told it is not signed in here. At a
+still gets a sealed parcel's label: it asks for it, and signs in again when told it is not signed in here. A waybill
+the carrier refuses shows on the seal's row though no push came, and a label replaces its seal's "waiting" row. At a
 station with a network printer, a label sent to the printer while the page's socket was down shows on the page
 once (and prints once) when it is back."""
 import json
@@ -145,10 +146,37 @@ def test_a_sealed_parcels_label_arrives_without_the_socket_and_with_the_page_bel
         expect(page.locator("#labels")).to_contain_text("SF", timeout=15000)
     finally:
         box.delay_s = 0
+    expect(page.locator("#labels")).not_to_contain_text("waiting for the tracking number")  # the label's row replaced it
     with live_server.db() as db:
         parcels = db.execute("select p.status from parcels p join orders o on o.id = p.order_id "
                              "where o.external_id = 'ST-2'").fetchall()
     assert [p["status"] for p in parcels] == ["labelled"]
+
+
+def test_a_waybill_the_carrier_refuses_shows_on_the_seals_row_without_the_socket(live_server, new_context, station_seed):
+    seed, box, _ = station_seed
+    context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
+    context.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # no waybill.failed push comes
+    context.route("**/socket.io/**", lambda route: route.abort("connectionrefused"))
+    page = open_station(context, seed["packer"])
+    expect(page.locator("#queue")).to_contain_text("ST-4")
+    box.fail_next("address_rejected")
+    scan(page, "ST-4")
+    expect(page.locator("#task-ref")).to_have_text("ST-4")
+    scan(page, "6901000000028")
+    expect(page.locator("#message")).to_contain_text("All items verified")
+    page.select_option("#carton", "C2")
+    page.fill("#weight", "350")
+    page.click("#seal")
+    rows = page.locator("#labels li")
+    expect(rows.filter(has_text="Waybill failed for parcel")).to_have_count(1, timeout=15000)
+    expect(page.locator("#message")).to_contain_text("Waybill failed for parcel")
+    expect(page.locator("#labels")).not_to_contain_text("waiting for the tracking number")
+    with live_server.db() as db:
+        [parcel] = db.execute("select p.id, p.status from parcels p join orders o on o.id = p.order_id "
+                              "where o.external_id = 'ST-4'").fetchall()
+    assert parcel["status"] == "waybill_failed"
+    expect(rows.filter(has_text=f"Waybill failed for parcel {parcel['id']}")).to_contain_text("address")
 
 
 def test_a_label_sent_to_the_network_printer_while_the_socket_was_down_shows_once_when_it_is_back(

@@ -14,8 +14,8 @@ from wms.auth.access import allow
 from wms.errors import ValidationFailed
 from wms.packing import services
 from wms.packing.schemas import (
-    LookupArgs, PackQueue, PackTask, PrintBatch, PrintJob, PrintJobs, PrintOutcome, SignedIn, StationEvents, StationPrintJob,
-    StationPrintJobs)
+    LookupArgs, PackQueue, PackTask, ParcelLabel, PrintBatch, PrintJob, PrintJobs, PrintOutcome, SignedIn, StationEvents,
+    StationPrintJob, StationPrintJobs)
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
 from wms.picking.schemas import FloorAnswers
@@ -151,6 +151,17 @@ def reprint(code, parcel_id):
     station_access.require_station(current_user, code)
     station_access.require_label(current_user, parcel_id)
     return label_print_jobs.print_job_payload(label_print_jobs.reprint(parcel_id, code, actor=current_user))
+
+
+@bp.get("/<code>/parcels/<int:parcel_id>/label")
+@allow(roles.PACK)
+@bp.alt_response(200, schema=ParcelLabel, success=True)
+@openapi.errors(bp, 401, 403, 404)
+def parcel_label(code, parcel_id):
+    """Where a parcel sealed here stands: its waybill failure or its latest print job (the page asks for a parcel
+    whose label it awaits; a packer: a parcel of their own station)."""
+    station_access.require_station(current_user, code)
+    return print_queue.parcel_label(station_access.require_label(current_user, parcel_id), code)
 
 
 @bp.post("/<code>/print-jobs/<int:job_id>/reprint")

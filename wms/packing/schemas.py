@@ -100,6 +100,17 @@ class StationPrintJobs(Schema):
     jobs = fields.List(fields.Nested(StationPrintJob), required=True)
 
 
+class ParcelLabel(Schema):
+    """Where a sealed parcel's label stands at a station."""
+
+    parcel_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "sealed (waybill asked for), labelled, waybill_failed, ..."})
+    waybill_error = fields.String(required=True, metadata={"description": "The carrier's words when the waybill failed"})
+    failure_kind = fields.String(required=True, metadata={"description": "temporary (asked again by itself), permanent or empty"})
+    job = fields.Nested(StationPrintJob, required=True, allow_none=True,
+                        metadata={"description": "The latest print job of the parcel at this station (queued while its label is awaited)"})
+
+
 class PrintOutcome(Schema):
     """What the station's print component did with a job."""
 

@@ -66,6 +66,17 @@ def station_payload(job, station=None):
     return payload
 
 
+def parcel_label(parcel, station_code):
+    """Where a sealed parcel's label stands for a station awaiting it (its page asks while the label.ready or
+    waybill.failed push may have gone by a socket that was down): the parcel's status, its waybill failure
+    (words and kind: temporary ones are asked again by the job itself) and its latest print job at this station
+    (queued while its waybill is asked for; None if it has none here)."""
+    job = db.session.scalars(select(PrintJob).where(PrintJob.parcel_id == parcel.id, PrintJob.station_code == station_code)
+                             .order_by(PrintJob.id.desc()).limit(1)).first()
+    return {"parcel_id": parcel.id, "status": parcel.status, "waybill_error": parcel.waybill_error or "",
+            "failure_kind": parcel.waybill_failure_kind or "", "job": station_payload(job) if job else None}
+
+
 def station_job(job_id, station_code):
     """A print job of this station, or NotFound."""
     job = db.session.get(PrintJob, job_id)
