@@ -283,9 +283,9 @@ function printLabel(job) {
 
 const stationPath = () => `/api/station/${encodeURIComponent(state.station)}`;
 
-// This login works at this station: its print jobs and labels (a packer sees only these). The sign-in lives in
-// the session cookie, so it can be lost without this page knowing: the same login signed in at another station
-// in another tab, or a response that raced the sign-in put back the cookie from before it.
+// This login works at this station: its print jobs and labels (a packer sees only these). The sign-in is kept on
+// the server with the login (wms.shipping.station_access), and can still move without this page knowing: the same
+// login signed in at another station in another tab.
 const signIn = () => api("POST", `${stationPath()}/sign-in`).catch(() => null);
 
 // A read of this station's labels; refused as not signed in here (403), it signs in again and asks once more.
@@ -482,7 +482,12 @@ async function start() {
     await signIn();  // started offline: the sign-in waited for the network
     // joined before the catch-up below: a label queued meanwhile is either in the catch-up's list or
     // pushed to a room we are already in (a batch posted while the station connects is never lost)
-    await new Promise((resolve) => socket.timeout(5000).emit("join_station", { station: state.station }, () => resolve()));
+    const join = () => new Promise((resolve) => socket.timeout(5000).emit("join_station", { station: state.station },
+      (error, answer) => resolve(!error && answer && answer.status === "joined")));
+    if (!(await join())) {  // refused: the sign-in above did not get through; once more
+      await signIn();
+      await join();
+    }
     await flush();
     await loadQueue();
     await resyncLabels();

@@ -63,6 +63,33 @@ def test_signing_in_at_another_station_ends_the_reading_of_the_first(client, mak
     assert client.get("/api/station/PS-1/print-jobs").status_code == 403
 
 
+def test_a_cookie_from_before_the_sign_in_put_back_by_a_racing_response_keeps_the_sign_in(
+        client, make_user, sealed_at_ps1):
+    _as_packer_at(client, make_user, None, "packer-race")
+    before = client.get_cookie("session").value  # the cookie a response that raced the sign-in carries
+    assert client.post("/api/station/PS-1/sign-in").status_code == 200
+    client.set_cookie("session", before)  # ... and puts back
+    assert client.get("/api/station/PS-1/print-jobs").status_code == 200
+    assert client.get(f"/shipping/parcels/{sealed_at_ps1.parcel_id}/label.pdf").status_code == 200
+
+
+def test_a_socket_connected_before_the_sign_in_joins_the_station_it_signed_in_at(client, make_user, sealed_at_ps1):
+    _as_packer_at(client, make_user, None, "packer-socket-first")
+    socket = socketio.test_client(client.application, flask_test_client=client)  # its session copy: no station
+    assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "rejected"
+    client.post("/api/station/PS-1/sign-in")
+    assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "joined"
+    client.post("/api/station/PS-2/sign-in")  # moved on: the first station's room is refused again
+    assert socket.emit("join_station", {"station": "PS-1"}, callback=True)["status"] == "rejected"
+
+
+def test_a_new_login_starts_signed_in_nowhere(client, make_user, sealed_at_ps1):
+    user = _as_packer_at(client, make_user, "PS-1", "packer-twice")
+    log_out(client)
+    client.post("/login", data={"username": user.username, "password": "secret-pass"})
+    assert client.get("/api/station/PS-1/print-jobs").status_code == 403
+
+
 def test_a_supervisor_reads_every_station(client, login, sealed_at_ps1):
     login("supervisor")
     assert len(client.get("/api/station/PS-1/print-jobs").get_json()["jobs"]) == 1

@@ -95,6 +95,9 @@ class AuthSession(db.Model):
     ended_at: Mapped[datetime | None]
     # Why it ended (a code the handheld tells in words): logged_out, deactivated, pin_reset, ...
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # The pack station a desk login works at (wms.shipping.station_access): kept here, not in the cookie, so a
+    # response carrying the cookie from before the sign-in, or a socket's copy of the session, cannot lose it.
+    station_code: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApiToken(db.Model):

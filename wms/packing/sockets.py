@@ -29,6 +29,7 @@ def on_join_station(data=None, *_extra):
     code = (data or {}).get("station") if isinstance(data, dict) else None
     if principal is None or principal.role not in roles.PACK or not isinstance(code, str) or not code:
         raise PermissionDenied("Only packers may join a station")
-    station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None))
+    station_access.require_station(principal, code[:64], principal_device=getattr(principal, "device", None),
+                                   login=getattr(principal, "session_id", None))
     join_room(station_room(code[:64]), sid=request.sid)
     return {"status": "joined", "room": station_room(code[:64])}
