@@ -182,6 +182,8 @@ def _real_requests(ids, as_picker):
             "pack_scan", order_id=ids["packable_id"], barcode="6901000000011", qty=1, station="PS-1")]}}),
         ("POST", "/api/station/{code}/parcels/{parcel_id}/reprint",
          {"path_parameters": {"code": "PS-1", "parcel_id": ids["parcel_id"]}}),
+        ("GET", "/api/station/{code}/parcels/{parcel_id}/label",
+         {"path_parameters": {"code": "PS-1", "parcel_id": ids["parcel_id"]}}),
         ("GET", "/api/station/{code}/print-jobs", {"path_parameters": {"code": "PS-1"}}),
         ("POST", "/api/station/{code}/print-jobs/{job_id}/printed", {"path_parameters": {"code": "PS-1", "job_id": 1}}),
         ("GET", "/api/station/{code}/print-jobs/{job_id}", {"path_parameters": {"code": "PS-1", "job_id": 1}}),
