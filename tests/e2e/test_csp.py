@@ -82,6 +82,7 @@ def test_the_desks_run_under_the_policy(live_server, watched, csp_seed):
     page.goto("/review/")
     page.select_option("select[name=locale]", "zh_CN")  # the top bar's language switch (page.js)
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.wait_for_load_state("load")  # page.js (deferred) listens for the switch only once the new page ran it
     page.select_option("select[name=locale]", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert _violations(page, found) == []
