@@ -40,4 +40,6 @@ def principal_for_token(token):
     if user is not None:
         g.device_code = device
         g.auth_session_id = session_id
+    else:
+        g.login_refusal = services.handheld_refusal(token)  # why, for the 401 (wms.auth.access.allow)
     return user

@@ -15,8 +15,9 @@ const state = { token: null, user: null, device: null, tasks: [], socket: null, 
 
 // --- network ---------------------------------------------------------------------------------
 
-// Bearer-token calls; a 401 means the server ended this login: drop the token, back to the login screen.
-const api = createApi({ bearer: () => state.token, onSignedOut: () => signedOut() });
+// Bearer-token calls; a 401 means the server ended this login: drop the token, back to the login screen, saying
+// why when the answer says it (a call can beat the session.revoked push, and dropping the token closes its socket).
+const api = createApi({ bearer: () => state.token, onSignedOut: (answer) => (answer && answer.reason ? revoked(answer) : signedOut()) });
 
 function socketUp() {
   return Boolean(state.socket && state.socket.connected);
@@ -293,11 +294,15 @@ async function logOut() {
 
 // The server ended this login (deactivated, PIN changed, device disabled, role changed, logged out
 // elsewhere): drop the token, say why, and go back to the login screen.
+let toldWhy = null;  // the push and a refused call may both say it: once is enough
 async function revoked({ message }) {
-  feedback.bad();
-  await signedOut();
   const text = t(message || "Signed out");
+  const again = !state.token && toldWhy === text;
+  toldWhy = text;
+  await signedOut();
   $("login-error").textContent = text;
+  if (again) return;
+  feedback.bad();
   notice(text, "Signed out");
 }
 

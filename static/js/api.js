@@ -33,7 +33,8 @@ export function csrfToken() {
 // Returns api(method, path, body) -> the answer's JSON. Options:
 //   bearer      () => the token to send as Authorization, or null (the handheld);
 //   csrf        true to send the page's CSRF token (the station);
-//   onSignedOut awaited when a call that sent a token gets 401, before SignedOut is thrown.
+//   onSignedOut(answer) awaited when a call that sent a token gets 401, before SignedOut is thrown; the answer
+//   names why when the server ended the login ({reason, message}, as the session.revoked push).
 export function createApi({ bearer = () => null, csrf = false, onSignedOut = null } = {}) {
   return async function api(method, path, body) {
     const token = bearer();
@@ -52,7 +53,7 @@ export function createApi({ bearer = () => null, csrf = false, onSignedOut = nul
     }
     const data = await response.json().catch(() => ({}));
     if (response.status === 401 && token && onSignedOut) {
-      await onSignedOut();
+      await onSignedOut(data);  // an ended login's answer says why: {reason, message}
       throw new SignedOut();
     }
     if (!response.ok) throw new ApiError(data.message || response.statusText || `HTTP ${response.status}`, response.status, data);

@@ -111,6 +111,42 @@ def test_a_handheld_token_without_a_login_in_the_store_is_refused(app, client):
     assert _me(client, old_style) == 401
 
 
+def _refusal(client, token):
+    forget_current_user()
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    return response.json
+
+
+def test_a_refused_handheld_call_says_why_its_login_ended_as_the_push_does(app, client):
+    make_user(role="admin", username="boss")
+    picker = make_user(role="picker", username="pia")
+    ended = _handheld_login(client, "pia", device="HH-1")
+    live = _handheld_login(client, "pia", device="HH-2")
+    admin_services.set_pin(picker.id, "730194")
+    assert _refusal(client, ended) == {"error": "unauthenticated", "reason": "pin_reset",
+                                       "message": "Your PIN was changed: log in again"}
+    assert _refusal(client, live)["reason"] == "pin_reset"
+    token = _handheld_login(client, "pia", pin="730194")
+    client.post("/api/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert _refusal(client, token)["reason"] == "logged_out"
+    admin_services.deactivate(picker.id)
+    assert _refusal(client, ended)["reason"] == "pin_reset"  # a login keeps the reason it ended for
+
+
+def test_an_expired_login_says_so_and_a_forged_or_unknown_token_says_nothing_more(app, client):
+    make_user(role="picker", username="pia")
+    token = _handheld_login(client, "pia")
+    db.session.query(AuthSession).update({"expires_at": utcnow() - timedelta(minutes=1)})
+    db.session.commit()
+    assert _refusal(client, token)["reason"] == "expired"
+    assert _refusal(client, token[:-4] + "AAAA") == {"error": "unauthenticated",
+                                                     "message": "Log in or send a bearer token"}
+    from itsdangerous import URLSafeTimedSerializer
+    unknown = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="handheld").dumps({"u": 1, "d": "HH", "s": "nope"})
+    assert "reason" not in _refusal(client, unknown)
+
+
 def test_an_api_token_is_refused_after_its_expiry(app, client, monkeypatch):
     _token, plain = create_api_token("shop-push", expires_at=utcnow() + timedelta(hours=1))
     assert _me(client, plain) == 200

@@ -1,4 +1,4 @@
-"""Seed two users of their own for the revoked-login test (a picker it deactivates, an admin who
+"""Seed users of their own for the revoked-login tests (pickers they deactivate or log out, an admin who
 does it); prints them as JSON. Run as `python -m tests.e2e.seed_revoke` with the live server's env."""
 import json
 
@@ -10,7 +10,9 @@ def seed():
     picker = make_user("picker", "revokee", locale="zh_CN")
     admin = make_user("admin", "revoker")
     leaver = make_user("picker", "leaver")
-    return {"picker": {"id": picker.id, "badge": f"WMSBADGE:{picker.badge_secret}"},
+    quiet = make_user("picker", "revokee-no-socket")
+    return {"quiet": {"id": quiet.id, "badge": f"WMSBADGE:{quiet.badge_secret}"},
+            "picker": {"id": picker.id, "badge": f"WMSBADGE:{picker.badge_secret}"},
             "admin": {"username": admin.username},
             "leaver": {"id": leaver.id, "badge": f"WMSBADGE:{leaver.badge_secret}"}}
 

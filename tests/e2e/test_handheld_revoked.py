@@ -1,5 +1,5 @@
-"""A handheld whose login is ended by an admin says so and goes back to the login screen; logging out
-ends the token on the server too. In Chromium."""
+"""A handheld whose login is ended by an admin says so and goes back to the login screen, whether the push
+or a refused call tells it first; logging out ends the token on the server too. In Chromium."""
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +25,23 @@ def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_
     expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")  # the picker reads Chinese
     expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
     assert page.evaluate("localStorage.getItem('wms.locale')") == "zh_CN"
+
+
+def test_a_handheld_that_hears_no_push_learns_why_from_its_next_call(live_server, new_context, data):
+    context = new_context()
+    context.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # no session.revoked push comes
+    context.route("**/socket.io/**", lambda route: route.abort("connectionrefused"))
+    page = open_app(context)
+    log_in_with_badge(page, data["quiet"]["badge"])
+    admin = live_server.session(data["admin"]["username"])
+    response = admin.post(f"{live_server.url}/admin/users/{data['quiet']['id']}/active", data={"active": "0"})
+    assert response.status_code in (200, 302), response.text[:300]
+
+    page.evaluate("window.wmsHandheld.sync()")  # its next call is refused (401)
+    expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
+    expect(page.locator("#notice-dialog")).to_contain_text("Your account was deactivated by an admin")
+    expect(page.locator("#notice-list li")).to_have_count(1)
+    expect(page.locator("#login-error")).to_have_text("Your account was deactivated by an admin")
 
 
 def test_logging_out_on_the_handheld_ends_its_token_on_the_server(live_server, new_context, data):

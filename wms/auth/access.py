@@ -5,7 +5,7 @@ be open by accident.
 """
 from functools import wraps
 
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from wms.errors import PermissionDenied
@@ -25,7 +25,9 @@ def allow(capability):
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 if request.path.startswith("/api/") or request.is_json:
-                    return {"error": "unauthenticated", "message": "Log in or send a bearer token"}, 401
+                    # a handheld token whose login was ended also says why ({reason, message}: the push's words)
+                    return {"error": "unauthenticated", "message": "Log in or send a bearer token",
+                            **(g.get("login_refusal") or {})}, 401
                 return redirect(url_for("auth.login", next=request.full_path))
             if current_user.role not in capability:
                 raise PermissionDenied("Your role may not do this")

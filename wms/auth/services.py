@@ -232,6 +232,19 @@ def handheld_identity(token):
     return user, data.get("d"), session_id
 
 
+def handheld_refusal(token):
+    """Why this handheld token's login was ended, as the session.revoked push says it ({reason, message}), or
+    None (a forged token, or a login that still holds: its user is what fails). A call refused with 401 then
+    tells the handheld why, as the push does: a call can beat the push, and the handheld that drops its
+    token on a 401 closes the socket the push was coming by."""
+    try:
+        data = _serializer().loads(token)  # no max_age: an expired token still names its login
+    except BadSignature:
+        return None
+    reason = sessions.why_ended(data.get("s")) if isinstance(data, dict) else None
+    return sessions.revoked_payload(reason) if reason else None
+
+
 def user_from_handheld_token(token):
     """(user, device code) for a valid, unexpired handheld token of a live login, else (None, None)."""
     user, device, _session_id = handheld_identity(token)

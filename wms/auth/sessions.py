@@ -61,6 +61,20 @@ def user_for(user_id, key):
     return (row[0], row[1]) if row else (None, None)
 
 
+def why_ended(key):
+    """Why the login with this key no longer holds (its end reason, or "expired"); None while it holds or
+    for an unknown key."""
+    if not key or not isinstance(key, str):
+        return None
+    row = db.session.execute(select(AuthSession.ended_at, AuthSession.end_reason, AuthSession.expires_at)
+                             .where(AuthSession.key == key)).first()
+    if row is None:
+        return None
+    if row.ended_at is not None:
+        return row.end_reason or "logged_out"
+    return "expired" if row.expires_at <= utcnow() else None
+
+
 def end(key, reason="logged_out"):
     """End the login with this key (logout); unknown keys are ignored."""
     if key and isinstance(key, str):
