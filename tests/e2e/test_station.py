@@ -79,6 +79,17 @@ def scan(page, code):
     page.evaluate("(code) => window.stationScan(code)", code)
 
 
+def pack_one_towel(page, ref):
+    """Open order `ref` (one towel, SKU-B), verify it, and seal it in carton C2 at its weight."""
+    scan(page, ref)
+    expect(page.locator("#task-ref")).to_have_text(ref)
+    scan(page, "6901000000028")
+    expect(page.locator("#message")).to_contain_text("All items verified")
+    page.select_option("#carton", "C2")  # other e2e tests add cartons of their own to the shared server
+    page.fill("#weight", "350")  # the towel and the carton
+    page.click("#seal")
+
+
 def test_a_station_packs_offline_and_the_label_arrives_when_back(live_server, new_context, station_seed):
     seed, box, _ = station_seed
     context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
@@ -125,21 +136,14 @@ def test_a_sealed_parcels_label_arrives_without_the_socket_and_with_the_page_bel
     seed, box, _ = station_seed
     context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
     # No socket at all (so no label.ready push and no reconnect to say "online"): WebSocket and long polling refused.
-    context.route_web_socket("**/socket.io/**", lambda socket: socket.close())
-    context.route("**/socket.io/**", lambda route: route.abort("connectionrefused"))
+    SocketSwitch(context).cut()
     page = open_station(context, seed["packer"])
     expect(page.locator("#queue")).to_contain_text("ST-2")
     other_tab = context.request.post(f"{live_server.url}/api/station/PS-E2E-2/sign-in")  # shares this page's cookies
     assert other_tab.status == 200, other_tab.text()
     box.delay_s = 1.5  # the carrier is slow: the label is not there when the seal's answer comes back
     try:
-        scan(page, "ST-2")
-        expect(page.locator("#task-ref")).to_have_text("ST-2")
-        scan(page, "6901000000028")
-        expect(page.locator("#message")).to_contain_text("All items verified")
-        page.select_option("#carton", "C2")
-        page.fill("#weight", "350")  # the towel and the carton
-        page.click("#seal")
+        pack_one_towel(page, "ST-2")
         expect(page.locator("#labels")).to_contain_text("ST-2")  # sealed (its answer may already be back)
         page.evaluate("window.dispatchEvent(new Event('offline'))")  # a late word that the network went away
         expect(page.locator("#net")).not_to_have_attribute("data-state", "online")
@@ -156,18 +160,11 @@ def test_a_sealed_parcels_label_arrives_without_the_socket_and_with_the_page_bel
 def test_a_waybill_the_carrier_refuses_shows_on_the_seals_row_without_the_socket(live_server, new_context, station_seed):
     seed, box, _ = station_seed
     context = new_context(viewport={"width": 1280, "height": 800}, has_touch=False)
-    context.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # no waybill.failed push comes
-    context.route("**/socket.io/**", lambda route: route.abort("connectionrefused"))
+    SocketSwitch(context).cut()  # no socket at all: no waybill.failed push comes
     page = open_station(context, seed["packer"])
     expect(page.locator("#queue")).to_contain_text("ST-4")
     box.fail_next("address_rejected")
-    scan(page, "ST-4")
-    expect(page.locator("#task-ref")).to_have_text("ST-4")
-    scan(page, "6901000000028")
-    expect(page.locator("#message")).to_contain_text("All items verified")
-    page.select_option("#carton", "C2")
-    page.fill("#weight", "350")
-    page.click("#seal")
+    pack_one_towel(page, "ST-4")
     rows = page.locator("#labels li")
     expect(rows.filter(has_text="Waybill failed for parcel")).to_have_count(1, timeout=15000)
     expect(page.locator("#message")).to_contain_text("Waybill failed for parcel")
@@ -189,13 +186,7 @@ def test_a_label_sent_to_the_network_printer_while_the_socket_was_down_shows_onc
     expect(page.locator("#queue")).to_contain_text("ST-3")
     socket.cut()  # the label.ready push of the seal below goes to nobody
     expect(page.locator("#net")).to_have_attribute("data-state", "offline")
-    scan(page, "ST-3")
-    expect(page.locator("#task-ref")).to_have_text("ST-3")
-    scan(page, "6901000000028")
-    expect(page.locator("#message")).to_contain_text("All items verified")
-    page.select_option("#carton", "C2")
-    page.fill("#weight", "350")
-    page.click("#seal")
+    pack_one_towel(page, "ST-3")
     expect(page.locator("#queued")).to_have_text("")  # the seal answered; its waybill and label follow
     assert printer.jobs_with("^XA", timeout=30), "the label never reached the network printer"
     with live_server.db() as db:
