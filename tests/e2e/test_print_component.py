@@ -53,13 +53,10 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
 
     def answer_out_of_order(route):
         response = route.fetch()
-        if "route" not in held:
+        if "route" not in held:  # released below, by the test itself, once a later answer was shown
             held.update(route=route, response=response, url=route.request.url)
             return
         route.fulfill(response=response)
-        if "released" not in held and len(response.json()["jobs"]) == 1:
-            held["released"] = True
-            held["route"].fulfill(response=held["response"])
 
     page.on("requestfinished", lambda request: held.update(finished=True)
             if held.get("released") and request.url == held["url"] else None)
@@ -77,6 +74,10 @@ def test_a_batch_prints_through_the_print_component_and_a_failed_label_is_reprin
     # three labels rendered into print tasks and printed one after another on a shared machine: give it time
     expect(page.locator("#not-printed li")).to_have_count(1, timeout=20000)
     failed = page.locator("#not-printed li")
+    # Released from here, not from another request's route handler: fulfilling a held route inside another's
+    # handler met "Route is already handled!" once in CI (two processes).
+    held["released"] = True
+    held["route"].fulfill(response=held["response"])
     expect(failed).to_contain_text("缺纸")
     failed_tracking = next(number for number in seed["tracking"] if number in failed.inner_text())
     printed = [number for number in seed["tracking"] if number != failed_tracking]
