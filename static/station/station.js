@@ -247,14 +247,17 @@ function awaitLabel(parcelId) {
   }, AWAIT_POLL_MS);
 }
 
+// Where a print job stands, in the packer's words (the not-printed list, a label this page did not see printed).
+const jobStatusText = (job) => ({ ready: t("waiting to print"), printed: t("printed"),
+  submitted: t("not confirmed by the print component") }[job.status] || t("not printed: {error}", { error: job.error || job.status }));
+
 async function askParcel(parcelId) {
   const body = await stationRead(`/parcels/${parcelId}/label`).catch(() => null);
   if (!body || !state.awaiting.has(parcelId)) return;
   const job = body.job;
   if (job && (job.status === "ready" || job.status === "sent")) return printLabel(job);
   if (job && job.status !== "queued") {  // printed, handed to the print component or failed before this page saw it
-    const text = { printed: t("printed"), submitted: t("not confirmed by the print component") }[job.status];
-    labelRow(job, text || t("not printed: {error}", { error: job.error || job.status }));
+    labelRow(job, jobStatusText(job));
     return loadNotPrinted();
   }
   if (body.status === "waybill_failed") showWaybillFailure(parcelId, body.waybill_error, body.failure_kind === "temporary");
@@ -355,8 +358,7 @@ async function loadNotPrinted() {
     const row = $("not-printed-row").content.firstElementChild.cloneNode(true);
     row.dataset.job = String(job.print_job_id);
     row.querySelector(".what").textContent = `${job.tracking_number} · ${job.carrier}`;
-    const why = { ready: t("waiting to print"), submitted: t("not confirmed by the print component") }[job.status];
-    row.querySelector(".why").textContent = why || t("not printed: {error}", { error: job.error || job.status });
+    row.querySelector(".why").textContent = jobStatusText(job);
     row.querySelector(".reprint").onclick = () => api("POST", reprintPath(job))
       .then(() => loadNotPrinted()).catch(() => say(t("Reprint needs the network"), "bad"));
     return row;

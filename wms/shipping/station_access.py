@@ -4,8 +4,9 @@ A packer works at one station at a time. The station page signs in at it, kept o
 (wms.auth.sessions: another station needs another sign-in, which the log records). Not in the session
 cookie: a response carrying the cookie from before the sign-in (a static file's, a fetch racing it) put
 the old one back, and a socket keeps the copy of the session it connected with, so its join_station was
-refused and the station's pushes lost. A bearer token works at the station its device code names. A packer reads only that station's print jobs
-and the labels of parcels sealed or printed there; supervisors and admins read every station's.
+refused and the station's pushes lost. A bearer token works at the station its device code names. A
+packer reads only that station's print jobs and the labels of parcels sealed or printed there; supervisors
+and admins read every station's.
 """
 from flask import g
 from sqlalchemy import exists, select, update
