@@ -6,7 +6,8 @@ for /healthz; the schema is created before it starts. Suites seed what they need
 `live_server.seed("tests.e2e.<module>")`, which runs that module with the server's environment and
 returns the JSON it prints. `live_server.db()` opens the same database for assertions.
 `running_server(tmp)` starts another such server with its own database.
-`browser` (session) is /usr/bin/chromium; `new_context()` gives a 360x640 handheld-sized context.
+`browser` is /usr/bin/chromium, one per session (`browsers`, a `Browsers`) unless its Playwright driver
+died: the next test gets a new one. `new_context()` gives a 360x640 handheld-sized context.
 """
 import json
 import os
@@ -139,14 +140,96 @@ def _wait_healthy(server, process, timeout=30):
     raise RuntimeError(f"server not healthy in {timeout}s: {server.log_tail()}")
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+class Browsers:
+    """The session's Playwright driver (a Node.js process) and its Chromium, started when first asked for
+    and started again whenever the driver has gone away.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    A driver that crashes (CI once met an uncaught `Frame has been detached` in it) takes its Chromium and
+    every object of its connection with it, and a `sync_playwright()` started once per session would fail
+    every later browser test of the process with "Playwright connection closed". `get()` checks the driver
+    first and, when it is gone, stops what is left of it and starts a new one: a crash fails the test it
+    happened in (and a module that keeps a context in a module fixture), not the tests after it.
+    `browser.is_connected()` alone does not tell: it stays True when the driver dies, it only turns False
+    on the driver's own "disconnected" message."""
+
+    def __init__(self):
+        self._manager = self._browser = None
+
+    def get(self):
+        if self._browser is None or not self.alive():
+            self.stop()
+            from playwright.sync_api import sync_playwright
+
+            manager = sync_playwright()
+            playwright = manager.start()
+            try:
+                self._browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            except BaseException:
+                manager.__exit__()
+                raise
+            self._manager = manager
+        return self._browser
+
+    def alive(self):
+        return _alive(self._manager, self._browser)
+
+    def stop(self):
+        """Close the browser and the driver; after a crash, release what is left of them (the old event loop
+        must be let go of before a new sync_playwright() starts in this thread)."""
+        manager, browser, self._manager, self._browser = self._manager, self._browser, None, None
+        if manager is None:
+            return
+        try:
+            if _alive(manager, browser):
+                browser.close()
+        finally:
+            manager.__exit__()
+        ended = getattr(getattr(manager, "_client", None), "_transport", None)
+        ended = getattr(ended, "on_error_future", None)
+        if ended is not None and ended.done() and not ended.cancelled():
+            ended.exception()  # the driver's end, read: asyncio would log it as never retrieved
+
+
+def _alive(manager, browser):
+    """The browser has not said it disconnected, the driver's pipe is open and its process runs.
+
+    The last two read playwright's internals (sync_api/_context_manager.py, _impl/out_of_process.py,
+    _impl/transport.py of 1.65). Should a later playwright name them otherwise, only is_connected() is left,
+    as before this check, and tests/e2e/test_driver_crash.py fails to say so."""
+    if browser is None or not browser.is_connected():
+        return False
+    client = getattr(manager, "_client", None)
+    fiber = getattr(manager, "_dispatcher_fiber", None)  # runs the driver's event loop until the pipe ends
+    if fiber is not None and fiber.dead:
+        return False
+    ended = getattr(client, "_close_promise", None)
+    if ended is not None and ended.done():
+        return False
+    process = getattr(getattr(client, "_transport", None), "_proc", None)
+    return process is None or (process.returncode is None and _running(process.pid))
+
+
+def _running(pid):
+    """A process that exists and is not a zombie (Linux /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture(scope="session")
+def browsers():
+    """The session's `Browsers`: a module fixture that needs a browser asks it with `browsers.get()`."""
+    holder = Browsers()
+    yield holder
+    holder.stop()
+
+
+@pytest.fixture
+def browser(browsers):
+    """A live Chromium for this test: the session's, or a new one when the driver died since."""
+    return browsers.get()
 
 
 @pytest.fixture

@@ -73,9 +73,10 @@ def wall_slots(live_server, wall_id):
 
 
 @pytest.fixture(scope="module")
-def picked(live_server, browser, wall_seed):
+def picked(live_server, browsers, wall_seed):
     """The wave released to the wall on its page by the supervisor, its one cart picked on the handheld."""
     seed, _controller, _carrier = wall_seed
+    browser = browsers.get()  # a module fixture: `browser` is the test's (conftest.Browsers)
     contexts = []
 
     def context(**options):
