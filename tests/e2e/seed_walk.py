@@ -1,4 +1,4 @@
-"""Seed for the role walk (tests/e2e/test_role_walk.py): the demo warehouse with an order in every
+"""Seed for the role walk (tests/e2e/walk.py, test_role_walk_*.py): the demo warehouse with an order in every
 state (tests/builders_words.every_state_warehouse, the same warehouse the page-words test reads), so
 no screen a role walks is empty. The demo's own logins are used as the README prints them. Prints
 JSON: the order id of each state and the demo picker's PIN."""
