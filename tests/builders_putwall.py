@@ -6,14 +6,14 @@ from tests.builders_picking import allocated_orders, stocked_warehouse
 from wms.extensions import db
 from wms.picking import floor, services as picking
 from wms.picking.models import PickLine, PickTask
-from wms.putwall import services
+from wms.putwall import releasing, wall_setup, wall_view
 
 SPECS = (("W1", [("SKU-0", 2), ("SKU-1", 1)]), ("W2", [("SKU-0", 1)]), ("W3", [("SKU-2", 1)]))
 
 
 def make_wall(warehouse, code="PW1", rows=2, columns=3, light_url=""):
-    return services.save_wall({"code": code, "name": "Wall", "warehouse_id": str(warehouse.id), "rows": str(rows),
-                               "columns": str(columns), "light_url": light_url})
+    return wall_setup.save_wall({"code": code, "name": "Wall", "warehouse_id": str(warehouse.id),
+                                 "rows": str(rows), "columns": str(columns), "light_url": light_url})
 
 
 def wall_with_wave(specs=SPECS, rows=2, columns=3, light_url="", picker=None):
@@ -21,7 +21,7 @@ def wall_with_wave(specs=SPECS, rows=2, columns=3, light_url="", picker=None):
     warehouse, _skus = stocked_warehouse()
     orders = allocated_orders(list(specs))
     wall = make_wall(warehouse, rows=rows, columns=columns, light_url=light_url)
-    wave = services.release_to_wall(wall.id, time_budget=0.05)
+    wave = releasing.release_to_wall(wall.id, time_budget=0.05)
     picker = picker or make_user("picker", "picker1")
     task = picking.assign_next_task(picker, "dev-1")
     db.session.expire_all()
@@ -61,4 +61,4 @@ def clear(user, wall, slot, device="wall-1"):
 
 def slots(wall):
     db.session.expire_all()
-    return {s["code"]: s for s in services.wall_state(wall.id)["slots"]}
+    return {s["code"]: s for s in wall_view.wall_state(wall.id)["slots"]}

@@ -151,15 +151,15 @@ def _put_wall():
     are the sandbox controller `make run` starts (PUTWALL_LIGHTS_SANDBOX_URL; none: the tablet screen only)."""
     from wms.inventory.models import Warehouse
     from wms.picking import cart_types
-    from wms.putwall import services as putwall
+    from wms.putwall import wall_setup
 
     for name, totes, volume_cm3, weight_g, lines, units in (("8 格拣货车", 8, 20000, 10000, "", 80),
                                                             ("播种整车", 1, 400000, 80000, 200, 300)):
         cart_types.save_cart_type({"name": name, "totes": str(totes), "tote_volume_cm3": str(volume_cm3),
                                    "tote_max_weight_g": str(weight_g), "max_lines": str(lines), "max_units": str(units)})
     hangzhou = db.session.scalar(select(Warehouse.id).where(Warehouse.code == "HZ1"))
-    putwall.save_wall({"code": "PW1", "name": "播种墙 1", "warehouse_id": str(hangzhou), "rows": "4", "columns": "6",
-                       "light_url": current_app.config.get("PUTWALL_LIGHTS_SANDBOX_URL") or ""})
+    wall_setup.save_wall({"code": "PW1", "name": "播种墙 1", "warehouse_id": str(hangzhou), "rows": "4",
+                          "columns": "6", "light_url": current_app.config.get("PUTWALL_LIGHTS_SANDBOX_URL") or ""})
 
 
 def _carriers():

@@ -1,10 +1,10 @@
 """Codes a pack station may scan that a feature beside packing gives meaning to: a put wall's slot code.
 
 Packing and the put wall sit side by side (layer 4), so neither imports the other. The put wall
-registers its resolver here when it is imported (create_app imports every feature's pages and API);
-packing's find_order asks here after its own codes. A resolver takes the scanned text and returns an
-order id, None when the code is not one of its own, or raises a domain error the packer reads (a slot
-that is not complete yet).
+registers its resolver here when wms.putwall.slot_scan is imported (by the wall's sockets.py, which
+create_app imports with every feature's entry modules); packing's find_order asks here after its own
+codes. A resolver takes the scanned text and returns an order id, None when the code is not one of its
+own, or raises a domain error the packer reads (a slot that is not complete yet).
 """
 _RESOLVERS = []
 

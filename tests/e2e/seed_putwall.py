@@ -19,7 +19,7 @@ from tests.e2e.seeding import seeded_app
 from wms.extensions import db
 from wms.inventory.services import allocate_orders
 from wms.orders.models import Order
-from wms.putwall import services
+from wms.putwall import wall_setup
 from wms.shipping.carriers import sandbox
 
 CARRIER = "PWX"
@@ -48,8 +48,8 @@ def seed():
               for ref, lines in ORDERS]
     summary = allocate_orders([o.id for o in orders])
     assert len(summary["allocated"]) == len(orders), summary
-    wall = services.save_wall({"code": "PWE", "name": "播种墙 E2E", "warehouse_id": str(warehouse.id), "rows": "2",
-                               "columns": "3", "light_url": os.environ["PUTWALL_LIGHTS_URL"]})
+    wall = wall_setup.save_wall({"code": "PWE", "name": "播种墙 E2E", "warehouse_id": str(warehouse.id), "rows": "2",
+                                 "columns": "3", "light_url": os.environ["PUTWALL_LIGHTS_URL"]})
     people = {name: make_user(role, name, locale=locale) for name, role, locale in (
         ("pw-super", "supervisor", "en"), ("pw-picker", "picker", "en"), ("pw-packer", "packer", "en"),
         ("pw-packer-zh", "packer", "zh_CN"))}

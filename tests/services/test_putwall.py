@@ -13,7 +13,7 @@ from wms.extensions import db
 from wms.orders.models import Order
 from wms.packing import services as packing
 from wms.picking.models import PickTask, Wave
-from wms.putwall import services
+from wms.putwall import releasing, wall_setup
 from wms.putwall.models import PutWallItem, PutWallSlot
 
 B0, B1, B2 = "6900000000000", "6900000000001", "6900000000002"  # SKU-0, SKU-1, SKU-2
@@ -40,7 +40,7 @@ def test_a_wall_takes_no_more_orders_than_it_has_free_slots(app):
     assert wave.orders_count == 2
     assert db.session.query(Order).filter_by(status="allocated").count() == 1
     with pytest.raises(ValidationFailed, match="Every slot of wall PW1 is taken"):
-        services.release_to_wall(wall.id, time_budget=0.05)
+        releasing.release_to_wall(wall.id, time_budget=0.05)
 
 
 def test_a_unit_goes_to_the_first_slot_needing_it_and_the_last_one_completes_the_slot(app, sorter):
@@ -153,24 +153,24 @@ def test_a_packed_order_frees_its_slot_for_the_next_wave(app, sorter):
     db.session.commit()
     assert slots(wall)["PW1-A03"]["status"] == "free"
     allocated_orders([("W4", [("SKU-3", 1)])], channel=order.channel)
-    wave = services.release_to_wall(wall.id, time_budget=0.05)
+    wave = releasing.release_to_wall(wall.id, time_budget=0.05)
     assert wave.orders_count == 1 and slots(wall)["PW1-A03"]["order"] == "W4"
 
 
 def test_a_wall_is_validated_and_keeps_its_size_while_it_holds_orders(app):
     warehouse, _ = stocked_warehouse()
     with pytest.raises(ValidationFailed):
-        services.save_wall({"code": "PW 1", "warehouse_id": str(warehouse.id), "rows": "2", "columns": "2"})
+        wall_setup.save_wall({"code": "PW 1", "warehouse_id": str(warehouse.id), "rows": "2", "columns": "2"})
     with pytest.raises(ValidationFailed):
-        services.save_wall({"code": "PW1", "warehouse_id": str(warehouse.id), "rows": "0", "columns": "2"})
+        wall_setup.save_wall({"code": "PW1", "warehouse_id": str(warehouse.id), "rows": "0", "columns": "2"})
     with pytest.raises(ValidationFailed):
-        services.save_wall({"code": "PW1", "warehouse_id": "999", "rows": "2", "columns": "2"})
+        wall_setup.save_wall({"code": "PW1", "warehouse_id": "999", "rows": "2", "columns": "2"})
     assert db.session.query(PutWallSlot).count() == 0
     allocated_orders([("W1", [("SKU-0", 1)])])
     wall = make_wall(warehouse, rows=1, columns=2)
-    services.release_to_wall(wall.id, time_budget=0.05)
+    releasing.release_to_wall(wall.id, time_budget=0.05)
     with pytest.raises(ValidationFailed, match="has orders in its slots"):
-        services.save_wall({"code": "PW1", "warehouse_id": str(warehouse.id), "rows": "3", "columns": "3"})
+        wall_setup.save_wall({"code": "PW1", "warehouse_id": str(warehouse.id), "rows": "3", "columns": "3"})
     assert db.session.query(PutWallSlot).count() == 2
 
 
@@ -178,7 +178,7 @@ def test_no_matching_order_releases_nothing_to_the_wall(app):
     warehouse, _ = stocked_warehouse()
     wall = make_wall(warehouse)
     with pytest.raises(ValidationFailed, match="No allocated orders"):
-        services.release_to_wall(wall.id, time_budget=0.05)
+        releasing.release_to_wall(wall.id, time_budget=0.05)
     assert db.session.query(Wave).count() == 0 and all(s["status"] == "free" for s in slots(wall).values())
 
 
@@ -190,6 +190,6 @@ def test_slots_go_to_the_wave_s_most_urgent_orders_first_not_by_order_id(app):
     db.session.get(Order, by_ref["U2"].id).priority = 5
     db.session.commit()
     wall = make_wall(warehouse, rows=1, columns=3)
-    services.release_to_wall(wall.id, time_budget=0.05)
+    releasing.release_to_wall(wall.id, time_budget=0.05)
     shown = slots(wall)
     assert [shown[c]["order"] for c in ("PW1-A01", "PW1-A02", "PW1-A03")] == ["U3", "U2", "U1"]

@@ -4,7 +4,7 @@ import pytest
 
 from tests.builders import make_user
 from tests.builders_putwall import pick_everything, put, wall_with_wave
-from wms.putwall import lights, services
+from wms.putwall import lights, screens_and_lights
 from wms.putwall.lights_sandbox import LightsSandbox
 
 
@@ -59,7 +59,7 @@ def test_a_scan_lights_its_slot_green_and_a_complete_slot_says_pack(app, control
     shown = lights.shown(controller.url, "PW1")
     assert shown["PW1-A03"] == {"color": "blue", "text": "PACK", "blink": False}
     assert shown["PW1-A01"]["color"] == "white"   # lit no more: the next scan went elsewhere
-    assert services.show_lights(wall.id, None) == 6
+    assert screens_and_lights.show_lights(wall.id, None) == 6
 
 
 def test_a_unit_refused_for_an_order_cancelled_in_its_slot_turns_that_slot_red_and_changes_nothing(app, controller):

@@ -12,7 +12,7 @@ from wms.errors import ValidationFailed
 from wms.picking import floor
 from wms.picking.event_shape import text_problem
 from wms.picking.schemas import FloorAnswers
-from wms.putwall import services
+from wms.putwall import wall_view
 from wms.putwall.schemas import WallEvents, WallState
 
 bp = Blueprint("putwall_api", __name__, url_prefix="/api/putwall",
@@ -25,7 +25,7 @@ bp = Blueprint("putwall_api", __name__, url_prefix="/api/putwall",
 @openapi.errors(bp, 401, 403, 404)
 def state(wall_id):
     """Every slot of the wall: its order, status and contents."""
-    return services.wall_state(wall_id)
+    return wall_view.wall_state(wall_id)
 
 
 @bp.post("/events")

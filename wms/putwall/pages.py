@@ -11,7 +11,7 @@ from wms.i18n import _, catalogue_for_client, current_locale
 from wms.inventory.services import list_warehouses
 from wms.picking import cart_types, rules
 from wms.picking.messages import MESSAGES as FLOOR_MESSAGES
-from wms.putwall import services
+from wms.putwall import releasing, wall_setup, wall_view
 from wms.putwall.messages import MESSAGES
 
 bp = Blueprint("putwall", __name__, url_prefix="/floor")
@@ -63,7 +63,7 @@ def walls():
 def save_wall():
     """Create or update a put wall; a refused post shows the form again as typed, wrong inputs marked."""
     with flash_errors() as refused:
-        wall = services.save_wall(request.form)
+        wall = wall_setup.save_wall(request.form)
     if refused:
         return _walls_page(wall_values=request.form, wall_errors=field_errors(refused)), refused.status
     flash(_("Put wall {code} saved", code=wall.code), "success")
@@ -75,8 +75,8 @@ def save_wall():
 def release(wall_id):
     """Release a wave to this wall as one pick-all cart, one order per free slot."""
     with flash_errors() as refused:
-        wave = services.release_to_wall(wall_id, rules.filter_from(request.form), rules.limits_from(request.form),
-                                        actor=current_user)
+        wave = releasing.release_to_wall(wall_id, rules.filter_from(request.form), rules.limits_from(request.form),
+                                          actor=current_user)
     if refused:
         return _walls_page(release_values=request.form, release_errors=field_errors(refused),
                            release_wall=wall_id), refused.status
@@ -86,9 +86,9 @@ def release(wall_id):
 
 
 def _walls_page(wall_values=None, wall_errors=None, release_values=None, release_errors=None, release_wall=None):
-    rows = services.walls()
-    return render_template("putwall/walls.html", walls=rows, states={w.id: services.wall_state(w.id) for w in rows},
-                           wall_form=services.WALL_FORM, wall_values=wall_values or {}, wall_errors=wall_errors or {},
+    rows = wall_setup.walls()
+    return render_template("putwall/walls.html", walls=rows, states={w.id: wall_view.wall_state(w.id) for w in rows},
+                           wall_form=wall_setup.WALL_FORM, wall_values=wall_values or {}, wall_errors=wall_errors or {},
                            warehouse_choices=[(w.id, f"{w.code} {w.name}") for w in list_warehouses(active_only=True)],
                            cart_type_choices=[(c.id, c.name) for c in cart_types.cart_types()],
                            release_values=release_values or {}, release_errors=release_errors or {},
@@ -99,6 +99,6 @@ def _walls_page(wall_values=None, wall_errors=None, release_values=None, release
 @allow(roles.PACK)
 def screen(wall_id):
     """The wall's tablet screen: scan an item, the slot for it lights; complete slots say pack."""
-    wall = services.get_wall(wall_id)
+    wall = wall_setup.get_wall(wall_id)
     return render_template("putwall/screen.html", wall=wall, catalogue=catalogue_for_client(current_locale()),
                            messages={**FLOOR_MESSAGES, **MESSAGES})
