@@ -148,19 +148,19 @@ class Annealing:
 
 
 def _memoised(bounds):
-    """The bounds with each sub-aisle's least walk remembered: a move changes two batches by an order or
+    """The bounds with each sub-aisle's walks (``hang``) remembered: a move changes two batches by an order or
     two, so nearly every sub-aisle it bounds was bounded before (single block, 500 orders: the bound
     was half the CPU of a move)."""
     if bounds is None:
         return None
-    known, cheapest = {}, bounds.cheapest
+    known, hang = {}, bounds.hang
     remembering = copy.copy(bounds)
 
     def remembered(block, ys):
         key = (block, ys)
         if key not in known:
-            known[key] = cheapest(block, ys)
+            known[key] = hang(block, ys)
         return known[key]
 
-    remembering.cheapest = remembered
+    remembering.hang = remembered
     return remembering
