@@ -237,6 +237,8 @@ def column_generation(wave, master, seconds, rng):
             continue
         left = seconds - (time.perf_counter() - started)
         batch, profit, most = pricing.exact(duals, max(1.0, left))
+        if batch and abs(profit - pricing.profit(batch, duals)) > 1e-6:  # the MIP must state the bound itself
+            raise RuntimeError(f"the MIP prices {batch} at {profit}, the tour bound at {pricing.profit(batch, duals)}")
         if batch and profit > 1e-6:
             master.add(batch)
         elif most <= 1e-6:
