@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from wms.handheld import shell
+from wms.auth.sessions import REASONS
 from wms.handheld.pages import SERVICE_WORKER, shell_version
 from wms.picking.messages import MESSAGES
 
@@ -188,7 +189,21 @@ def test_every_handheld_ui_string_has_a_chinese_translation():
     texts = set(re.findall(r'data-i18n(?:-label)?="([^"{]+)"', html))
     texts |= {"empty bin", "damaged", "wrong item in bin", "other"}
     for path in (ROOT / "static/handheld").glob("*.js"):
-        texts |= set(re.findall(r'\bt\("([^"]+)"', path.read_text(encoding="utf-8")))
+        source = path.read_text(encoding="utf-8")
+        texts |= set(re.findall(r'\bt\("([^"]+)"', source))
+        texts |= set(re.findall(r'\bnotice\([^()]*?,\s*"([^"]+)"\)', source))  # a notice's title, translated inside
     texts -= {""}
     missing = sorted(text for text in texts if text not in FLOOR)
     assert not missing
+
+
+def test_the_shell_says_in_chinese_why_a_login_ended_before_any_bootstrap(client):
+    # the session.revoked push (or a refused call) can come before the first bootstrap brings the server's
+    # catalogue: a picker logged in and deactivated a second later read the reason in English
+    html = client.get("/app").get_data(as_text=True)
+    shipped = json.loads(re.search(r'<script id="floor-catalogue" type="application/json">(.*?)</script>', html,
+                                   re.S).group(1))
+    assert shipped["Your account was deactivated by an admin"] == "你的账号已被管理员停用"
+    missing = sorted(text for text in REASONS.values() if not shipped.get(text))
+    assert not missing
+    assert FLOOR.items() <= shipped.items()

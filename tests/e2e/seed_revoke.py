@@ -11,8 +11,10 @@ def seed():
     admin = make_user("admin", "revoker")
     leaver = make_user("picker", "leaver")
     quiet = make_user("picker", "revokee-no-socket")
+    early = make_user("picker", "revokee-before-bootstrap", locale="zh_CN")
     return {"quiet": {"id": quiet.id, "badge": f"WMSBADGE:{quiet.badge_secret}"},
             "picker": {"id": picker.id, "badge": f"WMSBADGE:{picker.badge_secret}"},
+            "early": {"id": early.id, "badge": f"WMSBADGE:{early.badge_secret}"},
             "admin": {"username": admin.username},
             "leaver": {"id": leaver.id, "badge": f"WMSBADGE:{leaver.badge_secret}"}}
 

@@ -1,5 +1,6 @@
-"""A handheld whose login is ended by an admin says so and goes back to the login screen, whether the push
-or a refused call tells it first; logging out ends the token on the server too. In Chromium."""
+"""A handheld whose login is ended by an admin says so, in the picker's language, and goes back to the login
+screen, whether the push or a refused call tells it first, and before its first bootstrap too; logging out
+ends the token on the server too. In Chromium."""
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +26,29 @@ def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_
     expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")  # the picker reads Chinese
     expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
     assert page.evaluate("localStorage.getItem('wms.locale')") == "zh_CN"
+
+
+def test_a_login_ended_before_its_first_bootstrap_says_why_in_the_pickers_language(live_server, new_context, data):
+    # the bootstrap brings the server's catalogue; a login ended before it came read the reason in English
+    context = new_context()
+    held = []
+    context.route("**/api/handheld/bootstrap", lambda route: held.append(route))  # never answered while the test runs
+    try:
+        page = open_app(context)
+        log_in_with_badge(page, data["early"]["badge"])
+        expect(page.locator("body")).to_have_attribute("data-socket", "up")
+        admin = live_server.session(data["admin"]["username"])
+        response = admin.post(f"{live_server.url}/admin/users/{data['early']['id']}/active", data={"active": "0"})
+        assert response.status_code in (200, 302), response.text[:300]
+
+        expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
+        expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")
+        expect(page.locator("#notice-title")).to_have_text("已退出登录")
+        expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
+        assert held, "the bootstrap was not held back: the test proves nothing"
+    finally:
+        for route in held:
+            route.abort()
 
 
 def test_a_handheld_that_hears_no_push_learns_why_from_its_next_call(live_server, new_context, data):

@@ -15,7 +15,9 @@ from flask_login import current_user
 from config.settings import ROOT
 from wms.auth import roles, services as auth_services
 from wms.auth.access import allow, public
+from wms.auth.sessions import REASONS
 from wms.handheld import shell
+from wms.i18n import catalogue_for_client
 from wms.picking.messages import MESSAGES
 
 bp = Blueprint("handheld", __name__)
@@ -23,6 +25,16 @@ bp = Blueprint("handheld", __name__)
 SERVICE_WORKER = ROOT / "service-worker.js"
 FLOOR_CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "zh_CN" / "floor.json"
 NO_CACHE = {"Cache-Control": "no-cache, no-store, must-revalidate"}
+
+
+def shell_catalogue():
+    """The zh_CN words the shell ships: floor.json, and why the server ended a login (wms.auth.sessions.REASONS,
+    translated in auth.json), which the session.revoked push or a refused call may bring before the first
+    bootstrap has brought the rest of the catalogue."""
+    catalogue = json.loads(FLOOR_CATALOGUE.read_text(encoding="utf-8"))
+    translated = catalogue_for_client("zh_CN")
+    catalogue.update({text: translated[text] for text in REASONS.values() if text in translated})
+    return catalogue
 
 
 def shell_version():
@@ -34,7 +46,7 @@ def shell_version():
 def _generated_pages():
     """The shell's rendered entries, as the bytes they are made from (the page itself shows the version)."""
     template = Path(current_app.template_folder) / "handheld" / "app.html"
-    page = (template.read_bytes() + FLOOR_CATALOGUE.read_bytes()
+    page = (template.read_bytes() + json.dumps(shell_catalogue(), sort_keys=True, ensure_ascii=False).encode("utf-8")
             + json.dumps(MESSAGES, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return {"/app": page, "/manifest.webmanifest": json.dumps(manifest_body(), sort_keys=True).encode("utf-8")}
 
@@ -43,8 +55,8 @@ def _generated_pages():
 @public
 def app():
     """The handheld app shell (login, my tasks, pick); works offline once the service worker cached it."""
-    catalogue = json.loads(FLOOR_CATALOGUE.read_text(encoding="utf-8"))
-    html = render_template("handheld/app.html", version=shell_version(), catalogue=catalogue, messages=MESSAGES)
+    html = render_template("handheld/app.html", version=shell_version(), catalogue=shell_catalogue(),
+                           messages=MESSAGES)
     return html, 200, NO_CACHE
 
 
