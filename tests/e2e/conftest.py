@@ -235,16 +235,25 @@ def browser(browsers):
 @pytest.fixture
 def new_context(browser, live_server):
     """new_context(**options) -> a fresh browser context (own storage, own service worker), closed after."""
-    contexts = []
+    handheld = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "has_touch": True,
+                "base_url": live_server.url, "service_workers": "allow"}
+    with contexts_of(browser, timeout=10000) as open_context:
+        yield lambda **options: open_context(**{**handheld, **options})
 
-    def make(**options):
-        settings = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "has_touch": True,
-                    "base_url": live_server.url, "service_workers": "allow", **options}
+
+@contextmanager
+def contexts_of(browser, timeout):
+    """open(**settings) -> a browser context with this default timeout (ms); every one closed on leaving."""
+    opened = []
+
+    def open_context(**settings):
         context = browser.new_context(**settings)
-        context.set_default_timeout(10000)
-        contexts.append(context)
+        context.set_default_timeout(timeout)
+        opened.append(context)
         return context
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield open_context
+    finally:
+        for context in opened:
+            context.close()

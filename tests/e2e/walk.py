@@ -35,7 +35,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.builders_words import DATA_COLUMNS, TYPED
-from tests.e2e.conftest import running_server
+from tests.e2e.conftest import contexts_of, running_server
 from tests.screen_words import problems, visible_text
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
@@ -202,18 +202,12 @@ def warehouse(tmp_path_factory):
 @pytest.fixture
 def device(browser, warehouse):
     """device(size, locale) -> a fresh browser context of that size whose browser asks for `locale`."""
-    contexts = []
+    with contexts_of(browser, timeout=20000) as open_context:
+        def make(size, locale, service_workers="block"):
+            return open_context(base_url=warehouse.url, device_scale_factor=1, locale=BROWSER_LOCALE[locale],
+                                service_workers=service_workers, **size)
 
-    def make(size, locale, service_workers="block"):
-        context = browser.new_context(base_url=warehouse.url, device_scale_factor=1, locale=BROWSER_LOCALE[locale],
-                                      service_workers=service_workers, **size)
-        context.set_default_timeout(20000)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 class Walk:
