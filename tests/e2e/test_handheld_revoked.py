@@ -13,18 +13,31 @@ def data(live_server):
     return live_server.seed("tests.e2e.seed_revoke")
 
 
-def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_server, new_context, data):
-    page = open_app(new_context())
-    log_in_with_badge(page, data["picker"]["badge"])
-    expect(page.locator("body")).to_have_attribute("data-socket", "up")
-
+def deactivate(live_server, data, who):
+    """The admin deactivates this file's user `who` on the admin screen."""
     admin = live_server.session(data["admin"]["username"])
-    response = admin.post(f"{live_server.url}/admin/users/{data['picker']['id']}/active", data={"active": "0"})
+    response = admin.post(f"{live_server.url}/admin/users/{data[who]['id']}/active", data={"active": "0"})
     assert response.status_code in (200, 302), response.text[:300]
 
+
+def logged_in_with_a_socket(context, badge):
+    page = open_app(context)
+    log_in_with_badge(page, badge)
+    expect(page.locator("body")).to_have_attribute("data-socket", "up")
+    return page
+
+
+def expect_told_why_in_chinese(page):
     expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
-    expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")  # the picker reads Chinese
+    expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")
+    expect(page.locator("#notice-title")).to_have_text("已退出登录")
     expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
+
+
+def test_a_deactivated_pickers_handheld_shows_why_and_returns_to_the_login(live_server, new_context, data):
+    page = logged_in_with_a_socket(new_context(), data["picker"]["badge"])
+    deactivate(live_server, data, "picker")
+    expect_told_why_in_chinese(page)  # the picker reads Chinese
     assert page.evaluate("localStorage.getItem('wms.locale')") == "zh_CN"
 
 
@@ -34,17 +47,9 @@ def test_a_login_ended_before_its_first_bootstrap_says_why_in_the_pickers_langua
     held = []
     context.route("**/api/handheld/bootstrap", lambda route: held.append(route))  # never answered while the test runs
     try:
-        page = open_app(context)
-        log_in_with_badge(page, data["early"]["badge"])
-        expect(page.locator("body")).to_have_attribute("data-socket", "up")
-        admin = live_server.session(data["admin"]["username"])
-        response = admin.post(f"{live_server.url}/admin/users/{data['early']['id']}/active", data={"active": "0"})
-        assert response.status_code in (200, 302), response.text[:300]
-
-        expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
-        expect(page.locator("#notice-dialog")).to_contain_text("你的账号已被管理员停用")
-        expect(page.locator("#notice-title")).to_have_text("已退出登录")
-        expect(page.locator("#login-error")).to_have_text("你的账号已被管理员停用")
+        page = logged_in_with_a_socket(context, data["early"]["badge"])
+        deactivate(live_server, data, "early")
+        expect_told_why_in_chinese(page)
         assert held, "the bootstrap was not held back: the test proves nothing"
     finally:
         for route in held:
@@ -57,9 +62,7 @@ def test_a_handheld_that_hears_no_push_learns_why_from_its_next_call(live_server
     context.route("**/socket.io/**", lambda route: route.abort("connectionrefused"))
     page = open_app(context)
     log_in_with_badge(page, data["quiet"]["badge"])
-    admin = live_server.session(data["admin"]["username"])
-    response = admin.post(f"{live_server.url}/admin/users/{data['quiet']['id']}/active", data={"active": "0"})
-    assert response.status_code in (200, 302), response.text[:300]
+    deactivate(live_server, data, "quiet")
 
     page.evaluate("window.wmsHandheld.sync()")  # its next call is refused (401)
     expect(page.locator("#screen-login")).to_be_visible(timeout=10000)
