@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error
 
+from tests.e2e.conftest import contexts_of
+
 
 def drivers():
     """The pids of the Playwright drivers this process runs and that have not died."""
@@ -79,3 +81,11 @@ def test_a_driver_dying_under_a_call_fails_that_call_and_the_next_test_gets_a_ne
     assert fresh is not browser
     assert works(fresh) == 2
     assert len(drivers()) == 1
+
+
+def test_the_contexts_a_test_opened_are_let_go_without_a_second_error_when_the_driver_died(browser, browsers):
+    with contexts_of(browser, timeout=1000) as open_context:
+        open_context().new_page()
+        wait_gone(kill_the_driver())
+    # leaving closed them: the test that met the crash reports its own failure once, not again at teardown
+    assert works(browsers.get()) == 2
