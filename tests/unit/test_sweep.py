@@ -6,6 +6,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from tests.batching_orders import random_layout, random_picks
 from wms.picking.batching import Limits, Order, classic_savings
 from wms.picking.layout import Location, build_layout
 from wms.picking.routing import exact_length_below, route_length
@@ -13,27 +14,12 @@ from wms.picking.sweep import INF, Sweep, routers
 from wms.picking.tour_bounds import BoundTable
 
 
-def layout_for(rng, n_blocks):
-    n_aisles = rng.randint(1, 9)
-    return build_layout(n_aisles, n_blocks, rng.uniform(10.0, 60.0), aisle_spacing=rng.uniform(2.0, 4.5),
-                        cross_aisle_width=rng.uniform(1.5, 4.0), depot_aisle=rng.randrange(n_aisles))
-
-
-def picks(layout, rng, n):
-    out = []
-    for _ in range(n):
-        block = rng.randrange(layout.n_blocks)
-        out.append(layout.slot(rng.randrange(layout.n_aisles), block,
-                               rng.randrange(max(1, layout.slots_in_block(block))), rng.choice("LR")))
-    return out
-
-
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 4), st.integers(0, 10**9), st.integers(0, 14))
 def test_the_lean_sweep_is_the_exact_route_length(n_blocks, seed, n):
     rng = random.Random(seed)
-    layout = layout_for(rng, n_blocks)
-    locations = picks(layout, rng, n)
+    layout = random_layout(rng, n_blocks)
+    locations = random_picks(layout, rng, n)
     picture = BoundTable(layout).subaisles(locations)
     assert Sweep(layout).length(picture) == pytest.approx(route_length(layout, locations, "exact"))
 
@@ -42,8 +28,8 @@ def test_the_lean_sweep_is_the_exact_route_length(n_blocks, seed, n):
 @given(st.integers(1, 3), st.integers(0, 10**9), st.floats(0.5, 1.5))
 def test_an_upper_bound_gives_the_length_below_it_and_inf_above(n_blocks, seed, factor):
     rng = random.Random(seed)
-    layout = layout_for(rng, n_blocks)
-    locations = picks(layout, rng, rng.randint(1, 10))
+    layout = random_layout(rng, n_blocks)
+    locations = random_picks(layout, rng, rng.randint(1, 10))
     picture = BoundTable(layout).subaisles(locations)
     exact = route_length(layout, locations, "exact")
     found = Sweep(layout).length(picture, exact * factor)
@@ -57,7 +43,7 @@ def test_an_upper_bound_gives_the_length_below_it_and_inf_above(n_blocks, seed, 
 def test_classic_savings_on_the_sweep_routers_merges_as_on_the_exact_router(n_blocks):
     rng = random.Random(f"savings-{n_blocks}")
     layout = build_layout(7, n_blocks, 45.0, depot_aisle=3)
-    orders = [Order(i, tuple(picks(layout, rng, rng.randint(1, 4)))) for i in range(40)]
+    orders = [Order(i, tuple(random_picks(layout, rng, rng.randint(1, 4)))) for i in range(40)]
     limits = Limits(max_orders=10, max_lines=10)
     route_length_, route_below = routers(layout)
     expected = classic_savings(orders, limits, lambda s: route_length(layout, s), bounds=BoundTable(layout),

@@ -6,6 +6,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from tests.batching_orders import random_layout, random_picks
 from wms.picking.layout import build_layout
 from wms.picking.routing import route_length
 from wms.picking.tour_bounds import BoundTable
@@ -45,11 +46,6 @@ def test_no_points_no_walk():
 @given(st.integers(1, 3), st.integers(0, 10**9), st.integers(1, 14))
 def test_the_bound_never_exceeds_the_exact_route_on_any_layout(n_blocks, seed, n):
     rng = random.Random(seed)
-    n_aisles = rng.randint(1, 9)
-    layout = build_layout(n_aisles, n_blocks, rng.uniform(10.0, 60.0), aisle_spacing=rng.uniform(2.0, 4.5),
-                          cross_aisle_width=rng.uniform(1.5, 4.0), depot_aisle=rng.randrange(n_aisles))
-    locations = []
-    for _ in range(n):
-        block = rng.randrange(n_blocks)
-        locations.append(layout.slot(rng.randrange(n_aisles), block, rng.randrange(layout.slots_in_block(block))))
+    layout = random_layout(rng, n_blocks)
+    locations = random_picks(layout, rng, n)
     assert bound(layout, locations) <= route_length(layout, locations, "exact") + 1e-9
